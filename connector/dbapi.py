@@ -1,0 +1,428 @@
+"""PEP 249: ``connect()``, connections, cursors and type objects over a register file.
+
+>>> import connector
+>>> con = connector.connect(":memory:")
+>>> cur = con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Corporate van', 'FA-0042')")
+>>> con.execute("SELECT AssetNumber, AssetStatus, AccountingBookValue FROM Assets").fetchall()
+[('FA-0042', 'Draft', Decimal('0.00'))]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import apsw
+
+from connector import exceptions, hooks
+from connector.exceptions import (
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    Warning,
+    translate,
+)
+from connector.sql.frontdoor import FrontDoor, Result
+
+apilevel = "2.0"
+threadsafety = 1  # threads may share the module, not connections
+paramstyle = "qmark"  # named (:name) parameters are accepted too
+
+hooks.install()
+
+
+# -- type objects and constructors ---------------------------------------------------------------------------
+
+
+class DBAPITypeObject:
+    """Compares equal to the declared types (``cursor.description[i][1]``) of one kind."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = frozenset(names)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DBAPITypeObject):
+            return self is other
+        return isinstance(other, str) and _base_type(other) in self.names
+
+    def __hash__(self) -> int:
+        return hash(self.names)
+
+    def __repr__(self) -> str:
+        return f"DBAPITypeObject{tuple(sorted(self.names))}"
+
+
+def _base_type(declared: str) -> str:
+    return declared.split("(")[0].strip().upper()
+
+
+STRING = DBAPITypeObject("TEXT", "VARCHAR", "CHAR", "CLOB", "STRING", "NVARCHAR")
+BINARY = DBAPITypeObject("BLOB", "BINARY", "VARBINARY")
+NUMBER = DBAPITypeObject("INTEGER", "INT", "BIGINT", "SMALLINT", "DECIMAL", "NUMERIC", "REAL", "DOUBLE", "FLOAT", "BOOLEAN")
+DATETIME = DBAPITypeObject("DATE", "DATETIME", "TIMESTAMP", "TIME")
+ROWID = DBAPITypeObject("ROWID")
+
+Date = dt.date
+Time = dt.time
+Timestamp = dt.datetime
+Binary = bytes
+
+
+def DateFromTicks(ticks: float) -> dt.date:  # noqa: N802 - PEP 249 names it so
+    return dt.date(*time.localtime(ticks)[:3])
+
+
+def TimeFromTicks(ticks: float) -> dt.time:  # noqa: N802
+    return dt.time(*time.localtime(ticks)[3:6])
+
+
+def TimestampFromTicks(ticks: float) -> dt.datetime:  # noqa: N802
+    return dt.datetime(*time.localtime(ticks)[:6])
+
+
+# -- values by declared type ---------------------------------------------------------------------------------
+
+_SCALE = re.compile(r"\(\s*\d+\s*,\s*(\d+)\s*\)")
+
+
+@lru_cache(maxsize=256)
+def converter(declared: str | None) -> Callable[[Any], Any] | None:
+    """How a value of a column declared ``declared`` reaches Python: DECIMAL as Decimal, DATE as date, BOOLEAN as bool."""
+    if not declared:
+        return None
+    base = _base_type(declared)
+    if base in ("DECIMAL", "NUMERIC"):
+        scale = _SCALE.search(declared)
+        exponent = Decimal(1).scaleb(-int(scale.group(1))) if scale else None
+        return lambda value: _decimal(value, exponent)
+    if base == "DATE":
+        return _date
+    if base in ("BOOLEAN", "BOOL"):
+        return lambda value: bool(value) if isinstance(value, int) else value
+    return None
+
+
+def _decimal(value: Any, exponent: Decimal | None) -> Any:
+    if isinstance(value, (bytes, str)) and not isinstance(value, str):
+        return value
+    try:
+        number = Decimal(value if isinstance(value, (int, str)) else repr(value))
+    except ArithmeticError:
+        return value
+    return number.quantize(exponent) if exponent is not None and number.is_finite() else number
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10]) if len(value) >= 10 else value
+        except ValueError:
+            return value
+    return value
+
+
+def _row_converter(description: Sequence[tuple[str, str | None]]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+    conversions = [(i, f) for i, (_, declared) in enumerate(description) if (f := converter(declared)) is not None]
+    if not conversions:
+        return None
+
+    def convert(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = list(row)
+        for index, function in conversions:
+            value = values[index]
+            if value is not None:
+                values[index] = function(value)
+        return tuple(values)
+
+    return convert
+
+
+# -- connections -------------------------------------------------------------------------------------------
+
+
+def connect(
+    database: str = ":memory:",
+    tenant: str | None = None,
+    tenants: Iterable[str] | None = None,
+    *,
+    autocommit: bool = False,
+    timeout: float = 5.0,
+    dialect: str = "sqlite",
+) -> Connection:
+    """Open (creating it if needed) the register in ``database``, a file path or ``":memory:"``.
+
+    ``tenant`` names the tenant queries see (its TenantId or Name; a new file gets one tenant with that name, or
+    "Demo Company"). ``tenants`` limits the tenants the connection may name with ``TenantId`` (default: all).
+    ``autocommit`` False follows PEP 249 (a write opens a transaction that lasts until commit or rollback).
+    ``timeout`` is how long to wait, in seconds, for another process's write lock. ``dialect`` is the SQL dialect
+    the client writes, translated by sqlglot.
+    """
+    try:
+        raw = apsw.Connection(str(database))
+        raw.set_busy_timeout(int(timeout * 1000))
+        register = hooks.open_register(raw, tenant)
+        register.session.restrict(list(tenants) if tenants is not None else None, tenant)
+        return Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
+    except Exception as error:
+        raise translate(error) from None
+
+
+class Connection:
+    """A connection to one register file. Also usable as ``with con:`` (commit on success, rollback on error)."""
+
+    Warning = Warning
+    Error = Error
+    InterfaceError = InterfaceError
+    DatabaseError = DatabaseError
+    DataError = DataError
+    OperationalError = OperationalError
+    IntegrityError = IntegrityError
+    InternalError = InternalError
+    ProgrammingError = ProgrammingError
+    NotSupportedError = NotSupportedError
+
+    def __init__(self, raw: apsw.Connection, front_door: FrontDoor, *, autocommit: bool = False) -> None:
+        self._raw: apsw.Connection | None = raw
+        self._front_door = front_door
+        self._autocommit = False
+        self.autocommit = autocommit
+
+    @property
+    def raw(self) -> apsw.Connection:
+        """The underlying APSW connection (for the shell and the bridge)."""
+        if self._raw is None:
+            raise ProgrammingError("cannot operate on a closed connection")
+        return self._raw
+
+    @property
+    def front_door(self) -> FrontDoor:
+        self.raw  # noqa: B018 - refuses when closed
+        return self._front_door
+
+    @property
+    def autocommit(self) -> bool:
+        return self._autocommit
+
+    @autocommit.setter
+    def autocommit(self, value: bool) -> None:
+        if value and not self._autocommit and self.raw.in_transaction:
+            self.commit()
+        self._autocommit = bool(value)
+        self._front_door.begin_before_writes = not self._autocommit
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.in_transaction
+
+    @property
+    def tenant(self) -> str:
+        """The TenantId queries see."""
+        return self._front_door.register.session.current
+
+    @tenant.setter
+    def tenant(self, tenant: str) -> None:
+        try:
+            self._front_door.register.session.current = tenant
+        except Exception as error:
+            raise translate(error) from None
+
+    def cursor(self) -> Cursor:
+        self.raw  # noqa: B018
+        return Cursor(self)
+
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] | None = None) -> Cursor:
+        """A shortcut: a new cursor, executed."""
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Cursor:
+        return self.cursor().executemany(sql, seq_of_parameters)
+
+    def commit(self) -> None:
+        if self.raw.in_transaction:
+            self._run("COMMIT")
+
+    def rollback(self) -> None:
+        if self.raw.in_transaction:
+            self._run("ROLLBACK")
+
+    def close(self) -> None:
+        """Close the connection; what was not committed is rolled back. Closing twice is harmless."""
+        if self._raw is None:
+            return
+        try:
+            if self._raw.in_transaction:
+                self._raw.execute("ROLLBACK")
+        finally:
+            self._raw.close()
+            self._raw = None
+
+    def _run(self, sql: str) -> None:
+        try:
+            self.raw.execute(sql)
+        except Exception as error:
+            raise translate(error) from None
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        if self._raw is None:
+            return
+        if kind is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
+class Cursor:
+    """A PEP 249 cursor. Iterating it yields the rows; values come back typed by their declared column types."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.arraysize = 1
+        self._closed = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self.description: tuple[tuple[Any, ...], ...] | None = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+        self._rows: Iterator[tuple[Any, ...]] = iter(())
+        self._convert: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
+
+    def _front_door(self) -> FrontDoor:
+        if self._closed:
+            raise ProgrammingError("cannot operate on a closed cursor")
+        return self.connection.front_door
+
+    def execute(self, operation: str, parameters: Sequence[Any] | Mapping[str, Any] | None = None) -> Cursor:
+        front_door = self._front_door()
+        self._reset()
+        try:
+            self._take(front_door.execute(operation, parameters))
+        except Exception as error:
+            raise _error(error) from None
+        return self
+
+    def executemany(self, operation: str, seq_of_parameters: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Cursor:
+        front_door = self._front_door()
+        self._reset()
+        try:
+            self._take(front_door.executemany(operation, seq_of_parameters))
+        except Exception as error:
+            raise _error(error) from None
+        return self
+
+    def _take(self, result: Result) -> None:
+        if result.description:
+            self.description = tuple((name, declared, None, None, None, None, None) for name, declared in result.description)
+            self._convert = _row_converter(result.description)
+        self.rowcount = result.rowcount
+        self.lastrowid = result.lastrowid
+        self._rows = result.rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        self._front_door()
+        try:
+            row = next(self._rows, None)
+        except Exception as error:
+            raise _error(error) from None
+        if row is not None and self._convert is not None:
+            return self._convert(row)
+        return row
+
+    def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
+        count = self.arraysize if size is None else size
+        rows = []
+        for _ in range(count):
+            row = self.fetchone()
+            if row is None:
+                break
+            rows.append(row)
+        return rows
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        self._front_door()
+        try:
+            rows = list(self._rows)
+        except Exception as error:
+            raise _error(error) from None
+        return [self._convert(row) for row in rows] if self._convert is not None else rows
+
+    def __iter__(self) -> Cursor:
+        return self
+
+    def __next__(self) -> tuple[Any, ...]:
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
+
+    def close(self) -> None:
+        self._rows = iter(())
+        self._closed = True
+
+    def setinputsizes(self, sizes: Any) -> None:
+        """Accepted and ignored, as PEP 249 allows."""
+
+    def setoutputsize(self, size: Any, column: int | None = None) -> None:
+        """Accepted and ignored, as PEP 249 allows."""
+
+    def __enter__(self) -> Cursor:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _error(error: Exception) -> BaseException:
+    translated = translate(error)
+    if isinstance(translated, Error):
+        return translated
+    wrapped = InternalError(f"{type(error).__name__}: {error}")
+    wrapped.__cause__ = error
+    return wrapped
+
+
+__all__ = [
+    "BINARY",
+    "DATETIME",
+    "NUMBER",
+    "ROWID",
+    "STRING",
+    "Binary",
+    "Connection",
+    "Cursor",
+    "DataError",
+    "DatabaseError",
+    "Date",
+    "DateFromTicks",
+    "Error",
+    "IntegrityError",
+    "InterfaceError",
+    "InternalError",
+    "NotSupportedError",
+    "OperationalError",
+    "ProgrammingError",
+    "Time",
+    "TimeFromTicks",
+    "Timestamp",
+    "TimestampFromTicks",
+    "Warning",
+    "apilevel",
+    "connect",
+    "exceptions",
+    "paramstyle",
+    "threadsafety",
+]

@@ -1,0 +1,1 @@
+"""The register's rules, in plain Python: no database and no SQL parser is imported here."""

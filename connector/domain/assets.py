@@ -1,0 +1,236 @@
+"""The rules of the Assets table: creating a draft, registering it, editing it, deleting it.
+
+Every road that writes an asset (the SQL front door, a raw write to the virtual table) ends in
+:func:`create`, :func:`update` or :func:`check_delete`. They take typed values (see :mod:`.rows`) and
+return the whole new row; they never touch storage. What they need to know about other rows they ask
+through :class:`AssetLookups`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Protocol
+
+from connector.domain import setting
+from connector.domain.enums import AssetStatus, DepreciationMethod
+from connector.domain.errors import (
+    InvalidValue,
+    MissingReference,
+    NotSupported,
+    RegistrationIncomplete,
+    RuleViolation,
+)
+from connector.domain.rows import Row, blank, require_text
+from connector.domain.setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
+from connector.schema import TABLES
+
+ASSETS = TABLES["Assets"]
+
+STATUS = "AssetStatus"
+NUMBER = "AssetNumber"
+NAME = "AssetName"
+TYPE = "AssetTypeId"
+PURCHASE_DATE = "PurchaseDate"
+PRICE = "PurchasePrice"
+START_DATE = "BookDepreciationDetail_DepreciationStartDate"
+COST_LIMIT = "BookDepreciationDetail_CostLimit"
+RESIDUAL = "BookDepreciationDetail_ResidualValue"
+PRIOR_ACCUMULATED = "BookDepreciationDetail_PriorAccumDepreciationAmount"
+CURRENT_ACCUMULATED = "BookDepreciationDetail_CurrentAccumDepreciationAmount"
+BOOK_VALUE = "AccountingBookValue"
+CAN_ROLL_BACK = "CanRollBack"
+TENANT = "TenantId"
+
+#: Writing any of these (non-null) would dispose of the asset, which the register does not do.
+DISPOSAL_COLUMNS = (
+    "DisposalDate",
+    "DisposalPrice",
+    "BookDepreciationDetail_CurrentCapitalGain",
+    "BookDepreciationDetail_CurrentGainLoss",
+)
+
+#: What registration needs, in the order the error lists it. A rate or a life comes on top, by method.
+REQUIRED_TO_REGISTER = (TYPE, PURCHASE_DATE, PRICE, START_DATE, METHOD, AVERAGING)
+
+#: The depreciation setting an asset takes from its asset type at registration when its own is empty.
+INHERITED = (METHOD, AVERAGING)
+
+
+class AssetLookups(Protocol):
+    """What the asset rules need to know about the rest of the register."""
+
+    def asset_type(self, tenant_id: str, asset_type_id: str) -> Mapping[str, Any] | None:
+        """The asset type with that id in that tenant, or None."""
+
+    def has_posted_depreciation(self, asset_id: str) -> bool:
+        """Whether depreciation has been posted for the asset."""
+
+
+def label(row: Mapping[str, Any]) -> str:
+    return f"asset {row.get(NUMBER) or row.get('AssetId')}"
+
+
+def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
+    """A new asset from the typed columns an INSERT gave. AssetId, AssetNumber and TenantId are already set.
+
+    A new asset is a draft, unless the INSERT says Registered and the row holds all that registration needs.
+    """
+    row = blank(ASSETS)
+    row.update(values)
+    row[STATUS] = values.get(STATUS) or AssetStatus.DRAFT
+    row[CAN_ROLL_BACK] = False
+    _refuse_disposal(row, values)
+    require_text(ASSETS, row, NAME, "give the asset a name")
+    require_text(ASSETS, row, NUMBER, "give the asset a number, or leave the column out to take the next one")
+    _check_reference(row, lookups)
+    if row[STATUS] is AssetStatus.REGISTERED:
+        _inherit_from_type(row, values, lookups)
+    _check_amounts(row)
+    setting.check_setting(ASSETS.name, label(row), row, values.keys())
+    setting.check_calculation_method(ASSETS.name, label(row), row, values)
+    _derive(row)
+    if row[STATUS] is AssetStatus.REGISTERED:
+        _check_registration(row)
+    return row
+
+
+def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: AssetLookups) -> Row:
+    """The asset after an UPDATE that set exactly the columns in ``assigned`` (typed)."""
+    row = dict(current)
+    row.update(assigned)
+    who = label(current)
+    if TENANT in assigned and assigned[TENANT] != current[TENANT]:
+        raise RuleViolation(
+            f"cannot move {who} to another tenant: Assets.TenantId selects a tenant, it does not change one",
+            table=ASSETS.name,
+            column=TENANT,
+        )
+    _refuse_disposal(row, assigned)
+    if STATUS in assigned and assigned[STATUS] is None:
+        raise InvalidValue(f"Assets.{STATUS} of {who} cannot be NULL: use Draft or Registered", table="Assets")
+    require_text(ASSETS, row, NAME, "an asset keeps its name")
+    require_text(ASSETS, row, NUMBER, "an asset keeps its number")
+    was, becomes = current[STATUS], row[STATUS]
+    if was is AssetStatus.REGISTERED:
+        for column in (PRIOR_ACCUMULATED, CURRENT_ACCUMULATED):
+            if column in assigned and assigned[column] != current[column]:
+                raise RuleViolation(
+                    f"cannot change Assets.{column} of {who}: opening balances can only be set on a Draft asset",
+                    table=ASSETS.name,
+                    column=column,
+                )
+    if was is AssetStatus.REGISTERED and becomes is AssetStatus.DRAFT and lookups.has_posted_depreciation(row["AssetId"]):
+        raise RuleViolation(
+            f"cannot move {who} back to Draft: depreciation has been posted for it; roll the runs back first",
+            table=ASSETS.name,
+            column=STATUS,
+        )
+    _check_reference(row, lookups)
+    if was is AssetStatus.DRAFT and becomes is AssetStatus.REGISTERED:
+        _inherit_from_type(row, assigned, lookups)
+    _check_amounts(row)
+    setting.check_setting(ASSETS.name, who, row, assigned.keys())
+    setting.check_calculation_method(ASSETS.name, who, row, assigned)
+    _derive(row)
+    if becomes is AssetStatus.REGISTERED:
+        _check_registration(row)
+    return row
+
+
+def check_delete(current: Mapping[str, Any]) -> None:
+    """Only a draft may be deleted: a registered asset has books."""
+    if current[STATUS] is not AssetStatus.DRAFT:
+        raise RuleViolation(
+            f"cannot delete {label(current)}: it is {current[STATUS].value}; only Draft assets can be deleted "
+            "(set AssetStatus = 'Draft' first)",
+            table=ASSETS.name,
+            column=STATUS,
+        )
+
+
+def book_value(row: Mapping[str, Any]) -> Decimal:
+    """Cost less the depreciation accumulated so far."""
+    zero = Decimal("0.00")
+    return (row.get(PRICE) or zero) - (row.get(PRIOR_ACCUMULATED) or zero) - (row.get(CURRENT_ACCUMULATED) or zero)
+
+
+def _derive(row: Row) -> None:
+    row[CALCULATION] = setting.calculation_method(row)
+    row[BOOK_VALUE] = book_value(row)
+
+
+def _refuse_disposal(row: Mapping[str, Any], written: Mapping[str, Any]) -> None:
+    if row.get(STATUS) is AssetStatus.DISPOSED and STATUS in written:
+        raise NotSupported(
+            f"cannot dispose of {label(row)}: disposing of assets is not supported (AssetStatus stays Draft or "
+            "Registered)",
+            table=ASSETS.name,
+            column=STATUS,
+        )
+    for column in DISPOSAL_COLUMNS:
+        if written.get(column) is not None:
+            raise NotSupported(
+                f"cannot set Assets.{column} of {label(row)}: disposing of assets is not supported, "
+                "so it stays NULL",
+                table=ASSETS.name,
+                column=column,
+            )
+
+
+def _check_reference(row: Row, lookups: AssetLookups) -> None:
+    type_id = row.get(TYPE)
+    if type_id is not None and lookups.asset_type(row[TENANT], type_id) is None:
+        raise MissingReference(
+            f"Assets.{TYPE} of {label(row)}: there is no asset type {type_id!r} in this tenant; "
+            "INSERT INTO AssetTypes first, or use an AssetTypeId from it",
+            table=ASSETS.name,
+            column=TYPE,
+        )
+
+
+def _check_amounts(row: Mapping[str, Any]) -> None:
+    price = row.get(PRICE)
+    if price is None:
+        return
+    accumulated = (row.get(PRIOR_ACCUMULATED) or 0) + (row.get(CURRENT_ACCUMULATED) or 0)
+    if accumulated > price:
+        raise RuleViolation(
+            f"Assets.{PRIOR_ACCUMULATED} + {CURRENT_ACCUMULATED} of {label(row)} is {accumulated}, more than its "
+            f"PurchasePrice {price}; an asset cannot be depreciated below nothing",
+            table=ASSETS.name,
+            column=CURRENT_ACCUMULATED,
+        )
+    residual = row.get(RESIDUAL)
+    if residual is not None and residual > price:
+        raise RuleViolation(
+            f"Assets.{RESIDUAL} of {label(row)} is {residual}, more than its PurchasePrice {price}",
+            table=ASSETS.name,
+            column=RESIDUAL,
+        )
+
+
+def _inherit_from_type(row: Row, written: Mapping[str, Any], lookups: AssetLookups) -> None:
+    """Fill the empty parts of the asset's depreciation setting from its asset type, as Xero does."""
+    type_id = row.get(TYPE)
+    asset_type = lookups.asset_type(row[TENANT], type_id) if type_id is not None else None
+    if asset_type is None:
+        return
+    for column in INHERITED:
+        if row.get(column) is None and column not in written:
+            row[column] = asset_type.get(column)
+    method = row.get(METHOD)
+    needs_rate = method is None or method.needs_rate_or_life
+    untouched = RATE not in written and LIFE not in written
+    if needs_rate and untouched and row.get(RATE) is None and row.get(LIFE) is None:
+        row[RATE] = asset_type.get(RATE)
+        row[LIFE] = asset_type.get(LIFE)
+
+
+def _check_registration(row: Row) -> None:
+    missing = [column for column in REQUIRED_TO_REGISTER if row.get(column) is None]
+    method: DepreciationMethod | None = row.get(METHOD)
+    if (method is None or method.needs_rate_or_life) and row.get(RATE) is None and row.get(LIFE) is None:
+        missing.append(f"{RATE} or {LIFE}")
+    if missing:
+        raise RegistrationIncomplete(row.get(NUMBER) or row["AssetId"], missing)

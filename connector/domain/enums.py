@@ -1,0 +1,62 @@
+"""The documented enumerations, spelled as the Xero Assets API spells them.
+
+User input is matched without regard to case in one place, :func:`parse_enum`:
+
+>>> parse_enum(AssetStatus, "REGISTERED")
+<AssetStatus.REGISTERED: 'Registered'>
+>>> parse_enum(DepreciationMethod, "straightline").value
+'StraightLine'
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+
+class AssetStatus(StrEnum):
+    DRAFT = "Draft"
+    REGISTERED = "Registered"
+    DISPOSED = "Disposed"
+
+
+class DepreciationMethod(StrEnum):
+    NO_DEPRECIATION = "NoDepreciation"
+    STRAIGHT_LINE = "StraightLine"
+    DIMINISHING_VALUE_100 = "DiminishingValue100"
+    DIMINISHING_VALUE_150 = "DiminishingValue150"
+    DIMINISHING_VALUE_200 = "DiminishingValue200"
+    FULL_DEPRECIATION = "FullDepreciation"
+
+    @property
+    def needs_rate_or_life(self) -> bool:
+        """NoDepreciation posts nothing and FullDepreciation writes everything off at once: neither needs a rate."""
+        return self not in (DepreciationMethod.NO_DEPRECIATION, DepreciationMethod.FULL_DEPRECIATION)
+
+
+class AveragingMethod(StrEnum):
+    ACTUAL_DAYS = "ActualDays"
+    FULL_MONTH = "FullMonth"
+
+
+class DepreciationCalculationMethod(StrEnum):
+    RATE = "Rate"
+    LIFE = "Life"
+    NONE = "None"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+#: The enumerations ``schema/`` refers to by name.
+ENUMS: dict[str, type[StrEnum]] = {
+    cls.__name__: cls for cls in (AssetStatus, DepreciationMethod, AveragingMethod, DepreciationCalculationMethod)
+}
+
+
+def parse_enum(enum: type[E], raw: str) -> E | None:
+    """The member spelled ``raw`` in any case, or None when there is none."""
+    folded = raw.strip().casefold()
+    for member in enum:
+        if member.value.casefold() == folded:
+            return member
+    return None

@@ -1,0 +1,86 @@
+"""The rules of the Settings table: one row per tenant, changed only by UPDATE.
+
+It also owns asset numbering: the next number is the prefix and the sequence, and the sequence advances
+keeping its width.
+
+>>> next_asset_number("FA-", "0009")
+('FA-0009', '0010')
+>>> next_asset_number("FA-", "9999")
+('FA-9999', '10000')
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from typing import Any
+
+from connector.domain.errors import InvalidValue, NotSupported, RuleViolation
+from connector.domain.rows import Row, blank
+from connector.schema import TABLES
+
+SETTINGS = TABLES["Settings"]
+PREFIX = "AssetNumberPrefix"
+SEQUENCE = "AssetNumberSequence"
+YEAR_END_MONTH = "FinancialYearEndMonth"
+YEAR_END_DAY = "FinancialYearEndDay"
+
+
+def defaults(tenant_id: str) -> Row:
+    row = blank(SETTINGS)
+    row["TenantId"] = tenant_id
+    return row
+
+
+def next_asset_number(prefix: str, sequence: str) -> tuple[str, str]:
+    """The number to give now, and the sequence after it."""
+    following = str(int(sequence) + 1).zfill(len(sequence))
+    return f"{prefix}{sequence}", following
+
+
+def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
+    row = dict(current)
+    row.update(assigned)
+    if row[PREFIX] is None:
+        row[PREFIX] = ""
+    sequence = row[SEQUENCE]
+    if sequence is None or not sequence.isdigit() or not sequence.isascii():
+        raise InvalidValue(
+            f"Settings.{SEQUENCE}: {sequence!r} is not a sequence; give digits such as '0001'",
+            table=SETTINGS.name,
+            column=SEQUENCE,
+        )
+    month, day = row[YEAR_END_MONTH], row[YEAR_END_DAY]
+    if month is None or not 1 <= month <= 12:
+        raise InvalidValue(
+            f"Settings.{YEAR_END_MONTH}: {month} is not a month; give 1 to 12", table=SETTINGS.name, column=YEAR_END_MONTH
+        )
+    last_day = calendar.monthrange(2001, month)[1]  # a common year: a financial year cannot end on 29 February
+    if day is None or not 1 <= day <= last_day:
+        raise InvalidValue(
+            f"Settings.{YEAR_END_DAY}: {day} is not a day of month {month}; give 1 to {last_day}",
+            table=SETTINGS.name,
+            column=YEAR_END_DAY,
+        )
+    if row["OptInForTax"] is None:
+        row["OptInForTax"] = False
+    return row
+
+
+def refuse_insert() -> None:
+    raise NotSupported(
+        "cannot insert into Settings: every tenant has exactly one Settings row; UPDATE it instead",
+        table=SETTINGS.name,
+    )
+
+
+def refuse_delete() -> None:
+    raise NotSupported(
+        "cannot delete from Settings: every tenant has exactly one Settings row; UPDATE it instead",
+        table=SETTINGS.name,
+    )
+
+
+def check_tenant_unchanged(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> None:
+    if "TenantId" in assigned and assigned["TenantId"] != current["TenantId"]:
+        raise RuleViolation("Settings.TenantId cannot change", table=SETTINGS.name, column="TenantId")

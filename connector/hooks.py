@@ -1,0 +1,80 @@
+"""Giving every APSW connection the register: the module, the write gateway, defensive mode.
+
+:func:`attach` runs for each new ``apsw.Connection`` in the process (through ``apsw.connection_hooks``), so the
+DB-API, the shell, and a plain APSW connection a script opens itself all see the same tables and rules.
+:func:`open_register` then makes a database file a register the first time it is opened.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import apsw
+
+from connector.domain.commands import Insert
+from connector.domain.tenants import DEFAULT_NAME
+from connector.register import Register
+from connector.schema import TABLES
+from connector.session import Session
+from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
+from connector.vtab import MODULE, Module
+
+_REGISTERS: weakref.WeakKeyDictionary[apsw.Connection, Register] = weakref.WeakKeyDictionary()
+
+
+class RegisterFileError(apsw.SQLError):
+    """The file is not a register this version can open."""
+
+
+def attach(connection: apsw.Connection) -> None:
+    """Register the module and the write gateway on a new connection, and turn on defensive mode."""
+    store = Store(connection)
+    register = Register(store, Session(store))
+    connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=3)
+    connection.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
+    _REGISTERS[connection] = register
+
+
+def register_of(connection: apsw.Connection) -> Register:
+    register = _REGISTERS.get(connection)
+    if register is None:
+        attach(connection)
+        register = _REGISTERS[connection]
+    return register
+
+
+def install() -> None:
+    if attach not in apsw.connection_hooks:
+        apsw.connection_hooks.append(attach)
+
+
+def open_register(connection: apsw.Connection, tenant_name: str | None = None) -> Register:
+    """Make the connection's main database a register if it is not one yet; check its version if it is."""
+    register = register_of(connection)
+    version = connection.execute("PRAGMA user_version").get
+    missing = [table for table in TABLES.values() if not _has_table(connection, table.name)]
+    if version > SCHEMA_VERSION:
+        raise RegisterFileError(
+            f"this register file has layout version {version}; this release reads up to {SCHEMA_VERSION}: upgrade it"
+        )
+    if not missing:
+        return register
+    if version == 0 and len(missing) < len(TABLES):
+        raise RegisterFileError("this database has some register tables but not all; it is not a register")
+    if connection.execute("PRAGMA journal_mode").get != "memory":
+        connection.execute("PRAGMA journal_mode = WAL")
+    with connection:
+        for table in missing:
+            connection.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if not register.store.count(TABLES["Tenants"]):
+            register.store.writing(
+                lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME}))
+            )
+    return register
+
+
+def _has_table(connection: apsw.Connection, name: str) -> bool:
+    sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE"
+    return connection.execute(sql, (name,)).get is not None

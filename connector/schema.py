@@ -1,0 +1,155 @@
+"""The register's tables, read from the ``schema/`` data files.
+
+``schema/`` is the single source for the table and column names, their types, which columns are read-only,
+which filters a virtual table pushes down, and the descriptions the README shows. Everything else
+(the store's DDL, the virtual tables' declarations, value checks, DB-API types) is derived from it here.
+
+>>> TABLES["assets"].column("assetnumber").name
+'AssetNumber'
+>>> TABLES["Assets"].column("PurchasePrice").sql_type
+'DECIMAL(18,2)'
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The documented column types and the SQL type each is declared with. Money is exact to the cent.
+SQL_TYPES: Mapping[str, str] = {
+    "String": "TEXT",
+    "Date": "DATE",
+    "Decimal": "DECIMAL(18,2)",
+    "Int": "INTEGER",
+    "Double": "DOUBLE",
+    "Boolean": "BOOLEAN",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a register table, as ``schema/`` declares it."""
+
+    name: str
+    type: str
+    description: str
+    read_only: bool = False
+    generated: bool = False
+    required: bool = False
+    pushdown: bool = False
+    nocase: bool = False
+    enum: str | None = None
+    minimum: float | None = None
+    default: Any = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.type]
+
+    @property
+    def collation(self) -> str:
+        return "NOCASE" if self.nocase else "BINARY"
+
+    @property
+    def declaration(self) -> str:
+        """The column as it appears in a CREATE TABLE statement."""
+        collate = " COLLATE NOCASE" if self.nocase else ""
+        return f"{self.name} {self.sql_type}{collate}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One register table: its columns in order, its key and its uniqueness rules."""
+
+    name: str
+    description: str
+    key: str
+    columns: tuple[Column, ...]
+    unique: tuple[tuple[str, ...], ...] = ()
+    insertable: bool = True
+    deletable: bool = True
+    _by_name: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for column in self.columns:
+            self._by_name[column.name.lower()] = column
+            for alias in column.aliases:
+                self._by_name[alias.lower()] = column
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def aliases(self) -> tuple[tuple[str, Column], ...]:
+        """Every alias with the column it stands for, in column order."""
+        return tuple((alias, column) for column in self.columns for alias in column.aliases)
+
+    def find(self, name: str) -> Column | None:
+        """The column called ``name`` (any case, or a documented alias), or None."""
+        return self._by_name.get(name.lower())
+
+    def column(self, name: str) -> Column:
+        found = self.find(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def suggest(self, name: str) -> str | None:
+        """The real column name nearest to ``name``, for error messages."""
+        return nearest(name, [c.name for c in self.columns] + [a for a, _ in self.aliases])
+
+
+def nearest(name: str, candidates: list[str]) -> str | None:
+    lowered = {candidate.lower(): candidate for candidate in candidates}
+    match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)
+    return lowered[match[0]] if match else None
+
+
+def schema_dir() -> Path:
+    """Where the table files are: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "schema"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "schema"
+
+
+def _load_table(path: Path) -> Table:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    columns = tuple(
+        Column(**{**spec, "aliases": tuple(spec.get("aliases", ()))}) for spec in data.pop("columns")
+    )
+    unique = tuple(tuple(group) for group in data.pop("unique", ()))
+    table = Table(columns=columns, unique=unique, **data)
+    unknown = {table.key, *(name for group in unique for name in group)} - set(table.column_names)
+    if unknown:
+        raise ValueError(f"{path.name}: unknown column(s) {sorted(unknown)}")
+    return table
+
+
+class Tables(Mapping[str, Table]):
+    """The register's tables by name, case-insensitive."""
+
+    def __init__(self, tables: list[Table]) -> None:
+        self._tables = {table.name.lower(): table for table in tables}
+
+    def __getitem__(self, name: str) -> Table:
+        return self._tables[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return (table.name for table in self._tables.values())
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._tables
+
+    def suggest(self, name: str) -> str | None:
+        return nearest(name, list(self))
+
+
+TABLES = Tables([_load_table(path) for path in sorted(schema_dir().glob("*.toml"))])

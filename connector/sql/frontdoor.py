@@ -1,0 +1,310 @@
+"""The front door: every statement a client sends through the connector comes in here.
+
+Each statement is parsed once by sqlglot (parses are cached by text). INSERT, UPDATE and DELETE on a
+register table compile into commands (:mod:`.compile`) and run inside one SAVEPOINT, through the store's write
+gateway: all of a statement's rows or none. Everything else runs in SQLite over the virtual tables, translated
+first when the client speaks another dialect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import apsw
+import sqlglot
+import sqlglot.errors
+import sqlglot.expressions as exp
+
+from connector.domain.commands import Command
+from connector.domain.errors import InvalidValue, RegisterError, UnknownName
+from connector.register import Register
+from connector.schema import TABLES, Table, nearest
+from connector.sql import lexer
+from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_write, table_of
+
+_WRITES = frozenset({"INSERT", "REPLACE", "UPDATE", "DELETE"})
+_DDL = frozenset({"CREATE", "DROP", "ALTER"})
+_SAVEPOINT = "_connector_statement"
+
+
+class Unparsed(Exception):
+    """sqlglot could not read a statement; SQLite may still."""
+
+
+@dataclass
+class Result:
+    """What one statement gave back: its columns (name, declared type), its rows, and how many rows it changed."""
+
+    description: Description | None
+    rows: Iterator[tuple[Any, ...]]
+    rowcount: int = -1
+    lastrowid: int | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement as the front door understands it."""
+
+    text: str
+    keyword: str
+    node: exp.Expression | None
+    table: Table | None  # the register table it writes, if any
+    plan: Plan | None
+    sqlite_text: str  # what SQLite runs when the front door does not compile it
+
+
+@lru_cache(maxsize=1024)
+def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
+    """Parse (once per text) and, for a write to a register table, compile."""
+    if keyword in _WRITES:
+        normalised, _ = lexer.normalise_parameters(text)
+        if keyword == "REPLACE":
+            normalised = re.sub(r"^\s*REPLACE\b", "INSERT OR REPLACE", normalised, count=1, flags=re.IGNORECASE)
+        try:
+            node = sqlglot.parse_one(normalised, read=dialect)
+        except sqlglot.errors.SqlglotError as error:
+            if _names_register_table(text):
+                raise InvalidValue(f"cannot read this statement: {error}") from None
+            return Statement(text, keyword, None, None, None, text)
+        table = table_of(node) if isinstance(node, (exp.Insert, exp.Update, exp.Delete)) else None
+        if table is not None:
+            return Statement(text, keyword, node, table, compile_write(node), text)
+        return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
+    try:
+        node = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
+    except sqlglot.errors.SqlglotError:
+        node = None
+    return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
+
+
+def _translated(text: str, node: exp.Expression | None, dialect: str) -> str:
+    if dialect == DIALECT or node is None:
+        return text
+    return node.sql(DIALECT)
+
+
+def _names_register_table(text: str) -> bool:
+    words = {word.lower() for word in re.findall(r"[A-Za-z_]+", text)}
+    return any(name.lower() in words for name in TABLES)
+
+
+def adapt(value: Any) -> Any:
+    """A Python value as SQLite can bind it: Decimal as exact text, dates as ISO-8601, bool as 0/1."""
+    if value is None or isinstance(value, (str, int, float, bytes)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    raise InvalidValue(f"cannot bind a value of type {type(value).__name__}: {value!r}")
+
+
+def adapt_bindings(bindings: Sequence[Any] | Mapping[str, Any] | None) -> Sequence[Any] | Mapping[str, Any] | None:
+    if bindings is None:
+        return None
+    if isinstance(bindings, Mapping):
+        return {name: adapt(value) for name, value in bindings.items()}
+    if isinstance(bindings, (str, bytes)):
+        raise InvalidValue("bindings must be a sequence or a mapping of values, not a single string")
+    return tuple(adapt(value) for value in bindings)
+
+
+def named(bindings: Sequence[Any] | Mapping[str, Any] | None) -> dict[str, Any]:
+    """Bindings keyed as :func:`lexer.normalise_parameters` names parameters."""
+    if bindings is None:
+        return {}
+    if isinstance(bindings, Mapping):
+        return {name.lstrip(":@$"): value for name, value in bindings.items()}
+    return {f"_{number}": value for number, value in enumerate(bindings, start=1)}
+
+
+class FrontDoor:
+    """Runs statements for one connection."""
+
+    def __init__(self, connection: apsw.Connection, register: Register, dialect: str = DIALECT) -> None:
+        self.connection = connection
+        self.register = register
+        self.dialect = dialect
+        #: Open a transaction before the first write (PEP 249's default); off in autocommit mode.
+        self.begin_before_writes = True
+
+    # -- entry points ----------------------------------------------------------------------------------------
+
+    def execute(self, sql: str, bindings: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
+        """Run every statement of ``sql``; the result is the last statement's. Sequence bindings are consumed in
+        order across the statements, as SQLite does; mapping bindings serve all of them."""
+        if not isinstance(sql, str):
+            raise InvalidValue(f"a statement must be text, not {type(sql).__name__}")
+        pieces = lexer.split(sql)
+        if not pieces:
+            return Result(None, iter(()))
+        bindings = adapt_bindings(bindings)
+        result = Result(None, iter(()))
+        offset = 0
+        for index, piece in enumerate(pieces):
+            own: Any = bindings
+            if bindings is not None and not isinstance(bindings, Mapping):
+                count = _parameter_count(piece.text)
+                own, offset = bindings[offset : offset + count], offset + count
+            result = self._one(piece, own)
+            if index < len(pieces) - 1:
+                result.rows = iter(list(result.rows))  # run it to the end before the next statement starts
+        return result
+
+    def executemany(self, sql: str, sequence: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Result:
+        """Run one statement once per set of bindings, as one all-or-nothing unit."""
+        pieces = lexer.split(sql) if isinstance(sql, str) else None
+        if not pieces or len(pieces) != 1:
+            raise InvalidValue("executemany takes exactly one statement")
+        piece = pieces[0]
+        statement = understand(piece.text, piece.keyword, self.dialect)
+        self._before(statement)
+        if statement.plan is not None:
+            plan = statement.plan
+            all_bindings = [named(adapt_bindings(bindings)) for bindings in sequence]
+            outcome = self._atomic(lambda: self._run_plan_many(plan, all_bindings))
+            return Result(None, iter(()), outcome)
+        adapted = [adapt_bindings(bindings) for bindings in sequence]
+
+        def run() -> int:
+            before = self.connection.total_changes()
+            cursor = self.connection.cursor()
+            for _ in cursor.executemany(statement.sqlite_text, adapted):
+                raise InvalidValue("executemany is for statements that return no rows")
+            return self.connection.total_changes() - before
+
+        changed = self._atomic(lambda: self._sqlite_errors(run))
+        return Result(None, iter(()), changed)
+
+    # -- one statement ---------------------------------------------------------------------------------------
+
+    def _one(self, piece: lexer.Piece, bindings: Any) -> Result:
+        statement = understand(piece.text, piece.keyword, self.dialect)
+        self._before(statement)
+        if statement.plan is not None:
+            plan = statement.plan
+            values = named(bindings)
+            outcome = self._atomic(lambda: self.register.store.writing(lambda: plan.run(self, values)))
+            return Result(outcome.description, iter(outcome.rows), outcome.rowcount)
+        return self._sqlite_errors(lambda: self._passthrough(statement, bindings))
+
+    def _passthrough(self, statement: Statement, bindings: Any) -> Result:
+        cursor = self.connection.cursor()
+        before = self.connection.total_changes()
+        cursor.execute(statement.sqlite_text, bindings)
+        try:
+            description = tuple((name, decltype) for name, decltype in cursor.getdescription())
+        except apsw.ExecutionCompleteError:
+            description = None
+        if description:
+            return Result(description, self._guarded(cursor))
+        changed = self.connection.total_changes() - before if statement.keyword in _WRITES else -1
+        return Result(None, iter(()), changed, self.connection.last_insert_rowid())
+
+    def _guarded(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        """Rows of a running SELECT, with SQLite's errors on the way translated like the rest."""
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except apsw.SQLError as error:
+                raise _translate(error) from None
+            yield row
+
+    def _run_plan_many(self, plan: Plan, all_bindings: list[dict[str, Any]]) -> int:
+        def work() -> int:
+            total = 0
+            for number, values in enumerate(all_bindings, start=1):
+                try:
+                    total += plan.run(self, values).rowcount
+                except RegisterError as error:
+                    if len(all_bindings) > 1:
+                        error.args = (f"{error.args[0]} (parameter set {number} of {len(all_bindings)}; "
+                                      "nothing of this executemany was written)",)
+                    raise
+            return total
+
+        return self.register.store.writing(work)
+
+    def _before(self, statement: Statement) -> None:
+        """PEP 249: a write opens a transaction that lasts until commit() or rollback()."""
+        writes = statement.keyword in _WRITES or statement.keyword in _DDL
+        if writes and self.begin_before_writes and not self.connection.in_transaction:
+            self.connection.execute("BEGIN IMMEDIATE")
+
+    def _atomic(self, work):
+        self.connection.execute(f"SAVEPOINT {_SAVEPOINT}")
+        try:
+            result = work()
+        except BaseException:
+            self.connection.execute(f"ROLLBACK TO {_SAVEPOINT}")
+            self.connection.execute(f"RELEASE {_SAVEPOINT}")
+            raise
+        self.connection.execute(f"RELEASE {_SAVEPOINT}")
+        return result
+
+    def _sqlite_errors(self, work):
+        try:
+            return work()
+        except apsw.SQLError as error:
+            raise _translate(error) from None
+
+    # -- what compiled plans need (compile.Executor) --------------------------------------------------------
+
+    def query(self, sql: str, bindings: Mapping[str, Any]) -> tuple[Description, list[tuple[Any, ...]]]:
+        cursor = self.connection.cursor()
+        adapted = {name: adapt(value) for name, value in bindings.items()}
+        try:
+            cursor.execute(sql, adapted)
+            try:
+                description = tuple(cursor.getdescription())
+            except apsw.ExecutionCompleteError:
+                return (), []
+            return description, list(cursor)
+        except apsw.SQLError as error:
+            raise _translate(error) from None
+
+    def apply(self, command: Command) -> Any:
+        return self.register.apply(command)
+
+    def conflicting(self, table: Table, values: Mapping[str, Any]) -> Any:
+        return self.register.conflicting(table, values)
+
+    def tenant_of(self, table: Table, key: Any) -> str:
+        return self.register.tenant_of(table, key)
+
+
+def _parameter_count(text: str) -> int:
+    _, names = lexer.normalise_parameters(text)
+    return len(dict.fromkeys(names))
+
+
+_NO_SUCH = re.compile(r"no such (table|column): ([\w.\"]+)", re.IGNORECASE)
+
+
+def _translate(error: apsw.SQLError) -> Exception:
+    """SQLite's 'no such table/column' with the nearest register name suggested."""
+    found = _NO_SUCH.search(str(error))
+    if found is None:
+        return error
+    kind, name = found.group(1).lower(), found.group(2).strip('"').split(".")[-1]
+    if kind == "table":
+        suggestion = TABLES.suggest(name)
+    else:
+        suggestion = nearest(name, [c for table in TABLES.values() for c in table.column_names])
+    hint = f"; did you mean {suggestion}?" if suggestion else ""
+    return UnknownName(f"no such {kind}: {name}{hint}", column=name if kind == "column" else None,
+                       table=name if kind == "table" else None)

@@ -1,0 +1,102 @@
+"""The little lexing the front door does before sqlglot: split a script into statements and find parameters.
+
+SQLite accepts parameters in five spellings (``?``, ``?NNN``, ``:name``, ``@name``, ``$name``); sqlglot does not
+read them all. :func:`normalise_parameters` rewrites each as a named parameter sqlglot understands, and says
+which binding each stands for.
+
+>>> [piece.text for piece in split("SELECT 1; SELECT ';' -- done;\\n")]
+['SELECT 1', "SELECT ';' -- done;"]
+>>> normalise_parameters("UPDATE t SET a = ?, b = ?5 WHERE c = :c AND d = ?")
+('UPDATE t SET a = :_1, b = :_5 WHERE c = :c AND d = :_6', ('_1', '_5', 'c', '_6'))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>--[^\n]*\n?|/\*.*?(?:\*/|\Z))
+    | (?P<string>'(?:[^']|'')*'?)
+    | (?P<quoted>"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^\]]*\]?)
+    | (?P<param>\?\d*|[:@$][A-Za-z_][A-Za-z0-9_$]*(?:::[A-Za-z0-9_]+)*)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_$]*)
+    | (?P<semicolon>;)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One statement of a script: its text and its first keyword (upper case; '' when there is none)."""
+
+    text: str
+    keyword: str
+
+
+def _tokens(sql: str):
+    for match in _TOKEN.finditer(sql):
+        yield match.lastgroup, match.group(), match.start()
+
+
+def split(sql: str) -> list[Piece]:
+    """The statements of ``sql``, without their semicolons; empty statements are dropped.
+
+    A CREATE TRIGGER body keeps its inner semicolons (they end at its END).
+    """
+    pieces: list[Piece] = []
+    start = 0
+    words: list[str] = []
+    in_trigger = False
+    for kind, text, position in _tokens(sql):
+        if kind == "word":
+            upper = text.upper()
+            if len(words) < 4:
+                words.append(upper)
+                in_trigger = in_trigger or (words[0] == "CREATE" and upper == "TRIGGER")
+            elif in_trigger and upper == "END":
+                in_trigger = False
+        elif kind == "semicolon" and not in_trigger:
+            _add(pieces, sql[start:position], words)
+            start, words = position + 1, []
+    _add(pieces, sql[start:], words)
+    return pieces
+
+
+def _add(pieces: list[Piece], text: str, words: list[str]) -> None:
+    stripped = text.strip()
+    if stripped and words:
+        pieces.append(Piece(stripped, words[0]))
+    elif stripped and not all(kind in ("space", "comment") for kind, _, _ in _tokens(stripped)):
+        pieces.append(Piece(stripped, ""))
+
+
+def normalise_parameters(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` with every parameter spelled ``:name``, and the names in order of appearance.
+
+    Positional parameters become ``_N`` for the N-th binding, numbered as SQLite numbers them.
+    """
+    out: list[str] = []
+    names: list[str] = []
+    last = 0
+    for kind, text, _ in _tokens(sql):
+        if kind == "param":
+            if text.startswith("?"):
+                number = int(text[1:]) if len(text) > 1 else last + 1
+                last = max(last, number)
+                name = f"_{number}"
+            else:
+                name = text[1:]
+            names.append(name)
+            out.append(f":{name}")
+        else:
+            out.append(text)
+    return "".join(out), tuple(names)
+
+
+def has_positional(names: tuple[str, ...]) -> bool:
+    return any(name.startswith("_") and name[1:].isdigit() for name in names)

@@ -1,0 +1,247 @@
+"""Where the register's rows live: real SQLite tables in the same database file as the virtual tables.
+
+Each register table ``T`` keeps its rows in a shadow table ``T_rows``. SQLite then gives durability,
+transactions and statement atomicity, and defensive mode keeps ordinary SQL from writing a shadow table:
+only the register's own code, running inside a virtual-table method or the write gateway
+(:meth:`Store.writing`), may.
+
+Money is stored as integer cents, dates as ISO-8601 text, booleans as 0/1 and enumerations in their
+documented spelling. This module converts between that and the domain's typed rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import apsw
+
+from connector.domain.enums import ENUMS
+from connector.domain.money import from_cents, to_cents
+from connector.domain.rows import Row
+from connector.schema import TABLES, Column, Table
+
+#: Bumped when the layout of the shadow tables changes; recorded in the file as PRAGMA user_version.
+SCHEMA_VERSION = 1
+#: Marks a file as a register (PRAGMA application_id): 'FAR1'.
+APPLICATION_ID = 0x46415231
+SHADOW_SUFFIX = "rows"
+WRITE_GATEWAY = "_register_write"
+
+_STORED_TYPES = {"String": "TEXT", "Date": "TEXT", "Decimal": "INTEGER", "Int": "INTEGER", "Double": "REAL", "Boolean": "INTEGER"}
+
+#: Columns computed when read rather than stored.
+_COMPUTED = {
+    ("AssetTypes", "Locks"): "(SELECT count(*) FROM Assets_rows AS a WHERE a.TenantId = t.TenantId "
+    "AND a.AssetTypeId = t.AssetTypeId)",
+}
+
+T = TypeVar("T")
+
+
+def shadow(table: Table) -> str:
+    return f"{table.name}_{SHADOW_SUFFIX}"
+
+
+def stored_columns(table: Table) -> tuple[Column, ...]:
+    return tuple(column for column in table.columns if (table.name, column.name) not in _COMPUTED)
+
+
+def _to_store(column: Column) -> Callable[[Any], Any] | None:
+    if column.type == "Decimal":
+        return to_cents
+    if column.type == "Date":
+        return dt.date.isoformat
+    if column.type == "Boolean":
+        return int
+    if column.enum is not None:
+        return str
+    return None
+
+
+def _from_store(column: Column) -> Callable[[Any], Any] | None:
+    if column.type == "Decimal":
+        return from_cents
+    if column.type == "Date":
+        return dt.date.fromisoformat
+    if column.type == "Boolean":
+        return bool
+    if column.enum is not None:
+        return ENUMS[column.enum]
+    return None
+
+
+def sql_value(column: Column, stored: str) -> str:
+    """The SQL expression that shows a stored column as the virtual table returns it (money as a decimal number)."""
+    if column.type == "Decimal":
+        return f"{stored} / 100.0"
+    return stored
+
+
+class _TableLayout:
+    """The statements and converters for one shadow table, built once."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.name = shadow(table)
+        self.columns = stored_columns(table)
+        self.names = tuple(column.name for column in self.columns)
+        self.to_store = tuple((i, f) for i, c in enumerate(self.columns) if (f := _to_store(c)) is not None)
+        self.from_store = tuple((i, f) for i, c in enumerate(self.columns) if (f := _from_store(c)) is not None)
+        computed = [(c.name, _COMPUTED[(table.name, c.name)]) for c in table.columns if (table.name, c.name) in _COMPUTED]
+        self.read_names = self.names + tuple(name for name, _ in computed)
+        #: How to read each column from the shadow table aliased ``t``.
+        self.expressions = {name: f"t.{name}" for name in self.names} | dict(computed)
+        self.select = f"SELECT {', '.join(self.expressions.values())} FROM {self.name} AS t"
+        placeholders = ", ".join("?" * len(self.names))
+        self.insert = f"INSERT INTO {self.name} ({', '.join(self.names)}) VALUES ({placeholders})"
+        assignments = ", ".join(f"{name} = ?" for name in self.names)
+        self.update = f"UPDATE {self.name} SET {assignments} WHERE {table.key} = ?"
+        self.delete = f"DELETE FROM {self.name} WHERE {table.key} = ?"
+
+    def ddl(self) -> list[str]:
+        declarations = []
+        for column in self.columns:
+            collate = " COLLATE NOCASE" if column.nocase else ""
+            declarations.append(f"{column.name} {_STORED_TYPES[column.type]}{collate}")
+        statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(declarations)})"]
+        statements.append(
+            f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_key ON {self.name} ({self.table.key})"
+        )
+        for number, group in enumerate(self.table.unique):
+            statements.append(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_unique{number} ON {self.name} ({', '.join(group)})"
+            )
+        for column in self.table.columns:
+            if column.pushdown and column.name not in (self.table.key, "TenantId") and not any(
+                group[-1] == column.name for group in self.table.unique
+            ):
+                statements.append(
+                    f"CREATE INDEX IF NOT EXISTS {self.name}_{column.name} ON {self.name} (TenantId, {column.name})"
+                )
+        return statements
+
+    def stored_row(self, row: Mapping[str, Any]) -> list[Any]:
+        values = [row.get(name) for name in self.names]
+        for index, convert in self.to_store:
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
+        return values
+
+    def typed_row(self, stored: Sequence[Any]) -> Row:
+        values = list(stored)
+        for index, convert in self.from_store:
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
+        return dict(zip(self.read_names, values))
+
+
+LAYOUTS = {table.name: _TableLayout(table) for table in TABLES.values()}
+
+
+class Store:
+    """Reads and writes the shadow tables of one connection. Writes must run where SQLite allows them:
+    inside a virtual-table method, or inside :meth:`writing`."""
+
+    def __init__(self, connection: apsw.Connection) -> None:
+        self.connection = connection
+        self._pending: dict[int, Callable[[], Any]] = {}
+        self._results: dict[int, Any] = {}
+        self._tokens = itertools.count(1)
+        connection.create_scalar_function(WRITE_GATEWAY, self._run_pending, 1)
+
+    # -- layout -------------------------------------------------------------------------------------------
+
+    def create_shadow(self, table: Table) -> None:
+        """Called from the virtual table's Create, the one place SQLite lets a shadow table be made."""
+        for statement in LAYOUTS[table.name].ddl():
+            self.connection.execute(statement)
+
+    # -- the write gateway ----------------------------------------------------------------------------------
+
+    def writing(self, work: Callable[[], T]) -> T:
+        """Run ``work`` where the shadow tables may be written: inside a call of the gateway function.
+
+        The caller wraps this in a SAVEPOINT, so that all of ``work`` or none of it lands.
+        """
+        token = next(self._tokens)
+        self._pending[token] = work
+        try:
+            self.connection.execute(f"SELECT {WRITE_GATEWAY}(?)", (token,)).fetchall()
+            return self._results.pop(token)
+        finally:
+            self._pending.pop(token, None)
+            self._results.pop(token, None)
+
+    def _run_pending(self, token: int) -> int:
+        work = self._pending.pop(token, None)
+        if work is None:
+            raise apsw.SQLError(f"{WRITE_GATEWAY} is the register's own; it has nothing to run for {token!r}")
+        self._results[token] = work()
+        return 1
+
+    # -- reads ------------------------------------------------------------------------------------------------
+
+    def get(self, table: Table, key: Any) -> Row | None:
+        layout = LAYOUTS[table.name]
+        for stored in self.connection.execute(f"{layout.select} WHERE t.{table.key} = ?", (key,)):
+            return layout.typed_row(stored)
+        return None
+
+    def find(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Row | None:
+        """The row (of the tenant, when given) whose ``column`` equals ``value`` under the column's collation."""
+        layout = LAYOUTS[table.name]
+        if tenant_id is None:
+            found = self.connection.execute(f"{layout.select} WHERE t.{column} = ?", (value,))
+        else:
+            found = self.connection.execute(f"{layout.select} WHERE t.TenantId = ? AND t.{column} = ?", (tenant_id, value))
+        for stored in found:
+            return layout.typed_row(stored)
+        return None
+
+    def key_of(self, table: Table, rowid: int) -> Any:
+        for (key,) in self.connection.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE rowid = ?", (rowid,)):
+            return key
+        return None
+
+    def rowid_of(self, table: Table, key: Any) -> int | None:
+        for (rowid,) in self.connection.execute(f"SELECT rowid FROM {shadow(table)} WHERE {table.key} = ?", (key,)):
+            return rowid
+        return None
+
+    def count_estimate(self, table: Table) -> int:
+        """About how many rows the table holds, at the cost of one index probe."""
+        return self.connection.execute(f"SELECT max(rowid) FROM {shadow(table)}").get or 0
+
+    def count(self, table: Table, where: str = "1", bindings: Sequence[Any] = ()) -> int:
+        return self.connection.execute(f"SELECT count(*) FROM {shadow(table)} WHERE {where}", bindings).get
+
+    def values(self, table: Table, column: str, order: str = "rowid") -> list[Any]:
+        return [value for (value,) in self.connection.execute(f"SELECT {column} FROM {shadow(table)} ORDER BY {order}")]
+
+    def exists(self, table: Table) -> bool:
+        sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
+        return self.connection.execute(sql, (shadow(table),)).get is not None
+
+    # -- writes -----------------------------------------------------------------------------------------------
+
+    def insert(self, table: Table, row: Mapping[str, Any]) -> int:
+        layout = LAYOUTS[table.name]
+        self.connection.execute(layout.insert, layout.stored_row(row))
+        return self.connection.last_insert_rowid()
+
+    def insert_many(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        layout = LAYOUTS[table.name]
+        self.connection.executemany(layout.insert, (layout.stored_row(row) for row in rows))
+
+    def update(self, table: Table, key: Any, row: Mapping[str, Any]) -> None:
+        layout = LAYOUTS[table.name]
+        self.connection.execute(layout.update, [*layout.stored_row(row), key])
+
+    def delete(self, table: Table, key: Any) -> None:
+        self.connection.execute(LAYOUTS[table.name].delete, (key,))
+

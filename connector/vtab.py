@@ -1,0 +1,239 @@
+"""The APSW virtual-table module: every register table as an SQL table.
+
+Reads run over the shadow tables with the filters SQLite lets us push down (``=`` and ``IN`` on the columns
+``schema/`` marks), only the columns a query uses, and the connection's tenant unless the query names
+another with ``TenantId``. Raw writes (an INSERT, UPDATE or DELETE that reaches a virtual table without the
+front door) become the same commands as every other write, so the same rules apply.
+
+This is the only module that uses APSW's virtual-table API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import apsw
+
+from connector.domain.commands import Delete, Insert, OnConflict, Update
+from connector.domain.errors import RowNotFound
+from connector.register import Register
+from connector.schema import TABLES, Column, Table
+from connector.store import LAYOUTS, SHADOW_SUFFIX, shadow, sql_value
+
+MODULE = "fixed_asset_register"
+
+_CONFLICT = {apsw.SQLITE_REPLACE: OnConflict.REPLACE, apsw.SQLITE_IGNORE: OnConflict.IGNORE}
+_EQ = apsw.SQLITE_INDEX_CONSTRAINT_EQ
+#: Rows a query for one key value is expected to return, for the planner.
+_UNIQUE_ROWS = 1
+
+
+def declared_columns(table: Table) -> tuple[Column, ...]:
+    """The virtual table's columns in order: the documented ones, then each alias as a hidden column."""
+    return table.columns + tuple(column for _, column in table.aliases)
+
+
+def declaration(table: Table) -> str:
+    visible = [column.declaration for column in table.columns]
+    hidden = [
+        f"{alias} {column.sql_type} HIDDEN{' COLLATE NOCASE' if column.nocase else ''}" for alias, column in table.aliases
+    ]
+    return f"CREATE TABLE {table.name}({', '.join(visible + hidden)})"
+
+
+class Module:
+    """The module of one connection; its tables share that connection's :class:`Register`."""
+
+    def __init__(self, register: Register) -> None:
+        self.register = register
+
+    def Create(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
+        table = self._table(tablename, args)
+        self.register.store.create_shadow(table)
+        return self.Connect(connection, modulename, databasename, tablename, *args)
+
+    def Connect(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
+        table = self._table(tablename, args)
+        return declaration(table), VirtualTable(self.register, table)
+
+    def ShadowName(self, suffix: str) -> bool:  # noqa: N802
+        return suffix == SHADOW_SUFFIX
+
+    @staticmethod
+    def _table(tablename: str, args: Sequence[Any]) -> Table:
+        name = str(args[0]).strip("'\"") if args else tablename
+        if name not in TABLES or TABLES[name].name != tablename:
+            raise apsw.SQLError(f"{MODULE}: a register table must be created as one of {', '.join(TABLES)}")
+        return TABLES[name]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One way of reading a table: the pushed-down constraints (column, all-at-once IN) and the columns used."""
+
+    filters: tuple[tuple[str, bool], ...]
+    used: frozenset[int]
+
+
+class VirtualTable:
+    def __init__(self, register: Register, table: Table) -> None:
+        self.register = register
+        self.table = table
+        self.columns = declared_columns(table)
+        self.names = tuple(column.name for column in table.columns)
+        self.plans: list[_Plan] = []
+        self.plan_numbers: dict[_Plan, int] = {}
+        self.sql: dict[int, str] = {}
+
+    # -- planning ---------------------------------------------------------------------------------------------
+
+    def BestIndexObject(self, index: apsw.IndexInfo) -> bool:  # noqa: N802
+        pushed: dict[str, int] = {}
+        in_lists: set[str] = set()
+        for number in range(index.nConstraint):
+            if not index.get_aConstraint_usable(number) or index.get_aConstraint_op(number) != _EQ:
+                continue
+            position = index.get_aConstraint_iColumn(number)
+            if not 0 <= position < len(self.columns):
+                continue
+            column = self.columns[position]
+            if not column.pushdown or column.name in pushed:
+                continue
+            if index.get_aConstraint_collation(number).upper() != column.collation:
+                continue  # our filter compares with the column's collation; let SQLite do any other
+            pushed[column.name] = number
+            if index.get_aConstraintUsage_in(number):
+                index.set_aConstraintUsage_in(number, True)
+                in_lists.add(column.name)
+        for argv, (name, number) in enumerate(pushed.items(), start=1):
+            index.set_aConstraintUsage_argvIndex(number, argv)
+            index.set_aConstraintUsage_omit(number, True)
+        plan = _Plan(tuple((name, name in in_lists) for name in pushed), frozenset(index.colUsed))
+        index.idxNum = self._number(plan)
+        rows = self._estimate(pushed, in_lists)
+        index.estimatedRows = rows
+        index.estimatedCost = float(rows)
+        return True
+
+    def _estimate(self, pushed: dict[str, int], in_lists: set[str]) -> int:
+        total = max(self.register.store.count_estimate(self.table), 1)
+        if self.table.key in pushed or any(self.table.column(name).name in _unique_columns(self.table) for name in pushed):
+            return _UNIQUE_ROWS * (10 if in_lists else 1)
+        narrowing = sum(1 for name in pushed if name != "TenantId")
+        return max(total // (10**narrowing), 1)
+
+    def _number(self, plan: _Plan) -> int:
+        number = self.plan_numbers.get(plan)
+        if number is None:
+            number = self.plan_numbers[plan] = len(self.plans)
+            self.plans.append(plan)
+            self.sql[number] = self._scan_sql(plan)
+        return number
+
+    def _scan_sql(self, plan: _Plan) -> str:
+        expressions = LAYOUTS[self.table.name].expressions
+        select = [
+            # colUsed folds every column past the 63rd into its last bit
+            sql_value(column, expressions[column.name]) if position in plan.used or position >= 63 else "NULL"
+            for position, column in enumerate(self.columns)
+        ]
+        # With no other filter, read the table in order rather than through the TenantId index: a register's
+        # tenants are few, and a sequential scan beats an index walk with a row lookup per entry.
+        tenant = "t.TenantId" if any(name != "TenantId" for name, _ in plan.filters) else "+t.TenantId"
+        where = [f"{tenant} IN (SELECT value FROM json_each(?))"]
+        for name, is_list in plan.filters:
+            if name != "TenantId":
+                where.append(f"t.{name} IN (SELECT value FROM json_each(?))" if is_list else f"t.{name} = ?")
+        return f"SELECT {', '.join(select)}, t.rowid FROM {shadow(self.table)} AS t WHERE {' AND '.join(where)}"
+
+    def Open(self) -> Cursor:  # noqa: N802
+        return Cursor(self)
+
+    def Disconnect(self) -> None:  # noqa: N802
+        pass
+
+    Destroy = Disconnect
+
+    # -- raw writes: the same commands as the front door's ---------------------------------------------------------
+
+    def _written(self, fields: Sequence[Any], *, skip: Any) -> dict[str, Any]:
+        written: dict[str, Any] = {}
+        for column, value in zip(self.columns[: len(self.names)], fields):
+            if value is not skip:
+                written[column.name] = value
+        for (alias, column), value in zip(self.table.aliases, fields[len(self.names) :]):
+            if value is not skip:
+                written[column.name] = value
+        return written
+
+    def UpdateInsertRow(self, rowid: int | None, fields: Sequence[Any]) -> int:  # noqa: N802
+        values = self._written(fields, skip=None)
+        conflict = _CONFLICT.get(self.register.store.connection.vtab_on_conflict(), OnConflict.ABORT)
+        key = self.register.apply(Insert(self.table.name, values, conflict))
+        found = self.register.store.rowid_of(self.table, key) if key is not None else None
+        return found if found is not None else 0
+
+    def UpdateChangeRow(self, rowid: int, newrowid: int, fields: Sequence[Any]) -> None:  # noqa: N802
+        if newrowid != rowid:
+            raise apsw.ConstraintError(f"{self.table.name}: the rowid of a register row cannot change")
+        assigned = self._written(fields, skip=apsw.no_change)
+        self.register.apply(Update(self.table.name, self._key(rowid), assigned))
+
+    def UpdateDeleteRow(self, rowid: int) -> None:  # noqa: N802
+        self.register.apply(Delete(self.table.name, self._key(rowid)))
+
+    def _key(self, rowid: int) -> Any:
+        key = self.register.store.key_of(self.table, rowid)
+        if key is None:
+            raise RowNotFound(f"{self.table.name} has no row {rowid}", table=self.table.name)
+        return key
+
+
+def _unique_columns(table: Table) -> set[str]:
+    return {group[-1] for group in table.unique}
+
+
+class Cursor:
+    def __init__(self, table: VirtualTable) -> None:
+        self.table = table
+        self.rows: Iterator[tuple[Any, ...]] = iter(())
+        self.row: tuple[Any, ...] | None = None
+
+    def Filter(self, indexnum: int, indexname: str | None, constraintargs: tuple[Any, ...]) -> None:  # noqa: N802
+        vtable = self.table
+        plan = vtable.plans[indexnum]
+        session = vtable.register.session
+        bindings: list[Any] = []
+        tenants: list[str] | None = None
+        for (name, is_list), value in zip(plan.filters, constraintargs):
+            if name == "TenantId":
+                tenants = [session.resolve(v) for v in (value if is_list else (value,))]
+            else:
+                bindings.append(json.dumps(list(value)) if is_list else value)
+        if tenants is None:
+            tenants = session.visible() if vtable.table.name == "Tenants" else [session.current]
+        cursor = vtable.register.store.connection.cursor()
+        self.rows = cursor.execute(vtable.sql[indexnum], [json.dumps(tenants), *bindings])
+        self.row = next(self.rows, None)
+
+    def Eof(self) -> bool:  # noqa: N802
+        return self.row is None
+
+    def Next(self) -> None:  # noqa: N802
+        self.row = next(self.rows, None)
+
+    def Column(self, number: int) -> Any:  # noqa: N802
+        return self.row[number]  # the row ends with the rowid, so -1 (the rowid) needs no special case
+
+    def ColumnNoChange(self, number: int) -> Any:  # noqa: N802
+        return apsw.no_change
+
+    def Rowid(self) -> int:  # noqa: N802
+        return self.row[-1]
+
+    def Close(self) -> None:  # noqa: N802
+        self.rows = iter(())
+        self.row = None

@@ -1,0 +1,49 @@
+-- A register's first session: an asset type, a draft asset, its depreciation setting, registration,
+-- and the one thing the register refuses to do (dispose of an asset).
+-- Run it with:  assets-sql demo.db samples/quickstart.sql
+
+-- An asset type: the default depreciation setting its assets take at registration.
+INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod,
+                        BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_EffectiveLifeYears)
+VALUES ('Vehicles', 'StraightLine', 'FullMonth', 5)
+ON CONFLICT (AssetTypeName) DO NOTHING;
+
+-- The documented INSERT: a draft with only a name and a number.
+-- ON CONFLICT makes the script safe to run twice on the same file.
+INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Corporate van', 'FA-0042')
+ON CONFLICT (AssetNumber) DO NOTHING;
+
+-- Give it an effective life of five years ...
+UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5 WHERE AssetNumber = 'FA-0042';
+
+-- ... then switch to a rate, as the documentation does: the other one is set to null in the same statement.
+-- The rate is a percentage a year: 12 means 12 %.
+UPDATE Assets
+SET BookDepreciationSetting_DepreciationRate = 12,
+BookDepreciationSetting_EffectiveLifeYears = null
+WHERE AssetNumber = 'FA-0042';
+
+-- Set what registration needs, and register it.
+UPDATE Assets
+SET AssetTypeId = (SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Vehicles'),
+    PurchaseDate = '2025-01-15',
+    PurchasePrice = 32500.00,
+    BookDepreciationSetting_DepreciationStartDate = '2025-01-15',
+    BookDepreciationSetting_DepreciationMethod = 'StraightLine',
+    BookDepreciationSetting_AveragingMethod = 'FullMonth',
+    AssetStatus = 'Registered'
+WHERE AssetNumber = 'FA-0042';
+
+-- A second asset takes the next number from Settings (FA-0001, ...).
+INSERT INTO Assets (AssetName, Description) VALUES ('Delivery bike', 'Cargo bike for the city round')
+ON CONFLICT (AssetNumber) DO NOTHING;
+
+-- Query the register.
+SELECT AssetNumber, AssetName, AssetStatus, PurchasePrice, AccountingBookValue,
+       BookDepreciationSetting_DepreciationCalculationMethod AS Calculation
+FROM Assets ORDER BY AssetNumber;
+
+SELECT AssetTypeName, Locks FROM AssetTypes;
+
+-- Disposal is refused with a clear error and changes nothing; this script stops here (exit status 1).
+UPDATE Assets SET AssetStatus = 'Disposed' WHERE AssetNumber = 'FA-0042';
