@@ -84,6 +84,8 @@ class VirtualTable:
         self.table = table
         self.columns = declared_columns(table)
         self.names = tuple(column.name for column in table.columns)
+        #: Columns whose value picks at most one row of a tenant (the key, AssetNumber, ...).
+        self.unique_columns = {table.key} | {group[-1] for group in table.unique}
         self.plans: list[_Plan] = []
         self.plan_numbers: dict[_Plan, int] = {}
         self.sql: dict[int, str] = {}
@@ -113,6 +115,8 @@ class VirtualTable:
             index.set_aConstraintUsage_omit(number, True)
         plan = _Plan(tuple((name, name in in_lists) for name in pushed), frozenset(index.colUsed))
         index.idxNum = self._number(plan)
+        # shown by EXPLAIN QUERY PLAN: which filters this plan hands to the store
+        index.idxStr = ",".join(f"{name} IN" if name in in_lists else f"{name}=" for name in pushed) or "scan"
         rows = self._estimate(pushed, in_lists)
         index.estimatedRows = rows
         index.estimatedCost = float(rows)
@@ -120,7 +124,7 @@ class VirtualTable:
 
     def _estimate(self, pushed: dict[str, int], in_lists: set[str]) -> int:
         total = max(self.register.store.count_estimate(self.table), 1)
-        if self.table.key in pushed or any(self.table.column(name).name in _unique_columns(self.table) for name in pushed):
+        if pushed.keys() & self.unique_columns:
             return _UNIQUE_ROWS * (10 if in_lists else 1)
         narrowing = sum(1 for name in pushed if name != "TenantId")
         return max(total // (10**narrowing), 1)
@@ -190,10 +194,6 @@ class VirtualTable:
         if key is None:
             raise RowNotFound(f"{self.table.name} has no row {rowid}", table=self.table.name)
         return key
-
-
-def _unique_columns(table: Table) -> set[str]:
-    return {group[-1] for group in table.unique}
 
 
 class Cursor:

@@ -1,0 +1,470 @@
+"""The register (virtual tables, rules, DB-API) against a native SQLite table with the same columns.
+
+For each size N the benchmark builds a fresh register file and, in a second file, a plain table
+``native_assets`` with the same column names, declared types and collations as ``Assets``, indexed on
+AssetId (unique) and AssetNumber (unique, NOCASE). Both files are opened with :func:`connector.connect`, so
+both sides go through the same DB-API and pay the same Decimal/date conversion; what differs is only
+what is behind the table: the register's rules and virtual tables, or SQLite's own b-tree.
+
+Every operation runs ``--repeat`` times on each side, the two sides taking turns, and the best time of
+each side is reported. The ratio (connector / native) is the number to read: the absolute times depend
+on the machine and on what else it is doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import gc
+import io
+import os
+import platform
+import pstats
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import apsw
+import sqlglot
+
+import connector
+from connector.schema import TABLES
+
+DEFAULT_ROWS = 100_000
+DEFAULT_REPEAT = 3
+DEFAULT_LOOKUPS = 1_000
+SEED = 20_240_601
+#: The whole default run should stay under this on a 2-core machine.
+BUDGET_SECONDS = 180.0
+
+NATIVE = "native_assets"
+#: The six columns a client writes; the register generates AssetId and the rest.
+WRITTEN = ("AssetName", "AssetNumber", "PurchasePrice", "PurchaseDate", "Description", "SerialNumber")
+INSERT_REGISTER = f"INSERT INTO Assets ({', '.join(WRITTEN)}) VALUES ({', '.join('?' * len(WRITTEN))})"
+#: The native side stores the same row the register does: the six columns, a uuid4 AssetId, the Draft status,
+#: and the values the register derives for a new draft, so that both tables hold the same data afterwards.
+INSERT_NATIVE = (
+    f"INSERT INTO {NATIVE} (AssetId, AssetStatus, {', '.join(WRITTEN)}, "
+    "BookDepreciationSetting_DepreciationCalculationMethod, CanRollBack, AccountingBookValue, TenantId) "
+    f"VALUES (?, 'Draft', {', '.join('?' * len(WRITTEN))}, 'None', 0, ?, ?)"
+)
+#: Numbers are BN-<i mod 100>-<i div 100>, so this prefix picks exactly one row in a hundred.
+UPDATE_PREFIX = "BN-00%"
+
+
+@dataclass(frozen=True)
+class Operation:
+    key: str
+    label: str
+    target: float | None  # the largest acceptable ratio, or None: reported only
+
+
+def operations(lookups: int) -> tuple[Operation, ...]:
+    return (
+        Operation("insert", "executemany INSERT (6 columns) + commit", 5.0),
+        Operation("select", "SELECT * + fetchall", 2.5),
+        Operation("count", "SELECT count(*)", None),
+        Operation("lookup-id", f"{lookups:,} lookups WHERE AssetId = ? (fetchone)", 3.0),
+        Operation("lookup-number", f"{lookups:,} lookups WHERE AssetNumber = ? (fetchone)", 3.0),
+        Operation("group-by", "SELECT AssetStatus, SUM(PurchasePrice) ... GROUP BY AssetStatus", None),
+        Operation("update", f"UPDATE ... SET Description WHERE AssetNumber LIKE '{UPDATE_PREFIX}' + commit", None),
+    )
+
+
+OPERATION_KEYS = tuple(operation.key for operation in operations(DEFAULT_LOOKUPS))
+
+
+@dataclass
+class Measurement:
+    operation: Operation
+    rows: int
+    connector: float
+    native: float
+
+    @property
+    def ratio(self) -> float:
+        return self.connector / self.native if self.native > 0 else float("inf")
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.operation.target is None else self.ratio <= self.operation.target
+
+
+# -- data -------------------------------------------------------------------------------------------------------
+
+_WORDS = ("laptop", "forklift", "server rack", "office chair", "delivery van", "lathe", "projector", "router")
+
+
+def make_rows(count: int, seed: int = SEED) -> list[tuple[Any, ...]]:
+    """``count`` assets as a client would insert them: name, number, price, date, description, serial."""
+    rng = random.Random(seed)
+    first = dt.date(2015, 1, 1)
+    rows = []
+    for i in range(count):
+        rows.append(
+            (
+                f"Asset {i}",
+                f"BN-{i % 100:02d}-{i // 100:06d}",
+                Decimal(rng.randrange(100, 5_000_000)).scaleb(-2),
+                first + dt.timedelta(days=rng.randrange(3_650)),
+                f"{rng.choice(_WORDS)} bought for site {rng.randrange(40)}",
+                f"SN-{rng.getrandbits(40):010x}",
+            )
+        )
+    return rows
+
+
+# -- the two sides ----------------------------------------------------------------------------------------------
+
+
+class Side:
+    """One database the operations run on: the register's Assets, or the native table."""
+
+    def __init__(self, path: Path, *, native: bool, tenant: str | None = None) -> None:
+        self.path = path
+        self.native = native
+        self.table = NATIVE if native else "Assets"
+        self.con = connector.connect(str(path))
+        self.tenant = tenant if tenant is not None else self.con.tenant
+        if native:
+            columns = ", ".join(column.declaration for column in TABLES["Assets"].columns)
+            self.con.execute(f"CREATE TABLE {NATIVE} ({columns})")
+            self.con.execute(f"CREATE UNIQUE INDEX {NATIVE}_id ON {NATIVE} (AssetId)")
+            self.con.execute(f"CREATE UNIQUE INDEX {NATIVE}_number ON {NATIVE} (AssetNumber COLLATE NOCASE)")
+            self.con.commit()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # each operation; what it returns is checked against the other side afterwards
+
+    def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        cursor = self.con.cursor()
+        if self.native:
+            tenant = self.tenant
+            cursor.executemany(INSERT_NATIVE, [(str(uuid.uuid4()), *row, row[2], tenant) for row in rows])
+        else:
+            cursor.executemany(INSERT_REGISTER, rows)
+        self.con.commit()
+
+    def select(self) -> list[tuple[Any, ...]]:
+        return self.con.execute(f"SELECT * FROM {self.table}").fetchall()
+
+    def count(self) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+
+    def lookup(self, column: str, values: Sequence[Any]) -> list[Any]:
+        cursor = self.con.cursor()
+        sql = f"SELECT * FROM {self.table} WHERE {column} = ?"
+        found = []
+        for value in values:
+            cursor.execute(sql, (value,))
+            row = cursor.fetchone()
+            found.append(None if row is None else row[0])
+        return found
+
+    def group_by(self) -> list[tuple[Any, ...]]:
+        sql = f"SELECT AssetStatus, SUM(PurchasePrice) FROM {self.table} GROUP BY AssetStatus"
+        return self.con.execute(sql).fetchall()
+
+    def update(self) -> int:
+        sql = f"UPDATE {self.table} SET Description = 'x' WHERE AssetNumber LIKE '{UPDATE_PREFIX}'"
+        changed = self.con.execute(sql).rowcount
+        self.con.commit()
+        return changed
+
+    def keys(self) -> dict[str, str]:
+        """AssetNumber -> AssetId, read once (untimed) to pick the lookups."""
+        return dict(self.con.execute(f"SELECT AssetNumber, AssetId FROM {self.table}").fetchall())
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    gc.collect()
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+# -- one size -----------------------------------------------------------------------------------------------
+
+
+class Problems(list):
+    """Disagreements between the two sides; any of them makes the run fail."""
+
+    def check(self, condition: bool, what: str) -> None:
+        if not condition:
+            self.append(what)
+
+
+def run_size(
+    count: int,
+    repeat: int,
+    lookups: int,
+    directory: Path,
+    problems: Problems,
+    profile: str | None = None,
+    log: Callable[[str], None] = print,
+) -> list[Measurement]:
+    """Build both sides with ``count`` rows and time every operation on each."""
+    ops = {operation.key: operation for operation in operations(lookups)}
+    rows = make_rows(count)
+    best: dict[str, list[float]] = {key: [float("inf"), float("inf")] for key in ops}
+    results: dict[str, list[Any]] = {}
+
+    def record(key: str, side_number: int, seconds: float) -> None:
+        best[key][side_number] = min(best[key][side_number], seconds)
+
+    # 1. INSERT: each repetition on fresh files; the last pair stays for the reads.
+    register = native = None
+    for attempt in range(repeat):
+        for side in (register, native):
+            if side is not None:
+                side.close()
+                side.path.unlink()
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{side.path}{suffix}").unlink(missing_ok=True)
+        register = Side(directory / f"register-{count}-{attempt}.db", native=False)
+        native = Side(directory / f"native-{count}-{attempt}.db", native=True, tenant=register.tenant)
+        for number, side in enumerate((register, native)):
+            seconds, _ = timed(lambda side=side: side.insert(rows))
+            record("insert", number, seconds)
+        log(f"  insert {attempt + 1}/{repeat}: connector {best['insert'][0]:.3f} s, native {best['insert'][1]:.3f} s")
+    assert register is not None and native is not None
+
+    rng = random.Random(SEED + count)
+    numbers = [rows[i][1] for i in rng.sample(range(count), min(lookups, count))]
+    register_keys, native_keys = register.keys(), native.keys()
+    ids = {False: [register_keys[number] for number in numbers], True: [native_keys[number] for number in numbers]}
+    work: dict[str, Callable[[Side], Any]] = {
+        "select": Side.select,
+        "count": Side.count,
+        "lookup-id": lambda side: side.lookup("AssetId", ids[side.native]),
+        "lookup-number": lambda side: side.lookup("AssetNumber", numbers),
+        "group-by": Side.group_by,
+        "update": Side.update,
+    }
+    for key, function in work.items():
+        for _ in range(repeat):
+            outcome = []
+            for number, side in enumerate((register, native)):
+                seconds, result = timed(lambda side=side, function=function: function(side))
+                record(key, number, seconds)
+                outcome.append(result)
+            results[key] = outcome
+        log(f"  {key}: connector {best[key][0]:.4f} s, native {best[key][1]:.4f} s")
+        if key == "select":
+            _check_select(results.pop("select"), count, problems)
+
+    _check_rest(results, count, numbers, register_keys, native_keys, problems)
+
+    if profile is not None:
+        log(profile_connector(profile, register, rows, numbers, register_keys, directory))
+
+    register.close()
+    native.close()
+    return [Measurement(ops[key], count, times[0], times[1]) for key, times in best.items()]
+
+
+def _check_select(outcome: list[list[tuple[Any, ...]]], count: int, problems: Problems) -> None:
+    ours, theirs = outcome
+    problems.check(len(ours) == len(theirs) == count, f"SELECT * gave {len(ours)} and {len(theirs)} rows, not {count}")
+    # the same rows but for the generated AssetId
+    same = all(a[1:] == b[1:] for a, b in zip(ours, theirs, strict=False))
+    problems.check(same, f"SELECT * differs between the sides at {count} rows (apart from AssetId)")
+
+
+def _check_rest(results: dict[str, list[Any]], count: int, numbers: list[str], register_keys: dict[str, str],
+                native_keys: dict[str, str], problems: Problems) -> None:
+    problems.check(results["count"] == [count, count], f"count(*) gave {results['count']}, not {count}")
+    ours, theirs = results["lookup-id"]
+    problems.check(ours == [register_keys[n] for n in numbers], "a lookup by AssetId on the register missed")
+    problems.check(theirs == [native_keys[n] for n in numbers], "a lookup by AssetId on the native table missed")
+    ours, theirs = results["lookup-number"]
+    problems.check(ours == [register_keys[n] for n in numbers], "a lookup by AssetNumber on the register missed")
+    problems.check(theirs == [native_keys[n] for n in numbers], "a lookup by AssetNumber on the native table missed")
+    ours, theirs = results["group-by"]
+    problems.check(
+        len(ours) == len(theirs) == 1 and ours[0][0] == theirs[0][0] and abs(ours[0][1] - theirs[0][1]) < 0.01,
+        f"GROUP BY gave {ours} and {theirs}",
+    )
+    expected = (count + 99) // 100
+    problems.check(results["update"] == [expected, expected], f"UPDATE changed {results['update']}, not {expected}")
+
+
+def profile_connector(key: str, register: Side, rows: Sequence[tuple[Any, ...]], numbers: list[str],
+                      register_keys: dict[str, str], directory: Path, lines: int = 25) -> str:
+    """One more run of ``key`` on the register side under cProfile: the top functions by own and total time."""
+    if key == "insert":
+        side = Side(directory / "profile.db", native=False)
+
+        def work() -> Any:
+            return side.insert(rows)
+    else:
+        side = register
+        work = {
+            "select": side.select,
+            "count": side.count,
+            "lookup-id": lambda: side.lookup("AssetId", [register_keys[number] for number in numbers]),
+            "lookup-number": lambda: side.lookup("AssetNumber", numbers),
+            "group-by": side.group_by,
+            "update": side.update,
+        }[key]
+    profiler = cProfile.Profile()
+    gc.collect()
+    profiler.runcall(work)
+    if side is not register:
+        side.close()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.strip_dirs()
+    text.write(f"\nProfile of the connector side of {key!r} ({len(rows):,} rows)\n")
+    stats.sort_stats("tottime").print_stats(lines)
+    stats.sort_stats("cumulative").print_stats(lines)
+    return text.getvalue()
+
+
+# -- report -----------------------------------------------------------------------------------------------------
+
+
+def peak_rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine() -> list[tuple[str, str]]:
+    return [
+        ("date", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
+        ("platform", platform.platform()),
+        ("CPU", f"{cpu_model()}, {os.cpu_count()} logical CPUs"),
+        ("python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("apsw", apsw.apsw_version()),
+        ("SQLite", apsw.sqlite_lib_version()),
+        ("sqlglot", sqlglot.__version__),
+        ("connector", connector.__version__),
+    ]
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f}" if value >= 0.1 else f"{value:.4f}" if value >= 0.001 else f"{value:.6f}"
+
+
+def _target(measurement: Measurement) -> str:
+    target = measurement.operation.target
+    if target is None:
+        return "report only"
+    return f"≤ {target:g}×: {'met' if measurement.met else '**missed**'}"
+
+
+def table(measurements: Sequence[Measurement]) -> str:
+    lines = [
+        "| operation | rows | connector (s) | native (s) | ratio | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for m in measurements:
+        lines.append(
+            f"| {m.operation.label} | {m.rows:,} | {_seconds(m.connector)} | {_seconds(m.native)} | "
+            f"{m.ratio:.2f}× | {_target(m)} |"
+        )
+    return "\n".join(lines)
+
+
+def report(measurements: Sequence[Measurement], memory: Sequence[tuple[int, float]], wall: Sequence[tuple[int, float]],
+           argv: Sequence[str], repeat: int) -> str:
+    command = " ".join(["python -m bench", *argv])
+    parts = [
+        "# Benchmark: the register against native SQLite",
+        "",
+        f"Command: `{command}` (best of {repeat} per side; ratio = connector / native, lower is better).",
+        "",
+        table(measurements),
+        "",
+        "Peak RSS of the benchmark process (sizes run smallest first, so each figure is the peak up to that size): "
+        + ", ".join(f"{mib:,.0f} MiB after {rows:,} rows" for rows, mib in memory)
+        + ".",
+        "",
+        "Wall time per size, both sides and all repeats: "
+        + ", ".join(f"{seconds:,.0f} s for {rows:,} rows" for rows, seconds in wall)
+        + ".",
+        "",
+        "Machine:",
+        "",
+        *(f"- {name}: {value}" for name, value in machine()),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+# -- entry point ------------------------------------------------------------------------------------------------
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[DEFAULT_ROWS], metavar="N",
+                        help=f"table sizes to measure (default {DEFAULT_ROWS})")
+    parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT, metavar="K",
+                        help=f"runs of each operation per side; the best is reported (default {DEFAULT_REPEAT})")
+    parser.add_argument("--lookups", type=int, default=DEFAULT_LOOKUPS, metavar="L",
+                        help=f"random single-row lookups per lookup operation (default {DEFAULT_LOOKUPS})")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="also write the markdown report to FILE")
+    parser.add_argument("--profile", choices=OPERATION_KEYS, metavar="OPERATION",
+                        help="after the largest size, profile the connector side of one operation "
+                        f"({', '.join(OPERATION_KEYS)}) with cProfile and print the top functions")
+    arguments = parser.parse_args(argv)
+    if any(rows < 1 for rows in arguments.rows) or arguments.repeat < 1 or arguments.lookups < 1:
+        parser.error("--rows, --repeat and --lookups take positive numbers")
+    return arguments
+
+
+def log(text: str) -> None:
+    """Progress goes to stderr, so that stdout is the report alone."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    arguments = parse_arguments(argv)
+    sizes = sorted(set(arguments.rows))
+    problems = Problems()
+    measurements: list[Measurement] = []
+    memory: list[tuple[int, float]] = []
+    wall: list[tuple[int, float]] = []
+    directory = Path(tempfile.mkdtemp(prefix="register-bench-"))
+    try:
+        for count in sizes:
+            log(f"{count:,} rows, best of {arguments.repeat}:")
+            start = time.perf_counter()
+            profile = arguments.profile if count == sizes[-1] else None
+            measurements += run_size(count, arguments.repeat, arguments.lookups, directory, problems, profile, log)
+            wall.append((count, time.perf_counter() - start))
+            memory.append((count, peak_rss_mib()))
+            if wall[-1][1] > BUDGET_SECONDS:
+                log(f"note: {count:,} rows took {wall[-1][1]:.0f} s, more than the ~{BUDGET_SECONDS:.0f} s budget")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    text = report(measurements, memory, wall, argv, arguments.repeat)
+    print(text)
+    if arguments.out is not None:
+        arguments.out.write_text(text, encoding="utf-8")
+    for problem in problems:
+        print(f"CHECK FAILED: {problem}", file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,46 @@
+"""Fixtures shared by the tests: a fresh register file, and helpers that read the register back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import connector
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """Where a test's register file lives."""
+    return tmp_path / "register.db"
+
+
+@pytest.fixture
+def connection(path: Path):
+    """A fresh register in a real file, autocommit off (PEP 249's default)."""
+    con = connector.connect(str(path))
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def asset_type(connection) -> str:
+    """The AssetTypeId of a committed 'Vehicles' type: straight line, full month, five years."""
+    cursor = connection.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod, "
+        "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_EffectiveLifeYears) "
+        "VALUES ('Vehicles', 'StraightLine', 'FullMonth', 5) RETURNING AssetTypeId"
+    )
+    (type_id,) = cursor.fetchone()
+    connection.commit()
+    return type_id
+
+
+def register_dump(con) -> dict[str, list[tuple]]:
+    """Every row of every register table the connection sees, for 'nothing changed' checks."""
+    return {
+        table: con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        for table in ("Tenants", "Settings", "AssetTypes", "Assets")
+    }

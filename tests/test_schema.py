@@ -1,0 +1,68 @@
+"""The tables as schema/ declares them: exactly the documented Assets columns, types and read-only flags."""
+
+from connector.schema import SQL_TYPES, TABLES
+
+# The Assets columns as the Xero Assets table documentation lists them: name, type, read-only.
+DOCUMENTED_ASSETS = [
+    ("AssetId", "String", True),
+    ("AssetName", "String", False),
+    ("AssetNumber", "String", False),
+    ("AssetStatus", "String", False),
+    ("Description", "String", False),
+    ("PurchaseDate", "Date", False),
+    ("PurchasePrice", "Decimal", False),
+    ("DisposalDate", "Date", False),
+    ("DisposalPrice", "Decimal", False),
+    ("WarrantyExpiryDate", "Date", False),
+    ("SerialNumber", "String", False),
+    ("AssetTypeId", "String", False),
+    ("BookDepreciationSetting_DepreciationMethod", "String", False),
+    ("BookDepreciationSetting_AveragingMethod", "String", False),
+    ("BookDepreciationSetting_DepreciationRate", "Double", False),
+    ("BookDepreciationSetting_EffectiveLifeYears", "Int", False),
+    ("BookDepreciationSetting_DepreciationCalculationMethod", "String", False),
+    ("BookDepreciationDetail_CurrentCapitalGain", "Decimal", False),
+    ("BookDepreciationDetail_CurrentGainLoss", "Decimal", False),
+    ("BookDepreciationDetail_DepreciationStartDate", "Date", False),
+    ("BookDepreciationDetail_CostLimit", "Decimal", False),
+    ("BookDepreciationDetail_ResidualValue", "Decimal", False),
+    ("BookDepreciationDetail_PriorAccumDepreciationAmount", "Decimal", False),
+    ("BookDepreciationDetail_CurrentAccumDepreciationAmount", "Decimal", False),
+    ("CanRollBack", "Boolean", True),
+    ("AccountingBookValue", "Decimal", True),
+    ("TenantId", "String", False),
+]
+
+
+def test_assets_has_exactly_the_documented_columns():
+    assets = TABLES["Assets"]
+    assert [(c.name, c.type, c.read_only) for c in assets.columns] == DOCUMENTED_ASSETS
+    assert assets.key == "AssetId"
+
+
+def test_every_column_has_a_declared_sql_type_and_a_description():
+    for table in TABLES.values():
+        for column in table.columns:
+            assert column.type in SQL_TYPES, (table.name, column.name)
+            assert column.description.strip(), (table.name, column.name)
+
+
+def test_names_are_case_insensitive_and_the_start_date_alias_resolves():
+    assets = TABLES["assets"]
+    assert assets.find("purchaseprice").name == "PurchasePrice"
+    alias = assets.find("BookDepreciationSetting_DepreciationStartDate")
+    assert alias.name == "BookDepreciationDetail_DepreciationStartDate"
+    assert assets.suggest("PurchasePrise") == "PurchasePrice"
+    assert TABLES.suggest("Asset") == "Assets"
+
+
+def test_the_other_tables():
+    assert set(TABLES) == {"Assets", "AssetTypes", "Settings", "Tenants"}
+    settings = TABLES["Settings"]
+    assert settings.column("AssetNumberPrefix").default == "FA-"
+    assert settings.column("AssetNumberSequence").default == "0001"
+    assert (settings.column("FinancialYearEndMonth").default, settings.column("FinancialYearEndDay").default) == (12, 31)
+    assert settings.column("LastDepreciationDate").read_only
+    types = TABLES["AssetTypes"]
+    assert types.column("Locks").read_only
+    assert types.column("BookDepreciationSetting_DepreciationCalculationMethod").read_only
