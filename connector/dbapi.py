@@ -206,6 +206,10 @@ class Connection:
         return self._raw
 
     @property
+    def closed(self) -> bool:
+        return self._raw is None
+
+    @property
     def front_door(self) -> FrontDoor:
         self.raw  # noqa: B018 - refuses when closed
         return self._front_door
@@ -257,14 +261,13 @@ class Connection:
             self._run("ROLLBACK")
 
     def close(self) -> None:
-        """Close the connection; what was not committed is rolled back. Closing twice is harmless."""
-        if self._raw is None:
-            return
+        """Close the connection; what was not committed is rolled back. Closing it again is an error (PEP 249)."""
+        raw = self.raw
         try:
-            if self._raw.in_transaction:
-                self._raw.execute("ROLLBACK")
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
         finally:
-            self._raw.close()
+            raw.close()
             self._raw = None
 
     def _run(self, sql: str) -> None:
@@ -332,8 +335,27 @@ class Cursor:
         self.lastrowid = result.lastrowid
         self._rows = result.rows
 
-    def fetchone(self) -> tuple[Any, ...] | None:
+    def callproc(self, procname: str, parameters: Sequence[Any] = ()) -> Sequence[Any]:
+        """Call an SQL function with the parameters: its result is the cursor's one row. The parameters come back
+        unchanged, as PEP 249 says (SQLite has no output parameters)."""
+        if not procname.replace("_", "").isalnum():
+            raise ProgrammingError(f"{procname!r} is not a function name")
+        placeholders = ", ".join("?" * len(parameters))
+        self.execute(f"SELECT {procname}({placeholders})", tuple(parameters))
+        return parameters
+
+    def nextset(self) -> None:
+        """A statement gives one result set: there is never a next one."""
         self._front_door()
+        return None
+
+    def _results(self) -> None:
+        self._front_door()
+        if self.description is None:
+            raise ProgrammingError("no result set to fetch from: execute a statement that returns rows first")
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        self._results()
         try:
             row = next(self._rows, None)
         except Exception as error:
@@ -343,6 +365,7 @@ class Cursor:
         return row
 
     def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
+        self._results()
         count = self.arraysize if size is None else size
         rows = []
         for _ in range(count):
@@ -353,7 +376,7 @@ class Cursor:
         return rows
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        self._front_door()
+        self._results()
         try:
             rows = list(self._rows)
         except Exception as error:
@@ -364,6 +387,9 @@ class Cursor:
         return self
 
     def __next__(self) -> tuple[Any, ...]:
+        if self.description is None:
+            self._front_door()
+            raise StopIteration  # iterating a cursor after a statement without rows gives no rows
         row = self.fetchone()
         if row is None:
             raise StopIteration

@@ -22,7 +22,8 @@ def connection(path: Path):
     """A fresh register in a real file, autocommit off (PEP 249's default)."""
     con = connector.connect(str(path))
     yield con
-    con.close()
+    if not con.closed:
+        con.close()
 
 
 @pytest.fixture

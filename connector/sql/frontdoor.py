@@ -68,6 +68,8 @@ def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
             normalised = re.sub(r"^\s*REPLACE\b", "INSERT OR REPLACE", normalised, count=1, flags=re.IGNORECASE)
         try:
             node = sqlglot.parse_one(normalised, read=dialect)
+            if dialect != DIALECT:
+                node = _unqualified(node)
         except sqlglot.errors.SqlglotError as error:
             if _names_register_table(text):
                 raise InvalidValue(f"cannot read this statement: {error}") from None
@@ -83,10 +85,27 @@ def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
     return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
 
 
+#: Schema names other dialects put in front of a table that, here, all mean the register file itself.
+_SCHEMAS = frozenset({"public", "main", "dbo"})
+
+
 def _translated(text: str, node: exp.Expression | None, dialect: str) -> str:
     if dialect == DIALECT or node is None:
         return text
-    return node.sql(DIALECT)
+    return _unqualified(node).sql(DIALECT)
+
+
+def _unqualified(node: exp.Expression) -> exp.Expression:
+    """``public.Assets`` (or ``db.public.Assets``) as plain ``Assets``."""
+
+    def strip(child: exp.Expression) -> exp.Expression:
+        if isinstance(child, exp.Table) and child.args.get("db") is not None and child.db.lower() in _SCHEMAS:
+            child = child.copy()
+            child.set("db", None)
+            child.set("catalog", None)
+        return child
+
+    return node.transform(strip)
 
 
 def _names_register_table(text: str) -> bool:
@@ -201,13 +220,10 @@ class FrontDoor:
         return self._sqlite_errors(lambda: self._passthrough(statement, bindings))
 
     def _passthrough(self, statement: Statement, bindings: Any) -> Result:
-        cursor = self.connection.cursor()
+        cursor, described = _describing_cursor(self.connection)
         before = self.connection.total_changes()
         cursor.execute(statement.sqlite_text, bindings)
-        try:
-            description = tuple((name, decltype) for name, decltype in cursor.getdescription())
-        except apsw.ExecutionCompleteError:
-            description = None
+        description = described[-1] if described else None
         if description:
             return Result(description, self._guarded(cursor))
         changed = self.connection.total_changes() - before if statement.keyword in _WRITES else -1
@@ -265,17 +281,13 @@ class FrontDoor:
     # -- what compiled plans need (compile.Executor) --------------------------------------------------------
 
     def query(self, sql: str, bindings: Mapping[str, Any]) -> tuple[Description, list[tuple[Any, ...]]]:
-        cursor = self.connection.cursor()
+        cursor, described = _describing_cursor(self.connection)
         adapted = {name: adapt(value) for name, value in bindings.items()}
         try:
-            cursor.execute(sql, adapted)
-            try:
-                description = tuple(cursor.getdescription())
-            except apsw.ExecutionCompleteError:
-                return (), []
-            return description, list(cursor)
+            rows = list(cursor.execute(sql, adapted))
         except apsw.SQLError as error:
             raise _translate(error) from None
+        return (described[-1] if described else ()), rows
 
     def apply(self, command: Command) -> Any:
         return self.register.apply(command)
@@ -285,6 +297,22 @@ class FrontDoor:
 
     def tenant_of(self, table: Table, key: Any) -> str:
         return self.register.tenant_of(table, key)
+
+
+def _describing_cursor(connection: apsw.Connection) -> tuple[apsw.Cursor, list[Description]]:
+    """A cursor that notes each statement's columns before it runs, so a SELECT with no rows still has them."""
+    described: list[Description] = []
+
+    def note(cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
+        try:
+            described.append(tuple((name, declared) for name, declared in cursor.get_description()))
+        except apsw.ExecutionCompleteError:
+            described.append(())
+        return True
+
+    cursor = connection.cursor()
+    cursor.exec_trace = note
+    return cursor, described
 
 
 def _parameter_count(text: str) -> int:
@@ -305,6 +333,6 @@ def _translate(error: apsw.SQLError) -> Exception:
         suggestion = TABLES.suggest(name)
     else:
         suggestion = nearest(name, [c for table in TABLES.values() for c in table.column_names])
-    hint = f"; did you mean {suggestion}?" if suggestion else ""
+    hint = f"; did you mean {suggestion}?" if suggestion and suggestion != name else ""
     return UnknownName(f"no such {kind}: {name}{hint}", column=name if kind == "column" else None,
                        table=name if kind == "table" else None)
