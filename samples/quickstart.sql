@@ -13,8 +13,9 @@ ON CONFLICT (AssetTypeName) DO NOTHING;
 INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Corporate van', 'FA-0042')
 ON CONFLICT (AssetNumber) DO NOTHING;
 
--- Give it an effective life of five years ...
-UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5 WHERE AssetNumber = 'FA-0042';
+-- Give it an effective life of five years (and no rate: a setting has one or the other) ...
+UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5, BookDepreciationSetting_DepreciationRate = NULL
+WHERE AssetNumber = 'FA-0042';
 
 -- ... then switch to a rate, as the documentation does: the other one is set to null in the same statement.
 -- The rate is a percentage a year: 12 means 12 %.
