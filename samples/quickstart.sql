@@ -35,9 +35,10 @@ SET AssetTypeId = (SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Veh
     AssetStatus = 'Registered'
 WHERE AssetNumber = 'FA-0042';
 
--- A second asset takes the next number from Settings (FA-0001, ...).
-INSERT INTO Assets (AssetName, Description) VALUES ('Delivery bike', 'Cargo bike for the city round')
-ON CONFLICT (AssetNumber) DO NOTHING;
+-- A second asset takes the next number from Settings (FA-0001, ...); INSERT ... SELECT adds it only once.
+INSERT INTO Assets (AssetName, Description)
+SELECT 'Delivery bike', 'Cargo bike for the city round'
+WHERE NOT EXISTS (SELECT 1 FROM Assets WHERE AssetName = 'Delivery bike');
 
 -- Query the register.
 SELECT AssetNumber, AssetName, AssetStatus, PurchasePrice, AccountingBookValue,
