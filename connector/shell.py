@@ -29,6 +29,7 @@ examples:
   assets-sql register.db samples/quickstart.sql       run a script; stop at the first error (exit status 1)
   assets-sql register.db -c "SELECT * FROM Assets"    run one statement
   assets-sql --tenant "Acme Ltd" register.db          work in another tenant of the file
+  assets-sql serve register.db                        serve the register to PostgreSQL clients (see serve --help)
 
 Inside the console, .help lists the dot commands and .tables the register's tables.
 """
@@ -172,6 +173,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:
+        from connector.bridge.cli import main as serve  # the PostgreSQL bridge: assets-sql serve --help
+
+        return serve(argv[1:])
     arguments = parser().parse_args(argv)
     try:
         connection = connector.connect(arguments.database, tenant=arguments.tenant, autocommit=True)
