@@ -17,7 +17,8 @@ from connector.register import Register
 from connector.schema import TABLES
 from connector.session import Session
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
-from connector.vtab import MODULE, Module
+from connector.reports import REPORTS
+from connector.vtab import MODULE, Module, ReportModule
 
 _REGISTERS: weakref.WeakKeyDictionary[apsw.Connection, Register] = weakref.WeakKeyDictionary()
 
@@ -31,6 +32,9 @@ def attach(connection: apsw.Connection) -> None:
     store = Store(connection)
     register = Register(store, Session(store))
     connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=3)
+    for report in REPORTS:
+        connection.create_module(report.name, ReportModule(register, report), use_bestindex_object=True,
+                                 eponymous_only=True, read_only=True)
     connection.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
     _REGISTERS[connection] = register
 

@@ -73,6 +73,8 @@ class Table:
     unique: tuple[tuple[str, ...], ...] = ()
     insertable: bool = True
     deletable: bool = True
+    #: Columns the register keeps for itself: stored, never shown, never written by users.
+    internal: tuple[Column, ...] = ()
     _by_name: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -122,8 +124,9 @@ def _load_table(path: Path) -> Table:
     columns = tuple(
         Column(**{**spec, "aliases": tuple(spec.get("aliases", ()))}) for spec in data.pop("columns")
     )
+    internal = tuple(Column(**spec) for spec in data.pop("internal", ()))
     unique = tuple(tuple(group) for group in data.pop("unique", ()))
-    table = Table(columns=columns, unique=unique, **data)
+    table = Table(columns=columns, unique=unique, internal=internal, **data)
     unknown = {table.key, *(name for group in unique for name in group)} - set(table.column_names)
     if unknown:
         raise ValueError(f"{path.name}: unknown column(s) {sorted(unknown)}")

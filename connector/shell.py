@@ -18,6 +18,7 @@ import apsw
 import apsw.shell
 
 import connector
+from connector.reports import REPORTS
 from connector.schema import TABLES
 from connector.sql.lexer import split
 from connector.store import SHADOW_SUFFIX
@@ -123,7 +124,7 @@ class Shell(apsw.shell.Shell):
             )
             if name not in TABLES and not name.endswith(f"_{SHADOW_SUFFIX}")
         ]
-        self.write(self.stdout, "  ".join([*TABLES, *others]) + "\n")
+        self.write(self.stdout, "  ".join([*TABLES, *(report.name for report in REPORTS), *others]) + "\n")
 
 
 def run_script(shell: Shell, text: str, source: str, stderr: TextIO) -> int:

@@ -46,7 +46,8 @@ def shadow(table: Table) -> str:
 
 
 def stored_columns(table: Table) -> tuple[Column, ...]:
-    return tuple(column for column in table.columns if (table.name, column.name) not in _COMPUTED)
+    visible = tuple(column for column in table.columns if (table.name, column.name) not in _COMPUTED)
+    return visible + table.internal
 
 
 def _to_store(column: Column) -> Callable[[Any], Any] | None:
@@ -212,6 +213,11 @@ class Store:
         for (rowid,) in self.connection.execute(f"SELECT rowid FROM {shadow(table)} WHERE {table.key} = ?", (key,)):
             return rowid
         return None
+
+    def keys_where(self, table: Table, where: str, bindings: Sequence[Any] = ()) -> list[Any]:
+        """The keys of the rows matching an SQL condition on the shadow table, in insertion order."""
+        sql = f"SELECT {table.key} FROM {shadow(table)} WHERE {where} ORDER BY rowid"
+        return [key for (key,) in self.connection.execute(sql, bindings)]
 
     def count_estimate(self, table: Table) -> int:
         """About how many rows the table holds, at the cost of one index probe."""

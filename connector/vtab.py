@@ -237,3 +237,97 @@ class Cursor:
     def Close(self) -> None:  # noqa: N802
         self.rows = iter(())
         self.row = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A read-only, table-valued view of the register computed on demand: ``SELECT * FROM Name(arg, ...)``.
+
+    ``columns`` and ``arguments`` are (name, declared SQL type); arguments are hidden columns, so they may also be
+    given as ``WHERE arg = value``; an argument left out is None.
+    """
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    arguments: tuple[tuple[str, str], ...]
+    rows: Any  # Callable[[Register, dict[str, Any]], Iterable[tuple]]
+
+    def declaration(self) -> str:
+        visible = [f"{name} {sql_type}" for name, sql_type in self.columns]
+        hidden = [f"{name} {sql_type} HIDDEN" for name, sql_type in self.arguments]
+        return f"CREATE TABLE {self.name}({', '.join(visible + hidden)})"
+
+
+class ReportModule:
+    """The eponymous module of one :class:`Report` on one connection."""
+
+    def __init__(self, register: Register, report: Report) -> None:
+        self.register = register
+        self.report = report
+
+    def Connect(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
+        return self.report.declaration(), _ReportTable(self.register, self.report)
+
+    Create = Connect
+
+
+class _ReportTable:
+    def __init__(self, register: Register, report: Report) -> None:
+        self.register = register
+        self.report = report
+
+    def BestIndexObject(self, index: apsw.IndexInfo) -> bool:  # noqa: N802
+        first = len(self.report.columns)
+        given = 0
+        for number in range(index.nConstraint):
+            position = index.get_aConstraint_iColumn(number)
+            if position >= first and index.get_aConstraint_op(number) == _EQ:
+                if not index.get_aConstraint_usable(number):
+                    return False  # the argument's value is not known yet: ask for another plan
+                given |= 1 << (position - first)
+                index.set_aConstraintUsage_argvIndex(number, position - first + 1)
+                index.set_aConstraintUsage_omit(number, True)
+        index.idxNum = given
+        index.estimatedCost = 1000.0
+        return True
+
+    def Open(self) -> _ReportCursor:  # noqa: N802
+        return _ReportCursor(self)
+
+    def Disconnect(self) -> None:  # noqa: N802
+        pass
+
+    Destroy = Disconnect
+
+
+class _ReportCursor:
+    def __init__(self, table: _ReportTable) -> None:
+        self.table = table
+        self.rows: list[tuple[Any, ...]] = []
+        self.position = 0
+
+    def Filter(self, indexnum: int, indexname: str | None, constraintargs: tuple[Any, ...]) -> None:  # noqa: N802
+        report = self.table.report
+        values = iter(constraintargs)
+        arguments = {name: next(values) if indexnum & (1 << bit) else None
+                     for bit, (name, _) in enumerate(report.arguments)}
+        width = len(report.arguments)
+        self.rows = [(*row, *(arguments[name] for name, _ in report.arguments))
+                     for row in report.rows(self.table.register, arguments)]
+        self.rows = [row[: len(report.columns) + width] for row in self.rows]
+        self.position = 0
+
+    def Eof(self) -> bool:  # noqa: N802
+        return self.position >= len(self.rows)
+
+    def Next(self) -> None:  # noqa: N802
+        self.position += 1
+
+    def Column(self, number: int) -> Any:  # noqa: N802
+        return self.position if number < 0 else self.rows[self.position][number]
+
+    def Rowid(self) -> int:  # noqa: N802
+        return self.position
+
+    def Close(self) -> None:  # noqa: N802
+        self.rows = []

@@ -34,9 +34,17 @@ DOCUMENTED_ASSETS = [
 ]
 
 
-def test_assets_has_exactly_the_documented_columns():
+#: What the ledger adds after the documented columns.
+LEDGER_ASSETS = [
+    ("LedgerAccountId", "String", True),
+    ("PurchaseAccount", "String", False),
+    ("AccumulatedDepreciationAccountId", "String", False),
+]
+
+
+def test_assets_has_the_documented_columns_then_the_ledger_ones():
     assets = TABLES["Assets"]
-    assert [(c.name, c.type, c.read_only) for c in assets.columns] == DOCUMENTED_ASSETS
+    assert [(c.name, c.type, c.read_only) for c in assets.columns] == DOCUMENTED_ASSETS + LEDGER_ASSETS
     assert assets.key == "AssetId"
 
 
@@ -57,7 +65,8 @@ def test_names_are_case_insensitive_and_the_start_date_alias_resolves():
 
 
 def test_the_other_tables():
-    assert set(TABLES) == {"Assets", "AssetTypes", "Settings", "Tenants"}
+    assert set(TABLES) == {"Assets", "AssetTypes", "Settings", "Tenants", "Accounts", "ValueUpdates", "JournalEntries",
+                           "JournalLines"}
     settings = TABLES["Settings"]
     assert settings.column("AssetNumberPrefix").default == "FA-"
     assert settings.column("AssetNumberSequence").default == "0001"

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from connector.domain import setting
 from connector.domain.enums import AssetStatus, DepreciationMethod
+from connector.domain.ledger import Booked
 from connector.domain.errors import (
     InvalidValue,
     MissingReference,
@@ -57,14 +58,22 @@ REQUIRED_TO_REGISTER = (TYPE, PURCHASE_DATE, PRICE, START_DATE, METHOD, AVERAGIN
 INHERITED = (METHOD, AVERAGING)
 
 
+OPENING_PRIOR = "OpeningPriorAccumDepreciation"
+OPENING_CURRENT = "OpeningCurrentAccumDepreciation"
+PURCHASE_ACCOUNT = "PurchaseAccount"
+
+
 class AssetLookups(Protocol):
     """What the asset rules need to know about the rest of the register."""
 
     def asset_type(self, tenant_id: str, asset_type_id: str) -> Mapping[str, Any] | None:
         """The asset type with that id in that tenant, or None."""
 
-    def has_posted_depreciation(self, asset_id: str) -> bool:
-        """Whether depreciation has been posted for the asset."""
+    def has_value_updates(self, asset_id: str) -> bool:
+        """Whether value updates (depreciation among them) have been recorded for the asset."""
+
+    def booked(self, row: Mapping[str, Any]) -> Booked:
+        """What the books of a registered asset hold beyond its cost and opening balances."""
 
 
 def label(row: Mapping[str, Any]) -> str:
@@ -86,10 +95,12 @@ def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
     _check_reference(row, lookups)
     if row[STATUS] is AssetStatus.REGISTERED:
         _inherit_from_type(row, values, lookups)
+        row[OPENING_PRIOR] = row[PRIOR_ACCUMULATED] or Decimal("0.00")
+        row[OPENING_CURRENT] = row[CURRENT_ACCUMULATED] or Decimal("0.00")
     _check_amounts(row)
     setting.check_setting(ASSETS.name, label(row), row, values.keys())
     setting.check_calculation_method(ASSETS.name, label(row), row, values)
-    _derive(row)
+    _derive(row, lookups)
     if row[STATUS] is AssetStatus.REGISTERED:
         _check_registration(row)
     return row
@@ -120,19 +131,35 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: Ass
                     table=ASSETS.name,
                     column=column,
                 )
-    if was is AssetStatus.REGISTERED and becomes is AssetStatus.DRAFT and lookups.has_posted_depreciation(row["AssetId"]):
+    if was is AssetStatus.REGISTERED and becomes is AssetStatus.DRAFT and lookups.has_value_updates(row["AssetId"]):
         raise RuleViolation(
-            f"cannot move {who} back to Draft: depreciation has been posted for it; roll the runs back first",
+            f"cannot move {who} back to Draft: value updates (depreciation among them) are recorded for it; "
+            "delete them (or roll the depreciation runs back) first",
             table=ASSETS.name,
             column=STATUS,
         )
+    if (was is AssetStatus.REGISTERED and becomes is AssetStatus.REGISTERED and PURCHASE_ACCOUNT in assigned
+            and assigned[PURCHASE_ACCOUNT] != current[PURCHASE_ACCOUNT]):
+        raise RuleViolation(
+            f"cannot change Assets.{PURCHASE_ACCOUNT} of {who}: its acquisition is posted against it already; "
+            "move it back to Draft first",
+            table=ASSETS.name,
+            column=PURCHASE_ACCOUNT,
+        )
+    if was is AssetStatus.DRAFT and becomes is AssetStatus.REGISTERED:
+        row[OPENING_PRIOR] = row[PRIOR_ACCUMULATED] or Decimal("0.00")
+        row[OPENING_CURRENT] = row[CURRENT_ACCUMULATED] or Decimal("0.00")
+    elif was is AssetStatus.REGISTERED and becomes is AssetStatus.DRAFT:
+        row[PRIOR_ACCUMULATED], row[CURRENT_ACCUMULATED] = row[OPENING_PRIOR], row[OPENING_CURRENT]
+        row[OPENING_PRIOR] = row[OPENING_CURRENT] = None
     _check_reference(row, lookups)
     if was is AssetStatus.DRAFT and becomes is AssetStatus.REGISTERED:
         _inherit_from_type(row, assigned, lookups)
-    _check_amounts(row)
+    if becomes is AssetStatus.DRAFT:
+        _check_amounts(row)
     setting.check_setting(ASSETS.name, who, row, assigned.keys())
     setting.check_calculation_method(ASSETS.name, who, row, assigned)
-    _derive(row)
+    _derive(row, lookups)
     if becomes is AssetStatus.REGISTERED:
         _check_registration(row)
     return row
@@ -149,15 +176,29 @@ def check_delete(current: Mapping[str, Any]) -> None:
         )
 
 
-def book_value(row: Mapping[str, Any]) -> Decimal:
-    """Cost less the depreciation accumulated so far."""
+def refresh(current: Mapping[str, Any], lookups: AssetLookups) -> Row:
+    """The asset with its balances recomputed from its books (after a value update changed them)."""
+    row = dict(current)
+    _derive(row, lookups)
+    return row
+
+
+def book_value(row: Mapping[str, Any], adjustment: Decimal = Decimal("0.00")) -> Decimal:
+    """Cost, plus improvements and revaluations up, less impairments, revaluations down and the depreciation
+    accumulated so far."""
     zero = Decimal("0.00")
-    return (row.get(PRICE) or zero) - (row.get(PRIOR_ACCUMULATED) or zero) - (row.get(CURRENT_ACCUMULATED) or zero)
+    return ((row.get(PRICE) or zero) + adjustment - (row.get(PRIOR_ACCUMULATED) or zero)
+            - (row.get(CURRENT_ACCUMULATED) or zero))
 
 
-def _derive(row: Row) -> None:
+def _derive(row: Row, lookups: AssetLookups) -> None:
     row[CALCULATION] = setting.calculation_method(row)
-    row[BOOK_VALUE] = book_value(row)
+    if row[STATUS] is AssetStatus.REGISTERED:
+        booked = lookups.booked(row)
+        row[PRIOR_ACCUMULATED], row[CURRENT_ACCUMULATED] = booked.prior, booked.current
+        row[BOOK_VALUE] = book_value(row, booked.adjustment)
+    else:
+        row[BOOK_VALUE] = book_value(row)
 
 
 def _refuse_disposal(row: Mapping[str, Any], written: Mapping[str, Any]) -> None:

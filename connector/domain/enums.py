@@ -45,11 +45,48 @@ class DepreciationCalculationMethod(StrEnum):
     NONE = "None"
 
 
+class AccountType(StrEnum):
+    ASSET = "ASSET"
+    CONTRA_ASSET = "CONTRA_ASSET"
+    LIABILITY = "LIABILITY"
+    EQUITY = "EQUITY"
+    INCOME = "INCOME"
+    EXPENSE = "EXPENSE"
+
+
+class UpdateType(StrEnum):
+    """Layer's value update types: what changes an asset's carrying value, and which way."""
+
+    DEPRECIATION_AMORTIZATION = "DEPRECIATION_AMORTIZATION"
+    IMPAIRMENT = "IMPAIRMENT"
+    REVALUATION_DOWN = "REVALUATION_DOWN"
+    IMPROVEMENT = "IMPROVEMENT"
+    REVALUATION_UP = "REVALUATION_UP"
+
+    @property
+    def increases(self) -> bool:
+        return self in (UpdateType.IMPROVEMENT, UpdateType.REVALUATION_UP)
+
+
+class AccountingBasis(StrEnum):
+    ACCRUAL = "ACCRUAL"
+    CASH = "CASH"
+
+
 E = TypeVar("E", bound=StrEnum)
 
 #: The enumerations ``schema/`` refers to by name.
 ENUMS: dict[str, type[StrEnum]] = {
-    cls.__name__: cls for cls in (AssetStatus, DepreciationMethod, AveragingMethod, DepreciationCalculationMethod)
+    cls.__name__: cls
+    for cls in (
+        AssetStatus,
+        DepreciationMethod,
+        AveragingMethod,
+        DepreciationCalculationMethod,
+        AccountType,
+        UpdateType,
+        AccountingBasis,
+    )
 }
 
 

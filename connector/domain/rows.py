@@ -47,7 +47,7 @@ def read_only_reason(column: str) -> str:
 
 def blank(table: Table) -> Row:
     """A row of ``table`` with every column at its default."""
-    return {column.name: column.default for column in table.columns}
+    return {column.name: column.default for column in (*table.columns, *table.internal)}
 
 
 def require_text(table: Table, row: Mapping[str, Any], column: str, what: str) -> None:

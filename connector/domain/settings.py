@@ -15,7 +15,7 @@ import calendar
 from collections.abc import Mapping
 from typing import Any
 
-from connector.domain.errors import InvalidValue, NotSupported, RuleViolation
+from connector.domain.errors import InvalidValue, NotSupported
 from connector.domain.rows import Row, blank
 from connector.schema import TABLES
 
@@ -64,6 +64,9 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
         )
     if row["OptInForTax"] is None:
         row["OptInForTax"] = False
+    if row["AccountingBasis"] is None:
+        raise InvalidValue("Settings.AccountingBasis cannot be NULL: use ACCRUAL or CASH", table=SETTINGS.name,
+                           column="AccountingBasis")
     return row
 
 
@@ -80,7 +83,3 @@ def refuse_delete() -> None:
         table=SETTINGS.name,
     )
 
-
-def check_tenant_unchanged(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> None:
-    if "TenantId" in assigned and assigned["TenantId"] != current["TenantId"]:
-        raise RuleViolation("Settings.TenantId cannot change", table=SETTINGS.name, column="TenantId")

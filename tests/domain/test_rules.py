@@ -7,6 +7,7 @@ import pytest
 from connector.domain import asset_types, assets, settings
 from connector.domain.enums import AssetStatus, AveragingMethod, DepreciationCalculationMethod, DepreciationMethod
 from connector.domain.errors import NotSupported, RegistrationIncomplete, RuleViolation
+from connector.domain.ledger import Booked
 from connector.domain.rows import typed_values
 from connector.schema import TABLES
 
@@ -33,8 +34,11 @@ class Register:
         found = self.types.get(asset_type_id)
         return found if found and found["TenantId"] == tenant_id else None
 
-    def has_posted_depreciation(self, asset_id):
+    def has_value_updates(self, asset_id):
         return asset_id in self.posted
+
+    def booked(self, row):
+        return Booked(Decimal("0.00"), row["OpeningPriorAccumDepreciation"], row["OpeningCurrentAccumDepreciation"])
 
 
 def new(values, register=None):
@@ -143,7 +147,7 @@ def test_registered_assets_cannot_be_deleted_or_go_back_to_draft_once_depreciate
         assets.check_delete(row)
     assert change(row, {"AssetStatus": "Draft"}, register)["AssetStatus"] is AssetStatus.DRAFT
     register.posted.add("asset-1")
-    with pytest.raises(RuleViolation, match="depreciation has been posted"):
+    with pytest.raises(RuleViolation, match="value updates \\(depreciation among them\\) are recorded"):
         change(row, {"AssetStatus": "Draft"}, register)
 
 

@@ -1,0 +1,205 @@
+"""The books: the chart of accounts, value updates, and the journal lines each posts (Layer's asset model).
+
+Every change to an asset's carrying value is a value update, and every value update posts one balanced journal
+entry between the asset (its own ledger account, or its accumulated depreciation account) and a counter account:
+
+>>> [(line.side, line.role) for line in template(UpdateType.DEPRECIATION_AMORTIZATION)]
+[('debit', 'counter'), ('credit', 'accumulated')]
+>>> [(line.side, line.role) for line in template(UpdateType.IMPROVEMENT)]
+[('debit', 'asset'), ('credit', 'counter')]
+
+Amounts are exact cents; an entry's debits always equal its credits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from connector.domain.enums import AccountingBasis, AccountType, AssetStatus, UpdateType
+from connector.domain.errors import InvalidValue, NotSupported, RuleViolation
+from connector.domain.rows import Row, blank, require_text
+from connector.schema import TABLES
+
+ACCOUNTS = TABLES["Accounts"]
+VALUE_UPDATES = TABLES["ValueUpdates"]
+ZERO = Decimal("0.00")
+
+#: A new tenant's chart: (StableName, Name, Type, parent StableName).
+DEFAULT_CHART: tuple[tuple[str, str, AccountType, str | None], ...] = (
+    ("FIXED_ASSETS", "Fixed Assets", AccountType.ASSET, None),
+    ("ACCUMULATED_DEPRECIATION", "Accumulated Depreciation", AccountType.CONTRA_ASSET, "FIXED_ASSETS"),
+    ("CASH", "Cash", AccountType.ASSET, None),
+    ("ACCOUNTS_PAYABLE", "Accounts Payable", AccountType.LIABILITY, None),
+    ("DEPRECIATION", "Depreciation Expense", AccountType.EXPENSE, None),
+    ("IMPAIRMENT_LOSS", "Impairment Loss", AccountType.EXPENSE, None),
+    ("REVALUATION_RESERVE", "Revaluation Reserve", AccountType.EQUITY, None),
+    ("REVALUATION_GAIN", "Revaluation Gain", AccountType.INCOME, None),
+    ("REVALUATION_LOSS", "Revaluation Loss", AccountType.EXPENSE, None),
+)
+FIXED_ASSETS = "FIXED_ASSETS"
+ACCOUNTS_PAYABLE = "ACCOUNTS_PAYABLE"
+
+
+@dataclass(frozen=True)
+class LineTemplate:
+    side: str  # "debit" or "credit"
+    role: str  # "asset" (the asset's ledger account), "accumulated" (its accumulated depreciation), "counter"
+
+
+_TEMPLATES = {
+    UpdateType.DEPRECIATION_AMORTIZATION: (LineTemplate("debit", "counter"), LineTemplate("credit", "accumulated")),
+    UpdateType.IMPAIRMENT: (LineTemplate("debit", "counter"), LineTemplate("credit", "asset")),
+    UpdateType.REVALUATION_DOWN: (LineTemplate("debit", "counter"), LineTemplate("credit", "asset")),
+    UpdateType.IMPROVEMENT: (LineTemplate("debit", "asset"), LineTemplate("credit", "counter")),
+    UpdateType.REVALUATION_UP: (LineTemplate("debit", "asset"), LineTemplate("credit", "counter")),
+}
+
+
+def template(update_type: UpdateType) -> tuple[LineTemplate, ...]:
+    return _TEMPLATES[update_type]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One journal line: an account, a debit or a credit (the other is zero), and the asset it is about."""
+
+    account_id: str
+    debit: Decimal
+    credit: Decimal
+    asset_id: str | None = None
+
+
+def lines_for(update_type: UpdateType, amount: Decimal, accounts: Mapping[str, str], asset_id: str) -> tuple[Line, ...]:
+    """The journal lines of a value update; ``accounts`` maps each role to an AccountId."""
+    return tuple(
+        Line(accounts[t.role], amount if t.side == "debit" else ZERO, amount if t.side == "credit" else ZERO, asset_id)
+        for t in template(update_type)
+    )
+
+
+def transfer(debit_account: str, credit_account: str, amount: Decimal, asset_id: str) -> tuple[Line, ...]:
+    """Two lines moving ``amount``; a negative amount swaps the sides."""
+    if amount < 0:
+        debit_account, credit_account, amount = credit_account, debit_account, -amount
+    return (Line(debit_account, amount, ZERO, asset_id), Line(credit_account, ZERO, amount, asset_id))
+
+
+def reversed_lines(lines: Sequence[Line]) -> tuple[Line, ...]:
+    return tuple(Line(line.account_id, line.credit, line.debit, line.asset_id) for line in lines)
+
+
+def check_balanced(lines: Sequence[Line]) -> None:
+    debits = sum((line.debit for line in lines), ZERO)
+    credits = sum((line.credit for line in lines), ZERO)
+    if debits != credits:  # a bug, never a user's mistake: every template balances
+        raise AssertionError(f"journal entry does not balance: debits {debits}, credits {credits}")
+
+
+# -- accounts ---------------------------------------------------------------------------------------------------
+
+
+def create_account(values: Mapping[str, Any]) -> Row:
+    row = blank(ACCOUNTS)
+    row.update(values)
+    require_text(ACCOUNTS, row, "Name", "give the account a name")
+    if row["Type"] is None:
+        allowed = ", ".join(t.value for t in AccountType)
+        raise InvalidValue(f"Accounts.Type is required: one of {allowed}", table="Accounts", column="Type")
+    return row
+
+
+def update_account(current: Mapping[str, Any], assigned: Mapping[str, Any], has_lines: bool) -> Row:
+    row = dict(current)
+    row.update(assigned)
+    require_text(ACCOUNTS, row, "Name", "an account keeps its name")
+    stable = current["StableName"]
+    if stable is not None and "StableName" in assigned and (assigned["StableName"] or "").casefold() != stable.casefold():
+        raise RuleViolation(
+            f"cannot change Accounts.StableName of account {current['Name']!r}: a stable name never changes",
+            table="Accounts", column="StableName",
+        )
+    if "Type" in assigned and assigned["Type"] != current["Type"] and has_lines:
+        raise RuleViolation(
+            f"cannot change Accounts.Type of account {current['Name']!r}: it has journal lines",
+            table="Accounts", column="Type",
+        )
+    if row["Type"] is None:
+        raise InvalidValue("Accounts.Type cannot be NULL", table="Accounts", column="Type")
+    if "TenantId" in assigned and assigned["TenantId"] != current["TenantId"]:
+        raise RuleViolation("cannot move an account to another tenant", table="Accounts", column="TenantId")
+    return row
+
+
+def check_account_delete(current: Mapping[str, Any], uses: Sequence[str]) -> None:
+    """An account that anything uses stays: ``uses`` says what does (journal lines, assets, child accounts)."""
+    if uses:
+        raise RuleViolation(
+            f"cannot delete account {current['Name']!r}: {', '.join(uses)} use it", table="Accounts", column="AccountId"
+        )
+
+
+# -- value updates ----------------------------------------------------------------------------------------------
+
+
+def check_value_update(
+    row: Mapping[str, Any],
+    asset: Mapping[str, Any],
+    *,
+    basis: AccountingBasis,
+    accumulated_account: str | None,
+    book_value_without_it: Decimal,
+) -> None:
+    """Refuse a value update the books cannot take. ``book_value_without_it`` is the asset's carrying value with
+    every other value update applied (for a changed update, without its old amount)."""
+    for column in ("UpdateType", "Amount", "CounterAccount", "Date"):
+        if row.get(column) is None:
+            raise InvalidValue(f"ValueUpdates.{column} is required", table="ValueUpdates", column=column)
+    if basis is AccountingBasis.CASH:
+        raise NotSupported(
+            "cannot record a value update: this tenant keeps cash-basis books (Settings.AccountingBasis = 'CASH'), "
+            "where depreciation, impairments and revaluations are not recognised; post real cash activity to the "
+            f"asset's ledger account ({asset['LedgerAccountId']}) instead, or switch to ACCRUAL",
+            table="ValueUpdates", column="UpdateType",
+        )
+    who = f"asset {asset['AssetNumber']}"
+    if asset["AssetStatus"] is not AssetStatus.REGISTERED:
+        raise RuleViolation(
+            f"cannot record a value update for {who}: it is {asset['AssetStatus'].value} and has no books yet; "
+            "register it first",
+            table="ValueUpdates", column="AssetId",
+        )
+    amount: Decimal = row["Amount"]
+    if amount <= 0:
+        raise InvalidValue(f"ValueUpdates.Amount: {amount} must be more than 0", table="ValueUpdates", column="Amount")
+    update_type: UpdateType = row["UpdateType"]
+    if update_type is UpdateType.DEPRECIATION_AMORTIZATION and accumulated_account is None:
+        raise RuleViolation(
+            f"cannot record depreciation for {who}: it has no accumulated depreciation account; set "
+            "Assets.AccumulatedDepreciationAccountId (or AssetTypes.AccumulatedDepreciationAccountId of its type), "
+            "for example to 'ACCUMULATED_DEPRECIATION'",
+            table="ValueUpdates", column="UpdateType",
+        )
+    if not update_type.increases and amount > book_value_without_it:
+        raise RuleViolation(
+            f"cannot record a {update_type.value} of {amount} for {who}: its carrying value is only "
+            f"{book_value_without_it}",
+            table="ValueUpdates", column="Amount",
+        )
+
+
+@dataclass(frozen=True)
+class Booked:
+    """What an asset's books hold beyond its cost: the carrying adjustment (improvements and revaluations up, less
+    impairments and revaluations down) and its accumulated depreciation before and during the current year."""
+
+    adjustment: Decimal
+    prior: Decimal
+    current: Decimal
+
+
+def carrying_change(update_type: UpdateType, amount: Decimal) -> Decimal:
+    """How much a value update moves the carrying value (negative for a decrease)."""
+    return amount if update_type.increases else -amount
