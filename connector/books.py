@@ -31,10 +31,17 @@ class Books:
         ids: dict[str, str] = {}
         for stable, name, account_type, parent in DEFAULT_CHART:
             ids[stable] = str(uuid.uuid4())
-            self.store.insert(ACCOUNTS, {
-                "AccountId": ids[stable], "Name": name, "Type": account_type, "StableName": stable,
-                "ParentAccountId": ids.get(parent) if parent else None, "TenantId": tenant_id,
-            })
+            self.store.insert(
+                ACCOUNTS,
+                {
+                    "AccountId": ids[stable],
+                    "Name": name,
+                    "Type": account_type,
+                    "StableName": stable,
+                    "ParentAccountId": ids.get(parent) if parent else None,
+                    "TenantId": tenant_id,
+                },
+            )
 
     def account(self, tenant_id: str, reference: Any) -> dict[str, Any] | None:
         """The tenant's account with that AccountId or StableName (any case)."""
@@ -55,14 +62,24 @@ class Books:
             raise MissingReference(
                 f"{where}: there is no account {reference!r} in this tenant; give an AccountId or a StableName "
                 "(SELECT AccountId, StableName, Name FROM Accounts lists them)",
-                table=table, column=column,
+                table=table,
+                column=column,
             )
         return found["AccountId"]
 
     def new_ledger_account(self, tenant_id: str, name: str, parent_id: str | None) -> str:
         account_id = str(uuid.uuid4())
-        self.store.insert(ACCOUNTS, {"AccountId": account_id, "Name": name, "Type": "ASSET", "StableName": None,
-                                     "ParentAccountId": parent_id, "TenantId": tenant_id})
+        self.store.insert(
+            ACCOUNTS,
+            {
+                "AccountId": account_id,
+                "Name": name,
+                "Type": "ASSET",
+                "StableName": None,
+                "ParentAccountId": parent_id,
+                "TenantId": tenant_id,
+            },
+        )
         return account_id
 
     def account_uses(self, account: dict[str, Any]) -> list[str]:
@@ -70,31 +87,63 @@ class Books:
         account_id = account["AccountId"]
         checks = (
             ("journal lines", "JournalLines_rows", "AccountId = ?"),
-            ("assets", "Assets_rows", "LedgerAccountId = ?1 OR PurchaseAccount = ?1 OR AccumulatedDepreciationAccountId = ?1"),
-            ("asset types", "AssetTypes_rows", "FixedAssetAccountId = ?1 OR DepreciationExpenseAccountId = ?1 "
-                                               "OR AccumulatedDepreciationAccountId = ?1"),
+            (
+                "assets",
+                "Assets_rows",
+                "LedgerAccountId = ?1 OR PurchaseAccount = ?1 OR AccumulatedDepreciationAccountId = ?1",
+            ),
+            (
+                "asset types",
+                "AssetTypes_rows",
+                "FixedAssetAccountId = ?1 OR DepreciationExpenseAccountId = ?1 "
+                "OR AccumulatedDepreciationAccountId = ?1",
+            ),
             ("value updates", "ValueUpdates_rows", "CounterAccount = ?"),
             ("accounts", "Accounts_rows", "ParentAccountId = ?"),
         )
-        return [what for what, table, where in checks
-                if self.store.connection.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", (account_id,)).get]
+        return [
+            what
+            for what, table, where in checks
+            if self.store.connection.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", (account_id,)).get
+        ]
 
     # -- the journal ----------------------------------------------------------------------------------------------
 
-    def post(self, tenant_id: str, date: dt.date, memo: str, source: str, lines: Sequence[Line],
-             reverses: str | None = None) -> str | None:
+    def post(
+        self, tenant_id: str, date: dt.date, memo: str, source: str, lines: Sequence[Line], reverses: str | None = None
+    ) -> str | None:
         """Post a balanced entry; None when every line is zero (nothing to post)."""
         lines = [line for line in lines if line.debit or line.credit]
         if not lines:
             return None
         check_balanced(lines)
         entry_id = str(uuid.uuid4())
-        self.store.insert(ENTRIES, {"JournalEntryId": entry_id, "Date": date, "Memo": memo, "Source": source,
-                                    "ReversesId": reverses, "TenantId": tenant_id})
-        self.store.insert_many(LINES, ({
-            "JournalLineId": str(uuid.uuid4()), "JournalEntryId": entry_id, "AccountId": line.account_id,
-            "Debit": line.debit, "Credit": line.credit, "AssetId": line.asset_id, "TenantId": tenant_id,
-        } for line in lines))
+        self.store.insert(
+            ENTRIES,
+            {
+                "JournalEntryId": entry_id,
+                "Date": date,
+                "Memo": memo,
+                "Source": source,
+                "ReversesId": reverses,
+                "TenantId": tenant_id,
+            },
+        )
+        self.store.insert_many(
+            LINES,
+            (
+                {
+                    "JournalLineId": str(uuid.uuid4()),
+                    "JournalEntryId": entry_id,
+                    "AccountId": line.account_id,
+                    "Debit": line.debit,
+                    "Credit": line.credit,
+                    "AssetId": line.asset_id,
+                    "TenantId": tenant_id,
+                }
+                for line in lines
+            ),
+        )
         return entry_id
 
     def reverse(self, entry_id: str | None, memo: str) -> str | None:
@@ -102,14 +151,22 @@ class Books:
         if entry_id is None:
             return None
         entry = self.store.get(ENTRIES, entry_id)
-        lines = [Line(row[0], from_cents(row[1]), from_cents(row[2]), row[3]) for row in self.store.connection.execute(
-            "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE JournalEntryId = ? ORDER BY rowid",
-            (entry_id,))]
+        lines = [
+            Line(row[0], from_cents(row[1]), from_cents(row[2]), row[3])
+            for row in self.store.connection.execute(
+                "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE JournalEntryId = ? "
+                "ORDER BY rowid",
+                (entry_id,),
+            )
+        ]
         return self.post(entry["TenantId"], entry["Date"], memo, entry["Source"], reversed_lines(lines), entry_id)
 
     def has_entries(self, tenant_id: str) -> bool:
-        return bool(self.store.connection.execute(
-            "SELECT 1 FROM JournalEntries_rows WHERE TenantId = ? LIMIT 1", (tenant_id,)).get)
+        return bool(
+            self.store.connection.execute(
+                "SELECT 1 FROM JournalEntries_rows WHERE TenantId = ? LIMIT 1", (tenant_id,)
+            ).get
+        )
 
     def trial_balance(self, tenant_id: str, as_of: dt.date | None) -> list[tuple[Any, ...]]:
         """(AccountId, StableName, Name, Type, Debit, Credit, Balance) per account, from entries up to ``as_of``."""
@@ -119,7 +176,8 @@ class Books:
             "FROM Accounts_rows AS a LEFT JOIN (JournalLines_rows AS l JOIN JournalEntries_rows AS e "
             "ON e.JournalEntryId = l.JournalEntryId AND (?1 IS NULL OR e.Date <= ?1)) ON l.AccountId = a.AccountId "
             "WHERE a.TenantId = ?2 GROUP BY a.AccountId ORDER BY a.rowid",
-            (as_of.isoformat() if as_of else None, tenant_id))
+            (as_of.isoformat() if as_of else None, tenant_id),
+        )
         return [(*row[:4], from_cents(row[4]), from_cents(row[5]), from_cents(row[4] - row[5])) for row in rows]
 
     # -- what an asset's balances are computed from -----------------------------------------------------------------
@@ -132,12 +190,15 @@ class Books:
             "WHEN 'DEPRECIATION_AMORTIZATION' THEN 0 ELSE -Amount END), 0), "
             "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date < ?2 THEN Amount END), 0), "
             "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date >= ?2 THEN Amount END), 0) "
-            "FROM ValueUpdates_rows WHERE AssetId = ?1", (asset_id, year_start.isoformat())).fetchone()
+            "FROM ValueUpdates_rows WHERE AssetId = ?1",
+            (asset_id, year_start.isoformat()),
+        ).fetchone()
         return from_cents(adjustment), from_cents(before), from_cents(during)
 
     def has_value_updates(self, asset_id: str) -> bool:
-        return bool(self.store.connection.execute(
-            "SELECT 1 FROM ValueUpdates_rows WHERE AssetId = ? LIMIT 1", (asset_id,)).get)
+        return bool(
+            self.store.connection.execute("SELECT 1 FROM ValueUpdates_rows WHERE AssetId = ? LIMIT 1", (asset_id,)).get
+        )
 
 
 __all__ = ["Books", "ZERO"]

@@ -69,7 +69,9 @@ def _base_type(declared: str) -> str:
 
 STRING = DBAPITypeObject("TEXT", "VARCHAR", "CHAR", "CLOB", "STRING", "NVARCHAR")
 BINARY = DBAPITypeObject("BLOB", "BINARY", "VARBINARY")
-NUMBER = DBAPITypeObject("INTEGER", "INT", "BIGINT", "SMALLINT", "DECIMAL", "NUMERIC", "REAL", "DOUBLE", "FLOAT", "BOOLEAN")
+NUMBER = DBAPITypeObject(
+    "INTEGER", "INT", "BIGINT", "SMALLINT", "DECIMAL", "NUMERIC", "REAL", "DOUBLE", "FLOAT", "BOOLEAN"
+)
 DATETIME = DBAPITypeObject("DATE", "DATETIME", "TIMESTAMP", "TIME")
 ROWID = DBAPITypeObject("ROWID")
 
@@ -98,7 +100,8 @@ _SCALE = re.compile(r"\(\s*\d+\s*,\s*(\d+)\s*\)")
 
 @lru_cache(maxsize=256)
 def converter(declared: str | None) -> Callable[[Any], Any] | None:
-    """How a value of a column declared ``declared`` reaches Python: DECIMAL as Decimal, DATE as date, BOOLEAN as bool."""
+    """How a value of a column declared ``declared`` reaches Python: DECIMAL as Decimal, DATE as date, BOOLEAN as
+    bool; None when it stays as SQLite gives it."""
     if not declared:
         return None
     base = _base_type(declared)
@@ -132,7 +135,9 @@ def _date(value: Any) -> Any:
     return value
 
 
-def _row_converter(description: Sequence[tuple[str, str | None]]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+def _row_converter(
+    description: Sequence[tuple[str, str | None]],
+) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
     conversions = [(i, f) for i, (_, declared) in enumerate(description) if (f := converter(declared)) is not None]
     if not conversions:
         return None
@@ -329,7 +334,9 @@ class Cursor:
 
     def _take(self, result: Result) -> None:
         if result.description:
-            self.description = tuple((name, declared, None, None, None, None, None) for name, declared in result.description)
+            self.description = tuple(
+                (name, declared, None, None, None, None, None) for name, declared in result.description
+            )
             self._convert = _row_converter(result.description)
         self.rowcount = result.rowcount
         self.lastrowid = result.lastrowid

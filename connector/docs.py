@@ -1,7 +1,7 @@
 """The README's column tables, generated from ``schema/``.
 
-    python -m connector.docs            rewrite the tables in README.md
-    python -m connector.docs --check    exit 1 when README.md's tables differ from schema/
+python -m connector.docs            rewrite the tables in README.md
+python -m connector.docs --check    exit 1 when README.md's tables differ from schema/
 """
 
 from __future__ import annotations
@@ -33,17 +33,33 @@ def _flags(column: Column) -> str:
 
 
 def table_markdown(table: Table) -> str:
-    lines = [f"### {table.name}", "", table.description, "",
-             "| Column | Type | SQL type | Notes | Description |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        f"### {table.name}",
+        "",
+        table.description,
+        "",
+        "| Column | Type | SQL type | Notes | Description |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for column in table.columns:
         key = " (key)" if column.name == table.key else ""
-        lines.append(f"| `{column.name}`{key} | {column.type} | `{column.sql_type}` | {_flags(column)} | "
-                     f"{column.description} |")
+        lines.append(
+            f"| `{column.name}`{key} | {column.type} | `{column.sql_type}` | {_flags(column)} | {column.description} |"
+        )
     return "\n".join(lines)
 
 
 def columns_markdown() -> str:
-    order = ["Assets", "AssetTypes", "Settings", "Tenants"]
+    order = [
+        "Assets",
+        "AssetTypes",
+        "Settings",
+        "Tenants",
+        "Accounts",
+        "ValueUpdates",
+        "JournalEntries",
+        "JournalLines",
+    ]
     names = order + sorted(set(TABLES) - set(order))
     return "\n\n".join(table_markdown(TABLES[name]) for name in names)
 

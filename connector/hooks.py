@@ -14,10 +14,10 @@ import apsw
 from connector.domain.commands import Insert
 from connector.domain.tenants import DEFAULT_NAME
 from connector.register import Register
+from connector.reports import REPORTS
 from connector.schema import TABLES
 from connector.session import Session
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
-from connector.reports import REPORTS
 from connector.vtab import MODULE, Module, ReportModule
 
 _REGISTERS: weakref.WeakKeyDictionary[apsw.Connection, Register] = weakref.WeakKeyDictionary()
@@ -33,8 +33,9 @@ def attach(connection: apsw.Connection) -> None:
     register = Register(store, Session(store))
     connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=3)
     for report in REPORTS:
-        connection.create_module(report.name, ReportModule(register, report), use_bestindex_object=True,
-                                 eponymous_only=True, read_only=True)
+        connection.create_module(
+            report.name, ReportModule(register, report), use_bestindex_object=True, eponymous_only=True, read_only=True
+        )
     connection.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
     _REGISTERS[connection] = register
 
@@ -73,9 +74,7 @@ def open_register(connection: apsw.Connection, tenant_name: str | None = None) -
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         if not register.store.count(TABLES["Tenants"]):
-            register.store.writing(
-                lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME}))
-            )
+            register.store.writing(lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME})))
     return register
 
 

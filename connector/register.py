@@ -19,7 +19,14 @@ from connector.domain import asset_types, assets, ledger, settings, tenants
 from connector.domain.commands import Command, Delete, Insert, OnConflict, Update
 from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AccountingBasis, AssetStatus
-from connector.domain.errors import DuplicateKey, InvalidValue, MissingReference, NotSupported, RowNotFound, RuleViolation
+from connector.domain.errors import (
+    DuplicateKey,
+    InvalidValue,
+    MissingReference,
+    NotSupported,
+    RowNotFound,
+    RuleViolation,
+)
 from connector.domain.rows import Row, typed_values
 from connector.schema import TABLES, Table
 from connector.session import Session
@@ -39,8 +46,11 @@ _TENANT = frozenset({"TenantId"})
 _ACCOUNT_COLUMNS = {
     "Assets": ("PurchaseAccount", "AccumulatedDepreciationAccountId"),
     "AssetTypes": ("FixedAssetAccountId", "DepreciationExpenseAccountId", "AccumulatedDepreciationAccountId"),
-    "Settings": ("DefaultGainOnDisposalAccountId", "DefaultLossOnDisposalAccountId",
-                 "DefaultCapitalGainOnDisposalAccountId"),
+    "Settings": (
+        "DefaultGainOnDisposalAccountId",
+        "DefaultLossOnDisposalAccountId",
+        "DefaultCapitalGainOnDisposalAccountId",
+    ),
     "Accounts": ("ParentAccountId",),
     "ValueUpdates": ("CounterAccount",),
 }
@@ -127,7 +137,9 @@ class Register:
         if typed.get(assets.NUMBER) is None:
             typed[assets.NUMBER] = self._next_asset_number(tenant)
         if typed.get(assets.PURCHASE_ACCOUNT) is None:
-            typed[assets.PURCHASE_ACCOUNT] = self.books.account_id(tenant, ledger.ACCOUNTS_PAYABLE, "Assets.PurchaseAccount")
+            typed[assets.PURCHASE_ACCOUNT] = self.books.account_id(
+                tenant, ledger.ACCOUNTS_PAYABLE, "Assets.PurchaseAccount"
+            )
         typed["LedgerAccountId"] = self.books.new_ledger_account(tenant, _ledger_name(typed), self._fixed_assets(typed))
         row = assets.create(typed, self)
         self.store.insert(ASSETS, row)
@@ -153,7 +165,9 @@ class Register:
         typed = typed_values(TENANTS, values)
         name = typed.get("Name")
         if name is not None and self.store.find(TENANTS, "Name", name) is not None:
-            raise DuplicateKey(f"Tenants.Name: {name!r} is taken already; give another name", table="Tenants", column="Name")
+            raise DuplicateKey(
+                f"Tenants.Name: {name!r} is taken already; give another name", table="Tenants", column="Name"
+            )
         typed[TENANTS.key] = str(uuid.uuid4())
         row = tenants.create(typed)
         self.store.insert(TENANTS, row)
@@ -184,7 +198,8 @@ class Register:
             if row["AccountingBasis"] != current["AccountingBasis"] and self.books.has_entries(tenant):
                 raise RuleViolation(
                     "cannot change Settings.AccountingBasis: this tenant's journal has entries already",
-                    table="Settings", column="AccountingBasis",
+                    table="Settings",
+                    column="AccountingBasis",
                 )
         elif table is ACCOUNTS:
             self._check_parent(typed, key)
@@ -212,9 +227,13 @@ class Register:
         elif becomes is AssetStatus.REGISTERED and row[assets.PRICE] != current[assets.PRICE]:
             change = (row[assets.PRICE] or ledger.ZERO) - (current[assets.PRICE] or ledger.ZERO)
             if self._accrual(row["TenantId"]):
-                self.books.post(row["TenantId"], row[assets.PURCHASE_DATE], f"Cost of {assets.label(row)} changed",
-                                f"Cost:{row['AssetId']}",
-                                ledger.transfer(row["LedgerAccountId"], row[assets.PURCHASE_ACCOUNT], change, row["AssetId"]))
+                self.books.post(
+                    row["TenantId"],
+                    row[assets.PURCHASE_DATE],
+                    f"Cost of {assets.label(row)} changed",
+                    f"Cost:{row['AssetId']}",
+                    ledger.transfer(row["LedgerAccountId"], row[assets.PURCHASE_ACCOUNT], change, row["AssetId"]),
+                )
         if _ledger_name(row) != _ledger_name(current):
             account = self.store.get(ACCOUNTS, row["LedgerAccountId"])
             if account is not None:
@@ -267,6 +286,8 @@ class Register:
             row["AssetNumber"] = None
         elif "AssetNumber" in typed and "AssetId" not in typed:
             row["AssetId"] = None
+        if all(row[name] == current[name] or name in ("AssetId", "AssetNumber") and row[name] is None for name in row):
+            return current["ValueUpdateId"]  # sent again unchanged: the books stay as they are
         return self._post_value_update(row, current)
 
     def _post_value_update(self, row: Row, current: Row | None) -> Any:
@@ -275,19 +296,26 @@ class Register:
         tenant = row["TenantId"]
         asset = self._value_update_asset(row)
         row["AssetId"], row["AssetNumber"] = asset["AssetId"], asset[assets.NUMBER]
-        accumulated = asset["AccumulatedDepreciationAccountId"] or self._type_account(asset, "AccumulatedDepreciationAccountId")
+        accumulated = asset["AccumulatedDepreciationAccountId"] or self._type_account(
+            asset, "AccumulatedDepreciationAccountId"
+        )
         book_value = asset[assets.BOOK_VALUE]
         if current is not None and current["AssetId"] == asset["AssetId"]:
             book_value -= ledger.carrying_change(current["UpdateType"], current["Amount"])
-        ledger.check_value_update(row, asset, basis=self._basis(tenant), accumulated_account=accumulated,
-                                  book_value_without_it=book_value)
+        ledger.check_value_update(
+            row, asset, basis=self._basis(tenant), accumulated_account=accumulated, book_value_without_it=book_value
+        )
         if current is not None:
             self.books.reverse(current["JournalEntryId"], f"Reversal: value update {current['ValueUpdateId']} changed")
         accounts = {"asset": asset["LedgerAccountId"], "accumulated": accumulated, "counter": row["CounterAccount"]}
         memo = row["Memo"] or f"{row['UpdateType'].value} of {assets.label(asset)}"
         row["JournalEntryId"] = self.books.post(
-            tenant, row["Date"], memo, f"ValueUpdate:{row['ValueUpdateId']}",
-            ledger.lines_for(row["UpdateType"], row["Amount"], accounts, asset["AssetId"]))
+            tenant,
+            row["Date"],
+            memo,
+            f"ValueUpdate:{row['ValueUpdateId']}",
+            ledger.lines_for(row["UpdateType"], row["Amount"], accounts, asset["AssetId"]),
+        )
         if current is None:
             self.store.insert(VALUE_UPDATES, row)
         else:
@@ -302,19 +330,29 @@ class Register:
         by_id = self.store.get(ASSETS, row["AssetId"]) if row.get("AssetId") is not None else None
         if by_id is not None and by_id["TenantId"] != tenant:
             by_id = None
-        by_number = (self.store.find(ASSETS, assets.NUMBER, row["AssetNumber"], tenant)
-                     if row.get("AssetNumber") is not None else None)
+        by_number = (
+            self.store.find(ASSETS, assets.NUMBER, row["AssetNumber"], tenant)
+            if row.get("AssetNumber") is not None
+            else None
+        )
         if row.get("AssetId") is None and row.get("AssetNumber") is None:
-            raise InvalidValue("ValueUpdates: give the asset, by AssetId or by AssetNumber", table="ValueUpdates",
-                               column="AssetId")
+            raise InvalidValue(
+                "ValueUpdates: give the asset, by AssetId or by AssetNumber", table="ValueUpdates", column="AssetId"
+            )
         if row.get("AssetId") is not None and by_id is None or row.get("AssetNumber") is not None and by_number is None:
             wanted = row.get("AssetId") or row.get("AssetNumber")
-            raise MissingReference(f"ValueUpdates: there is no asset {wanted!r} in this tenant", table="ValueUpdates",
-                                   column="AssetId" if row.get("AssetId") is not None else "AssetNumber")
+            raise MissingReference(
+                f"ValueUpdates: there is no asset {wanted!r} in this tenant",
+                table="ValueUpdates",
+                column="AssetId" if row.get("AssetId") is not None else "AssetNumber",
+            )
         if by_id is not None and by_number is not None and by_id["AssetId"] != by_number["AssetId"]:
             raise InvalidValue(
                 f"ValueUpdates: AssetId {row['AssetId']!r} and AssetNumber {row['AssetNumber']!r} name different "
-                "assets; give one of them", table="ValueUpdates", column="AssetNumber")
+                "assets; give one of them",
+                table="ValueUpdates",
+                column="AssetNumber",
+            )
         return by_id or by_number
 
     def _refresh_asset(self, asset_id: str) -> None:
@@ -332,10 +370,13 @@ class Register:
         """Registering puts the cost on the books: Dr the asset's ledger account, Cr its purchase account."""
         if not self._accrual(row["TenantId"]) or not row[assets.PRICE]:
             return
-        self.books.post(row["TenantId"], row[assets.PURCHASE_DATE], f"Acquisition of {assets.label(row)}",
-                        f"Registration:{row['AssetId']}",
-                        ledger.transfer(row["LedgerAccountId"], row[assets.PURCHASE_ACCOUNT], row[assets.PRICE],
-                                        row["AssetId"]))
+        self.books.post(
+            row["TenantId"],
+            row[assets.PURCHASE_DATE],
+            f"Acquisition of {assets.label(row)}",
+            f"Registration:{row['AssetId']}",
+            ledger.transfer(row["LedgerAccountId"], row[assets.PURCHASE_ACCOUNT], row[assets.PRICE], row["AssetId"]),
+        )
 
     def _reverse_acquisition(self, row: Row) -> None:
         for entry_id in self.store.keys_where(
@@ -389,8 +430,11 @@ class Register:
         seen = {key}
         while parent is not None:
             if parent in seen:
-                raise RuleViolation("Accounts.ParentAccountId would make the account its own ancestor",
-                                    table="Accounts", column="ParentAccountId")
+                raise RuleViolation(
+                    "Accounts.ParentAccountId would make the account its own ancestor",
+                    table="Accounts",
+                    column="ParentAccountId",
+                )
             seen.add(parent)
             parent = (self.store.get(ACCOUNTS, parent) or {}).get("ParentAccountId")
 
@@ -401,7 +445,8 @@ class Register:
 
     def _fixed_assets(self, asset: Row) -> str | None:
         return self._type_account(asset, "FixedAssetAccountId") or self.books.account_id(
-            asset["TenantId"], ledger.FIXED_ASSETS, "Assets.LedgerAccountId")
+            asset["TenantId"], ledger.FIXED_ASSETS, "Assets.LedgerAccountId"
+        )
 
     def _taken(self, table: Table, column: str, value: Any, tenant: str) -> Row | None:
         return None if value is None else self.store.find(table, column, value, tenant)

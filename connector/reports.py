@@ -23,18 +23,28 @@ def _trial_balance(register: Register, arguments: dict[str, Any]) -> list[tuple[
         try:
             as_of = dt.date.fromisoformat(str(as_of))
         except ValueError:
-            raise InvalidValue(f"TrialBalance.AsOf: {as_of!r} is not a date (use YYYY-MM-DD)", table="TrialBalance",
-                               column="AsOf") from None
+            raise InvalidValue(
+                f"TrialBalance.AsOf: {as_of!r} is not a date (use YYYY-MM-DD)", table="TrialBalance", column="AsOf"
+            ) from None
     session = register.session
     tenant = session.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else session.current
-    return [(*row[:4], _money(row[4]), _money(row[5]), _money(row[6]), tenant)
-            for row in register.books.trial_balance(tenant, as_of)][:]
+    return [
+        (*row[:4], _money(row[4]), _money(row[5]), _money(row[6]), tenant)
+        for row in register.books.trial_balance(tenant, as_of)
+    ][:]
 
 
 TRIAL_BALANCE = Report(
     name="TrialBalance",
-    columns=(("AccountId", "TEXT"), ("StableName", "TEXT"), ("Name", "TEXT"), ("Type", "TEXT"),
-             ("Debit", "DECIMAL(18,2)"), ("Credit", "DECIMAL(18,2)"), ("Balance", "DECIMAL(18,2)")),
+    columns=(
+        ("AccountId", "TEXT"),
+        ("StableName", "TEXT"),
+        ("Name", "TEXT"),
+        ("Type", "TEXT"),
+        ("Debit", "DECIMAL(18,2)"),
+        ("Credit", "DECIMAL(18,2)"),
+        ("Balance", "DECIMAL(18,2)"),
+    ),
     arguments=(("AsOf", "DATE"), ("TenantId", "TEXT")),
     rows=lambda register, arguments: [row[:7] for row in _trial_balance(register, arguments)],
 )

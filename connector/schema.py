@@ -121,9 +121,7 @@ def schema_dir() -> Path:
 
 def _load_table(path: Path) -> Table:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    columns = tuple(
-        Column(**{**spec, "aliases": tuple(spec.get("aliases", ()))}) for spec in data.pop("columns")
-    )
+    columns = tuple(Column(**{**spec, "aliases": tuple(spec.get("aliases", ()))}) for spec in data.pop("columns"))
     internal = tuple(Column(**spec) for spec in data.pop("internal", ()))
     unique = tuple(tuple(group) for group in data.pop("unique", ()))
     table = Table(columns=columns, unique=unique, internal=internal, **data)

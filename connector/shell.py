@@ -1,8 +1,8 @@
 """``assets-sql``: the register's console, an APSW shell whose SQL goes through the connector's front door.
 
-    assets-sql register.db                         interactive
-    assets-sql register.db samples/quickstart.sql  run a file; stop at the first error
-    assets-sql register.db -c "SELECT * FROM Assets"
+assets-sql register.db                         interactive
+assets-sql register.db samples/quickstart.sql  run a file; stop at the first error
+assets-sql register.db -c "SELECT * FROM Assets"
 """
 
 from __future__ import annotations
@@ -163,11 +163,23 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assets-sql", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("database", nargs="?", default="register.db",
-                        help="the register file to open, created when missing (default: register.db; ':memory:' for none)")
-    parser.add_argument("script", nargs="?", help="a file of SQL and dot commands to run instead of the console ('-' for standard input)")
-    parser.add_argument("-c", "--command", action="append", metavar="SQL", help="SQL to run (may be given more than once)")
-    parser.add_argument("--tenant", metavar="NAME", help="the tenant to work in, by name or TenantId (a new file gets one by that name)")
+    parser.add_argument(
+        "database",
+        nargs="?",
+        default="register.db",
+        help="the register file to open, created when missing (default: register.db; ':memory:' for none)",
+    )
+    parser.add_argument(
+        "script",
+        nargs="?",
+        help="a file of SQL and dot commands to run instead of the console ('-' for standard input)",
+    )
+    parser.add_argument(
+        "-c", "--command", action="append", metavar="SQL", help="SQL to run (may be given more than once)"
+    )
+    parser.add_argument(
+        "--tenant", metavar="NAME", help="the tenant to work in, by name or TenantId (a new file gets one by that name)"
+    )
     parser.add_argument("--mode", default="box", help="output mode: box (default), table, column, csv, json, list, ...")
     parser.add_argument("--version", action="version", version=f"assets-sql {connector.__version__}")
     return parser
@@ -194,8 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     try:
         if arguments.command:
-            script = "\n".join(c if c.lstrip().startswith(".") or c.rstrip().endswith(";") else c + ";"
-                               for c in arguments.command)
+            script = "\n".join(
+                c if c.lstrip().startswith(".") or c.rstrip().endswith(";") else c + ";" for c in arguments.command
+            )
             return run_script(shell, script, "-c", sys.stderr)
         if arguments.script:
             if arguments.script == "-":
@@ -209,8 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_script(shell, text, arguments.script, sys.stderr)
         if not sys.stdin.isatty():
             return run_script(shell, sys.stdin.read(), "<stdin>", sys.stderr)
-        shell.cmdloop(intro=f"assets-sql {connector.__version__}: the register in {arguments.database}. "
-                            "Enter .help for the dot commands, .tables for the tables.")
+        shell.cmdloop(
+            intro=f"assets-sql {connector.__version__}: the register in {arguments.database}. "
+            "Enter .help for the dot commands, .tables for the tables."
+        )
         return 0
     finally:
         connection.close()

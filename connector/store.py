@@ -30,7 +30,14 @@ APPLICATION_ID = 0x46415231
 SHADOW_SUFFIX = "rows"
 WRITE_GATEWAY = "_register_write"
 
-_STORED_TYPES = {"String": "TEXT", "Date": "TEXT", "Decimal": "INTEGER", "Int": "INTEGER", "Double": "REAL", "Boolean": "INTEGER"}
+_STORED_TYPES = {
+    "String": "TEXT",
+    "Date": "TEXT",
+    "Decimal": "INTEGER",
+    "Int": "INTEGER",
+    "Double": "REAL",
+    "Boolean": "INTEGER",
+}
 
 #: Columns computed when read rather than stored.
 _COMPUTED = {
@@ -91,7 +98,9 @@ class _TableLayout:
         self.names = tuple(column.name for column in self.columns)
         self.to_store = tuple((i, f) for i, c in enumerate(self.columns) if (f := _to_store(c)) is not None)
         self.from_store = tuple((i, f) for i, c in enumerate(self.columns) if (f := _from_store(c)) is not None)
-        computed = [(c.name, _COMPUTED[(table.name, c.name)]) for c in table.columns if (table.name, c.name) in _COMPUTED]
+        computed = [
+            (c.name, _COMPUTED[(table.name, c.name)]) for c in table.columns if (table.name, c.name) in _COMPUTED
+        ]
         self.read_names = self.names + tuple(name for name, _ in computed)
         #: How to read each column from the shadow table aliased ``t``.
         self.expressions = {name: f"t.{name}" for name in self.names} | dict(computed)
@@ -108,16 +117,16 @@ class _TableLayout:
             collate = " COLLATE NOCASE" if column.nocase else ""
             declarations.append(f"{column.name} {_STORED_TYPES[column.type]}{collate}")
         statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(declarations)})"]
-        statements.append(
-            f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_key ON {self.name} ({self.table.key})"
-        )
+        statements.append(f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_key ON {self.name} ({self.table.key})")
         for number, group in enumerate(self.table.unique):
             statements.append(
                 f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_unique{number} ON {self.name} ({', '.join(group)})"
             )
         for column in self.table.columns:
-            if column.pushdown and column.name not in (self.table.key, "TenantId") and not any(
-                group[-1] == column.name for group in self.table.unique
+            if (
+                column.pushdown
+                and column.name not in (self.table.key, "TenantId")
+                and not any(group[-1] == column.name for group in self.table.unique)
             ):
                 statements.append(
                     f"CREATE INDEX IF NOT EXISTS {self.name}_{column.name} ON {self.name} (TenantId, {column.name})"
@@ -199,7 +208,9 @@ class Store:
         if tenant_id is None:
             found = self.connection.execute(f"{layout.select} WHERE t.{column} = ?", (value,))
         else:
-            found = self.connection.execute(f"{layout.select} WHERE t.TenantId = ? AND t.{column} = ?", (tenant_id, value))
+            found = self.connection.execute(
+                f"{layout.select} WHERE t.TenantId = ? AND t.{column} = ?", (tenant_id, value)
+            )
         for stored in found:
             return layout.typed_row(stored)
         return None
@@ -250,4 +261,3 @@ class Store:
 
     def delete(self, table: Table, key: Any) -> None:
         self.connection.execute(LAYOUTS[table.name].delete, (key,))
-

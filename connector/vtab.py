@@ -39,7 +39,8 @@ def declared_columns(table: Table) -> tuple[Column, ...]:
 def declaration(table: Table) -> str:
     visible = [column.declaration for column in table.columns]
     hidden = [
-        f"{alias} {column.sql_type} HIDDEN{' COLLATE NOCASE' if column.nocase else ''}" for alias, column in table.aliases
+        f"{alias} {column.sql_type} HIDDEN{' COLLATE NOCASE' if column.nocase else ''}"
+        for alias, column in table.aliases
     ]
     return f"CREATE TABLE {table.name}({', '.join(visible + hidden)})"
 
@@ -110,7 +111,7 @@ class VirtualTable:
             if index.get_aConstraintUsage_in(number):
                 index.set_aConstraintUsage_in(number, True)
                 in_lists.add(column.name)
-        for argv, (name, number) in enumerate(pushed.items(), start=1):
+        for argv, number in enumerate(pushed.values(), start=1):
             index.set_aConstraintUsage_argvIndex(number, argv)
             index.set_aConstraintUsage_omit(number, True)
         plan = _Plan(tuple((name, name in in_lists) for name in pushed), frozenset(index.colUsed))
@@ -168,7 +169,7 @@ class VirtualTable:
         for column, value in zip(self.columns[: len(self.names)], fields):
             if value is not skip:
                 written[column.name] = value
-        for (alias, column), value in zip(self.table.aliases, fields[len(self.names) :]):
+        for (_, column), value in zip(self.table.aliases, fields[len(self.names) :]):
             if value is not skip:
                 written[column.name] = value
         return written
@@ -309,11 +310,14 @@ class _ReportCursor:
     def Filter(self, indexnum: int, indexname: str | None, constraintargs: tuple[Any, ...]) -> None:  # noqa: N802
         report = self.table.report
         values = iter(constraintargs)
-        arguments = {name: next(values) if indexnum & (1 << bit) else None
-                     for bit, (name, _) in enumerate(report.arguments)}
+        arguments = {
+            name: next(values) if indexnum & (1 << bit) else None for bit, (name, _) in enumerate(report.arguments)
+        }
         width = len(report.arguments)
-        self.rows = [(*row, *(arguments[name] for name, _ in report.arguments))
-                     for row in report.rows(self.table.register, arguments)]
+        self.rows = [
+            (*row, *(arguments[name] for name, _ in report.arguments))
+            for row in report.rows(self.table.register, arguments)
+        ]
         self.rows = [row[: len(report.columns) + width] for row in self.rows]
         self.position = 0
 

@@ -33,15 +33,23 @@ def main(path: str = "demo.db") -> None:
     print(f"created FA-0042 as {status}: AssetId {asset_id}")
 
     if status == "Draft":
-        cur.execute("UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5, "
-                    "BookDepreciationSetting_DepreciationRate = NULL WHERE AssetId = ?", (asset_id,))
+        cur.execute(
+            "UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5, "
+            "BookDepreciationSetting_DepreciationRate = NULL WHERE AssetId = ?",
+            (asset_id,),
+        )
         try:
-            cur.execute("UPDATE Assets SET BookDepreciationSetting_DepreciationRate = 12 WHERE AssetId = ?", (asset_id,))
+            cur.execute(
+                "UPDATE Assets SET BookDepreciationSetting_DepreciationRate = 12 WHERE AssetId = ?", (asset_id,)
+            )
         except connector.IntegrityError as error:
             print(f"refused: {error}")
         # The documented switch: set the other one to null in the same statement (12 means 12 % a year).
-        cur.execute("UPDATE Assets SET BookDepreciationSetting_DepreciationRate = 12, "
-                    "BookDepreciationSetting_EffectiveLifeYears = NULL WHERE AssetId = ?", (asset_id,))
+        cur.execute(
+            "UPDATE Assets SET BookDepreciationSetting_DepreciationRate = 12, "
+            "BookDepreciationSetting_EffectiveLifeYears = NULL WHERE AssetId = ?",
+            (asset_id,),
+        )
         try:
             cur.execute("UPDATE Assets SET AssetStatus = 'Registered' WHERE AssetId = ?", (asset_id,))
         except connector.IntegrityError as error:
@@ -59,8 +67,10 @@ def main(path: str = "demo.db") -> None:
     except connector.NotSupportedError as error:
         print(f"refused: {error}")
 
-    cur.execute("SELECT AssetNumber, AssetName, AssetStatus, PurchaseDate, PurchasePrice, AccountingBookValue, "
-                "BookDepreciationSetting_DepreciationCalculationMethod FROM Assets ORDER BY AssetNumber")
+    cur.execute(
+        "SELECT AssetNumber, AssetName, AssetStatus, PurchaseDate, PurchasePrice, AccountingBookValue, "
+        "BookDepreciationSetting_DepreciationCalculationMethod FROM Assets ORDER BY AssetNumber"
+    )
     print(" | ".join(column[0] for column in cur.description))
     for row in cur:
         print(" | ".join(str(value) for value in row))

@@ -60,12 +60,16 @@ def test_multi_row_insert_failing_on_row_57_writes_none(mode, path):
 
 def test_multi_row_update_failing_on_row_57_writes_none(mode):
     mode_name, con = mode
-    con.executemany("INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES (?, ?, ?)",
-                    [(f"Desk {n}", f"DK-{n:03}", 100) for n in range(1, ROWS + 1)])
+    con.executemany(
+        "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES (?, ?, ?)",
+        [(f"Desk {n}", f"DK-{n:03}", 100) for n in range(1, ROWS + 1)],
+    )
     before = register_dump(con)
     with pytest.raises(connector.DataError, match="row 57 of 60"):
-        con.execute("UPDATE Assets SET PurchasePrice = CASE WHEN AssetNumber = 'DK-057' THEN -1 ELSE 1 END "
-                    "WHERE AssetNumber LIKE 'DK-%'")
+        con.execute(
+            "UPDATE Assets SET PurchasePrice = CASE WHEN AssetNumber = 'DK-057' THEN -1 ELSE 1 END "
+            "WHERE AssetNumber LIKE 'DK-%'"
+        )
     assert register_dump(con) == before
     finish(mode_name, con)
 
@@ -113,8 +117,13 @@ def test_a_committed_statement_survives_the_process_being_killed(path):
         print("ready", flush=True)
         sys.stdin.readline()
     """)
-    child = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     assert child.stdout.readline().strip() == "ready"
     child.send_signal(signal.SIGKILL)
     child.wait()

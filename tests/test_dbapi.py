@@ -12,8 +12,18 @@ import connector
 
 def test_module_globals():
     assert (connector.apilevel, connector.threadsafety, connector.paramstyle) == ("2.0", 1, "qmark")
-    for name in ("Warning", "Error", "InterfaceError", "DatabaseError", "DataError", "OperationalError",
-                 "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError"):
+    for name in (
+        "Warning",
+        "Error",
+        "InterfaceError",
+        "DatabaseError",
+        "DataError",
+        "OperationalError",
+        "IntegrityError",
+        "InternalError",
+        "ProgrammingError",
+        "NotSupportedError",
+    ):
         assert getattr(connector.Connection, name) is getattr(connector, name)
     assert issubclass(connector.IntegrityError, connector.DatabaseError)
     assert issubclass(connector.DatabaseError, connector.Error)
@@ -22,9 +32,13 @@ def test_module_globals():
 def test_values_come_back_typed_by_declared_type(connection):
     connection.execute(
         "INSERT INTO Assets (AssetName, PurchaseDate, PurchasePrice, BookDepreciationSetting_DepreciationRate) "
-        "VALUES (?, ?, ?, ?)", ("Van", dt.date(2025, 1, 15), Decimal("32500.10"), 12.5))
-    cursor = connection.execute("SELECT AssetName, PurchaseDate, PurchasePrice, CanRollBack, "
-                                "BookDepreciationSetting_DepreciationRate, count(*) FROM Assets")
+        "VALUES (?, ?, ?, ?)",
+        ("Van", dt.date(2025, 1, 15), Decimal("32500.10"), 12.5),
+    )
+    cursor = connection.execute(
+        "SELECT AssetName, PurchaseDate, PurchasePrice, CanRollBack, "
+        "BookDepreciationSetting_DepreciationRate, count(*) FROM Assets"
+    )
     assert cursor.fetchone() == ("Van", dt.date(2025, 1, 15), Decimal("32500.10"), False, 12.5, 1)
     types = [column[1] for column in cursor.description]
     assert types[:5] == ["TEXT", "DATE", "DECIMAL(18,2)", "BOOLEAN", "DOUBLE"]
@@ -33,8 +47,13 @@ def test_values_come_back_typed_by_declared_type(connection):
     assert types[2] == connector.NUMBER and types[2] != connector.STRING
     assert types[3] == connector.NUMBER
     assert [column[0] for column in cursor.description] == [
-        "AssetName", "PurchaseDate", "PurchasePrice", "CanRollBack", "BookDepreciationSetting_DepreciationRate",
-        "count(*)"]
+        "AssetName",
+        "PurchaseDate",
+        "PurchasePrice",
+        "CanRollBack",
+        "BookDepreciationSetting_DepreciationRate",
+        "count(*)",
+    ]
 
 
 def test_rowcount_and_description_for_writes(connection):
@@ -105,17 +124,26 @@ def test_bad_parameters_are_programming_errors(connection):
 def test_other_dialects_are_translated(path):
     con = connector.connect(str(path), dialect="postgres")
     con.execute("INSERT INTO Assets (AssetName, PurchasePrice) VALUES ('Van', 10.5)")
-    assert con.execute("SELECT AssetName, PurchasePrice::numeric(10,2) FROM public.Assets WHERE AssetName ILIKE 'v%'"
-                       ).fetchall()[0][0] == "Van"
+    assert (
+        con.execute(
+            "SELECT AssetName, PurchasePrice::numeric(10,2) FROM public.Assets WHERE AssetName ILIKE 'v%'"
+        ).fetchall()[0][0]
+        == "Van"
+    )
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-@given(amount=st.decimals(min_value=0, max_value=Decimal("9999999999999.99"), places=2),
-       day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)))
+@given(
+    amount=st.decimals(min_value=0, max_value=Decimal("9999999999999.99"), places=2),
+    day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)),
+)
 def test_a_decimal_and_a_date_survive_insert_then_select(connection, amount, day):
-    cursor = connection.execute("INSERT INTO Assets (AssetName, PurchasePrice, PurchaseDate) VALUES ('p', ?, ?) "
-                                "RETURNING AssetId", (amount, day))
+    cursor = connection.execute(
+        "INSERT INTO Assets (AssetName, PurchasePrice, PurchaseDate) VALUES ('p', ?, ?) RETURNING AssetId",
+        (amount, day),
+    )
     (asset_id,) = cursor.fetchone()
-    assert connection.execute("SELECT PurchasePrice, PurchaseDate FROM Assets WHERE AssetId = ?", (asset_id,)
-                              ).fetchone() == (amount, day)
+    assert connection.execute(
+        "SELECT PurchasePrice, PurchaseDate FROM Assets WHERE AssetId = ?", (asset_id,)
+    ).fetchone() == (amount, day)
     connection.rollback()

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import connector
 from tests.conftest import ROOT
@@ -11,25 +12,65 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def test_quickstart_sql_runs_until_the_refused_disposal(path):
-    result = subprocess.run([sys.executable, "-m", "connector.shell", str(path), "samples/quickstart.sql"],
-                            capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "connector.shell", str(path), "samples/quickstart.sql"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "disposing of assets is not supported" in result.stderr
     assert "Corporate van" in result.stdout and "Registered" in result.stdout
     con = connector.connect(str(path))
-    assert con.execute("SELECT AssetNumber, AssetStatus, BookDepreciationSetting_DepreciationRate FROM Assets "
-                       "WHERE AssetNumber = 'FA-0042'").fetchone() == ("FA-0042", "Registered", 12.0)
+    assert con.execute(
+        "SELECT AssetNumber, AssetStatus, BookDepreciationSetting_DepreciationRate FROM Assets "
+        "WHERE AssetNumber = 'FA-0042'"
+    ).fetchone() == ("FA-0042", "Registered", 12.0)
     # running it again changes nothing: it is written to be repeatable
-    again = subprocess.run([sys.executable, "-m", "connector.shell", str(path), "samples/quickstart.sql"],
-                           capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-m", "connector.shell", str(path), "samples/quickstart.sql"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        timeout=60,
+    )
     assert again.returncode == 1 and "disposing of assets is not supported" in again.stderr
     assert con.execute("SELECT count(*) FROM Assets").fetchone() == (2,)
 
 
 def test_dbapi_example_runs_twice_on_the_same_file(path):
     for _ in range(2):
-        result = subprocess.run([sys.executable, "samples/dbapi_example.py", str(path)], capture_output=True,
-                                text=True, cwd=ROOT, env=ENV, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "samples/dbapi_example.py", str(path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=ENV,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
         assert "refused: cannot dispose of asset FA-0042" in result.stdout
     assert "FA-0042 | Corporate van | Registered | 2025-01-15 | 32500.00 | 32500.00 | Rate" in result.stdout
+
+
+def test_ledger_sql_shows_the_seed_flow_and_is_idempotent(path):
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-m", "connector.shell", str(path), "samples/ledger.sql"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=ENV,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+    assert "45633.33" in result.stdout
+    con = connector.connect(str(path))
+    assert con.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (4,)
+    assert con.execute("SELECT count(*) FROM JournalEntries").fetchone() == (5,)  # running it again posted nothing
+    trial = dict(con.execute("SELECT coalesce(StableName, Name), Balance FROM TrialBalance('2025-06-30')").fetchall())
+    assert trial["Packaging line (EQ-0001)"] == Decimal("46300.00")
+    assert trial["DEPRECIATION"] == Decimal("666.67")

@@ -65,12 +65,23 @@ def test_names_are_case_insensitive_and_the_start_date_alias_resolves():
 
 
 def test_the_other_tables():
-    assert set(TABLES) == {"Assets", "AssetTypes", "Settings", "Tenants", "Accounts", "ValueUpdates", "JournalEntries",
-                           "JournalLines"}
+    assert set(TABLES) == {
+        "Assets",
+        "AssetTypes",
+        "Settings",
+        "Tenants",
+        "Accounts",
+        "ValueUpdates",
+        "JournalEntries",
+        "JournalLines",
+    }
     settings = TABLES["Settings"]
     assert settings.column("AssetNumberPrefix").default == "FA-"
     assert settings.column("AssetNumberSequence").default == "0001"
-    assert (settings.column("FinancialYearEndMonth").default, settings.column("FinancialYearEndDay").default) == (12, 31)
+    assert (settings.column("FinancialYearEndMonth").default, settings.column("FinancialYearEndDay").default) == (
+        12,
+        31,
+    )
     assert settings.column("LastDepreciationDate").read_only
     types = TABLES["AssetTypes"]
     assert types.column("Locks").read_only

@@ -8,9 +8,15 @@ from tests.conftest import ROOT
 
 
 def assets_sql(*arguments, stdin=None):
-    return subprocess.run([sys.executable, "-m", "connector.shell", *map(str, arguments)], input=stdin,
-                          capture_output=True, text=True, cwd=ROOT, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "connector.shell", *map(str, arguments)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_help_describes_every_option():
@@ -21,8 +27,13 @@ def test_help_describes_every_option():
 
 
 def test_statements_run_with_the_rules_and_print_a_table(path):
-    result = assets_sql(path, "-c", "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Corporate van', 'FA-0042')",
-                        "-c", "SELECT AssetNumber, AssetStatus, AccountingBookValue FROM Assets")
+    result = assets_sql(
+        path,
+        "-c",
+        "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Corporate van', 'FA-0042')",
+        "-c",
+        "SELECT AssetNumber, AssetStatus, AccountingBookValue FROM Assets",
+    )
     assert result.returncode == 0, result.stderr
     assert "FA-0042" in result.stdout and "Draft" in result.stdout and "0.00" in result.stdout
     assert "AssetNumber" in result.stdout  # a header row: box output by default
@@ -30,8 +41,17 @@ def test_statements_run_with_the_rules_and_print_a_table(path):
 
 def test_tables_lists_the_register_tables(path):
     result = assets_sql(path, "-c", ".tables")
-    assert set(result.stdout.split()) == {"Accounts", "AssetTypes", "Assets", "JournalEntries", "JournalLines", "Settings",
-                                          "Tenants", "ValueUpdates", "TrialBalance"}
+    assert set(result.stdout.split()) == {
+        "Accounts",
+        "AssetTypes",
+        "Assets",
+        "JournalEntries",
+        "JournalLines",
+        "Settings",
+        "Tenants",
+        "ValueUpdates",
+        "TrialBalance",
+    }
     assert "_rows" not in result.stdout
 
 
@@ -40,7 +60,8 @@ def test_batch_mode_stops_at_the_first_error_with_one_line(path, tmp_path):
     script.write_text(
         "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Van', 'FA-0042');\n"
         "UPDATE Assets SET AssetStatus = 'Registered';\n"
-        "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Never', 'FA-0043');\n")
+        "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Never', 'FA-0043');\n"
+    )
     result = assets_sql(path, script)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

@@ -26,7 +26,8 @@ def test_a_new_file_gets_one_tenant_named_as_asked(path):
     con = connector.connect(str(path), tenant="Acme Ltd")
     assert con.execute("SELECT Name, Type, IsActive FROM Tenants").fetchall() == [("Acme Ltd", "ORGANISATION", True)]
     assert connector.connect(str(path.with_name("other.db"))).execute("SELECT Name FROM Tenants").fetchall() == [
-        ("Demo Company",)]
+        ("Demo Company",)
+    ]
 
 
 def test_queries_see_the_current_tenant_and_may_name_another(path, two_tenants):
@@ -37,7 +38,9 @@ def test_queries_see_the_current_tenant_and_may_name_another(path, two_tenants):
     assert names(con, "SELECT AssetName FROM Assets WHERE TenantId = ?", (globex,)) == ["Globex van"]
     assert names(con, "SELECT AssetName FROM Assets WHERE TenantId = 'globex'") == ["Globex van"]  # by name too
     assert names(con, "SELECT AssetName FROM Assets WHERE TenantId IN (?, ?) ORDER BY 1", (acme, globex)) == [
-        "Acme van", "Globex van"]
+        "Acme van",
+        "Globex van",
+    ]
     con.tenant = "Globex"
     assert names(con) == ["Globex van"]
     assert con.execute("SELECT count(*) FROM Settings").fetchone() == (1,)
@@ -81,4 +84,6 @@ def test_tenants_cannot_be_deleted(path, two_tenants):
         con.execute("DELETE FROM Tenants WHERE Name = 'Globex'")
     con.execute("UPDATE Tenants SET IsActive = 0 WHERE Name = 'Globex'")
     assert con.execute("SELECT Name, IsActive FROM Tenants ORDER BY Name").fetchall() == [
-        ("Acme Ltd", True), ("Globex", False)]
+        ("Acme Ltd", True),
+        ("Globex", False),
+    ]

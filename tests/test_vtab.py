@@ -12,7 +12,9 @@ def plan(con, sql, parameters=()):
 
 
 def test_lookups_by_key_are_pushed_down_not_scanned(connection):
-    assert plan(connection, "SELECT * FROM Assets WHERE AssetId = ?", ("x",)) == ["SCAN Assets VIRTUAL TABLE INDEX 0:AssetId="]
+    assert plan(connection, "SELECT * FROM Assets WHERE AssetId = ?", ("x",)) == [
+        "SCAN Assets VIRTUAL TABLE INDEX 0:AssetId="
+    ]
     assert "AssetNumber=" in plan(connection, "SELECT * FROM Assets WHERE AssetNumber = ?", ("x",))[0]
     assert "AssetStatus IN" in plan(connection, "SELECT * FROM Assets WHERE AssetStatus IN ('Draft', 'Registered')")[0]
     assert "AssetTypeId=" in plan(connection, "SELECT * FROM Assets WHERE AssetTypeId = ?", ("x",))[0]
@@ -21,15 +23,21 @@ def test_lookups_by_key_are_pushed_down_not_scanned(connection):
 
 def test_the_store_is_read_through_an_index_for_a_lookup(connection):
     """What the pushed-down filter runs against the shadow table: an index search, not a scan."""
-    detail = [row[3] for row in connection.raw.execute(
-        "EXPLAIN QUERY PLAN SELECT rowid FROM Assets_rows AS t WHERE t.TenantId IN (SELECT value FROM json_each(?)) "
-        "AND t.AssetId = ?", ("[]", "x"))]
+    detail = [
+        row[3]
+        for row in connection.raw.execute(
+            "EXPLAIN QUERY PLAN SELECT rowid FROM Assets_rows AS t "
+            "WHERE t.TenantId IN (SELECT value FROM json_each(?)) AND t.AssetId = ?",
+            ("[]", "x"),
+        )
+    ]
     assert any("SEARCH t USING INDEX Assets_rows_key" in line for line in detail)
 
 
 def test_lookups_give_the_same_rows_as_a_scan(connection):
-    connection.executemany("INSERT INTO Assets (AssetName, AssetNumber) VALUES (?, ?)",
-                           [(f"Item {n}", f"IT-{n:04}") for n in range(200)])
+    connection.executemany(
+        "INSERT INTO Assets (AssetName, AssetNumber) VALUES (?, ?)", [(f"Item {n}", f"IT-{n:04}") for n in range(200)]
+    )
     rows = connection.execute("SELECT * FROM Assets").fetchall()
     for row in rows[::37]:
         assert connection.execute("SELECT * FROM Assets WHERE AssetId = ?", (row[0],)).fetchall() == [row]
@@ -40,11 +48,14 @@ def test_lookups_give_the_same_rows_as_a_scan(connection):
 
 
 def test_declared_types_make_text_parameters_compare(connection):
-    connection.execute("INSERT INTO Assets (AssetName, PurchasePrice, BookDepreciationSetting_EffectiveLifeYears) "
-                       "VALUES ('x', 1500, 5)")
+    connection.execute(
+        "INSERT INTO Assets (AssetName, PurchasePrice, BookDepreciationSetting_EffectiveLifeYears) "
+        "VALUES ('x', 1500, 5)"
+    )
     assert connection.execute("SELECT count(*) FROM Assets WHERE PurchasePrice = ?", ("1500",)).fetchone() == (1,)
-    assert connection.execute("SELECT count(*) FROM Assets WHERE BookDepreciationSetting_EffectiveLifeYears = '5'"
-                              ).fetchone() == (1,)
+    assert connection.execute(
+        "SELECT count(*) FROM Assets WHERE BookDepreciationSetting_EffectiveLifeYears = '5'"
+    ).fetchone() == (1,)
 
 
 def test_raw_apsw_writes_follow_the_same_rules(path):
@@ -54,20 +65,27 @@ def test_raw_apsw_writes_follow_the_same_rules(path):
     raw.execute("UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5")
     with pytest.raises(RuleViolation, match="set BookDepreciationSetting_EffectiveLifeYears = NULL"):
         raw.execute("UPDATE Assets SET BookDepreciationSetting_DepreciationRate = 12")
-    raw.execute("UPDATE Assets SET BookDepreciationSetting_DepreciationRate = 12, "
-                "BookDepreciationSetting_EffectiveLifeYears = NULL")
+    raw.execute(
+        "UPDATE Assets SET BookDepreciationSetting_DepreciationRate = 12, "
+        "BookDepreciationSetting_EffectiveLifeYears = NULL"
+    )
     with pytest.raises(NotSupported):
         raw.execute("UPDATE Assets SET AssetStatus = 'Disposed'")
     raw.execute("INSERT OR REPLACE INTO Assets (AssetName, AssetNumber) VALUES ('Van', 'fa-0042')")
-    assert raw.execute("SELECT AssetName, AssetNumber, BookDepreciationSetting_DepreciationRate, AssetStatus "
-                       "FROM Assets").fetchall() == [("Van", "FA-0042", 12.0, "Draft")]
+    assert raw.execute(
+        "SELECT AssetName, AssetNumber, BookDepreciationSetting_DepreciationRate, AssetStatus FROM Assets"
+    ).fetchall() == [("Van", "FA-0042", 12.0, "Draft")]
 
 
 def test_the_shadow_tables_refuse_direct_writes(path):
     connector.connect(str(path)).close()
     raw = apsw.Connection(str(path))
-    for sql in ("INSERT INTO Assets_rows (AssetId) VALUES ('x')", "UPDATE Assets_rows SET AssetName = 'x'",
-                "DELETE FROM Settings_rows", "DROP TABLE Tenants_rows"):
+    for sql in (
+        "INSERT INTO Assets_rows (AssetId) VALUES ('x')",
+        "UPDATE Assets_rows SET AssetName = 'x'",
+        "DELETE FROM Settings_rows",
+        "DROP TABLE Tenants_rows",
+    ):
         with pytest.raises(apsw.Error, match="may not be modified|may not be dropped|object name reserved"):
             raw.execute(sql)
     with pytest.raises(connector.ProgrammingError, match="may not be modified"):

@@ -14,7 +14,6 @@ from typing import Any, Protocol
 
 from connector.domain import setting
 from connector.domain.enums import AssetStatus, DepreciationMethod
-from connector.domain.ledger import Booked
 from connector.domain.errors import (
     InvalidValue,
     MissingReference,
@@ -22,6 +21,7 @@ from connector.domain.errors import (
     RegistrationIncomplete,
     RuleViolation,
 )
+from connector.domain.ledger import Booked
 from connector.domain.rows import Row, blank, require_text
 from connector.domain.setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
 from connector.schema import TABLES
@@ -138,8 +138,12 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: Ass
             table=ASSETS.name,
             column=STATUS,
         )
-    if (was is AssetStatus.REGISTERED and becomes is AssetStatus.REGISTERED and PURCHASE_ACCOUNT in assigned
-            and assigned[PURCHASE_ACCOUNT] != current[PURCHASE_ACCOUNT]):
+    if (
+        was is AssetStatus.REGISTERED
+        and becomes is AssetStatus.REGISTERED
+        and PURCHASE_ACCOUNT in assigned
+        and assigned[PURCHASE_ACCOUNT] != current[PURCHASE_ACCOUNT]
+    ):
         raise RuleViolation(
             f"cannot change Assets.{PURCHASE_ACCOUNT} of {who}: its acquisition is posted against it already; "
             "move it back to Draft first",
@@ -187,8 +191,12 @@ def book_value(row: Mapping[str, Any], adjustment: Decimal = Decimal("0.00")) ->
     """Cost, plus improvements and revaluations up, less impairments, revaluations down and the depreciation
     accumulated so far."""
     zero = Decimal("0.00")
-    return ((row.get(PRICE) or zero) + adjustment - (row.get(PRIOR_ACCUMULATED) or zero)
-            - (row.get(CURRENT_ACCUMULATED) or zero))
+    return (
+        (row.get(PRICE) or zero)
+        + adjustment
+        - (row.get(PRIOR_ACCUMULATED) or zero)
+        - (row.get(CURRENT_ACCUMULATED) or zero)
+    )
 
 
 def _derive(row: Row, lookups: AssetLookups) -> None:
@@ -212,8 +220,7 @@ def _refuse_disposal(row: Mapping[str, Any], written: Mapping[str, Any]) -> None
     for column in DISPOSAL_COLUMNS:
         if written.get(column) is not None:
             raise NotSupported(
-                f"cannot set Assets.{column} of {label(row)}: disposing of assets is not supported, "
-                "so it stays NULL",
+                f"cannot set Assets.{column} of {label(row)}: disposing of assets is not supported, so it stays NULL",
                 table=ASSETS.name,
                 column=column,
             )

@@ -116,15 +116,21 @@ def update_account(current: Mapping[str, Any], assigned: Mapping[str, Any], has_
     row.update(assigned)
     require_text(ACCOUNTS, row, "Name", "an account keeps its name")
     stable = current["StableName"]
-    if stable is not None and "StableName" in assigned and (assigned["StableName"] or "").casefold() != stable.casefold():
+    if (
+        stable is not None
+        and "StableName" in assigned
+        and (assigned["StableName"] or "").casefold() != stable.casefold()
+    ):
         raise RuleViolation(
             f"cannot change Accounts.StableName of account {current['Name']!r}: a stable name never changes",
-            table="Accounts", column="StableName",
+            table="Accounts",
+            column="StableName",
         )
     if "Type" in assigned and assigned["Type"] != current["Type"] and has_lines:
         raise RuleViolation(
             f"cannot change Accounts.Type of account {current['Name']!r}: it has journal lines",
-            table="Accounts", column="Type",
+            table="Accounts",
+            column="Type",
         )
     if row["Type"] is None:
         raise InvalidValue("Accounts.Type cannot be NULL", table="Accounts", column="Type")
@@ -162,14 +168,16 @@ def check_value_update(
             "cannot record a value update: this tenant keeps cash-basis books (Settings.AccountingBasis = 'CASH'), "
             "where depreciation, impairments and revaluations are not recognised; post real cash activity to the "
             f"asset's ledger account ({asset['LedgerAccountId']}) instead, or switch to ACCRUAL",
-            table="ValueUpdates", column="UpdateType",
+            table="ValueUpdates",
+            column="UpdateType",
         )
     who = f"asset {asset['AssetNumber']}"
     if asset["AssetStatus"] is not AssetStatus.REGISTERED:
         raise RuleViolation(
             f"cannot record a value update for {who}: it is {asset['AssetStatus'].value} and has no books yet; "
             "register it first",
-            table="ValueUpdates", column="AssetId",
+            table="ValueUpdates",
+            column="AssetId",
         )
     amount: Decimal = row["Amount"]
     if amount <= 0:
@@ -180,13 +188,15 @@ def check_value_update(
             f"cannot record depreciation for {who}: it has no accumulated depreciation account; set "
             "Assets.AccumulatedDepreciationAccountId (or AssetTypes.AccumulatedDepreciationAccountId of its type), "
             "for example to 'ACCUMULATED_DEPRECIATION'",
-            table="ValueUpdates", column="UpdateType",
+            table="ValueUpdates",
+            column="UpdateType",
         )
     if not update_type.increases and amount > book_value_without_it:
         raise RuleViolation(
             f"cannot record a {update_type.value} of {amount} for {who}: its carrying value is only "
             f"{book_value_without_it}",
-            table="ValueUpdates", column="Amount",
+            table="ValueUpdates",
+            column="Amount",
         )
 
 

@@ -30,8 +30,7 @@ def check_setting(table: str, label: str, row: Mapping[str, Any], assigned: Coll
     rate, life = row.get(RATE), row.get(LIFE)
     if rate is not None and not 0 < rate <= 100:
         raise InvalidValue(
-            f"{table}.{RATE}: {rate:g} is not a rate; give a percentage a year above 0 and at most 100 "
-            "(12 means 12 %)",
+            f"{table}.{RATE}: {rate:g} is not a rate; give a percentage a year above 0 and at most 100 (12 means 12 %)",
             table=table,
             column=RATE,
         )

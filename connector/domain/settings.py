@@ -53,7 +53,9 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
     month, day = row[YEAR_END_MONTH], row[YEAR_END_DAY]
     if month is None or not 1 <= month <= 12:
         raise InvalidValue(
-            f"Settings.{YEAR_END_MONTH}: {month} is not a month; give 1 to 12", table=SETTINGS.name, column=YEAR_END_MONTH
+            f"Settings.{YEAR_END_MONTH}: {month} is not a month; give 1 to 12",
+            table=SETTINGS.name,
+            column=YEAR_END_MONTH,
         )
     last_day = calendar.monthrange(2001, month)[1]  # a common year: a financial year cannot end on 29 February
     if day is None or not 1 <= day <= last_day:
@@ -65,8 +67,11 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
     if row["OptInForTax"] is None:
         row["OptInForTax"] = False
     if row["AccountingBasis"] is None:
-        raise InvalidValue("Settings.AccountingBasis cannot be NULL: use ACCRUAL or CASH", table=SETTINGS.name,
-                           column="AccountingBasis")
+        raise InvalidValue(
+            "Settings.AccountingBasis cannot be NULL: use ACCRUAL or CASH",
+            table=SETTINGS.name,
+            column="AccountingBasis",
+        )
     return row
 
 
@@ -82,4 +87,3 @@ def refuse_delete() -> None:
         "cannot delete from Settings: every tenant has exactly one Settings row; UPDATE it instead",
         table=SETTINGS.name,
     )
-

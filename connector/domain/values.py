@@ -44,7 +44,9 @@ def coerce(table: Table, column: Column, raw: Any) -> Any:
         if member is None:
             allowed = ", ".join(m.value for m in enum)
             raise InvalidValue(
-                f"{table.name}.{column.name}: {_show(raw)} is not one of {allowed}", table=table.name, column=column.name
+                f"{table.name}.{column.name}: {_show(raw)} is not one of {allowed}",
+                table=table.name,
+                column=column.name,
             )
         return member
     if column.minimum is not None and value < column.minimum:

@@ -45,6 +45,7 @@ class Executor(Protocol):
     def tenant_of(self, table: Table, key: Any) -> str:
         """The tenant of a row."""
 
+
 DIALECT = "sqlite"
 _KEY = "__key"
 _TENANT = "__tenant"
@@ -79,8 +80,9 @@ class Plan:
     def run(self, executor: Executor, bindings: Mapping[str, Any]) -> Outcome:
         raise NotImplementedError
 
-    def _returning(self, executor: Executor, keys: Sequence[tuple[Any, Any]], bindings: Mapping[str, Any],
-                   outcome: Outcome) -> None:
+    def _returning(
+        self, executor: Executor, keys: Sequence[tuple[Any, Any]], bindings: Mapping[str, Any], outcome: Outcome
+    ) -> None:
         """Evaluate RETURNING for each written row (for none, only to learn the columns)."""
         if self.returning is None:
             return
@@ -147,7 +149,9 @@ class InsertPlan(Plan):
             else:
                 raise InvalidValue(
                     f"INSERT INTO {table.name} must name its columns: INSERT INTO {table.name} (AssetName, ...) VALUES "
-                    "(...)" if table.name == "Assets" else f"INSERT INTO {table.name} must name its columns",
+                    "(...)"
+                    if table.name == "Assets"
+                    else f"INSERT INTO {table.name} must name its columns",
                     table=table.name,
                 )
         else:
@@ -187,8 +191,10 @@ class InsertPlan(Plan):
         if conflict is None:
             return OnConflict.ABORT, None
         unique = self.table.unique[0][-1] if self.table.unique else None
-        keys = [_column_name(self.table, key.this.name if isinstance(key, exp.Ordered) else key.name)
-                for key in conflict.args.get("conflict_keys") or ()]
+        keys = [
+            _column_name(self.table, key.this.name if isinstance(key, exp.Ordered) else key.name)
+            for key in conflict.args.get("conflict_keys") or ()
+        ]
         if keys and keys != [unique]:
             raise NotSupported(
                 f"ON CONFLICT ({', '.join(keys)}) is not supported on {self.table.name}: "
@@ -206,8 +212,10 @@ class InsertPlan(Plan):
         where = conflict.args.get("where")
         condition = _excluded_as_parameters(where.this).sql(DIALECT) if where is not None else "1"
         scope = f"TenantId = :{_TENANT}" if self.table.key != "TenantId" else "1"
-        sql = (f"SELECT {', '.join(values)} FROM {self.table.name} "
-               f"WHERE {self.table.key} = :{_KEY} AND {scope} AND ({condition})")
+        sql = (
+            f"SELECT {', '.join(values)} FROM {self.table.name} "
+            f"WHERE {self.table.key} = :{_KEY} AND {scope} AND ({condition})"
+        )
         return OnConflict.ABORT, (tuple(assigned), sql)
 
     def rows(self, executor: Executor, bindings: Mapping[str, Any]) -> list[Sequence[Any]]:
@@ -246,8 +254,10 @@ class InsertPlan(Plan):
             key = executor.conflicting(self.table, values)
             if key is not None:
                 assigned, sql = self.do_update
-                excluded = {f"{_EXCLUDED}{name.lower()}": values.get(self.table.column(name).name)
-                            for name in (*self.table.column_names, *(alias for alias, _ in self.table.aliases))}
+                excluded = {
+                    f"{_EXCLUDED}{name.lower()}": values.get(self.table.column(name).name)
+                    for name in (*self.table.column_names, *(alias for alias, _ in self.table.aliases))
+                }
                 tenant = executor.tenant_of(self.table, key)
                 _, rows = executor.query(sql, {**bindings, **excluded, _KEY: key, _TENANT: tenant})
                 if not rows:

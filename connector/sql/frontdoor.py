@@ -26,15 +26,11 @@ from connector.domain.errors import InvalidValue, RegisterError, UnknownName
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
 from connector.sql import lexer
-from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_write, table_of
+from connector.sql.compile import DIALECT, Description, Plan, compile_write, table_of
 
 _WRITES = frozenset({"INSERT", "REPLACE", "UPDATE", "DELETE"})
 _DDL = frozenset({"CREATE", "DROP", "ALTER"})
 _SAVEPOINT = "_connector_statement"
-
-
-class Unparsed(Exception):
-    """sqlglot could not read a statement; SQLite may still."""
 
 
 @dataclass
@@ -248,8 +244,10 @@ class FrontDoor:
                     total += plan.run(self, values).rowcount
                 except RegisterError as error:
                     if len(all_bindings) > 1:
-                        error.args = (f"{error.args[0]} (parameter set {number} of {len(all_bindings)}; "
-                                      "nothing of this executemany was written)",)
+                        error.args = (
+                            f"{error.args[0]} (parameter set {number} of {len(all_bindings)}; "
+                            "nothing of this executemany was written)",
+                        )
                     raise
             return total
 
@@ -334,5 +332,8 @@ def _translate(error: apsw.SQLError) -> Exception:
     else:
         suggestion = nearest(name, [c for table in TABLES.values() for c in table.column_names])
     hint = f"; did you mean {suggestion}?" if suggestion and suggestion != name else ""
-    return UnknownName(f"no such {kind}: {name}{hint}", column=name if kind == "column" else None,
-                       table=name if kind == "table" else None)
+    return UnknownName(
+        f"no such {kind}: {name}{hint}",
+        column=name if kind == "column" else None,
+        table=name if kind == "table" else None,
+    )

@@ -62,12 +62,14 @@ def test_a_new_asset_is_a_draft_with_its_book_value():
 
 
 def test_book_value_subtracts_the_opening_balances():
-    row = new({
-        "AssetName": "Press",
-        "PurchasePrice": "10000",
-        "BookDepreciationDetail_PriorAccumDepreciationAmount": "2500",
-        "BookDepreciationDetail_CurrentAccumDepreciationAmount": "1250.50",
-    })
+    row = new(
+        {
+            "AssetName": "Press",
+            "PurchasePrice": "10000",
+            "BookDepreciationDetail_PriorAccumDepreciationAmount": "2500",
+            "BookDepreciationDetail_CurrentAccumDepreciationAmount": "1250.50",
+        }
+    )
     assert row["AccountingBookValue"] == Decimal("6249.50")
 
 
@@ -89,8 +91,16 @@ def test_registration_lists_every_missing_column_at_once():
 
 def test_registration_takes_the_asset_types_setting_when_the_assets_own_is_empty():
     register = Register(types=[VEHICLES])
-    row = new({"AssetName": "Van", "AssetTypeId": "type-1", "PurchaseDate": "2025-01-01", "PurchasePrice": 30000,
-               "BookDepreciationSetting_DepreciationStartDate": "2025-01-01"}, register)
+    row = new(
+        {
+            "AssetName": "Van",
+            "AssetTypeId": "type-1",
+            "PurchaseDate": "2025-01-01",
+            "PurchasePrice": 30000,
+            "BookDepreciationSetting_DepreciationStartDate": "2025-01-01",
+        },
+        register,
+    )
     registered = change(row, {"AssetStatus": "REGISTERED"}, register)
     assert registered["AssetStatus"] is AssetStatus.REGISTERED
     assert registered["BookDepreciationSetting_DepreciationMethod"] is DepreciationMethod.STRAIGHT_LINE
@@ -101,36 +111,67 @@ def test_registration_takes_the_asset_types_setting_when_the_assets_own_is_empty
 
 def test_methods_that_need_no_rate_register_without_one():
     register = Register(types=[{**VEHICLES, "BookDepreciationSetting_EffectiveLifeYears": None}])
-    row = new({"AssetName": "Land", "AssetTypeId": "type-1", "PurchaseDate": "2025-01-01", "PurchasePrice": 1,
-               "BookDepreciationSetting_DepreciationStartDate": "2025-01-01",
-               "BookDepreciationSetting_DepreciationMethod": "NoDepreciation",
-               "BookDepreciationSetting_AveragingMethod": "ActualDays", "AssetStatus": "Registered"}, register)
+    row = new(
+        {
+            "AssetName": "Land",
+            "AssetTypeId": "type-1",
+            "PurchaseDate": "2025-01-01",
+            "PurchasePrice": 1,
+            "BookDepreciationSetting_DepreciationStartDate": "2025-01-01",
+            "BookDepreciationSetting_DepreciationMethod": "NoDepreciation",
+            "BookDepreciationSetting_AveragingMethod": "ActualDays",
+            "AssetStatus": "Registered",
+        },
+        register,
+    )
     assert row["AssetStatus"] is AssetStatus.REGISTERED
     assert row["BookDepreciationSetting_EffectiveLifeYears"] is None
 
 
 def test_rate_and_life_are_exclusive_and_switch_by_setting_the_other_to_null():
     row = new({"AssetName": "Van", "BookDepreciationSetting_EffectiveLifeYears": 5})
-    with pytest.raises(RuleViolation, match="set BookDepreciationSetting_EffectiveLifeYears = NULL in the same statement"):
+    with pytest.raises(
+        RuleViolation, match="set BookDepreciationSetting_EffectiveLifeYears = NULL in the same statement"
+    ):
         change(row, {"BookDepreciationSetting_DepreciationRate": 12})
-    switched = change(row, {"BookDepreciationSetting_DepreciationRate": 12, "BookDepreciationSetting_EffectiveLifeYears": None})
+    switched = change(
+        row, {"BookDepreciationSetting_DepreciationRate": 12, "BookDepreciationSetting_EffectiveLifeYears": None}
+    )
     assert switched["BookDepreciationSetting_DepreciationRate"] == 12
     assert switched["BookDepreciationSetting_DepreciationCalculationMethod"] is DepreciationCalculationMethod.RATE
     with pytest.raises(RuleViolation, match="can't have both"):
-        new({"AssetName": "Van", "BookDepreciationSetting_EffectiveLifeYears": 5, "BookDepreciationSetting_DepreciationRate": 20})
+        new(
+            {
+                "AssetName": "Van",
+                "BookDepreciationSetting_EffectiveLifeYears": 5,
+                "BookDepreciationSetting_DepreciationRate": 20,
+            }
+        )
 
 
-@pytest.mark.parametrize(("column", "raw"), [("BookDepreciationSetting_DepreciationRate", 0),
-                                             ("BookDepreciationSetting_DepreciationRate", 100.5),
-                                             ("BookDepreciationSetting_EffectiveLifeYears", 0)])
+@pytest.mark.parametrize(
+    ("column", "raw"),
+    [
+        ("BookDepreciationSetting_DepreciationRate", 0),
+        ("BookDepreciationSetting_DepreciationRate", 100.5),
+        ("BookDepreciationSetting_EffectiveLifeYears", 0),
+    ],
+)
 def test_rate_and_life_ranges(column, raw):
     with pytest.raises(Exception, match=column):
         new({"AssetName": "Van", column: raw})
 
 
-@pytest.mark.parametrize("values", [{"AssetStatus": "Disposed"}, {"DisposalDate": "2025-06-30"}, {"DisposalPrice": 10},
-                                    {"BookDepreciationDetail_CurrentCapitalGain": 5},
-                                    {"BookDepreciationDetail_CurrentGainLoss": -5}])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"AssetStatus": "Disposed"},
+        {"DisposalDate": "2025-06-30"},
+        {"DisposalPrice": 10},
+        {"BookDepreciationDetail_CurrentCapitalGain": 5},
+        {"BookDepreciationDetail_CurrentGainLoss": -5},
+    ],
+)
 def test_disposal_is_not_supported(values):
     row = new({"AssetName": "Van"})
     with pytest.raises(NotSupported, match="disposing of assets is not supported"):
@@ -141,8 +182,17 @@ def test_disposal_is_not_supported(values):
 
 def test_registered_assets_cannot_be_deleted_or_go_back_to_draft_once_depreciated():
     register = Register(types=[VEHICLES])
-    row = new({"AssetName": "Van", "AssetTypeId": "type-1", "PurchaseDate": "2025-01-01", "PurchasePrice": 1,
-               "BookDepreciationSetting_DepreciationStartDate": "2025-01-01", "AssetStatus": "Registered"}, register)
+    row = new(
+        {
+            "AssetName": "Van",
+            "AssetTypeId": "type-1",
+            "PurchaseDate": "2025-01-01",
+            "PurchasePrice": 1,
+            "BookDepreciationSetting_DepreciationStartDate": "2025-01-01",
+            "AssetStatus": "Registered",
+        },
+        register,
+    )
     with pytest.raises(RuleViolation, match="only Draft assets can be deleted"):
         assets.check_delete(row)
     assert change(row, {"AssetStatus": "Draft"}, register)["AssetStatus"] is AssetStatus.DRAFT

@@ -81,7 +81,10 @@ def test_enumerations_take_any_case_and_store_the_documented_spelling():
 def test_an_unknown_enumeration_value_lists_the_allowed_ones():
     with pytest.raises(InvalidValue) as caught:
         value("BookDepreciationSetting_AveragingMethod", "Monthly")
-    assert str(caught.value) == "Assets.BookDepreciationSetting_AveragingMethod: 'Monthly' is not one of ActualDays, FullMonth"
+    assert (
+        str(caught.value)
+        == "Assets.BookDepreciationSetting_AveragingMethod: 'Monthly' is not one of ActualDays, FullMonth"
+    )
 
 
 def test_whole_numbers():
