@@ -182,18 +182,28 @@ class Books:
 
     # -- what an asset's balances are computed from -----------------------------------------------------------------
 
-    def posted(self, asset_id: str, year_start: dt.date) -> tuple[Decimal, Decimal, Decimal]:
-        """(carrying adjustment, depreciation before ``year_start``, depreciation from it on) of the asset's value
-        updates; the adjustment is improvements and revaluations up less impairments and revaluations down."""
-        adjustment, before, during = self.store.connection.execute(
+    def posted(self, asset_id: str, year_start: dt.date) -> tuple[Decimal, Decimal, Decimal, str | None]:
+        """(carrying adjustment, depreciation before ``year_start``, depreciation from it on, the run that posted
+        the latest depreciation) of the asset's value updates; the adjustment is improvements and revaluations up
+        less impairments and revaluations down."""
+        adjustment, before, during, latest_run = self.store.connection.execute(
             "SELECT coalesce(sum(CASE UpdateType WHEN 'IMPROVEMENT' THEN Amount WHEN 'REVALUATION_UP' THEN Amount "
             "WHEN 'DEPRECIATION_AMORTIZATION' THEN 0 ELSE -Amount END), 0), "
             "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date < ?2 THEN Amount END), 0), "
-            "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date >= ?2 THEN Amount END), 0) "
+            "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date >= ?2 THEN Amount END), 0), "
+            "(SELECT RunId FROM ValueUpdates_rows WHERE AssetId = ?1 AND UpdateType = 'DEPRECIATION_AMORTIZATION' "
+            "ORDER BY Date DESC, rowid DESC LIMIT 1) "
             "FROM ValueUpdates_rows WHERE AssetId = ?1",
             (asset_id, year_start.isoformat()),
         ).fetchone()
-        return from_cents(adjustment), from_cents(before), from_cents(during)
+        return from_cents(adjustment), from_cents(before), from_cents(during), latest_run
+
+    def run_postings(self, asset_id: str) -> dict[dt.date, Decimal]:
+        """The depreciation runs posted for the asset, by month end."""
+        rows = self.store.connection.execute(
+            "SELECT Date, sum(Amount) FROM ValueUpdates_rows WHERE AssetId = ? AND RunId IS NOT NULL GROUP BY Date",
+            (asset_id,))
+        return {dt.date.fromisoformat(day): from_cents(cents) for day, cents in rows}
 
     def has_value_updates(self, asset_id: str) -> bool:
         return bool(

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from connector.books import Books
+from connector.runs import Runner
 from connector.domain import asset_types, assets, ledger, settings, tenants
 from connector.domain.commands import Command, Delete, Insert, OnConflict, Update
 from connector.domain.depreciation import financial_year_start
@@ -39,6 +40,7 @@ TENANTS = TABLES["Tenants"]
 ACCOUNTS = TABLES["Accounts"]
 VALUE_UPDATES = TABLES["ValueUpdates"]
 JOURNAL = (TABLES["JournalEntries"], TABLES["JournalLines"])
+RUNS = TABLES["DepreciationRuns"]
 
 _TENANT = frozenset({"TenantId"})
 
@@ -63,6 +65,7 @@ class Register:
         self.store = store
         self.session = session
         self.books = Books(store)
+        self.runs = Runner(self)
 
     # -- what the rules may ask (assets.AssetLookups) --------------------------------------------------------
 
@@ -81,12 +84,13 @@ class Register:
         start = row[assets.START_DATE] or row[assets.PURCHASE_DATE] or dt.date.today()
         reference = tenant["LastDepreciationDate"] or start
         year_start = financial_year_start(reference, month, day)
-        adjustment, before, during = self.books.posted(row["AssetId"], year_start)
+        adjustment, before, during, latest_run = self.books.posted(row["AssetId"], year_start)
         opening_prior = row[assets.OPENING_PRIOR] or ledger.ZERO
         opening_current = row[assets.OPENING_CURRENT] or ledger.ZERO
         if financial_year_start(start, month, day) < year_start:  # the opening year is over: its amount is prior now
             opening_prior, opening_current = opening_prior + opening_current, ledger.ZERO
-        return ledger.Booked(adjustment, opening_prior + before, opening_current + during)
+        can_roll_back = latest_run is not None and latest_run == self.runs.latest_run_id(row["TenantId"])
+        return ledger.Booked(adjustment, opening_prior + before, opening_current + during, can_roll_back)
 
     # -- commands -------------------------------------------------------------------------------------------
 
@@ -112,6 +116,8 @@ class Register:
             settings.refuse_insert()
         if table is TENANTS:
             return self._insert_tenant(values)
+        if table is RUNS:
+            return self.runs.run(dict(values))
         typed = typed_values(table, values, writable=_TENANT)
         tenant = self.session.resolve(typed.get("TenantId"))
         typed["TenantId"] = tenant
@@ -178,6 +184,10 @@ class Register:
 
     def _update(self, table: Table, key: Any, assigned: Mapping[str, Any]) -> Any:
         current = self._load(table, key)
+        if table is RUNS:
+            self.runs.update(current, dict(assigned))
+        if table is VALUE_UPDATES:
+            _refuse_run_posted(current)
         writable = _TENANT if table not in (SETTINGS, TENANTS) else frozenset()
         typed = typed_values(table, assigned, writable=writable)
         if "TenantId" in typed:
@@ -255,7 +265,11 @@ class Register:
             settings.refuse_delete()
         elif table is ACCOUNTS:
             ledger.check_account_delete(current, self.books.account_uses(current))
+        elif table is RUNS:
+            self.runs.rollback(current)
+            return key
         elif table is VALUE_UPDATES:
+            _refuse_run_posted(current)
             self.books.reverse(current["JournalEntryId"], f"Reversal: value update {key} deleted")
             self.store.delete(VALUE_UPDATES, key)
             self._refresh_asset(current["AssetId"])
@@ -272,6 +286,7 @@ class Register:
         external = typed.get("ExternalId")
         existing = self._taken(VALUE_UPDATES, "ExternalId", external, tenant) if external is not None else None
         if existing is not None:  # re-sending an ExternalId changes that value update (Layer's external_id)
+            _refuse_run_posted(existing)
             return self._update_value_update(existing, typed)
         typed["ValueUpdateId"] = str(uuid.uuid4())
         row = {column.name: None for column in VALUE_UPDATES.columns} | typed
@@ -324,6 +339,15 @@ class Register:
                 self._refresh_asset(current["AssetId"])
         self._refresh_asset(asset["AssetId"])
         return row["ValueUpdateId"]
+
+    def asset_by_id_or_number(self, tenant: str, wanted: Any) -> Row:
+        found = self.store.get(ASSETS, str(wanted))
+        if found is None or found["TenantId"] != tenant:
+            found = self.store.find(ASSETS, assets.NUMBER, str(wanted), tenant)
+        if found is None:
+            raise MissingReference(f"there is no asset {wanted!r} in this tenant (give its AssetId or AssetNumber)",
+                                   table="Assets", column="AssetId")
+        return found
 
     def _value_update_asset(self, row: Row) -> Row:
         tenant = row["TenantId"]
@@ -469,6 +493,14 @@ class Register:
                 break
         self.store.update(SETTINGS, tenant, {**current, settings.SEQUENCE: sequence})
         return number
+
+
+def _refuse_run_posted(update: Mapping[str, Any]) -> None:
+    if update["RunId"] is not None:
+        raise RuleViolation(
+            f"value update {update['ValueUpdateId']} was posted by depreciation run {update['RunId']}: posted periods "
+            "never change; roll the run back (DELETE FROM DepreciationRuns WHERE RunId = ...) to restate them",
+            table="ValueUpdates", column="RunId")
 
 
 def _ledger_name(asset: Mapping[str, Any]) -> str:

@@ -7,6 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from connector.domain import ledger, runs
+from connector.domain.assets import CURRENT_ACCUMULATED as CURRENT
+from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR
+from connector.domain.assets import PRIOR_ACCUMULATED as PRIOR
+from connector.domain.depreciation import depreciable_value, schedule
+from connector.domain.enums import AssetStatus
 from connector.domain.errors import InvalidValue
 from connector.register import Register
 from connector.vtab import Report
@@ -49,4 +55,64 @@ TRIAL_BALANCE = Report(
     rows=lambda register, arguments: [row[:7] for row in _trial_balance(register, arguments)],
 )
 
-REPORTS = (TRIAL_BALANCE,)
+def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Every period of an asset's depreciation: the months posted (as posted) and the months to come (as a run
+    would post them, from what is posted so far), to the end of its life or the 50-year horizon."""
+    wanted = arguments.get("Asset")
+    if wanted is None:
+        raise InvalidValue("DepreciationSchedule needs an asset: SELECT * FROM DepreciationSchedule('FA-0042')",
+                           table="DepreciationSchedule", column="Asset")
+    session = register.session
+    tenant = session.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else session.current
+    asset = register.asset_by_id_or_number(tenant, wanted)
+    if asset["AssetStatus"] is AssetStatus.DRAFT:  # a preview of what registration would start from
+        asset = {**asset, OPENING_PRIOR: asset[PRIOR], OPENING_CURRENT: asset[CURRENT]}
+    try:
+        setting = runs.setting_of(asset)
+    except (KeyError, TypeError, ValueError):
+        setting = None
+    if setting is None:
+        return []
+    settings = register._settings(tenant)
+    year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
+    horizon = setting.start.replace(year=setting.start.year + runs.HORIZON_YEARS, day=1) - dt.timedelta(days=1)
+    try:
+        periods = schedule(setting, horizon, year_end_month=year_end[0], year_end_day=year_end[1])
+    except ValueError as error:
+        raise InvalidValue(f"DepreciationSchedule: asset {asset['AssetNumber']}: {error}",
+                           table="DepreciationSchedule", column="Asset") from None
+    posted = register.books.run_postings(asset["AssetId"])
+    posted_through = max(posted) if posted else None
+    depreciable = depreciable_value(setting)
+    cost = setting.cost
+    accumulated = setting.opening_accumulated
+    rows: list[tuple[Any, ...]] = []
+    for period in periods:
+        if posted_through is not None and period.end <= posted_through:
+            amount, is_posted = posted.get(period.end, ledger.ZERO), True
+        else:
+            amount, is_posted = max(period.accumulated - accumulated, ledger.ZERO), False
+            if amount == 0:
+                rows.append((period.end.isoformat(), 0.0, _money(accumulated), _money(cost - accumulated), 0,
+                             "ends here: the next period rounds to zero"))
+                return rows
+        accumulated += amount
+        note = "fully depreciated" if accumulated >= depreciable else None
+        rows.append((period.end.isoformat(), _money(amount), _money(accumulated), _money(cost - accumulated),
+                     int(is_posted), note))
+        if note:
+            return rows
+    if rows and rows[-1][5] is None:
+        rows[-1] = (*rows[-1][:5], f"ends at the {runs.HORIZON_YEARS}-year horizon")
+    return rows
+
+
+DEPRECIATION_SCHEDULE = Report(
+    name="DepreciationSchedule",
+    columns=(("PeriodEnd", "DATE"), ("Amount", "DECIMAL(18,2)"), ("Accumulated", "DECIMAL(18,2)"),
+             ("BookValue", "DECIMAL(18,2)"), ("Posted", "BOOLEAN"), ("Note", "TEXT")),
+    arguments=(("Asset", "TEXT"), ("TenantId", "TEXT")),
+    rows=_schedule,
+)
+
+REPORTS = (TRIAL_BALANCE, DEPRECIATION_SCHEDULE)

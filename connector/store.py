@@ -225,9 +225,9 @@ class Store:
             return rowid
         return None
 
-    def keys_where(self, table: Table, where: str, bindings: Sequence[Any] = ()) -> list[Any]:
-        """The keys of the rows matching an SQL condition on the shadow table, in insertion order."""
-        sql = f"SELECT {table.key} FROM {shadow(table)} WHERE {where} ORDER BY rowid"
+    def keys_where(self, table: Table, where: str, bindings: Sequence[Any] = (), order: str = "rowid") -> list[Any]:
+        """The keys of the rows matching an SQL condition on the shadow table, in insertion order (or ``order``)."""
+        sql = f"SELECT {table.key} FROM {shadow(table)} WHERE {where} ORDER BY {order}"
         return [key for (key,) in self.connection.execute(sql, bindings)]
 
     def count_estimate(self, table: Table) -> int:

@@ -74,6 +74,7 @@ def test_the_other_tables():
         "ValueUpdates",
         "JournalEntries",
         "JournalLines",
+        "DepreciationRuns",
     }
     settings = TABLES["Settings"]
     assert settings.column("AssetNumberPrefix").default == "FA-"

@@ -51,6 +51,8 @@ def test_tables_lists_the_register_tables(path):
         "Tenants",
         "ValueUpdates",
         "TrialBalance",
+        "DepreciationRuns",
+        "DepreciationSchedule",
     }
     assert "_rows" not in result.stdout
 

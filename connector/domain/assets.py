@@ -205,8 +205,10 @@ def _derive(row: Row, lookups: AssetLookups) -> None:
         booked = lookups.booked(row)
         row[PRIOR_ACCUMULATED], row[CURRENT_ACCUMULATED] = booked.prior, booked.current
         row[BOOK_VALUE] = book_value(row, booked.adjustment)
+        row[CAN_ROLL_BACK] = booked.can_roll_back
     else:
         row[BOOK_VALUE] = book_value(row)
+        row[CAN_ROLL_BACK] = False
 
 
 def _refuse_disposal(row: Mapping[str, Any], written: Mapping[str, Any]) -> None:

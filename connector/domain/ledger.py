@@ -208,6 +208,7 @@ class Booked:
     adjustment: Decimal
     prior: Decimal
     current: Decimal
+    can_roll_back: bool = False
 
 
 def carrying_change(update_type: UpdateType, amount: Decimal) -> Decimal:

@@ -57,10 +57,11 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
             table=SETTINGS.name,
             column=YEAR_END_MONTH,
         )
-    last_day = calendar.monthrange(2001, month)[1]  # a common year: a financial year cannot end on 29 February
-    if day is None or not 1 <= day <= last_day:
+    last_day = calendar.monthrange(2001, month)[1]  # a common year: 28 February stands for the month's end
+    if day != last_day:
         raise InvalidValue(
-            f"Settings.{YEAR_END_DAY}: {day} is not a day of month {month}; give 1 to {last_day}",
+            f"Settings.{YEAR_END_DAY}: {day} is not the last day of month {month}; depreciation runs by calendar "
+            f"month, so a financial year ends on a month end: give {last_day}",
             table=SETTINGS.name,
             column=YEAR_END_DAY,
         )

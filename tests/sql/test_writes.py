@@ -274,7 +274,7 @@ def test_settings_rows_are_update_only(connection):
         connection,
         connector.DataError,
         "UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 31",
-        match="give 1 to 30",
+        match="is not the last day of month 6; .* give 30",
     )
     connection.execute(
         "UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 30, AssetStartDate = ?", ("2024-07-01",)
