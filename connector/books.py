@@ -23,6 +23,12 @@ LINES = TABLES["JournalLines"]
 class Books:
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: Account references resolved during the current statement; cleared when the next one starts, so a
+        #: rolled-back account never lingers here.
+        self._resolved: dict[tuple[str, str], str] = {}
+
+    def new_statement(self) -> None:
+        self._resolved.clear()
 
     # -- accounts -----------------------------------------------------------------------------------------------
 
@@ -56,6 +62,9 @@ class Books:
         """Resolve an account reference; ``where`` ("Assets.PurchaseAccount") names the column in the error."""
         if reference is None:
             return None
+        cached = self._resolved.get((tenant_id, str(reference)))
+        if cached is not None:
+            return cached
         found = self.account(tenant_id, reference)
         if found is None:
             table, _, column = where.partition(".")

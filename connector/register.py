@@ -94,6 +94,10 @@ class Register:
 
     # -- commands -------------------------------------------------------------------------------------------
 
+    def new_statement(self) -> None:
+        """A statement starts: forget what the last one resolved."""
+        self.books.new_statement()
+
     def apply(self, command: Command) -> Any:
         """Apply one command; the key of the row it wrote (None when an INSERT was skipped)."""
         table = TABLES[command.table]

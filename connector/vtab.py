@@ -175,6 +175,7 @@ class VirtualTable:
         return written
 
     def UpdateInsertRow(self, rowid: int | None, fields: Sequence[Any]) -> int:  # noqa: N802
+        self.register.new_statement()
         values = self._written(fields, skip=None)
         conflict = _CONFLICT.get(self.register.store.connection.vtab_on_conflict(), OnConflict.ABORT)
         key = self.register.apply(Insert(self.table.name, values, conflict))
@@ -184,10 +185,12 @@ class VirtualTable:
     def UpdateChangeRow(self, rowid: int, newrowid: int, fields: Sequence[Any]) -> None:  # noqa: N802
         if newrowid != rowid:
             raise apsw.ConstraintError(f"{self.table.name}: the rowid of a register row cannot change")
+        self.register.new_statement()
         assigned = self._written(fields, skip=apsw.no_change)
         self.register.apply(Update(self.table.name, self._key(rowid), assigned))
 
     def UpdateDeleteRow(self, rowid: int) -> None:  # noqa: N802
+        self.register.new_statement()
         self.register.apply(Delete(self.table.name, self._key(rowid)))
 
     def _key(self, rowid: int) -> Any:

@@ -136,6 +136,12 @@ def adapt_bindings(bindings: Sequence[Any] | Mapping[str, Any] | None) -> Sequen
     return tuple(adapt(value) for value in bindings)
 
 
+def _checked(bindings: Any) -> Any:
+    if isinstance(bindings, (str, bytes)) or not isinstance(bindings, (Mapping, Sequence)):
+        raise InvalidValue("each set of bindings must be a sequence or a mapping of values")
+    return bindings
+
+
 def named(bindings: Sequence[Any] | Mapping[str, Any] | None) -> dict[str, Any]:
     """Bindings keyed as :func:`lexer.normalise_parameters` names parameters."""
     if bindings is None:
@@ -165,7 +171,8 @@ class FrontDoor:
         pieces = lexer.split(sql)
         if not pieces:
             return Result(None, iter(()))
-        bindings = adapt_bindings(bindings)
+        if isinstance(bindings, (str, bytes)):
+            raise InvalidValue("bindings must be a sequence or a mapping of values, not a single string")
         result = Result(None, iter(()))
         offset = 0
         for index, piece in enumerate(pieces):
@@ -188,7 +195,7 @@ class FrontDoor:
         self._before(statement)
         if statement.plan is not None:
             plan = statement.plan
-            all_bindings = [named(adapt_bindings(bindings)) for bindings in sequence]
+            all_bindings = [named(_checked(bindings)) for bindings in sequence]
             outcome = self._atomic(lambda: self._run_plan_many(plan, all_bindings))
             return Result(None, iter(()), outcome)
         adapted = [adapt_bindings(bindings) for bindings in sequence]
@@ -211,9 +218,14 @@ class FrontDoor:
         if statement.plan is not None:
             plan = statement.plan
             values = named(bindings)
-            outcome = self._atomic(lambda: self.register.store.writing(lambda: plan.run(self, values)))
+
+            def run() -> Outcome:
+                self.register.new_statement()
+                return plan.run(self, values)
+
+            outcome = self._atomic(lambda: self.register.store.writing(run))
             return Result(outcome.description, iter(outcome.rows), outcome.rowcount)
-        return self._sqlite_errors(lambda: self._passthrough(statement, bindings))
+        return self._sqlite_errors(lambda: self._passthrough(statement, adapt_bindings(bindings)))
 
     def _passthrough(self, statement: Statement, bindings: Any) -> Result:
         cursor, described = _describing_cursor(self.connection)
@@ -238,6 +250,7 @@ class FrontDoor:
 
     def _run_plan_many(self, plan: Plan, all_bindings: list[dict[str, Any]]) -> int:
         def work() -> int:
+            self.register.new_statement()
             total = 0
             for number, values in enumerate(all_bindings, start=1):
                 try:
@@ -313,6 +326,7 @@ def _describing_cursor(connection: apsw.Connection) -> tuple[apsw.Cursor, list[D
     return cursor, described
 
 
+@lru_cache(maxsize=1024)
 def _parameter_count(text: str) -> int:
     _, names = lexer.normalise_parameters(text)
     return len(dict.fromkeys(names))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"""
@@ -43,7 +44,8 @@ def _tokens(sql: str):
         yield match.lastgroup, match.group(), match.start()
 
 
-def split(sql: str) -> list[Piece]:
+@lru_cache(maxsize=1024)
+def split(sql: str) -> tuple[Piece, ...]:
     """The statements of ``sql``, without their semicolons; empty statements are dropped.
 
     A CREATE TRIGGER body keeps its inner semicolons (they end at its END).
@@ -64,7 +66,7 @@ def split(sql: str) -> list[Piece]:
             _add(pieces, sql[start:position], words)
             start, words = position + 1, []
     _add(pieces, sql[start:], words)
-    return pieces
+    return tuple(pieces)
 
 
 def _add(pieces: list[Piece], text: str, words: list[str]) -> None:
