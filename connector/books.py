@@ -53,10 +53,10 @@ class Books:
         """The tenant's account with that AccountId or StableName (any case)."""
         if reference is None:
             return None
-        found = self.store.get(ACCOUNTS, str(reference))
-        if found is not None and found["TenantId"] == tenant_id:
-            return found
-        return self.store.find(ACCOUNTS, "StableName", str(reference), tenant_id)
+        key = self.store.key_where_equal(ACCOUNTS, "AccountId", str(reference), tenant_id)
+        if key is None:
+            key = self.store.key_where_equal(ACCOUNTS, "StableName", str(reference), tenant_id)
+        return None if key is None else self.store.get(ACCOUNTS, key)
 
     def account_id(self, tenant_id: str, reference: Any, where: str) -> str | None:
         """Resolve an account reference; ``where`` ("Assets.PurchaseAccount") names the column in the error."""
@@ -74,6 +74,7 @@ class Books:
                 table=table,
                 column=column,
             )
+        self._resolved[(tenant_id, str(reference))] = found["AccountId"]
         return found["AccountId"]
 
     def new_ledger_account(self, tenant_id: str, name: str, parent_id: str | None) -> str:

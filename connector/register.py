@@ -477,7 +477,10 @@ class Register:
         )
 
     def _taken(self, table: Table, column: str, value: Any, tenant: str) -> Row | None:
-        return None if value is None else self.store.find(table, column, value, tenant)
+        if value is None:
+            return None
+        key = self.store.key_where_equal(table, column, value, tenant)  # the common answer, no, costs no row load
+        return None if key is None else self.store.get(table, key)
 
     def _refuse_taken(self, table: Table, column: str, value: Any, tenant: str) -> None:
         if self._taken(table, column, value, tenant) is not None:

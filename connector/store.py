@@ -215,6 +215,17 @@ class Store:
             return layout.typed_row(stored)
         return None
 
+    def key_where_equal(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Any:
+        """The key of the row (of the tenant) whose ``column`` equals ``value``, without loading the row."""
+        if tenant_id is None:
+            found = self.connection.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE {column} = ?", (value,))
+        else:
+            sql = f"SELECT {table.key} FROM {shadow(table)} WHERE TenantId = ? AND {column} = ?"
+            found = self.connection.execute(sql, (tenant_id, value))
+        for (key,) in found:
+            return key
+        return None
+
     def key_of(self, table: Table, rowid: int) -> Any:
         for (key,) in self.connection.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE rowid = ?", (rowid,)):
             return key

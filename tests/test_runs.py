@@ -1,0 +1,215 @@
+"""Depreciation runs over SQL: posting each unposted month, rolling the latest run back, and the book-value columns."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import connector
+from tests.test_ledger import dump, refused
+
+D = Decimal
+
+
+@pytest.fixture
+def register(path):
+    con = connector.connect(str(path), autocommit=True)
+    con.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, AccumulatedDepreciationAccountId, DepreciationExpenseAccountId, "
+        "BookDepreciationSetting_DepreciationMethod, BookDepreciationSetting_AveragingMethod, "
+        "BookDepreciationSetting_DepreciationRate) VALUES ('Equipment', 'ACCUMULATED_DEPRECIATION', 'DEPRECIATION', "
+        "'StraightLine', 'FullMonth', 20)")
+    yield con
+    con.close()
+
+
+def add(con, number, price="1500", start="2024-01-01", residual="200", **extra):
+    columns = {"AssetName": number, "AssetNumber": number, "PurchaseDate": start, "PurchasePrice": price,
+               "BookDepreciationDetail_DepreciationStartDate": start, "BookDepreciationDetail_ResidualValue": residual,
+               "AssetStatus": "Registered", **extra}
+    names = ", ".join(columns)
+    marks = ", ".join("?" * len(columns))
+    con.execute(f"INSERT INTO Assets (AssetTypeId, {names}) SELECT AssetTypeId, {marks} FROM AssetTypes",
+                tuple(columns.values()))
+
+
+def run(con, through):
+    return con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES (?) RETURNING RunId", (through,)).fetchone()[0]
+
+
+def asset(con, number, columns):
+    return con.execute(f"SELECT {columns} FROM Assets WHERE AssetNumber = ?", (number,)).fetchone()
+
+
+def test_a_run_posts_each_month_through_the_ledger(register):
+    add(register, "EQ-1")
+    run_id = run(register, "2024-03-31")
+    posted = register.execute("SELECT Date, Amount, CounterAccount IS NOT NULL, RunId FROM ValueUpdates "
+                              "ORDER BY Date").fetchall()
+    assert [(str(day), amount) for day, amount, _, _ in posted] == [
+        ("2024-01-31", D("21.67")), ("2024-02-29", D("21.66")), ("2024-03-31", D("21.67"))]
+    assert {row[3] for row in posted} == {run_id}
+    assert register.execute("SELECT ThroughDate, AssetCount, Amount FROM DepreciationRuns").fetchone()[1:] == (
+        1, D("65.00"))
+    assert str(register.execute("SELECT LastDepreciationDate FROM Settings").fetchone()[0]) == "2024-03-31"
+    assert asset(register, "EQ-1", "BookDepreciationDetail_CurrentAccumDepreciationAmount, AccountingBookValue, "
+                 "CanRollBack") == (D("65.00"), D("1435.00"), True)
+    trial = dict(register.execute("SELECT StableName, Balance FROM TrialBalance WHERE StableName IS NOT NULL"))
+    assert trial["DEPRECIATION"] == D("65.00") and trial["ACCUMULATED_DEPRECIATION"] == D("-65.00")
+
+
+def test_the_help_centre_year_and_the_whole_life(register):
+    add(register, "EQ-1")
+    run(register, "2024-12-31")
+    assert register.execute("SELECT sum(Amount) FROM ValueUpdates").fetchone() == (260.0,)
+    run(register, "2029-12-31")
+    assert asset(register, "EQ-1", "AccountingBookValue") == (D("200.00"),)  # never below the residual
+    assert register.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (60,)
+
+
+def test_through_dates_are_checked_and_nothing_changes(register):
+    add(register, "EQ-1")
+    run(register, "2024-03-31")
+    refused(register, connector.DataError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-04-15')",
+            match="is not a month end.*did you mean 2024-04-30")
+    refused(register, connector.IntegrityError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-03-31')",
+            match="is not after Settings.LastDepreciationDate 2024-03-31")
+    register.execute("UPDATE Settings SET AssetStartDate = '2024-06-01'")
+    refused(register, connector.IntegrityError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-04-30')",
+            match="is before Settings.AssetStartDate")
+    refused(register, connector.ProgrammingError, "UPDATE Settings SET LastDepreciationDate = '2020-01-31'",
+            match="read-only")
+
+
+def test_only_the_latest_run_rolls_back_and_it_restores_everything(register):
+    add(register, "EQ-1")
+    first = run(register, "2024-03-31")
+    before = dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()}
+    second = run(register, "2024-06-30")
+    refused(register, connector.IntegrityError, "DELETE FROM DepreciationRuns WHERE RunId = ?", (first,),
+            match="only the latest run \\(through 2024-06-30\\) can be rolled back")
+    register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (second,))
+    assert dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()} == before
+
+
+def test_run_posted_updates_never_change_and_a_depreciated_asset_stays_registered(register):
+    add(register, "EQ-1")
+    run(register, "2024-03-31")
+    refused(register, connector.IntegrityError, "UPDATE ValueUpdates SET Amount = 1", match="posted periods never change")
+    refused(register, connector.IntegrityError, "DELETE FROM ValueUpdates", match="roll the run back")
+    refused(register, connector.IntegrityError, "UPDATE Assets SET AssetStatus = 'Draft'", match="roll the depreciation")
+    refused(register, connector.NotSupportedError, "UPDATE DepreciationRuns SET ThroughDate = '2024-04-30'",
+            match="cannot be changed")
+
+
+def test_can_roll_back_follows_the_latest_run(register):
+    add(register, "SHORT", price="200", residual="0", BookDepreciationSetting_DepreciationRate=100,
+        BookDepreciationSetting_DepreciationMethod="FullDepreciation")
+    add(register, "LONG")
+    run(register, "2024-01-31")
+    assert asset(register, "SHORT", "CanRollBack, AccountingBookValue") == (True, D("0.00"))
+    run(register, "2024-02-29")  # SHORT has nothing left to post
+    assert asset(register, "SHORT", "CanRollBack") == (False,)
+    assert asset(register, "LONG", "CanRollBack") == (True,)
+
+
+def test_a_late_registration_catches_up_in_the_next_run(register):
+    add(register, "EQ-1")
+    run(register, "2024-06-30")
+    add(register, "LATE", start="2024-02-01")
+    run(register, "2024-07-31")
+    months = register.execute("SELECT count(*), sum(Amount) FROM ValueUpdates WHERE AssetNumber = 'LATE'").fetchone()
+    assert months == (6, 130.0)  # February to July, 21.67 / 21.66 a month
+
+
+def test_a_changed_setting_applies_to_the_months_not_yet_posted(register):
+    add(register, "EQ-1")
+    run(register, "2024-06-30")
+    register.execute("UPDATE Assets SET PurchasePrice = 3000")  # depreciable 2,800: 560.00 a year from now on
+    run(register, "2024-12-31")
+    amounts = [amount for (amount,) in register.execute("SELECT Amount FROM ValueUpdates ORDER BY Date")]
+    assert sum(amounts[:6], D(0)) == D("130.00")  # January to June stay as posted
+    assert amounts[6] == D("196.67")  # July takes the schedule to 7/12 of 560.00
+    assert sum(amounts, D(0)) == D("560.00")
+    assert asset(register, "EQ-1", "AccountingBookValue") == (D("2440.00"),)
+
+
+def test_prior_and_current_split_at_the_financial_year(register):
+    register.execute("UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 30")
+    add(register, "EQ-1", price="1200", residual="0")
+    run(register, "2024-08-31")
+    assert asset(register, "EQ-1", "BookDepreciationDetail_PriorAccumDepreciationAmount, "
+                 "BookDepreciationDetail_CurrentAccumDepreciationAmount") == (D("120.00"), D("40.00"))
+
+
+def test_opening_balances_are_continued(register):
+    register.execute(
+        "INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, "
+        "BookDepreciationDetail_DepreciationStartDate, BookDepreciationDetail_PriorAccumDepreciationAmount, "
+        "AssetStatus) SELECT 'Imported', 'IM-1', AssetTypeId, '2020-01-01', 1000, '2024-01-01', 900, 'Registered' "
+        "FROM AssetTypes")
+    run(register, "2024-12-31")
+    assert register.execute("SELECT count(*), sum(Amount) FROM ValueUpdates").fetchone() == (6, 100.0)
+    assert asset(register, "IM-1", "AccountingBookValue, BookDepreciationDetail_PriorAccumDepreciationAmount") == (
+        D("0.00"), D("900.00"))
+
+
+def test_refused_runs_change_nothing(register):
+    add(register, "EQ-1")
+    register.execute("UPDATE AssetTypes SET AccumulatedDepreciationAccountId = NULL")
+    refused(register, connector.IntegrityError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-01-31')",
+            match="asset EQ-1 has no accumulated depreciation account")
+
+
+def test_the_schedule_preview(register):
+    add(register, "EQ-1")
+    run(register, "2024-02-29")
+    rows = register.execute("SELECT PeriodEnd, Amount, Accumulated, BookValue, Posted, Note "
+                            "FROM DepreciationSchedule('EQ-1')").fetchall()
+    assert [(str(r[0]), r[1], r[4]) for r in rows[:3]] == [
+        ("2024-01-31", D("21.67"), True), ("2024-02-29", D("21.66"), True), ("2024-03-31", D("21.67"), False)]
+    assert (str(rows[-1][0]), rows[-1][3], rows[-1][5]) == ("2028-12-31", D("200.00"), "fully depreciated")
+    register.execute("UPDATE Assets SET BookDepreciationSetting_DepreciationMethod = 'DiminishingValue200'")
+    last = register.execute("SELECT BookValue, Note FROM DepreciationSchedule WHERE Asset = 'eq-1' "
+                            "ORDER BY PeriodEnd DESC LIMIT 1").fetchone()
+    assert last[0] > D("200.00") and last[1] in ("ends here: the next period rounds to zero",
+                                                 "ends at the 50-year horizon")
+    with pytest.raises(connector.IntegrityError, match="there is no asset 'NOPE'"):
+        register.execute("SELECT * FROM DepreciationSchedule('NOPE')").fetchall()
+
+
+def test_cash_basis_runs_are_refused(path):
+    con = connector.connect(str(path), autocommit=True)
+    con.execute("UPDATE Settings SET AccountingBasis = 'CASH'")
+    refused(con, connector.NotSupportedError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-01-31')",
+            match="cash-basis")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    prices=st.lists(st.integers(min_value=100, max_value=100_000), min_size=1, max_size=4),
+    months=st.integers(min_value=1, max_value=30),
+    method=st.sampled_from(["StraightLine", "DiminishingValue150", "FullDepreciation"]),
+    averaging=st.sampled_from(["FullMonth", "ActualDays"]),
+)
+def test_a_run_then_its_rollback_leaves_everything_as_it_was(register, prices, months, method, averaging):
+    register.execute("SAVEPOINT example")
+    try:
+        for number, price in enumerate(prices):
+            add(register, f"P-{number}", price=str(price), residual="0", start=f"2023-{number + 1:02}-15",
+                BookDepreciationSetting_DepreciationMethod=method, BookDepreciationSetting_AveragingMethod=averaging)
+        run(register, "2023-12-31")
+        before = dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()}
+        year, month = divmod(12 + months, 12)
+        through = f"{2023 + year}-{month + 1:02}-01"
+        last_day = register.execute("SELECT date(?, '-1 day')", (through,)).fetchone()[0]
+        run_id = run(register, last_day)
+        for number, price in enumerate(prices):
+            value, = asset(register, f"P-{number}", "AccountingBookValue")
+            assert D(0) <= value <= price
+        register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,))
+        assert dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()} == before
+    finally:
+        register.execute("ROLLBACK TO example")
+        register.execute("RELEASE example")
