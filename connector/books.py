@@ -212,7 +212,8 @@ class Books:
         """The depreciation runs posted for the asset, by month end."""
         rows = self.store.connection.execute(
             "SELECT Date, sum(Amount) FROM ValueUpdates_rows WHERE AssetId = ? AND RunId IS NOT NULL GROUP BY Date",
-            (asset_id,))
+            (asset_id,),
+        )
         return {dt.date.fromisoformat(day): from_cents(cents) for day, cents in rows}
 
     def has_value_updates(self, asset_id: str) -> bool:

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from connector.books import Books
-from connector.runs import Runner
 from connector.domain import asset_types, assets, ledger, settings, tenants
 from connector.domain.commands import Command, Delete, Insert, OnConflict, Update
 from connector.domain.depreciation import financial_year_start
@@ -29,6 +28,7 @@ from connector.domain.errors import (
     RuleViolation,
 )
 from connector.domain.rows import Row, typed_values
+from connector.runs import Runner
 from connector.schema import TABLES, Table
 from connector.session import Session
 from connector.store import Store
@@ -349,8 +349,11 @@ class Register:
         if found is None or found["TenantId"] != tenant:
             found = self.store.find(ASSETS, assets.NUMBER, str(wanted), tenant)
         if found is None:
-            raise MissingReference(f"there is no asset {wanted!r} in this tenant (give its AssetId or AssetNumber)",
-                                   table="Assets", column="AssetId")
+            raise MissingReference(
+                f"there is no asset {wanted!r} in this tenant (give its AssetId or AssetNumber)",
+                table="Assets",
+                column="AssetId",
+            )
         return found
 
     def _value_update_asset(self, row: Row) -> Row:
@@ -507,7 +510,9 @@ def _refuse_run_posted(update: Mapping[str, Any]) -> None:
         raise RuleViolation(
             f"value update {update['ValueUpdateId']} was posted by depreciation run {update['RunId']}: posted periods "
             "never change; roll the run back (DELETE FROM DepreciationRuns WHERE RunId = ...) to restate them",
-            table="ValueUpdates", column="RunId")
+            table="ValueUpdates",
+            column="RunId",
+        )
 
 
 def _ledger_name(asset: Mapping[str, Any]) -> str:

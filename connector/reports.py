@@ -55,13 +55,17 @@ TRIAL_BALANCE = Report(
     rows=lambda register, arguments: [row[:7] for row in _trial_balance(register, arguments)],
 )
 
+
 def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Every period of an asset's depreciation: the months posted (as posted) and the months to come (as a run
     would post them, from what is posted so far), to the end of its life or the 50-year horizon."""
     wanted = arguments.get("Asset")
     if wanted is None:
-        raise InvalidValue("DepreciationSchedule needs an asset: SELECT * FROM DepreciationSchedule('FA-0042')",
-                           table="DepreciationSchedule", column="Asset")
+        raise InvalidValue(
+            "DepreciationSchedule needs an asset: SELECT * FROM DepreciationSchedule('FA-0042')",
+            table="DepreciationSchedule",
+            column="Asset",
+        )
     session = register.session
     tenant = session.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else session.current
     asset = register.asset_by_id_or_number(tenant, wanted)
@@ -79,8 +83,9 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
     try:
         periods = schedule(setting, horizon, year_end_month=year_end[0], year_end_day=year_end[1])
     except ValueError as error:
-        raise InvalidValue(f"DepreciationSchedule: asset {asset['AssetNumber']}: {error}",
-                           table="DepreciationSchedule", column="Asset") from None
+        raise InvalidValue(
+            f"DepreciationSchedule: asset {asset['AssetNumber']}: {error}", table="DepreciationSchedule", column="Asset"
+        ) from None
     posted = register.books.run_postings(asset["AssetId"])
     posted_through = max(posted) if posted else None
     depreciable = depreciable_value(setting)
@@ -93,13 +98,29 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
         else:
             amount, is_posted = max(period.accumulated - accumulated, ledger.ZERO), False
             if amount == 0:
-                rows.append((period.end.isoformat(), 0.0, _money(accumulated), _money(cost - accumulated), 0,
-                             "ends here: the next period rounds to zero"))
+                rows.append(
+                    (
+                        period.end.isoformat(),
+                        0.0,
+                        _money(accumulated),
+                        _money(cost - accumulated),
+                        0,
+                        "ends here: the next period rounds to zero",
+                    )
+                )
                 return rows
         accumulated += amount
         note = "fully depreciated" if accumulated >= depreciable else None
-        rows.append((period.end.isoformat(), _money(amount), _money(accumulated), _money(cost - accumulated),
-                     int(is_posted), note))
+        rows.append(
+            (
+                period.end.isoformat(),
+                _money(amount),
+                _money(accumulated),
+                _money(cost - accumulated),
+                int(is_posted),
+                note,
+            )
+        )
         if note:
             return rows
     if rows and rows[-1][5] is None:
@@ -109,8 +130,14 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
 
 DEPRECIATION_SCHEDULE = Report(
     name="DepreciationSchedule",
-    columns=(("PeriodEnd", "DATE"), ("Amount", "DECIMAL(18,2)"), ("Accumulated", "DECIMAL(18,2)"),
-             ("BookValue", "DECIMAL(18,2)"), ("Posted", "BOOLEAN"), ("Note", "TEXT")),
+    columns=(
+        ("PeriodEnd", "DATE"),
+        ("Amount", "DECIMAL(18,2)"),
+        ("Accumulated", "DECIMAL(18,2)"),
+        ("BookValue", "DECIMAL(18,2)"),
+        ("Posted", "BOOLEAN"),
+        ("Note", "TEXT"),
+    ),
     arguments=(("Asset", "TEXT"), ("TenantId", "TEXT")),
     rows=_schedule,
 )

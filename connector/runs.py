@@ -46,7 +46,10 @@ class Runner:
         if settings["AccountingBasis"] is AccountingBasis.CASH:
             raise NotSupported(
                 "cannot run depreciation: this tenant keeps cash-basis books (Settings.AccountingBasis = 'CASH'), "
-                "where depreciation is not recognised", table="DepreciationRuns", column="ThroughDate")
+                "where depreciation is not recognised",
+                table="DepreciationRuns",
+                column="ThroughDate",
+            )
         run_id = str(uuid.uuid4())
         year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
         posted = self._posted(tenant)
@@ -66,13 +69,16 @@ class Runner:
             if not months:
                 continue
             accumulated_account = asset["AccumulatedDepreciationAccountId"] or self.register._type_account(
-                asset, "AccumulatedDepreciationAccountId")
+                asset, "AccumulatedDepreciationAccountId"
+            )
             if accumulated_account is None:
                 raise RuleViolation(
                     f"cannot run depreciation: {assets.label(asset)} has no accumulated depreciation account; set "
                     "Assets.AccumulatedDepreciationAccountId (or AssetTypes.AccumulatedDepreciationAccountId of its "
                     "type), for example to 'ACCUMULATED_DEPRECIATION'",
-                    table="Assets", column="AccumulatedDepreciationAccountId")
+                    table="Assets",
+                    column="AccumulatedDepreciationAccountId",
+                )
             expense = self.register._type_account(asset, "DepreciationExpenseAccountId") or self._depreciation(tenant)
             accounts = {"counter": expense, "accumulated": accumulated_account, "asset": asset["LedgerAccountId"]}
             assets_posted += 1
@@ -80,21 +86,58 @@ class Runner:
                 total += amount
                 entry_id, update_id = str(uuid.uuid4()), str(uuid.uuid4())
                 memo = f"Depreciation {month_end:%Y-%m} of {assets.label(asset)}"
-                entries.append({"JournalEntryId": entry_id, "Date": month_end, "Memo": memo,
-                                "Source": f"DepreciationRun:{run_id}", "ReversesId": None, "TenantId": tenant})
+                entries.append(
+                    {
+                        "JournalEntryId": entry_id,
+                        "Date": month_end,
+                        "Memo": memo,
+                        "Source": f"DepreciationRun:{run_id}",
+                        "ReversesId": None,
+                        "TenantId": tenant,
+                    }
+                )
                 for line in ledger.lines_for(UpdateType.DEPRECIATION_AMORTIZATION, amount, accounts, asset["AssetId"]):
-                    lines.append({"JournalLineId": str(uuid.uuid4()), "JournalEntryId": entry_id,
-                                  "AccountId": line.account_id, "Debit": line.debit, "Credit": line.credit,
-                                  "AssetId": line.asset_id, "TenantId": tenant})
-                updates.append({"ValueUpdateId": update_id, "AssetId": asset["AssetId"],
-                                "AssetNumber": asset[assets.NUMBER], "UpdateType": UpdateType.DEPRECIATION_AMORTIZATION,
-                                "Amount": amount, "CounterAccount": expense, "Date": month_end, "ExternalId": None,
-                                "Memo": memo, "JournalEntryId": entry_id, "RunId": run_id, "TenantId": tenant})
+                    lines.append(
+                        {
+                            "JournalLineId": str(uuid.uuid4()),
+                            "JournalEntryId": entry_id,
+                            "AccountId": line.account_id,
+                            "Debit": line.debit,
+                            "Credit": line.credit,
+                            "AssetId": line.asset_id,
+                            "TenantId": tenant,
+                        }
+                    )
+                updates.append(
+                    {
+                        "ValueUpdateId": update_id,
+                        "AssetId": asset["AssetId"],
+                        "AssetNumber": asset[assets.NUMBER],
+                        "UpdateType": UpdateType.DEPRECIATION_AMORTIZATION,
+                        "Amount": amount,
+                        "CounterAccount": expense,
+                        "Date": month_end,
+                        "ExternalId": None,
+                        "Memo": memo,
+                        "JournalEntryId": entry_id,
+                        "RunId": run_id,
+                        "TenantId": tenant,
+                    }
+                )
         self.store.insert_many(ENTRIES, entries)
         self.store.insert_many(LINES, lines)
         self.store.insert_many(VALUE_UPDATES, updates)
-        self.store.insert(RUNS, {"RunId": run_id, "ThroughDate": through, "PostedAt": _now(),
-                                 "AssetCount": assets_posted, "Amount": total, "TenantId": tenant})
+        self.store.insert(
+            RUNS,
+            {
+                "RunId": run_id,
+                "ThroughDate": through,
+                "PostedAt": _now(),
+                "AssetCount": assets_posted,
+                "Amount": total,
+                "TenantId": tenant,
+            },
+        )
         self._move_last_date(tenant, settings, through)
         return run_id
 
@@ -105,11 +148,16 @@ class Runner:
             raise RuleViolation(
                 f"cannot roll back the run through {run['ThroughDate']}: only the latest run (through "
                 f"{latest['ThroughDate'] if latest else '-'}) can be rolled back; roll that one back first",
-                table="DepreciationRuns", column="RunId")
+                table="DepreciationRuns",
+                column="RunId",
+            )
         source = f"DepreciationRun:{run['RunId']}"
         connection = self.store.connection
-        connection.execute("DELETE FROM JournalLines_rows WHERE JournalEntryId IN "
-                           "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = ?)", (source,))
+        connection.execute(
+            "DELETE FROM JournalLines_rows WHERE JournalEntryId IN "
+            "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = ?)",
+            (source,),
+        )
         connection.execute("DELETE FROM JournalEntries_rows WHERE Source = ?", (source,))
         connection.execute("DELETE FROM ValueUpdates_rows WHERE RunId = ?", (run["RunId"],))
         self.store.delete(RUNS, run["RunId"])
@@ -119,7 +167,9 @@ class Runner:
     def update(self, current: Row, assigned: dict[str, Any]) -> None:
         raise NotSupported(
             "a depreciation run cannot be changed: roll it back (DELETE FROM DepreciationRuns WHERE RunId = ...) "
-            "and run again", table="DepreciationRuns")
+            "and run again",
+            table="DepreciationRuns",
+        )
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
@@ -131,9 +181,13 @@ class Runner:
         """Per asset: the depreciation recorded so far, and the last month end a run posted."""
         rows = self.store.connection.execute(
             "SELECT AssetId, sum(Amount), max(CASE WHEN RunId IS NOT NULL THEN Date END) FROM ValueUpdates_rows "
-            "WHERE TenantId = ? AND UpdateType = 'DEPRECIATION_AMORTIZATION' GROUP BY AssetId", (tenant,))
-        return {asset_id: (from_cents(cents or 0), dt.date.fromisoformat(last) if last else None)
-                for asset_id, cents, last in rows}
+            "WHERE TenantId = ? AND UpdateType = 'DEPRECIATION_AMORTIZATION' GROUP BY AssetId",
+            (tenant,),
+        )
+        return {
+            asset_id: (from_cents(cents or 0), dt.date.fromisoformat(last) if last else None)
+            for asset_id, cents, last in rows
+        }
 
     def _latest(self, tenant: str) -> Row | None:
         keys = self.store.keys_where(RUNS, "TenantId = ?", (tenant,), order="ThroughDate DESC")

@@ -19,23 +19,35 @@ def register(path):
         "INSERT INTO AssetTypes (AssetTypeName, AccumulatedDepreciationAccountId, DepreciationExpenseAccountId, "
         "BookDepreciationSetting_DepreciationMethod, BookDepreciationSetting_AveragingMethod, "
         "BookDepreciationSetting_DepreciationRate) VALUES ('Equipment', 'ACCUMULATED_DEPRECIATION', 'DEPRECIATION', "
-        "'StraightLine', 'FullMonth', 20)")
+        "'StraightLine', 'FullMonth', 20)"
+    )
     yield con
     con.close()
 
 
 def add(con, number, price="1500", start="2024-01-01", residual="200", **extra):
-    columns = {"AssetName": number, "AssetNumber": number, "PurchaseDate": start, "PurchasePrice": price,
-               "BookDepreciationDetail_DepreciationStartDate": start, "BookDepreciationDetail_ResidualValue": residual,
-               "AssetStatus": "Registered", **extra}
+    columns = {
+        "AssetName": number,
+        "AssetNumber": number,
+        "PurchaseDate": start,
+        "PurchasePrice": price,
+        "BookDepreciationDetail_DepreciationStartDate": start,
+        "BookDepreciationDetail_ResidualValue": residual,
+        "AssetStatus": "Registered",
+        **extra,
+    }
     names = ", ".join(columns)
     marks = ", ".join("?" * len(columns))
-    con.execute(f"INSERT INTO Assets (AssetTypeId, {names}) SELECT AssetTypeId, {marks} FROM AssetTypes",
-                tuple(columns.values()))
+    con.execute(
+        f"INSERT INTO Assets (AssetTypeId, {names}) SELECT AssetTypeId, {marks} FROM AssetTypes",
+        tuple(columns.values()),
+    )
 
 
 def run(con, through):
-    return con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES (?) RETURNING RunId", (through,)).fetchone()[0]
+    return con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES (?) RETURNING RunId", (through,)).fetchone()[
+        0
+    ]
 
 
 def asset(con, number, columns):
@@ -45,16 +57,23 @@ def asset(con, number, columns):
 def test_a_run_posts_each_month_through_the_ledger(register):
     add(register, "EQ-1")
     run_id = run(register, "2024-03-31")
-    posted = register.execute("SELECT Date, Amount, CounterAccount IS NOT NULL, RunId FROM ValueUpdates "
-                              "ORDER BY Date").fetchall()
+    posted = register.execute(
+        "SELECT Date, Amount, CounterAccount IS NOT NULL, RunId FROM ValueUpdates ORDER BY Date"
+    ).fetchall()
     assert [(str(day), amount) for day, amount, _, _ in posted] == [
-        ("2024-01-31", D("21.67")), ("2024-02-29", D("21.66")), ("2024-03-31", D("21.67"))]
+        ("2024-01-31", D("21.67")),
+        ("2024-02-29", D("21.66")),
+        ("2024-03-31", D("21.67")),
+    ]
     assert {row[3] for row in posted} == {run_id}
     assert register.execute("SELECT ThroughDate, AssetCount, Amount FROM DepreciationRuns").fetchone()[1:] == (
-        1, D("65.00"))
+        1,
+        D("65.00"),
+    )
     assert str(register.execute("SELECT LastDepreciationDate FROM Settings").fetchone()[0]) == "2024-03-31"
-    assert asset(register, "EQ-1", "BookDepreciationDetail_CurrentAccumDepreciationAmount, AccountingBookValue, "
-                 "CanRollBack") == (D("65.00"), D("1435.00"), True)
+    assert asset(
+        register, "EQ-1", "BookDepreciationDetail_CurrentAccumDepreciationAmount, AccountingBookValue, CanRollBack"
+    ) == (D("65.00"), D("1435.00"), True)
     trial = dict(register.execute("SELECT StableName, Balance FROM TrialBalance WHERE StableName IS NOT NULL"))
     assert trial["DEPRECIATION"] == D("65.00") and trial["ACCUMULATED_DEPRECIATION"] == D("-65.00")
 
@@ -71,15 +90,31 @@ def test_the_help_centre_year_and_the_whole_life(register):
 def test_through_dates_are_checked_and_nothing_changes(register):
     add(register, "EQ-1")
     run(register, "2024-03-31")
-    refused(register, connector.DataError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-04-15')",
-            match="is not a month end.*did you mean 2024-04-30")
-    refused(register, connector.IntegrityError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-03-31')",
-            match="is not after Settings.LastDepreciationDate 2024-03-31")
+    refused(
+        register,
+        connector.DataError,
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-04-15')",
+        match="is not a month end.*did you mean 2024-04-30",
+    )
+    refused(
+        register,
+        connector.IntegrityError,
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-03-31')",
+        match="is not after Settings.LastDepreciationDate 2024-03-31",
+    )
     register.execute("UPDATE Settings SET AssetStartDate = '2024-06-01'")
-    refused(register, connector.IntegrityError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-04-30')",
-            match="is before Settings.AssetStartDate")
-    refused(register, connector.ProgrammingError, "UPDATE Settings SET LastDepreciationDate = '2020-01-31'",
-            match="read-only")
+    refused(
+        register,
+        connector.IntegrityError,
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-04-30')",
+        match="is before Settings.AssetStartDate",
+    )
+    refused(
+        register,
+        connector.ProgrammingError,
+        "UPDATE Settings SET LastDepreciationDate = '2020-01-31'",
+        match="read-only",
+    )
 
 
 def test_only_the_latest_run_rolls_back_and_it_restores_everything(register):
@@ -87,8 +122,13 @@ def test_only_the_latest_run_rolls_back_and_it_restores_everything(register):
     first = run(register, "2024-03-31")
     before = dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()}
     second = run(register, "2024-06-30")
-    refused(register, connector.IntegrityError, "DELETE FROM DepreciationRuns WHERE RunId = ?", (first,),
-            match="only the latest run \\(through 2024-06-30\\) can be rolled back")
+    refused(
+        register,
+        connector.IntegrityError,
+        "DELETE FROM DepreciationRuns WHERE RunId = ?",
+        (first,),
+        match="only the latest run \\(through 2024-06-30\\) can be rolled back",
+    )
     register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (second,))
     assert dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()} == before
 
@@ -96,16 +136,30 @@ def test_only_the_latest_run_rolls_back_and_it_restores_everything(register):
 def test_run_posted_updates_never_change_and_a_depreciated_asset_stays_registered(register):
     add(register, "EQ-1")
     run(register, "2024-03-31")
-    refused(register, connector.IntegrityError, "UPDATE ValueUpdates SET Amount = 1", match="posted periods never change")
+    refused(
+        register, connector.IntegrityError, "UPDATE ValueUpdates SET Amount = 1", match="posted periods never change"
+    )
     refused(register, connector.IntegrityError, "DELETE FROM ValueUpdates", match="roll the run back")
-    refused(register, connector.IntegrityError, "UPDATE Assets SET AssetStatus = 'Draft'", match="roll the depreciation")
-    refused(register, connector.NotSupportedError, "UPDATE DepreciationRuns SET ThroughDate = '2024-04-30'",
-            match="cannot be changed")
+    refused(
+        register, connector.IntegrityError, "UPDATE Assets SET AssetStatus = 'Draft'", match="roll the depreciation"
+    )
+    refused(
+        register,
+        connector.NotSupportedError,
+        "UPDATE DepreciationRuns SET ThroughDate = '2024-04-30'",
+        match="cannot be changed",
+    )
 
 
 def test_can_roll_back_follows_the_latest_run(register):
-    add(register, "SHORT", price="200", residual="0", BookDepreciationSetting_DepreciationRate=100,
-        BookDepreciationSetting_DepreciationMethod="FullDepreciation")
+    add(
+        register,
+        "SHORT",
+        price="200",
+        residual="0",
+        BookDepreciationSetting_DepreciationRate=100,
+        BookDepreciationSetting_DepreciationMethod="FullDepreciation",
+    )
     add(register, "LONG")
     run(register, "2024-01-31")
     assert asset(register, "SHORT", "CanRollBack, AccountingBookValue") == (True, D("0.00"))
@@ -139,8 +193,11 @@ def test_prior_and_current_split_at_the_financial_year(register):
     register.execute("UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 30")
     add(register, "EQ-1", price="1200", residual="0")
     run(register, "2024-08-31")
-    assert asset(register, "EQ-1", "BookDepreciationDetail_PriorAccumDepreciationAmount, "
-                 "BookDepreciationDetail_CurrentAccumDepreciationAmount") == (D("120.00"), D("40.00"))
+    assert asset(
+        register,
+        "EQ-1",
+        "BookDepreciationDetail_PriorAccumDepreciationAmount, BookDepreciationDetail_CurrentAccumDepreciationAmount",
+    ) == (D("120.00"), D("40.00"))
 
 
 def test_opening_balances_are_continued(register):
@@ -148,33 +205,47 @@ def test_opening_balances_are_continued(register):
         "INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, "
         "BookDepreciationDetail_DepreciationStartDate, BookDepreciationDetail_PriorAccumDepreciationAmount, "
         "AssetStatus) SELECT 'Imported', 'IM-1', AssetTypeId, '2020-01-01', 1000, '2024-01-01', 900, 'Registered' "
-        "FROM AssetTypes")
+        "FROM AssetTypes"
+    )
     run(register, "2024-12-31")
     assert register.execute("SELECT count(*), sum(Amount) FROM ValueUpdates").fetchone() == (6, 100.0)
     assert asset(register, "IM-1", "AccountingBookValue, BookDepreciationDetail_PriorAccumDepreciationAmount") == (
-        D("0.00"), D("900.00"))
+        D("0.00"),
+        D("900.00"),
+    )
 
 
 def test_refused_runs_change_nothing(register):
     add(register, "EQ-1")
     register.execute("UPDATE AssetTypes SET AccumulatedDepreciationAccountId = NULL")
-    refused(register, connector.IntegrityError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-01-31')",
-            match="asset EQ-1 has no accumulated depreciation account")
+    refused(
+        register,
+        connector.IntegrityError,
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-01-31')",
+        match="asset EQ-1 has no accumulated depreciation account",
+    )
 
 
 def test_the_schedule_preview(register):
     add(register, "EQ-1")
     run(register, "2024-02-29")
-    rows = register.execute("SELECT PeriodEnd, Amount, Accumulated, BookValue, Posted, Note "
-                            "FROM DepreciationSchedule('EQ-1')").fetchall()
+    rows = register.execute(
+        "SELECT PeriodEnd, Amount, Accumulated, BookValue, Posted, Note FROM DepreciationSchedule('EQ-1')"
+    ).fetchall()
     assert [(str(r[0]), r[1], r[4]) for r in rows[:3]] == [
-        ("2024-01-31", D("21.67"), True), ("2024-02-29", D("21.66"), True), ("2024-03-31", D("21.67"), False)]
+        ("2024-01-31", D("21.67"), True),
+        ("2024-02-29", D("21.66"), True),
+        ("2024-03-31", D("21.67"), False),
+    ]
     assert (str(rows[-1][0]), rows[-1][3], rows[-1][5]) == ("2028-12-31", D("200.00"), "fully depreciated")
     register.execute("UPDATE Assets SET BookDepreciationSetting_DepreciationMethod = 'DiminishingValue200'")
-    last = register.execute("SELECT BookValue, Note FROM DepreciationSchedule WHERE Asset = 'eq-1' "
-                            "ORDER BY PeriodEnd DESC LIMIT 1").fetchone()
-    assert last[0] > D("200.00") and last[1] in ("ends here: the next period rounds to zero",
-                                                 "ends at the 50-year horizon")
+    last = register.execute(
+        "SELECT BookValue, Note FROM DepreciationSchedule WHERE Asset = 'eq-1' ORDER BY PeriodEnd DESC LIMIT 1"
+    ).fetchone()
+    assert last[0] > D("200.00") and last[1] in (
+        "ends here: the next period rounds to zero",
+        "ends at the 50-year horizon",
+    )
     with pytest.raises(connector.IntegrityError, match="there is no asset 'NOPE'"):
         register.execute("SELECT * FROM DepreciationSchedule('NOPE')").fetchall()
 
@@ -182,8 +253,12 @@ def test_the_schedule_preview(register):
 def test_cash_basis_runs_are_refused(path):
     con = connector.connect(str(path), autocommit=True)
     con.execute("UPDATE Settings SET AccountingBasis = 'CASH'")
-    refused(con, connector.NotSupportedError, "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-01-31')",
-            match="cash-basis")
+    refused(
+        con,
+        connector.NotSupportedError,
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-01-31')",
+        match="cash-basis",
+    )
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -197,8 +272,15 @@ def test_a_run_then_its_rollback_leaves_everything_as_it_was(register, prices, m
     register.execute("SAVEPOINT example")
     try:
         for number, price in enumerate(prices):
-            add(register, f"P-{number}", price=str(price), residual="0", start=f"2023-{number + 1:02}-15",
-                BookDepreciationSetting_DepreciationMethod=method, BookDepreciationSetting_AveragingMethod=averaging)
+            add(
+                register,
+                f"P-{number}",
+                price=str(price),
+                residual="0",
+                start=f"2023-{number + 1:02}-15",
+                BookDepreciationSetting_DepreciationMethod=method,
+                BookDepreciationSetting_AveragingMethod=averaging,
+            )
         run(register, "2023-12-31")
         before = dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()}
         year, month = divmod(12 + months, 12)
@@ -206,7 +288,7 @@ def test_a_run_then_its_rollback_leaves_everything_as_it_was(register, prices, m
         last_day = register.execute("SELECT date(?, '-1 day')", (through,)).fetchone()[0]
         run_id = run(register, last_day)
         for number, price in enumerate(prices):
-            value, = asset(register, f"P-{number}", "AccountingBookValue")
+            (value,) = asset(register, f"P-{number}", "AccountingBookValue")
             assert D(0) <= value <= price
         register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,))
         assert dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()} == before

@@ -74,3 +74,22 @@ def test_ledger_sql_shows_the_seed_flow_and_is_idempotent(path):
     trial = dict(con.execute("SELECT coalesce(StableName, Name), Balance FROM TrialBalance('2025-06-30')").fetchall())
     assert trial["Packaging line (EQ-0001)"] == Decimal("46300.00")
     assert trial["DEPRECIATION"] == Decimal("666.67")
+
+
+def test_depreciation_sql_runs_a_year_and_rolls_june_back(path):
+    result = subprocess.run(
+        [sys.executable, "-m", "connector.shell", str(path), "samples/depreciation.sql"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    con = connector.connect(str(path))
+    assert str(con.execute("SELECT LastDepreciationDate FROM Settings").fetchone()[0]) == "2025-05-31"
+    assert con.execute("SELECT count(*) FROM DepreciationRuns").fetchone() == (11,)
+    values = dict(con.execute("SELECT AssetNumber, AccountingBookValue FROM Assets").fetchall())
+    assert values["EQ-0001"] == Decimal("1261.67")  # eleven months of the help centre's 21.67 / 21.66
+    assert values["EQ-0003"] == Decimal("0.00")
+    assert "fully depreciated" in result.stdout and "rounds to zero" in result.stdout

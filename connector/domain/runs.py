@@ -35,22 +35,32 @@ def is_month_end(day: dt.date) -> bool:
 def check_through(through: dt.date | None, last: dt.date | None, start: dt.date | None) -> None:
     """Refuse a ThroughDate that is missing, not a month end, not after the last run, or before the register starts."""
     if through is None:
-        raise InvalidValue("DepreciationRuns.ThroughDate is required: the month end to run through",
-                           table="DepreciationRuns", column="ThroughDate")
+        raise InvalidValue(
+            "DepreciationRuns.ThroughDate is required: the month end to run through",
+            table="DepreciationRuns",
+            column="ThroughDate",
+        )
     if not is_month_end(through):
         end = through.replace(day=calendar.monthrange(through.year, through.month)[1])
         raise InvalidValue(
             f"DepreciationRuns.ThroughDate: {through} is not a month end; depreciation runs by calendar month "
-            f"(did you mean {end}?)", table="DepreciationRuns", column="ThroughDate")
+            f"(did you mean {end}?)",
+            table="DepreciationRuns",
+            column="ThroughDate",
+        )
     if last is not None and through <= last:
         raise RuleViolation(
             f"DepreciationRuns.ThroughDate: {through} is not after Settings.LastDepreciationDate {last}; "
             "depreciation is posted through then already (roll the latest run back to run it again)",
-            table="DepreciationRuns", column="ThroughDate")
+            table="DepreciationRuns",
+            column="ThroughDate",
+        )
     if start is not None and through < start:
         raise RuleViolation(
             f"DepreciationRuns.ThroughDate: {through} is before Settings.AssetStartDate {start}",
-            table="DepreciationRuns", column="ThroughDate")
+            table="DepreciationRuns",
+            column="ThroughDate",
+        )
 
 
 def setting_of(asset: Mapping[str, Any]) -> Setting | None:
@@ -74,8 +84,9 @@ def setting_of(asset: Mapping[str, Any]) -> Setting | None:
     )
 
 
-def postings(periods: Sequence[Period], accumulated: Decimal, posted_through: dt.date | None,
-             through: dt.date) -> list[tuple[dt.date, Decimal]]:
+def postings(
+    periods: Sequence[Period], accumulated: Decimal, posted_through: dt.date | None, through: dt.date
+) -> list[tuple[dt.date, Decimal]]:
     """The months a run through ``through`` posts, with their amounts.
 
     ``accumulated`` is what the asset has accumulated so far (opening balances included); ``posted_through`` is the

@@ -26,7 +26,7 @@ from connector.domain.errors import InvalidValue, RegisterError, UnknownName
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
 from connector.sql import lexer
-from connector.sql.compile import DIALECT, Description, Plan, compile_write, table_of
+from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_write, table_of
 
 _WRITES = frozenset({"INSERT", "REPLACE", "UPDATE", "DELETE"})
 _DDL = frozenset({"CREATE", "DROP", "ALTER"})
