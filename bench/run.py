@@ -24,6 +24,7 @@ import pstats
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,11 +54,13 @@ WRITTEN = ("AssetName", "AssetNumber", "PurchasePrice", "PurchaseDate", "Descrip
 INSERT_REGISTER = f"INSERT INTO Assets ({', '.join(WRITTEN)}) VALUES ({', '.join('?' * len(WRITTEN))})"
 #: The native side stores the same row the register does: the six columns, a uuid4 AssetId, the Draft status,
 #: and the values the register derives for a new draft, so that both tables hold the same data afterwards.
+DERIVED = ("BookDepreciationSetting_DepreciationCalculationMethod", "CanRollBack", "AccountingBookValue", "TenantId")
 INSERT_NATIVE = (
-    f"INSERT INTO {NATIVE} (AssetId, AssetStatus, {', '.join(WRITTEN)}, "
-    "BookDepreciationSetting_DepreciationCalculationMethod, CanRollBack, AccountingBookValue, TenantId) "
+    f"INSERT INTO {NATIVE} (AssetId, AssetStatus, {', '.join(WRITTEN)}, {', '.join(DERIVED)}) "
     f"VALUES (?, 'Draft', {', '.join('?' * len(WRITTEN))}, 'None', 0, ?, ?)"
 )
+#: The columns the sides must agree on after the inserts: all the native side writes but the generated AssetId.
+COMPARED = ("AssetStatus", *WRITTEN, *DERIVED)
 #: Numbers are BN-<i mod 100>-<i div 100>, so this prefix picks exactly one row in a hundred.
 UPDATE_PREFIX = "BN-00%"
 
@@ -160,6 +163,10 @@ class Side:
     def select(self) -> list[tuple[Any, ...]]:
         return self.con.execute(f"SELECT * FROM {self.table}").fetchall()
 
+    def names(self) -> list[str]:
+        """The columns SELECT * gives, in order."""
+        return [column[0] for column in self.con.execute(f"SELECT * FROM {self.table} LIMIT 1").description]
+
     def count(self) -> int:
         return self.con.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
 
@@ -188,6 +195,12 @@ class Side:
         return dict(self.con.execute(f"SELECT AssetNumber, AssetId FROM {self.table}").fetchall())
 
 
+def turns(attempt: int, register: Side, native: Side) -> list[tuple[int, Side]]:
+    """Both sides numbered 0 (register) and 1 (native), in turns: who goes first alternates between attempts."""
+    order = [(0, register), (1, native)]
+    return order if attempt % 2 == 0 else order[::-1]
+
+
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     gc.collect()
     start = time.perf_counter()
@@ -199,11 +212,19 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
 
 
 class Problems(list):
-    """Disagreements between the two sides; any of them makes the run fail."""
+    """Disagreements between the two sides; any of them makes the run fail. ``notes`` are for the report only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list[str] = []
 
     def check(self, condition: bool, what: str) -> None:
         if not condition:
             self.append(what)
+
+    def note(self, what: str) -> None:
+        if what not in self.notes:
+            self.notes.append(what)
 
 
 def run_size(
@@ -235,16 +256,18 @@ def run_size(
                     Path(f"{side.path}{suffix}").unlink(missing_ok=True)
         register = Side(directory / f"register-{count}-{attempt}.db", native=False)
         native = Side(directory / f"native-{count}-{attempt}.db", native=True, tenant=register.tenant)
-        for number, side in enumerate((register, native)):
-            seconds, _ = timed(lambda side=side: side.insert(rows))
-            record("insert", number, seconds)
-        log(f"  insert {attempt + 1}/{repeat}: connector {best['insert'][0]:.3f} s, native {best['insert'][1]:.3f} s")
+        times = [0.0, 0.0]
+        for number, side in turns(attempt, register, native):
+            times[number], _ = timed(lambda side=side: side.insert(rows))
+            record("insert", number, times[number])
+        log(f"  insert {attempt + 1}/{repeat}: connector {times[0]:.3f} s, native {times[1]:.3f} s")
     assert register is not None and native is not None
 
     rng = random.Random(SEED + count)
     numbers = [rows[i][1] for i in rng.sample(range(count), min(lookups, count))]
     register_keys, native_keys = register.keys(), native.keys()
     ids = {False: [register_keys[number] for number in numbers], True: [native_keys[number] for number in numbers]}
+    names = {0: register.names(), 1: native.names()}
     work: dict[str, Callable[[Side], Any]] = {
         "select": Side.select,
         "count": Side.count,
@@ -254,12 +277,12 @@ def run_size(
         "update": Side.update,
     }
     for key, function in work.items():
-        for _ in range(repeat):
-            outcome = []
-            for number, side in enumerate((register, native)):
+        for attempt in range(repeat):
+            outcome: list[Any] = [None, None]
+            for number, side in turns(attempt, register, native):
                 seconds, result = timed(lambda side=side, function=function: function(side))
                 record(key, number, seconds)
-                outcome.append(summary(key, result))
+                outcome[number] = summary(key, result, names[number])
                 del result  # a full SELECT is large: hold one at a time
             results[key] = outcome
         log(f"  {key}: connector {best[key][0]:.4f} s, native {best[key][1]:.4f} s")
@@ -274,19 +297,33 @@ def run_size(
     return [Measurement(ops[key], count, times[0], times[1]) for key, times in best.items()]
 
 
-def summary(key: str, result: Any) -> Any:
-    """What is kept of an operation's result to compare the sides: for SELECT *, the row count and a hash of the
-    rows without AssetId (the one column that differs)."""
-    if key == "select":
-        return len(result), hash(tuple(row[1:] for row in result))
-    return result
+def summary(key: str, result: Any, names: list[str]) -> Any:
+    """What is kept of an operation's result to compare the sides. For SELECT *: the row count, a hash of the
+    :data:`COMPARED` columns, and the other columns (AssetId aside) that hold a value in some row."""
+    if key != "select":
+        return result
+    positions = [names.index(name) for name in COMPARED]
+    others = [(name, i) for i, name in enumerate(names) if name not in COMPARED and name != "AssetId"]
+    filled = sorted(name for name, i in others if any(row[i] is not None for row in result))
+    return len(result), hash(tuple(tuple(row[i] for i in positions) for row in result)), filled
 
 
-def _check(results: dict[str, list[Any]], count: int, numbers: list[str], register_keys: dict[str, str],
-           native_keys: dict[str, str], problems: Problems) -> None:
-    (ours, our_hash), (theirs, their_hash) = results["select"]
+def _check(
+    results: dict[str, list[Any]],
+    count: int,
+    numbers: list[str],
+    register_keys: dict[str, str],
+    native_keys: dict[str, str],
+    problems: Problems,
+) -> None:
+    (ours, our_hash, our_extra), (theirs, their_hash, _) = results["select"]
     problems.check(ours == theirs == count, f"SELECT * gave {ours} and {theirs} rows, not {count}")
-    problems.check(our_hash == their_hash, f"SELECT * differs between the sides at {count} rows (apart from AssetId)")
+    problems.check(our_hash == their_hash, f"SELECT * differs between the sides at {count} rows in {COMPARED}")
+    if our_extra:
+        problems.note(
+            f"the register also fills {', '.join(our_extra)} for each new asset, which the native table leaves NULL: "
+            "its SELECT * carries more data"
+        )
     problems.check(results["count"] == [count, count], f"count(*) gave {results['count']}, not {count}")
     ours, theirs = results["lookup-id"]
     problems.check(ours == [register_keys[n] for n in numbers], "a lookup by AssetId on the register missed")
@@ -303,8 +340,15 @@ def _check(results: dict[str, list[Any]], count: int, numbers: list[str], regist
     problems.check(results["update"] == [expected, expected], f"UPDATE changed {results['update']}, not {expected}")
 
 
-def profile_connector(key: str, register: Side, rows: Sequence[tuple[Any, ...]], numbers: list[str],
-                      register_keys: dict[str, str], directory: Path, lines: int = 25) -> str:
+def profile_connector(
+    key: str,
+    register: Side,
+    rows: Sequence[tuple[Any, ...]],
+    numbers: list[str],
+    register_keys: dict[str, str],
+    directory: Path,
+    lines: int = 25,
+) -> str:
     """One more run of ``key`` on the register side under cProfile: the top functions by own and total time."""
     if key == "insert":
         side = Side(directory / "profile.db", native=False)
@@ -362,8 +406,25 @@ def machine() -> list[tuple[str, str]]:
         ("apsw", apsw.apsw_version()),
         ("SQLite", apsw.sqlite_lib_version()),
         ("sqlglot", sqlglot.__version__),
-        ("connector", connector.__version__),
+        ("connector", f"{connector.__version__}{code_version()}"),
     ]
+
+
+def code_version() -> str:
+    """The commit measured, and whether the connector had uncommitted changes (read-only git calls)."""
+    root = Path(__file__).resolve().parent.parent
+    git = ["git", "--no-optional-locks", "-C", str(root)]
+    try:
+        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10)
+        changes = subprocess.run(
+            [*git, "status", "--porcelain", "--", "connector", "schema"], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if commit.returncode != 0:
+        return ""
+    dirty = ", with uncommitted changes in connector/ or schema/" if changes.stdout.strip() else ""
+    return f" (commit {commit.stdout.strip()}{dirty})"
 
 
 def _seconds(value: float) -> str:
@@ -390,8 +451,14 @@ def table(measurements: Sequence[Measurement]) -> str:
     return "\n".join(lines)
 
 
-def report(measurements: Sequence[Measurement], memory: Sequence[tuple[int, float]], wall: Sequence[tuple[int, float]],
-           argv: Sequence[str], repeat: int) -> str:
+def report(
+    measurements: Sequence[Measurement],
+    memory: Sequence[tuple[int, float]],
+    wall: Sequence[tuple[int, float]],
+    argv: Sequence[str],
+    repeat: int,
+    notes: Sequence[str] = (),
+) -> str:
     command = " ".join(["python -m bench", *argv])
     parts = [
         "# Benchmark: the register against native SQLite",
@@ -400,13 +467,30 @@ def report(measurements: Sequence[Measurement], memory: Sequence[tuple[int, floa
         "",
         table(measurements),
         "",
+        "Both sides are opened with `connector.connect` and read through the same DB-API (the same Decimal and date "
+        "conversion). The native side is a plain table with the columns, declared types and collations of `Assets`, "
+        "a unique index on AssetId and one on AssetNumber (NOCASE); its INSERT writes the six client columns, a "
+        "uuid4 AssetId made in Python, and the values the register derives for a new draft (status, tenant, book "
+        "value, calculation method, CanRollBack), so that both tables hold the same rows. After timing, the run "
+        "checks that the sides agree: the same SELECT * values in every column the native side writes, every "
+        "lookup found, the same sums, the same UPDATE row count.",
+        "",
+        *(f"Note: {note}.\n" for note in notes),
         "Peak RSS of the benchmark process (sizes run smallest first, so each figure is the peak up to that size): "
         + ", ".join(f"{mib:,.0f} MiB after {rows:,} rows" for rows, mib in memory)
         + ".",
         "",
         "Wall time per size, both sides and all repeats: "
         + ", ".join(f"{seconds:,.0f} s for {rows:,} rows" for rows, seconds in wall)
-        + ".",
+        + "."
+        + "".join(
+            f" **{rows:,} rows took longer than the ~{BUDGET_SECONDS:.0f} s budget.**"
+            for rows, seconds in wall
+            if seconds > BUDGET_SECONDS
+        ),
+        "",
+        f"Re-run from the repository root with `{command}`; add `--out FILE` to write this report to a file, "
+        "`--profile OPERATION` to profile the connector side of one operation.",
         "",
         "Machine:",
         "",
@@ -421,16 +505,36 @@ def report(measurements: Sequence[Measurement], memory: Sequence[tuple[int, floa
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[DEFAULT_ROWS], metavar="N",
-                        help=f"table sizes to measure (default {DEFAULT_ROWS})")
-    parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT, metavar="K",
-                        help=f"runs of each operation per side; the best is reported (default {DEFAULT_REPEAT})")
-    parser.add_argument("--lookups", type=int, default=DEFAULT_LOOKUPS, metavar="L",
-                        help=f"random single-row lookups per lookup operation (default {DEFAULT_LOOKUPS})")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        nargs="+",
+        default=[DEFAULT_ROWS],
+        metavar="N",
+        help=f"table sizes to measure (default {DEFAULT_ROWS})",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=DEFAULT_REPEAT,
+        metavar="K",
+        help=f"runs of each operation per side; the best is reported (default {DEFAULT_REPEAT})",
+    )
+    parser.add_argument(
+        "--lookups",
+        type=int,
+        default=DEFAULT_LOOKUPS,
+        metavar="L",
+        help=f"random single-row lookups per lookup operation (default {DEFAULT_LOOKUPS})",
+    )
     parser.add_argument("--out", type=Path, metavar="FILE", help="also write the markdown report to FILE")
-    parser.add_argument("--profile", choices=OPERATION_KEYS, metavar="OPERATION",
-                        help="after the largest size, profile the connector side of one operation "
-                        f"({', '.join(OPERATION_KEYS)}) with cProfile and print the top functions")
+    parser.add_argument(
+        "--profile",
+        choices=OPERATION_KEYS,
+        metavar="OPERATION",
+        help="after the largest size, profile the connector side of one operation "
+        f"({', '.join(OPERATION_KEYS)}) with cProfile and print the top functions",
+    )
     arguments = parser.parse_args(argv)
     if any(rows < 1 for rows in arguments.rows) or arguments.repeat < 1 or arguments.lookups < 1:
         parser.error("--rows, --repeat and --lookups take positive numbers")
@@ -463,7 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log(f"note: {count:,} rows took {wall[-1][1]:.0f} s, more than the ~{BUDGET_SECONDS:.0f} s budget")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    text = report(measurements, memory, wall, argv, arguments.repeat)
+    text = report(measurements, memory, wall, argv, arguments.repeat, problems.notes)
     print(text)
     if arguments.out is not None:
         arguments.out.write_text(text, encoding="utf-8")
