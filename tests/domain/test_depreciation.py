@@ -11,6 +11,7 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from connector.domain import depreciation
@@ -518,3 +519,42 @@ def test_year_end_clamp_helper_agrees_with_calendar() -> None:
             following = financial_year_start(first - timedelta(days=1), *year_end)
             assert 365 <= (first - following).days <= 366
             day += timedelta(days=1)
+
+
+def test_diminishing_value_actual_days_july_june_year() -> None:
+    """DV150 over a 5-year life (30 % a year) from mid-August, ActualDays, in a July-June year of 365 days."""
+    setting = Setting(
+        DepreciationMethod.DIMINISHING_VALUE_150,
+        AveragingMethod.ACTUAL_DAYS,
+        None,
+        5,
+        Decimal("36000"),
+        date(2024, 8, 15),
+    )
+    periods = schedule(setting, date(2024, 10, 31), year_end_month=6, year_end_day=30)
+    assert [(p.end, p.amount, p.accumulated) for p in periods] == [
+        (date(2024, 8, 31), Decimal("503.01"), Decimal("503.01")),  # 10,800 x 17 / 365
+        (date(2024, 9, 30), Decimal("887.67"), Decimal("1390.68")),
+        (date(2024, 10, 31), Decimal("917.27"), Decimal("2307.95")),
+    ]
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(
+    method=st.sampled_from([DepreciationMethod.STRAIGHT_LINE, DepreciationMethod.FULL_DEPRECIATION]),
+    averaging=st.sampled_from(list(AveragingMethod)),
+    # from 100.00: a year's figure that rounds to 0.00 would never finish (the rule rounds each year to the cent)
+    cost=st.integers(min_value=10_000, max_value=10_000_000).map(lambda cents: Decimal(cents) / 100),
+    residual_share=st.integers(min_value=0, max_value=99),
+    rate=st.integers(min_value=5, max_value=100),
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+)
+def test_straight_line_and_full_depreciation_total_exactly_the_depreciable_value(
+    method: DepreciationMethod, averaging: AveragingMethod, cost: Decimal, residual_share: int, rate: int, start: date
+) -> None:
+    residual = (cost * residual_share / 100).quantize(Decimal("0.01"))
+    setting = Setting(method, averaging, Decimal(rate), None, cost, start, residual=residual)
+    periods = schedule(setting, date(start.year + 25, 12, 31))
+    assert sum((p.amount for p in periods), Decimal(0)) == cost - residual
+    if periods:
+        assert periods[-1].book_value == residual
