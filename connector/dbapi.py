@@ -180,7 +180,7 @@ def connect(
         register.session.restrict(list(tenants) if tenants is not None else None, tenant)
         return Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
     except Exception as error:
-        raise translate(error) from None
+        raise translate(error) from error
 
 
 class Connection:
@@ -244,7 +244,7 @@ class Connection:
         try:
             self._front_door.register.session.current = tenant
         except Exception as error:
-            raise translate(error) from None
+            raise translate(error) from error
 
     def cursor(self) -> Cursor:
         self.raw  # noqa: B018
@@ -279,7 +279,7 @@ class Connection:
         try:
             self.raw.execute(sql)
         except Exception as error:
-            raise translate(error) from None
+            raise translate(error) from error
 
     def __enter__(self) -> Connection:
         return self
@@ -320,7 +320,7 @@ class Cursor:
         try:
             self._take(front_door.execute(operation, parameters))
         except Exception as error:
-            raise _error(error) from None
+            raise _error(error) from error
         return self
 
     def executemany(self, operation: str, seq_of_parameters: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Cursor:
@@ -329,7 +329,7 @@ class Cursor:
         try:
             self._take(front_door.executemany(operation, seq_of_parameters))
         except Exception as error:
-            raise _error(error) from None
+            raise _error(error) from error
         return self
 
     def _take(self, result: Result) -> None:
@@ -366,7 +366,7 @@ class Cursor:
         try:
             row = next(self._rows, None)
         except Exception as error:
-            raise _error(error) from None
+            raise _error(error) from error
         if row is not None and self._convert is not None:
             return self._convert(row)
         return row
@@ -387,7 +387,7 @@ class Cursor:
         try:
             rows = list(self._rows)
         except Exception as error:
-            raise _error(error) from None
+            raise _error(error) from error
         return [self._convert(row) for row in rows] if self._convert is not None else rows
 
     def __iter__(self) -> Cursor:

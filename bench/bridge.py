@@ -1,0 +1,157 @@
+"""The BI bridge: ``SELECT * FROM "Assets"`` fetched by psycopg through the bridge, against the same SELECT through
+:func:`connector.connect` in-process (target: at most 2x) and against a real PostgreSQL server holding the same
+rows (when ``initdb`` is installed); then throughput with 1, 4 and 16 concurrent clients.
+
+Run: ``python -m bench.bridge [--rows 100000] [--repeat 3]``. Ratios are the numbers to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+
+import connector
+from connector.bridge.server import Config, Server
+
+
+def build(path: Path, rows: int) -> None:
+    con = connector.connect(str(path))
+    con.executemany(
+        "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice, PurchaseDate, SerialNumber) VALUES (?, ?, ?, ?, ?)",
+        ((f"Asset {n}", f"FA-{n:07d}", Decimal(n % 100000) / 100, f"2025-{n % 12 + 1:02d}-15", f"SN{n}")
+         for n in range(rows)),
+    )
+    con.commit()
+    con.close()
+
+
+def best(repeat: int, work: Callable[[], int]) -> tuple[float, int]:
+    times, count = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count = work()
+        times.append(time.perf_counter() - start)
+    return min(times), count
+
+
+def real_postgres(folder: Path, path: Path) -> tuple[subprocess.Popen | None, str | None]:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        return None, None
+    binaries = Path(found[-1]).parent
+    data = folder / "pgdata"
+    user = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+    if user:
+        shutil.chown(folder, "postgres")
+    subprocess.run([*user, str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "bench"], check=True,
+                   capture_output=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*user, str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder),
+                               "-h", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dsn = f"host=127.0.0.1 port={port} dbname=postgres user=bench"
+    for _ in range(100):
+        try:
+            psycopg.connect(dsn).close()
+            break
+        except psycopg.OperationalError:
+            time.sleep(0.1)
+    source = connector.connect(str(path))
+    cursor = source.execute('SELECT * FROM Assets')
+    columns = ", ".join(f'"{d[0]}" {_pg_type(d[1])}' for d in cursor.description)
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute(f'CREATE TABLE "Assets" ({columns})')
+        with con.cursor().copy('COPY "Assets" FROM STDIN') as copy:
+            for row in cursor:
+                copy.write_row(row)
+    source.close()
+    return server, dsn
+
+
+def _pg_type(declared: str) -> str:
+    return {"DOUBLE": "double precision", "DECIMAL(18,2)": "numeric(18,2)"}.get(declared, declared)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    arguments = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bridge-bench-"))
+    path = folder / "register.db"
+    start = time.perf_counter()
+    build(path, arguments.rows)
+    print(f"built {arguments.rows} assets in {time.perf_counter() - start:.1f} s")
+
+    def in_process() -> int:
+        con = connector.connect(str(path))
+        count = len(con.execute('SELECT * FROM "Assets"').fetchall())
+        con.close()
+        return count
+
+    server = Server(Config(str(path), port=0))
+    _, port = server.start()
+    dsn = f"host=127.0.0.1 port={port} dbname=register user=bench"
+
+    def through(dsn: str) -> Callable[[], int]:
+        def work() -> int:
+            with psycopg.connect(dsn) as con:
+                return len(con.execute('SELECT * FROM "Assets"').fetchall())
+        return work
+
+    local, rows = best(arguments.repeat, in_process)
+    bridged, bridged_rows = best(arguments.repeat, through(dsn))
+    assert rows == bridged_rows == arguments.rows
+    print(f'SELECT * FROM "Assets", {rows} rows')
+    print(f"  in-process connector.connect : {local:7.3f} s")
+    print(f"  psycopg through the bridge   : {bridged:7.3f} s   ratio {bridged / local:.2f}x in-process")
+    postgres, postgres_dsn = real_postgres(folder, path)
+    if postgres_dsn:
+        try:
+            native, _ = best(arguments.repeat, through(postgres_dsn))
+            print(f"  psycopg against PostgreSQL   : {native:7.3f} s   bridge is {bridged / native:.1f}x PostgreSQL")
+        finally:
+            postgres.terminate()
+            postgres.wait(timeout=30)
+    else:
+        print("  (no PostgreSQL server installed: apt-get install postgresql for that comparison)")
+
+    print("concurrent clients, each running 'SELECT one asset by AssetNumber' for 2 s:")
+    for clients in (1, 4, 16):
+        counts = [0] * clients
+        stop = threading.Event()
+
+        def client(index: int, counts: list[int] = counts, stop: threading.Event = stop) -> None:
+            with psycopg.connect(dsn, autocommit=True) as con:
+                while not stop.is_set():
+                    con.execute('SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = %s',
+                                (f"FA-{(index * 7919 + counts[index]) % arguments.rows:07d}",)).fetchone()
+                    counts[index] += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        time.sleep(2)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        print(f"  {clients:2d} clients: {sum(counts) / 2:8.0f} queries/s")
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,566 @@
+"""One client's session: its register connection, settings, transaction, prepared statements and portals.
+
+The server hands each message to a :class:`Session`; the session writes its answers through ``send``. Session
+statements (SET, SHOW, BEGIN, COMMIT, SAVEPOINT, DECLARE ... CURSOR, FETCH ...) are answered here; every other
+statement is translated (:mod:`connector.bridge.translate`) and runs through the register's own DB-API
+connection, so writes meet the same front door and rules as on every other road.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import apsw
+
+import connector
+from connector.bridge import catalog, protocol, types
+from connector.bridge.errors import ClientError, message, sqlstate
+from connector.bridge.protocol import Field
+from connector.bridge.translate import Translation, TranslationError, first_keyword, translate
+
+SERVER_VERSION = "15.0"
+#: Settings a client learns of by ParameterStatus, at startup and whenever SET changes them.
+REPORTED = ("application_name", "client_encoding", "DateStyle", "default_transaction_read_only", "in_hot_standby",
+            "integer_datetimes", "IntervalStyle", "is_superuser", "server_encoding", "server_version",
+            "session_authorization", "standard_conforming_strings", "TimeZone")
+
+
+def default_settings(user: str, application_name: str) -> dict[str, str]:
+    return {
+        "application_name": application_name, "client_encoding": "UTF8", "DateStyle": "ISO, MDY",
+        "default_transaction_read_only": "off", "in_hot_standby": "off", "integer_datetimes": "on",
+        "IntervalStyle": "postgres", "is_superuser": "on", "server_encoding": "UTF8",
+        "server_version": SERVER_VERSION, "server_version_num": "150000", "session_authorization": user,
+        "standard_conforming_strings": "on", "TimeZone": "UTC", "transaction_isolation": "serializable",
+        "default_transaction_isolation": "serializable", "transaction_read_only": "off",
+        "search_path": '"$user", public', "max_identifier_length": "63", "extra_float_digits": "1",
+        "lc_collate": "C", "lc_ctype": "C", "lc_messages": "C", "statement_timeout": "0", "lock_timeout": "0",
+        "bytea_output": "hex", "block_size": "8192", "max_index_keys": "32", "escape_string_warning": "on",
+    }
+
+
+@dataclass
+class Prepared:
+    """A parsed statement (named, or the unnamed one)."""
+
+    text: str
+    translation: Translation | None  # None for session statements
+    parameter_types: tuple[int, ...]
+    fields: list[Field] | None = None  # once described
+
+
+class Result:
+    """The rows of a statement (or a cursor), fetched as the client asks for them."""
+
+    def __init__(self, fields: list[Field] | None, rows: Iterator[Sequence[Any]], tag: Callable[[int], str],
+                 formats: Sequence[int] = ()) -> None:
+        self.fields = fields
+        self.rows = rows
+        self.tag = tag
+        self.count = 0
+        self.done = False
+        self.set_formats(formats)
+
+    def set_formats(self, formats: Sequence[int]) -> None:
+        if not self.fields:
+            self.encoders: list[Callable[[Any], bytes | None]] = []
+            return
+        codes = protocol.formats_for(formats, len(self.fields))
+        self.fields = [Field(f.name, f.type_oid, f.type_length, f.type_modifier, f.table_oid, f.column_number, code)
+                       for f, code in zip(self.fields, codes, strict=True)]
+        self.encoders = [_encoder(f.type_oid, f.format) for f in self.fields]
+
+    def take(self, limit: int) -> Iterator[bytes]:
+        """DataRow messages for up to ``limit`` rows (0: all of them)."""
+        encoders = self.encoders
+        rows = self.rows if limit <= 0 else itertools.islice(self.rows, limit)
+        count = 0
+        for row in rows:
+            count += 1
+            yield protocol.data_row([None if v is None else encode(v) for encode, v in zip(encoders, row,
+                                                                                            strict=False)])
+        self.count += count
+        if limit <= 0 or count < limit:
+            self.done = True
+
+
+def _encoder(oid: int, code: int) -> Callable[[Any], bytes | None]:
+    text = types.text_encoder(oid)
+    if code == 1:
+        def binary(value: Any) -> bytes | None:
+            encoded = types.encode_binary(oid, value)
+            return encoded if encoded is not None else text(value).encode()
+        return binary
+    return lambda value: text(value).encode()
+
+
+@dataclass
+class Portal:
+    prepared: Prepared
+    values: dict[str, Any] | None
+    formats: Sequence[int]
+    result: Result | None = None
+    hold: bool = True
+
+
+@dataclass
+class Transaction:
+    status: str = "I"  # I idle, T in a block, E in a failed block
+    cursors: set[str] = field(default_factory=set)
+
+
+_DECLARE = re.compile(r"^\s*DECLARE\s+(\"(?:[^\"]|\"\")+\"|[\w$]+)\s+(.*?)\bCURSOR\b(.*?)\bFOR\b(.*)$",
+                      re.IGNORECASE | re.DOTALL)
+_FETCH = re.compile(
+    r"^\s*(FETCH|MOVE)\s+(?:(NEXT|FORWARD\s+ALL|FORWARD\s+\d+|FORWARD|ALL|\d+)\s+)?(?:(?:FROM|IN)\s+)?"
+    r"(\"(?:[^\"]|\"\")+\"|[\w$]+)\s*;?\s*$", re.IGNORECASE | re.DOTALL)
+_SET = re.compile(r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?([\w.]+)\s*(?:=|\bTO\b)\s*(.*?)\s*;?\s*$",
+                  re.IGNORECASE | re.DOTALL)
+_SESSION = frozenset({"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET",
+                      "RESET", "SHOW", "DEALLOCATE", "DISCARD", "DECLARE", "FETCH", "MOVE", "CLOSE", "LISTEN",
+                      "UNLISTEN", "NOTIFY", "COPY"})
+_TEXT_TYPE = (types.TEXT, -1, -1)
+
+
+def _identifier(text: str) -> str:
+    text = text.strip()
+    if text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text.lower()
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if value.upper().startswith("E'") and value.endswith("'"):
+        return value[2:-1]
+    return value.strip('"')
+
+
+class Session:
+    """What one client sees: run statements, keep prepared statements and portals, track the transaction."""
+
+    def __init__(self, database: str, *, user: str, database_name: str, application_name: str = "",
+                 tenant: str | None = None, pid: int = 0) -> None:
+        self.connection = connector.connect(database, tenant=tenant, autocommit=True)
+        # PostgreSQL's "x" is always a name: never let SQLite read an unknown one as the string 'x'
+        self.connection.raw.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
+        self.connection.raw.config(apsw.SQLITE_DBCONFIG_DQS_DDL, 0)
+        self.settings = default_settings(user, application_name)
+        self.catalog = catalog.Installed(self.connection.raw, database_name, user, self.setting, pid)
+        self.statements: dict[str, Prepared] = {}
+        self.portals: dict[str, Portal] = {}
+        self.transaction = Transaction()
+        self.reports: list[tuple[str, str]] = []  # ParameterStatus to send after the statement
+
+    # -- settings ------------------------------------------------------------------------------------------
+
+    def setting(self, name: str) -> str | None:
+        lowered = name.lower().replace(" ", "_")
+        if lowered == "transaction_isolation_level":
+            lowered = "transaction_isolation"
+        for key, value in self.settings.items():
+            if key.lower() == lowered:
+                return value
+        return None
+
+    def _set(self, name: str, value: str) -> None:
+        for key in list(self.settings):
+            if key.lower() == name.lower():
+                name = key
+                break
+        if name == "client_encoding" and value.upper().replace("-", "") not in ("UTF8", "UNICODE"):
+            raise ClientError("22023", f"client_encoding {value} is not supported: this server speaks UTF8 only")
+        if name == "client_encoding":
+            value = "UTF8"
+        self.settings[name] = value
+        if name in REPORTED:
+            self.reports.append((name, value))
+
+    @property
+    def status(self) -> str:
+        return self.transaction.status
+
+    # -- statements -----------------------------------------------------------------------------------------
+
+    def prepare(self, text: str, declared: Sequence[int] = ()) -> Prepared:
+        keyword = first_keyword(text)
+        if keyword in _SESSION:
+            inner = _DECLARE.match(text) if keyword == "DECLARE" else None
+            translation = translate(inner.group(4)) if inner else None
+            inferred = translation.parameter_types if translation else ()
+        else:
+            try:
+                translation = translate(text)
+            except TranslationError as error:
+                raise ClientError("42601", f"syntax error: {error}") from None
+            inferred = translation.parameter_types
+            translation = translation if keyword else translation
+        count = max(len(declared), len(inferred))
+        parameter_types = tuple(
+            (declared[i] if i < len(declared) and declared[i] else 0) or (inferred[i] if i < len(inferred) else 0)
+            or types.TEXT for i in range(count))
+        return Prepared(text, None if keyword in _SESSION else translation, parameter_types)
+
+    def bind_values(self, prepared: Prepared, formats: Sequence[int], raw: Sequence[bytes | None]) -> dict[str, Any]:
+        codes = protocol.formats_for(formats, len(raw))
+        values: dict[str, Any] = {}
+        for number, (code, data) in enumerate(zip(codes, raw, strict=True), start=1):
+            oid = prepared.parameter_types[number - 1] if number <= len(prepared.parameter_types) else 0
+            try:
+                if data is None:
+                    value = None
+                elif code == 1:
+                    value = types.decode_binary(oid, data)
+                else:
+                    value = types.decode_text(oid, data.decode())
+            except (ValueError, UnicodeDecodeError, ArithmeticError) as error:
+                raise ClientError("22P02", f"invalid value for parameter ${number}: {error}") from None
+            values[f"p{number}"] = value
+        return values
+
+    def run(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int] = (),
+            portal_name: str = "") -> Result:
+        """Start a statement; its Result yields the rows."""
+        keyword = first_keyword(prepared.text)
+        if self.transaction.status == "E" and not self._ends_block(prepared.text, keyword):
+            raise ClientError("25P02", "current transaction is aborted, commands ignored until end of transaction "
+                                       "block")
+        try:
+            if prepared.translation is None:
+                return self._session_statement(prepared, keyword, values, formats)
+            return self._sql(prepared, values, formats)
+        except Exception:
+            if self.transaction.status == "T":
+                self.transaction.status = "E"
+            raise
+
+    @staticmethod
+    def _ends_block(text: str, keyword: str) -> bool:
+        return keyword in ("ROLLBACK", "ABORT", "COMMIT", "END")
+
+    def _sql(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int]) -> Result:
+        translation = prepared.translation
+        assert translation is not None
+        if "pg_" in translation.sql or "information_schema" in translation.sql.lower():
+            self.catalog.refresh()
+        if translation.empty_columns is not None:
+            fields = prepared.fields or [Field(name, types.TEXT) for name in translation.empty_columns]
+            return Result(fields, iter(()), lambda count: f"SELECT {count}", formats)
+        cursor = self.connection.cursor()
+        cursor.execute(translation.sql, self._bindings(translation, values))
+        if cursor.description:
+            rows: Iterator[Sequence[Any]] = iter(cursor)
+            first = next(rows, None)
+            fields = prepared.fields or self._fields(translation, cursor.description, first)
+            rows = itertools.chain([first], rows) if first is not None else iter(())
+            tag = _tag(translation.keyword, cursor.rowcount, returning=True)
+            return Result(fields, rows, tag, formats)
+        if translation.keyword in ("CREATE", "DROP", "ALTER"):
+            self.catalog.refresh()
+        return Result(None, iter(()), _tag(translation.keyword, cursor.rowcount, text=translation.text))
+
+    @staticmethod
+    def _bindings(translation: Translation, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not translation.parameter_count:
+            return None
+        values = values or {}
+        return {f"p{n}": values.get(f"p{n}") for n in range(1, translation.parameter_count + 1)}
+
+    def _fields(self, translation: Translation, description: Sequence[Sequence[Any]],
+                first: Sequence[Any] | None) -> list[Field]:
+        origin = None
+        if translation.origin:
+            origin = next((r for r in self.catalog.catalog.relations if r.name.lower() == translation.origin.lower()),
+                          None)
+        numbers = {c[0].lower(): n for n, c in enumerate(origin.columns, 1)} if origin else {}
+        fields = []
+        for index, item in enumerate(description):
+            name, declared = item[0], item[1]
+            found = types.pg_type_of(declared)
+            hint = translation.column_types[index] if translation.column_types and index < len(
+                translation.column_types) else None
+            if found is None and hint:
+                found = (hint, -1)
+            if found is None:
+                value = first[index] if first is not None else None
+                found = (types.pg_type_of_value(value) if value is not None else types.TEXT, -1)
+            oid, typmod = found
+            number = numbers.get(name.lower(), 0)
+            fields.append(Field(name, oid, types.length_of(oid), typmod, origin.oid if number and origin else 0,
+                                number))
+        return fields
+
+    def describe(self, prepared: Prepared) -> list[Field] | None:
+        """The columns a statement will return, without running it for real (SELECTs run once with null
+        parameters, reading one row at most)."""
+        if prepared.fields is not None:
+            return prepared.fields
+        keyword = first_keyword(prepared.text)
+        if prepared.translation is None:
+            if keyword == "SHOW":
+                return [Field(self._show_name(prepared.text), types.TEXT)]
+            if keyword in ("FETCH", "MOVE"):
+                match = _FETCH.match(prepared.text)
+                portal = self.portals.get(_identifier(match.group(3))) if match else None
+                return portal.result.fields if portal and portal.result else None
+            return None
+        translation = prepared.translation
+        if translation.empty_columns is not None:
+            prepared.fields = [Field(name, types.TEXT) for name in translation.empty_columns]
+        elif translation.keyword in ("SELECT", "WITH", "VALUES", "TABLE"):
+            if self.transaction.status == "E":
+                raise ClientError("25P02", "current transaction is aborted, commands ignored until end of "
+                                           "transaction block")
+            if "pg_" in translation.sql or "information_schema" in translation.sql.lower():
+                self.catalog.refresh()
+            cursor = self.connection.cursor()
+            cursor.execute(translation.sql, self._bindings(translation, {}))
+            if cursor.description:
+                first = cursor.fetchone()
+                prepared.fields = self._fields(translation, cursor.description, first)
+            cursor.close()
+        return prepared.fields
+
+    # -- session statements ---------------------------------------------------------------------------------
+
+    def _session_statement(self, prepared: Prepared, keyword: str, values: dict[str, Any] | None,
+                           formats: Sequence[int]) -> Result:
+        text = prepared.text.strip().rstrip(";").strip()
+        words = text.upper().split()
+        connection = self.connection
+        if keyword in ("BEGIN", "START"):
+            if self.transaction.status == "I":
+                connection.execute("BEGIN")
+                self.transaction.status = "T"
+            return _done("BEGIN" if keyword == "BEGIN" else "START TRANSACTION")
+        if keyword in ("COMMIT", "END"):
+            failed = self.transaction.status == "E"
+            self._end(commit=not failed)
+            return _done("ROLLBACK" if failed else "COMMIT")
+        if keyword in ("ROLLBACK", "ABORT"):
+            if len(words) >= 3 and words[1] == "TO" or len(words) >= 2 and words[1] == "TO":
+                name = text.split()[-1]
+                self._in_block("ROLLBACK TO SAVEPOINT")
+                connection.execute(f'ROLLBACK TO "{_identifier(name)}"')
+                self.transaction.status = "T"
+                return _done("ROLLBACK")
+            self._end(commit=False)
+            return _done("ROLLBACK")
+        if keyword == "SAVEPOINT":
+            self._in_block("SAVEPOINT")
+            connection.execute(f'SAVEPOINT "{_identifier(text.split()[1])}"')
+            return _done("SAVEPOINT")
+        if keyword == "RELEASE":
+            self._in_block("RELEASE SAVEPOINT")
+            connection.execute(f'RELEASE "{_identifier(text.split()[-1])}"')
+            return _done("RELEASE")
+        if keyword == "SET":
+            self._set_statement(text)
+            return _done("SET")
+        if keyword == "RESET":
+            name = text.split()[-1]
+            defaults = default_settings(self.settings["session_authorization"], "")
+            for key, value in defaults.items():
+                if name.upper() == "ALL" or key.lower() == name.lower():
+                    self._set(key, value if key != "application_name" else self.settings[key])
+            return _done("RESET")
+        if keyword == "SHOW":
+            return self._show(text, formats)
+        if keyword == "DEALLOCATE":
+            name = text.split()[-1]
+            if name.upper() == "ALL":
+                self.statements = {"": self.statements[""]} if "" in self.statements else {}
+                return _done("DEALLOCATE ALL")
+            if self.statements.pop(_identifier(name), None) is None:
+                raise ClientError("26000", f'prepared statement "{_identifier(name)}" does not exist')
+            return _done("DEALLOCATE")
+        if keyword == "DISCARD":
+            self.statements.clear()
+            self.portals.clear()
+            self.settings = default_settings(self.settings["session_authorization"],
+                                             self.settings["application_name"])
+            return _done("DISCARD " + (words[1] if len(words) > 1 else "ALL"))
+        if keyword == "DECLARE":
+            return self._declare(prepared, values)
+        if keyword in ("FETCH", "MOVE"):
+            return self._fetch(text, keyword, formats)
+        if keyword == "CLOSE":
+            name = text.split()[-1]
+            if name.upper() == "ALL":
+                for cursor in self.transaction.cursors | {n for n, p in self.portals.items() if p.hold}:
+                    self.portals.pop(cursor, None)
+            elif self.portals.pop(_identifier(name), None) is None:
+                raise ClientError("34000", f'cursor "{_identifier(name)}" does not exist')
+            return _done("CLOSE CURSOR")
+        if keyword in ("LISTEN", "UNLISTEN", "NOTIFY"):
+            return _done(keyword)
+        raise ClientError("0A000", f"{keyword} is not supported by this server")
+
+    def _in_block(self, what: str) -> None:
+        if self.transaction.status == "I":
+            raise ClientError("25P01", f"{what} can only be used in transaction blocks")
+
+    def _end(self, *, commit: bool) -> None:
+        try:
+            if self.connection.in_transaction:
+                self.connection.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            if not commit or not self.connection.in_transaction:
+                self.transaction.status = "I"
+                for name in self.transaction.cursors:
+                    self.portals.pop(name, None)
+                self.transaction.cursors.clear()
+
+    def _set_statement(self, text: str) -> None:
+        upper = " ".join(text.upper().split())
+        if upper.startswith(("SET TRANSACTION", "SET SESSION CHARACTERISTICS")):
+            return
+        zone = re.match(r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?TIME\s+ZONE\s+(.*)$", text, re.IGNORECASE)
+        if zone:
+            self._set("TimeZone", _unquote(zone.group(1)))
+            return
+        match = _SET.match(text)
+        if match is None:
+            raise ClientError("42601", f"cannot read this SET statement: {text}")
+        name, value = match.group(1), match.group(2)
+        values = [_unquote(part) for part in re.split(r",(?=(?:[^']*'[^']*')*[^']*$)", value)]
+        joined = ", ".join(values)
+        if joined.upper() == "DEFAULT":
+            joined = default_settings(self.settings["session_authorization"], "").get(name, "")
+        self._set(name, joined)
+
+    @staticmethod
+    def _show_name(text: str) -> str:
+        name = " ".join(text.split()[1:]).rstrip(";").strip().lower()
+        if name in ("transaction isolation level", "transaction_isolation"):
+            return "transaction_isolation"
+        return name.strip('"')
+
+    def _show(self, text: str, formats: Sequence[int]) -> Result:
+        name = self._show_name(text)
+        if name == "all":
+            fields = [Field("name", types.TEXT), Field("setting", types.TEXT), Field("description", types.TEXT)]
+            rows = [(key, value, "") for key, value in sorted(self.settings.items(), key=lambda kv: kv[0].lower())]
+            return Result(fields, iter(rows), lambda count: "SHOW", formats)
+        value = self.setting(name)
+        if value is None:
+            raise ClientError("42704", f'unrecognized configuration parameter "{name}"')
+        return Result([Field(name, types.TEXT)], iter([(value,)]), lambda count: "SHOW", formats)
+
+    def _declare(self, prepared: Prepared, values: dict[str, Any] | None) -> Result:
+        match = _DECLARE.match(prepared.text.strip().rstrip(";"))
+        if match is None:
+            raise ClientError("42601", "cannot read this DECLARE statement")
+        name = _identifier(match.group(1))
+        hold = "WITH HOLD" in " ".join(match.group(3).upper().split())
+        if name in self.portals:
+            raise ClientError("42P03", f'cursor "{name}" already exists')
+        inner = self.prepare(match.group(4))
+        if inner.translation is None or not inner.translation.returns_rows:
+            raise ClientError("42601", "DECLARE CURSOR needs a query that returns rows")
+        result = self._sql(inner, values, ())
+        self.portals[name] = Portal(inner, values, (), result, hold=hold or self.transaction.status == "I")
+        if self.transaction.status != "I" and not hold:
+            self.transaction.cursors.add(name)
+        return _done("DECLARE CURSOR")
+
+    def _fetch(self, text: str, keyword: str, formats: Sequence[int]) -> Result:
+        match = _FETCH.match(text)
+        if match is None:
+            raise ClientError("0A000", f"only forward {keyword} is supported: {text}")
+        direction = " ".join((match.group(2) or "NEXT").upper().split())
+        name = _identifier(match.group(3))
+        portal = self.portals.get(name)
+        if portal is None or portal.result is None:
+            raise ClientError("34000", f'cursor "{name}" does not exist')
+        count = 0 if direction.endswith("ALL") else int(direction.split()[-1]) if direction[-1].isdigit() else 1
+        source = portal.result
+        rows = source.rows if count == 0 else itertools.islice(source.rows, count)
+        if keyword == "MOVE":
+            moved = sum(1 for _ in rows)
+            return _done(f"MOVE {moved}")
+        return Result(source.fields and list(source.fields), rows, lambda fetched: f"FETCH {fetched}", formats)
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        except connector.Error:
+            pass
+
+
+def _done(tag: str) -> Result:
+    return Result(None, iter(()), lambda count: tag)
+
+
+def _tag(keyword: str, rowcount: int, *, returning: bool = False, text: str = "") -> Callable[[int], str]:
+    if keyword == "INSERT":
+        return lambda count: f"INSERT 0 {count if returning else max(rowcount, 0)}"
+    if keyword in ("UPDATE", "DELETE"):
+        return lambda count: f"{keyword} {count if returning else max(rowcount, 0)}"
+    if keyword in ("SELECT", "WITH", "VALUES", "TABLE") or returning:
+        return lambda count: f"SELECT {count}"
+    if keyword in ("CREATE", "DROP", "ALTER"):
+        words = text.upper().split()
+        objects = [w for w in words[1:4] if w in ("TABLE", "VIEW", "INDEX", "TRIGGER", "SCHEMA")]
+        return lambda count: f"{keyword} {objects[0]}" if objects else keyword
+    return lambda count: keyword or "SELECT 0"
+
+
+def split(text: str) -> list[str]:
+    """The statements of a simple Query message (quotes, E'' strings, $$ bodies and comments respected).
+
+    >>> split("SET a = 1;SELECT ';' ; -- end\\n")
+    ['SET a = 1', "SELECT ';'"]
+    """
+    statements, start, i, n = [], 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "'":
+            escaped = i > 0 and text[i - 1] in "eE" and (i < 2 or not (text[i - 2].isalnum() or text[i - 2] == "_"))
+            i += 1
+            while i < n:
+                if escaped and text[i] == "\\":
+                    i += 2
+                    continue
+                if text[i] == "'":
+                    if i + 1 < n and text[i + 1] == "'":
+                        i += 2
+                        continue
+                    break
+                i += 1
+        elif c == '"':
+            i = text.find('"', i + 1)
+            i = n if i < 0 else i
+        elif c == "-" and text.startswith("--", i):
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif c == "/" and text.startswith("/*", i):
+            i = text.find("*/", i + 2)
+            i = n if i < 0 else i + 1
+        elif c == "$":
+            tag = re.match(r"\$[A-Za-z_]*\$", text[i:])
+            if tag and not text[i + 1 : i + 2].isdigit():
+                end = text.find(tag.group(0), i + len(tag.group(0)))
+                i = n if end < 0 else end + len(tag.group(0)) - 1
+        elif c == ";":
+            statements.append(text[start:i])
+            start = i + 1
+        i += 1
+    statements.append(text[start:])
+    return [s.strip() for s in statements if _has_code(s)]
+
+
+def _has_code(text: str) -> bool:
+    return bool(re.sub(r"--[^\n]*|/\*.*?\*/|\s+", "", text, flags=re.DOTALL))
+
+
+def error_message(error: BaseException) -> tuple[str, str, str | None]:
+    """(SQLSTATE, message, hint) for an error raised by a statement."""
+    hint = getattr(error, "hint", None)
+    return sqlstate(error), message(error), hint

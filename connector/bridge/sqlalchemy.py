@@ -1,0 +1,110 @@
+"""An in-process SQLAlchemy dialect: ``create_engine("assets:///path/register.db")``, no server needed.
+
+SQLAlchemy's SQLite dialect over the register's own DB-API (:func:`connector.connect`), so pandas, Superset or any
+SQLAlchemy code reads and writes a register with its rules, and reflection shows the register's tables (not their
+shadow tables) with the types ``schema/`` declares. Registered through the ``sqlalchemy.dialects`` entry point.
+
+URL query options: ``tenant`` (the tenant to work in), ``timeout`` (seconds to wait for a lock).
+"""
+
+from __future__ import annotations
+
+import types as pytypes
+from typing import Any
+
+import apsw
+from sqlalchemy import types as sqltypes
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.engine import URL
+
+import connector
+from connector.schema import TABLES
+from connector.store import shadow
+
+_TYPES = {
+    "String": sqltypes.Text, "Date": sqltypes.Date, "Int": sqltypes.Integer, "Double": sqltypes.Float,
+    "Boolean": sqltypes.Boolean,
+}
+
+
+def _dbapi() -> pytypes.ModuleType:
+    """The connector's DB-API module, with the attribute SQLAlchemy's SQLite dialect looks for."""
+    module = pytypes.ModuleType("connector_dbapi")
+    module.__dict__.update({name: getattr(connector, name) for name in connector.__all__})
+    module.sqlite_version_info = tuple(int(part) for part in apsw.sqlite_lib_version().split("."))
+    return module
+
+
+class AssetsDialect(SQLiteDialect):
+    name = "assets"
+    driver = "connector"
+    supports_statement_cache = True
+    default_paramstyle = "qmark"
+    supports_native_decimal = True
+
+    @classmethod
+    def import_dbapi(cls) -> pytypes.ModuleType:
+        return _dbapi()
+
+    def create_connect_args(self, url: URL) -> tuple[list[Any], dict[str, Any]]:
+        options: dict[str, Any] = {}
+        if "tenant" in url.query:
+            options["tenant"] = url.query["tenant"]
+        if "timeout" in url.query:
+            options["timeout"] = float(url.query["timeout"])
+        return [url.database or ":memory:"], options
+
+    def _get_server_version_info(self, connection: Any) -> tuple[int, ...]:
+        return tuple(int(part) for part in apsw.sqlite_lib_version().split("."))
+
+    def _hidden(self) -> set[str]:
+        return {name.lower() for table in TABLES.values() for name in (table.name, shadow(table))}
+
+    def get_table_names(self, connection: Any, schema: str | None = None, **kw: Any) -> list[str]:
+        hidden = self._hidden()
+        others = [name for name in super().get_table_names(connection, schema, **kw) if name.lower() not in hidden]
+        return list(TABLES) + sorted(others)
+
+    def has_table(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> bool:
+        return table_name in TABLES or super().has_table(connection, table_name, schema, **kw)
+
+    def get_columns(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list[dict]:
+        if table_name not in TABLES:
+            return super().get_columns(connection, table_name, schema, **kw)
+        table = TABLES[table_name]
+        return [
+            {
+                "name": column.name,
+                "type": sqltypes.Numeric(18, 2) if column.type == "Decimal" else _TYPES[column.type](),
+                "nullable": column.name != table.key and not column.required,
+                "default": None,
+                "autoincrement": False,
+                "comment": column.description,
+            }
+            for column in table.columns
+        ]
+
+    def get_pk_constraint(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:
+        if table_name not in TABLES:
+            return super().get_pk_constraint(connection, table_name, schema, **kw)
+        return {"constrained_columns": [TABLES[table_name].key], "name": f"{TABLES[table_name].name}_pkey"}
+
+    def get_foreign_keys(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
+        return [] if table_name in TABLES else super().get_foreign_keys(connection, table_name, schema, **kw)
+
+    def get_indexes(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
+        return [] if table_name in TABLES else super().get_indexes(connection, table_name, schema, **kw)
+
+    def get_unique_constraints(self, connection: Any, table_name: str, schema: str | None = None,
+                               **kw: Any) -> list:
+        if table_name not in TABLES:
+            return super().get_unique_constraints(connection, table_name, schema, **kw)
+        return [{"name": f"{table_name}_{'_'.join(group)}_key", "column_names": list(group)}
+                for group in TABLES[table_name].unique]
+
+    def get_check_constraints(self, connection: Any, table_name: str, schema: str | None = None,
+                              **kw: Any) -> list:
+        return [] if table_name in TABLES else super().get_check_constraints(connection, table_name, schema, **kw)
+
+
+dialect = AssetsDialect

@@ -1,0 +1,343 @@
+"""PostgreSQL's types as the bridge shows them: OIDs, names, and the text and binary forms of values.
+
+A column's PostgreSQL type comes from its declared SQLite type (``DECIMAL(18,2)`` is ``numeric(18,2)``, ``DATE`` is
+``date``...); a column with no declared type (an expression) takes the type of its first value.
+
+>>> pg_type_of("DECIMAL(18,2)")
+(1700, 1179654)
+>>> format_type(1700, 1179654)
+'numeric(18,2)'
+>>> encode_text(BOOL, 1), encode_text(NUMERIC, Decimal("12.50")), encode_text(DATE, dt.date(2025, 1, 15))
+(b't', b'12.50', b'2025-01-15')
+>>> decode_binary(INT2, b"\\x00\\x07")
+7
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PgType:
+    """One row of pg_type, reduced to what clients read."""
+
+    oid: int
+    name: str
+    length: int
+    category: str
+    array: int
+    sql_name: str  # what format_type() says
+    element: int = 0
+
+
+_BASE = (
+    PgType(16, "bool", 1, "B", 1000, "boolean"),
+    PgType(17, "bytea", -1, "U", 1001, "bytea"),
+    PgType(18, "char", 1, "Z", 1002, '"char"'),
+    PgType(19, "name", 64, "S", 1003, "name"),
+    PgType(20, "int8", 8, "N", 1016, "bigint"),
+    PgType(21, "int2", 2, "N", 1005, "smallint"),
+    PgType(22, "int2vector", -1, "A", 1006, "int2vector", 21),
+    PgType(23, "int4", 4, "N", 1007, "integer"),
+    PgType(24, "regproc", 4, "N", 1008, "regproc"),
+    PgType(25, "text", -1, "S", 1009, "text"),
+    PgType(26, "oid", 4, "N", 1028, "oid"),
+    PgType(30, "oidvector", -1, "A", 1013, "oidvector", 26),
+    PgType(114, "json", -1, "U", 199, "json"),
+    PgType(700, "float4", 4, "N", 1021, "real"),
+    PgType(701, "float8", 8, "N", 1022, "double precision"),
+    PgType(705, "unknown", -2, "X", 0, "unknown"),
+    PgType(1033, "aclitem", 12, "U", 1034, "aclitem"),
+    PgType(1042, "bpchar", -1, "S", 1014, "character"),
+    PgType(1043, "varchar", -1, "S", 1015, "character varying"),
+    PgType(1082, "date", 4, "D", 1182, "date"),
+    PgType(1083, "time", 8, "D", 1183, "time without time zone"),
+    PgType(1114, "timestamp", 8, "D", 1115, "timestamp without time zone"),
+    PgType(1184, "timestamptz", 8, "D", 1185, "timestamp with time zone"),
+    PgType(1186, "interval", 16, "T", 1187, "interval"),
+    PgType(1700, "numeric", -1, "N", 1231, "numeric"),
+    PgType(2205, "regclass", 4, "N", 2210, "regclass"),
+    PgType(2206, "regtype", 4, "N", 2211, "regtype"),
+    PgType(2950, "uuid", 16, "U", 2951, "uuid"),
+    PgType(3802, "jsonb", -1, "U", 3807, "jsonb"),
+    PgType(4089, "regnamespace", 4, "N", 4090, "regnamespace"),
+)
+#: Every type the catalog shows: the base types and an array type for each.
+TYPES: dict[int, PgType] = {t.oid: t for t in _BASE}
+TYPES.update({t.array: PgType(t.array, "_" + t.name, -1, "A", 0, t.sql_name + "[]", t.oid) for t in _BASE if t.array})
+BY_NAME: dict[str, PgType] = {t.name: t for t in TYPES.values()}
+
+BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID = 16, 17, 18, 19, 20, 21, 23, 25, 26
+FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR = 700, 701, 705, 1042, 1043
+DATE, TIME, TIMESTAMP, TIMESTAMPTZ = 1082, 1083, 1114, 1184
+NUMERIC, UUID = 1700, 2950
+INTEGERS = frozenset({INT2, INT4, INT8, OID, 24, 2205, 2206, 4089})
+FLOATS = frozenset({FLOAT4, FLOAT8})
+
+#: Declared SQLite types (upper case, without their size) and the PostgreSQL type each stands for. The catalog's
+#: own tables declare a few private names (NAMETEXT, PGCHAR...) that keep the right SQLite affinity.
+_DECLARED = {
+    "BOOLEAN": BOOL, "BOOL": BOOL,
+    "DATE": DATE, "DATETIME": TIMESTAMP, "TIMESTAMP": TIMESTAMP, "TIMESTAMPTZ": TIMESTAMPTZ, "TIME": TIME,
+    "DECIMAL": NUMERIC, "NUMERIC": NUMERIC, "MONEY": NUMERIC,
+    "DOUBLE": FLOAT8, "DOUBLE PRECISION": FLOAT8, "FLOAT": FLOAT8, "FLOAT8": FLOAT8, "REAL": FLOAT8, "FLOAT4": FLOAT4,
+    "INTEGER": INT4, "INT": INT4, "INT4": INT4, "MEDIUMINT": INT4,
+    "BIGINT": INT8, "INT8": INT8, "SMALLINT": INT2, "INT2": INT2, "TINYINT": INT2,
+    "TEXT": TEXT, "CLOB": TEXT, "STRING": TEXT, "VARCHAR": VARCHAR, "NVARCHAR": VARCHAR,
+    "CHARACTER VARYING": VARCHAR, "CHAR": BPCHAR, "CHARACTER": BPCHAR, "NCHAR": BPCHAR,
+    "BLOB": BYTEA, "BYTEA": BYTEA, "JSON": 114, "JSONB": 3802, "UUID": UUID,
+    "OID": OID, "NAMETEXT": NAME, "PGCHAR": CHAR, "INT2VECTOR": 22, "OIDVECTOR": 30, "REGPROCINT": 24,
+    "TEXTARRAY": 1009, "INT2ARRAY": 1005, "OIDARRAY": 1028, "CHARARRAY": 1002, "ACLARRAY": 1034,
+}
+_SIZE = re.compile(r"\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)")
+
+
+def pg_type_of(declared: str | None) -> tuple[int, int] | None:
+    """The (type OID, typmod) of a column declared ``declared`` in SQLite, or None when it says nothing."""
+    if not declared:
+        return None
+    base = declared.split("(")[0].strip().upper()
+    oid = _DECLARED.get(base)
+    if oid is None:
+        return None
+    size = _SIZE.search(declared)
+    if oid == NUMERIC and size:
+        return oid, ((int(size.group(1)) << 16) | int(size.group(2) or 0)) + 4
+    if oid in (VARCHAR, BPCHAR) and size:
+        return oid, int(size.group(1)) + 4
+    return oid, -1
+
+
+def pg_type_of_value(value: Any) -> int:
+    """The type an untyped column takes from a value of it."""
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT8
+    if isinstance(value, float):
+        return FLOAT8
+    if isinstance(value, Decimal):
+        return NUMERIC
+    if isinstance(value, dt.datetime):
+        return TIMESTAMP
+    if isinstance(value, dt.date):
+        return DATE
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return BYTEA
+    return TEXT
+
+
+def length_of(oid: int) -> int:
+    found = TYPES.get(oid)
+    return found.length if found else -1
+
+
+def format_type(oid: int | None, typmod: int | None) -> str | None:
+    """What PostgreSQL's format_type() says: ``numeric(18,2)``, ``character varying(40)``, ``text``."""
+    if oid is None:
+        return None
+    found = TYPES.get(int(oid))
+    if found is None:
+        return "???"
+    typmod = -1 if typmod is None else int(typmod)
+    if found.oid == NUMERIC and typmod >= 4:
+        return f"numeric({(typmod - 4) >> 16},{(typmod - 4) & 0xFFFF})"
+    if found.oid in (VARCHAR, BPCHAR) and typmod >= 4:
+        return f"{found.sql_name}({typmod - 4})"
+    return found.sql_name
+
+
+# -- text format ----------------------------------------------------------------------------------------------
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _numeric_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:f}" if value.is_finite() else "NaN"
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{Decimal(repr(value)):f}"
+    return _number_text(value)
+
+
+def _integer_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _number_text(value)
+
+
+def _bool_text(value: Any) -> str:
+    if isinstance(value, str):
+        return "t" if value.strip().lower() in ("t", "true", "1", "yes", "on", "y") else "f"
+    return "t" if value else "f"
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _timestamp_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat() + " 00:00:00"
+    return str(value).replace("T", " ")
+
+
+def _any_text(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\x" + bytes(value).hex()
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (float, Decimal)):
+        return _numeric_text(value) if isinstance(value, Decimal) else _number_text(value)
+    if isinstance(value, dt.date):
+        return _timestamp_text(value) if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
+
+
+def text_encoder(oid: int) -> Callable[[Any], str]:
+    if oid == BOOL:
+        return _bool_text
+    if oid in INTEGERS:
+        return _integer_text
+    if oid in FLOATS:
+        return _number_text
+    if oid == NUMERIC:
+        return _numeric_text
+    if oid == DATE:
+        return _date_text
+    if oid in (TIMESTAMP, TIMESTAMPTZ):
+        return _timestamp_text
+    return _any_text
+
+
+def encode_text(oid: int, value: Any) -> bytes | None:
+    return None if value is None else text_encoder(oid)(value).encode()
+
+
+def decode_text(oid: int, text: str) -> Any:
+    """A parameter sent in text format, as the Python value the register binds."""
+    if oid in INTEGERS:
+        return int(text)
+    if oid in FLOATS:
+        return float(text)
+    if oid == NUMERIC:
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text
+    if oid == BOOL:
+        return text.strip().lower() in ("t", "true", "1", "yes", "on", "y")
+    if oid == BYTEA and text.startswith("\\x"):
+        return bytes.fromhex(text[2:])
+    return text
+
+
+# -- binary format --------------------------------------------------------------------------------------------
+
+_EPOCH = dt.date(2000, 1, 1)
+_EPOCH_TIME = dt.datetime(2000, 1, 1)
+_INT_FORMATS = {INT2: ">h", INT4: ">i", INT8: ">q", OID: ">I", FLOAT4: ">f", FLOAT8: ">d"}
+
+
+def decode_binary(oid: int, data: bytes) -> Any:
+    """A parameter sent in binary format (integers, floats, numeric, bool, date, timestamp, text, bytea)."""
+    if oid in _INT_FORMATS:
+        return struct.unpack(_INT_FORMATS[oid], data)[0]
+    if oid == BOOL:
+        return data != b"\x00"
+    if oid == NUMERIC:
+        return _decode_numeric(data)
+    if oid == DATE:
+        return _EPOCH + dt.timedelta(days=struct.unpack(">i", data)[0])
+    if oid in (TIMESTAMP, TIMESTAMPTZ):
+        return _EPOCH_TIME + dt.timedelta(microseconds=struct.unpack(">q", data)[0])
+    if oid == UUID and len(data) == 16:
+        import uuid
+
+        return str(uuid.UUID(bytes=data))
+    if oid == BYTEA:
+        return bytes(data)
+    return bytes(data).decode()
+
+
+def _decode_numeric(data: bytes) -> Decimal:
+    count, weight, sign, scale = struct.unpack(">hhHH", data[:8])
+    if sign == 0xC000:
+        return Decimal("NaN")
+    digits = struct.unpack(f">{count}h", data[8 : 8 + 2 * count])
+    value = Decimal(0)
+    for position, digit in enumerate(digits):
+        value += Decimal(digit).scaleb(4 * (weight - position))
+    value = value.quantize(Decimal(1).scaleb(-scale)) if scale else value.to_integral_value()
+    return -value if sign == 0x4000 else value
+
+
+def _encode_numeric(value: Any) -> bytes:
+    number = value if isinstance(value, Decimal) else Decimal(_numeric_text(value))
+    if not number.is_finite():
+        return struct.pack(">hhHH", 0, 0, 0xC000, 0)
+    sign, digits, exponent = number.as_tuple()
+    scale = max(0, -int(exponent))
+    text = "".join(map(str, digits))
+    integer_digits = len(text) + int(exponent)
+    # pad so that the integer part and the fraction are whole groups of four decimal digits
+    integer = text[: max(integer_digits, 0)] if integer_digits > 0 else ""
+    fraction = text[max(integer_digits, 0) :] if integer_digits > 0 else "0" * -integer_digits + text
+    integer = integer + "0" * max(0, int(exponent)) if int(exponent) > 0 else integer
+    integer = integer.rjust((len(integer) + 3) // 4 * 4, "0")
+    fraction = fraction.ljust((len(fraction) + 3) // 4 * 4, "0")
+    groups = [int(integer[i : i + 4]) for i in range(0, len(integer), 4)]
+    groups += [int(fraction[i : i + 4]) for i in range(0, len(fraction), 4)]
+    weight = len(integer) // 4 - 1
+    while groups and groups[0] == 0:
+        groups.pop(0)
+        weight -= 1
+    while groups and groups[-1] == 0:
+        groups.pop()
+    if not groups:
+        weight = 0
+    return struct.pack(f">hhHH{len(groups)}h", len(groups), weight, 0x4000 if sign else 0, scale, *groups)
+
+
+def encode_binary(oid: int, value: Any) -> bytes | None:
+    """A result value in binary format; None (send text) for the types the bridge has no binary form of."""
+    if oid in _INT_FORMATS:
+        if oid in FLOATS:
+            return struct.pack(_INT_FORMATS[oid], float(value))
+        return struct.pack(_INT_FORMATS[oid], int(value))
+    if oid == BOOL:
+        return b"\x01" if _bool_text(value) == "t" else b"\x00"
+    if oid == NUMERIC:
+        return _encode_numeric(value)
+    if oid == DATE and isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return struct.pack(">i", (day - _EPOCH).days)
+    if oid == BYTEA and isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if oid in (TEXT, VARCHAR, BPCHAR, NAME, CHAR, UNKNOWN):
+        return _any_text(value).encode()
+    return None

@@ -1,0 +1,73 @@
+"""pyodbc through unixODBC and the real psqlODBC driver, with the DSN files of samples/odbc/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.bridge.conftest import VAN
+
+pyodbc = pytest.importorskip("pyodbc", reason="pyodbc is not installed (pip install pyodbc; apt-get install unixodbc)")
+
+SAMPLES = Path(__file__).parents[2] / "samples" / "odbc"
+DRIVER = "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so"
+
+
+@pytest.fixture(scope="module")
+def odbc_folder(port: int, tmp_path_factory: pytest.TempPathFactory):
+    if not Path(DRIVER).exists():
+        pytest.skip("psqlODBC is not installed (apt-get install odbc-postgresql)")
+    folder = tmp_path_factory.mktemp("odbc")
+    shutil.copy(SAMPLES / "odbcinst.ini", folder / "odbcinst.ini")
+    text = (SAMPLES / "odbc.ini").read_text().replace("Port                 = 5433", f"Port                 = {port}")
+    (folder / "odbc.ini").write_text(text)
+    previous = os.environ.get("ODBCSYSINI")
+    os.environ["ODBCSYSINI"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("ODBCSYSINI", None)
+    else:
+        os.environ["ODBCSYSINI"] = previous
+
+
+@pytest.fixture(params=[(False, 1), (True, 1), (False, 0), (True, 0)],
+                ids=["transactions", "autocommit", "transactions-inline", "autocommit-inline"])
+def connection(request: pytest.FixtureRequest, odbc_folder: Path):
+    autocommit, server_prepare = request.param
+    con = pyodbc.connect(f"DSN=assets;UseServerSidePrepare={server_prepare}", autocommit=autocommit, timeout=10)
+    yield con
+    con.close()
+
+
+def test_select_with_parameters(connection) -> None:
+    cursor = connection.cursor()
+    cursor.execute('SELECT "AssetNumber", "PurchasePrice", "PurchaseDate" FROM "Assets" '
+                   'WHERE "PurchasePrice" > ? AND "AssetNumber" LIKE ? ORDER BY "AssetNumber"', 30000, "FA-%")
+    rows = [tuple(row) for row in cursor.fetchall()]
+    assert rows[0][:2] == (VAN, Decimal("32500.00")) and str(rows[0][2]) == "2025-01-15"
+    connection.commit()
+
+
+def test_catalog_functions(connection) -> None:
+    from connector.schema import TABLES
+
+    cursor = connection.cursor()
+    assert set(TABLES) <= {row.table_name for row in cursor.tables(tableType="TABLE")}
+    columns = cursor.columns(table="Assets").fetchall()
+    assert [c.column_name for c in columns] == [c.name for c in TABLES["Assets"].columns]
+    kinds = {c.column_name: (c.type_name, c.column_size, c.decimal_digits) for c in columns}
+    assert kinds["PurchasePrice"] == ("numeric", 18, 2)
+    assert kinds["PurchaseDate"][0] == "date" and kinds["AssetName"][0] == "text"
+    assert kinds["CanRollBack"][0] == "bool"
+    assert [(row.column_name, row.pk_name) for row in cursor.primaryKeys("Assets")] == [("AssetId", "Assets_pkey")]
+
+
+def test_insert_and_rule_error(connection) -> None:
+    cursor = connection.cursor()
+    with pytest.raises(pyodbc.Error, match="cannot dispose of asset"):
+        cursor.execute("""UPDATE "Assets" SET "AssetStatus" = 'Disposed' WHERE "AssetNumber" = ?""", VAN)
+    connection.rollback()

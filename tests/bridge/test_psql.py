@@ -1,0 +1,67 @@
+"""psql, the PostgreSQL console, against the bridge: its meta-commands read the generated catalog."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from tests.bridge.conftest import VAN, need
+
+
+@pytest.fixture(scope="module")
+def psql(port: int):
+    program = need("psql")
+
+    def run(*commands: str) -> subprocess.CompletedProcess[str]:
+        arguments = [program, "-X", "-h", "127.0.0.1", "-p", str(port), "-U", "tester", "-d", "register"]
+        for command in commands:
+            arguments += ["-c", command]
+        return subprocess.run(arguments, capture_output=True, text=True, timeout=60,
+                              env={"PGCONNECT_TIMEOUT": "10", "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
+
+    return run
+
+
+def test_list_tables_shows_every_register_table(psql) -> None:
+    from connector.schema import TABLES
+
+    result = psql(r"\dt")
+    assert result.returncode == 0, result.stderr
+    for name in TABLES:
+        assert f"public | {name} " in result.stdout
+
+
+def test_describe_assets_shows_columns_types_and_key(psql) -> None:
+    result = psql(r'\d "Assets"')
+    assert result.returncode == 0, result.stderr
+    assert 'Table "public.Assets"' in result.stdout
+    assert " PurchasePrice " in result.stdout and "numeric(18,2)" in result.stdout
+    assert " PurchaseDate " in result.stdout and "| date " in result.stdout
+    assert " CanRollBack " in result.stdout and "boolean" in result.stdout
+    assert '"Assets_pkey" PRIMARY KEY, btree ("AssetId")' in result.stdout
+
+
+def test_describe_all_schemas_and_databases(psql) -> None:
+    result = psql(r"\d", r"\dn", r"\l")
+    assert result.returncode == 0, result.stderr
+    assert "public | Assets " in result.stdout
+    assert "List of schemas" in result.stdout and " public " in result.stdout
+    assert "List of databases" in result.stdout and " register " in result.stdout and "UTF8" in result.stdout
+
+
+def test_select_insert_and_a_refused_update(psql) -> None:
+    result = psql(
+        f'SELECT "AssetNumber", "AssetStatus", "PurchasePrice" FROM "Assets" WHERE "AssetNumber" = \'{VAN}\'',
+        "INSERT INTO \"Assets\" (\"AssetName\", \"AssetNumber\") VALUES ('Forklift', 'FA-0500')",
+        "UPDATE \"Assets\" SET \"AssetStatus\" = 'Registered' WHERE \"AssetNumber\" = 'FA-0500'",
+    )
+    assert f" {VAN}     | Registered  |      32500.00" in result.stdout
+    assert "INSERT 0 1" in result.stdout
+    assert "ERROR:  cannot register asset FA-0500: set AssetTypeId, PurchaseDate" in result.stderr
+
+
+def test_disposal_is_refused_with_its_message(psql) -> None:
+    result = psql(f"UPDATE \"Assets\" SET \"AssetStatus\" = 'Disposed' WHERE \"AssetNumber\" = '{VAN}'")
+    assert result.returncode == 1
+    assert f"ERROR:  cannot dispose of asset {VAN}" in result.stderr
