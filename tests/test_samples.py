@@ -11,15 +11,14 @@ from tests.conftest import ROOT
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
+def run_sql_sample(path, sample):
+    """The console running a sample script on the register file, as the sample's header says to."""
+    command = [sys.executable, "-m", "connector.shell", str(path), sample]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=120)
+
+
 def test_quickstart_sql_runs_until_the_refused_disposal(path):
-    result = subprocess.run(
-        [sys.executable, "-m", "connector.shell", str(path), "samples/quickstart.sql"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=ENV,
-        timeout=60,
-    )
+    result = run_sql_sample(path, "samples/quickstart.sql")
     assert result.returncode == 1
     assert "disposing of assets is not supported" in result.stderr
     assert "Corporate van" in result.stdout and "Registered" in result.stdout
@@ -29,14 +28,7 @@ def test_quickstart_sql_runs_until_the_refused_disposal(path):
         "WHERE AssetNumber = 'FA-0042'"
     ).fetchone() == ("FA-0042", "Registered", 12.0)
     # running it again changes nothing: it is written to be repeatable
-    again = subprocess.run(
-        [sys.executable, "-m", "connector.shell", str(path), "samples/quickstart.sql"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=ENV,
-        timeout=60,
-    )
+    again = run_sql_sample(path, "samples/quickstart.sql")
     assert again.returncode == 1 and "disposing of assets is not supported" in again.stderr
     assert con.execute("SELECT count(*) FROM Assets").fetchone() == (2,)
 
@@ -58,14 +50,7 @@ def test_dbapi_example_runs_twice_on_the_same_file(path):
 
 def test_ledger_sql_shows_the_seed_flow_and_is_idempotent(path):
     for _ in range(2):
-        result = subprocess.run(
-            [sys.executable, "-m", "connector.shell", str(path), "samples/ledger.sql"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=ENV,
-            timeout=60,
-        )
+        result = run_sql_sample(path, "samples/ledger.sql")
         assert result.returncode == 0, result.stderr
     assert "45633.33" in result.stdout
     con = connector.connect(str(path))
@@ -77,14 +62,7 @@ def test_ledger_sql_shows_the_seed_flow_and_is_idempotent(path):
 
 
 def test_depreciation_sql_runs_a_year_and_rolls_june_back(path):
-    result = subprocess.run(
-        [sys.executable, "-m", "connector.shell", str(path), "samples/depreciation.sql"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=ENV,
-        timeout=120,
-    )
+    result = run_sql_sample(path, "samples/depreciation.sql")
     assert result.returncode == 0, result.stderr
     con = connector.connect(str(path))
     assert str(con.execute("SELECT LastDepreciationDate FROM Settings").fetchone()[0]) == "2025-05-31"
