@@ -150,8 +150,8 @@ class Register:
             typed[assets.PURCHASE_ACCOUNT] = self.books.account_id(
                 tenant, ledger.ACCOUNTS_PAYABLE, "Assets.PurchaseAccount"
             )
-        typed["LedgerAccountId"] = self.books.new_ledger_account(tenant, _ledger_name(typed), self._fixed_assets(typed))
         row = assets.create(typed, self)
+        row["LedgerAccountId"] = self.books.new_ledger_account(tenant, _ledger_name(row), self._fixed_assets(row))
         self.store.insert(ASSETS, row)
         if row[assets.STATUS] is AssetStatus.REGISTERED:
             self._post_acquisition(row)
