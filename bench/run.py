@@ -9,6 +9,10 @@ what is behind the table: the register's rules and virtual tables, or SQLite's o
 Every operation runs ``--repeat`` times on each side, the two sides taking turns, and the best time of
 each side is reported. The ratio (connector / native) is the number to read: the absolute times depend
 on the machine and on what else it is doing.
+
+With several ``--rows`` sizes the report adds how each operation's time grows (:mod:`bench.growth`) and the peak
+RSS of each size; ``--peer`` adds shillelagh serving the same rows (:mod:`bench.peer`); ``--runs`` times a
+depreciation run (:mod:`bench.runs`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import os
 import platform
 import pstats
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -39,6 +42,7 @@ import apsw
 import sqlglot
 
 import connector
+from bench import growth, runs
 from connector.schema import TABLES
 
 DEFAULT_ROWS = 100_000
@@ -47,6 +51,8 @@ DEFAULT_LOOKUPS = 1_000
 SEED = 20_240_601
 #: The whole default run should stay under this on a 2-core machine.
 BUDGET_SECONDS = 180.0
+#: The peer comparison runs at sizes up to this (shillelagh is slow to fill beyond).
+PEER_MAX_ROWS = 100_000
 
 NATIVE = "native_assets"
 #: The six columns a client writes; the register generates AssetId and the rest.
@@ -235,8 +241,10 @@ def run_size(
     problems: Problems,
     profile: str | None = None,
     log: Callable[[str], None] = print,
+    peer: list[Any] | None = None,
 ) -> list[Measurement]:
-    """Build both sides with ``count`` rows and time every operation on each."""
+    """Build both sides with ``count`` rows and time every operation on each; with ``peer`` (a list), also time
+    shillelagh serving the register's rows and append its measurements there."""
     ops = {operation.key: operation for operation in operations(lookups)}
     rows = make_rows(count)
     best: dict[str, list[float]] = {key: [float("inf"), float("inf")] for key in ops}
@@ -291,6 +299,11 @@ def run_size(
 
     if profile is not None:
         log(profile_connector(profile, register, rows, numbers, register_keys, directory))
+
+    if peer is not None:
+        from bench import peer as peer_module  # shillelagh is needed only here
+
+        peer += peer_module.measure(register.con, count, ids[False], repeat, problems, log)
 
     register.close()
     native.close()
@@ -382,9 +395,7 @@ def profile_connector(
 # -- report -----------------------------------------------------------------------------------------------------
 
 
-def peak_rss_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+peak_rss_mib = growth.peak_rss_mib
 
 
 def cpu_model() -> str:
@@ -458,8 +469,45 @@ def report(
     argv: Sequence[str],
     repeat: int,
     notes: Sequence[str] = (),
+    *,
+    lookups: int = DEFAULT_LOOKUPS,
+    memory_per_size: bool = False,
+    peer: Sequence[Any] = (),
+    depreciation: runs.RunsReport | None = None,
 ) -> str:
     command = " ".join(["python -m bench", *argv])
+    parts = rows_report(measurements, memory, wall, command, repeat, notes, lookups, memory_per_size)
+    if peer:
+        parts += peer_report(peer, command, repeat)
+    if depreciation is not None:
+        parts += runs_report(depreciation, command)
+    parts += [
+        "Machine:",
+        "",
+        *(f"- {name}: {value}" for name, value in machine()),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def rows_report(
+    measurements: Sequence[Measurement],
+    memory: Sequence[tuple[int, float]],
+    wall: Sequence[tuple[int, float]],
+    command: str,
+    repeat: int,
+    notes: Sequence[str],
+    lookups: int,
+    memory_per_size: bool,
+) -> list[str]:
+    if not measurements:
+        return ["# Benchmark", ""]
+    rss = (
+        "Peak RSS of the benchmark process while each size ran (the peak is reset before each size): "
+        if memory_per_size
+        else "Peak RSS of the benchmark process (sizes run smallest first, so each figure is the peak up to that "
+        "size): "
+    )
     parts = [
         "# Benchmark: the register against native SQLite",
         "",
@@ -476,9 +524,7 @@ def report(
         "lookup found, the same sums, the same UPDATE row count.",
         "",
         *(f"Note: {note}.\n" for note in notes),
-        "Peak RSS of the benchmark process (sizes run smallest first, so each figure is the peak up to that size): "
-        + ", ".join(f"{mib:,.0f} MiB after {rows:,} rows" for rows, mib in memory)
-        + ".",
+        rss + ", ".join(f"{mib:,.0f} MiB at {rows:,} rows" for rows, mib in memory) + ".",
         "",
         "Wall time per size, both sides and all repeats: "
         + ", ".join(f"{seconds:,.0f} s for {rows:,} rows" for rows, seconds in wall)
@@ -492,12 +538,87 @@ def report(
         f"Re-run from the repository root with `{command}`; add `--out FILE` to write this report to a file, "
         "`--profile OPERATION` to profile the connector side of one operation.",
         "",
-        "Machine:",
+    ]
+    summary = growth.growth_table(measurements, lookups)
+    if summary:
+        sizes = sorted({m.rows for m in measurements})
+        parts += [
+            f"## Growth from {sizes[0]:,} to {sizes[-1]:,} rows",
+            "",
+            summary,
+            "",
+            "Per-row ratio: (time ÷ rows at the largest size) ÷ (time ÷ rows at the smallest); 1 is linear. For the "
+            "lookups (a fixed batch) it is the growth of the batch's total time, which must stay flat. Exponent k: "
+            f"time ∝ rows^k through the two ends (1 linear, 0 flat, 2 quadratic). Verdicts: linear or better when "
+            f"k ≤ {growth.LINEAR_LIMIT}; flat when the lookups take at most {growth.FLAT_LIMIT:g}× longer, or grow "
+            f"no more than {growth.NATIVE_MARGIN}× as fast as native SQLite's own lookups.",
+            "",
+            f"Re-run with `python -m bench --rows {' '.join(str(size) for size in sizes)} --repeat {repeat}`.",
+            "",
+        ]
+    return parts
+
+
+def peer_report(peer: Sequence[Any], command: str, repeat: int) -> list[str]:
+    from bench import peer as peer_module
+
+    return [
+        "## Peer: shillelagh serving the same rows",
         "",
-        *(f"- {name}: {value}" for name, value in machine()),
+        peer_module.table(peer),
+        "",
+        "shillelagh (a DB-API driver over APSW virtual tables) serves the rows the register holds, read once from "
+        "it, through a small in-memory adapter (`bench/peer.py`, `BenchMemory`: a list of Python rows, AssetId "
+        "lookups answered from a dict); the connector reads its register file. Same columns; shillelagh returns "
+        "money as floats (it has no decimal type), the connector as Decimals. Best of "
+        f"{repeat} per side. Target (issue 5): the connector at least 5× faster on the scan (connector ÷ "
+        "shillelagh ≤ 0.2).",
+        "",
+        f"Re-run with `python -m bench --rows 10000 100000 --peer --repeat {repeat}` (the peer runs at sizes up to "
+        f"{PEER_MAX_ROWS:,} rows); this report: `{command}`.",
         "",
     ]
-    return "\n".join(parts)
+
+
+def runs_report(depreciation: runs.RunsReport, command: str) -> list[str]:
+    parts = [
+        "## Depreciation runs",
+        "",
+        runs.table(depreciation.measurements),
+        "",
+        "A register with one asset type (StraightLine, FullMonth, 20 % a year, accumulated depreciation on "
+        "ACCUMULATED_DEPRECIATION) and N assets inserted Registered by one executemany (build column). Run: "
+        f"`INSERT INTO DepreciationRuns (ThroughDate) VALUES ('{runs.THROUGH}')`, 12 months for every asset, + "
+        "commit. Native: per asset-month one value-update row, one journal-entry row and two journal-line rows, "
+        "built in Python (uuid4 keys, memo, amounts in cents) and written by executemany into plain tables with "
+        "the register's storage layout (same columns, types and indexes) in a second file, + commit. Rollback: "
+        "`DELETE FROM DepreciationRuns WHERE RunId = ?` + commit. After the run and after the rollback the benchmark "
+        "checks the run's asset count and amount, the value updates and journal lines written, and that the "
+        "rollback removed them all.",
+        "",
+    ]
+    growth_text = runs.growth_text(depreciation.measurements)
+    if growth_text:
+        parts += [growth_text, ""]
+    parts += [f"Note: {note}.\n" for note in depreciation.notes]
+    if depreciation.hot_spots:
+        parts += [
+            f"Where a run's time goes ({depreciation.profiled_assets:,} assets, pyinstrument, outermost calls of each "
+            "function; nested rows are part of the rows above them):",
+            "",
+            runs.hot_spot_table(depreciation.hot_spots),
+            "",
+            "```text",
+            depreciation.profile,
+            "```",
+            "",
+        ]
+    parts += [
+        f"Re-run with `python -m bench --runs --runs-assets {depreciation.asked}` (add `--runs-profile` for the "
+        f"profile, `--runs-budget 0` to run the asked size whatever the estimate); this report: `{command}`.",
+        "",
+    ]
+    return parts
 
 
 # -- entry point ------------------------------------------------------------------------------------------------
@@ -509,9 +630,10 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
         "--rows",
         type=int,
         nargs="+",
-        default=[DEFAULT_ROWS],
+        default=None,
         metavar="N",
-        help=f"table sizes to measure (default {DEFAULT_ROWS})",
+        help=f"table sizes to measure (default {DEFAULT_ROWS}, or none with --runs); with two sizes or more the "
+        "report adds how each time grows and the peak RSS of each size",
     )
     parser.add_argument(
         "--repeat",
@@ -535,9 +657,45 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
         help="after the largest size, profile the connector side of one operation "
         f"({', '.join(OPERATION_KEYS)}) with cProfile and print the top functions",
     )
+    parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="also time shillelagh serving the same rows (SELECT * and lookups by AssetId), at sizes up to "
+        f"{PEER_MAX_ROWS:,}",
+    )
+    parser.add_argument(
+        "--runs",
+        action="store_true",
+        help="time a depreciation run of 12 months over --runs-assets Registered assets, its rollback, and the same "
+        "journal rows written to native tables (alone unless --rows is given)",
+    )
+    parser.add_argument(
+        "--runs-assets",
+        type=int,
+        default=runs.DEFAULT_ASSETS,
+        metavar="N",
+        help=f"assets for --runs (default {runs.DEFAULT_ASSETS:,})",
+    )
+    parser.add_argument(
+        "--runs-budget",
+        type=float,
+        default=runs.DEFAULT_BUDGET,
+        metavar="SECONDS",
+        help="when probes estimate --runs-assets to take longer than this, run "
+        f"{runs.FALLBACK_ASSETS:,} assets instead (default {runs.DEFAULT_BUDGET:.0f}; 0: no limit)",
+    )
+    parser.add_argument(
+        "--runs-profile",
+        action="store_true",
+        help=f"also profile one run (and its rollback) over at most {runs.PROFILE_ASSETS:,} assets with pyinstrument",
+    )
     arguments = parser.parse_args(argv)
+    if arguments.rows is None:
+        arguments.rows = [] if arguments.runs else [DEFAULT_ROWS]
     if any(rows < 1 for rows in arguments.rows) or arguments.repeat < 1 or arguments.lookups < 1:
         parser.error("--rows, --repeat and --lookups take positive numbers")
+    if arguments.runs_assets < 1 or arguments.runs_budget < 0:
+        parser.error("--runs-assets takes a positive number, --runs-budget 0 or more")
     return arguments
 
 
@@ -554,20 +712,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     measurements: list[Measurement] = []
     memory: list[tuple[int, float]] = []
     wall: list[tuple[int, float]] = []
+    peer: list[Any] = []
+    depreciation = None
+    per_size = False
     directory = Path(tempfile.mkdtemp(prefix="register-bench-"))
     try:
         for count in sizes:
             log(f"{count:,} rows, best of {arguments.repeat}:")
+            per_size = growth.reset_peak_rss()
             start = time.perf_counter()
             profile = arguments.profile if count == sizes[-1] else None
-            measurements += run_size(count, arguments.repeat, arguments.lookups, directory, problems, profile, log)
+            with_peer = peer if arguments.peer and count <= PEER_MAX_ROWS else None
+            measurements += run_size(
+                count, arguments.repeat, arguments.lookups, directory, problems, profile, log, with_peer
+            )
             wall.append((count, time.perf_counter() - start))
             memory.append((count, peak_rss_mib()))
             if wall[-1][1] > BUDGET_SECONDS:
                 log(f"note: {count:,} rows took {wall[-1][1]:.0f} s, more than the ~{BUDGET_SECONDS:.0f} s budget")
+        if arguments.runs:
+            log(f"depreciation runs, {arguments.runs_assets:,} assets asked:")
+            depreciation = runs.benchmark(
+                arguments.runs_assets, arguments.runs_budget, directory, problems, log, arguments.runs_profile
+            )
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    text = report(measurements, memory, wall, argv, arguments.repeat, problems.notes)
+    text = report(
+        measurements,
+        memory,
+        wall,
+        argv,
+        arguments.repeat,
+        problems.notes,
+        lookups=arguments.lookups,
+        memory_per_size=per_size,
+        peer=peer,
+        depreciation=depreciation,
+    )
     print(text)
     if arguments.out is not None:
         arguments.out.write_text(text, encoding="utf-8")
