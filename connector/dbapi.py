@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import time
@@ -173,6 +174,7 @@ def connect(
     ``timeout`` is how long to wait, in seconds, for another process's write lock. ``dialect`` is the SQL dialect
     the client writes, translated by sqlglot.
     """
+    raw: apsw.Connection | None = None
     try:
         raw = apsw.Connection(str(database))
         raw.set_busy_timeout(int(timeout * 1000))
@@ -180,6 +182,9 @@ def connect(
         register.session.restrict(list(tenants) if tenants is not None else None, tenant)
         return Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
     except Exception as error:
+        if raw is not None:
+            with contextlib.suppress(apsw.Error):
+                raw.close(True)  # a failed connect() keeps nothing open
         raise translate(error) from error
 
 
@@ -274,6 +279,16 @@ class Connection:
         finally:
             raw.close()
             self._raw = None
+
+    def __del__(self) -> None:
+        # A connection dropped without close() gives its file back now: the register's module and the APSW
+        # connection refer to each other, so waiting for the garbage collector would hold the file (and one of the
+        # process's 33 virtual-table module slots) open indefinitely. What was not committed is rolled back.
+        raw = getattr(self, "_raw", None)
+        if raw is not None:
+            self._raw = None
+            with contextlib.suppress(Exception):
+                raw.close(True)
 
     def _run(self, sql: str) -> None:
         try:

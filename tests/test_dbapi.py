@@ -117,7 +117,7 @@ def test_errors_carry_table_and_column(connection):
 def test_bad_parameters_are_programming_errors(connection):
     with pytest.raises(connector.ProgrammingError):
         connection.execute("SELECT ?, ?", (1,))
-    with pytest.raises(connector.DataError, match="cannot bind"):
+    with pytest.raises(connector.ProgrammingError, match="cannot bind"):
         connection.execute("SELECT ?", (object(),))
 
 

@@ -25,6 +25,7 @@ import sqlglot.expressions as exp
 
 from connector.domain.commands import Command, Delete, Insert, OnConflict, Update
 from connector.domain.errors import InvalidValue, NotSupported, RegisterError, UnknownName
+from connector.exceptions import ProgrammingError
 from connector.schema import TABLES, Table
 
 Description = tuple[tuple[str, str | None], ...]
@@ -206,7 +207,7 @@ class InsertPlan(Plan):
             return OnConflict.IGNORE, None
         assigned = []
         values = []
-        for assignment in conflict.expressions:
+        for assignment in _assignments(self.table, conflict.expressions):
             assigned.append(_column_name(self.table, assignment.this.name))
             values.append(_excluded_as_parameters(assignment.expression).sql(DIALECT))
         where = conflict.args.get("where")
@@ -271,9 +272,8 @@ class UpdatePlan(Plan):
         self.table = table
         self.assigned: list[str] = []
         values = []
-        for assignment in node.expressions:
-            target = assignment.this
-            self.assigned.append(_column_name(table, target.name))
+        for assignment in _assignments(table, node.expressions):
+            self.assigned.append(_column_name(table, assignment.this.name))
             values.append(assignment.expression)
         self.returning = _returning_sql(table, node)
         self.select_sql = _selection(table, node, [exp.column(table.key), exp.column("TenantId"), *values])
@@ -350,11 +350,21 @@ def _number(text: str) -> int | Decimal:
         return Decimal(text)
 
 
+def _assignments(table: Table, expressions: list[exp.Expression]) -> list[exp.EQ]:
+    """The ``column = value`` pairs of a SET clause; anything else there is a syntax error."""
+    for assignment in expressions:
+        if not isinstance(assignment, exp.EQ) or not isinstance(assignment.this, exp.Column):
+            raise ProgrammingError(
+                f"UPDATE {table.name}: SET takes column = value pairs separated by commas, not {assignment.sql()!r}"
+            )
+    return expressions
+
+
 def _bound(bindings: Mapping[str, Any], name: str) -> Any:
     try:
         return bindings[name]
     except KeyError:
-        raise InvalidValue(f"no value was bound for parameter {name.lstrip('_')!r}") from None
+        raise ProgrammingError(f"no value was bound for parameter {name.lstrip('_')!r}") from None
 
 
 def _excluded_as_parameters(node: exp.Expression) -> exp.Expression:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +24,8 @@ import sqlglot.errors
 import sqlglot.expressions as exp
 
 from connector.domain.commands import Command
-from connector.domain.errors import InvalidValue, RegisterError, UnknownName
+from connector.domain.errors import RegisterError, UnknownName
+from connector.exceptions import ProgrammingError
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
 from connector.sql import lexer
@@ -68,7 +71,7 @@ def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
                 node = _unqualified(node)
         except sqlglot.errors.SqlglotError as error:
             if _names_register_table(text):
-                raise InvalidValue(f"cannot read this statement: {error}") from None
+                raise ProgrammingError(f"cannot read this statement: {error}") from None
             return Statement(text, keyword, None, None, None, text)
         table = table_of(node) if isinstance(node, (exp.Insert, exp.Update, exp.Delete)) else None
         if table is not None:
@@ -123,7 +126,7 @@ def adapt(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
-    raise InvalidValue(f"cannot bind a value of type {type(value).__name__}: {value!r}")
+    raise ProgrammingError(f"cannot bind a value of type {type(value).__name__}: {value!r}")
 
 
 def adapt_bindings(bindings: Sequence[Any] | Mapping[str, Any] | None) -> Sequence[Any] | Mapping[str, Any] | None:
@@ -132,14 +135,28 @@ def adapt_bindings(bindings: Sequence[Any] | Mapping[str, Any] | None) -> Sequen
     if isinstance(bindings, Mapping):
         return {name: adapt(value) for name, value in bindings.items()}
     if isinstance(bindings, (str, bytes)):
-        raise InvalidValue("bindings must be a sequence or a mapping of values, not a single string")
+        raise ProgrammingError("bindings must be a sequence or a mapping of values, not a single string")
     return tuple(adapt(value) for value in bindings)
 
 
 def _checked(bindings: Any) -> Any:
     if isinstance(bindings, (str, bytes)) or not isinstance(bindings, (Mapping, Sequence)):
-        raise InvalidValue("each set of bindings must be a sequence or a mapping of values")
+        raise ProgrammingError(
+            f"parameters must be a sequence or a mapping of values, not {type(bindings).__name__} {bindings!r:.40}"
+        )
     return bindings
+
+
+def _unbound(error: KeyError) -> ProgrammingError:
+    name = str(error.args[0]) if error.args else "?"
+    return ProgrammingError(f"no value was bound for parameter {name.lstrip('_')!r}")
+
+
+def _check_text(sql: Any) -> None:
+    if not isinstance(sql, str):
+        raise ProgrammingError(f"a statement must be text, not {type(sql).__name__}")
+    if "\x00" in sql:
+        raise ProgrammingError("a statement cannot contain a NUL character (\\x00)")
 
 
 def named(bindings: Sequence[Any] | Mapping[str, Any] | None) -> dict[str, Any]:
@@ -160,19 +177,20 @@ class FrontDoor:
         self.dialect = dialect
         #: Open a transaction before the first write (PEP 249's default); off in autocommit mode.
         self.begin_before_writes = True
+        #: Result sets of SELECTs that may still be reading (see :meth:`_before`).
+        self._open_rows: weakref.WeakSet[_OpenRows] = weakref.WeakSet()
 
     # -- entry points ----------------------------------------------------------------------------------------
 
     def execute(self, sql: str, bindings: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
         """Run every statement of ``sql``; the result is the last statement's. Sequence bindings are consumed in
         order across the statements, as SQLite does; mapping bindings serve all of them."""
-        if not isinstance(sql, str):
-            raise InvalidValue(f"a statement must be text, not {type(sql).__name__}")
+        _check_text(sql)
+        if bindings is not None:
+            _checked(bindings)
         pieces = lexer.split(sql)
         if not pieces:
             return Result(None, iter(()))
-        if isinstance(bindings, (str, bytes)):
-            raise InvalidValue("bindings must be a sequence or a mapping of values, not a single string")
         result = Result(None, iter(()))
         offset = 0
         for index, piece in enumerate(pieces):
@@ -187,9 +205,12 @@ class FrontDoor:
 
     def executemany(self, sql: str, sequence: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Result:
         """Run one statement once per set of bindings, as one all-or-nothing unit."""
-        pieces = lexer.split(sql) if isinstance(sql, str) else None
-        if not pieces or len(pieces) != 1:
-            raise InvalidValue("executemany takes exactly one statement")
+        _check_text(sql)
+        pieces = lexer.split(sql)
+        if len(pieces) != 1:
+            raise ProgrammingError("executemany takes exactly one statement")
+        if isinstance(sequence, (str, bytes, Mapping)) or not isinstance(sequence, Iterable):
+            raise ProgrammingError("executemany takes a sequence of parameter sets (sequences or mappings)")
         piece = pieces[0]
         statement = understand(piece.text, piece.keyword, self.dialect)
         self._before(statement)
@@ -198,13 +219,16 @@ class FrontDoor:
             all_bindings = [named(_checked(bindings)) for bindings in sequence]
             outcome = self._atomic(lambda: self._run_plan_many(plan, all_bindings))
             return Result(None, iter(()), outcome)
-        adapted = [adapt_bindings(bindings) for bindings in sequence]
+        adapted = [adapt_bindings(_checked(bindings)) for bindings in sequence]
 
         def run() -> int:
             before = self.connection.total_changes()
             cursor = self.connection.cursor()
-            for _ in cursor.executemany(statement.sqlite_text, adapted):
-                raise InvalidValue("executemany is for statements that return no rows")
+            try:
+                for _ in cursor.executemany(statement.sqlite_text, adapted):
+                    raise ProgrammingError("executemany is for statements that return no rows")
+            except KeyError as error:
+                raise _unbound(error) from None
             return self.connection.total_changes() - before
 
         changed = self._atomic(lambda: self._sqlite_errors(run))
@@ -230,23 +254,17 @@ class FrontDoor:
     def _passthrough(self, statement: Statement, bindings: Any) -> Result:
         cursor, described = _describing_cursor(self.connection)
         before = self.connection.total_changes()
-        cursor.execute(statement.sqlite_text, bindings)
+        try:
+            cursor.execute(statement.sqlite_text, bindings)
+        except KeyError as error:
+            raise _unbound(error) from None
         description = described[-1] if described else None
         if description:
-            return Result(description, self._guarded(cursor))
+            rows = _OpenRows(cursor)
+            self._open_rows.add(rows)
+            return Result(description, rows)
         changed = self.connection.total_changes() - before if statement.keyword in _WRITES else -1
         return Result(None, iter(()), changed, self.connection.last_insert_rowid())
-
-    def _guarded(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-        """Rows of a running SELECT, with SQLite's errors on the way translated like the rest."""
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except apsw.SQLError as error:
-                raise _translate(error) from None
-            yield row
 
     def _run_plan_many(self, plan: Plan, all_bindings: list[dict[str, Any]]) -> int:
         def work() -> int:
@@ -269,7 +287,15 @@ class FrontDoor:
     def _before(self, statement: Statement) -> None:
         """PEP 249: a write opens a transaction that lasts until commit() or rollback()."""
         writes = statement.keyword in _WRITES or statement.keyword in _DDL
-        if writes and self.begin_before_writes and not self.connection.in_transaction:
+        if not writes or self.connection.in_transaction:
+            return
+        # A SELECT still being read holds the snapshot it started on; once another process has committed, that
+        # snapshot can no longer become a write transaction (SQLITE_BUSY_SNAPSHOT, "database is locked"). Its rows
+        # are read to the end first, as they stood when it started, so the write starts on the latest snapshot.
+        for rows in list(self._open_rows):
+            rows.drain()
+        self._open_rows.clear()
+        if self.begin_before_writes:
             self.connection.execute("BEGIN IMMEDIATE")
 
     def _atomic(self, work):
@@ -277,8 +303,14 @@ class FrontDoor:
         try:
             result = work()
         except BaseException:
-            self.connection.execute(f"ROLLBACK TO {_SAVEPOINT}")
-            self.connection.execute(f"RELEASE {_SAVEPOINT}")
+            # Some failures (a full disk, an interrupt) make SQLite roll the whole transaction back itself, and the
+            # savepoint is gone with it; the original error is the one to report.
+            if self.connection.in_transaction:
+                try:
+                    self.connection.execute(f"ROLLBACK TO {_SAVEPOINT}")
+                    self.connection.execute(f"RELEASE {_SAVEPOINT}")
+                except apsw.Error:
+                    pass
             raise
         self.connection.execute(f"RELEASE {_SAVEPOINT}")
         return result
@@ -298,6 +330,8 @@ class FrontDoor:
             rows = list(cursor.execute(sql, adapted))
         except apsw.SQLError as error:
             raise _translate(error) from None
+        except KeyError as error:  # APSW: a named parameter the mapping does not have
+            raise _unbound(error) from None
         return (described[-1] if described else ()), rows
 
     def apply(self, command: Command) -> Any:
@@ -308,6 +342,47 @@ class FrontDoor:
 
     def tenant_of(self, table: Table, key: Any) -> str:
         return self.register.tenant_of(table, key)
+
+
+class _OpenRows:
+    """Rows of a running SELECT, with SQLite's errors on the way translated like the rest. :meth:`drain` reads the
+    rest at once (into memory), which ends the statement and lets go of its snapshot."""
+
+    def __init__(self, cursor: apsw.Cursor) -> None:
+        self._cursor: Iterator[tuple[Any, ...]] | None = cursor
+        self._buffer: deque[tuple[Any, ...]] = deque()
+        self._error: Exception | None = None
+
+    def __iter__(self) -> _OpenRows:
+        return self
+
+    def __next__(self) -> tuple[Any, ...]:
+        if self._buffer:
+            return self._buffer.popleft()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        if self._cursor is None:
+            raise StopIteration
+        try:
+            return next(self._cursor)
+        except StopIteration:
+            self._cursor = None
+            raise
+        except apsw.SQLError as error:
+            self._cursor = None
+            raise _translate(error) from None
+
+    def drain(self) -> None:
+        if self._cursor is None:
+            return
+        cursor, self._cursor = self._cursor, None
+        try:
+            self._buffer.extend(cursor)
+        except apsw.SQLError as error:
+            self._error = _translate(error)
+        except apsw.Error as error:
+            self._error = error
 
 
 def _describing_cursor(connection: apsw.Connection) -> tuple[apsw.Cursor, list[Description]]:
