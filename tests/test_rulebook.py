@@ -11,6 +11,7 @@ and change exactly what the model says.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 from decimal import Decimal
@@ -156,6 +157,17 @@ class RuleBook(RuleBasedStateMachine):
         known = list(self.model.types)
         return data.draw(st.one_of(st.none(), st.just("no-such-type"), st.sampled_from(known or [None])))
 
+    def registration_fields(self, data: st.DataObject) -> dict[str, Any]:
+        """Some of the fields registration needs (a type, the dates, a price), and a depreciation setting."""
+        written: dict[str, Any] = {}
+        if data.draw(st.booleans()):
+            written[TYPE] = self.type_id(data)
+        for column, values in ((PURCHASE_DATE, dates), (PRICE, prices), (START_DATE, dates)):
+            if data.draw(st.booleans()):
+                written[column] = data.draw(values)
+        written.update(setting_values(data, nullable=False))
+        return written
+
     def update(self, asset_id: str, written: dict[str, Any]) -> None:
         columns = ", ".join(f"{column} = ?" for column in written)
         tenant = self.model.assets[asset_id].tenant
@@ -194,12 +206,7 @@ class RuleBook(RuleBasedStateMachine):
         written: dict[str, Any] = {NAME: data.draw(names)}
         if data.draw(st.booleans()):
             written[NUMBER] = data.draw(numbers)
-        if data.draw(st.booleans()):
-            written[TYPE] = self.type_id(data)
-        for column, values in ((PURCHASE_DATE, dates), (PRICE, prices), (START_DATE, dates)):
-            if data.draw(st.booleans()):
-                written[column] = data.draw(values)
-        written.update(setting_values(data, nullable=False))
+        written.update(self.registration_fields(data))
         status = data.draw(st.sampled_from([None, "Registered", "draft", "Disposed"]))
         if status is not None:
             written[STATUS] = status
@@ -252,12 +259,7 @@ class RuleBook(RuleBasedStateMachine):
     def register(self, data: st.DataObject) -> None:
         asset_id = self.pick_asset(data)
         written: dict[str, Any] = {STATUS: data.draw(registered)}
-        if data.draw(st.booleans()):
-            written[TYPE] = self.type_id(data)
-        for column, values in ((PURCHASE_DATE, dates), (PRICE, prices), (START_DATE, dates)):
-            if data.draw(st.booleans()):
-                written[column] = data.draw(values)
-        written.update(setting_values(data, nullable=False))
+        written.update(self.registration_fields(data))
         self.update(asset_id, written)
         event(f"registration {'done' if self.model.assets[asset_id].values[STATUS] == 'Registered' else 'refused'}")
 
@@ -402,8 +404,9 @@ class RuleBook(RuleBasedStateMachine):
         assert visible == {self.acme, self.beta}
 
 
+#: CONNECTOR_RULEBOOK_EXAMPLES=2000 searches longer.
 RuleBook.TestCase.settings = settings(
-    max_examples=100,
+    max_examples=int(os.environ.get("CONNECTOR_RULEBOOK_EXAMPLES", "100")),
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
