@@ -4,7 +4,7 @@ switched to a rate, registration, the refused disposal, and a query.
     python samples/dbapi_example.py [REGISTER_FILE]     (default: demo.db)
 """
 
-import sys
+import argparse
 from datetime import date
 from decimal import Decimal
 
@@ -78,4 +78,6 @@ def main(path: str = "demo.db") -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
+    parser.add_argument("register", nargs="?", default="demo.db", help="the register file (default: demo.db)")
+    main(parser.parse_args().register)
