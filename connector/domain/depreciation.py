@@ -34,7 +34,8 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
+from functools import cache, lru_cache
 
 from connector.domain.enums import AveragingMethod, DepreciationMethod
 from connector.domain.money import CENT, is_whole_cents, round_cents
@@ -48,6 +49,7 @@ _DIMINISHING_FACTOR = {
 }
 # Wide enough that cost x rate x days is multiplied without loss before the one division.
 _PRECISION = 60
+_WIDE = Context(prec=_PRECISION)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def depreciable_value(setting: Setting) -> Decimal:
     return max(ceiling - setting.residual, Decimal("0")).quantize(CENT)
 
 
+@cache
 def _common_month_length(month: int) -> int:
     return calendar.monthrange(2023, month)[1]
 
@@ -127,6 +130,7 @@ def _check_year_end(year_end_month: int, year_end_day: int) -> None:
         raise ValueError(f"{year_end_day} is not a day of a month")
 
 
+@cache
 def _year_end(year: int, year_end_month: int, year_end_day: int) -> date:
     """The financial year end falling in calendar ``year``."""
     last = calendar.monthrange(year, year_end_month)[1]
@@ -134,6 +138,7 @@ def _year_end(year: int, year_end_month: int, year_end_day: int) -> date:
     return date(year, year_end_month, day)
 
 
+@lru_cache(maxsize=4096)
 def _financial_year(d: date, year_end_month: int, year_end_day: int) -> tuple[date, date]:
     """First and last day of the financial year containing ``d``."""
     end = _year_end(d.year, year_end_month, year_end_day)
@@ -154,6 +159,7 @@ def financial_year_start(d: date, year_end_month: int = 12, year_end_day: int = 
     return _financial_year(d, year_end_month, year_end_day)[0]
 
 
+@lru_cache(maxsize=4096)
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -215,6 +221,8 @@ def schedule(
     year_start: date | None = None
     base = posted = Decimal("0.00")
     held = year_days = 0
+    scaled = Decimal(0)
+    denominator = 1
     while month_end <= last and accumulated < depreciable:
         if fraction is None:  # FullDepreciation
             amount = depreciable - accumulated
@@ -226,14 +234,14 @@ def schedule(
                 year_start, year_days = this_start, (this_end - this_start).days + 1
                 base = depreciable if straight else depreciable - accumulated
                 held, posted = 0, Decimal("0.00")
+                scaled = _WIDE.multiply(base, numerator)
+                denominator = 100 * divisor * (12 if full_month else year_days)
             if full_month:
                 held += 1
             else:
                 held += (month_end - max(setting.start, month_end.replace(day=1))).days + 1
-            with localcontext() as context:
-                context.prec = _PRECISION
-                exact = base * numerator * held / (100 * divisor * (12 if full_month else year_days))
-                to_date = round_cents(exact)
+            # the one division, wide enough to be exact before the rounding to the cent
+            to_date = round_cents(_WIDE.divide(_WIDE.multiply(scaled, held), denominator))
             amount = min(to_date - posted, depreciable - accumulated)
             posted = to_date
         accumulated += amount
