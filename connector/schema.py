@@ -75,6 +75,8 @@ class Table:
     deletable: bool = True
     #: Columns the register keeps for itself: stored, never shown, never written by users.
     internal: tuple[Column, ...] = ()
+    #: Extra (non-unique) indexes of the store, each a list of stored columns, for the register's own lookups.
+    indexes: tuple[tuple[str, ...], ...] = ()
     _by_name: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -124,10 +126,14 @@ def _load_table(path: Path) -> Table:
     columns = tuple(Column(**{**spec, "aliases": tuple(spec.get("aliases", ()))}) for spec in data.pop("columns"))
     internal = tuple(Column(**spec) for spec in data.pop("internal", ()))
     unique = tuple(tuple(group) for group in data.pop("unique", ()))
-    table = Table(columns=columns, unique=unique, internal=internal, **data)
+    indexes = tuple(tuple(group) for group in data.pop("indexes", ()))
+    table = Table(columns=columns, unique=unique, internal=internal, indexes=indexes, **data)
     unknown = {table.key, *(name for group in unique for name in group)} - set(table.column_names)
+    unknown |= {name for group in indexes for name in group} - {c.name for c in (*columns, *internal)}
     if unknown:
         raise ValueError(f"{path.name}: unknown column(s) {sorted(unknown)}")
+    if any(not group for group in indexes):
+        raise ValueError(f"{path.name}: an index needs at least one column")
     return table
 
 

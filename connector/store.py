@@ -131,7 +131,16 @@ class _TableLayout:
                 statements.append(
                     f"CREATE INDEX IF NOT EXISTS {self.name}_{column.name} ON {self.name} (TenantId, {column.name})"
                 )
+        statements += self.extra_indexes().values()
         return statements
+
+    def extra_indexes(self) -> dict[str, str]:
+        """The statements creating the indexes ``schema/`` lists under ``indexes``, by index name."""
+        return {
+            f"{self.name}_by_{'_'.join(group)}": f"CREATE INDEX IF NOT EXISTS {self.name}_by_{'_'.join(group)} "
+            f"ON {self.name} ({', '.join(group)})"
+            for group in self.table.indexes
+        }
 
     def stored_row(self, row: Mapping[str, Any]) -> list[Any]:
         values = [row.get(name) for name in self.names]
@@ -162,6 +171,7 @@ class Store:
         self._pending: dict[int, Callable[[], Any]] = {}
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
+        self._indexes_checked = False
         connection.create_scalar_function(WRITE_GATEWAY, self._run_pending, 1)
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -170,6 +180,26 @@ class Store:
         """Called from the virtual table's Create, the one place SQLite lets a shadow table be made."""
         for statement in LAYOUTS[table.name].ddl():
             self.connection.execute(statement)
+
+    def missing_indexes(self) -> list[str]:
+        """The statements creating the ``schema/`` indexes a file made by an earlier release does not have yet."""
+        present = {name for (name,) in self.connection.execute("SELECT name FROM sqlite_schema")}
+        return [
+            statement
+            for layout in LAYOUTS.values()
+            if layout.name in present
+            for name, statement in layout.extra_indexes().items()
+            if name not in present
+        ]
+
+    def add_missing_indexes(self) -> None:
+        """Give a register file the indexes it lacks (once per connection; called when a write starts, so that an
+        older file gets them the first time it is written, in the same transaction)."""
+        if self._indexes_checked:
+            return
+        for statement in self.missing_indexes():
+            self.connection.execute(statement)
+        self._indexes_checked = True
 
     # -- the write gateway ----------------------------------------------------------------------------------
 

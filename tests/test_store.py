@@ -1,0 +1,63 @@
+"""The store's layout: indexes declared in schema/, added to register files made before them."""
+
+import apsw
+import pytest
+
+import connector
+from connector.schema import _load_table
+from connector.store import LAYOUTS
+
+SOURCE_INDEX = "JournalEntries_rows_by_Source"
+
+
+def indexes(raw):
+    return {name for (name,) in raw.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
+
+
+def test_indexes_listed_in_schema_are_part_of_the_ddl():
+    ddl = LAYOUTS["JournalEntries"].ddl()
+    assert f"CREATE INDEX IF NOT EXISTS {SOURCE_INDEX} ON JournalEntries_rows (Source)" in ddl
+
+
+def test_a_new_register_has_them(path):
+    con = connector.connect(str(path))
+    assert SOURCE_INDEX in indexes(con.raw)
+    plan = con.raw.execute(
+        "EXPLAIN QUERY PLAN SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = 'DepreciationRun:x'"
+    ).fetchall()
+    assert any(SOURCE_INDEX in row[-1] for row in plan)
+    con.close()
+
+
+def test_a_register_file_made_before_an_index_gets_it_at_its_first_write(path):
+    con = connector.connect(str(path), autocommit=True)
+    con.raw.execute(f"DROP INDEX {SOURCE_INDEX}")  # as a file written by the release before the index
+    con.close()
+    con = connector.connect(str(path), autocommit=True)
+    assert SOURCE_INDEX not in indexes(con.raw)
+    assert con.execute("SELECT count(*) FROM JournalEntries").fetchone() == (0,)  # reads work without it
+    con.execute("INSERT INTO Assets (AssetName) VALUES ('Laptop')")
+    assert SOURCE_INDEX in indexes(con.raw)
+    con.close()
+
+
+def test_an_index_must_name_stored_columns(tmp_path):
+    good = tmp_path / "good.toml"
+    bad = tmp_path / "bad.toml"
+    table = (
+        'name = "T"\ndescription = "d"\nkey = "Id"\nindexes = [[{columns}]]\n'
+        '[[columns]]\nname = "Id"\ntype = "String"\ndescription = "d"\n'
+        '[[internal]]\nname = "Hidden"\ntype = "String"\ndescription = "d"\n'
+    )
+    good.write_text(table.format(columns='"Id", "Hidden"'))
+    assert _load_table(good).indexes == (("Id", "Hidden"),)
+    bad.write_text(table.format(columns='"Id", "Nope"'))
+    with pytest.raises(ValueError, match="Nope"):
+        _load_table(bad)
+
+
+def test_defensive_mode_still_keeps_sql_from_writing_the_shadow_tables(path):
+    con = connector.connect(str(path), autocommit=True)
+    with pytest.raises(apsw.Error):
+        con.raw.execute("DELETE FROM JournalEntries_rows")
+    con.close()
