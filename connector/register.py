@@ -8,9 +8,8 @@ statement transaction). Either way a statement is all-or-nothing, journal includ
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +30,7 @@ from connector.domain.rows import Row, typed_values
 from connector.runs import Runner
 from connector.schema import TABLES, Table
 from connector.session import Session
-from connector.store import Store
+from connector.store import Store, to_stored
 
 ASSETS = TABLES["Assets"]
 ASSET_TYPES = TABLES["AssetTypes"]
@@ -81,16 +80,10 @@ class Register:
         holds Settings.LastDepreciationDate, or the asset's depreciation start while nothing has been run."""
         tenant = self._settings(row["TenantId"])
         month, day = tenant[settings.YEAR_END_MONTH], tenant[settings.YEAR_END_DAY]
-        start = row[assets.START_DATE] or row[assets.PURCHASE_DATE] or dt.date.today()
-        reference = tenant["LastDepreciationDate"] or start
-        year_start = financial_year_start(reference, month, day)
-        adjustment, before, during, latest_run = self.books.posted(row["AssetId"], year_start)
-        opening_prior = row[assets.OPENING_PRIOR] or ledger.ZERO
-        opening_current = row[assets.OPENING_CURRENT] or ledger.ZERO
-        if financial_year_start(start, month, day) < year_start:  # the opening year is over: its amount is prior now
-            opening_prior, opening_current = opening_prior + opening_current, ledger.ZERO
+        year_start = assets.balance_year_start(row, tenant["LastDepreciationDate"], month, day)
+        posted, latest_run = self.books.posted(row["AssetId"], row["TenantId"], year_start)
         can_roll_back = latest_run is not None and latest_run == self.runs.latest_run_id(row["TenantId"])
-        return ledger.Booked(adjustment, opening_prior + before, opening_current + during, can_roll_back)
+        return assets.booked(row, posted, year_start, month, day, can_roll_back)
 
     # -- commands -------------------------------------------------------------------------------------------
 
@@ -393,8 +386,47 @@ class Register:
             self.store.update(ASSETS, asset_id, assets.refresh(asset, self))
 
     def _refresh_tenant_assets(self, tenant: str) -> None:
-        for asset_id in self.store.keys_where(ASSETS, "TenantId = ? AND AssetStatus = 'Registered'", (tenant,)):
-            self._refresh_asset(asset_id)
+        """:meth:`_refresh_asset` for every registered asset of the tenant, set-based: one pass over its value
+        updates, one UPDATE statement for the assets whose balances change."""
+        rows = self.registered_assets(tenant, ("AssetId", *assets.BALANCE_INPUTS, *assets.BALANCE_COLUMNS))
+        current = self._settings(tenant)
+        month, day = current[settings.YEAR_END_MONTH], current[settings.YEAR_END_DAY]
+        last = current["LastDepreciationDate"]
+        starts = {row["AssetId"]: assets.balance_year_start(row, last, month, day) for row in rows}
+        by_asset = self.books.sums_by_asset(tenant, financial_year_start(last, month, day) if last else starts)
+        latest_run = self.runs.latest_run_id(tenant)
+        latest = self.books.latest_depreciation_runs(tenant) if latest_run is not None else {}
+        self.store_balances(
+            (
+                row,
+                assets.booked(
+                    row,
+                    sums.posted if (sums := by_asset.get(row["AssetId"])) else ledger.Posted(),
+                    starts[row["AssetId"]],
+                    month,
+                    day,
+                    latest_run is not None and latest.get(row["AssetId"]) == latest_run,
+                ),
+            )
+            for row in rows
+        )
+
+    def registered_assets(self, tenant: str, columns: tuple[str, ...]) -> list[Row]:
+        """Those columns (typed) of the tenant's registered assets, with their rowids, in one query."""
+        return self.store.rows_where(
+            ASSETS, columns, "TenantId = ? AND AssetStatus = ?", (tenant, AssetStatus.REGISTERED.value)
+        )
+
+    def store_balances(self, booked: Iterable[tuple[Row, ledger.Booked]]) -> None:
+        """Write the balances (:func:`assets.balances`) of assets read by :meth:`registered_assets` with the
+        balance columns, from what their books hold; only the rows that change are written."""
+        columns = [ASSETS.column(name) for name in assets.BALANCE_COLUMNS]
+        changed = []
+        for row, books in booked:
+            computed = assets.balances(row, books)
+            if any(computed[column.name] != row[column.name] for column in columns):
+                changed.append([*(to_stored(column, computed[column.name]) for column in columns), row["rowid"]])
+        self.store.update_stored(ASSETS, assets.BALANCE_COLUMNS, changed)
 
     # -- the acquisition of a registered asset ---------------------------------------------------------------------
 

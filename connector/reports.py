@@ -86,7 +86,7 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
         raise InvalidValue(
             f"DepreciationSchedule: asset {asset['AssetNumber']}: {error}", table="DepreciationSchedule", column="Asset"
         ) from None
-    posted = register.books.run_postings(asset["AssetId"])
+    posted = register.books.run_postings(asset["AssetId"], asset["TenantId"])
     posted_through = max(posted) if posted else None
     depreciable = depreciable_value(setting)
     cost = setting.cost

@@ -13,23 +13,60 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from connector.domain import assets, ledger, runs
-from connector.domain.depreciation import schedule
-from connector.domain.enums import AccountingBasis, AssetStatus, UpdateType
+from connector.domain import assets, ledger, runs, setting
+from connector.domain.depreciation import financial_year_start, schedule
+from connector.domain.enums import AccountingBasis, UpdateType
 from connector.domain.errors import NotSupported, RuleViolation
-from connector.domain.money import from_cents
+from connector.domain.money import from_cents, to_cents
 from connector.domain.rows import Row, typed_values
 from connector.schema import TABLES
+from connector.store import new_keys, to_stored
 
 if TYPE_CHECKING:
     from connector.register import Register
 
 RUNS = TABLES["DepreciationRuns"]
 ASSETS = TABLES["Assets"]
+ASSET_TYPES = TABLES["AssetTypes"]
 VALUE_UPDATES = TABLES["ValueUpdates"]
 ENTRIES = TABLES["JournalEntries"]
 LINES = TABLES["JournalLines"]
 SETTINGS = TABLES["Settings"]
+
+#: What a run reads of each registered asset.
+RUN_COLUMNS = tuple(
+    dict.fromkeys(
+        (
+            "AssetId",
+            assets.NUMBER,
+            assets.TYPE,
+            "LedgerAccountId",
+            "AccumulatedDepreciationAccountId",
+            setting.METHOD,
+            setting.AVERAGING,
+            assets.COST_LIMIT,
+            assets.RESIDUAL,
+            *assets.BALANCE_INPUTS,
+            *assets.BALANCE_COLUMNS,
+        )
+    )
+)
+#: The columns a run writes, in the order its rows are built.
+ENTRY_COLUMNS = ("JournalEntryId", "Date", "Memo", "Source", "TenantId")
+LINE_COLUMNS = ("JournalLineId", "JournalEntryId", "AccountId", "Debit", "Credit", "AssetId", "TenantId")
+UPDATE_COLUMNS = (
+    "ValueUpdateId",
+    "AssetId",
+    "AssetNumber",
+    "UpdateType",
+    "Amount",
+    "CounterAccount",
+    "Date",
+    "Memo",
+    "JournalEntryId",
+    "RunId",
+    "TenantId",
+)
 
 
 class Runner:
@@ -51,95 +88,120 @@ class Runner:
                 column="ThroughDate",
             )
         run_id = str(uuid.uuid4())
-        year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
-        posted = self._posted(tenant)
-        updates: list[Row] = []
-        entries: list[Row] = []
-        lines: list[Row] = []
-        assets_posted = 0
-        total = ledger.ZERO
-        for asset in self._registered(tenant):
-            setting = runs.setting_of(asset)
-            if setting is None:
-                continue
-            accumulated_so_far, posted_through = posted.get(asset["AssetId"], (ledger.ZERO, None))
-            periods = schedule(setting, through, year_end_month=year_end[0], year_end_day=year_end[1])
-            months = runs.postings(periods, setting.opening_accumulated + accumulated_so_far, posted_through, through)
-            months = _capped(months, asset[assets.BOOK_VALUE])
-            if not months:
-                continue
-            accumulated_account = asset["AccumulatedDepreciationAccountId"] or self.register._type_account(
-                asset, "AccumulatedDepreciationAccountId"
-            )
-            if accumulated_account is None:
-                raise RuleViolation(
-                    f"cannot run depreciation: {assets.label(asset)} has no accumulated depreciation account; set "
-                    "Assets.AccumulatedDepreciationAccountId (or AssetTypes.AccumulatedDepreciationAccountId of its "
-                    "type), for example to 'ACCUMULATED_DEPRECIATION'",
-                    table="Assets",
-                    column="AccumulatedDepreciationAccountId",
-                )
-            expense = self.register._type_account(asset, "DepreciationExpenseAccountId") or self._depreciation(tenant)
-            accounts = {"counter": expense, "accumulated": accumulated_account, "asset": asset["LedgerAccountId"]}
-            assets_posted += 1
-            for month_end, amount in months:
-                total += amount
-                entry_id, update_id = str(uuid.uuid4()), str(uuid.uuid4())
-                memo = f"Depreciation {month_end:%Y-%m} of {assets.label(asset)}"
-                entries.append(
-                    {
-                        "JournalEntryId": entry_id,
-                        "Date": month_end,
-                        "Memo": memo,
-                        "Source": f"DepreciationRun:{run_id}",
-                        "ReversesId": None,
-                        "TenantId": tenant,
-                    }
-                )
-                for line in ledger.lines_for(UpdateType.DEPRECIATION_AMORTIZATION, amount, accounts, asset["AssetId"]):
-                    lines.append(
-                        {
-                            "JournalLineId": str(uuid.uuid4()),
-                            "JournalEntryId": entry_id,
-                            "AccountId": line.account_id,
-                            "Debit": line.debit,
-                            "Credit": line.credit,
-                            "AssetId": line.asset_id,
-                            "TenantId": tenant,
-                        }
-                    )
-                updates.append(
-                    {
-                        "ValueUpdateId": update_id,
-                        "AssetId": asset["AssetId"],
-                        "AssetNumber": asset[assets.NUMBER],
-                        "UpdateType": UpdateType.DEPRECIATION_AMORTIZATION,
-                        "Amount": amount,
-                        "CounterAccount": expense,
-                        "Date": month_end,
-                        "ExternalId": None,
-                        "Memo": memo,
-                        "JournalEntryId": entry_id,
-                        "RunId": run_id,
-                        "TenantId": tenant,
-                    }
-                )
-        self.store.insert_many(ENTRIES, entries)
-        self.store.insert_many(LINES, lines)
-        self.store.insert_many(VALUE_UPDATES, updates)
+        month, day = settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"]
+        # after the run, LastDepreciationDate is ``through``: balances split at the start of its financial year
+        year_start = financial_year_start(through, month, day)
+        by_asset = self.register.books.sums_by_asset(tenant, year_start)
+        accounts = _TypeAccounts(self, tenant)
+        plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]] = []
+        balances: list[tuple[Row, ledger.Booked]] = []
+        for asset in self.register.registered_assets(tenant, RUN_COLUMNS):
+            sums = by_asset.get(asset["AssetId"])
+            posted = sums.posted if sums else ledger.Posted()
+            months = self._months(asset, posted, sums.run_through if sums else None, through, (month, day))
+            before, during = posted.before, posted.during
+            if months:
+                expense, accumulated = accounts.of(asset)
+                plans.append((asset, expense, accumulated, months))
+                for month_end, amount in months:
+                    if month_end < year_start:
+                        before += amount
+                    else:
+                        during += amount
+            # the run's value updates are the newest: an asset's latest depreciation is the run's unless one dated
+            # after the run's last month was recorded
+            latest = sums.latest_depreciation if sums else None
+            can_roll_back = bool(months) and (latest is None or months[-1][0] >= latest)
+            posted = ledger.Posted(posted.adjustment, before, during)
+            balances.append((asset, assets.booked(asset, posted, year_start, month, day, can_roll_back)))
+        total = self._post(tenant, run_id, plans)
         self.store.insert(
             RUNS,
             {
                 "RunId": run_id,
                 "ThroughDate": through,
                 "PostedAt": _now(),
-                "AssetCount": assets_posted,
-                "Amount": total,
+                "AssetCount": len(plans),
+                "Amount": from_cents(total),
                 "TenantId": tenant,
             },
         )
-        self._move_last_date(tenant, settings, through)
+        self.store.update(SETTINGS, tenant, {**settings, "LastDepreciationDate": through})
+        self.register.store_balances(balances)
         return run_id
+
+    def _months(
+        self,
+        asset: Row,
+        posted: ledger.Posted,
+        posted_through: dt.date | None,
+        through: dt.date,
+        year_end: tuple[int, int],
+    ) -> list[tuple[dt.date, Decimal]]:
+        """The months a run through ``through`` posts for the asset, with their amounts."""
+        setting = runs.setting_of(asset)
+        if setting is None:
+            return []
+        periods = schedule(setting, through, year_end_month=year_end[0], year_end_day=year_end[1])
+        accumulated = setting.opening_accumulated + posted.before + posted.during
+        return _capped(runs.postings(periods, accumulated, posted_through, through), asset[assets.BOOK_VALUE])
+
+    def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]]) -> int:
+        """Write the run's journal entries, journal lines and value updates, in stored form, one statement per
+        table; the total posted, in cents. Assets go in AssetId order and every batch of keys is ascending, so each
+        index takes the run's rows in its own order."""
+        plans.sort(key=lambda plan: plan[0]["AssetId"])
+        template = ledger.template(UpdateType.DEPRECIATION_AMORTIZATION)
+        source = f"DepreciationRun:{run_id}"
+        update_type = to_stored(VALUE_UPDATES.column("UpdateType"), UpdateType.DEPRECIATION_AMORTIZATION)
+        texts = {
+            month_end: (month_end.isoformat(), f"{month_end:%Y-%m}")
+            for month_end in {month_end for *_, months in plans for month_end, _ in months}
+        }
+        # one row per asset-month: (asset, its accounts, the journal lines' (account, debit?), date, memo, cents)
+        postings = []
+        for asset, expense, accumulated, months in plans:
+            label = assets.label(asset)
+            roles = {"counter": expense, "accumulated": accumulated, "asset": asset["LedgerAccountId"]}
+            sides = tuple((roles[line.role], line.side == "debit") for line in template)
+            for month_end, amount in months:
+                day, month_text = texts[month_end]
+                postings.append((asset, expense, sides, day, f"Depreciation {month_text} of {label}", to_cents(amount)))
+        entry_ids = new_keys(len(postings))
+        self.store.insert_stored(
+            ENTRIES,
+            ENTRY_COLUMNS,
+            ((entry_id, day, memo, source, tenant) for entry_id, (_, _, _, day, memo, _) in zip(entry_ids, postings)),
+        )
+        line_ids = iter(new_keys(len(postings) * len(template)))
+        self.store.insert_stored(
+            LINES,
+            LINE_COLUMNS,
+            (
+                (
+                    next(line_ids),
+                    entry_id,
+                    account,
+                    cents if debit else 0,
+                    0 if debit else cents,
+                    asset["AssetId"],
+                    tenant,
+                )
+                for entry_id, (asset, _, sides, _, _, cents) in zip(entry_ids, postings)
+                for account, debit in sides
+            ),
+        )
+        update_ids = new_keys(len(postings))
+        self.store.insert_stored(
+            VALUE_UPDATES,
+            UPDATE_COLUMNS,
+            (
+                (update_id, asset["AssetId"], asset[assets.NUMBER], update_type, cents, expense, day, memo, entry_id)
+                + (run_id, tenant)
+                for update_id, entry_id, (asset, expense, _, day, memo, cents) in zip(update_ids, entry_ids, postings)
+            ),
+        )
+        return sum(posting[-1] for posting in postings)
 
     def rollback(self, run: Row) -> None:
         tenant = run["TenantId"]
@@ -154,15 +216,17 @@ class Runner:
         source = f"DepreciationRun:{run['RunId']}"
         connection = self.store.connection
         connection.execute(
-            "DELETE FROM JournalLines_rows WHERE JournalEntryId IN "
-            "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = ?)",
-            (source,),
+            "DELETE FROM JournalLines_rows WHERE TenantId = ?1 AND JournalEntryId IN "
+            "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = ?2)",
+            (tenant, source),
         )
         connection.execute("DELETE FROM JournalEntries_rows WHERE Source = ?", (source,))
-        connection.execute("DELETE FROM ValueUpdates_rows WHERE RunId = ?", (run["RunId"],))
+        connection.execute("DELETE FROM ValueUpdates_rows WHERE TenantId = ? AND RunId = ?", (tenant, run["RunId"]))
         self.store.delete(RUNS, run["RunId"])
         previous = self._latest(tenant)
-        self._move_last_date(tenant, self.register._settings(tenant), previous["ThroughDate"] if previous else None)
+        last = previous["ThroughDate"] if previous else None
+        self.store.update(SETTINGS, tenant, {**self.register._settings(tenant), "LastDepreciationDate": last})
+        self.register._refresh_tenant_assets(tenant)
 
     def update(self, current: Row, assigned: dict[str, Any]) -> None:
         raise NotSupported(
@@ -172,22 +236,6 @@ class Runner:
         )
 
     # -- helpers -----------------------------------------------------------------------------------------------
-
-    def _registered(self, tenant: str) -> list[Row]:
-        keys = self.store.keys_where(ASSETS, "TenantId = ? AND AssetStatus = ?", (tenant, AssetStatus.REGISTERED.value))
-        return [self.store.get(ASSETS, key) for key in keys]
-
-    def _posted(self, tenant: str) -> dict[str, tuple[Decimal, dt.date | None]]:
-        """Per asset: the depreciation recorded so far, and the last month end a run posted."""
-        rows = self.store.connection.execute(
-            "SELECT AssetId, sum(Amount), max(CASE WHEN RunId IS NOT NULL THEN Date END) FROM ValueUpdates_rows "
-            "WHERE TenantId = ? AND UpdateType = 'DEPRECIATION_AMORTIZATION' GROUP BY AssetId",
-            (tenant,),
-        )
-        return {
-            asset_id: (from_cents(cents or 0), dt.date.fromisoformat(last) if last else None)
-            for asset_id, cents, last in rows
-        }
 
     def _latest(self, tenant: str) -> Row | None:
         keys = self.store.keys_where(RUNS, "TenantId = ?", (tenant,), order="ThroughDate DESC")
@@ -200,9 +248,42 @@ class Runner:
     def _depreciation(self, tenant: str) -> str:
         return self.register.books.account_id(tenant, "DEPRECIATION", "ValueUpdates.CounterAccount")
 
-    def _move_last_date(self, tenant: str, settings: Row, last: dt.date | None) -> None:
-        self.store.update(SETTINGS, tenant, {**settings, "LastDepreciationDate": last})
-        self.register._refresh_tenant_assets(tenant)
+
+class _TypeAccounts:
+    """The accounts a run posts an asset's depreciation to, with its asset type's read once per type."""
+
+    def __init__(self, runner: Runner, tenant: str) -> None:
+        self.runner = runner
+        self.tenant = tenant
+        self.types = {
+            row["AssetTypeId"]: row
+            for row in runner.store.rows_where(
+                ASSET_TYPES,
+                ("AssetTypeId", "AccumulatedDepreciationAccountId", "DepreciationExpenseAccountId"),
+                "TenantId = ?",
+                (tenant,),
+            )
+        }
+        self._depreciation: str | None = None
+
+    def of(self, asset: Row) -> tuple[str, str]:
+        """(expense, accumulated depreciation) of the asset: its type's, or DEPRECIATION and its own."""
+        asset_type = self.types.get(asset[assets.TYPE]) or {}
+        accumulated = asset["AccumulatedDepreciationAccountId"] or asset_type.get("AccumulatedDepreciationAccountId")
+        if accumulated is None:
+            raise RuleViolation(
+                f"cannot run depreciation: {assets.label(asset)} has no accumulated depreciation account; set "
+                "Assets.AccumulatedDepreciationAccountId (or AssetTypes.AccumulatedDepreciationAccountId of its "
+                "type), for example to 'ACCUMULATED_DEPRECIATION'",
+                table="Assets",
+                column="AccumulatedDepreciationAccountId",
+            )
+        expense = asset_type.get("DepreciationExpenseAccountId")
+        if expense is None:
+            if self._depreciation is None:
+                self._depreciation = self.runner._depreciation(self.tenant)
+            expense = self._depreciation
+        return expense, accumulated
 
 
 def _capped(months: list[tuple[dt.date, Decimal]], book_value: Decimal) -> list[tuple[dt.date, Decimal]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -266,6 +267,24 @@ class Store:
             return rowid
         return None
 
+    def rows_where(
+        self, table: Table, columns: Sequence[str], where: str, bindings: Sequence[Any] = (), order: str = "rowid"
+    ) -> list[Row]:
+        """Some columns of the rows matching an SQL condition on the shadow table, typed, with each row's ``rowid``:
+        one query for a whole set of rows, converting only the columns asked for."""
+        layout = LAYOUTS[table.name]
+        positions = [layout.names.index(name) for name in columns]  # stored columns only; ValueError otherwise
+        converters = [_from_store(layout.columns[position]) for position in positions]
+        names = ("rowid", *columns)
+        sql = f"SELECT rowid, {', '.join(columns)} FROM {shadow(table)} WHERE {where} ORDER BY {order}"
+        rows = []
+        for stored in self.connection.execute(sql, bindings):
+            values = [stored[0]]
+            for value, convert in zip(stored[1:], converters):
+                values.append(value if value is None or convert is None else convert(value))
+            rows.append(dict(zip(names, values)))
+        return rows
+
     def keys_where(self, table: Table, where: str, bindings: Sequence[Any] = (), order: str = "rowid") -> list[Any]:
         """The keys of the rows matching an SQL condition on the shadow table, in insertion order (or ``order``)."""
         sql = f"SELECT {table.key} FROM {shadow(table)} WHERE {where} ORDER BY {order}"
@@ -296,9 +315,54 @@ class Store:
         layout = LAYOUTS[table.name]
         self.connection.executemany(layout.insert, (layout.stored_row(row) for row in rows))
 
+    def insert_stored(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert rows given already in stored form (cents, ISO dates, enumeration text) as tuples of ``columns``;
+        the columns left out are NULL. For bulk writes whose values the caller has checked."""
+        _check_stored(table, columns)
+        sql = f"INSERT INTO {shadow(table)} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        self.connection.executemany(sql, rows)
+
+    def update_stored(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Set ``columns`` of rows by rowid; each row is the stored values of ``columns`` followed by the rowid."""
+        _check_stored(table, columns)
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        self.connection.executemany(f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ?", rows)
+
     def update(self, table: Table, key: Any, row: Mapping[str, Any]) -> None:
         layout = LAYOUTS[table.name]
         self.connection.execute(layout.update, [*layout.stored_row(row), key])
 
     def delete(self, table: Table, key: Any) -> None:
         self.connection.execute(LAYOUTS[table.name].delete, (key,))
+
+
+def new_keys(count: int) -> list[str]:
+    """``count`` new random keys for a batch of rows: version-4 UUIDs as ``str(uuid.uuid4())`` spells them, made from
+    one read of the system's random source, and handed out in ascending order, so that rows inserted in that order
+    add to their key index (and to any index on a column holding them) in key order, as a merge, however large the
+    index has grown."""
+    hexed = os.urandom(16 * count).hex()
+    variant = _VARIANT
+    keys = [
+        f"{hexed[i : i + 8]}-{hexed[i + 8 : i + 12]}-4{hexed[i + 13 : i + 16]}-{variant[hexed[i + 16]]}"
+        f"{hexed[i + 17 : i + 20]}-{hexed[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
+    keys.sort()
+    return keys
+
+
+#: The first hex digit of a version-4 UUID's fourth group keeps two random bits: 8, 9, a or b.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+def _check_stored(table: Table, columns: Sequence[str]) -> None:
+    unknown = set(columns) - set(LAYOUTS[table.name].names)
+    if unknown:
+        raise KeyError(f"{shadow(table)} stores no column {', '.join(sorted(unknown))}")
+
+
+def to_stored(column: Column, value: Any) -> Any:
+    """A typed value as the store keeps it."""
+    convert = _to_store(column)
+    return value if value is None or convert is None else convert(value)

@@ -7,6 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import connector
+from connector.domain import runs as domain_runs
+from connector.domain.depreciation import schedule
+from connector.hooks import register_of
+from connector.schema import TABLES
 from tests.test_ledger import dump, refused
 
 D = Decimal
@@ -295,3 +299,219 @@ def test_a_run_then_its_rollback_leaves_everything_as_it_was(register, prices, m
     finally:
         register.execute("ROLLBACK TO example")
         register.execute("RELEASE example")
+
+
+# -- a run over many kinds of asset, against the schedule engine and the per-asset balance rules -------------------
+
+
+def per_asset_balances(con):
+    """The Assets rows as the per-asset refresh (the rule applied after a single value update) computes them; the
+    register is left as it was."""
+    register = register_of(con.raw)
+    con.execute("SAVEPOINT per_asset")
+    try:
+        keys = register.store.keys_where(TABLES["Assets"], "AssetStatus = 'Registered'")
+        register.store.writing(lambda: [register._refresh_asset(key) for key in keys])
+        return con.execute("SELECT * FROM Assets ORDER BY AssetId").fetchall()
+    finally:
+        con.execute("ROLLBACK TO per_asset")
+        con.execute("RELEASE per_asset")
+
+
+def assert_balances_as_per_asset(con):
+    assert con.execute("SELECT * FROM Assets ORDER BY AssetId").fetchall() == per_asset_balances(con)
+
+
+@pytest.fixture
+def mixed(register):
+    """Assets of two types with different settings: rates and lives, every method and averaging, residuals, a cost
+    limit, opening balances, an asset-level accumulated depreciation account; a financial year ending 30 June."""
+    register.execute("UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 30")
+    add(register, "EQ-1")
+    add(register, "EQ-2", price="9999.99", start="2023-03-17", residual="0", BookDepreciationDetail_CostLimit="5000")
+    add(
+        register,
+        "EQ-3",
+        price="800",
+        start="2024-02-10",
+        residual="0",
+        BookDepreciationSetting_AveragingMethod="ActualDays",
+    )
+    add(register, "EQ-4", price="1200", residual="0", BookDepreciationSetting_DepreciationMethod="FullDepreciation")
+    add(register, "EQ-5", price="700", BookDepreciationSetting_DepreciationMethod="NoDepreciation", residual="0")
+    register.execute(
+        "INSERT INTO Assets (AssetName, AssetNumber, BookDepreciationDetail_PriorAccumDepreciationAmount, "
+        "BookDepreciationDetail_CurrentAccumDepreciationAmount) VALUES ('Brought in', 'EQ-6', 300, 45.5)"
+    )
+    register.execute(
+        "UPDATE Assets SET AssetTypeId = (SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Equipment'), "
+        "PurchaseDate = '2022-07-01', PurchasePrice = 2000, BookDepreciationDetail_DepreciationStartDate = "
+        "'2022-07-01', AssetStatus = 'Registered' WHERE AssetNumber = 'EQ-6'"
+    )
+    register.execute(
+        "INSERT INTO Accounts (Name, Type, StableName) VALUES ('Depreciation of vehicles', 'EXPENSE', 'VEHICLE_DEP')"
+    )
+    register.execute(
+        "INSERT INTO Accounts (Name, Type, StableName) VALUES ('Vehicles accumulated', 'CONTRA_ASSET', 'VEHICLE_ACC')"
+    )
+    register.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, DepreciationExpenseAccountId, "
+        "BookDepreciationSetting_DepreciationMethod, BookDepreciationSetting_AveragingMethod, "
+        "BookDepreciationSetting_EffectiveLifeYears) VALUES ('Vehicles', 'VEHICLE_DEP', 'DiminishingValue200', "
+        "'ActualDays', 4)"
+    )
+    (vehicles,) = register.execute("SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Vehicles'").fetchone()
+    for number, start, extra in (
+        ("VH-1", "2023-11-03", {}),
+        (
+            "VH-2",
+            "2024-01-01",
+            {
+                "BookDepreciationSetting_DepreciationMethod": "StraightLine",
+                "BookDepreciationSetting_AveragingMethod": "FullMonth",
+            },
+        ),
+    ):
+        columns = {
+            "AssetName": number,
+            "AssetNumber": number,
+            "AssetTypeId": vehicles,
+            "AccumulatedDepreciationAccountId": "VEHICLE_ACC",
+            "PurchaseDate": start,
+            "PurchasePrice": "35000",
+            "BookDepreciationDetail_DepreciationStartDate": start,
+            "BookDepreciationDetail_ResidualValue": "5000",
+            "AssetStatus": "Registered",
+            **extra,
+        }
+        register.execute(
+            f"INSERT INTO Assets ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            tuple(columns.values()),
+        )
+    register.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Draft', 'DR-1')")  # never posted
+    return register
+
+
+def expected_postings(con, through):
+    """What a run through ``through`` should post for each registered asset, from the schedule engine alone."""
+    store = register_of(con.raw).store
+    expected = {}
+    for key in store.keys_where(TABLES["Assets"], "AssetStatus = 'Registered'"):
+        row = store.get(TABLES["Assets"], key)
+        setting = domain_runs.setting_of(row)
+        if setting is None:
+            continue
+        depreciation = con.execute(
+            "SELECT Date, Amount, RunId FROM ValueUpdates "
+            "WHERE AssetId = ? AND UpdateType = 'DEPRECIATION_AMORTIZATION'",
+            (key,),
+        ).fetchall()
+        run_posted = [day for day, _, run_id in depreciation if run_id is not None]
+        periods = schedule(setting, through, year_end_month=6, year_end_day=30)
+        accumulated = setting.opening_accumulated + sum((amount for _, amount, _ in depreciation), D("0.00"))
+        months = domain_runs.postings(periods, accumulated, max(run_posted) if run_posted else None, through)
+        if months:
+            expected[row["AssetNumber"]] = [(str(day), amount) for day, amount in months]
+    return expected
+
+
+def posted_by(con, run_id):
+    rows = con.execute(
+        "SELECT v.AssetNumber, v.Date, v.Amount, v.CounterAccount, v.Memo, e.Memo, e.Date, e.Source "
+        "FROM ValueUpdates AS v JOIN JournalEntries AS e USING (JournalEntryId) WHERE v.RunId = ? "
+        "ORDER BY v.AssetNumber, v.Date",
+        (run_id,),
+    ).fetchall()
+    found = {}
+    for number, day, amount, _counter, memo, entry_memo, entry_date, source in rows:
+        assert memo == entry_memo == f"Depreciation {str(day)[:7]} of asset {number}"
+        assert entry_date == day and source == f"DepreciationRun:{run_id}"
+        found.setdefault(number, []).append((str(day), amount))
+    return found
+
+
+def accounts(con):
+    return dict(con.execute("SELECT StableName, AccountId FROM Accounts WHERE StableName IS NOT NULL"))
+
+
+def test_a_run_over_mixed_assets_posts_each_schedule_and_the_right_accounts(mixed):
+    import datetime as dt
+
+    expected = expected_postings(mixed, dt.date(2024, 9, 30))
+    run_id = run(mixed, "2024-09-30")
+    assert posted_by(mixed, run_id) == expected
+    assert set(expected) == {"EQ-1", "EQ-2", "EQ-3", "EQ-4", "EQ-6", "VH-1", "VH-2"}
+    ids = accounts(mixed)
+    lines = mixed.execute(
+        "SELECT a.AssetNumber, l.AccountId, l.Debit, l.Credit FROM JournalLines AS l "
+        "JOIN JournalEntries AS e USING (JournalEntryId) JOIN Assets AS a USING (AssetId) WHERE e.Source = ?",
+        (f"DepreciationRun:{run_id}",),
+    ).fetchall()
+    by_asset = {}
+    for number, account, debit, credit in lines:
+        sums = by_asset.setdefault(number, {}).setdefault(account, [D(0), D(0), 0])
+        sums[0] += debit
+        sums[1] += credit
+        sums[2] += 1
+    for number, months in expected.items():
+        total = sum(amount for _, amount in months)
+        vehicle = number.startswith("VH")
+        expense = ids["VEHICLE_DEP"] if vehicle else ids["DEPRECIATION"]
+        accumulated = ids["VEHICLE_ACC"] if vehicle else ids["ACCUMULATED_DEPRECIATION"]
+        assert by_asset[number] == {expense: [total, D(0), len(months)], accumulated: [D(0), total, len(months)]}
+    (count, amount) = mixed.execute("SELECT AssetCount, Amount FROM DepreciationRuns").fetchone()
+    assert count == len(expected) and amount == sum(a for months in expected.values() for _, a in months)
+    assert_balances_as_per_asset(mixed)
+
+
+def test_set_based_balances_are_the_per_asset_rule_through_runs_updates_and_rollbacks(mixed):
+    import datetime as dt
+
+    assert_balances_as_per_asset(mixed)
+    first = run(mixed, "2024-03-31")
+    assert_balances_as_per_asset(mixed)
+    mixed.execute(
+        "INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date) VALUES "
+        "('EQ-1', 'IMPROVEMENT', 250, 'CASH', '2024-04-15'), ('VH-1', 'IMPAIRMENT', 1000, 'IMPAIRMENT_LOSS', "
+        "'2024-05-02'), ('EQ-2', 'DEPRECIATION_AMORTIZATION', 10, 'DEPRECIATION', '2024-12-31')"
+    )
+    assert_balances_as_per_asset(mixed)
+    expected = expected_postings(mixed, dt.date(2024, 8, 31))
+    second = run(mixed, "2024-08-31")  # crosses the year end of 30 June
+    assert posted_by(mixed, second) == expected
+    assert_balances_as_per_asset(mixed)
+    rolls = dict(mixed.execute("SELECT AssetNumber, CanRollBack FROM Assets WHERE AssetStatus = 'Registered'"))
+    assert rolls["EQ-1"] and not rolls["EQ-2"]  # EQ-2's latest depreciation is the manual one of December
+    assert not rolls["EQ-5"]
+    mixed.execute("UPDATE Settings SET FinancialYearEndMonth = 12, FinancialYearEndDay = 31")
+    assert_balances_as_per_asset(mixed)
+    mixed.execute("UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 30")
+    mixed.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (second,))
+    assert_balances_as_per_asset(mixed)
+    assert dict(mixed.execute("SELECT AssetNumber, CanRollBack FROM Assets WHERE AssetNumber IN ('EQ-1', 'EQ-3')")) == {
+        "EQ-1": True,
+        "EQ-3": True,
+    }
+    mixed.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (first,))
+    assert_balances_as_per_asset(mixed)
+    assert mixed.execute("SELECT count(*) FROM ValueUpdates WHERE RunId IS NOT NULL").fetchone()[0] == 0
+
+
+def test_a_run_refused_for_a_missing_account_changes_nothing(register):
+    add(register, "EQ-1")
+    register.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod, "
+        "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_DepreciationRate) "
+        "VALUES ('Bare', 'StraightLine', 'FullMonth', 10)"
+    )
+    register.execute(
+        "INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, "
+        "BookDepreciationDetail_DepreciationStartDate, AssetStatus) SELECT 'Bare', 'BA-1', AssetTypeId, "
+        "'2024-01-01', 100, '2024-01-01', 'Registered' FROM AssetTypes WHERE AssetTypeName = 'Bare'"
+    )
+    refused(
+        register,
+        connector.IntegrityError,
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-03-31')",
+        match="asset BA-1 has no accumulated depreciation account",
+    )

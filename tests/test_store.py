@@ -1,11 +1,13 @@
-"""The store's layout: indexes declared in schema/, added to register files made before them."""
+"""The store's layout: indexes declared in schema/, added to register files made before them; batch keys."""
+
+import uuid
 
 import apsw
 import pytest
 
 import connector
 from connector.schema import _load_table
-from connector.store import LAYOUTS
+from connector.store import LAYOUTS, new_keys
 
 SOURCE_INDEX = "JournalEntries_rows_by_Source"
 
@@ -54,6 +56,15 @@ def test_an_index_must_name_stored_columns(tmp_path):
     bad.write_text(table.format(columns='"Id", "Nope"'))
     with pytest.raises(ValueError, match="Nope"):
         _load_table(bad)
+
+
+def test_batch_keys_are_distinct_ascending_version_4_uuids():
+    keys = new_keys(2_000)
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    for key in keys:
+        parsed = uuid.UUID(key)
+        assert str(parsed) == key and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    assert new_keys(0) == []
 
 
 def test_defensive_mode_still_keeps_sql_from_writing_the_shadow_tables(path):

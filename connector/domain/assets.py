@@ -9,10 +9,12 @@ through :class:`AssetLookups`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from connector.domain import setting
+from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AssetStatus, DepreciationMethod
 from connector.domain.errors import (
     InvalidValue,
@@ -21,7 +23,7 @@ from connector.domain.errors import (
     RegistrationIncomplete,
     RuleViolation,
 )
-from connector.domain.ledger import Booked
+from connector.domain.ledger import ZERO, Booked, Posted
 from connector.domain.rows import Row, blank, require_text
 from connector.domain.setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
 from connector.schema import TABLES
@@ -187,6 +189,59 @@ def refresh(current: Mapping[str, Any], lookups: AssetLookups) -> Row:
     return row
 
 
+#: The columns :func:`balances` computes: what a change of the books (or of the financial year) changes on an asset.
+BALANCE_COLUMNS = (CALCULATION, PRIOR_ACCUMULATED, CURRENT_ACCUMULATED, BOOK_VALUE, CAN_ROLL_BACK)
+
+
+#: What :func:`balances`, :func:`booked` and :func:`balance_year_start` read of an asset, besides its AssetId.
+BALANCE_INPUTS = (STATUS, PRICE, RATE, LIFE, START_DATE, PURCHASE_DATE, OPENING_PRIOR, OPENING_CURRENT)
+
+
+def balances(row: Mapping[str, Any], booked: Booked | None) -> Row:
+    """The computed columns of an asset (:data:`BALANCE_COLUMNS`); ``booked`` is what its books hold, needed
+    when it is Registered."""
+    computed: Row = {CALCULATION: setting.calculation_method(row)}
+    if row[STATUS] is AssetStatus.REGISTERED:
+        assert booked is not None
+        computed[PRIOR_ACCUMULATED], computed[CURRENT_ACCUMULATED] = booked.prior, booked.current
+        computed[BOOK_VALUE] = book_value({**row, **computed}, booked.adjustment)
+        computed[CAN_ROLL_BACK] = booked.can_roll_back
+    else:
+        computed[BOOK_VALUE] = book_value(row)
+        computed[CAN_ROLL_BACK] = False
+    return computed
+
+
+def balance_year_start(
+    row: Mapping[str, Any], last_depreciation: date | None, year_end_month: int, year_end_day: int
+) -> date:
+    """Where the asset's accumulated depreciation splits into prior and current: the start of the financial year
+    that holds Settings.LastDepreciationDate, or the asset's depreciation start while nothing has been run."""
+    return financial_year_start(last_depreciation or _start(row), year_end_month, year_end_day)
+
+
+def booked(
+    row: Mapping[str, Any],
+    posted: Posted,
+    year_start: date,
+    year_end_month: int,
+    year_end_day: int,
+    can_roll_back: bool,
+) -> Booked:
+    """What the books of a registered asset hold, from the sums of its value updates split at ``year_start``
+    (see :func:`balance_year_start`): its opening balances count as depreciation taken in its opening year, which is
+    prior once that year is over."""
+    opening_prior = row[OPENING_PRIOR] or ZERO
+    opening_current = row[OPENING_CURRENT] or ZERO
+    if financial_year_start(_start(row), year_end_month, year_end_day) < year_start:
+        opening_prior, opening_current = opening_prior + opening_current, ZERO
+    return Booked(posted.adjustment, opening_prior + posted.before, opening_current + posted.during, can_roll_back)
+
+
+def _start(row: Mapping[str, Any]) -> date:
+    return row[START_DATE] or row[PURCHASE_DATE] or date.today()
+
+
 def book_value(row: Mapping[str, Any], adjustment: Decimal = Decimal("0.00")) -> Decimal:
     """Cost, plus improvements and revaluations up, less impairments, revaluations down and the depreciation
     accumulated so far."""
@@ -200,15 +255,7 @@ def book_value(row: Mapping[str, Any], adjustment: Decimal = Decimal("0.00")) ->
 
 
 def _derive(row: Row, lookups: AssetLookups) -> None:
-    row[CALCULATION] = setting.calculation_method(row)
-    if row[STATUS] is AssetStatus.REGISTERED:
-        booked = lookups.booked(row)
-        row[PRIOR_ACCUMULATED], row[CURRENT_ACCUMULATED] = booked.prior, booked.current
-        row[BOOK_VALUE] = book_value(row, booked.adjustment)
-        row[CAN_ROLL_BACK] = booked.can_roll_back
-    else:
-        row[BOOK_VALUE] = book_value(row)
-        row[CAN_ROLL_BACK] = False
+    row.update(balances(row, lookups.booked(row) if row[STATUS] is AssetStatus.REGISTERED else None))
 
 
 def _refuse_disposal(row: Mapping[str, Any], written: Mapping[str, Any]) -> None:

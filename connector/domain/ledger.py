@@ -211,6 +211,16 @@ class Booked:
     can_roll_back: bool = False
 
 
+@dataclass(frozen=True)
+class Posted:
+    """The sums of an asset's value updates: the carrying adjustment, and its depreciation dated before and from
+    the start of the current financial year."""
+
+    adjustment: Decimal = ZERO
+    before: Decimal = ZERO
+    during: Decimal = ZERO
+
+
 def carrying_change(update_type: UpdateType, amount: Decimal) -> Decimal:
     """How much a value update moves the carrying value (negative for a decrease)."""
     return amount if update_type.increases else -amount
