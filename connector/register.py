@@ -69,7 +69,8 @@ class Register:
     # -- what the rules may ask (assets.AssetLookups) --------------------------------------------------------
 
     def asset_type(self, tenant_id: str, asset_type_id: str) -> Mapping[str, Any] | None:
-        found = self.store.get(ASSET_TYPES, asset_type_id)
+        """The asset type's setting and accounts; not its Locks, which would count its assets on every asset write."""
+        found = self.store.get(ASSET_TYPES, asset_type_id, computed=False)
         return found if found is not None and found["TenantId"] == tenant_id else None
 
     def has_value_updates(self, asset_id: str) -> bool:

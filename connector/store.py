@@ -106,6 +106,8 @@ class _TableLayout:
         #: How to read each column from the shadow table aliased ``t``.
         self.expressions = {name: f"t.{name}" for name in self.names} | dict(computed)
         self.select = f"SELECT {', '.join(self.expressions.values())} FROM {self.name} AS t"
+        #: The stored columns only: no computed column (such as an asset type's Locks, a count over the assets).
+        self.select_stored = f"SELECT {', '.join(f't.{name}' for name in self.names)} FROM {self.name} AS t"
         placeholders = ", ".join("?" * len(self.names))
         self.insert = f"INSERT INTO {self.name} ({', '.join(self.names)}) VALUES ({placeholders})"
         assignments = ", ".join(f"{name} = ?" for name in self.names)
@@ -227,9 +229,11 @@ class Store:
 
     # -- reads ------------------------------------------------------------------------------------------------
 
-    def get(self, table: Table, key: Any) -> Row | None:
+    def get(self, table: Table, key: Any, computed: bool = True) -> Row | None:
+        """The row with that key; without its computed columns when ``computed`` is false (they may cost a count)."""
         layout = LAYOUTS[table.name]
-        for stored in self.connection.execute(f"{layout.select} WHERE t.{table.key} = ?", (key,)):
+        select = layout.select if computed else layout.select_stored
+        for stored in self.connection.execute(f"{select} WHERE t.{table.key} = ?", (key,)):
             return layout.typed_row(stored)
         return None
 

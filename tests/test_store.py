@@ -6,7 +6,7 @@ import apsw
 import pytest
 
 import connector
-from connector.schema import _load_table
+from connector.schema import TABLES, _load_table
 from connector.store import LAYOUTS, new_keys
 
 SOURCE_INDEX = "JournalEntries_rows_by_Source"
@@ -72,3 +72,16 @@ def test_defensive_mode_still_keeps_sql_from_writing_the_shadow_tables(path):
     with pytest.raises(apsw.Error):
         con.raw.execute("DELETE FROM JournalEntries_rows")
     con.close()
+
+
+def test_reading_a_row_without_its_computed_columns(connection, asset_type):
+    from connector.hooks import register_of
+
+    register = register_of(connection.raw)
+    table = TABLES["AssetTypes"]
+    full = register.store.get(table, asset_type)
+    stored = register.store.get(table, asset_type, computed=False)
+    assert full["Locks"] == 0 and "Locks" not in stored
+    assert stored == {name: value for name, value in full.items() if name != "Locks"}
+    # what an asset write asks about its type never counts the type's assets
+    assert "Locks" not in register.asset_type(full["TenantId"], asset_type)
