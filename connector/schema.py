@@ -1,8 +1,9 @@
 """The register's tables, read from the ``schema/`` data files.
 
 ``schema/`` is the single source for the table and column names, their types, which columns are read-only,
-which filters a virtual table pushes down, and the descriptions the README shows. Everything else
-(the store's DDL, the virtual tables' declarations, value checks, DB-API types) is derived from it here.
+which filters a virtual table pushes down, the descriptions the README shows, and any further index the store
+keeps for the register's own lookups (``indexes = [["Source"]]``). Everything else (the store's DDL, the virtual
+tables' declarations, value checks, DB-API types) is derived from it here.
 
 >>> TABLES["assets"].column("assetnumber").name
 'AssetNumber'
