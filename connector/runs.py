@@ -4,6 +4,12 @@ A run posts each unposted month of every registered asset up to its ThroughDate 
 value updates, each with its journal entry (Dr the asset type's depreciation expense account, or DEPRECIATION;
 Cr the asset's accumulated depreciation account), and moves Settings.LastDepreciationDate on. Rolling the latest
 run back removes exactly what it posted, so the register and the journal are as they were before it.
+
+Both work on the whole tenant at once, so that their cost grows with the number of assets and no faster: one query
+reads the registered assets, one pass over the value updates sums what each asset has posted, each asset's months
+come from the pure schedule engine, the journal rows are written by one statement per table, and the balances of
+every registered asset (:func:`connector.domain.assets.balances`, the same rule a single value update applies) by one
+UPDATE statement.
 """
 
 from __future__ import annotations
