@@ -335,20 +335,16 @@ def benchmark(
 #: The connector functions whose share of a run is reported, as pyinstrument names them.
 HOT_SPOTS = (
     "Runner.run",
-    "Runner._move_last_date",
-    "Register._refresh_tenant_assets",
-    "Books.posted",
-    "Runner.latest_run_id",
-    "Register._settings",
-    "Store.update",
-    "Runner._registered",
-    "Runner._posted",
+    "Books.sums_by_asset",
+    "Register.registered_assets",
+    "Runner._months",
     "schedule",
     "postings",
-    "Register._type_account",
-    "Store.insert_many",
-    "uuid4",
-    "lines_for",
+    "Runner._post",
+    "new_keys",
+    "Store.insert_stored",
+    "Register.store_balances",
+    "Store.update_stored",
 )
 
 
