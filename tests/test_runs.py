@@ -515,3 +515,28 @@ def test_a_run_refused_for_a_missing_account_changes_nothing(register):
         "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-03-31')",
         match="asset BA-1 has no accumulated depreciation account",
     )
+
+
+def test_a_run_and_its_rollback_touch_only_their_tenant(register):
+    add(register, "EQ-1")
+    register.execute("INSERT INTO Tenants (Name) VALUES ('Globex')")
+    register.tenant = "Globex"
+    register.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, AccumulatedDepreciationAccountId, "
+        "BookDepreciationSetting_DepreciationMethod, BookDepreciationSetting_AveragingMethod, "
+        "BookDepreciationSetting_DepreciationRate) VALUES ('Equipment', 'ACCUMULATED_DEPRECIATION', "
+        "'StraightLine', 'FullMonth', 25)"
+    )
+    add(register, "EQ-1", price="4000")
+    run(register, "2024-02-29")
+    globex = dump(register)
+    register.tenant = "Demo Company"
+    before = dump(register)
+    run_id = run(register, "2024-06-30")
+    assert register.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (6,)
+    register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,))
+    assert dump(register) == before
+    register.tenant = "Globex"
+    assert dump(register) == globex
+    assert register.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (2,)
+    assert_balances_as_per_asset(register)
