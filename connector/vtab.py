@@ -73,9 +73,9 @@ class Module:
 
 @dataclass(frozen=True)
 class _Plan:
-    """One way of reading a table: the pushed-down constraints (column, all-at-once IN) and the columns used."""
+    """One way of reading a table: the columns compared with ``=`` in the store, and the columns used."""
 
-    filters: tuple[tuple[str, bool], ...]
+    filters: tuple[str, ...]
     used: frozenset[int]
 
 
@@ -94,8 +94,10 @@ class VirtualTable:
     # -- planning ---------------------------------------------------------------------------------------------
 
     def BestIndexObject(self, index: apsw.IndexInfo) -> bool:  # noqa: N802
+        # ``col IN (...)`` is pushed down too, one value at a time (SQLite calls Filter once per value). Handing
+        # the whole list over at once (sqlite3_vtab_in) would save calls, but APSW fails on an empty list, as an
+        # IN (SELECT ...) that selects nothing gives.
         pushed: dict[str, int] = {}
-        in_lists: set[str] = set()
         for number in range(index.nConstraint):
             if not index.get_aConstraint_usable(number) or index.get_aConstraint_op(number) != _EQ:
                 continue
@@ -108,25 +110,22 @@ class VirtualTable:
             if index.get_aConstraint_collation(number).upper() != column.collation:
                 continue  # our filter compares with the column's collation; let SQLite do any other
             pushed[column.name] = number
-            if index.get_aConstraintUsage_in(number):
-                index.set_aConstraintUsage_in(number, True)
-                in_lists.add(column.name)
         for argv, number in enumerate(pushed.values(), start=1):
             index.set_aConstraintUsage_argvIndex(number, argv)
             index.set_aConstraintUsage_omit(number, True)
-        plan = _Plan(tuple((name, name in in_lists) for name in pushed), frozenset(index.colUsed))
+        plan = _Plan(tuple(pushed), frozenset(index.colUsed))
         index.idxNum = self._number(plan)
         # shown by EXPLAIN QUERY PLAN: which filters this plan hands to the store
-        index.idxStr = ",".join(f"{name} IN" if name in in_lists else f"{name}=" for name in pushed) or "scan"
-        rows = self._estimate(pushed, in_lists)
+        index.idxStr = ",".join(f"{name}=" for name in pushed) or "scan"
+        rows = self._estimate(pushed)
         index.estimatedRows = rows
         index.estimatedCost = float(rows)
         return True
 
-    def _estimate(self, pushed: dict[str, int], in_lists: set[str]) -> int:
+    def _estimate(self, pushed: dict[str, int]) -> int:
         total = max(self.register.store.count_estimate(self.table), 1)
         if pushed.keys() & self.unique_columns:
-            return _UNIQUE_ROWS * (10 if in_lists else 1)
+            return _UNIQUE_ROWS
         narrowing = sum(1 for name in pushed if name != "TenantId")
         return max(total // (10**narrowing), 1)
 
@@ -147,11 +146,9 @@ class VirtualTable:
         ]
         # With no other filter, read the table in order rather than through the TenantId index: a register's
         # tenants are few, and a sequential scan beats an index walk with a row lookup per entry.
-        tenant = "t.TenantId" if any(name != "TenantId" for name, _ in plan.filters) else "+t.TenantId"
+        tenant = "t.TenantId" if any(name != "TenantId" for name in plan.filters) else "+t.TenantId"
         where = [f"{tenant} IN (SELECT value FROM json_each(?))"]
-        for name, is_list in plan.filters:
-            if name != "TenantId":
-                where.append(f"t.{name} IN (SELECT value FROM json_each(?))" if is_list else f"t.{name} = ?")
+        where += [f"t.{name} = ?" for name in plan.filters if name != "TenantId"]
         return f"SELECT {', '.join(select)}, t.rowid FROM {shadow(self.table)} AS t WHERE {' AND '.join(where)}"
 
     def Open(self) -> Cursor:  # noqa: N802
@@ -212,11 +209,11 @@ class Cursor:
         session = vtable.register.session
         bindings: list[Any] = []
         tenants: list[str] | None = None
-        for (name, is_list), value in zip(plan.filters, constraintargs):
+        for name, value in zip(plan.filters, constraintargs):
             if name == "TenantId":
-                tenants = [session.resolve(v) for v in (value if is_list else (value,))]
+                tenants = [session.resolve(value)]
             else:
-                bindings.append(json.dumps(list(value)) if is_list else value)
+                bindings.append(value)
         if tenants is None:
             tenants = session.visible() if vtable.table.name == "Tenants" else [session.current]
         cursor = vtable.register.store.connection.cursor()

@@ -16,7 +16,7 @@ def test_lookups_by_key_are_pushed_down_not_scanned(connection):
         "SCAN Assets VIRTUAL TABLE INDEX 0:AssetId="
     ]
     assert "AssetNumber=" in plan(connection, "SELECT * FROM Assets WHERE AssetNumber = ?", ("x",))[0]
-    assert "AssetStatus IN" in plan(connection, "SELECT * FROM Assets WHERE AssetStatus IN ('Draft', 'Registered')")[0]
+    assert "AssetStatus=" in plan(connection, "SELECT * FROM Assets WHERE AssetStatus IN ('Draft', 'Registered')")[0]
     assert "AssetTypeId=" in plan(connection, "SELECT * FROM Assets WHERE AssetTypeId = ?", ("x",))[0]
     assert plan(connection, "SELECT * FROM Assets WHERE Description = 'x'")[0].endswith(":scan")
 
@@ -101,3 +101,13 @@ def test_the_file_records_its_layout_version(path):
     raw.close()
     with pytest.raises(connector.DatabaseError, match="layout version 99"):
         connector.connect(str(path))
+
+
+def test_in_lists_are_pushed_down_and_an_empty_one_finds_nothing(connection):
+    connection.executemany("INSERT INTO Assets (AssetName, AssetNumber) VALUES (?, ?)", [("A", "IN-1"), ("B", "IN-2")])
+    found = connection.execute(
+        "SELECT AssetNumber FROM Assets WHERE AssetNumber IN (SELECT AssetNumber FROM Assets WHERE AssetName <> 'B')"
+    ).fetchall()
+    assert found == [("IN-1",)]
+    nothing = "SELECT count(*) FROM Assets WHERE AssetId IN (SELECT AssetId FROM Assets WHERE AssetName = 'none')"
+    assert connection.execute(nothing).fetchone() == (0,)
