@@ -265,6 +265,15 @@ class Books:
         )
         return {dt.date.fromisoformat(day): from_cents(cents) for day, cents in rows}
 
+    def recorded_by_hand(self, asset_id: str, tenant_id: str) -> Decimal:
+        """The depreciation recorded for the asset by value updates of its own (not by a run)."""
+        (cents,) = self.store.connection.execute(
+            "SELECT coalesce(sum(Amount), 0) FROM ValueUpdates_rows WHERE TenantId = ? AND AssetId = ? "
+            "AND UpdateType = 'DEPRECIATION_AMORTIZATION' AND RunId IS NULL",
+            (tenant_id, asset_id),
+        ).fetchone()
+        return from_cents(cents)
+
     def has_value_updates(self, asset_id: str) -> bool:
         return bool(
             self.store.connection.execute(

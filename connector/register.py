@@ -269,6 +269,7 @@ class Register:
             return key
         elif table is VALUE_UPDATES:
             _refuse_run_posted(current)
+            self._check_taken_back(current, "delete the")
             self.books.reverse(current["JournalEntryId"], f"Reversal: value update {key} deleted")
             self.store.delete(VALUE_UPDATES, key)
             self._refresh_asset(current["AssetId"])
@@ -316,6 +317,8 @@ class Register:
         book_value = asset[assets.BOOK_VALUE]
         if current is not None and current["AssetId"] == asset["AssetId"]:
             book_value -= ledger.carrying_change(current["UpdateType"], current["Amount"])
+        elif current is not None:
+            self._check_taken_back(current, "move the")
         ledger.check_value_update(
             row, asset, basis=self._basis(tenant), accumulated_account=accumulated, book_value_without_it=book_value
         )
@@ -338,6 +341,15 @@ class Register:
                 self._refresh_asset(current["AssetId"])
         self._refresh_asset(asset["AssetId"])
         return row["ValueUpdateId"]
+
+    def _check_taken_back(self, update: Row, what: str) -> None:
+        """Taking a value update off its asset must not leave the asset's carrying value below zero."""
+        asset = self._load(ASSETS, update["AssetId"])
+        left = asset[assets.BOOK_VALUE] - ledger.carrying_change(update["UpdateType"], update["Amount"])
+        if left < 0:
+            ledger.refuse_negative_carrying_value(
+                assets.label(asset), left, f"{what} {update['UpdateType'].value} of {update['Amount']}"
+            )
 
     def asset_by_id_or_number(self, tenant: str, wanted: Any) -> Row:
         found = self.store.get(ASSETS, str(wanted))

@@ -90,14 +90,16 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
     posted_through = max(posted) if posted else None
     depreciable = depreciable_value(setting)
     cost = setting.cost
-    accumulated = setting.opening_accumulated
+    # A run counts depreciation recorded by hand as taken already (the months to come absorb it), so the preview
+    # starts from it too.
+    accumulated = setting.opening_accumulated + register.books.recorded_by_hand(asset["AssetId"], asset["TenantId"])
     rows: list[tuple[Any, ...]] = []
     for period in periods:
         if posted_through is not None and period.end <= posted_through:
             amount, is_posted = posted.get(period.end, ledger.ZERO), True
         else:
             amount, is_posted = max(period.accumulated - accumulated, ledger.ZERO), False
-            if amount == 0:
+            if amount == 0 and period.amount == 0:
                 rows.append(
                     (
                         period.end.isoformat(),

@@ -23,7 +23,7 @@ from connector.domain.errors import (
     RegistrationIncomplete,
     RuleViolation,
 )
-from connector.domain.ledger import ZERO, Booked, Posted
+from connector.domain.ledger import ZERO, Booked, Posted, refuse_negative_carrying_value
 from connector.domain.rows import Row, blank, require_text
 from connector.domain.setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
 from connector.schema import TABLES
@@ -168,6 +168,10 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: Ass
     _derive(row, lookups)
     if becomes is AssetStatus.REGISTERED:
         _check_registration(row)
+        if was is AssetStatus.REGISTERED and row[BOOK_VALUE] < 0 and row[BOOK_VALUE] < current[BOOK_VALUE]:
+            refuse_negative_carrying_value(
+                who, row[BOOK_VALUE], f"set Assets.{PRICE} of {who} to {row[PRICE]}", ASSETS.name, PRICE
+            )
     return row
 
 

@@ -198,6 +198,24 @@ def check_value_update(
             table="ValueUpdates",
             column="Amount",
         )
+    if book_value_without_it + carrying_change(update_type, amount) < 0:
+        refuse_negative_carrying_value(
+            who,
+            book_value_without_it + carrying_change(update_type, amount),
+            f"change this value update to {update_type.value} of {amount}",
+        )
+
+
+def refuse_negative_carrying_value(
+    who: str, carrying_value: Decimal, what: str, table: str = "ValueUpdates", column: str = "Amount"
+) -> None:
+    """An asset's carrying value never goes below zero: refuse the change that would take it there."""
+    raise RuleViolation(
+        f"cannot {what}: the carrying value of {who} would fall to {carrying_value}, below zero; lower or remove "
+        "its decreases (impairments, revaluations down, depreciation) first",
+        table=table,
+        column=column,
+    )
 
 
 @dataclass(frozen=True)
