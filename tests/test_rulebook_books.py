@@ -403,6 +403,12 @@ class Books(RuleBasedStateMachine):
                 refused = INTEGRITY
             if asset.status == "Draft" and residual is not None and residual > written["PurchasePrice"]:
                 may_refuse = INTEGRITY
+            if asset.status == "Registered":
+                # README: the carrying value never goes below zero, so a lower price must leave it at zero or more
+                now = self.model.book_value(asset_id)
+                after = now + written["PurchasePrice"] - asset.price
+                if after < 0 and after < now:
+                    refused = INTEGRITY
         elif what == "residual":
             written = {RESIDUAL: data.draw(st.sampled_from([None, ZERO, (asset.price / 5).quantize(D("0.01")),
                                                             asset.price + 1]))}
@@ -471,6 +477,12 @@ class Books(RuleBasedStateMachine):
             errors.add(connector.IntegrityError)  # depreciation needs an accumulated depreciation account
         elif kind not in INCREASES and amount > without:
             errors.add(connector.IntegrityError)  # a decrease larger than the carrying value
+        elif amount > 0 and without + change(kind, amount) < 0:
+            errors.add(connector.IntegrityError)  # README: the carrying value never goes below zero
+        if resent is not None and asset_id is not None and self.model.updates[resent].asset_id != asset_id:
+            old = self.model.updates[resent]
+            if self.model.book_value(old.asset_id) - change(old.kind, old.amount) < 0:
+                errors.add(connector.IntegrityError)  # taking it off its asset would leave that one below zero
         if resent is not None and counter_known and amount > 0:
             old = self.model.updates[resent]
             if (old.asset_id, old.kind, old.amount, old.date) == (asset_id, kind, amount, date):
@@ -513,6 +525,8 @@ class Books(RuleBasedStateMachine):
             refused = INTEGRITY
         elif kind not in INCREASES and amount > without:
             refused = INTEGRITY
+        elif without + change(kind, amount) < 0:
+            refused = INTEGRITY  # README: the carrying value never goes below zero
         else:
             refused = None
         if self.write("UPDATE ValueUpdates SET UpdateType = ?, Amount = ? WHERE ValueUpdateId = ?",
@@ -524,9 +538,11 @@ class Books(RuleBasedStateMachine):
     @rule(data=st.data())
     def delete_value_update(self, data: st.DataObject) -> None:
         update_id = self.pick(data, list(self.model.updates))
-        run_posted = self.model.updates[update_id].run_id is not None
+        update = self.model.updates[update_id]
+        run_posted = update.run_id is not None
+        below_zero = self.model.book_value(update.asset_id) - change(update.kind, update.amount) < 0
         if self.write("DELETE FROM ValueUpdates WHERE ValueUpdateId = ?", (update_id,),
-                      INTEGRITY if run_posted else None,
+                      INTEGRITY if run_posted or below_zero else None,
                       what="delete value update" + (" of a run" if run_posted else "")) is not None:
             del self.model.updates[update_id]
 
