@@ -63,6 +63,7 @@ def open_register(connection: apsw.Connection, tenant_name: str | None = None) -
             f"this register file has layout version {version}; this release reads up to {SCHEMA_VERSION}: upgrade it"
         )
     if not missing:
+        _upgrade(register)
         return register
     if version == 0 and len(missing) < len(TABLES):
         raise RegisterFileError("this database has some register tables but not all; it is not a register")
@@ -76,6 +77,15 @@ def open_register(connection: apsw.Connection, tenant_name: str | None = None) -
         if not register.store.count(TABLES["Tenants"]):
             register.store.writing(lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME})))
     return register
+
+
+def _upgrade(register: Register) -> None:
+    """Add what a file made by an earlier release of this layout version lacks (indexes). A file that cannot be
+    written now (read-only, or another process writing) is read as it is: the indexes only make it faster."""
+    try:
+        register.store.add_missing_indexes()
+    except (apsw.ReadOnlyError, apsw.BusyError, apsw.CantOpenError):
+        pass
 
 
 def _has_table(connection: apsw.Connection, name: str) -> bool:

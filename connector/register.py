@@ -94,7 +94,6 @@ class Register:
 
     def apply(self, command: Command) -> Any:
         """Apply one command; the key of the row it wrote (None when an INSERT was skipped)."""
-        self.store.add_missing_indexes()
         table = TABLES[command.table]
         if table in JOURNAL:
             raise NotSupported(

@@ -174,7 +174,6 @@ class Store:
         self._pending: dict[int, Callable[[], Any]] = {}
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
-        self._indexes_checked = False
         connection.create_scalar_function(WRITE_GATEWAY, self._run_pending, 1)
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -196,13 +195,11 @@ class Store:
         ]
 
     def add_missing_indexes(self) -> None:
-        """Give a register file the indexes it lacks (once per connection; called when a write starts, so that an
-        older file gets them the first time it is written, in the same transaction)."""
-        if self._indexes_checked:
-            return
-        for statement in self.missing_indexes():
-            self.connection.execute(statement)
-        self._indexes_checked = True
+        """Give a register file made by an earlier release the indexes it lacks (in one transaction)."""
+        statements = self.missing_indexes()
+        if statements:
+            with self.connection:
+                self.writing(lambda: [self.connection.execute(statement) for statement in statements])
 
     # -- the write gateway ----------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import apsw
 import pytest
 
 import connector
+from connector import hooks
 from connector.schema import TABLES, _load_table
 from connector.store import LAYOUTS, new_keys
 
@@ -31,16 +32,25 @@ def test_a_new_register_has_them(path):
     con.close()
 
 
-def test_a_register_file_made_before_an_index_gets_it_at_its_first_write(path):
+def test_a_register_file_made_before_an_index_gets_it_when_opened(path):
     con = connector.connect(str(path), autocommit=True)
     con.raw.execute(f"DROP INDEX {SOURCE_INDEX}")  # as a file written by the release before the index
     con.close()
     con = connector.connect(str(path), autocommit=True)
-    assert SOURCE_INDEX not in indexes(con.raw)
-    assert con.execute("SELECT count(*) FROM JournalEntries").fetchone() == (0,)  # reads work without it
-    con.execute("INSERT INTO Assets (AssetName) VALUES ('Laptop')")
     assert SOURCE_INDEX in indexes(con.raw)
+    assert con.execute("SELECT count(*) FROM JournalEntries").fetchone() == (0,)
     con.close()
+
+
+def test_a_read_only_register_file_made_before_an_index_opens_without_it(path):
+    con = connector.connect(str(path), autocommit=True)
+    con.raw.execute(f"DROP INDEX {SOURCE_INDEX}")
+    con.close()
+    raw = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+    register = hooks.open_register(raw)
+    assert SOURCE_INDEX not in indexes(raw)
+    assert register.store.count(TABLES["JournalEntries"]) == 0  # reads work without it
+    raw.close()
 
 
 def test_an_index_must_name_stored_columns(tmp_path):
