@@ -191,19 +191,18 @@ def check_value_update(
             table="ValueUpdates",
             column="UpdateType",
         )
-    if not update_type.increases and amount > book_value_without_it:
+    after = book_value_without_it + carrying_change(update_type, amount)
+    if after >= 0:
+        return
+    if not update_type.increases:
         raise RuleViolation(
             f"cannot record a {update_type.value} of {amount} for {who}: its carrying value is only "
             f"{book_value_without_it}",
             table="ValueUpdates",
             column="Amount",
         )
-    if book_value_without_it + carrying_change(update_type, amount) < 0:
-        refuse_negative_carrying_value(
-            who,
-            book_value_without_it + carrying_change(update_type, amount),
-            f"change this value update to {update_type.value} of {amount}",
-        )
+    # an increase that leaves a negative value: changed down from more, after decreases used up the difference
+    refuse_negative_carrying_value(who, after, f"change this value update to {update_type.value} of {amount}")
 
 
 def refuse_negative_carrying_value(

@@ -130,12 +130,11 @@ def adapt(value: Any) -> Any:
 
 
 def adapt_bindings(bindings: Sequence[Any] | Mapping[str, Any] | None) -> Sequence[Any] | Mapping[str, Any] | None:
+    """Bindings (already :func:`_checked`) with each value adapted."""
     if bindings is None:
         return None
     if isinstance(bindings, Mapping):
         return {name: adapt(value) for name, value in bindings.items()}
-    if isinstance(bindings, (str, bytes)):
-        raise ProgrammingError("bindings must be a sequence or a mapping of values, not a single string")
     return tuple(adapt(value) for value in bindings)
 
 
