@@ -30,8 +30,10 @@ def build(path: Path, rows: int) -> None:
     con = connector.connect(str(path))
     con.executemany(
         "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice, PurchaseDate, SerialNumber) VALUES (?, ?, ?, ?, ?)",
-        ((f"Asset {n}", f"FA-{n:07d}", Decimal(n % 100000) / 100, f"2025-{n % 12 + 1:02d}-15", f"SN{n}")
-         for n in range(rows)),
+        (
+            (f"Asset {n}", f"FA-{n:07d}", Decimal(n % 100000) / 100, f"2025-{n % 12 + 1:02d}-15", f"SN{n}")
+            for n in range(rows)
+        ),
     )
     con.commit()
     con.close()
@@ -55,13 +57,19 @@ def real_postgres(folder: Path, path: Path) -> tuple[subprocess.Popen | None, st
     user = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
     if user:
         shutil.chown(folder, "postgres")
-    subprocess.run([*user, str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "bench"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*user, str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "bench"],
+        check=True,
+        capture_output=True,
+    )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([*user, str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder),
-                               "-h", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*user, str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder), "-h", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     dsn = f"host=127.0.0.1 port={port} dbname=postgres user=bench"
     for _ in range(100):
         try:
@@ -70,7 +78,7 @@ def real_postgres(folder: Path, path: Path) -> tuple[subprocess.Popen | None, st
         except psycopg.OperationalError:
             time.sleep(0.1)
     source = connector.connect(str(path))
-    cursor = source.execute('SELECT * FROM Assets')
+    cursor = source.execute("SELECT * FROM Assets")
     columns = ", ".join(f'"{d[0]}" {_pg_type(d[1])}' for d in cursor.description)
     with psycopg.connect(dsn, autocommit=True) as con:
         con.execute(f'CREATE TABLE "Assets" ({columns})')
@@ -110,6 +118,7 @@ def main() -> None:
         def work() -> int:
             with psycopg.connect(dsn) as con:
                 return len(con.execute('SELECT * FROM "Assets"').fetchall())
+
         return work
 
     local, rows = best(arguments.repeat, in_process)
@@ -137,8 +146,10 @@ def main() -> None:
         def client(index: int, counts: list[int] = counts, stop: threading.Event = stop) -> None:
             with psycopg.connect(dsn, autocommit=True) as con:
                 while not stop.is_set():
-                    con.execute('SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = %s',
-                                (f"FA-{(index * 7919 + counts[index]) % arguments.rows:07d}",)).fetchone()
+                    con.execute(
+                        'SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = %s',
+                        (f"FA-{(index * 7919 + counts[index]) % arguments.rows:07d}",),
+                    ).fetchone()
                     counts[index] += 1
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]

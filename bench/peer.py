@@ -197,9 +197,7 @@ def table(measurements: Sequence[PeerMeasurement]) -> str:
     ]
     for m in measurements:
         target = (
-            "report only"
-            if m.target is None
-            else f"≥ {1 / m.target:g}× faster: {'met' if m.met else '**missed**'}"
+            "report only" if m.target is None else f"≥ {1 / m.target:g}× faster: {'met' if m.met else '**missed**'}"
         )
         lines.append(
             f"| {m.label} | {m.rows:,} | {m.connector:.4f} | {m.peer:.4f} | {m.ratio:.3f} | "

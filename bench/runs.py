@@ -109,8 +109,10 @@ def yearly_cents(price: Decimal) -> int:
 
 def monthly_cents(yearly: int) -> list[int]:
     """FullMonth straight line: the year-to-date total rounded half-up, each month the difference."""
-    totals = [int((Decimal(yearly) * month / MONTHS).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for month in
-              range(MONTHS + 1)]
+    totals = [
+        int((Decimal(yearly) * month / MONTHS).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        for month in range(MONTHS + 1)
+    ]
     return [totals[month] - totals[month - 1] for month in range(1, MONTHS + 1)]
 
 
@@ -207,21 +209,54 @@ def native_journal(con: Any, assets: Sequence[tuple[str, str, str, list[int]]], 
             entry_id = str(uuid.uuid4())
             memo = f"Depreciation {month_end[:7]} of asset {number}"
             entries.append(
-                _ordered(names["JournalEntries"], JournalEntryId=entry_id, Date=month_end, Memo=memo, Source=source,
-                         TenantId=tenant)
+                _ordered(
+                    names["JournalEntries"],
+                    JournalEntryId=entry_id,
+                    Date=month_end,
+                    Memo=memo,
+                    Source=source,
+                    TenantId=tenant,
+                )
             )
             lines.append(
-                _ordered(names["JournalLines"], JournalLineId=str(uuid.uuid4()), JournalEntryId=entry_id,
-                         AccountId="DEPRECIATION", Debit=cents, Credit=0, AssetId=asset_id, TenantId=tenant)
+                _ordered(
+                    names["JournalLines"],
+                    JournalLineId=str(uuid.uuid4()),
+                    JournalEntryId=entry_id,
+                    AccountId="DEPRECIATION",
+                    Debit=cents,
+                    Credit=0,
+                    AssetId=asset_id,
+                    TenantId=tenant,
+                )
             )
             lines.append(
-                _ordered(names["JournalLines"], JournalLineId=str(uuid.uuid4()), JournalEntryId=entry_id,
-                         AccountId=ledger_account, Debit=0, Credit=cents, AssetId=asset_id, TenantId=tenant)
+                _ordered(
+                    names["JournalLines"],
+                    JournalLineId=str(uuid.uuid4()),
+                    JournalEntryId=entry_id,
+                    AccountId=ledger_account,
+                    Debit=0,
+                    Credit=cents,
+                    AssetId=asset_id,
+                    TenantId=tenant,
+                )
             )
             updates.append(
-                _ordered(names["ValueUpdates"], ValueUpdateId=str(uuid.uuid4()), AssetId=asset_id, AssetNumber=number,
-                         UpdateType="DEPRECIATION_AMORTIZATION", Amount=cents, CounterAccount="DEPRECIATION",
-                         Date=month_end, Memo=memo, JournalEntryId=entry_id, RunId=run_id, TenantId=tenant)
+                _ordered(
+                    names["ValueUpdates"],
+                    ValueUpdateId=str(uuid.uuid4()),
+                    AssetId=asset_id,
+                    AssetNumber=number,
+                    UpdateType="DEPRECIATION_AMORTIZATION",
+                    Amount=cents,
+                    CounterAccount="DEPRECIATION",
+                    Date=month_end,
+                    Memo=memo,
+                    JournalEntryId=entry_id,
+                    RunId=run_id,
+                    TenantId=tenant,
+                )
             )
     cursor = con.cursor()
     cursor.executemany(_insert_sql("JournalEntries"), entries)

@@ -18,8 +18,14 @@ import connector
 
 DRAFT, REGISTERED, DISPOSED = "Draft", "Registered", "Disposed"
 STATUSES = (DRAFT, REGISTERED, DISPOSED)
-METHODS = ("NoDepreciation", "StraightLine", "DiminishingValue100", "DiminishingValue150", "DiminishingValue200",
-           "FullDepreciation")
+METHODS = (
+    "NoDepreciation",
+    "StraightLine",
+    "DiminishingValue100",
+    "DiminishingValue150",
+    "DiminishingValue200",
+    "FullDepreciation",
+)
 WITHOUT_RATE_OR_LIFE = ("NoDepreciation", "FullDepreciation")
 AVERAGING = ("ActualDays", "FullMonth")
 
@@ -32,8 +38,12 @@ AVERAGING_METHOD = "BookDepreciationSetting_AveragingMethod"
 RATE = "BookDepreciationSetting_DepreciationRate"
 LIFE = "BookDepreciationSetting_EffectiveLifeYears"
 TYPE_NAME = "AssetTypeName"
-DISPOSAL = ("DisposalDate", "DisposalPrice", "BookDepreciationDetail_CurrentCapitalGain",
-            "BookDepreciationDetail_CurrentGainLoss")
+DISPOSAL = (
+    "DisposalDate",
+    "DisposalPrice",
+    "BookDepreciationDetail_CurrentCapitalGain",
+    "BookDepreciationDetail_CurrentGainLoss",
+)
 SETTING = (METHOD, AVERAGING_METHOD, RATE, LIFE)
 ASSET_COLUMNS = (NUMBER, NAME, STATUS, DESCRIPTION, TYPE, PURCHASE_DATE, PRICE, START_DATE, *SETTING)
 TYPE_COLUMNS = (TYPE_NAME, *SETTING)

@@ -45,6 +45,7 @@ PENDING = "the row being inserted"
 
 # -- values: some right, some wrong, many colliding -------------------------------------------------------------
 
+
 def mostly(right: list[Any], wrong: list[Any]) -> st.SearchStrategy[Any]:
     """Values, right three times in four, so that long sequences of accepted writes happen too."""
     return st.one_of(st.sampled_from(right), st.sampled_from(right), st.sampled_from(right), st.sampled_from(wrong))
@@ -59,14 +60,16 @@ averaging = mostly(["FullMonth", "actualdays"], ["Sometimes"])
 rates = mostly([12, 0.12, 100], [0, 100.5, -3])
 lives = mostly([5, 1], [0, 2.5, -1])
 registered = st.sampled_from(["Registered", "REGISTERED", "registered"])
-disposals = st.sampled_from([
-    {STATUS: "Disposed"},
-    {STATUS: "DISPOSED"},
-    {"DisposalDate": dt.date(2025, 6, 30)},
-    {"DisposalPrice": Decimal("100.00")},
-    {"BookDepreciationDetail_CurrentCapitalGain": Decimal("5.00")},
-    {"BookDepreciationDetail_CurrentGainLoss": Decimal("-5.00")},
-])
+disposals = st.sampled_from(
+    [
+        {STATUS: "Disposed"},
+        {STATUS: "DISPOSED"},
+        {"DisposalDate": dt.date(2025, 6, 30)},
+        {"DisposalPrice": Decimal("100.00")},
+        {"BookDepreciationDetail_CurrentCapitalGain": Decimal("5.00")},
+        {"BookDepreciationDetail_CurrentGainLoss": Decimal("-5.00")},
+    ]
+)
 type_names = mostly(["Vehicles", "VEHICLES", "Computers", "Furniture"], ["", None])
 
 
@@ -90,8 +93,9 @@ class RuleBook(RuleBasedStateMachine):
         ids = dict(setup.execute("SELECT Name, TenantId FROM Tenants"))
         self.acme, self.beta, self.gamma = ids["Acme Ltd"], ids["Beta Pty"], ids["Gamma Inc"]
         setup.execute("INSERT INTO AssetTypes (AssetTypeName, TenantId) VALUES ('Vehicles', ?)", (self.gamma,))
-        setup.execute("INSERT INTO Assets (AssetName, AssetNumber, TenantId) VALUES ('Gamma van', 'FA-0001', ?)",
-                      (self.gamma,))
+        setup.execute(
+            "INSERT INTO Assets (AssetName, AssetNumber, TenantId) VALUES ('Gamma van', 'FA-0001', ?)", (self.gamma,)
+        )
         setup.commit()
         self.gamma_rows = self.rows_of(setup, self.gamma)
         setup.close()
@@ -100,8 +104,9 @@ class RuleBook(RuleBasedStateMachine):
         self.model = rules.Register(sequences={self.acme: "0001", self.beta: "0001"})
         plant = {TYPE_NAME: "Plant", METHOD: "StraightLine", AVERAGING_METHOD: "FullMonth", RATE: None, LIFE: 10}
         for tenant in (self.acme, self.beta):
-            sql = (f"INSERT INTO AssetTypes ({', '.join(plant)}, TenantId) VALUES (?, ?, ?, ?, ?, ?) "
-                   "RETURNING AssetTypeId")
+            sql = (
+                f"INSERT INTO AssetTypes ({', '.join(plant)}, TenantId) VALUES (?, ?, ?, ?, ?, ?) RETURNING AssetTypeId"
+            )
             (type_id,) = self.con.execute(sql, (*plant.values(), tenant)).fetchone()
             self.model.insert_type(tenant, type_id, plant)
         self.con.commit()
@@ -135,7 +140,8 @@ class RuleBook(RuleBasedStateMachine):
         except connector.Error as error:
             assert refused is not None, f"{sql} {parameters}: the rules allow it, yet: {type(error).__name__}: {error}"
             assert type(error) in refused.errors, (
-                f"{sql} {parameters}: {type(error).__name__}: {error}; the rules call for one of {refused}")
+                f"{sql} {parameters}: {type(error).__name__}: {error}; the rules call for one of {refused}"
+            )
             event(f"{sql.split()[0]} refused: {type(error).__name__}")
             return None
         event(f"{sql.split()[0]} accepted")
@@ -171,25 +177,34 @@ class RuleBook(RuleBasedStateMachine):
     def update(self, asset_id: str, written: dict[str, Any]) -> None:
         columns = ", ".join(f"{column} = ?" for column in written)
         tenant = self.model.assets[asset_id].tenant
-        self.write(f"UPDATE Assets SET {columns} WHERE AssetId = ? AND TenantId = ?",
-                   (*written.values(), asset_id, tenant),
-                   lambda model: model.update_assets([asset_id], written))
+        self.write(
+            f"UPDATE Assets SET {columns} WHERE AssetId = ? AND TenantId = ?",
+            (*written.values(), asset_id, tenant),
+            lambda model: model.update_assets([asset_id], written),
+        )
 
     @staticmethod
     def rows_of(con: connector.Connection, tenant: str) -> dict[str, list[tuple[Any, ...]]]:
         assets = con.execute(
             f"SELECT AssetId, {', '.join(rules.ASSET_COLUMNS)} FROM Assets WHERE TenantId = ? ORDER BY AssetId",
-            (tenant,)).fetchall()
+            (tenant,),
+        ).fetchall()
         types = con.execute(
             f"SELECT AssetTypeId, {', '.join(rules.TYPE_COLUMNS)}, Locks FROM AssetTypes WHERE TenantId = ? "
-            "ORDER BY AssetTypeId", (tenant,)).fetchall()
+            "ORDER BY AssetTypeId",
+            (tenant,),
+        ).fetchall()
         return {"assets": assets, "types": types}
 
     def expected_rows(self, model: rules.Register, tenant: str) -> dict[str, list[tuple[Any, ...]]]:
-        assets = [(key, *(model.assets[key].values[column] for column in rules.ASSET_COLUMNS))
-                  for key in sorted(k for k, a in model.assets.items() if a.tenant == tenant)]
-        types = [(key, *(model.types[key].values[column] for column in rules.TYPE_COLUMNS), model.locks(key))
-                 for key in sorted(k for k, t in model.types.items() if t.tenant == tenant)]
+        assets = [
+            (key, *(model.assets[key].values[column] for column in rules.ASSET_COLUMNS))
+            for key in sorted(k for k, a in model.assets.items() if a.tenant == tenant)
+        ]
+        types = [
+            (key, *(model.types[key].values[column] for column in rules.TYPE_COLUMNS), model.locks(key))
+            for key in sorted(k for k, t in model.types.items() if t.tenant == tenant)
+        ]
         return {"assets": assets, "types": types}
 
     def matches(self, con: connector.Connection, model: rules.Register) -> None:
@@ -213,8 +228,9 @@ class RuleBook(RuleBasedStateMachine):
         columns = [*written, "TenantId"]
         tenant_named = data.draw(st.sampled_from([tenant, "Beta Pty" if tenant == self.beta else "acme ltd"]))
         sql = f"INSERT INTO Assets ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING AssetId"
-        returned = self.write(sql, (*written.values(), tenant_named),
-                              lambda model: model.insert_asset(tenant, PENDING, written))
+        returned = self.write(
+            sql, (*written.values(), tenant_named), lambda model: model.insert_asset(tenant, PENDING, written)
+        )
         if returned is not None:
             ((asset_id,),) = returned
             self.model.assets[asset_id] = self.model.assets.pop(PENDING)
@@ -227,8 +243,11 @@ class RuleBook(RuleBasedStateMachine):
             if number.casefold() not in model.numbers(self.current):
                 model.insert_asset(self.current, PENDING, {NAME: "Ignored maybe", NUMBER: number})
 
-        returned = self.write("INSERT OR IGNORE INTO Assets (AssetName, AssetNumber) VALUES ('Ignored maybe', ?) "
-                              "RETURNING AssetId", (number,), change)
+        returned = self.write(
+            "INSERT OR IGNORE INTO Assets (AssetName, AssetNumber) VALUES ('Ignored maybe', ?) RETURNING AssetId",
+            (number,),
+            change,
+        )
         if returned:
             ((asset_id,),) = returned
             self.model.assets[asset_id] = self.model.assets.pop(PENDING)
@@ -237,11 +256,17 @@ class RuleBook(RuleBasedStateMachine):
     @rule(data=st.data())
     def set_fields(self, data: st.DataObject) -> None:
         asset_id = self.pick_asset(data)
-        choices = {NAME: names, NUMBER: numbers, PURCHASE_DATE: st.one_of(st.none(), dates),
-                   PRICE: st.one_of(st.none(), prices), START_DATE: st.one_of(st.none(), dates)}
+        choices = {
+            NAME: names,
+            NUMBER: numbers,
+            PURCHASE_DATE: st.one_of(st.none(), dates),
+            PRICE: st.one_of(st.none(), prices),
+            START_DATE: st.one_of(st.none(), dates),
+        }
         columns = data.draw(st.sets(st.sampled_from(sorted([*choices, TYPE])), min_size=1))
-        written = {column: self.type_id(data) if column == TYPE else data.draw(choices[column])
-                   for column in sorted(columns)}
+        written = {
+            column: self.type_id(data) if column == TYPE else data.draw(choices[column]) for column in sorted(columns)
+        }
         written.update(setting_values(data, nullable=True))
         self.update(asset_id, written)
 
@@ -249,9 +274,14 @@ class RuleBook(RuleBasedStateMachine):
     @rule(data=st.data(), switch=st.sampled_from(["rate", "life", "to rate", "to life", "both", "neither"]))
     def rate_or_life(self, data: st.DataObject, switch: str) -> None:
         rate, life = data.draw(rates), data.draw(lives)
-        written = {"rate": {RATE: rate}, "life": {LIFE: life}, "to rate": {RATE: rate, LIFE: None},
-                   "to life": {LIFE: life, RATE: None}, "both": {RATE: rate, LIFE: life},
-                   "neither": {RATE: None, LIFE: None}}[switch]
+        written = {
+            "rate": {RATE: rate},
+            "life": {LIFE: life},
+            "to rate": {RATE: rate, LIFE: None},
+            "to life": {LIFE: life, RATE: None},
+            "both": {RATE: rate, LIFE: life},
+            "neither": {RATE: None, LIFE: None},
+        }[switch]
         self.update(self.pick_asset(data), written)
 
     @precondition(lambda self: self.model.assets)
@@ -263,19 +293,32 @@ class RuleBook(RuleBasedStateMachine):
         self.update(asset_id, written)
         event(f"registration {'done' if self.model.assets[asset_id].values[STATUS] == 'Registered' else 'refused'}")
 
-    @precondition(lambda self: any(asset.tenant == t.tenant for asset in self.model.assets.values()
-                                   for t in self.model.types.values()))
+    @precondition(
+        lambda self: any(
+            asset.tenant == t.tenant for asset in self.model.assets.values() for t in self.model.types.values()
+        )
+    )
     @rule(data=st.data(), own_setting=st.booleans(), and_register=st.booleans())
     def get_ready_to_register(self, data: st.DataObject, own_setting: bool, and_register: bool) -> None:
         """Everything registration needs, from the asset type or the asset's own setting; perhaps registering in
         the same statement."""
-        asset_id = data.draw(st.sampled_from([
-            key for key, asset in self.model.assets.items()
-            if any(t.tenant == asset.tenant for t in self.model.types.values())]))
+        asset_id = data.draw(
+            st.sampled_from(
+                [
+                    key
+                    for key, asset in self.model.assets.items()
+                    if any(t.tenant == asset.tenant for t in self.model.types.values())
+                ]
+            )
+        )
         tenant = self.model.assets[asset_id].tenant
         type_id = data.draw(st.sampled_from([key for key, t in self.model.types.items() if t.tenant == tenant]))
-        written: dict[str, Any] = {TYPE: type_id, PURCHASE_DATE: "2025-01-15", PRICE: Decimal("32500.00"),
-                                   START_DATE: dt.date(2025, 1, 15)}
+        written: dict[str, Any] = {
+            TYPE: type_id,
+            PURCHASE_DATE: "2025-01-15",
+            PRICE: Decimal("32500.00"),
+            START_DATE: dt.date(2025, 1, 15),
+        }
         if own_setting:
             written |= {METHOD: "StraightLine", AVERAGING_METHOD: "FullMonth", LIFE: 5, RATE: None}
         if and_register:
@@ -299,8 +342,9 @@ class RuleBook(RuleBasedStateMachine):
         written = {RATE: rate, LIFE: None} if switching else {RATE: rate}
         columns = ", ".join(f"{column} = ?" for column in written)
         targets = self.assets_of(self.current)
-        self.write(f"UPDATE Assets SET {columns}", tuple(written.values()),
-                   lambda model: model.update_assets(targets, written))
+        self.write(
+            f"UPDATE Assets SET {columns}", tuple(written.values()), lambda model: model.update_assets(targets, written)
+        )
 
     @precondition(lambda self: self.model.assets)
     @rule(data=st.data())
@@ -309,8 +353,11 @@ class RuleBook(RuleBasedStateMachine):
         known = self.assets_of(tenant)
         chosen = data.draw(st.lists(st.sampled_from(known), min_size=1, unique=True)) if known else []
         marks = ", ".join("?" * len(chosen)) or "NULL"
-        self.write(f"DELETE FROM Assets WHERE AssetId IN ({marks}) AND TenantId = ?", (*chosen, tenant),
-                   lambda model: model.delete_assets(chosen))
+        self.write(
+            f"DELETE FROM Assets WHERE AssetId IN ({marks}) AND TenantId = ?",
+            (*chosen, tenant),
+            lambda model: model.delete_assets(chosen),
+        )
 
     # -- AssetTypes ------------------------------------------------------------------------------------------------
 
@@ -319,10 +366,13 @@ class RuleBook(RuleBasedStateMachine):
         tenant = self.tenant_of_choice(data)
         written = {TYPE_NAME: name, **setting_values(data, nullable=False)}
         columns = [*written, "TenantId"]
-        sql = (f"INSERT INTO AssetTypes ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-               "RETURNING AssetTypeId")
-        returned = self.write(sql, (*written.values(), tenant),
-                              lambda model: model.insert_type(tenant, PENDING, written))
+        sql = (
+            f"INSERT INTO AssetTypes ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            "RETURNING AssetTypeId"
+        )
+        returned = self.write(
+            sql, (*written.values(), tenant), lambda model: model.insert_type(tenant, PENDING, written)
+        )
         if returned is not None:
             ((type_id,),) = returned
             self.model.types[type_id] = self.model.types.pop(PENDING)
@@ -332,8 +382,11 @@ class RuleBook(RuleBasedStateMachine):
     def delete_asset_type(self, data: st.DataObject) -> None:
         type_id = data.draw(st.sampled_from(list(self.model.types)))
         tenant = self.model.types[type_id].tenant
-        self.write("DELETE FROM AssetTypes WHERE AssetTypeId = ? AND TenantId = ?", (type_id, tenant),
-                   lambda model: model.delete_type(type_id))
+        self.write(
+            "DELETE FROM AssetTypes WHERE AssetTypeId = ? AND TenantId = ?",
+            (type_id, tenant),
+            lambda model: model.delete_type(type_id),
+        )
 
     # -- tenants ---------------------------------------------------------------------------------------------------
 
@@ -391,8 +444,10 @@ class RuleBook(RuleBasedStateMachine):
 
     @invariant()
     def the_documented_invariants_hold(self) -> None:
-        rows = self.con.execute(f"SELECT TenantId, {NUMBER}, {STATUS}, {RATE}, {LIFE}, {DESCRIPTION} FROM Assets "
-                                "WHERE TenantId IN (?, ?)", (self.acme, self.beta)).fetchall()
+        rows = self.con.execute(
+            f"SELECT TenantId, {NUMBER}, {STATUS}, {RATE}, {LIFE}, {DESCRIPTION} FROM Assets WHERE TenantId IN (?, ?)",
+            (self.acme, self.beta),
+        ).fetchall()
         numbers_seen = [(tenant, number.casefold()) for tenant, number, *_ in rows]
         assert len(numbers_seen) == len(set(numbers_seen)), "an AssetNumber is taken twice in a tenant"
         assert all(status in ("Draft", "Registered") for _, _, status, *_ in rows), "a Disposed asset"

@@ -53,14 +53,27 @@ ZERO = D("0.00")
 EXAMPLES = int(os.environ.get("CONNECTOR_RULEBOOK_EXAMPLES", "100"))
 
 #: Every register table a statement may change; a refused statement leaves all of them as they were.
-TABLES = ("Settings", "AssetTypes", "Accounts", "Assets", "ValueUpdates", "JournalEntries", "JournalLines",
-          "DepreciationRuns")
+TABLES = (
+    "Settings",
+    "AssetTypes",
+    "Accounts",
+    "Assets",
+    "ValueUpdates",
+    "JournalEntries",
+    "JournalLines",
+    "DepreciationRuns",
+)
 
 DEPRECIATION = "DEPRECIATION_AMORTIZATION"
 INCREASES = ("IMPROVEMENT", "REVALUATION_UP")
 KINDS = (DEPRECIATION, "IMPAIRMENT", "REVALUATION_DOWN", "IMPROVEMENT", "REVALUATION_UP")
-COUNTERS = {DEPRECIATION: "DEPRECIATION", "IMPAIRMENT": "IMPAIRMENT_LOSS", "REVALUATION_DOWN": "REVALUATION_LOSS",
-            "IMPROVEMENT": "CASH", "REVALUATION_UP": "REVALUATION_RESERVE"}
+COUNTERS = {
+    DEPRECIATION: "DEPRECIATION",
+    "IMPAIRMENT": "IMPAIRMENT_LOSS",
+    "REVALUATION_DOWN": "REVALUATION_LOSS",
+    "IMPROVEMENT": "CASH",
+    "REVALUATION_UP": "REVALUATION_RESERVE",
+}
 
 PRIOR = "BookDepreciationDetail_PriorAccumDepreciationAmount"
 CURRENT = "BookDepreciationDetail_CurrentAccumDepreciationAmount"
@@ -186,16 +199,33 @@ def change(kind: str, amount: Decimal) -> Decimal:
 
 # -- values ---------------------------------------------------------------------------------------------------------
 
-amounts = st.one_of(st.decimals(min_value=D("0.01"), max_value=D("300"), places=2),
-                    st.decimals(min_value=D("0.01"), max_value=D("20000"), places=2))
-prices = st.one_of(st.sampled_from([D("1500.00"), D("36000.00"), D("4800.00"), D("999.99"), D("0.00"), D("1.00")]),
-                   st.decimals(min_value=D("0"), max_value=D("60000"), places=2))
-days = st.builds(lambda year, month, day: dt.date(year, month, min(day, calendar.monthrange(year, month)[1])),
-                 st.sampled_from([2024, 2025]), st.integers(1, 12), st.sampled_from([1, 15, 29, 31]))
+amounts = st.one_of(
+    st.decimals(min_value=D("0.01"), max_value=D("300"), places=2),
+    st.decimals(min_value=D("0.01"), max_value=D("20000"), places=2),
+)
+prices = st.one_of(
+    st.sampled_from([D("1500.00"), D("36000.00"), D("4800.00"), D("999.99"), D("0.00"), D("1.00")]),
+    st.decimals(min_value=D("0"), max_value=D("60000"), places=2),
+)
+days = st.builds(
+    lambda year, month, day: dt.date(year, month, min(day, calendar.monthrange(year, month)[1])),
+    st.sampled_from([2024, 2025]),
+    st.integers(1, 12),
+    st.sampled_from([1, 15, 29, 31]),
+)
 rates = st.sampled_from([20, 12.5, 33.33, 100, 7.5, 150 / 7])
 lives = st.sampled_from([1, 3, 4, 5, 10])
-methods = st.sampled_from(["StraightLine", "StraightLine", "DiminishingValue100", "DiminishingValue150",
-                           "DiminishingValue200", "FullDepreciation", "NoDepreciation"])
+methods = st.sampled_from(
+    [
+        "StraightLine",
+        "StraightLine",
+        "DiminishingValue100",
+        "DiminishingValue150",
+        "DiminishingValue200",
+        "FullDepreciation",
+        "NoDepreciation",
+    ]
+)
 averagings = st.sampled_from(["FullMonth", "ActualDays"])
 
 
@@ -215,20 +245,26 @@ class Books(RuleBasedStateMachine):
         setup.tenant = "Beta Pty"
         setup.execute(
             f"INSERT INTO AssetTypes (AssetTypeName, AccumulatedDepreciationAccountId, {METHOD}, {AVERAGING}, {LIFE}) "
-            "VALUES ('Beta plant', 'ACCUMULATED_DEPRECIATION', 'StraightLine', 'FullMonth', 5)")
+            "VALUES ('Beta plant', 'ACCUMULATED_DEPRECIATION', 'StraightLine', 'FullMonth', 5)"
+        )
         setup.execute(
             f"INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, {START}, "
             "AssetStatus) SELECT 'Beta press', 'BP-1', AssetTypeId, '2024-01-01', 6000, '2024-01-01', 'Registered' "
-            "FROM AssetTypes")
+            "FROM AssetTypes"
+        )
         setup.commit()
         self.beta_rows = self.snapshot(setup)
         setup.close()
 
         self.con = connector.connect(self.path, tenant="Acme Ltd")
-        self.con.execute("UPDATE Settings SET FinancialYearEndMonth = ?, FinancialYearEndDay = ?",
-                         (year_end_month, calendar.monthrange(2023, year_end_month)[1]))
-        self.con.execute("INSERT INTO Accounts (Name, Type, StableName, ParentAccountId) "
-                         "VALUES ('Accumulated Depreciation - own', 'CONTRA_ASSET', 'ACC_DEP_OWN', 'FIXED_ASSETS')")
+        self.con.execute(
+            "UPDATE Settings SET FinancialYearEndMonth = ?, FinancialYearEndDay = ?",
+            (year_end_month, calendar.monthrange(2023, year_end_month)[1]),
+        )
+        self.con.execute(
+            "INSERT INTO Accounts (Name, Type, StableName, ParentAccountId) "
+            "VALUES ('Accumulated Depreciation - own', 'CONTRA_ASSET', 'ACC_DEP_OWN', 'FIXED_ASSETS')"
+        )
         self.types = {}
         for name, accumulated, expense, setting in (
             ("Plant", "ACCUMULATED_DEPRECIATION", "DEPRECIATION", ("StraightLine", "FullMonth", None, 5)),
@@ -238,7 +274,9 @@ class Books(RuleBasedStateMachine):
             (type_id,) = self.con.execute(
                 "INSERT INTO AssetTypes (AssetTypeName, AccumulatedDepreciationAccountId, "
                 f"DepreciationExpenseAccountId, {METHOD}, {AVERAGING}, {RATE}, {LIFE}) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING AssetTypeId", (name, accumulated, expense, *setting)).fetchone()
+                "RETURNING AssetTypeId",
+                (name, accumulated, expense, *setting),
+            ).fetchone()
             self.types[name] = type_id
         self.con.commit()
         self.accounts = dict(self.con.execute("SELECT StableName, AccountId FROM Accounts WHERE StableName > ''"))
@@ -251,8 +289,15 @@ class Books(RuleBasedStateMachine):
         #: The register just before the latest statement, when that statement was an accepted run.
         self.before_run: dict[str, list[tuple[Any, ...]]] | None = None
         for _ in range(how_many):
-            self.insert_asset(data, data.draw(prices), data.draw(days), data.draw(st.sampled_from([0, 17])),
-                              data.draw(st.booleans()), True, False)
+            self.insert_asset(
+                data,
+                data.draw(prices),
+                data.draw(days),
+                data.draw(st.sampled_from([0, 17])),
+                data.draw(st.booleans()),
+                True,
+                False,
+            )
         self.con.commit()
         self.committed = self.model.copy()
 
@@ -273,8 +318,9 @@ class Books(RuleBasedStateMachine):
     def snapshot(con: connector.Connection) -> dict[str, list[tuple[Any, ...]]]:
         return {table: con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES}
 
-    def write(self, sql: str, parameters: Any, refused: Errors | None, *, may_refuse: Errors = frozenset(),
-              what: str = "") -> list[tuple[Any, ...]] | None:
+    def write(
+        self, sql: str, parameters: Any, refused: Errors | None, *, may_refuse: Errors = frozenset(), what: str = ""
+    ) -> list[tuple[Any, ...]] | None:
         """Run a write the model expects to be refused with one of ``refused`` (None: accepted; ``may_refuse``:
         a refusal the README leaves open). The rows it returned, or None when it was (rightly) refused."""
         before = self.snapshot(self.con)
@@ -285,12 +331,14 @@ class Books(RuleBasedStateMachine):
             allowed = (refused or frozenset()) | may_refuse
             assert type(error) in allowed, (
                 f"{sql} {parameters}: {type(error).__name__}: {error}; expected "
-                f"{sorted(e.__name__ for e in allowed) or 'success'}")
+                f"{sorted(e.__name__ for e in allowed) or 'success'}"
+            )
             assert self.snapshot(self.con) == before, f"{sql} {parameters}: refused ({error}) but changed the register"
             event(f"{what or sql.split()[0]}: refused ({type(error).__name__})")
             return None
         assert refused is None, (
-            f"{sql} {parameters}: accepted, but the rules refuse it with {sorted(e.__name__ for e in refused)}")
+            f"{sql} {parameters}: accepted, but the rules refuse it with {sorted(e.__name__ for e in refused)}"
+        )
         event(f"{what or sql.split()[0]}: accepted")
         self.before_run = None
         return returned
@@ -308,16 +356,36 @@ class Books(RuleBasedStateMachine):
 
     # -- assets --------------------------------------------------------------------------------------------------
 
-    @rule(data=st.data(), price=prices, purchased=days, later_start=st.sampled_from([0, 0, 17, 200]),
-          own_setting=st.booleans(), registered=st.booleans(), opening=st.booleans())
-    def insert_asset(self, data: st.DataObject, price: Decimal, purchased: dt.date, later_start: int,
-                     own_setting: bool, registered: bool, opening: bool) -> None:
+    @rule(
+        data=st.data(),
+        price=prices,
+        purchased=days,
+        later_start=st.sampled_from([0, 0, 17, 200]),
+        own_setting=st.booleans(),
+        registered=st.booleans(),
+        opening=st.booleans(),
+    )
+    def insert_asset(
+        self,
+        data: st.DataObject,
+        price: Decimal,
+        purchased: dt.date,
+        later_start: int,
+        own_setting: bool,
+        registered: bool,
+        opening: bool,
+    ) -> None:
         self.counter += 1
         number = f"BK-{self.counter}"
         type_name = data.draw(st.sampled_from(["Plant", "Plant", "Fleet", "Fleet", "Loose"]))
-        written: dict[str, Any] = {"AssetName": f"Asset {self.counter}", "AssetNumber": number,
-                                   "AssetTypeId": self.types[type_name], "PurchaseDate": purchased,
-                                   "PurchasePrice": price, START: purchased + dt.timedelta(days=later_start)}
+        written: dict[str, Any] = {
+            "AssetName": f"Asset {self.counter}",
+            "AssetNumber": number,
+            "AssetTypeId": self.types[type_name],
+            "PurchaseDate": purchased,
+            "PurchasePrice": price,
+            START: purchased + dt.timedelta(days=later_start),
+        }
         if own_setting:
             method = data.draw(methods)
             written[METHOD] = method
@@ -344,19 +412,35 @@ class Books(RuleBasedStateMachine):
         # README: opening balances are never more than the cost.
         refused = INTEGRITY if prior + current > price else None
         columns = ", ".join(written)
-        returned = self.write(f"INSERT INTO Assets ({columns}) VALUES ({', '.join('?' * len(written))}) "
-                              "RETURNING AssetId", tuple(written.values()), refused, what="insert asset")
+        returned = self.write(
+            f"INSERT INTO Assets ({columns}) VALUES ({', '.join('?' * len(written))}) RETURNING AssetId",
+            tuple(written.values()),
+            refused,
+            what="insert asset",
+        )
         if returned is not None:
             ((asset_id,),) = returned
-            self.model.assets[asset_id] = Asset(number, "Registered" if registered else "Draft", price,
-                                                written.get(RESIDUAL), prior, current, type_name, own_account)
+            self.model.assets[asset_id] = Asset(
+                number,
+                "Registered" if registered else "Draft",
+                price,
+                written.get(RESIDUAL),
+                prior,
+                current,
+                type_name,
+                own_account,
+            )
 
     @precondition(lambda self: self.assets_in("Draft"))
     @rule(data=st.data())
     def register(self, data: st.DataObject) -> None:
         asset_id = self.pick(data, self.assets_in("Draft"))
-        if self.write("UPDATE Assets SET AssetStatus = 'Registered' WHERE AssetId = ?", (asset_id,), None,
-                      what="register") is not None:
+        if (
+            self.write(
+                "UPDATE Assets SET AssetStatus = 'Registered' WHERE AssetId = ?", (asset_id,), None, what="register"
+            )
+            is not None
+        ):
             self.model.assets[asset_id].status = "Registered"
 
     @precondition(lambda self: self.assets_in("Registered"))
@@ -369,8 +453,16 @@ class Books(RuleBasedStateMachine):
         # A draft keeps its residual and its opening balances within its cost; a registered asset may have left
         # them behind (its price or residual changed), and the README does not say what going back does then.
         beyond = (asset.residual or ZERO) > asset.price or self.model.opening(asset_id) > asset.price
-        if self.write("UPDATE Assets SET AssetStatus = 'Draft' WHERE AssetId = ?", (asset_id,), refused,
-                      may_refuse=INTEGRITY if beyond else frozenset(), what="back to draft") is not None:
+        if (
+            self.write(
+                "UPDATE Assets SET AssetStatus = 'Draft' WHERE AssetId = ?",
+                (asset_id,),
+                refused,
+                may_refuse=INTEGRITY if beyond else frozenset(),
+                what="back to draft",
+            )
+            is not None
+        ):
             self.model.assets[asset_id].status = "Draft"
 
     @precondition(lambda self: self.model.assets)
@@ -382,8 +474,22 @@ class Books(RuleBasedStateMachine):
             del self.model.assets[asset_id]
 
     @precondition(lambda self: self.model.assets)
-    @rule(data=st.data(), what=st.sampled_from(["to rate", "to life", "rate alone", "price", "residual",
-                                                "cost limit", "method", "opening balances", "account"]))
+    @rule(
+        data=st.data(),
+        what=st.sampled_from(
+            [
+                "to rate",
+                "to life",
+                "rate alone",
+                "price",
+                "residual",
+                "cost limit",
+                "method",
+                "opening balances",
+                "account",
+            ]
+        ),
+    )
     def change_setting(self, data: st.DataObject, what: str) -> None:
         asset_id = self.pick(data, list(self.model.assets))
         asset = self.model.assets[asset_id]
@@ -410,8 +516,11 @@ class Books(RuleBasedStateMachine):
                 if after < 0 and after < now:
                     refused = INTEGRITY
         elif what == "residual":
-            written = {RESIDUAL: data.draw(st.sampled_from([None, ZERO, (asset.price / 5).quantize(D("0.01")),
-                                                            asset.price + 1]))}
+            written = {
+                RESIDUAL: data.draw(
+                    st.sampled_from([None, ZERO, (asset.price / 5).quantize(D("0.01")), asset.price + 1])
+                )
+            }
             if asset.status == "Draft" and written[RESIDUAL] is not None and written[RESIDUAL] > asset.price:
                 may_refuse = INTEGRITY
         elif what == "cost limit":
@@ -432,8 +541,16 @@ class Books(RuleBasedStateMachine):
             elif prior > asset.price:
                 refused = INTEGRITY  # never more than the cost
         columns = ", ".join(f"{column} = ?" for column in written)
-        if self.write(f"UPDATE Assets SET {columns} WHERE AssetId = ?", (*written.values(), asset_id), refused,
-                      may_refuse=may_refuse, what=f"set {what} ({asset.status})") is None:
+        if (
+            self.write(
+                f"UPDATE Assets SET {columns} WHERE AssetId = ?",
+                (*written.values(), asset_id),
+                refused,
+                may_refuse=may_refuse,
+                what=f"set {what} ({asset.status})",
+            )
+            is None
+        ):
             return
         if "PurchasePrice" in written:
             asset.price = written["PurchasePrice"]
@@ -446,13 +563,27 @@ class Books(RuleBasedStateMachine):
 
     # -- value updates ---------------------------------------------------------------------------------------------
 
-    @rule(data=st.data(), kind=st.sampled_from(KINDS), date=days,
-          whose=st.sampled_from(["registered"] * 6 + ["draft", "unknown"]),
-          amount_kind=st.sampled_from(["valid"] * 6 + ["all of it", "beyond", "zero", "negative"]),
-          counter_known=st.sampled_from([True] * 6 + [False]), external=st.sampled_from([None, None, "x-1", "x-2"]),
-          by_number=st.booleans())
-    def record_value_update(self, data: st.DataObject, kind: str, date: dt.date, whose: str, amount_kind: str,
-                            counter_known: bool, external: str | None, by_number: bool) -> None:
+    @rule(
+        data=st.data(),
+        kind=st.sampled_from(KINDS),
+        date=days,
+        whose=st.sampled_from(["registered"] * 6 + ["draft", "unknown"]),
+        amount_kind=st.sampled_from(["valid"] * 6 + ["all of it", "beyond", "zero", "negative"]),
+        counter_known=st.sampled_from([True] * 6 + [False]),
+        external=st.sampled_from([None, None, "x-1", "x-2"]),
+        by_number=st.booleans(),
+    )
+    def record_value_update(
+        self,
+        data: st.DataObject,
+        kind: str,
+        date: dt.date,
+        whose: str,
+        amount_kind: str,
+        counter_known: bool,
+        external: str | None,
+        by_number: bool,
+    ) -> None:
         candidates = {"registered": self.assets_in("Registered"), "draft": self.assets_in("Draft")}.get(whose)
         asset_id = self.pick(data, candidates) if candidates else None
         resent = next((key for key, u in self.model.updates.items() if external and u.external == external), None)
@@ -461,8 +592,13 @@ class Books(RuleBasedStateMachine):
             without = self.model.book_value(asset_id)
             if resent is not None and self.model.updates[resent].asset_id == asset_id:
                 without -= change(self.model.updates[resent].kind, self.model.updates[resent].amount)
-        amount = {"valid": data.draw(amounts), "all of it": max(without, D("0.01")), "beyond": without + D("0.01"),
-                  "zero": ZERO, "negative": D("-5.00")}[amount_kind]
+        amount = {
+            "valid": data.draw(amounts),
+            "all of it": max(without, D("0.01")),
+            "beyond": without + D("0.01"),
+            "zero": ZERO,
+            "negative": D("-5.00"),
+        }[amount_kind]
         counter = COUNTERS[kind] if counter_known else "NO_SUCH_ACCOUNT"
         errors: set[type[connector.Error]] = set()
         if amount <= 0:
@@ -493,8 +629,10 @@ class Books(RuleBasedStateMachine):
         returned = self.write(
             f"INSERT INTO ValueUpdates ({column}, UpdateType, Amount, CounterAccount, Date, ExternalId) "
             "VALUES (?, ?, ?, ?, ?, ?) RETURNING ValueUpdateId",
-            (asset_ref, kind, amount, counter, date, external), frozenset(errors) or None,
-            what=f"record {kind}" + (" again" if resent else ""))
+            (asset_ref, kind, amount, counter, date, external),
+            frozenset(errors) or None,
+            what=f"record {kind}" + (" again" if resent else ""),
+        )
         if returned is None:
             return
         ((update_id,),) = returned
@@ -506,15 +644,22 @@ class Books(RuleBasedStateMachine):
             self.model.updates[update_id] = Update(asset_id, kind, amount, date, None, self.model.next_seq(), external)
 
     @precondition(lambda self: self.model.updates)
-    @rule(data=st.data(), new_kind=st.one_of(st.none(), st.sampled_from(KINDS)),
-          amount_kind=st.sampled_from(["valid", "valid", "all of it", "beyond", "zero"]))
+    @rule(
+        data=st.data(),
+        new_kind=st.one_of(st.none(), st.sampled_from(KINDS)),
+        amount_kind=st.sampled_from(["valid", "valid", "all of it", "beyond", "zero"]),
+    )
     def change_value_update(self, data: st.DataObject, new_kind: str | None, amount_kind: str) -> None:
         update_id = self.pick(data, list(self.model.updates))
         update = self.model.updates[update_id]
         kind = new_kind or update.kind
         without = self.model.book_value(update.asset_id) - change(update.kind, update.amount)
-        amount = {"valid": data.draw(amounts), "all of it": max(without, D("0.01")), "beyond": without + D("0.01"),
-                  "zero": ZERO}[amount_kind]
+        amount = {
+            "valid": data.draw(amounts),
+            "all of it": max(without, D("0.01")),
+            "beyond": without + D("0.01"),
+            "zero": ZERO,
+        }[amount_kind]
         if update.run_id is not None:
             refused: Errors | None = INTEGRITY  # README: a run-posted value update cannot be edited
         elif amount <= 0:
@@ -529,9 +674,15 @@ class Books(RuleBasedStateMachine):
             refused = INTEGRITY  # README: the carrying value never goes below zero
         else:
             refused = None
-        if self.write("UPDATE ValueUpdates SET UpdateType = ?, Amount = ? WHERE ValueUpdateId = ?",
-                      (kind, amount, update_id), refused, what="change value update"
-                      + (" of a run" if update.run_id else "")) is not None:
+        if (
+            self.write(
+                "UPDATE ValueUpdates SET UpdateType = ?, Amount = ? WHERE ValueUpdateId = ?",
+                (kind, amount, update_id),
+                refused,
+                what="change value update" + (" of a run" if update.run_id else ""),
+            )
+            is not None
+        ):
             update.kind, update.amount = kind, amount
 
     @precondition(lambda self: self.model.updates)
@@ -541,9 +692,15 @@ class Books(RuleBasedStateMachine):
         update = self.model.updates[update_id]
         run_posted = update.run_id is not None
         below_zero = self.model.book_value(update.asset_id) - change(update.kind, update.amount) < 0
-        if self.write("DELETE FROM ValueUpdates WHERE ValueUpdateId = ?", (update_id,),
-                      INTEGRITY if run_posted or below_zero else None,
-                      what="delete value update" + (" of a run" if run_posted else "")) is not None:
+        if (
+            self.write(
+                "DELETE FROM ValueUpdates WHERE ValueUpdateId = ?",
+                (update_id,),
+                INTEGRITY if run_posted or below_zero else None,
+                what="delete value update" + (" of a run" if run_posted else ""),
+            )
+            is not None
+        ):
             del self.model.updates[update_id]
 
     # -- depreciation runs ---------------------------------------------------------------------------------------
@@ -556,12 +713,23 @@ class Books(RuleBasedStateMachine):
     @rule(month=st.sampled_from([12, 6, 3]))
     def change_the_financial_year(self, month: int) -> None:
         """The split of accumulated depreciation into Prior and Current follows the financial year."""
-        if self.write("UPDATE Settings SET FinancialYearEndMonth = ?, FinancialYearEndDay = ?",
-                      (month, calendar.monthrange(2023, month)[1]), None, what="change the year end") is not None:
+        if (
+            self.write(
+                "UPDATE Settings SET FinancialYearEndMonth = ?, FinancialYearEndDay = ?",
+                (month, calendar.monthrange(2023, month)[1]),
+                None,
+                what="change the year end",
+            )
+            is not None
+        ):
             self.model.year_end_month = month
 
-    @rule(how=st.sampled_from(["next", "next", "later", "much later", "the same", "earlier", "mid-month",
-                               "before the start"]), months=st.integers(1, 6))
+    @rule(
+        how=st.sampled_from(
+            ["next", "next", "later", "much later", "the same", "earlier", "mid-month", "before the start"]
+        ),
+        months=st.integers(1, 6),
+    )
     def run(self, how: str, months: int) -> None:
         last = self.model.last_date or dt.date(2024, 6, 30)
         through = {
@@ -577,13 +745,19 @@ class Books(RuleBasedStateMachine):
 
     def run_at(self, through: dt.date, refused: Errors | None, what: str) -> bool:
         """Run depreciation through ``through``; whether the run was accepted (and checked)."""
-        before_figures = {key: self.figures(key, through if refused is None else None)
-                          for key in self.assets_in("Registered")}
+        before_figures = {
+            key: self.figures(key, through if refused is None else None) for key in self.assets_in("Registered")
+        }
         snapshot = self.snapshot(self.con)
         # README: a run needs the accumulated depreciation account of every asset it posts for.
         lacking = any(not self.model.assets[key].accumulates for key in self.assets_in("Registered"))
-        returned = self.write("INSERT INTO DepreciationRuns (ThroughDate) VALUES (?) RETURNING RunId", (through,),
-                              refused, may_refuse=INTEGRITY if lacking else frozenset(), what=what)
+        returned = self.write(
+            "INSERT INTO DepreciationRuns (ThroughDate) VALUES (?) RETURNING RunId",
+            (through,),
+            refused,
+            may_refuse=INTEGRITY if lacking else frozenset(),
+            what=what,
+        )
         if returned is None:
             return False
         ((run_id,),) = returned
@@ -597,7 +771,8 @@ class Books(RuleBasedStateMachine):
         also the months the schedule preview says a run through then posts, for an asset that only runs touched
         (the preview leaves value updates recorded by hand out)."""
         price, limit, residual, method, value, number = self.asset_row(
-            asset_id, f"PurchasePrice, {COST_LIMIT}, {RESIDUAL}, {METHOD}, AccountingBookValue, AssetNumber")
+            asset_id, f"PurchasePrice, {COST_LIMIT}, {RESIDUAL}, {METHOD}, AccountingBookValue, AssetNumber"
+        )
         ceiling = price if limit is None else min(price, limit)
         updates = self.model.updates_of(asset_id)
         last_run_posting = max((u.date for u in updates if u.run_id), default=None)
@@ -605,17 +780,26 @@ class Books(RuleBasedStateMachine):
         if through is not None and all(u.run_id for u in updates):
             preview = self.con.execute(
                 "SELECT PeriodEnd, Amount, Note FROM DepreciationSchedule(?) WHERE NOT Posted AND PeriodEnd <= ?",
-                (number, through)).fetchall()
-        return {"depreciable": max(ceiling - (residual or ZERO), ZERO), "method": method, "value": value,
-                "accumulated": self.model.opening(asset_id) + self.model.depreciation(asset_id),
-                "adjustment": self.model.adjustment(asset_id), "price": price, "last posting": last_run_posting,
-                "preview": preview}
+                (number, through),
+            ).fetchall()
+        return {
+            "depreciable": max(ceiling - (residual or ZERO), ZERO),
+            "method": method,
+            "value": value,
+            "accumulated": self.model.opening(asset_id) + self.model.depreciation(asset_id),
+            "adjustment": self.model.adjustment(asset_id),
+            "price": price,
+            "last posting": last_run_posting,
+            "preview": preview,
+        }
 
     def posted_by(self, run_id: str, through: dt.date, before: dict[str, dict[str, Any]]) -> None:
         """Check what a run posted against the README, and let the model know it."""
         rows = self.con.execute(
             "SELECT ValueUpdateId, AssetId, UpdateType, Amount, Date, CounterAccount, JournalEntryId "
-            "FROM ValueUpdates WHERE RunId = ?", (run_id,)).fetchall()
+            "FROM ValueUpdates WHERE RunId = ?",
+            (run_id,),
+        ).fetchall()
         order = {asset_id: index for index, asset_id in enumerate(self.model.assets)}
         rows.sort(key=lambda row: (order.get(row[1], -1), row[4]))
         total = ZERO
@@ -629,7 +813,8 @@ class Books(RuleBasedStateMachine):
             lines = self.con.execute(
                 "SELECT l.AccountId, a.Type, l.Debit, l.Credit, l.AssetId FROM JournalLines AS l "
                 "JOIN Accounts AS a USING (AccountId) WHERE l.JournalEntryId = ? ORDER BY l.Debit DESC",
-                (entry_id,)).fetchall()
+                (entry_id,),
+            ).fetchall()
             assert [(line[0], line[2], line[3]) for line in lines[:1]] == [(counter, amount, ZERO)], lines
             assert [(line[1], line[2], line[3]) for line in lines[1:]] == [("CONTRA_ASSET", ZERO, amount)], lines
             assert {line[4] for line in lines} == {asset_id}
@@ -637,39 +822,48 @@ class Books(RuleBasedStateMachine):
             total += amount
         months = [(asset_id, date) for _, asset_id, _, _, date, *_ in rows]
         assert len(months) == len(set(months)), "a run posted one month of an asset twice"
-        stored = self.con.execute("SELECT ThroughDate, AssetCount, Amount FROM DepreciationRuns WHERE RunId = ?",
-                                  (run_id,)).fetchone()
+        stored = self.con.execute(
+            "SELECT ThroughDate, AssetCount, Amount FROM DepreciationRuns WHERE RunId = ?", (run_id,)
+        ).fetchone()
         assert stored == (through, len({asset for asset, _ in months}), total)
         for asset_id, was in before.items():
             if was["preview"] is not None:  # README: the schedule shows the months to come as a run would post them
                 previewed = [(day, amount) for day, amount, _ in was["preview"] if amount]
                 posted = [(date, amount) for _, asset, _, amount, date, *_ in rows if asset == asset_id]
                 ends_early = any(note and note.startswith("ends here") for *_, note in was["preview"])
-                assert (posted[:len(previewed)] if ends_early else posted) == previewed, (
-                    f"asset {asset_id}: the run posted {posted}, the schedule preview said {previewed}")
+                assert (posted[: len(previewed)] if ends_early else posted) == previewed, (
+                    f"asset {asset_id}: the run posted {posted}, the schedule preview said {previewed}"
+                )
             now = self.figures(asset_id)
             assert now["value"] >= min(was["value"], ZERO), (
-                f"the run took asset {asset_id} below zero: {was['value']} -> {now['value']}")
+                f"the run took asset {asset_id} below zero: {was['value']} -> {now['value']}"
+            )
             assert now["accumulated"] <= max(was["accumulated"], was["depreciable"]), (
                 f"the run depreciated asset {asset_id} beyond its depreciable value {was['depreciable']}: "
-                f"{was['accumulated']} -> {now['accumulated']}")
+                f"{was['accumulated']} -> {now['accumulated']}"
+            )
             if was["method"] == "StraightLine" and was["adjustment"] == 0:
                 floor = was["price"] - was["depreciable"]  # the residual value (or what the cost limit keeps)
                 assert now["value"] >= min(was["value"], floor), (
                     f"the run took straight-line asset {asset_id} below its residual: {was['value']} -> "
-                    f"{now['value']}, residual {floor}")
+                    f"{now['value']}, residual {floor}"
+                )
         event(f"run posted {'nothing' if not rows else 'months'}")
         self.posted[run_id] = self.run_rows(run_id)
 
     def run_rows(self, run_id: str) -> tuple[list[tuple[Any, ...]], ...]:
         """Everything a run posted: its value updates, their journal entries and lines."""
-        updates = self.con.execute("SELECT * FROM ValueUpdates WHERE RunId = ? ORDER BY ValueUpdateId",
-                                   (run_id,)).fetchall()
-        entries = self.con.execute("SELECT * FROM JournalEntries WHERE Source = ? ORDER BY JournalEntryId",
-                                   (f"DepreciationRun:{run_id}",)).fetchall()
+        updates = self.con.execute(
+            "SELECT * FROM ValueUpdates WHERE RunId = ? ORDER BY ValueUpdateId", (run_id,)
+        ).fetchall()
+        entries = self.con.execute(
+            "SELECT * FROM JournalEntries WHERE Source = ? ORDER BY JournalEntryId", (f"DepreciationRun:{run_id}",)
+        ).fetchall()
         lines = self.con.execute(
             "SELECT l.* FROM ValueUpdates AS u JOIN JournalLines AS l USING (JournalEntryId) WHERE u.RunId = ? "
-            "ORDER BY l.JournalLineId", (run_id,)).fetchall()
+            "ORDER BY l.JournalLineId",
+            (run_id,),
+        ).fetchall()
         return updates, entries, lines
 
     @precondition(lambda self: self.model.runs)
@@ -680,8 +874,15 @@ class Books(RuleBasedStateMachine):
         run_id, through = self.model.runs[index]
         latest = index == len(self.model.runs) - 1
         before_run = self.before_run
-        if self.write("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,), None if latest else INTEGRITY,
-                      what="roll back " + ("the latest run" if latest else "an older run")) is None:
+        if (
+            self.write(
+                "DELETE FROM DepreciationRuns WHERE RunId = ?",
+                (run_id,),
+                None if latest else INTEGRITY,
+                what="roll back " + ("the latest run" if latest else "an older run"),
+            )
+            is None
+        ):
             self.before_run = before_run
             return
         self.model.runs.pop()
@@ -745,8 +946,12 @@ class Books(RuleBasedStateMachine):
 
     @invariant()
     def the_register_is_what_the_model_says(self) -> None:
-        updates = {row[0]: row[1:] for row in self.con.execute(
-            "SELECT ValueUpdateId, AssetId, UpdateType, Amount, Date, RunId FROM ValueUpdates")}
+        updates = {
+            row[0]: row[1:]
+            for row in self.con.execute(
+                "SELECT ValueUpdateId, AssetId, UpdateType, Amount, Date, RunId FROM ValueUpdates"
+            )
+        }
         expected = {key: (u.asset_id, u.kind, u.amount, u.date, u.run_id) for key, u in self.model.updates.items()}
         assert updates == expected
         runs = self.con.execute("SELECT RunId, ThroughDate FROM DepreciationRuns ORDER BY ThroughDate").fetchall()
@@ -761,8 +966,11 @@ class Books(RuleBasedStateMachine):
         (last,) = self.con.execute("SELECT LastDepreciationDate FROM Settings").fetchone()
         latest_run = self.model.runs[-1][0] if self.model.runs else None
         for asset_id, asset in self.model.assets.items():
-            row = self.asset_row(asset_id, f"PurchasePrice, {PRIOR}, {CURRENT}, AccountingBookValue, CanRollBack, "
-                                           f"LedgerAccountId, {START}, PurchaseDate")
+            row = self.asset_row(
+                asset_id,
+                f"PurchasePrice, {PRIOR}, {CURRENT}, AccountingBookValue, CanRollBack, "
+                f"LedgerAccountId, {START}, PurchaseDate",
+            )
             price, prior, current, value, can_roll_back, ledger, start, purchased = row
             if asset.status == "Draft":  # a draft shows the opening balances written, if any
                 prior, current = prior or ZERO, current or ZERO
@@ -773,15 +981,19 @@ class Books(RuleBasedStateMachine):
             # README: accumulated depreciation is the opening balance plus the depreciation recorded ...
             assert prior + current == self.model.opening(asset_id) + depreciated, (
                 f"asset {asset.number}: Prior {prior} + Current {current} is not the opening "
-                f"{self.model.opening(asset_id)} + recorded {depreciated}")
+                f"{self.model.opening(asset_id)} + recorded {depreciated}"
+            )
             # ... and AccountingBookValue = PurchasePrice + improvements + revaluations up - impairments -
             # revaluations down - accumulated depreciation.
             assert value == price + self.model.adjustment(asset_id) - prior - current, (
-                f"asset {asset.number}: AccountingBookValue {value}")
+                f"asset {asset.number}: AccountingBookValue {value}"
+            )
             assert value >= 0, f"asset {asset.number} has a negative book value: {value}"
             lines = self.con.execute(
                 "SELECT l.AccountId, a.Type, l.Debit, l.Credit FROM JournalLines AS l JOIN Accounts AS a "
-                "USING (AccountId) WHERE l.AssetId = ?", (asset_id,)).fetchall()
+                "USING (AccountId) WHERE l.AssetId = ?",
+                (asset_id,),
+            ).fetchall()
             on_ledger = sum((debit - credit for account, _, debit, credit in lines if account == ledger), ZERO)
             carrying = price + self.model.adjustment(asset_id) if asset.status == "Registered" else ZERO
             assert on_ledger == carrying, f"asset {asset.number}: its ledger account holds {on_ledger}, not {carrying}"
@@ -798,7 +1010,8 @@ class Books(RuleBasedStateMachine):
             opening_in_year = asset.opening_current if year_start(start, month) >= first_day else ZERO
             assert current == in_year + opening_in_year, (
                 f"asset {asset.number}: Current {current}, expected {in_year} recorded since {first_day} "
-                f"+ opening {opening_in_year}")
+                f"+ opening {opening_in_year}"
+            )
             latest = max(depreciation, key=lambda u: (u.date, u.seq), default=None)
             expected = latest is not None and latest.run_id is not None and latest.run_id == latest_run
             assert can_roll_back == expected, f"asset {asset.number}: CanRollBack {can_roll_back}"
@@ -826,19 +1039,25 @@ def books(path):
     """A register (autocommit) with asset A-1 registered: cost 1,200.00, straight line over one year, full months,
     from 2024-01-01 (100.00 a month)."""
     con = connector.connect(str(path), autocommit=True)
-    con.execute(f"INSERT INTO AssetTypes (AssetTypeName, AccumulatedDepreciationAccountId, {METHOD}, {AVERAGING}, "
-                f"{LIFE}) VALUES ('Equipment', 'ACCUMULATED_DEPRECIATION', 'StraightLine', 'FullMonth', 1)")
-    con.execute(f"INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, {START}, "
-                "AssetStatus) SELECT 'Press', 'A-1', AssetTypeId, '2024-01-01', 1200, '2024-01-01', 'Registered' "
-                "FROM AssetTypes")
+    con.execute(
+        f"INSERT INTO AssetTypes (AssetTypeName, AccumulatedDepreciationAccountId, {METHOD}, {AVERAGING}, "
+        f"{LIFE}) VALUES ('Equipment', 'ACCUMULATED_DEPRECIATION', 'StraightLine', 'FullMonth', 1)"
+    )
+    con.execute(
+        f"INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, {START}, "
+        "AssetStatus) SELECT 'Press', 'A-1', AssetTypeId, '2024-01-01', 1200, '2024-01-01', 'Registered' "
+        "FROM AssetTypes"
+    )
     yield con
     con.close()
 
 
 def record(con, kind, amount, date="2024-01-15"):
-    return con.execute("INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date) "
-                       "VALUES ('A-1', ?, ?, ?, ?) RETURNING ValueUpdateId", (kind, amount, COUNTERS[kind], date)
-                       ).fetchone()[0]
+    return con.execute(
+        "INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date) "
+        "VALUES ('A-1', ?, ?, ?, ?) RETURNING ValueUpdateId",
+        (kind, amount, COUNTERS[kind], date),
+    ).fetchone()[0]
 
 
 def book_value(con):
@@ -853,8 +1072,10 @@ def test_taking_an_improvement_back_never_leaves_a_negative_book_value(books, ho
     record(books, "IMPAIRMENT", "1500.00")  # all of the carrying value: 1,200 + 300
     assert book_value(books) == ZERO
     before = Books.snapshot(books)
-    sql = {"delete": "DELETE FROM ValueUpdates WHERE ValueUpdateId = ?",
-           "lower": "UPDATE ValueUpdates SET Amount = 100 WHERE ValueUpdateId = ?"}[how]
+    sql = {
+        "delete": "DELETE FROM ValueUpdates WHERE ValueUpdateId = ?",
+        "lower": "UPDATE ValueUpdates SET Amount = 100 WHERE ValueUpdateId = ?",
+    }[how]
     with pytest.raises(connector.IntegrityError, match="asset A-1 would fall to -[0-9.]+, below zero"):
         books.execute(sql, (improvement,))
     assert Books.snapshot(books) == before
@@ -874,17 +1095,21 @@ def test_the_schedule_preview_counts_depreciation_recorded_by_hand(books):
     """README/DepreciationSchedule: the months to come are shown as a run would post them, from what is posted so
     far; a run counts a DEPRECIATION_AMORTIZATION recorded by hand as depreciation taken, so the preview must too."""
     record(books, "DEPRECIATION_AMORTIZATION", "250.00")
-    previewed = books.execute("SELECT PeriodEnd, Amount FROM DepreciationSchedule('A-1') "
-                              "WHERE NOT Posted AND Amount > 0 AND PeriodEnd <= '2024-03-31'").fetchall()
-    (run_id,) = books.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-03-31') RETURNING RunId"
-                              ).fetchone()
+    previewed = books.execute(
+        "SELECT PeriodEnd, Amount FROM DepreciationSchedule('A-1') "
+        "WHERE NOT Posted AND Amount > 0 AND PeriodEnd <= '2024-03-31'"
+    ).fetchall()
+    (run_id,) = books.execute(
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-03-31') RETURNING RunId"
+    ).fetchone()
     posted = books.execute("SELECT Date, Amount FROM ValueUpdates WHERE RunId = ? ORDER BY Date", (run_id,)).fetchall()
     assert posted == [(dt.date(2024, 3, 31), D("50.00"))]  # 300.00 due by March, 250.00 taken already
     assert previewed == posted
 
 
-@pytest.mark.parametrize("table, column", [("JournalLines", "JournalEntryId"), ("Assets", "AssetStatus"),
-                                           ("ValueUpdates", "RunId")])
+@pytest.mark.parametrize(
+    "table, column", [("JournalLines", "JournalEntryId"), ("Assets", "AssetStatus"), ("ValueUpdates", "RunId")]
+)
 def test_an_in_subquery_without_rows_finds_nothing(books, table, column):
     """A pushed-down IN (SELECT ...) on a register table's indexed column that selects no rows matches nothing;
     it must not fail (it raised ProgrammingError '<NULL>')."""

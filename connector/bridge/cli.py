@@ -30,14 +30,24 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("database", nargs="?", default="register.db", help="the register file (default: register.db)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; any other "
-                                                       "address needs a password)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1; any other address needs a password)",
+    )
     p.add_argument("--port", type=int, default=5433, help="port to listen on (default: 5433)")
     p.add_argument("--user", help="the only user name clients may connect as (default: any)")
-    p.add_argument("--password-file", metavar="FILE",
-                   help=f"file holding the password clients must give (or set {PASSWORD_VARIABLE})")
-    p.add_argument("--auth", choices=("scram-sha-256", "md5", "password"), default="scram-sha-256",
-                   help="how clients prove the password: SCRAM-SHA-256 (default); md5 or cleartext only if chosen")
+    p.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help=f"file holding the password clients must give (or set {PASSWORD_VARIABLE})",
+    )
+    p.add_argument(
+        "--auth",
+        choices=("scram-sha-256", "md5", "password"),
+        default="scram-sha-256",
+        help="how clients prove the password: SCRAM-SHA-256 (default); md5 or cleartext only if chosen",
+    )
     p.add_argument("--tenant", help="the tenant clients work in (its name or TenantId)")
     p.add_argument("--tls-cert", metavar="FILE", help="certificate (PEM) to offer TLS with")
     p.add_argument("--tls-key", metavar="FILE", help="private key (PEM) of --tls-cert")
@@ -50,9 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if arguments.verbose else logging.WARNING, format="%(message)s")
     try:
         config = Config(
-            arguments.database, arguments.host, arguments.port, arguments.user,
-            read_password(arguments.password_file, PASSWORD_VARIABLE), arguments.auth, arguments.tenant,
-            arguments.tls_cert, arguments.tls_key,
+            arguments.database,
+            arguments.host,
+            arguments.port,
+            arguments.user,
+            read_password(arguments.password_file, PASSWORD_VARIABLE),
+            arguments.auth,
+            arguments.tenant,
+            arguments.tls_cert,
+            arguments.tls_key,
         )
         config.check()
     except (OSError, ValueError) as error:

@@ -167,8 +167,9 @@ def row_description(fields: Iterable[Field]) -> bytes:
     parts = [struct.pack(">h", len(fields))]
     for f in fields:
         parts.append(cstr(f.name))
-        parts.append(struct.pack(">ihihih", f.table_oid, f.column_number, f.type_oid, f.type_length,
-                                 f.type_modifier, f.format))
+        parts.append(
+            struct.pack(">ihihih", f.table_oid, f.column_number, f.type_oid, f.type_length, f.type_modifier, f.format)
+        )
     return message(b"T", b"".join(parts))
 
 
@@ -188,8 +189,16 @@ def command_complete(tag: str) -> bytes:
     return message(b"C", cstr(tag))
 
 
-def error_response(severity: str, code: str, text: str, detail: str | None = None, hint: str | None = None,
-                   *, notice: bool = False, extra: dict[str, str] | None = None) -> bytes:
+def error_response(
+    severity: str,
+    code: str,
+    text: str,
+    detail: str | None = None,
+    hint: str | None = None,
+    *,
+    notice: bool = False,
+    extra: dict[str, str] | None = None,
+) -> bytes:
     fields = [b"S" + cstr(severity), b"V" + cstr(severity), b"C" + cstr(code), b"M" + cstr(text)]
     if detail:
         fields.append(b"D" + cstr(detail))

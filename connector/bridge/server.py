@@ -310,10 +310,14 @@ class Client:
         self.pid, secret = self.server.register(self)
         user = parameters["user"]
         try:
-            self.session = Session(self.server.config.database, user=user,
-                                   database_name=parameters.get("database") or user,
-                                   application_name=parameters.get("application_name", ""),
-                                   tenant=self.server.config.tenant, pid=self.pid)
+            self.session = Session(
+                self.server.config.database,
+                user=user,
+                database_name=parameters.get("database") or user,
+                application_name=parameters.get("application_name", ""),
+                tenant=self.server.config.tenant,
+                pid=self.pid,
+            )
         except Exception as error:
             raise ClientError("3D000", f"cannot open the register: {error}") from None
         options = parameters.get("options", "")
@@ -350,8 +354,13 @@ class Client:
             if kind == b"Q":
                 self.simple_query(Reader(body).cstring())
                 continue
-            handler = {b"P": self.on_parse, b"B": self.on_bind, b"D": self.on_describe, b"E": self.on_execute,
-                       b"C": self.on_close}.get(kind)
+            handler = {
+                b"P": self.on_parse,
+                b"B": self.on_bind,
+                b"D": self.on_describe,
+                b"E": self.on_execute,
+                b"C": self.on_close,
+            }.get(kind)
             if handler is None:
                 if kind in (b"d", b"c", b"f", b"F"):
                     self.error("0A000", "COPY and function calls are not supported by this server")

@@ -24,22 +24,54 @@ from connector.bridge.translate import Translation, TranslationError, first_keyw
 
 SERVER_VERSION = "15.0"
 #: Settings a client learns of by ParameterStatus, at startup and whenever SET changes them.
-REPORTED = ("application_name", "client_encoding", "DateStyle", "default_transaction_read_only", "in_hot_standby",
-            "integer_datetimes", "IntervalStyle", "is_superuser", "server_encoding", "server_version",
-            "session_authorization", "standard_conforming_strings", "TimeZone")
+REPORTED = (
+    "application_name",
+    "client_encoding",
+    "DateStyle",
+    "default_transaction_read_only",
+    "in_hot_standby",
+    "integer_datetimes",
+    "IntervalStyle",
+    "is_superuser",
+    "server_encoding",
+    "server_version",
+    "session_authorization",
+    "standard_conforming_strings",
+    "TimeZone",
+)
 
 
 def default_settings(user: str, application_name: str) -> dict[str, str]:
     return {
-        "application_name": application_name, "client_encoding": "UTF8", "DateStyle": "ISO, MDY",
-        "default_transaction_read_only": "off", "in_hot_standby": "off", "integer_datetimes": "on",
-        "IntervalStyle": "postgres", "is_superuser": "on", "server_encoding": "UTF8",
-        "server_version": SERVER_VERSION, "server_version_num": "150000", "session_authorization": user,
-        "standard_conforming_strings": "on", "TimeZone": "UTC", "transaction_isolation": "serializable",
-        "default_transaction_isolation": "serializable", "transaction_read_only": "off",
-        "search_path": '"$user", public', "max_identifier_length": "63", "extra_float_digits": "1",
-        "lc_collate": "C", "lc_ctype": "C", "lc_messages": "C", "statement_timeout": "0", "lock_timeout": "0",
-        "bytea_output": "hex", "block_size": "8192", "max_index_keys": "32", "escape_string_warning": "on",
+        "application_name": application_name,
+        "client_encoding": "UTF8",
+        "DateStyle": "ISO, MDY",
+        "default_transaction_read_only": "off",
+        "in_hot_standby": "off",
+        "integer_datetimes": "on",
+        "IntervalStyle": "postgres",
+        "is_superuser": "on",
+        "server_encoding": "UTF8",
+        "server_version": SERVER_VERSION,
+        "server_version_num": "150000",
+        "session_authorization": user,
+        "standard_conforming_strings": "on",
+        "TimeZone": "UTC",
+        "transaction_isolation": "serializable",
+        "default_transaction_isolation": "serializable",
+        "transaction_read_only": "off",
+        "search_path": '"$user", public',
+        "max_identifier_length": "63",
+        "extra_float_digits": "1",
+        "lc_collate": "C",
+        "lc_ctype": "C",
+        "lc_messages": "C",
+        "statement_timeout": "0",
+        "lock_timeout": "0",
+        "bytea_output": "hex",
+        "block_size": "8192",
+        "max_index_keys": "32",
+        "escape_string_warning": "on",
     }
 
 
@@ -56,8 +88,13 @@ class Prepared:
 class Result:
     """The rows of a statement (or a cursor), fetched as the client asks for them."""
 
-    def __init__(self, fields: list[Field] | None, rows: Iterator[Sequence[Any]], tag: Callable[[int], str],
-                 formats: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        fields: list[Field] | None,
+        rows: Iterator[Sequence[Any]],
+        tag: Callable[[int], str],
+        formats: Sequence[int] = (),
+    ) -> None:
         self.fields = fields
         self.rows = rows
         self.tag = tag
@@ -70,8 +107,10 @@ class Result:
             self.encoders: list[Callable[[Any], bytes | None]] = []
             return
         codes = protocol.formats_for(formats, len(self.fields))
-        self.fields = [Field(f.name, f.type_oid, f.type_length, f.type_modifier, f.table_oid, f.column_number, code)
-                       for f, code in zip(self.fields, codes, strict=True)]
+        self.fields = [
+            Field(f.name, f.type_oid, f.type_length, f.type_modifier, f.table_oid, f.column_number, code)
+            for f, code in zip(self.fields, codes, strict=True)
+        ]
         self.encoders = [_encoder(f.type_oid, f.format) for f in self.fields]
 
     def take(self, limit: int) -> Iterator[bytes]:
@@ -81,8 +120,9 @@ class Result:
         count = 0
         for row in rows:
             count += 1
-            yield protocol.data_row([None if v is None else encode(v) for encode, v in zip(encoders, row,
-                                                                                            strict=False)])
+            yield protocol.data_row(
+                [None if v is None else encode(v) for encode, v in zip(encoders, row, strict=False)]
+            )
         self.count += count
         if limit <= 0 or count < limit:
             self.done = True
@@ -91,9 +131,11 @@ class Result:
 def _encoder(oid: int, code: int) -> Callable[[Any], bytes | None]:
     text = types.text_encoder(oid)
     if code == 1:
+
         def binary(value: Any) -> bytes | None:
             encoded = types.encode_binary(oid, value)
             return encoded if encoded is not None else text(value).encode()
+
         return binary
     return lambda value: text(value).encode()
 
@@ -113,16 +155,42 @@ class Transaction:
     cursors: set[str] = field(default_factory=set)
 
 
-_DECLARE = re.compile(r"^\s*DECLARE\s+(\"(?:[^\"]|\"\")+\"|[\w$]+)\s+(.*?)\bCURSOR\b(.*?)\bFOR\b(.*)$",
-                      re.IGNORECASE | re.DOTALL)
+_DECLARE = re.compile(
+    r"^\s*DECLARE\s+(\"(?:[^\"]|\"\")+\"|[\w$]+)\s+(.*?)\bCURSOR\b(.*?)\bFOR\b(.*)$", re.IGNORECASE | re.DOTALL
+)
 _FETCH = re.compile(
     r"^\s*(FETCH|MOVE)\s+(?:(NEXT|FORWARD\s+ALL|FORWARD\s+\d+|FORWARD|ALL|\d+)\s+)?(?:(?:FROM|IN)\s+)?"
-    r"(\"(?:[^\"]|\"\")+\"|[\w$]+)\s*;?\s*$", re.IGNORECASE | re.DOTALL)
-_SET = re.compile(r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?([\w.]+)\s*(?:=|\bTO\b)\s*(.*?)\s*;?\s*$",
-                  re.IGNORECASE | re.DOTALL)
-_SESSION = frozenset({"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET",
-                      "RESET", "SHOW", "DEALLOCATE", "DISCARD", "DECLARE", "FETCH", "MOVE", "CLOSE", "LISTEN",
-                      "UNLISTEN", "NOTIFY", "COPY"})
+    r"(\"(?:[^\"]|\"\")+\"|[\w$]+)\s*;?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SET = re.compile(
+    r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?([\w.]+)\s*(?:=|\bTO\b)\s*(.*?)\s*;?\s*$", re.IGNORECASE | re.DOTALL
+)
+_SESSION = frozenset(
+    {
+        "BEGIN",
+        "START",
+        "COMMIT",
+        "END",
+        "ROLLBACK",
+        "ABORT",
+        "SAVEPOINT",
+        "RELEASE",
+        "SET",
+        "RESET",
+        "SHOW",
+        "DEALLOCATE",
+        "DISCARD",
+        "DECLARE",
+        "FETCH",
+        "MOVE",
+        "CLOSE",
+        "LISTEN",
+        "UNLISTEN",
+        "NOTIFY",
+        "COPY",
+    }
+)
 _TEXT_TYPE = (types.TEXT, -1, -1)
 
 
@@ -145,8 +213,16 @@ def _unquote(value: str) -> str:
 class Session:
     """What one client sees: run statements, keep prepared statements and portals, track the transaction."""
 
-    def __init__(self, database: str, *, user: str, database_name: str, application_name: str = "",
-                 tenant: str | None = None, pid: int = 0) -> None:
+    def __init__(
+        self,
+        database: str,
+        *,
+        user: str,
+        database_name: str,
+        application_name: str = "",
+        tenant: str | None = None,
+        pid: int = 0,
+    ) -> None:
         self.connection = connector.connect(database, tenant=tenant, autocommit=True)
         # PostgreSQL's "x" is always a name: never let SQLite read an unknown one as the string 'x'
         self.connection.raw.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
@@ -203,8 +279,11 @@ class Session:
             translation = translation if keyword else translation
         count = max(len(declared), len(inferred))
         parameter_types = tuple(
-            (declared[i] if i < len(declared) and declared[i] else 0) or (inferred[i] if i < len(inferred) else 0)
-            or types.TEXT for i in range(count))
+            (declared[i] if i < len(declared) and declared[i] else 0)
+            or (inferred[i] if i < len(inferred) else 0)
+            or types.TEXT
+            for i in range(count)
+        )
         return Prepared(text, None if keyword in _SESSION else translation, parameter_types)
 
     def bind_values(self, prepared: Prepared, formats: Sequence[int], raw: Sequence[bytes | None]) -> dict[str, Any]:
@@ -224,13 +303,15 @@ class Session:
             values[f"p{number}"] = value
         return values
 
-    def run(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int] = (),
-            portal_name: str = "") -> Result:
+    def run(
+        self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int] = (), portal_name: str = ""
+    ) -> Result:
         """Start a statement; its Result yields the rows."""
         keyword = first_keyword(prepared.text)
         if self.transaction.status == "E" and not self._ends_block(prepared.text, keyword):
-            raise ClientError("25P02", "current transaction is aborted, commands ignored until end of transaction "
-                                       "block")
+            raise ClientError(
+                "25P02", "current transaction is aborted, commands ignored until end of transaction block"
+            )
         try:
             if prepared.translation is None:
                 return self._session_statement(prepared, keyword, values, formats)
@@ -272,19 +353,24 @@ class Session:
         values = values or {}
         return {f"p{n}": values.get(f"p{n}") for n in range(1, translation.parameter_count + 1)}
 
-    def _fields(self, translation: Translation, description: Sequence[Sequence[Any]],
-                first: Sequence[Any] | None) -> list[Field]:
+    def _fields(
+        self, translation: Translation, description: Sequence[Sequence[Any]], first: Sequence[Any] | None
+    ) -> list[Field]:
         origin = None
         if translation.origin:
-            origin = next((r for r in self.catalog.catalog.relations if r.name.lower() == translation.origin.lower()),
-                          None)
+            origin = next(
+                (r for r in self.catalog.catalog.relations if r.name.lower() == translation.origin.lower()), None
+            )
         numbers = {c[0].lower(): n for n, c in enumerate(origin.columns, 1)} if origin else {}
         fields = []
         for index, item in enumerate(description):
             name, declared = item[0], item[1]
             found = types.pg_type_of(declared)
-            hint = translation.column_types[index] if translation.column_types and index < len(
-                translation.column_types) else None
+            hint = (
+                translation.column_types[index]
+                if translation.column_types and index < len(translation.column_types)
+                else None
+            )
             if found is None and hint:
                 found = (hint, -1)
             if found is None:
@@ -292,8 +378,9 @@ class Session:
                 found = (types.pg_type_of_value(value) if value is not None else types.TEXT, -1)
             oid, typmod = found
             number = numbers.get(name.lower(), 0)
-            fields.append(Field(name, oid, types.length_of(oid), typmod, origin.oid if number and origin else 0,
-                                number))
+            fields.append(
+                Field(name, oid, types.length_of(oid), typmod, origin.oid if number and origin else 0, number)
+            )
         return fields
 
     def describe(self, prepared: Prepared) -> list[Field] | None:
@@ -315,8 +402,9 @@ class Session:
             prepared.fields = [Field(name, types.TEXT) for name in translation.empty_columns]
         elif translation.keyword in ("SELECT", "WITH", "VALUES", "TABLE"):
             if self.transaction.status == "E":
-                raise ClientError("25P02", "current transaction is aborted, commands ignored until end of "
-                                           "transaction block")
+                raise ClientError(
+                    "25P02", "current transaction is aborted, commands ignored until end of transaction block"
+                )
             if "pg_" in translation.sql or "information_schema" in translation.sql.lower():
                 self.catalog.refresh()
             cursor = self.connection.cursor()
@@ -329,8 +417,9 @@ class Session:
 
     # -- session statements ---------------------------------------------------------------------------------
 
-    def _session_statement(self, prepared: Prepared, keyword: str, values: dict[str, Any] | None,
-                           formats: Sequence[int]) -> Result:
+    def _session_statement(
+        self, prepared: Prepared, keyword: str, values: dict[str, Any] | None, formats: Sequence[int]
+    ) -> Result:
         text = prepared.text.strip().rstrip(";").strip()
         words = text.upper().split()
         connection = self.connection
@@ -383,8 +472,7 @@ class Session:
         if keyword == "DISCARD":
             self.statements.clear()
             self.portals.clear()
-            self.settings = default_settings(self.settings["session_authorization"],
-                                             self.settings["application_name"])
+            self.settings = default_settings(self.settings["session_authorization"], self.settings["application_name"])
             return _done("DISCARD " + (words[1] if len(words) > 1 else "ALL"))
         if keyword == "DECLARE":
             return self._declare(prepared, values)

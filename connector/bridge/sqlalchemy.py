@@ -22,7 +22,10 @@ from connector.schema import TABLES
 from connector.store import shadow
 
 _TYPES = {
-    "String": sqltypes.Text, "Date": sqltypes.Date, "Int": sqltypes.Integer, "Double": sqltypes.Float,
+    "String": sqltypes.Text,
+    "Date": sqltypes.Date,
+    "Int": sqltypes.Integer,
+    "Double": sqltypes.Float,
     "Boolean": sqltypes.Boolean,
 }
 
@@ -95,15 +98,15 @@ class AssetsDialect(SQLiteDialect):
     def get_indexes(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
         return [] if table_name in TABLES else super().get_indexes(connection, table_name, schema, **kw)
 
-    def get_unique_constraints(self, connection: Any, table_name: str, schema: str | None = None,
-                               **kw: Any) -> list:
+    def get_unique_constraints(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
         if table_name not in TABLES:
             return super().get_unique_constraints(connection, table_name, schema, **kw)
-        return [{"name": f"{table_name}_{'_'.join(group)}_key", "column_names": list(group)}
-                for group in TABLES[table_name].unique]
+        return [
+            {"name": f"{table_name}_{'_'.join(group)}_key", "column_names": list(group)}
+            for group in TABLES[table_name].unique
+        ]
 
-    def get_check_constraints(self, connection: Any, table_name: str, schema: str | None = None,
-                              **kw: Any) -> list:
+    def get_check_constraints(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
         return [] if table_name in TABLES else super().get_check_constraints(connection, table_name, schema, **kw)
 
 

@@ -31,13 +31,42 @@ from connector.schema import TABLES
 _OURS = frozenset({"public", "main"})
 _CATALOG_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
 #: Vector columns PostgreSQL subscripts from 0; every other array from 1.
-_ZERO_BASED = frozenset({"indkey", "indclass", "indcollation", "indoption", "proargtypes", "stxkeys", "tgattr",
-                         "prattrs"})
-_BOOLEAN_FUNCTIONS = frozenset({"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible",
-                                "pg_collation_is_visible", "has_table_privilege", "has_schema_privilege",
-                                "has_database_privilege", "has_column_privilege", "pg_relation_is_publishable"})
-_PREDICATES = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.ILike, exp.In, exp.Is, exp.Not,
-               exp.And, exp.Or, exp.Exists, exp.RegexpLike, exp.RegexpILike, exp.Between, exp.Boolean)
+_ZERO_BASED = frozenset(
+    {"indkey", "indclass", "indcollation", "indoption", "proargtypes", "stxkeys", "tgattr", "prattrs"}
+)
+_BOOLEAN_FUNCTIONS = frozenset(
+    {
+        "pg_table_is_visible",
+        "pg_type_is_visible",
+        "pg_function_is_visible",
+        "pg_collation_is_visible",
+        "has_table_privilege",
+        "has_schema_privilege",
+        "has_database_privilege",
+        "has_column_privilege",
+        "pg_relation_is_publishable",
+    }
+)
+_PREDICATES = (
+    exp.EQ,
+    exp.NEQ,
+    exp.GT,
+    exp.GTE,
+    exp.LT,
+    exp.LTE,
+    exp.Like,
+    exp.ILike,
+    exp.In,
+    exp.Is,
+    exp.Not,
+    exp.And,
+    exp.Or,
+    exp.Exists,
+    exp.RegexpLike,
+    exp.RegexpILike,
+    exp.Between,
+    exp.Boolean,
+)
 
 
 class TranslationError(Exception):
@@ -60,7 +89,8 @@ class Translation:
     @property
     def returns_rows(self) -> bool:
         return self.keyword in ("SELECT", "WITH", "VALUES", "TABLE", "SHOW", "FETCH") or " RETURNING " in (
-            " " + " ".join(self.sql.upper().split()) + " ")
+            " " + " ".join(self.sql.upper().split()) + " "
+        )
 
 
 _OPERATOR = re.compile(r"OPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!=<>*@#%^&|`?+\-/]+)\s*\)", re.IGNORECASE)
@@ -94,8 +124,10 @@ def translate(text: str) -> Translation:
     hints = None
     if top is not None:
         _name_columns(top)
-        if not any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
-                   for e in top.expressions):
+        if not any(
+            isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
+            for e in top.expressions
+        ):
             hints = tuple(_column_type(e) for e in top.expressions)
     count = max(numbers, default=0)
     parameter_types = tuple(numbers.get(n, 0) for n in range(1, count + 1))
@@ -144,10 +176,12 @@ def _rewrite(node: exp.Expression, numbers: dict[int, int]) -> exp.Expression:
         return exp.Literal.string(node.this)
     if isinstance(node, exp.Collate):
         return node.this
-    if isinstance(node, (exp.CurrentVersion, exp.CurrentSchema, exp.CurrentUser, exp.SessionUser,
-                         exp.CurrentDatabase)):
-        name = {exp.CurrentVersion: "version", exp.CurrentSchema: "current_schema",
-                exp.CurrentDatabase: "current_database"}.get(type(node), "current_user")
+    if isinstance(node, (exp.CurrentVersion, exp.CurrentSchema, exp.CurrentUser, exp.SessionUser, exp.CurrentDatabase)):
+        name = {
+            exp.CurrentVersion: "version",
+            exp.CurrentSchema: "current_schema",
+            exp.CurrentDatabase: "current_database",
+        }.get(type(node), "current_user")
         return exp.Anonymous(this=name, expressions=[])
     if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
         unit = node.args.get("unit")
@@ -180,8 +214,12 @@ def _rewrite(node: exp.Expression, numbers: dict[int, int]) -> exp.Expression:
 
 def _table(node: exp.Table) -> exp.Table:
     schema = node.text("db").lower()
-    if schema in _OURS or (schema and schema not in _CATALOG_SCHEMAS and node.args.get("catalog") is None
-                           and node.name.lower() in {t.lower() for t in TABLES}):
+    if schema in _OURS or (
+        schema
+        and schema not in _CATALOG_SCHEMAS
+        and node.args.get("catalog") is None
+        and node.name.lower() in {t.lower() for t in TABLES}
+    ):
         node = node.copy()
         node.set("db", None)
         node.set("catalog", None)
@@ -207,26 +245,45 @@ def _type_name(to: exp.Expression) -> tuple[str, list[int]]:
     else:
         text = to.name.lower() if to.name else to.sql("postgres").lower()
     base = text.split("(")[0].strip()
-    sizes = [int(n) for n in re.findall(r"\d+", text[len(base):])] if "(" in text else []
+    sizes = [int(n) for n in re.findall(r"\d+", text[len(base) :])] if "(" in text else []
     return base, sizes
 
 
 _CASTS: dict[str, tuple[str, int]] = {
-    "int": ("INTEGER", types.INT4), "integer": ("INTEGER", types.INT4), "int4": ("INTEGER", types.INT4),
-    "smallint": ("INTEGER", types.INT2), "int2": ("INTEGER", types.INT2), "bigint": ("INTEGER", types.INT8),
-    "int8": ("INTEGER", types.INT8), "oid": ("INTEGER", types.OID),
-    "text": ("TEXT", types.TEXT), "varchar": ("TEXT", types.VARCHAR), "character varying": ("TEXT", types.VARCHAR),
-    "char": ("TEXT", types.BPCHAR), "character": ("TEXT", types.BPCHAR), "bpchar": ("TEXT", types.BPCHAR),
-    "name": ("TEXT", types.NAME), "real": ("REAL", types.FLOAT4), "float4": ("REAL", types.FLOAT4),
-    "double precision": ("REAL", types.FLOAT8), "double": ("REAL", types.FLOAT8), "float8": ("REAL", types.FLOAT8),
+    "int": ("INTEGER", types.INT4),
+    "integer": ("INTEGER", types.INT4),
+    "int4": ("INTEGER", types.INT4),
+    "smallint": ("INTEGER", types.INT2),
+    "int2": ("INTEGER", types.INT2),
+    "bigint": ("INTEGER", types.INT8),
+    "int8": ("INTEGER", types.INT8),
+    "oid": ("INTEGER", types.OID),
+    "text": ("TEXT", types.TEXT),
+    "varchar": ("TEXT", types.VARCHAR),
+    "character varying": ("TEXT", types.VARCHAR),
+    "char": ("TEXT", types.BPCHAR),
+    "character": ("TEXT", types.BPCHAR),
+    "bpchar": ("TEXT", types.BPCHAR),
+    "name": ("TEXT", types.NAME),
+    "real": ("REAL", types.FLOAT4),
+    "float4": ("REAL", types.FLOAT4),
+    "double precision": ("REAL", types.FLOAT8),
+    "double": ("REAL", types.FLOAT8),
+    "float8": ("REAL", types.FLOAT8),
     "float": ("REAL", types.FLOAT8),
 }
 _FUNCTION_CASTS: dict[str, tuple[str, int]] = {
-    "date": ("date", types.DATE), "timestamp": ("datetime", types.TIMESTAMP),
-    "timestamptz": ("datetime", types.TIMESTAMPTZ), "timestamp with time zone": ("datetime", types.TIMESTAMPTZ),
-    "timestamp without time zone": ("datetime", types.TIMESTAMP), "boolean": ("pg_bool", types.BOOL),
-    "bool": ("pg_bool", types.BOOL), "regclass": ("pg_regclass", types.TEXT), "regtype": ("pg_regtype", types.TEXT),
-    "regnamespace": ("pg_regnamespace", types.TEXT), "regproc": ("pg_regproc", types.TEXT),
+    "date": ("date", types.DATE),
+    "timestamp": ("datetime", types.TIMESTAMP),
+    "timestamptz": ("datetime", types.TIMESTAMPTZ),
+    "timestamp with time zone": ("datetime", types.TIMESTAMPTZ),
+    "timestamp without time zone": ("datetime", types.TIMESTAMP),
+    "boolean": ("pg_bool", types.BOOL),
+    "bool": ("pg_bool", types.BOOL),
+    "regclass": ("pg_regclass", types.TEXT),
+    "regtype": ("pg_regtype", types.TEXT),
+    "regnamespace": ("pg_regnamespace", types.TEXT),
+    "regproc": ("pg_regproc", types.TEXT),
 }
 
 
@@ -257,8 +314,11 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expression:
     if isinstance(right, exp.Any):
         inner = right.this.this if isinstance(right.this, exp.Paren) else right.this
         if isinstance(inner, exp.Array) or (isinstance(inner, exp.Literal) and inner.name.startswith("{")):
-            items = inner.expressions if isinstance(inner, exp.Array) else [
-                exp.Literal.string(part) for part in inner.name.strip("{}").split(",") if part]
+            items = (
+                inner.expressions
+                if isinstance(inner, exp.Array)
+                else [exp.Literal.string(part) for part in inner.name.strip("{}").split(",") if part]
+            )
             found: exp.Expression = exp.In(this=left, expressions=items)
         else:
             found = exp.Anonymous(this="pg_array_contains", expressions=[inner, left])
@@ -266,8 +326,12 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expression:
     if isinstance(left, exp.Literal) and isinstance(right, exp.Any):
         return node
     for column, literal, side in ((left, right, "expression"), (right, left, "this")):
-        if (isinstance(column, exp.Column) and column.name.lower() in catalog.BOOLEAN_COLUMNS
-                and isinstance(literal, exp.Literal) and literal.is_string):
+        if (
+            isinstance(column, exp.Column)
+            and column.name.lower() in catalog.BOOLEAN_COLUMNS
+            and isinstance(literal, exp.Literal)
+            and literal.is_string
+        ):
             node = node.copy()
             truth = literal.name.strip().lower() in ("t", "true", "1", "y", "yes", "on")
             node.set(side, exp.Literal.number(int(truth)))
@@ -330,8 +394,14 @@ def _pg_name(expression: exp.Expression) -> str:
         return inner if inner != "?column?" else _type_name(expression.to)[0]
     if isinstance(expression, exp.Anonymous):
         name = expression.name.lower()
-        return {"pg_numeric": "numeric", "pg_bool": "bool", "pg_regclass": "regclass", "pg_regtype": "regtype",
-                "date_part": "extract", "json_object": "json_build_object"}.get(name, name)
+        return {
+            "pg_numeric": "numeric",
+            "pg_bool": "bool",
+            "pg_regclass": "regclass",
+            "pg_regtype": "regtype",
+            "date_part": "extract",
+            "json_object": "json_build_object",
+        }.get(name, name)
     if isinstance(expression, exp.Case):
         return "case"
     if isinstance(expression, exp.Func):
@@ -354,13 +424,23 @@ def _column_type(expression: exp.Expression) -> int | None:
             return types.TIMESTAMP
         if name == "date_part":
             return types.NUMERIC
-        if name in ("version", "current_schema", "current_user", "current_database", "current_setting",
-                    "format_type", "pg_get_userbyid", "pg_regclass", "pg_regtype"):
+        if name in (
+            "version",
+            "current_schema",
+            "current_user",
+            "current_database",
+            "current_setting",
+            "format_type",
+            "pg_get_userbyid",
+            "pg_regclass",
+            "pg_regtype",
+        ):
             return types.TEXT
         return None
     if isinstance(expression, exp.Cast):
         return {"INTEGER": None, "TEXT": types.TEXT, "REAL": types.FLOAT8, "NUMERIC": types.NUMERIC}.get(
-            expression.to.this.value if isinstance(expression.to.this, exp.DataType.Type) else "", None)
+            expression.to.this.value if isinstance(expression.to.this, exp.DataType.Type) else "", None
+        )
     if isinstance(expression, exp.Count):
         return types.INT8
     if isinstance(expression, exp.Boolean) or isinstance(expression, _PREDICATES):
@@ -397,7 +477,10 @@ def _cannot_have_rows(node: exp.Expression) -> bool:
         return False
     source = node.args.get("from_") or node.args.get("from")
     tables = [source.this] if source is not None else []
-    tables += [join.this for join in node.args.get("joins") or () if (join.side or "").upper() not in
-               ("LEFT", "RIGHT", "FULL")]
-    return any(isinstance(t, exp.Table) and t.name.lower() in catalog.EMPTY and t.text("db").lower() in
-               ("", "pg_catalog") for t in tables)
+    tables += [
+        join.this for join in node.args.get("joins") or () if (join.side or "").upper() not in ("LEFT", "RIGHT", "FULL")
+    ]
+    return any(
+        isinstance(t, exp.Table) and t.name.lower() in catalog.EMPTY and t.text("db").lower() in ("", "pg_catalog")
+        for t in tables
+    )

@@ -26,7 +26,8 @@ def make_register(path: Path) -> Path:
         "UPDATE Assets SET AssetTypeId = (SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Vehicles'), "
         "PurchaseDate = '2025-01-15', PurchasePrice = 32500.00, "
         "BookDepreciationSetting_DepreciationStartDate = '2025-01-15', AssetStatus = 'Registered' "
-        "WHERE AssetNumber = ?", (VAN,)
+        "WHERE AssetNumber = ?",
+        (VAN,),
     )
     con.execute("INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('Laptop', 'FA-0100', 1999.99)")
     con.commit()

@@ -34,8 +34,10 @@ def odbc_folder(port: int, tmp_path_factory: pytest.TempPathFactory):
         os.environ["ODBCSYSINI"] = previous
 
 
-@pytest.fixture(params=[(False, 1), (True, 1), (False, 0), (True, 0)],
-                ids=["transactions", "autocommit", "transactions-inline", "autocommit-inline"])
+@pytest.fixture(
+    params=[(False, 1), (True, 1), (False, 0), (True, 0)],
+    ids=["transactions", "autocommit", "transactions-inline", "autocommit-inline"],
+)
 def connection(request: pytest.FixtureRequest, odbc_folder: Path):
     autocommit, server_prepare = request.param
     con = pyodbc.connect(f"DSN=assets;UseServerSidePrepare={server_prepare}", autocommit=autocommit, timeout=10)
@@ -45,8 +47,12 @@ def connection(request: pytest.FixtureRequest, odbc_folder: Path):
 
 def test_select_with_parameters(connection) -> None:
     cursor = connection.cursor()
-    cursor.execute('SELECT "AssetNumber", "PurchasePrice", "PurchaseDate" FROM "Assets" '
-                   'WHERE "PurchasePrice" > ? AND "AssetNumber" LIKE ? ORDER BY "AssetNumber"', 30000, "FA-%")
+    cursor.execute(
+        'SELECT "AssetNumber", "PurchasePrice", "PurchaseDate" FROM "Assets" '
+        'WHERE "PurchasePrice" > ? AND "AssetNumber" LIKE ? ORDER BY "AssetNumber"',
+        30000,
+        "FA-%",
+    )
     rows = [tuple(row) for row in cursor.fetchall()]
     assert rows[0][:2] == (VAN, Decimal("32500.00")) and str(rows[0][2]) == "2025-01-15"
     connection.commit()

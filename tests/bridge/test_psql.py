@@ -17,8 +17,13 @@ def psql(port: int):
         arguments = [program, "-X", "-h", "127.0.0.1", "-p", str(port), "-U", "tester", "-d", "register"]
         for command in commands:
             arguments += ["-c", command]
-        return subprocess.run(arguments, capture_output=True, text=True, timeout=60,
-                              env={"PGCONNECT_TIMEOUT": "10", "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
+        return subprocess.run(
+            arguments,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PGCONNECT_TIMEOUT": "10", "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+        )
 
     return run
 
@@ -53,8 +58,8 @@ def test_describe_all_schemas_and_databases(psql) -> None:
 def test_select_insert_and_a_refused_update(psql) -> None:
     result = psql(
         f'SELECT "AssetNumber", "AssetStatus", "PurchasePrice" FROM "Assets" WHERE "AssetNumber" = \'{VAN}\'',
-        "INSERT INTO \"Assets\" (\"AssetName\", \"AssetNumber\") VALUES ('Forklift', 'FA-0500')",
-        "UPDATE \"Assets\" SET \"AssetStatus\" = 'Registered' WHERE \"AssetNumber\" = 'FA-0500'",
+        'INSERT INTO "Assets" ("AssetName", "AssetNumber") VALUES (\'Forklift\', \'FA-0500\')',
+        'UPDATE "Assets" SET "AssetStatus" = \'Registered\' WHERE "AssetNumber" = \'FA-0500\'',
     )
     assert f" {VAN}     | Registered  |      32500.00" in result.stdout
     assert "INSERT 0 1" in result.stdout
@@ -62,6 +67,6 @@ def test_select_insert_and_a_refused_update(psql) -> None:
 
 
 def test_disposal_is_refused_with_its_message(psql) -> None:
-    result = psql(f"UPDATE \"Assets\" SET \"AssetStatus\" = 'Disposed' WHERE \"AssetNumber\" = '{VAN}'")
+    result = psql(f'UPDATE "Assets" SET "AssetStatus" = \'Disposed\' WHERE "AssetNumber" = \'{VAN}\'')
     assert result.returncode == 1
     assert f"ERROR:  cannot dispose of asset {VAN}" in result.stderr

@@ -16,23 +16,27 @@ def test_binary_int_parameters_and_typed_values(dsn: str) -> None:
     with psycopg.connect(dsn) as con:
         rows = con.execute(
             'SELECT "AssetNumber", "PurchasePrice", "PurchaseDate" FROM "Assets" '
-            'WHERE "AssetNumber" = %s AND length("AssetNumber") > %b', (VAN, 3)
+            'WHERE "AssetNumber" = %s AND length("AssetNumber") > %b',
+            (VAN, 3),
         ).fetchall()
     assert rows == [(VAN, Decimal("32500.00"), dt.date(2025, 1, 15))]
 
 
 def test_a_query_run_more_than_five_times_is_prepared(dsn: str) -> None:
     with psycopg.connect(dsn) as con:
-        counts = [con.execute('SELECT count(*) FROM "Assets" WHERE length("AssetNumber") > %s', (n,)).fetchone()[0]
-                  for n in range(8)]
+        counts = [
+            con.execute('SELECT count(*) FROM "Assets" WHERE length("AssetNumber") > %s', (n,)).fetchone()[0]
+            for n in range(8)
+        ]
     assert counts[:7] == [counts[0]] * 7 and counts[7] == 0
 
 
 def test_server_side_cursor(dsn: str) -> None:
     with psycopg.connect(dsn) as con, con.cursor(name="assets_cursor") as cursor:
         cursor.itersize = 1
-        cursor.execute('SELECT "AssetNumber" FROM "Assets" WHERE "PurchasePrice" > %s ORDER BY "AssetNumber"',
-                       (Decimal("1000"),))
+        cursor.execute(
+            'SELECT "AssetNumber" FROM "Assets" WHERE "PurchasePrice" > %s ORDER BY "AssetNumber"', (Decimal("1000"),)
+        )
         first = cursor.fetchone()
         rest = cursor.fetchall()
     assert first == ("FA-0042",) and ("FA-0100",) in rest
@@ -44,8 +48,11 @@ def test_transactions_commit_and_roll_back(dsn: str) -> None:
         con.commit()
         con.execute("""INSERT INTO "Assets" ("AssetName", "AssetNumber") VALUES ('Dropped', 'FA-0701')""")
         con.rollback()
-        numbers = [r[0] for r in con.execute("""SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" IN
-                                                ('FA-0700', 'FA-0701')""")]
+        numbers = [
+            r[0]
+            for r in con.execute("""SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" IN
+                                                ('FA-0700', 'FA-0701')""")
+        ]
     assert numbers == ["FA-0700"]
 
 
@@ -60,18 +67,24 @@ def test_a_failed_statement_fails_the_block_until_rollback(dsn: str) -> None:
         assert con.execute("SELECT 1").fetchone() == (1,)
 
 
-@pytest.mark.parametrize(("sql", "error"), [
-    (f"""UPDATE "Assets" SET "AssetStatus" = 'Disposed' WHERE "AssetNumber" = '{VAN}'""", "FeatureNotSupported"),
-    ('SELECT "NoSuchColumn" FROM "Assets"', "UndefinedColumn"),
-    ('SELECT * FROM "NoSuchTable"', "UndefinedTable"),
-    ("""UPDATE "Assets" SET "PurchaseDate" = 'yesterday' WHERE "AssetNumber" = 'FA-0100'""", "DataError"),
-    ("""UPDATE "Assets" SET "AccountingBookValue" = 1 WHERE "AssetNumber" = 'FA-0100'""", "GeneratedAlways"),
-])
+@pytest.mark.parametrize(
+    ("sql", "error"),
+    [
+        (f"""UPDATE "Assets" SET "AssetStatus" = 'Disposed' WHERE "AssetNumber" = '{VAN}'""", "FeatureNotSupported"),
+        ('SELECT "NoSuchColumn" FROM "Assets"', "UndefinedColumn"),
+        ('SELECT * FROM "NoSuchTable"', "UndefinedTable"),
+        ("""UPDATE "Assets" SET "PurchaseDate" = 'yesterday' WHERE "AssetNumber" = 'FA-0100'""", "DataError"),
+        ("""UPDATE "Assets" SET "AccountingBookValue" = 1 WHERE "AssetNumber" = 'FA-0100'""", "GeneratedAlways"),
+    ],
+)
 def test_errors_carry_sqlstates(dsn: str, sql: str, error: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as con, pytest.raises(psycopg.Error) as raised:
         con.execute(sql)
-    assert isinstance(raised.value, psycopg.errors.DataError) if error == "DataError" else (
-        type(raised.value).__name__ == error)
+    assert (
+        isinstance(raised.value, psycopg.errors.DataError)
+        if error == "DataError"
+        else (type(raised.value).__name__ == error)
+    )
 
 
 def test_postgres_functions_and_casts(dsn: str) -> None:
@@ -79,7 +92,9 @@ def test_postgres_functions_and_casts(dsn: str) -> None:
         row = con.execute(
             "SELECT version(), current_schema(), current_setting('DateStyle'), 12.345::numeric(10,2), "
             "date_trunc('month', '2025-03-15'::date), extract(year from '2025-03-15'::date), "
-            """'FA-0042' ~ '^FA-\\d+$', %s::int + %s::int""", (40, 2)).fetchone()
+            """'FA-0042' ~ '^FA-\\d+$', %s::int + %s::int""",
+            (40, 2),
+        ).fetchone()
     assert row[0].startswith("PostgreSQL 15") and row[1] == "public" and row[2] == "ISO, MDY"
     assert row[3] == Decimal("12.35") and row[4] == dt.datetime(2025, 3, 1)
     assert row[5] == 2025 and row[6] is True and row[7] == 42
@@ -89,7 +104,8 @@ def test_parameters_bind_by_number_in_any_order(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as con:
         result = con.pgconn.exec_params(
             b'SELECT "AssetNumber", $2::text || $1::text FROM "Assets" WHERE "AssetName" = $1 AND "AssetNumber" = $2',
-            [b"Corporate van", VAN.encode()])
+            [b"Corporate van", VAN.encode()],
+        )
         assert result.status == psycopg.pq.ExecStatus.TUPLES_OK
         assert (result.get_value(0, 0), result.get_value(0, 1)) == (VAN.encode(), (VAN + "Corporate van").encode())
 
@@ -98,4 +114,5 @@ def test_prepare_always(dsn: str) -> None:
     with psycopg.connect(dsn, prepare_threshold=0) as con:
         for _ in range(3):
             assert con.execute('SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = %s', (VAN,)).fetchone() == (
-                "Corporate van",)
+                "Corporate van",
+            )

@@ -16,8 +16,10 @@ def test_psycopg2_select_with_parameters(dsn: str) -> None:
     con = psycopg2.connect(dsn)
     try:
         cursor = con.cursor()
-        cursor.execute('SELECT "AssetNumber", "PurchasePrice" FROM "Assets" WHERE "PurchasePrice" > %s '
-                       'ORDER BY "AssetNumber"', (1000,))
+        cursor.execute(
+            'SELECT "AssetNumber", "PurchasePrice" FROM "Assets" WHERE "PurchasePrice" > %s ORDER BY "AssetNumber"',
+            (1000,),
+        )
         rows = cursor.fetchall()
         con.commit()
     finally:
@@ -53,8 +55,10 @@ def test_sqlalchemy_reflects_tables_and_columns(engine) -> None:
     columns = inspector.get_columns("Assets")
     assert [c["name"] for c in columns] == [c.name for c in TABLES["Assets"].columns]
     types = {c["name"]: c["type"] for c in columns}
-    assert isinstance(types["PurchasePrice"], sqlalchemy.Numeric) and (types["PurchasePrice"].precision,
-                                                                      types["PurchasePrice"].scale) == (18, 2)
+    assert isinstance(types["PurchasePrice"], sqlalchemy.Numeric) and (
+        types["PurchasePrice"].precision,
+        types["PurchasePrice"].scale,
+    ) == (18, 2)
     assert isinstance(types["PurchaseDate"], sqlalchemy.Date)
     assert isinstance(types["CanRollBack"], sqlalchemy.Boolean)
     assert isinstance(types["BookDepreciationSetting_EffectiveLifeYears"], sqlalchemy.Integer)
@@ -66,8 +70,10 @@ def test_sqlalchemy_select_with_bound_parameters(engine) -> None:
     import sqlalchemy
 
     with engine.connect() as con:
-        rows = con.execute(sqlalchemy.text('SELECT "AssetName", "PurchasePrice" FROM "Assets" '
-                                           'WHERE "AssetNumber" = :number'), {"number": VAN}).fetchall()
+        rows = con.execute(
+            sqlalchemy.text('SELECT "AssetName", "PurchasePrice" FROM "Assets" WHERE "AssetNumber" = :number'),
+            {"number": VAN},
+        ).fetchall()
     assert rows == [("Corporate van", Decimal("32500.00"))]
 
 

@@ -66,8 +66,9 @@ def test_a_slow_client_does_not_block_the_others(dsn: str, port: int) -> None:
     try:
         with psycopg.connect(dsn) as reader_in_transaction, psycopg.connect(dsn) as other:
             reader_in_transaction.execute('SELECT count(*) FROM "Assets"').fetchone()  # holds a read transaction
-            assert other.execute('SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" = %s',
-                                 (VAN,)).fetchone() == (VAN,)
+            assert other.execute('SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" = %s', (VAN,)).fetchone() == (
+                VAN,
+            )
     finally:
         idle.close()
         half.close()

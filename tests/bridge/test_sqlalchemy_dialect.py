@@ -36,19 +36,28 @@ def test_reflection_shows_register_tables_with_their_types(engine) -> None:
 
 def test_select_and_a_write_that_meets_the_rules(engine) -> None:
     with engine.connect() as con:
-        row = con.execute(sqlalchemy.text("SELECT AssetName, PurchasePrice FROM Assets WHERE AssetNumber = :n"),
-                          {"n": VAN}).one()
+        row = con.execute(
+            sqlalchemy.text("SELECT AssetName, PurchasePrice FROM Assets WHERE AssetNumber = :n"), {"n": VAN}
+        ).one()
         assert tuple(row) == ("Corporate van", Decimal("32500.00"))
         with pytest.raises(sqlalchemy.exc.NotSupportedError, match="cannot dispose"):
-            con.execute(sqlalchemy.text("UPDATE Assets SET AssetStatus = 'Disposed' WHERE AssetNumber = :n"),
-                        {"n": VAN})
+            con.execute(
+                sqlalchemy.text("UPDATE Assets SET AssetStatus = 'Disposed' WHERE AssetNumber = :n"), {"n": VAN}
+            )
 
 
 def test_table_reflection_and_core_select(engine) -> None:
     assets = sqlalchemy.Table("Assets", sqlalchemy.MetaData(), autoload_with=engine)
     with engine.connect() as con:
-        numbers = con.execute(sqlalchemy.select(assets.c.AssetNumber).where(assets.c.PurchasePrice > 1000)
-                              .order_by(assets.c.AssetNumber)).scalars().all()
+        numbers = (
+            con.execute(
+                sqlalchemy.select(assets.c.AssetNumber)
+                .where(assets.c.PurchasePrice > 1000)
+                .order_by(assets.c.AssetNumber)
+            )
+            .scalars()
+            .all()
+        )
     assert numbers[:2] == [VAN, "FA-0100"]
 
 

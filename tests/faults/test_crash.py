@@ -51,8 +51,10 @@ def prepare(path: Path) -> None:
         "INSERT INTO Assets (AssetName, AssetNumber, Description) VALUES (?, ?, 'rev0')",
         [(f"Revised {number}", number) for number in REVISED],
     )
-    con.execute("INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('From', ?, ?)",
-                (FROM_ASSET, OPENING_BALANCE))
+    con.execute(
+        "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('From', ?, ?)",
+        (FROM_ASSET, OPENING_BALANCE),
+    )
     con.execute("INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('To', ?, 0)", (TO_ASSET,))
     con.commit()
     con.close()
@@ -91,8 +93,12 @@ def check(path: Path, report: Report, run: int) -> None:
         where = f"after kill {run} (seed {SEED})"
         assert con.raw.execute("PRAGMA integrity_check").get == "ok", where
         counts = Counter(
-            {description: n for description, n in con.execute(
-                "SELECT Description, count(*) FROM Assets WHERE Description LIKE 'U%' GROUP BY Description")}
+            {
+                description: n
+                for description, n in con.execute(
+                    "SELECT Description, count(*) FROM Assets WHERE Description LIKE 'U%' GROUP BY Description"
+                )
+            }
         )
         for unit, kind in report.kinds.items():
             present = counts.pop(f"U{unit}", 0)
@@ -110,16 +116,20 @@ def check(path: Path, report: Report, run: int) -> None:
         sequence = con.execute("SELECT AssetNumberSequence FROM Settings").fetchone()[0]
         assert not generated or int(sequence) > max(generated), f"the sequence fell behind the numbers {where}"
 
-        revisions = {description for (description,) in con.execute(
-            "SELECT Description FROM Assets WHERE AssetNumber LIKE 'K-%'")}
+        revisions = {
+            description for (description,) in con.execute("SELECT Description FROM Assets WHERE AssetNumber LIKE 'K-%'")
+        }
         assert len(revisions) == 1, f"a multi-row UPDATE is half there: {revisions} {where}"
         revision = int(revisions.pop().removeprefix("rev"))
         revised = [unit for unit in report.units("revise") if unit in report.committed]
         assert revision >= max(revised, default=0), f"a committed revision was lost {where}"
         assert revision == 0 or report.kinds[revision] == "revise", where
 
-        balances = dict(con.execute(
-            "SELECT AssetNumber, PurchasePrice FROM Assets WHERE AssetNumber IN (?, ?)", (FROM_ASSET, TO_ASSET)))
+        balances = dict(
+            con.execute(
+                "SELECT AssetNumber, PurchasePrice FROM Assets WHERE AssetNumber IN (?, ?)", (FROM_ASSET, TO_ASSET)
+            )
+        )
         assert balances[FROM_ASSET] + balances[TO_ASSET] == OPENING_BALANCE, f"a transfer is half there {where}"
         moved = [unit for unit in report.committed if report.kinds[unit] in ("transfer", "explicit")]
         in_doubt = [unit for unit in report.last_begun if report.kinds[unit] in ("transfer", "explicit")]

@@ -97,8 +97,10 @@ def test_a_full_disk_during_executemany_writes_none_of_it(path):
         limit_pages(con, 3)
         before = register_dump(con)
         with pytest.raises(connector.OperationalError, match="(?i)full"):
-            con.executemany("INSERT INTO Assets (AssetName, Description) VALUES (?, ?)",
-                            [(f"Lamp {n}", PADDING) for n in range(200)])
+            con.executemany(
+                "INSERT INTO Assets (AssetName, Description) VALUES (?, ?)",
+                [(f"Lamp {n}", PADDING) for n in range(200)],
+            )
         assert register_dump(con) == before
 
 
@@ -179,8 +181,9 @@ def test_a_read_only_file_refuses_writes_with_an_operational_error_and_stays_as_
 
 def damaged_register(path: Path, damage) -> Path:
     con = connector.connect(str(path))
-    con.executemany("INSERT INTO Assets (AssetName, Description) VALUES (?, ?)",
-                    [(f"Chair {n}", PADDING) for n in range(300)])
+    con.executemany(
+        "INSERT INTO Assets (AssetName, Description) VALUES (?, ?)", [(f"Chair {n}", PADDING) for n in range(300)]
+    )
     con.commit()
     con.close()
     with path.open("r+b") as file:
@@ -220,9 +223,13 @@ def test_a_damaged_file_is_a_database_error_on_every_road(path, damage):
 
 
 def attempt_everything(con: connector.Connection) -> None:
-    for sql in ("SELECT * FROM Assets", "SELECT count(*) FROM AssetTypes",
-                "INSERT INTO Assets (AssetName) VALUES ('New')", "UPDATE Assets SET Description = 'x'",
-                "DELETE FROM Assets"):
+    for sql in (
+        "SELECT * FROM Assets",
+        "SELECT count(*) FROM AssetTypes",
+        "INSERT INTO Assets (AssetName) VALUES ('New')",
+        "UPDATE Assets SET Description = 'x'",
+        "DELETE FROM Assets",
+    ):
         try:
             con.execute(sql).fetchall() if sql.startswith("SELECT") else con.execute(sql)
         except connector.DatabaseError:
@@ -266,8 +273,9 @@ def in_a_child(script: str, path: Path) -> subprocess.CompletedProcess:
     """Run ``script`` in its own process, so that what it leaks cannot spill into the other tests."""
     root = Path(__file__).resolve().parent.parent.parent
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
-                          env=environment, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, env=environment, timeout=60
+    )
 
 
 def test_failing_to_open_a_file_leaves_nothing_behind_in_the_process(path):

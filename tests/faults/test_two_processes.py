@@ -30,8 +30,14 @@ def child_environment() -> dict[str, str]:
 
 
 def start(arguments: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, *arguments], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=child_environment())
+    return subprocess.Popen(
+        [sys.executable, *arguments],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_environment(),
+    )
 
 
 def test_two_writers_lose_no_update_meet_no_lock_error_and_see_each_other(path):
@@ -54,7 +60,8 @@ def test_two_writers_lose_no_update_meet_no_lock_error_and_see_each_other(path):
     with contextlib.closing(connector.connect(str(path))) as con:
         assert con.raw.execute("PRAGMA integrity_check").get == "ok"
         assert con.execute("SELECT PurchasePrice FROM Assets WHERE AssetNumber = 'COUNTER'").fetchone() == (
-            Decimal(2 * ROUNDS),)
+            Decimal(2 * ROUNDS),
+        )
         numbers = [n for (n,) in con.execute("SELECT AssetNumber FROM Assets WHERE Description IS NOT NULL")]
         assert len(numbers) == len(set(numbers)) == 2 * ROUNDS
         assert sorted(numbers) == [f"FA-{n:04}" for n in range(1, 2 * ROUNDS + 1)]
@@ -131,4 +138,7 @@ def test_updating_rows_while_iterating_them_survives_another_process_committing_
     finally:
         other.communicate(timeout=30)
     assert con.execute("SELECT AssetNumber, Description FROM Assets ORDER BY 1").fetchall() == [
-        ("D-1", "seen"), ("D-2", "seen"), ("OTHER-1", None)]
+        ("D-1", "seen"),
+        ("D-2", "seen"),
+        ("OTHER-1", None),
+    ]
