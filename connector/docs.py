@@ -27,6 +27,8 @@ def _flags(column: Column) -> str:
     if column.default is not None:
         default = str(column.default).lower() if isinstance(column.default, bool) else column.default
         flags.append(f"default `{default}`")
+    if column.references is not None:
+        flags.append(f"→ {column.references}")
     if column.aliases:
         flags.append("also " + ", ".join(f"`{alias}`" for alias in column.aliases))
     return ", ".join(flags)

@@ -47,6 +47,8 @@ class Column:
     minimum: float | None = None
     default: Any = None
     aliases: tuple[str, ...] = ()
+    #: The register table whose key this column holds (``references = "Accounts"``), or None.
+    references: str | None = None
 
     @property
     def sql_type(self) -> str:
@@ -89,6 +91,11 @@ class Table:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @property
+    def references(self) -> tuple[tuple[Column, str], ...]:
+        """Every column that holds another row's key, with the table it refers to, in column order."""
+        return tuple((column, column.references) for column in self.columns if column.references is not None)
 
     @property
     def aliases(self) -> tuple[tuple[str, Column], ...]:
@@ -160,4 +167,12 @@ class Tables(Mapping[str, Table]):
         return nearest(name, list(self))
 
 
-TABLES = Tables([_load_table(path) for path in sorted(schema_dir().glob("*.toml"))])
+def _checked_references(tables: Tables) -> Tables:
+    for table in tables.values():
+        for column, target in table.references:
+            if target not in tables or tables[target].name != target:
+                raise ValueError(f"{table.name}.{column.name}: references unknown table {target!r}")
+    return tables
+
+
+TABLES = _checked_references(Tables([_load_table(path) for path in sorted(schema_dir().glob("*.toml"))]))
