@@ -31,6 +31,7 @@ examples:
   assets-sql register.db -c "SELECT * FROM Assets"    run one statement
   assets-sql --tenant "Acme Ltd" register.db          work in another tenant of the file
   assets-sql serve register.db                        serve the register to PostgreSQL clients (see serve --help)
+  assets-sql check register.db                        verify a register file (see check --help)
 
 Inside the console, .help lists the dot commands and .tables the register's tables.
 """
@@ -197,6 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from connector.bridge.cli import main as serve  # the PostgreSQL bridge: assets-sql serve --help
 
         return serve(argv[1:])
+    if argv[:1] == ["check"]:
+        from connector.check import main as check  # verify a register file: assets-sql check --help
+
+        return check(argv[1:])
     arguments = parser().parse_args(argv)
     try:
         connection = connector.connect(
