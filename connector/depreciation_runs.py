@@ -1,8 +1,9 @@
 """Depreciation runs and their rollback, over the books of one connection.
 
 A run posts each unposted month of every registered asset up to its ThroughDate as DEPRECIATION_AMORTIZATION
-value updates, each with its journal entry (Dr the asset type's depreciation expense account, or DEPRECIATION;
-Cr the asset's accumulated depreciation account), and moves Settings.LastDepreciationDate on. Rolling the latest
+value updates (one per asset and month), and for each month one journal entry (Dr each depreciation expense
+account, Cr each accumulated depreciation account, summed over the assets, as Xero posts a run), and moves
+Settings.LastDepreciationDate on. Rolling the latest
 run back removes exactly what it posted, so the register and the journal are as they were before it.
 
 Both work on the whole tenant at once, so that their cost grows with the number of assets and no faster: one query
@@ -20,13 +21,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from connector.domain import assets, book_setting, ledger, postings
-from connector.domain.depreciation import financial_year_start, schedule
+from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import UpdateType
 from connector.domain.errors import RuleViolation
 from connector.domain.money import from_cents, to_cents
 from connector.domain.rows import Row
 from connector.schema import TABLES
 from connector.store import new_keys, to_stored
+from connector.store.ledger import NO_SUMS, RunSums
 
 if TYPE_CHECKING:
     from connector.register import Register
@@ -82,18 +84,21 @@ class Runner:
         """Post the run through ``through`` (checked by the run rules); its RunId."""
         settings = self.register.settings(tenant)
         run_id = str(uuid.uuid4())
-        month, day = settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"]
+        year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
+        register_start = settings["AssetStartDate"]
+        last = settings["LastDepreciationDate"]
         # after the run, LastDepreciationDate is ``through``: balances split at the start of its financial year
-        year_start = financial_year_start(through, month, day)
-        by_asset = self.store.ledger.sums_by_asset(tenant, year_start)
+        year_start = financial_year_start(through, *year_end)
+        # most assets restart where the tenant's next unposted month opens its financial year
+        usual_point = financial_year_start(last + dt.timedelta(days=1), *year_end) if last else year_start
+        by_asset = self.store.ledger.run_sums(tenant, usual_point, year_start)
         accounts = _TypeAccounts(self, tenant)
         plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]] = []
         balances: list[tuple[Row, ledger.Booked]] = []
         for asset in self.register.registered_assets(tenant, RUN_COLUMNS):
-            sums = by_asset.get(asset["AssetId"])
-            posted = sums.posted if sums else ledger.Posted()
-            months = self._months(asset, posted, sums.run_through if sums else None, through, (month, day))
-            before, during = posted.before, posted.during
+            sums = by_asset.get(asset["AssetId"], NO_SUMS)
+            months = self._months(tenant, asset, sums, through, register_start, year_end, usual_point)
+            before, during = sums.before_year, sums.depreciation - sums.before_year
             if months:
                 expense, accumulated = accounts.of(asset)
                 plans.append((asset, expense, accumulated, months))
@@ -104,10 +109,11 @@ class Runner:
                         during += amount
             # the run's value updates are the newest: an asset's latest depreciation is the run's unless one dated
             # after the run's last month was recorded
-            latest = sums.latest_depreciation if sums else None
+            latest = sums.latest_depreciation
             can_roll_back = bool(months) and (latest is None or months[-1][0] >= latest)
-            posted = ledger.Posted(posted.adjustment, before, during)
-            balances.append((asset, assets.booked(asset, posted, year_start, month, day, can_roll_back)))
+            posted = ledger.Posted(sums.adjustment, before, during)
+            booked = assets.booked(asset, posted, year_start, *year_end, can_roll_back, register_start)
+            balances.append((asset, booked))
         total = self._post(tenant, run_id, plans)
         self.store.insert(
             RUNS,
@@ -126,67 +132,94 @@ class Runner:
 
     def _months(
         self,
+        tenant: str,
         asset: Row,
-        posted: ledger.Posted,
-        posted_through: dt.date | None,
+        sums: RunSums,
         through: dt.date,
+        register_start: dt.date | None,
         year_end: tuple[int, int],
+        usual_point: dt.date,
     ) -> list[tuple[dt.date, Decimal]]:
-        """The months a run through ``through`` posts for the asset, with their amounts."""
+        """The months a run through ``through`` posts for the asset, with their amounts: by its schedule from its
+        restart point (:func:`postings.restart_point`), never taking its carrying value below zero."""
         setting = postings.setting_of(asset)
         if setting is None:
             return []
-        periods = schedule(setting, through, year_end_month=year_end[0], year_end_day=year_end[1])
-        accumulated = setting.opening_accumulated + posted.before + posted.during
-        return _capped(postings.postings(periods, accumulated, posted_through, through), asset[assets.BOOK_VALUE])
+        point = postings.restart_point(setting, sums.run_through, register_start, year_end)
+        if point == usual_point or not sums.depreciation:
+            before_point = sums.before_point if point == usual_point else ledger.ZERO
+        else:
+            before_point = self.store.ledger.depreciation_before(tenant, asset["AssetId"], point)
+        months = [
+            (period.end, amount)
+            for period, amount in postings.to_come(
+                setting,
+                through,
+                point=point,
+                accumulated_at_point=setting.opening_accumulated + before_point,
+                accumulated=setting.opening_accumulated + sums.depreciation,
+                posted_through=sums.run_through,
+                year_end=year_end,
+            )
+            if amount > 0
+        ]
+        return _capped(months, asset[assets.BOOK_VALUE])
 
     def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]]) -> int:
-        """Write the run's journal entries, journal lines and value updates, in stored form, one statement per
-        table; the total posted, in cents. Assets go in AssetId order and every batch of keys is ascending, so each
-        index takes the run's rows in its own order."""
+        """Write the run: per asset-month a value update (its amount, its RunId), and per month one journal entry
+        whose lines sum the expense debits and the accumulated depreciation credits by account, as Xero posts a run;
+        the total posted, in cents. Rows are written in stored form by one statement per table, assets in AssetId
+        order, keys ascending, so each index takes the run's rows in its own order."""
         plans.sort(key=lambda plan: plan[0]["AssetId"])
-        template = ledger.template(UpdateType.DEPRECIATION_AMORTIZATION)
         source = f"DepreciationRun:{run_id}"
         update_type = to_stored(VALUE_UPDATES.column("UpdateType"), UpdateType.DEPRECIATION_AMORTIZATION)
-        texts = {
-            month_end: (month_end.isoformat(), f"{month_end:%Y-%m}")
-            for month_end in {month_end for *_, months in plans for month_end, _ in months}
-        }
-        # one row per asset-month: (asset, its accounts, the journal lines' (account, debit?), date, memo, cents)
-        postings = []
-        for asset, expense, accumulated, months in plans:
+        # per month: (expense debits by account, accumulated depreciation credits by account), in cents
+        months: dict[dt.date, tuple[dict[str, int], dict[str, int]]] = {}
+        updates = []
+        for asset, expense, accumulated, posted in plans:
             label = assets.label(asset)
-            roles = {"counter": expense, "accumulated": accumulated, "asset": asset["LedgerAccountId"]}
-            sides = tuple((roles[line.role], line.side == "debit") for line in template)
-            for month_end, amount in months:
-                day, month_text = texts[month_end]
-                postings.append((asset, expense, sides, day, f"Depreciation {month_text} of {label}", to_cents(amount)))
-        entry_ids = new_keys(len(postings))
-        line_ids = iter(new_keys(len(postings) * len(template)))
+            for month_end, amount in posted:
+                cents = to_cents(amount)
+                debits, credits = months.setdefault(month_end, ({}, {}))
+                debits[expense] = debits.get(expense, 0) + cents
+                credits[accumulated] = credits.get(accumulated, 0) + cents
+                updates.append((asset, expense, month_end, cents, label))
+        order = sorted(months)
+        entry_ids = dict(zip(order, new_keys(len(order))))
+        line_ids = iter(new_keys(sum(len(debits) + len(credits) for debits, credits in months.values())))
         self.store.journal.append(
             tenant,
             [
                 (
-                    (entry_id, day, memo, source, None),
-                    [
-                        (next(line_ids), account, cents if debit else 0, 0 if debit else cents, asset["AssetId"])
-                        for account, debit in sides
-                    ],
+                    (entry_ids[month_end], month_end.isoformat(), f"Depreciation {month_end:%Y-%m}", source, None),
+                    [(next(line_ids), account, cents, 0, None) for account, cents in months[month_end][0].items()]
+                    + [(next(line_ids), account, 0, cents, None) for account, cents in months[month_end][1].items()],
                 )
-                for entry_id, (asset, _, sides, day, memo, cents) in zip(entry_ids, postings)
+                for month_end in order
             ],
         )
-        update_ids = new_keys(len(postings))
+        texts = {month_end: (month_end.isoformat(), f"{month_end:%Y-%m}") for month_end in order}
         self.store.insert_stored(
             VALUE_UPDATES,
             UPDATE_COLUMNS,
             (
-                (update_id, asset["AssetId"], asset[assets.NUMBER], update_type, cents, expense, day, memo, entry_id)
-                + (run_id, tenant)
-                for update_id, entry_id, (asset, expense, _, day, memo, cents) in zip(update_ids, entry_ids, postings)
+                (
+                    update_id,
+                    asset["AssetId"],
+                    asset[assets.NUMBER],
+                    update_type,
+                    cents,
+                    expense,
+                    texts[month_end][0],
+                    f"Depreciation {texts[month_end][1]} of {label}",
+                    entry_ids[month_end],
+                    run_id,
+                    tenant,
+                )
+                for update_id, (asset, expense, month_end, cents, label) in zip(new_keys(len(updates)), updates)
             ),
         )
-        return sum(posting[-1] for posting in postings)
+        return sum(update[3] for update in updates)
 
     def rollback(self, run: Row) -> None:
         """Remove exactly what the run posted (its value updates and journal entries) and move

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from connector.books import Books
@@ -176,6 +177,9 @@ class Register:
     def has_value_updates(self, asset_id: str) -> bool:
         return self.store.ledger.has_value_updates(asset_id)
 
+    def depreciation_before(self, asset_id: str, day: dt.date) -> Decimal:
+        return self.store.ledger.depreciation_before(self.tenant_of(ASSETS, asset_id), asset_id, day)
+
     def asset_type(self, tenant: str, asset_type_id: str) -> Mapping[str, Any] | None:
         """The asset type's setting and accounts; not its Locks, which would count its assets on every asset write."""
         found = self.store.get(ASSET_TYPES, asset_type_id, computed=False)
@@ -189,7 +193,7 @@ class Register:
         year_start = assets.balance_year_start(row, tenant["LastDepreciationDate"], month, day)
         posted, latest_run = self.store.ledger.posted(row["AssetId"], row["TenantId"], year_start)
         can_roll_back = latest_run is not None and latest_run == self.runs.latest_run_id(row["TenantId"])
-        return assets.booked(row, posted, year_start, month, day, can_roll_back)
+        return assets.booked(row, posted, year_start, month, day, can_roll_back, tenant["AssetStartDate"])
 
     def refresh_asset(self, asset_id: str) -> None:
         asset = self.store.get(ASSETS, asset_id)
@@ -222,6 +226,7 @@ class Register:
                     month,
                     day,
                     latest_run is not None and latest.get(row["AssetId"]) == latest_run,
+                    current["AssetStartDate"],
                 ),
             )
             for row in rows

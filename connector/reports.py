@@ -10,7 +10,7 @@ from typing import Any
 from connector import schema
 from connector.domain import ledger, postings
 from connector.domain.assets import CURRENT_ACCUMULATED as CURRENT
-from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR
+from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR, opening_date
 from connector.domain.assets import PRIOR_ACCUMULATED as PRIOR
 from connector.domain.codecs import MONEY
 from connector.domain.depreciation import depreciable_value, schedule
@@ -63,48 +63,62 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
         return []
     settings = register.settings(tenant)
     year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
+    register_start = settings["AssetStartDate"]
     horizon_year = setting.start.year + postings.HORIZON_YEARS
     horizon = (
         setting.start.replace(year=horizon_year, day=1) - dt.timedelta(days=1) if horizon_year <= 9999 else dt.date.max
     )
-    periods = schedule(setting, horizon, year_end_month=year_end[0], year_end_day=year_end[1])
-    posted = register.store.ledger.run_postings(asset["AssetId"], asset["TenantId"])
+    ledger_ = register.store.ledger
+    posted = ledger_.run_postings(asset["AssetId"], asset["TenantId"])
     posted_through = max(posted) if posted else None
     depreciable = depreciable_value(setting)
     cost = setting.cost
-    # A run counts depreciation recorded by hand as taken already (the months to come absorb it), so the preview
-    # starts from it too.
-    by_hand = register.store.ledger.recorded_by_hand(asset["AssetId"], asset["TenantId"])
-    accumulated = setting.opening_accumulated + by_hand
+    opening = setting.opening_accumulated
     rows: list[tuple[Any, ...]] = []
+    accumulated = ledger.ZERO
 
-    def add(end: dt.date, amount: Decimal, is_posted: bool) -> bool:
+    def add(end: dt.date, amount: Decimal, is_posted: bool, note: str | None = None) -> bool:
         """A row; whether the schedule ends with it."""
         nonlocal accumulated
         accumulated += amount
-        note = "fully depreciated" if accumulated >= depreciable else None
-        rows.append(
-            (end.isoformat(), _money(amount), _money(accumulated), _money(cost - accumulated), int(is_posted), note)
-        )
-        return note is not None
+        if note is None and accumulated >= depreciable:
+            note = "fully depreciated"
+        shown = (_money(amount), _money(accumulated), _money(cost - accumulated))
+        rows.append((end.isoformat(), *shown, int(is_posted), note))
+        return note == "fully depreciated"
 
-    for period in periods:
-        if posted_through is None or period.end > posted_through:
-            break
-        if add(period.end, posted.get(period.end, ledger.ZERO), True):
-            return rows
-    for period, amount in postings.to_post(periods, accumulated, posted_through):
+    registered = asset["AssetStatus"] is AssetStatus.REGISTERED
+    opened = opening_date(asset, register_start)
+    if postings.opening_at_register_start(setting, register_start):
+        opened_shown = opened
+    else:
+        opened_shown = setting.start - dt.timedelta(days=1)
+    if opening and add(opened_shown, opening, registered, "opening balance"):
+        return rows
+    # A run counts depreciation recorded by hand as taken already (the months to come absorb it), so the preview
+    # starts from it too.
+    all_depreciation = ledger_.depreciation_before(asset["TenantId"], asset["AssetId"], dt.date.max)
+    accumulated += all_depreciation - sum(posted.values(), ledger.ZERO)
+    first = register_start if postings.opening_at_register_start(setting, register_start) else setting.start
+    if posted_through is not None:
+        full = schedule(setting, posted_through, year_end_month=year_end[0], year_end_day=year_end[1])
+        for period in full:
+            if period.end >= first and add(period.end, posted.get(period.end, ledger.ZERO), True):
+                return rows
+    point = postings.restart_point(setting, posted_through, register_start, year_end)
+    to_come = postings.to_come(
+        setting,
+        horizon,
+        point=point,
+        accumulated_at_point=opening + ledger_.depreciation_before(asset["TenantId"], asset["AssetId"], point),
+        accumulated=opening + all_depreciation,
+        posted_through=posted_through,
+        year_end=year_end,
+    )
+    for period, amount in to_come:
         if amount == 0 and period.amount == 0:
-            rows.append(
-                (
-                    period.end.isoformat(),
-                    0.0,
-                    _money(accumulated),
-                    _money(cost - accumulated),
-                    0,
-                    "ends here: the next period rounds to zero",
-                )
-            )
+            shown = (0.0, _money(accumulated), _money(cost - accumulated))
+            rows.append((period.end.isoformat(), *shown, 0, "ends here: the next period rounds to zero"))
             return rows
         if add(period.end, amount, False):
             return rows

@@ -83,6 +83,8 @@ class Table:
     internal: tuple[Column, ...] = ()
     #: Extra (non-unique) indexes of the store, each a list of stored columns, for the register's own lookups.
     indexes: tuple[tuple[str, ...], ...] = ()
+    #: The order a scan gives the rows in (column names, ``-Column`` for descending); insertion order when empty.
+    order: tuple[str, ...] = ()
     _by_name: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -138,9 +140,11 @@ def _load_table(path: Path) -> Table:
     internal = tuple(Column(**spec) for spec in data.pop("internal", ()))
     unique = tuple(tuple(group) for group in data.pop("unique", ()))
     indexes = tuple(tuple(group) for group in data.pop("indexes", ()))
-    table = Table(columns=columns, unique=unique, internal=internal, indexes=indexes, **data)
+    order = tuple(data.pop("order", ()))
+    table = Table(columns=columns, unique=unique, internal=internal, indexes=indexes, order=order, **data)
     unknown = {table.key, *(name for group in unique for name in group)} - set(table.column_names)
     unknown |= {name for group in indexes for name in group} - {c.name for c in (*columns, *internal)}
+    unknown |= {name.lstrip("-") for name in order} - set(table.column_names)
     if unknown:
         raise ValueError(f"{path.name}: unknown column(s) {sorted(unknown)}")
     if any(not group for group in indexes):

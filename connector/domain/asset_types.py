@@ -12,6 +12,12 @@ from connector.domain.tables import Context, Rules
 from connector.schema import TABLES
 
 ASSET_TYPES = TABLES["AssetTypes"]
+#: An asset type's accounts, and the account of the tenant's chart each takes when none is given.
+DEFAULT_ACCOUNTS = {
+    "FixedAssetAccountId": "FIXED_ASSETS",
+    "DepreciationExpenseAccountId": "DEPRECIATION",
+    "AccumulatedDepreciationAccountId": "ACCUMULATED_DEPRECIATION",
+}
 NAME = "AssetTypeName"
 LOCKS = "Locks"
 
@@ -51,9 +57,20 @@ class AssetTypeRules(Rules):
         return label(row)
 
     def create(self, row: Row, context: Context) -> Row:
+        for column, stable in DEFAULT_ACCOUNTS.items():
+            if row.get(column) is None:
+                row[column] = context.account_id(row["TenantId"], stable, f"{ASSET_TYPES.name}.{column}")
         return create(row)
 
     def change(self, current: Row, assigned: Row, context: Context) -> Row:
+        for column in DEFAULT_ACCOUNTS:
+            if column in assigned and assigned[column] is None:
+                raise RuleViolation(
+                    f"cannot set {ASSET_TYPES.name}.{column} of {label(current)} to NULL: an asset type always has "
+                    "its accounts; give an AccountId or a StableName",
+                    table=ASSET_TYPES.name,
+                    column=column,
+                )
         return update(current, assigned)
 
     def check_delete(self, current: Row, context: Context) -> None:

@@ -9,7 +9,7 @@ through :class:`AssetLookups`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -244,19 +244,32 @@ def booked(
     year_end_month: int,
     year_end_day: int,
     can_roll_back: bool,
+    register_start: date | None = None,
 ) -> Booked:
     """What the books of a registered asset hold, from the sums of its value updates split at ``year_start``
-    (see :func:`balance_year_start`): its opening balances count as depreciation taken in its opening year, which is
-    prior once that year is over."""
+    (see :func:`balance_year_start`): its opening balances count as depreciation taken in its opening year (the year
+    before the register's start for an asset brought in as at that date, else its own first year), which is prior
+    once that year is over."""
     opening_prior = row[OPENING_PRIOR] or ZERO
     opening_current = row[OPENING_CURRENT] or ZERO
-    if financial_year_start(_start(row), year_end_month, year_end_day) < year_start:
+    if financial_year_start(opening_date(row, register_start), year_end_month, year_end_day) < year_start:
         opening_prior, opening_current = opening_prior + opening_current, ZERO
     return Booked(posted.adjustment, opening_prior + posted.before, opening_current + posted.during, can_roll_back)
 
 
 def _start(row: Mapping[str, Any]) -> date:
-    return row[START_DATE] or row[PURCHASE_DATE] or date.today()
+    start: date = row[START_DATE] or row[PURCHASE_DATE] or date.today()
+    return start
+
+
+def opening_date(row: Mapping[str, Any], register_start: date | None) -> date:
+    """The day an asset's opening balance is dated by: the last day before the register's start for an asset that
+    started depreciating before it (its balance is as at then), else its own start (its opening balance counts as
+    taken in its first year)."""
+    start = _start(row)
+    if register_start is not None and start < register_start:
+        return register_start - timedelta(days=1)
+    return start
 
 
 def book_value(row: Mapping[str, Any], adjustment: Decimal = Decimal("0.00")) -> Decimal:
@@ -380,7 +393,10 @@ class AssetRules(Rules):
             _post_acquisition(row, context)
 
     def change(self, current: Row, assigned: Row, context: Context) -> Row:
-        return update(current, assigned, context)
+        row = update(current, assigned, context)
+        if current[STATUS] is AssetStatus.REGISTERED and row[PRICE] != current[PRICE]:
+            _refuse_restating_closed_years(current, row, context)
+        return row
 
     def changed(self, current: Row, row: Row, context: Context) -> None:
         was, becomes = current[STATUS], row[STATUS]
@@ -471,6 +487,27 @@ def _post_acquisition(row: Row, context: Context) -> None:
         f"Registration:{row['AssetId']}",
         transfer(row["LedgerAccountId"], row[PURCHASE_ACCOUNT], row[PRICE], row["AssetId"]),
     )
+
+
+def _refuse_restating_closed_years(current: Row, row: Row, context: Context) -> None:
+    """A registered asset's cost behind depreciation posted in a closed financial year stays: changing it would
+    restate those years (Xero asks for a rollback first)."""
+    settings = context.settings(row[TENANT])
+    last = settings["LastDepreciationDate"]
+    if last is None:
+        return
+    year_start = financial_year_start(
+        last + timedelta(days=1), settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"]
+    )
+    if context.depreciation_before(row["AssetId"], year_start) > 0:
+        raise RuleViolation(
+            f"cannot change Assets.{PRICE} of {label(current)}: depreciation on its cost is posted in a closed "
+            f"financial year (before {year_start}); roll the depreciation runs back to then first (DELETE FROM "
+            "DepreciationRuns WHERE ThroughDate >= ...), or record the change as a value update: an IMPROVEMENT to "
+            "add to its cost, an IMPAIRMENT to take from it",
+            table=ASSETS.name,
+            column=PRICE,
+        )
 
 
 def _settings_rules() -> Any:

@@ -80,8 +80,9 @@ class RunRules(Rules):
         latest = context.latest_run(current["TenantId"])
         if latest is None or latest["RunId"] != current["RunId"]:
             raise RuleViolation(
-                f"cannot roll back the run through {current['ThroughDate']}: only the latest run (through "
-                f"{latest['ThroughDate'] if latest else '-'}) can be rolled back; roll that one back first",
+                f"cannot roll back the run through {current['ThroughDate']}: runs are rolled back from the latest "
+                f"(through {latest['ThroughDate'] if latest else '-'}) down, with it or before it: DELETE FROM "
+                f"DepreciationRuns WHERE ThroughDate >= '{current['ThroughDate']}' rolls back every run since",
                 table=self.table.name,
                 column="RunId",
             )

@@ -3,9 +3,19 @@ schedule and its books.
 
 A run through a month end posts, for each registered asset, every month not posted yet up to that month end. The
 amount of a month is what the asset's schedule says it should have accumulated by then, less what it has
-accumulated so far (never negative). With a setting that never changes that is exactly the schedule's amount; after
-a change of setting, price, cost limit or residual the next months absorb the difference, and posted months stay
-as they were.
+accumulated so far (never negative).
+
+The schedule a run goes by starts afresh at the asset's **restart point** (:func:`restart_point`): the start of the
+financial year that holds its next unposted month. From there it is the schedule of the asset's current setting,
+price, cost limit and residual, starting with what the asset had accumulated by then. So a change of rate, life,
+method, averaging, residual or cost limit takes effect from the current financial year: that year's months are
+recomputed (the months to come absorb the difference, catching up within the year), and closed years stay as they
+were posted (a change of estimate is prospective). With a setting that never changes this is exactly the asset's
+own schedule from its start.
+
+An asset whose depreciation started before the register's start (``Settings.AssetStartDate``) comes with its
+accumulated depreciation as at that date (its opening balance): its restart point is never before that date, so
+runs post nothing dated before it and continue from the opening balance.
 
 >>> from datetime import date
 >>> is_month_end(date(2024, 2, 29)), is_month_end(date(2025, 2, 28)), is_month_end(date(2025, 6, 15))
@@ -17,10 +27,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from connector.domain.depreciation import Period, Setting
+from connector.domain.depreciation import Period, Setting, financial_year_start, schedule
 from connector.domain.enums import DepreciationMethod
 from connector.domain.ledger import ZERO
 
@@ -85,3 +96,66 @@ def postings(
         if amount > 0:
             found.append((period.end, amount))
     return found
+
+
+def opening_at_register_start(setting: Setting, register_start: dt.date | None) -> bool:
+    """Whether the asset's opening balance is its accumulated depreciation as at the register's start (it started
+    depreciating before it), rather than depreciation taken before its own start."""
+    return register_start is not None and setting.start < register_start
+
+
+def restart_point(
+    setting: Setting,
+    posted_through: dt.date | None,
+    register_start: dt.date | None,
+    year_end: tuple[int, int],
+) -> dt.date:
+    """Where the schedule a run goes by starts afresh: the start of the financial year that holds the asset's next
+    unposted month (the month after ``posted_through``, the last a run posted for it; else its first month), and
+    never before the register's start for an asset brought in with an opening balance as at that date.
+
+    >>> from connector.domain.enums import AveragingMethod, DepreciationMethod
+    >>> van = Setting(DepreciationMethod.STRAIGHT_LINE, AveragingMethod.FULL_MONTH, Decimal(20), None,
+    ...               Decimal(1000), dt.date(2020, 1, 1))
+    >>> restart_point(van, dt.date(2024, 12, 31), None, (12, 31))
+    datetime.date(2025, 1, 1)
+    >>> restart_point(van, dt.date(2024, 12, 31), None, (6, 30))
+    datetime.date(2024, 7, 1)
+    >>> restart_point(van, None, dt.date(2022, 1, 1), (12, 31))
+    datetime.date(2022, 1, 1)
+    """
+    opening = opening_at_register_start(setting, register_start)
+    if posted_through is not None:
+        following = posted_through + dt.timedelta(days=1)
+    elif opening and register_start is not None:
+        following = register_start
+    else:
+        following = setting.start
+    point = financial_year_start(following, *year_end)
+    if opening and register_start is not None:
+        point = max(point, register_start)
+    return point
+
+
+def restarted(setting: Setting, point: dt.date, accumulated: Decimal) -> Setting:
+    """The setting whose schedule is the asset's from ``point`` on, having accumulated ``accumulated`` by then."""
+    return replace(setting, start=max(setting.start, point), opening_accumulated=accumulated)
+
+
+def to_come(
+    setting: Setting,
+    through: dt.date,
+    *,
+    point: dt.date,
+    accumulated_at_point: Decimal,
+    accumulated: Decimal,
+    posted_through: dt.date | None,
+    year_end: tuple[int, int],
+) -> Iterator[tuple[Period, Decimal]]:
+    """Each month after ``posted_through`` up to ``through`` with what a run posts for it, by the schedule that
+    starts afresh at ``point`` (:func:`restart_point`) with ``accumulated_at_point``; ``accumulated`` is what the
+    asset has accumulated so far (opening balance and every depreciation recorded)."""
+    periods = schedule(
+        restarted(setting, point, accumulated_at_point), through, year_end_month=year_end[0], year_end_day=year_end[1]
+    )
+    return to_post(periods, accumulated, posted_through)

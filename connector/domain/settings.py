@@ -104,7 +104,10 @@ class SettingsRules(Rules):
 
     def changed(self, current: Row, row: Row, context: Context) -> None:
         # the split of accumulated depreciation into prior and current years follows the financial year
-        if any(current[column] != row[column] for column in (YEAR_END_MONTH, YEAR_END_DAY, "LastDepreciationDate")):
+        if any(
+            current[column] != row[column]
+            for column in (YEAR_END_MONTH, YEAR_END_DAY, "LastDepreciationDate", "AssetStartDate")
+        ):
             context.refresh_tenant(row["TenantId"])
 
     def next_asset_number(self, tenant: str, context: Context) -> str:

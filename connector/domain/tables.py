@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any, Protocol
 
 from connector.domain.commands import OnConflict
@@ -85,6 +86,9 @@ class Context(Protocol):
     def has_entries(self, tenant: str) -> bool: ...
 
     def has_value_updates(self, asset_id: str) -> bool: ...
+
+    def depreciation_before(self, asset_id: str, day: date) -> Decimal:
+        """The asset's depreciation dated before ``day``."""
 
     def asset_type(self, tenant: str, asset_type_id: str) -> Mapping[str, Any] | None:
         """The asset type's setting and accounts (not its Locks), if the tenant has it."""

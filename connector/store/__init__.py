@@ -212,7 +212,8 @@ class Store:
                 where.append(f"t.{layout.keys[name]} = ? AND t.{name} = ?")
             elif name != "TenantId":
                 where.append(f"t.{name} = ?")
-        return f"SELECT {', '.join(select)}, t.rowid FROM {layout.name} AS t WHERE {' AND '.join(where)}"
+        order = f" ORDER BY {_order(layout, table.order, 't.')}" if table.order else ""
+        return f"SELECT {', '.join(select)}, t.rowid FROM {layout.name} AS t WHERE {' AND '.join(where)}{order}"
 
     @staticmethod
     def scan_bindings(table: Table, filters: Sequence[str], values: Sequence[Any]) -> list[Any]:
@@ -320,12 +321,12 @@ def _conditions(layout: TableLayout, where: Where | None) -> tuple[str, list[Any
     ]
 
 
-def _order(layout: TableLayout, order: Sequence[str]) -> str:
+def _order(layout: TableLayout, order: Sequence[str], alias: str = "") -> str:
     if not order:
-        return "rowid"
+        return f"{alias}rowid"
     names = [name.lstrip("-") for name in order]
     _check_stored(layout.table, names)
-    return ", ".join(f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order)
+    return ", ".join(f"{alias}{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order)
 
 
 def _check_stored(table: Table, columns: Sequence[str]) -> None:

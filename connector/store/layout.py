@@ -32,7 +32,8 @@ SHADOW_SUFFIX = "rows"
 #: Columns computed when read rather than stored.
 _COMPUTED = {
     ("AssetTypes", "Locks"): "(SELECT count(*) FROM Assets_rows AS a WHERE a.TenantId = t.TenantId "
-    "AND a.AssetTypeId = t.AssetTypeId)",
+    "AND a.AssetTypeId = t.AssetTypeId AND EXISTS (SELECT 1 FROM ValueUpdates_rows AS v WHERE v.TenantId = a.TenantId "
+    "AND v.AssetId = a.AssetId AND v.UpdateType = 'DEPRECIATION_AMORTIZATION'))",
     ("AssetTracking", "AssetNumber"): "(SELECT a.AssetNumber FROM Assets_rows AS a WHERE a.AssetId = t.AssetId)",
 }
 

@@ -108,6 +108,38 @@ class Ledger:
             for asset_id, (adjustment, before, during, run, latest) in by_day.items()
         }
 
+    def run_sums(self, tenant_id: str, point: dt.date, year_start: dt.date) -> dict[str, RunSums]:
+        """What a depreciation run reads of every asset of the tenant that has value updates, in one pass over them:
+        its carrying adjustment, its depreciation dated before ``point`` (the usual restart point), before
+        ``year_start`` (where the run's balances split prior from current) and in all, the last month end a run
+        posted for it, and the date of its latest depreciation."""
+        rows = self.store.execute(
+            f"SELECT AssetId, {_ADJUSTMENT}, {_DEPRECIATION_BEFORE.format(':point')}, "
+            f"{_DEPRECIATION_BEFORE.format(':year')}, {_DEPRECIATION}, {_RUN_THROUGH}, {_LATEST} "
+            "FROM ValueUpdates_rows WHERE TenantId = :tenant GROUP BY AssetId",
+            {"tenant": tenant_id, "point": point.isoformat(), "year": year_start.isoformat()},
+        )
+        return {
+            asset_id: RunSums(
+                from_cents(adjustment),
+                from_cents(before_point),
+                from_cents(before_year),
+                from_cents(total),
+                _date(run_through),
+                _date(latest),
+            )
+            for asset_id, adjustment, before_point, before_year, total, run_through, latest in rows
+        }
+
+    def depreciation_before(self, tenant_id: str, asset_id: str, day: dt.date) -> Decimal:
+        """The asset's depreciation dated before ``day``."""
+        cents = self.store.execute(
+            "SELECT coalesce(sum(Amount), 0) FROM ValueUpdates_rows WHERE TenantId = ? AND AssetId = ? "
+            "AND UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date < ?",
+            (tenant_id, asset_id, day.isoformat()),
+        ).get
+        return from_cents(cents)
+
     def latest_depreciation_runs(self, tenant_id: str) -> dict[str, str | None]:
         """Per asset with depreciation: the run that posted its latest (None when a value update did)."""
         return dict(
@@ -147,6 +179,20 @@ class Ledger:
         )
 
 
+class RunSums(NamedTuple):
+    """What :meth:`Ledger.run_sums` finds for one asset."""
+
+    adjustment: Decimal
+    before_point: Decimal
+    before_year: Decimal
+    depreciation: Decimal
+    run_through: dt.date | None
+    latest_depreciation: dt.date | None
+
+
+NO_SUMS = RunSums(Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None, None)
+
+
 class AssetSums(NamedTuple):
     """What :meth:`Ledger.sums_by_asset` finds for one asset."""
 
@@ -163,6 +209,9 @@ _ADJUSTMENT = (
     "WHEN 'DEPRECIATION_AMORTIZATION' THEN 0 ELSE -Amount END), 0)"
 )
 _DEPRECIATION = "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' THEN Amount END), 0)"
+_DEPRECIATION_BEFORE = (
+    "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date < {} THEN Amount END), 0)"
+)
 _BEFORE = "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date < ?3 THEN Amount END), 0)"
 _DURING = "coalesce(sum(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date >= ?3 THEN Amount END), 0)"
 _RUN_THROUGH = "max(CASE WHEN UpdateType = 'DEPRECIATION_AMORTIZATION' AND RunId IS NOT NULL THEN Date END)"

@@ -81,6 +81,9 @@ def test_registering_needs_the_documented_fields(connection, asset_type):
     )
     assert row[:3] == ("Registered", "StraightLine", 5)  # method and life taken from the asset type
     assert str(row[3]) == "2025-01-15"
+    # Xero's Locks counts the type's assets that have depreciation posted: none yet
+    assert connection.execute("SELECT Locks FROM AssetTypes").fetchone() == (0,)
+    connection.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-01-31')")
     assert connection.execute("SELECT Locks FROM AssetTypes").fetchone() == (1,)
 
 
