@@ -181,6 +181,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--tenant", metavar="NAME", help="the tenant to work in, by name or TenantId (a new file gets one by that name)"
     )
+    parser.add_argument(
+        "--allow-attach",
+        action="store_true",
+        help="let statements ATTACH other database files and VACUUM INTO one (the register's storage stays out of "
+        "reach all the same)",
+    )
     parser.add_argument("--mode", default="box", help="output mode: box (default), table, column, csv, json, list, ...")
     parser.add_argument("--version", action="version", version=f"assets-sql {connector.__version__}")
     return parser
@@ -198,7 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return passwd(argv[1:])
     arguments = parser().parse_args(argv)
     try:
-        connection = connector.connect(arguments.database, tenant=arguments.tenant, autocommit=True)
+        connection = connector.connect(
+            arguments.database, tenant=arguments.tenant, autocommit=True, allow_attach=arguments.allow_attach
+        )
     except connector.Error as error:
         print(f"assets-sql: {arguments.database}: {error}", file=sys.stderr)
         return 1
