@@ -780,7 +780,7 @@ class Session:
             if "isolation" in modes:
                 self._set("default_transaction_isolation", modes["isolation"])
             return
-        if upper.startswith("SET TRANSACTION"):
+        if re.match(r"^SET\s+TRANSACTION\b", upper):
             self._set_transaction(transaction_modes(text.split(None, 2)[2] if len(text.split()) > 2 else ""))
             return
         zone = re.match(r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?TIME\s+ZONE\s+(.*)$", text, re.IGNORECASE)
