@@ -37,6 +37,7 @@ from connector.bridge.errors import ClientError
 from connector.bridge.protocol import ProtocolViolation, Reader
 from connector.bridge.session import REPORTED, Portal, Prepared, Result, Session, error_message, split
 from connector.bridge.startup import Handshake, Policy, Refused
+from connector.bridge.timeouts import WriteQueue
 from connector.bridge.users import Directory, User
 
 log = logging.getLogger("connector.bridge")
@@ -157,6 +158,7 @@ class Server:
         self.listener: socket.socket | None = None
         self.clients: dict[int, tuple[int, Client]] = {}
         self.lock = threading.Lock()
+        self.writers = WriteQueue()  # sessions waiting for the register's write lock, in turn
         self.stopping = threading.Event()
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._loop: threading.Thread | None = None
@@ -527,6 +529,7 @@ class Client:
                 statement_timeout=config.statement_timeout,
                 lock_timeout=config.lock_timeout,
                 client_gone=self.gone,
+                writers=self.server.writers,
                 pid=self.pid,
             )
         except Exception as error:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ import connector
 from connector.bridge import catalog, protocol, types
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
+from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
 from connector.bridge.translate import Translation, TranslationError, first_keyword, translate
 
 SERVER_VERSION = "15.0"
@@ -161,9 +161,6 @@ class Transaction:
     savepoints: list[str] = field(default_factory=list)
 
 
-#: PostgreSQL's units for durations; a bare number of a timeout setting is milliseconds.
-_MILLISECONDS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(us|ms|s|min|h|d)?\s*$", re.IGNORECASE)
 _BOOLEAN = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
 _ISOLATION = ("read uncommitted", "read committed", "repeatable read", "serializable")
 _MODE = re.compile(
@@ -171,36 +168,6 @@ _MODE = re.compile(
     r"|READ\s+(ONLY|WRITE)|(NOT\s+)?DEFERRABLE)\s*,?",
     re.IGNORECASE,
 )
-
-
-def duration_ms(name: str, value: str) -> int:
-    """A timeout setting's value in milliseconds, as PostgreSQL reads it.
-
-    >>> duration_ms("statement_timeout", "1500"), duration_ms("statement_timeout", "2s"), duration_ms("x", "1min")
-    (1500, 2000, 60000)
-    """
-    match = _DURATION.match(value)
-    if match is None:
-        raise ClientError(
-            "22023",
-            f'invalid value for parameter "{name}": "{value}"',
-            hint='Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".',
-        )
-    return round(float(match.group(1)) * _MILLISECONDS[(match.group(2) or "ms").lower()])
-
-
-def shown_duration(ms: int) -> str:
-    """How SHOW gives a duration: in the largest unit that holds it exactly.
-
-    >>> shown_duration(0), shown_duration(1500), shown_duration(5000), shown_duration(7_200_000)
-    ('0', '1500ms', '5s', '2h')
-    """
-    if ms == 0:
-        return "0"
-    for unit in ("d", "h", "min", "s"):
-        if ms % _MILLISECONDS[unit] == 0:
-            return f"{ms // int(_MILLISECONDS[unit])}{unit}"
-    return f"{ms}ms"
 
 
 def transaction_modes(text: str) -> dict[str, Any]:
@@ -221,47 +188,6 @@ def transaction_modes(text: str) -> dict[str, Any]:
             modes["read_only"] = match.group(2).upper() == "ONLY"
         position = match.end()
     return modes
-
-
-class Watchdog:
-    """Ends the statement running on a connection when its time is up or its client has hung up.
-
-    SQLite calls it every thousand or so steps of a statement; it looks at the clock each time and asks whether the
-    client is still there every ``LOOK_EVERY`` seconds. Returning True makes SQLite stop the statement with
-    ``InterruptError``.
-    """
-
-    LOOK_EVERY = 0.2
-
-    def __init__(self, raw: apsw.Connection, client_gone: Callable[[], bool] | None) -> None:
-        self.client_gone = client_gone
-        self.running = False
-        self.deadline: float | None = None
-        self.expired = False
-        self._look_at = 0.0
-        raw.set_progress_handler(self._step, 1000, id=self)
-
-    def start(self, timeout_ms: int) -> None:
-        now = time.monotonic()
-        self.deadline = now + timeout_ms / 1000 if timeout_ms else None
-        self.expired = False
-        self._look_at = now + self.LOOK_EVERY
-        self.running = True
-
-    def stop(self) -> None:
-        self.running = False
-
-    def _step(self) -> bool:
-        if not self.running:
-            return False
-        now = time.monotonic()
-        if self.deadline is not None and now >= self.deadline:
-            self.expired = True
-            return True
-        if self.client_gone is not None and now >= self._look_at:
-            self._look_at = now + self.LOOK_EVERY
-            return self.client_gone()
-        return False
 
 
 _DECLARE = re.compile(
@@ -336,13 +262,14 @@ class Session:
         statement_timeout: float = 0.0,
         lock_timeout: float = 5.0,
         client_gone: Callable[[], bool] | None = None,
+        writers: WriteQueue | None = None,
         pid: int = 0,
     ) -> None:
         self.connection = connector.connect(
             database, tenant=tenants[0] if tenants else None, tenants=tenants or None, autocommit=True
         )
         self.user_read_only = read_only  # a read-only user: no write, whatever the transaction says
-        self.watchdog = Watchdog(self.connection.raw, client_gone)
+        self.watchdog = Watchdog(self.connection.raw, client_gone, writers or WriteQueue())
         # PostgreSQL's "x" is always a name: never let SQLite read an unknown one as the string 'x'
         self.connection.raw.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
         self.connection.raw.config(apsw.SQLITE_DBCONFIG_DQS_DDL, 0)
@@ -418,6 +345,7 @@ class Session:
         """lock_timeout is how long a write waits for the register's write lock (0: as long as it takes)."""
         ms = duration_ms("lock_timeout", self.settings["lock_timeout"])
         self.connection.timeout = ms / 1000 if ms else _FOREVER
+        self.watchdog.wait_for_locks(ms)  # after the connection's own busy timeout, which it replaces
 
     def _apply_read_only(self) -> None:
         """The register connection refuses writes in a read-only transaction, and always for a read-only user.
@@ -457,7 +385,7 @@ class Session:
         try:
             yield
         except Exception as error:
-            if self.watchdog.expired and sqlstate(error) == "57014":
+            if self.watchdog.expired and sqlstate(error) in ("57014", "55P03"):
                 raise ClientError("57014", "canceling statement due to statement timeout") from error
             raise
         finally:
