@@ -40,13 +40,13 @@ def passwd(*arguments: str, stdin: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def users_file(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """bi: read-only, Acme Ltd only (made by assets-sql passwd); clerk: reads and writes every tenant."""
     bi = passwd("bi", "--tenant", ACME, "--read-only", stdin="bi pass\n")
     clerk = passwd("clerk", stdin="clerk pass\n")
     assert bi.returncode == clerk.returncode == 0, bi.stderr + clerk.stderr
-    path = tmp_path / "users.toml"
+    path = tmp_path_factory.mktemp("users") / "users.toml"
     path.write_text(bi.stdout + "\n" + clerk.stdout, encoding="utf-8")
     return path
 
