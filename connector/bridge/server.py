@@ -199,6 +199,9 @@ class Server:
             pass
         if self._loop is not None:
             self._loop.join(timeout=5)
+        else:  # never started: the loop that would close them never ran
+            self._wake_reader.close()
+            self._wake_writer.close()
         with self.lock:
             clients = [client for _, client in self.clients.values()]
         for client in clients:
@@ -291,6 +294,10 @@ class Server:
             return
         except (Closed, OSError):
             self._forget(selector, pending, client)
+            return
+        except Exception:  # one client's trouble must never stop the loop every other client starts up in
+            log.exception("client failed while starting up")
+            self._refuse(selector, pending, client, "XX000", "the server failed while this client started up")
             return
         if handshake.cancel is not None:
             self._forget(selector, pending, client)

@@ -464,10 +464,12 @@ class Session:
         """
         transaction = self.transaction
         state = self.connection.raw.txn_state()
+        self.watchdog.waited_out = False
         try:
             return work()
         except connector.OperationalError as error:
-            if transaction.status != "T" or state == apsw.SQLITE_TXN_WRITE or sqlstate(error) != "55P03":
+            refused_at_once = sqlstate(error) == "55P03" and not self.watchdog.waited_out
+            if transaction.status != "T" or state == apsw.SQLITE_TXN_WRITE or not refused_at_once:
                 raise
             if transaction.isolation in ("repeatable read", "serializable"):
                 raise ClientError(

@@ -96,7 +96,8 @@ class Watchdog:
     hung up, and has its waits for the write lock take turns in a :class:`WriteQueue`, for lock_timeout at most.
 
     It looks at the clock every thousand or so steps of a statement and at the client every ``LOOK_EVERY`` seconds.
-    ``expired`` tells, after a statement failed, that its statement_timeout ended it.
+    ``expired`` tells, after a statement failed, that its statement_timeout ended it; ``waited_out``, that a wait
+    for the lock ended without it.
     """
 
     LOOK_EVERY = 0.2
@@ -108,6 +109,7 @@ class Watchdog:
         self.lock_timeout_ms = 0
         self.running = False
         self.expired = False
+        self.waited_out = False
         self._deadline = math.inf
         self._lock_deadline = math.inf
         self._look_at = 0.0
@@ -150,4 +152,7 @@ class Watchdog:
         if prior_calls == 0:
             timeout = self.lock_timeout_ms / 1000 if self.lock_timeout_ms else math.inf
             self._lock_deadline = time.monotonic() + timeout
-        return self.writers.wait(self, self._lock_deadline, self._should_stop)
+        if self.writers.wait(self, self._lock_deadline, self._should_stop):
+            return True
+        self.waited_out = True
+        return False
