@@ -103,7 +103,7 @@ def first_keyword(text: str) -> str:
     return match.group(0).upper() if match else ""
 
 
-@cache.by_text(budget=32 * 1024 * 1024, largest=1024 * 1024)
+@cache.by_text(max_bytes=16 * 1024 * 1024)
 def translate(text: str) -> Translation:
     """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes)."""
     keyword = first_keyword(text)

@@ -317,5 +317,5 @@ def test_the_translation_cache_is_bounded_in_bytes(books: Path, serve) -> None:
     with psycopg.connect(dsn(port), autocommit=True) as con:
         for number in range(60):
             con.execute(f"SELECT {number}, '" + "x" * 400_000 + "'").fetchone()
-    info = translate.translate.info()
-    assert info.bytes <= 32 * MiB and info.entries < 60
+    kept = translate.translate.cache
+    assert kept.size <= 16 * MiB and len(kept) < 60
