@@ -19,9 +19,9 @@ from connector.guard import MODULE, Guard
 from connector.register import Register
 from connector.reports import REPORTS
 from connector.schema import TABLES
-from connector.session import Session
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
 from connector.store.upgrade import create_layout, missing_indexes, upgrade
+from connector.tenancy import Tenancy
 from connector.vtab import Module, ReportModule
 
 _REGISTERS: weakref.WeakKeyDictionary[apsw.Connection, Register] = weakref.WeakKeyDictionary()
@@ -33,7 +33,7 @@ def attach(connection: apsw.Connection) -> None:
         return
     guard = Guard(connection)
     store = Store(connection, guard)
-    register = Register(store, Session(store))
+    register = Register(store, Tenancy(store))
     # iVersion 2: savepoint methods, and no xShadowName (APSW has 33 of those per process); the guard keeps user SQL
     # away from storage instead.
     connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=2)

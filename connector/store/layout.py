@@ -75,6 +75,7 @@ class TableLayout:
         self.name = shadow(table)
         self.columns = stored_columns(table)
         self.names = tuple(column.name for column in self.columns)
+        self.columns_by_name = {column.name: column for column in self.columns}
         #: Unique names and the columns keeping their keys.
         self.keys = unique_names(table)
         self._key_positions = tuple((self.names.index(key), name) for name, key in self.keys.items())
