@@ -40,7 +40,7 @@ class User:
     keys: ScramKeys | None  # None: no password at all (a server on loopback without one)
     tenants: tuple[str, ...] | None = None  # None: every tenant the server serves
     read_only: bool = False
-    password: str | None = None  # only for ``--auth md5``, which needs the password itself
+    password: str | None = None  # only for ``--auth md5``, which needs the password itself (no users file)
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,8 @@ def _user(origin: str, name: str, fields: Any) -> User:
         keys = ScramKeys.parse(scram)
     except ValueError as error:
         raise UsersFileError(f"{where}: {error}") from None
+    if keys.matches(""):
+        raise UsersFileError(f"{where}: the verifier is of an empty password, which would let anyone in")
     tenants = fields.get("tenants")
     if tenants is not None and (
         not isinstance(tenants, list) or not tenants or not all(isinstance(t, str) and t for t in tenants)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from connector.bridge import cli, users
+from connector.bridge.auth import ScramKeys
 from tests.conftest import ROOT
 from tests.security.conftest import ACME, GLOBEX, dsn, everything, tenant_id
 from tests.security.wire import Wire
@@ -26,6 +27,9 @@ WRITES = (
     'ALTER TABLE "Assets" RENAME TO "Gone"',
     'INSERT INTO "Tenants" ("Name") VALUES (\'Initech\')',
 )
+
+
+EMPTY_PASSWORD = ScramKeys.derive("").verifier()
 
 
 def passwd(*arguments: str, stdin: str) -> subprocess.CompletedProcess[str]:
@@ -211,6 +215,7 @@ def test_a_read_write_block_still_writes(books: Path, users_file: Path, serve) -
         (["--users", "{bad}"], {}, {"bad": '[users.bi]\nscram = "md5abc"\n'}, "not a SCRAM-SHA-256 verifier"),
         (["--users", "{bad}"], {}, {"bad": "[users.bi]\nread_only = 1\n"}, "scram"),
         (["--users", "{bad}"], {}, {"bad": "# nobody\n"}, "has no users"),
+        (["--users", "{bad}"], {}, {"bad": f'[users.bi]\nscram = "{EMPTY_PASSWORD}"\n'}, "empty password"),
         (["--users", "{users}", "--auth", "md5"], {}, {}, "md5"),
         (["--users", "{users}", "--tenant", GLOBEX], {}, {}, "does not serve"),
         (["--tenant", "Initech"], {}, {}, "Initech"),
@@ -237,3 +242,13 @@ def test_start_up_refuses_what_would_let_anyone_in(
     argv = [str(books), "--port", "0", *(a.format(**paths) for a in arguments)]
     assert cli.main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("method", ["password", "md5"])
+def test_cleartext_and_md5_only_when_chosen_and_alike_for_unknown_names(books: Path, serve, method: str) -> None:
+    _, port = serve(books, user="bi", password="bi pass", auth=method)
+    with psycopg.connect(dsn(port, "bi", "bi pass")) as con:
+        assert con.execute("SELECT 1").fetchone() == (1,)
+    for user, password in (("bi", "wrong"), ("nobody", "bi pass")):
+        with pytest.raises(psycopg.OperationalError, match=f'password authentication failed for user "{user}"'):
+            psycopg.connect(dsn(port, user, password))
