@@ -111,14 +111,16 @@ def test_an_unknown_user_fails_like_a_wrong_password_after_the_exchange(books: P
 def test_a_read_only_user_cannot_write(books: Path, users_file: Path, serve, statement: str) -> None:
     _, port = serve(books, users=users.load(users_file))
     before = everything(books)
+    # ALTER of a register table is refused to everyone (42501), whichever check comes first
+    expected = {"25006", "42501"} if statement.startswith("ALTER") else {"25006"}
     with psycopg.connect(dsn(port, "bi", "bi pass"), autocommit=True) as con:
         with pytest.raises(psycopg.Error) as refused:
             con.execute(statement)
-        assert refused.value.sqlstate in ("25006", "42501"), refused.value
+        assert refused.value.sqlstate in expected, refused.value
         con.execute("SET default_transaction_read_only = off")  # a read-only user stays read-only
         with pytest.raises(psycopg.Error) as again:
             con.execute(statement)
-        assert again.value.sqlstate in ("25006", "42501"), again.value
+        assert again.value.sqlstate in expected, again.value
         assert con.execute('SELECT "AssetNumber" FROM "Assets" ORDER BY 1').fetchall() == [("FA-0042",), ("FA-0100",)]
     assert everything(books) == before
 
