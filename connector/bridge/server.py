@@ -541,8 +541,11 @@ class Client:
             )
         except Exception as error:
             raise ClientError("3D000", f"cannot open the register: {error}") from None
-        options = parameters.get("options", "")
-        for name, value in _startup_options(options):
+        # settings given in the startup packet itself (node-postgres sends statement_timeout so), then -c options
+        given = [(name, value) for name, value in parameters.items() if name not in _STARTUP_ONLY]
+        for name, value in given + _startup_options(parameters.get("options", "")):
+            if self.session.setting(name) is None:
+                continue
             try:
                 self.session._set(name, value)
             except ClientError:
@@ -743,6 +746,10 @@ class Client:
         else:
             raise ProtocolViolation(f"Close of {kind!r}")
         self.send(protocol.CLOSE_COMPLETE)
+
+
+#: Startup packet parameters that are not settings.
+_STARTUP_ONLY = frozenset({"user", "database", "options", "replication", "application_name"})
 
 
 def _startup_options(options: str) -> list[tuple[str, str]]:

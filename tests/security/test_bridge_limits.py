@@ -167,6 +167,17 @@ def test_statement_timeout_ends_a_statement_with_57014(books: Path, serve) -> No
         assert con.execute('SELECT count(*) FROM "Assets"').fetchone() == (2,)
 
 
+def test_statement_timeout_in_the_startup_packet(books: Path, serve) -> None:
+    """node-postgres sends statement_timeout as a startup parameter; libpq clients as -c in options."""
+    _, port = serve(books)
+    for settings in ({"statement_timeout": "300"}, {"options": "-c statement_timeout=300"}):
+        with Wire(port) as wire:
+            wire.login(**settings)
+            replies = wire.run(ENDLESS)
+            errors = [fields(body) for kind, body in replies if kind == b"E"]
+            assert [error["C"] for error in errors] == ["57014"] and "statement timeout" in errors[0]["M"]
+
+
 def test_the_servers_statement_timeout_is_every_sessions_default(books: Path, serve) -> None:
     _, port = serve(books, statement_timeout=0.3)
     with psycopg.connect(dsn(port)) as con:

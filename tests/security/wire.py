@@ -12,8 +12,9 @@ from connector.bridge.auth import client_proof
 PROTOCOL_3 = 196608
 
 
-def startup_packet(user: str = "tester", database: str = "register", code: int = PROTOCOL_3) -> bytes:
-    body = struct.pack(">i", code) + b"user\x00" + user.encode() + b"\x00database\x00" + database.encode() + b"\x00\x00"
+def startup_packet(user: str = "tester", database: str = "register", code: int = PROTOCOL_3, **settings: str) -> bytes:
+    parameters = {"user": user, "database": database, **settings}
+    body = struct.pack(">i", code) + b"".join(f"{k}\x00{v}\x00".encode() for k, v in parameters.items()) + b"\x00"
     return struct.pack(">i", len(body) + 4) + body
 
 
@@ -96,9 +97,9 @@ class Wire:
 
     # -- start-up and authentication --------------------------------------------------------------------------
 
-    def start(self, user: str = "tester") -> tuple[int, bytes]:
+    def start(self, user: str = "tester", **settings: str) -> tuple[int, bytes]:
         """Send the startup packet; the server's authentication request (its code and data)."""
-        self.send(startup_packet(user))
+        self.send(startup_packet(user, **settings))
         kind, body = self.message()
         if kind == b"E":
             raise PermissionError(fields(body))
@@ -120,9 +121,9 @@ class Wire:
         proof = client_proof(password, bare, server_first, without_proof)
         self.send(message(b"p", without_proof + b",p=" + proof))
 
-    def login(self, user: str = "tester", password: str | None = None) -> None:
-        """Start up and authenticate, up to the first ReadyForQuery."""
-        code, _ = self.start(user)
+    def login(self, user: str = "tester", password: str | None = None, **settings: str) -> None:
+        """Start up (with these settings in the startup packet) and authenticate, up to the first ReadyForQuery."""
+        code, _ = self.start(user, **settings)
         if code == 10:
             assert password is not None
             server_first, bare = self.sasl_first()
