@@ -14,6 +14,7 @@ many times meanwhile; PostgreSQL queues lock waiters, and so does the bridge.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -30,6 +31,7 @@ _MILLISECONDS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000,
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(us|ms|s|min|h|d)?\s*$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=64)  # read at every statement: the few values a session sets
 def duration_ms(name: str, value: str) -> int:
     """A timeout setting's value in milliseconds, as PostgreSQL reads it."""
     match = _DURATION.match(value)
