@@ -219,11 +219,11 @@ class Server:
             while not self.stopping.is_set():
                 now = time.monotonic()
                 wait = min((p.deadline for p in pending), default=now + _TICK) - now
-                for key, events in selector.select(min(max(wait, 0.0), _TICK)):
+                for key, _ in selector.select(min(max(wait, 0.0), _TICK)):
                     if key.fileobj is self.listener:
                         self._accept(selector, pending)
                     elif isinstance(key.data, _Pending):
-                        self._advance(selector, pending, key.data, events)
+                        self._advance(selector, pending, key.data)
                 now = time.monotonic()
                 for late in [p for p in pending if p.deadline <= now]:
                     self._refuse(
@@ -261,7 +261,9 @@ class Server:
             pending.add(client)
             selector.register(sock, selectors.EVENT_READ, client)
 
-    def _advance(self, selector: selectors.BaseSelector, pending: set[_Pending], client: _Pending, events: int) -> None:
+    def _advance(self, selector: selectors.BaseSelector, pending: set[_Pending], client: _Pending) -> None:
+        """Whatever the client's socket is ready for: the TLS handshake, reading what the handshake needs, sending
+        what it has to say; then hand the client off, or wait for it again."""
         handshake = client.handshake
         try:
             if client.tls_handshaking:
