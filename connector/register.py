@@ -130,6 +130,12 @@ class Register:
     def delete(self, table: Table, key: Any) -> None:
         self.store.delete(table, key)
 
+    def delete_where(self, table: Table, where: Row) -> None:
+        self.store.delete_where(table, where)
+
+    def rows(self, table: Table, columns: Sequence[str], where: Row) -> Sequence[Row]:
+        return self.store.select(table, columns, where)
+
     def referrers(self, table: Table, key: Any) -> Sequence[tuple[Table, str, int]]:
         return self.store.referrers(table, key)
 

@@ -406,6 +406,7 @@ class AssetRules(Rules):
         check_delete(current)
 
     def deleted(self, current: Row, context: Context) -> None:
+        context.delete_where(TABLES["AssetTracking"], {"AssetId": current["AssetId"]})
         account = current["LedgerAccountId"]
         if (
             account is not None
@@ -418,9 +419,36 @@ class AssetRules(Rules):
     def _fixed_assets(row: Row, context: Context) -> str | None:
         type_id = row.get(TYPE)
         asset_type = context.asset_type(row[TENANT], type_id) if type_id else None
-        if asset_type and asset_type.get("FixedAssetAccountId"):
-            return asset_type["FixedAssetAccountId"]
-        return context.account_id(row[TENANT], FIXED_ASSETS, "Assets.LedgerAccountId")
+        own: str | None = asset_type.get("FixedAssetAccountId") if asset_type else None
+        return own or context.account_id(row[TENANT], FIXED_ASSETS, "Assets.LedgerAccountId")
+
+
+def named_asset(row: Mapping[str, Any], context: Context, table: str) -> Row:
+    """The asset a row of another table names by AssetId or AssetNumber (or both, agreeing), in the row's tenant."""
+    tenant = row["TenantId"]
+    if row.get("AssetId") is None and row.get(NUMBER) is None:
+        raise InvalidValue(f"{table}: give the asset, by AssetId or by AssetNumber", table=table, column="AssetId")
+    by_id = context.get(ASSETS, row["AssetId"]) if row.get("AssetId") is not None else None
+    if by_id is not None and by_id[TENANT] != tenant:
+        by_id = None
+    by_number = context.find(ASSETS, NUMBER, row[NUMBER], tenant) if row.get(NUMBER) is not None else None
+    if row.get("AssetId") is not None and by_id is None or row.get(NUMBER) is not None and by_number is None:
+        wanted = row.get("AssetId") or row.get(NUMBER)
+        raise MissingReference(
+            f"{table}: there is no asset {wanted!r} in this tenant",
+            table=table,
+            column="AssetId" if row.get("AssetId") is not None else NUMBER,
+        )
+    if by_id is not None and by_number is not None and by_id["AssetId"] != by_number["AssetId"]:
+        raise InvalidValue(
+            f"{table}: AssetId {row['AssetId']!r} and AssetNumber {row[NUMBER]!r} name different assets; give one of "
+            "them",
+            table=table,
+            column=NUMBER,
+        )
+    found = by_id or by_number
+    assert found is not None
+    return found
 
 
 def ledger_name(asset: Mapping[str, Any]) -> str:

@@ -45,6 +45,12 @@ class Context(Protocol):
 
     def delete(self, table: Table, key: Any) -> None: ...
 
+    def delete_where(self, table: Table, where: Row) -> None:
+        """Delete every row whose columns equal ``where``'s values."""
+
+    def rows(self, table: Table, columns: Sequence[str], where: Row) -> Sequence[Row]:
+        """Some columns of the rows whose columns equal ``where``'s values."""
+
     def referrers(self, table: Table, key: Any) -> Sequence[tuple[Table, str, int]]:
         """What refers to a row, as ``schema/`` declares references: (table, column, how many rows)."""
 
@@ -271,6 +277,7 @@ def _uses(uses: Sequence[tuple[Table, str, int]]) -> str:
 def _registry() -> dict[str, Rules]:
     from connector.domain import (
         accounts,
+        asset_tracking,
         asset_types,
         assets,
         depreciation_runs,
@@ -283,6 +290,7 @@ def _registry() -> dict[str, Rules]:
     rules: list[Rules] = [
         assets.AssetRules(),
         asset_types.AssetTypeRules(),
+        asset_tracking.TrackingRules(),
         settings.SettingsRules(),
         tenants.TenantRules(),
         accounts.AccountRules(),

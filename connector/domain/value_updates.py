@@ -13,7 +13,7 @@ from typing import Any
 from connector.domain import assets
 from connector.domain.commands import OnConflict
 from connector.domain.enums import AccountingBasis, AssetStatus, UpdateType
-from connector.domain.errors import InvalidValue, MissingReference, NotSupported, RuleViolation
+from connector.domain.errors import InvalidValue, NotSupported, RuleViolation
 from connector.domain.ledger import carrying_change, lines_for, refuse_negative_carrying_value
 from connector.domain.rows import Row, blank
 from connector.domain.tables import Context, Rules
@@ -138,7 +138,7 @@ class ValueUpdateRules(Rules):
         """Check and store a value update, post its journal entry (reversing the one it replaces), and bring the
         asset's balances up to date."""
         tenant = row["TenantId"]
-        asset = self._asset(row, context)
+        asset = assets.named_asset(row, context, self.table.name)
         row["AssetId"], row["AssetNumber"] = asset["AssetId"], asset[assets.NUMBER]
         accumulated = asset["AccumulatedDepreciationAccountId"] or self._type_account(asset, context)
         book_value = asset[assets.BOOK_VALUE]
@@ -189,37 +189,3 @@ class ValueUpdateRules(Rules):
         type_id = asset.get(assets.TYPE)
         asset_type = context.asset_type(asset["TenantId"], type_id) if type_id else None
         return asset_type.get("AccumulatedDepreciationAccountId") if asset_type else None
-
-    @staticmethod
-    def _asset(row: Row, context: Context) -> Row:
-        """The asset a value update names, by AssetId or AssetNumber, in its tenant."""
-        tenant = row["TenantId"]
-        if row.get("AssetId") is None and row.get("AssetNumber") is None:
-            raise InvalidValue(
-                "ValueUpdates: give the asset, by AssetId or by AssetNumber", table="ValueUpdates", column="AssetId"
-            )
-        by_id = context.get(assets.ASSETS, row["AssetId"]) if row.get("AssetId") is not None else None
-        if by_id is not None and by_id["TenantId"] != tenant:
-            by_id = None
-        by_number = (
-            context.find(assets.ASSETS, assets.NUMBER, row["AssetNumber"], tenant)
-            if row.get("AssetNumber") is not None
-            else None
-        )
-        if row.get("AssetId") is not None and by_id is None or row.get("AssetNumber") is not None and by_number is None:
-            wanted = row.get("AssetId") or row.get("AssetNumber")
-            raise MissingReference(
-                f"ValueUpdates: there is no asset {wanted!r} in this tenant",
-                table="ValueUpdates",
-                column="AssetId" if row.get("AssetId") is not None else "AssetNumber",
-            )
-        if by_id is not None and by_number is not None and by_id["AssetId"] != by_number["AssetId"]:
-            raise InvalidValue(
-                f"ValueUpdates: AssetId {row['AssetId']!r} and AssetNumber {row['AssetNumber']!r} name different "
-                "assets; give one of them",
-                table="ValueUpdates",
-                column="AssetNumber",
-            )
-        found = by_id or by_number
-        assert found is not None
-        return found

@@ -33,6 +33,7 @@ SHADOW_SUFFIX = "rows"
 _COMPUTED = {
     ("AssetTypes", "Locks"): "(SELECT count(*) FROM Assets_rows AS a WHERE a.TenantId = t.TenantId "
     "AND a.AssetTypeId = t.AssetTypeId)",
+    ("AssetTracking", "AssetNumber"): "(SELECT a.AssetNumber FROM Assets_rows AS a WHERE a.AssetId = t.AssetId)",
 }
 
 
