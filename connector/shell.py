@@ -31,6 +31,7 @@ examples:
   assets-sql register.db -c "SELECT * FROM Assets"    run one statement
   assets-sql --tenant "Acme Ltd" register.db          work in another tenant of the file
   assets-sql serve register.db                        serve the register to PostgreSQL clients (see serve --help)
+  assets-sql passwd bi >> users.toml                  a user for serve --users (the password from standard input)
   assets-sql check register.db                        verify a register file (see check --help)
 
 Inside the console, .help lists the dot commands and .tables the register's tables.
@@ -198,6 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from connector.bridge.cli import main as serve  # the PostgreSQL bridge: assets-sql serve --help
 
         return serve(argv[1:])
+    if argv[:1] == ["passwd"]:
+        from connector.bridge.cli import passwd  # a users file section for assets-sql serve --users
+
+        return passwd(argv[1:])
     if argv[:1] == ["check"]:
         from connector.check import main as check  # verify a register file: assets-sql check --help
 

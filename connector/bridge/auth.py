@@ -1,6 +1,7 @@
 """Password authentication: SCRAM-SHA-256 (RFC 5802, RFC 7677), and md5 and cleartext when allowed.
 
-The server keeps only SCRAM's stored and server keys, derived once when it starts.
+The server keeps only SCRAM's stored and server keys: PostgreSQL's verifier, never the password (a users file holds
+the verifier; a password given on start-up is turned into one at once).
 
 >>> keys = ScramKeys.derive("secret", salt=b"0123456789abcdef", iterations=4096)
 >>> exchange = ScramExchange(keys, server_nonce="S")
@@ -17,10 +18,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
 MECHANISM = "SCRAM-SHA-256"
+#: PostgreSQL's default (``scram_iterations``); also what an unknown user's made-up verifier claims.
+ITERATIONS = 4096
 
 
 class AuthenticationFailed(Exception):
@@ -33,17 +37,75 @@ def _hmac(key: bytes, message: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class ScramKeys:
+    """A SCRAM-SHA-256 verifier: what the server needs to check a password it does not know.
+
+    >>> keys = ScramKeys.derive("secret", salt=b"0123456789abcdef", iterations=4096)
+    >>> keys.verifier().split("$")[:2]
+    ['SCRAM-SHA-256', '4096:MDEyMzQ1Njc4OWFiY2RlZg==']
+    >>> ScramKeys.parse(keys.verifier()) == keys
+    True
+    >>> keys.matches("secret"), keys.matches("Secret")
+    (True, False)
+    """
+
     salt: bytes
     iterations: int
     stored_key: bytes
     server_key: bytes
 
     @classmethod
-    def derive(cls, password: str, salt: bytes | None = None, iterations: int = 4096) -> ScramKeys:
+    def derive(cls, password: str, salt: bytes | None = None, iterations: int = ITERATIONS) -> ScramKeys:
         salt = salt or secrets.token_bytes(16)
         salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
         stored_key = hashlib.sha256(_hmac(salted, b"Client Key")).digest()
         return cls(salt, iterations, stored_key, _hmac(salted, b"Server Key"))
+
+    @classmethod
+    def parse(cls, verifier: str) -> ScramKeys:
+        """Read PostgreSQL's ``SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`` (base64 salt and keys)."""
+        match = _VERIFIER.fullmatch(verifier.strip())
+        if match is None:
+            raise ValueError(
+                "not a SCRAM-SHA-256 verifier: expected SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey> "
+                "(make one with: assets-sql passwd NAME)"
+            )
+        iterations, salt, stored_key, server_key = match.groups()
+        try:
+            keys = cls(
+                base64.b64decode(salt, validate=True),
+                int(iterations),
+                base64.b64decode(stored_key, validate=True),
+                base64.b64decode(server_key, validate=True),
+            )
+        except ValueError:
+            raise ValueError("the verifier's salt and keys must be base64") from None
+        if keys.iterations < 1 or not keys.salt or len(keys.stored_key) != 32 or len(keys.server_key) != 32:
+            raise ValueError("the verifier needs 1 or more iterations, a salt, and 32-byte stored and server keys")
+        return keys
+
+    def verifier(self) -> str:
+        encode = base64.b64encode
+        return (
+            f"{MECHANISM}${self.iterations}:{encode(self.salt).decode()}"
+            f"${encode(self.stored_key).decode()}:{encode(self.server_key).decode()}"
+        )
+
+    def matches(self, password: str) -> bool:
+        """Whether a password given in clear (``--auth password``) is the one this verifier was made from."""
+        derived = ScramKeys.derive(password, self.salt, self.iterations)
+        return hmac.compare_digest(derived.stored_key, self.stored_key)
+
+
+_VERIFIER = re.compile(re.escape(MECHANISM) + r"\$(\d+):([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)")
+
+
+def made_up_keys(secret: bytes, user: str, iterations: int = ITERATIONS) -> ScramKeys:
+    """A verifier for a user who does not exist, so that the exchange runs as for one who does and fails only at
+    its end. The same name always gets the same salt from one server (as PostgreSQL's mock authentication does):
+    a salt that changed between attempts would tell the name is unknown.
+    """
+    seed = _hmac(secret, user.encode())
+    return ScramKeys(seed[:16], iterations, _hmac(seed, b"Stored Key"), _hmac(seed, b"Server Key"))
 
 
 def _attributes(message: bytes) -> dict[str, str]:

@@ -29,6 +29,8 @@ _DOMAIN: tuple[tuple[type[Exception], str], ...] = (
     (domain.NotSupported, "0A000"),
     (domain.ReadOnlyColumn, "428C9"),
     (domain.TenantNotAllowed, "42501"),
+    (domain.Forbidden, "42501"),
+    (domain.ReadOnlyConnection, "25006"),
     (domain.RowNotFound, "55000"),
 )
 _SQLITE_TEXT = (

@@ -18,8 +18,7 @@ PROTOCOL_3 = 196608
 SSL_REQUEST = 80877103
 GSSENC_REQUEST = 80877104
 CANCEL_REQUEST = 80877102
-#: Anything longer is not a message a client of this server sends: the connection is dropped.
-MAX_MESSAGE = 256 * 1024 * 1024
+#: PostgreSQL's limit on a startup packet.
 MAX_STARTUP = 10_000
 
 

@@ -1,4 +1,9 @@
-"""The bridge's server: accepts PostgreSQL clients on a TCP port, one thread and one register connection each.
+"""The bridge's server: PostgreSQL clients on a TCP port.
+
+One thread (``bridge-startup``) accepts clients and takes each one through start-up and authentication with a
+selector (:mod:`.startup`): until it has proved who it is, a client costs a socket and a few kilobytes, never a
+thread, and it has ``auth_timeout`` seconds for all of it. An authenticated client gets a thread and a register
+connection of its own, up to ``max_connections`` at once.
 
 >>> server = Server(Config(":memory:", port=0))
 >>> host, port = server.start()
@@ -13,24 +18,33 @@ import ipaddress
 import logging
 import os
 import secrets
+import select
+import selectors
 import socket
 import ssl
 import struct
 import threading
-from dataclasses import dataclass
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import connector
 from connector.bridge import protocol
-from connector.bridge.auth import MECHANISM, AuthenticationFailed, ScramExchange, ScramKeys, md5_matches
+from connector.bridge.auth import ScramKeys
 from connector.bridge.errors import ClientError
 from connector.bridge.protocol import ProtocolViolation, Reader
 from connector.bridge.session import REPORTED, Portal, Prepared, Result, Session, error_message, split
+from connector.bridge.startup import Handshake, Policy, Refused
+from connector.bridge.timeouts import WriteQueue
+from connector.bridge.users import Directory, User
 
 log = logging.getLogger("connector.bridge")
-#: How long a client may take to start up and authenticate.
-STARTUP_TIMEOUT = 30.0
 _FLUSH_AT = 256 * 1024
+_DISCARD_CHUNK = 64 * 1024
+#: How often the start-up loop looks at the clock when nothing happens.
+_TICK = 0.5
 
 
 class Closed(Exception):
@@ -42,20 +56,68 @@ class Config:
     database: str
     host: str = "127.0.0.1"
     port: int = 5433
-    user: str | None = None
+    user: str | None = None  # with password: the one user (None: any name)
     password: str | None = None
     auth: str = "scram-sha-256"  # or md5, password (cleartext): only when asked for
-    tenant: str | None = None
+    tenants: tuple[str, ...] = ()  # the tenants sessions may use, the first one current (none: every tenant)
     tls_cert: str | None = None
     tls_key: str | None = None
+    users: Mapping[str, User] | None = None  # a users file's users, instead of user and password
+    max_connections: int = 100
+    max_message: int = 64 * 1024 * 1024  # bytes, once authenticated
+    auth_timeout: float = 10.0  # seconds for start-up and authentication together
+    statement_timeout: float = 0.0  # seconds; the sessions' statement_timeout to start with (0: none)
+    lock_timeout: float = 5.0  # seconds a write waits for the register's write lock
+    idle_timeout: float = 3600.0  # seconds a session may stay silent (0: for ever)
 
     def check(self) -> None:
-        if self.password is None and not is_loopback(self.host):
-            raise ValueError(f"refusing to listen on {self.host} without a password: set one, or use 127.0.0.1")
+        if self.password == "":
+            raise ValueError("the password is empty: give one with some characters in it")
+        if self.users is not None and (self.user is not None or self.password is not None):
+            raise ValueError(
+                "--users and --user/--password-file/ASSETS_SQL_PASSWORD both say who may connect: use one of them"
+            )
+        if self.users is not None and not self.users:
+            raise ValueError("the users file has no users")
+        if self.password is None and self.users is None and not is_loopback(self.host):
+            raise ValueError(
+                f"refusing to listen on {self.host} without a password: set one (or give --users), or use 127.0.0.1"
+            )
         if self.auth not in ("scram-sha-256", "md5", "password"):
             raise ValueError(f"unknown authentication method {self.auth!r}")
+        if self.auth == "md5" and self.users is not None:
+            raise ValueError("md5 needs each password itself, and a users file holds verifiers: use scram-sha-256")
         if bool(self.tls_cert) != bool(self.tls_key):
             raise ValueError("TLS needs both a certificate and its key")
+        for name, value, least in (
+            ("max-connections", self.max_connections, 1),
+            ("max-message", self.max_message, 1024),
+            ("auth-timeout", self.auth_timeout, 0.1),
+        ):
+            if value < least:
+                raise ValueError(f"--{name} must be {least} or more, not {value}")
+        for name, value in (
+            ("statement-timeout", self.statement_timeout),
+            ("lock-timeout", self.lock_timeout),
+            ("idle-timeout", self.idle_timeout),
+        ):
+            if value < 0:
+                raise ValueError(f"--{name} must be 0 or more seconds, not {value}")
+        for user in (self.users or {}).values():
+            outside = set(user.tenants or ()) - set(self.tenants) if self.tenants else set()
+            if outside:
+                raise ValueError(
+                    f"user {user.name!r} may use tenant {sorted(outside)[0]!r}, which the server does not serve "
+                    "(--tenant): add it there, or take it out of the user's tenants"
+                )
+
+    def directory(self) -> Directory:
+        """Who may connect, as the start-up machine looks them up."""
+        if self.users is not None:
+            return Directory(dict(self.users))
+        keys = ScramKeys.derive(self.password) if self.password is not None else None
+        one = User(self.user or "", keys, password=self.password)
+        return Directory({self.user: one}) if self.user is not None else Directory({}, anyone=one)
 
 
 def is_loopback(host: str) -> bool:
@@ -67,21 +129,49 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+@dataclass(eq=False)
+class _Pending:
+    """A client still starting up: its socket, its handshake, when it runs out of time, what is left to send."""
+
+    sock: socket.socket
+    handshake: Handshake
+    deadline: float
+    out: bytearray = field(default_factory=bytearray)
+    tls_handshaking: bool = False
+
+
 class Server:
-    """Listens, and runs a thread per client. ``stop()`` closes the listener and every client."""
+    """Listens; takes clients through start-up in one thread, then runs a thread per session. ``stop()`` closes the
+    listener and every client."""
 
     def __init__(self, config: Config) -> None:
         config.check()
         self.config = config
-        self.keys = ScramKeys.derive(config.password) if config.password is not None else None
         self.tls = None
         if config.tls_cert:
             self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             self.tls.load_cert_chain(config.tls_cert, config.tls_key)
+        self.policy = Policy(config.directory(), config.auth, tls=self.tls is not None, secret=secrets.token_bytes(32))
+        #: Clients starting up at once, at most; beyond them a new client is told the server is full.
+        self.max_pending = max(256, config.max_connections)
+        self._check_tenants()
         self.listener: socket.socket | None = None
         self.clients: dict[int, tuple[int, Client]] = {}
         self.lock = threading.Lock()
+        self.writers = WriteQueue()  # sessions waiting for the register's write lock, in turn
         self.stopping = threading.Event()
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._loop: threading.Thread | None = None
+
+    def _check_tenants(self) -> None:
+        """Open the register once with each tenant list a session will use, so that a tenant the file does not have
+        stops the server now, not every client later."""
+        lists = {self.config.tenants} | {u.tenants for u in (self.config.users or {}).values() if u.tenants}
+        for tenants in lists - {()}:
+            try:
+                connector.connect(self.config.database, tenant=tenants[0], tenants=tenants).close()
+            except connector.Error as error:
+                raise ValueError(f"{self.config.database}: {error}") from None
 
     def start(self) -> tuple[str, int]:
         """Bind and start accepting in a background thread; the address actually bound."""
@@ -89,9 +179,11 @@ class Server:
         listener = socket.socket(family, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.config.host, self.config.port))
-        listener.listen(64)
+        listener.listen(128)
+        listener.setblocking(False)
         self.listener = listener
-        threading.Thread(target=self._accept, name="bridge-accept", daemon=True).start()
+        self._loop = threading.Thread(target=self._startup_loop, name="bridge-startup", daemon=True)
+        self._loop.start()
         return listener.getsockname()[:2]
 
     def serve_forever(self) -> None:
@@ -101,33 +193,173 @@ class Server:
 
     def stop(self) -> None:
         self.stopping.set()
-        if self.listener is not None:
-            try:
-                self.listener.close()
-            except OSError:
-                pass
+        try:
+            self._wake_writer.send(b"x")
+        except OSError:
+            pass
+        if self._loop is not None:
+            self._loop.join(timeout=5)
+        else:  # never started: the loop that would close them never ran
+            self._wake_reader.close()
+            self._wake_writer.close()
         with self.lock:
             clients = [client for _, client in self.clients.values()]
         for client in clients:
             client.shutdown()
 
-    def _accept(self) -> None:
+    # -- start-up: one thread, a selector, every client that has not authenticated yet ------------------------
+
+    def _startup_loop(self) -> None:
         assert self.listener is not None
-        while not self.stopping.is_set():
+        selector = selectors.DefaultSelector()
+        selector.register(self.listener, selectors.EVENT_READ, None)
+        selector.register(self._wake_reader, selectors.EVENT_READ, None)
+        pending: set[_Pending] = set()
+        try:
+            while not self.stopping.is_set():
+                now = time.monotonic()
+                wait = min((p.deadline for p in pending), default=now + _TICK) - now
+                for key, _ in selector.select(min(max(wait, 0.0), _TICK)):
+                    if key.fileobj is self.listener:
+                        self._accept(selector, pending)
+                    elif isinstance(key.data, _Pending):
+                        self._advance(selector, pending, key.data)
+                now = time.monotonic()
+                for late in [p for p in pending if p.deadline <= now]:
+                    self._refuse(
+                        selector,
+                        pending,
+                        late,
+                        "08006",
+                        f"start-up and authentication take {self.config.auth_timeout:g} s at most: the time is up",
+                    )
+        finally:
+            for client in pending:
+                _close(client.sock)
+            selector.close()
+            self.listener.close()
+            self._wake_reader.close()
+            self._wake_writer.close()
+
+    def _accept(self, selector: selectors.BaseSelector, pending: set[_Pending]) -> None:
+        assert self.listener is not None
+        for _ in range(64):  # a burst at a time, then the clients already waiting get their turn
             try:
                 sock, _ = self.listener.accept()
-            except OSError:
+            except BlockingIOError:
                 return
+            except OSError as error:  # out of file descriptors, say: wait a little rather than spin
+                log.warning("cannot accept a client: %s", error)
+                time.sleep(0.1)
+                return
+            sock.setblocking(False)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            client = Client(self, sock)
-            threading.Thread(target=client.run, name="bridge-client", daemon=True).start()
+            if len(pending) >= self.max_pending:
+                _send_and_close(sock, _fatal("53300", "sorry, too many clients are starting up: try again shortly"))
+                continue
+            client = _Pending(sock, Handshake(self.policy), time.monotonic() + self.config.auth_timeout)
+            pending.add(client)
+            selector.register(sock, selectors.EVENT_READ, client)
 
-    def register(self, client: Client) -> tuple[int, int]:
+    def _advance(self, selector: selectors.BaseSelector, pending: set[_Pending], client: _Pending) -> None:
+        """Whatever the client's socket is ready for: the TLS handshake, reading what the handshake needs, sending
+        what it has to say; then hand the client off, or wait for it again."""
+        handshake = client.handshake
+        try:
+            if client.tls_handshaking:
+                assert isinstance(client.sock, ssl.SSLSocket)
+                try:
+                    client.sock.do_handshake()
+                except ssl.SSLWantReadError:
+                    selector.modify(client.sock, selectors.EVENT_READ, client)
+                    return
+                except ssl.SSLWantWriteError:
+                    selector.modify(client.sock, selectors.EVENT_WRITE, client)
+                    return
+                client.tls_handshaking = False
+            while not handshake.finished and not handshake.tls_requested:
+                try:
+                    data = client.sock.recv(handshake.need)
+                except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                    break
+                if not data:
+                    raise Closed()
+                handshake.receive(data)
+            client.out += handshake.out
+            handshake.out.clear()
+            _send_some(client)
+            if handshake.tls_requested and not client.out:
+                self._start_tls(selector, client)
+                return
+        except Refused as refusal:
+            self._refuse(selector, pending, client, refusal.code, str(refusal))
+            return
+        except (Closed, OSError):
+            self._forget(selector, pending, client)
+            return
+        except Exception:  # one client's trouble must never stop the loop every other client starts up in
+            log.exception("client failed while starting up")
+            self._refuse(selector, pending, client, "XX000", "the server failed while this client started up")
+            return
+        if handshake.cancel is not None:
+            self._forget(selector, pending, client)
+            self.cancel(*handshake.cancel)
+        elif handshake.user is not None:
+            selector.unregister(client.sock)
+            pending.discard(client)
+            self._hand_off(client, handshake.user, handshake.parameters)
+        else:
+            wanted = selectors.EVENT_READ | (selectors.EVENT_WRITE if client.out else 0)
+            selector.modify(client.sock, wanted, client)
+
+    def _start_tls(self, selector: selectors.BaseSelector, client: _Pending) -> None:
+        assert self.tls is not None
+        selector.unregister(client.sock)
+        client.sock = self.tls.wrap_socket(client.sock, server_side=True, do_handshake_on_connect=False)
+        client.handshake.tls_requested = False
+        client.tls_handshaking = True
+        selector.register(client.sock, selectors.EVENT_READ, client)
+
+    def _refuse(
+        self, selector: selectors.BaseSelector, pending: set[_Pending], client: _Pending, code: str, text: str
+    ) -> None:
+        if not client.tls_handshaking:
+            client.out += _fatal(code, text)
+            _send_some(client)
+        self._forget(selector, pending, client)
+
+    def _forget(self, selector: selectors.BaseSelector, pending: set[_Pending], client: _Pending) -> None:
+        pending.discard(client)
+        try:
+            selector.unregister(client.sock)
+        except (KeyError, ValueError):
+            pass
+        _close(client.sock)
+
+    def _hand_off(self, pending: _Pending, user: User, parameters: dict[str, str]) -> None:
+        """An authenticated client: its own thread and session, if the server has room for one more."""
+        sock = pending.sock
         with self.lock:
-            pid = max(self.clients, default=os.getpid() % 10000 * 1000) + 1
-            secret = secrets.randbits(31)
-            self.clients[pid] = (secret, client)
-        return pid, secret
+            full = len(self.clients) >= self.config.max_connections
+            if not full:
+                pid = max(self.clients, default=os.getpid() % 10000 * 1000) + 1
+                secret = secrets.randbits(31)
+                client = Client(self, sock, user, parameters, bytes(pending.out), pid, secret)
+                self.clients[pid] = (secret, client)
+        if full:
+            message = (
+                f"sorry, too many clients already: this server takes {self.config.max_connections} at once "
+                "(assets-sql serve --max-connections)"
+            )
+            _send_and_close(sock, bytes(pending.out) + _fatal("53300", message))
+            return
+        try:
+            threading.Thread(target=client.run, name="bridge-client", daemon=True).start()
+        except RuntimeError:  # no thread to be had
+            self.unregister(pid)
+            _send_and_close(sock, bytes(pending.out) + _fatal("53300", "the server cannot start another session"))
+
+    # -- sessions ------------------------------------------------------------------------------------------------
 
     def unregister(self, pid: int) -> None:
         with self.lock:
@@ -140,24 +372,74 @@ class Server:
             found[1].interrupt()
 
 
-class Client:
-    """One client connection: startup, authentication, then the message loop."""
+def _fatal(code: str, text: str) -> bytes:
+    return protocol.error_response("FATAL", code, text)
 
-    def __init__(self, server: Server, sock: socket.socket) -> None:
+
+def _send_some(client: _Pending) -> None:
+    """Send what the socket takes now; the rest waits for the selector to say it may be written."""
+    while client.out:
+        try:
+            sent = client.sock.send(client.out)
+        except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return
+        del client.out[:sent]
+
+
+def _send_and_close(sock: socket.socket, data: bytes) -> None:
+    """A last word to a client the server will not wait for: what the socket takes now, then closed."""
+    try:
+        sock.send(data)
+    except OSError:
+        pass
+    _close(sock)
+
+
+def _close(sock: socket.socket) -> None:
+    try:
+        sock.close()
+    except OSError:
+        pass
+
+
+class Client:
+    """One authenticated client: its session and the message loop, in a thread of its own."""
+
+    def __init__(
+        self,
+        server: Server,
+        sock: socket.socket,
+        user: User,
+        parameters: dict[str, str],
+        greeting: bytes,
+        pid: int,
+        secret: int,
+    ) -> None:
         self.server = server
         self.sock = sock
-        self.reader: BinaryIO = sock.makefile("rb")
-        self.out = bytearray()
+        self.user = user
+        self.parameters = parameters
+        self.out = bytearray(greeting)
+        self.pid = pid
+        self.secret = secret
         self.session: Session | None = None
-        self.pid = 0
+        self.reader: BinaryIO | None = None
+        self._hangup = select.poll()
+        self._hangup.register(sock.fileno(), getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR)
 
     # -- I/O --------------------------------------------------------------------------------------------
 
     def read(self, count: int) -> bytes:
+        assert self.reader is not None
         data = self.reader.read(count)
         if data is None or len(data) < count:
             raise Closed()
         return data
+
+    def discard(self, count: int) -> None:
+        """Read ``count`` bytes and keep none of them."""
+        while count > 0:
+            count -= len(self.read(min(count, _DISCARD_CHUNK)))
 
     def send(self, data: bytes) -> None:
         self.out += data
@@ -169,12 +451,24 @@ class Client:
             self.sock.sendall(self.out)
             self.out.clear()
 
-    def read_message(self) -> tuple[bytes, bytes]:
+    def read_message(self) -> tuple[bytes, bytes | None]:
+        """The next message's type and body; no body (None) when it is longer than ``max_message``: then it has
+        been read and thrown away, never held."""
         kind = self.read(1)
         (length,) = struct.unpack(">i", self.read(4))
-        if length < 4 or length > protocol.MAX_MESSAGE:
+        if length < 4:
             raise ProtocolViolation(f"invalid message length {length}")
+        if length - 4 > self.server.config.max_message:
+            self.discard(length - 4)
+            return kind, None
         return kind, self.read(length - 4)
+
+    def gone(self) -> bool:
+        """Whether the client has hung up (asked while one of its statements runs)."""
+        try:
+            return bool(self._hangup.poll(0))
+        except OSError:
+            return True
 
     def shutdown(self) -> None:
         try:
@@ -191,20 +485,17 @@ class Client:
 
     def run(self) -> None:
         try:
-            self.sock.settimeout(STARTUP_TIMEOUT)
-            parameters = self.startup()
-            if parameters is None:
-                return
-            self.authenticate(parameters.get("user", ""))
-            self.open(parameters)
-            self.sock.settimeout(None)
+            self.sock.setblocking(True)
+            self.sock.settimeout(self.server.config.idle_timeout or None)
+            self.reader = self.sock.makefile("rb")
+            self.open()
             self.loop()
-        except (Closed, ConnectionError, TimeoutError, ssl.SSLError, OSError):
+        except TimeoutError:
+            self.fatal("57P05", "terminating connection due to idle-session timeout (assets-sql serve --idle-timeout)")
+        except (Closed, ConnectionError, ssl.SSLError, OSError):
             pass
         except (ProtocolViolation, struct.error, UnicodeDecodeError, ValueError, IndexError) as error:
             self.fatal("08P01", f"protocol violation: {error}")
-        except AuthenticationFailed as error:
-            self.fatal("28P01", str(error))
         except ClientError as error:
             self.fatal(error.code, str(error))
         except Exception as error:  # one client's trouble must never reach the server
@@ -222,106 +513,41 @@ class Client:
             pass
 
     def close(self) -> None:
-        if self.pid:
-            self.server.unregister(self.pid)
+        self.server.unregister(self.pid)
         if self.session is not None:
             self.session.close()
             self.session = None
         try:
-            self.reader.close()
+            if self.reader is not None:
+                self.reader.close()
             self.sock.close()
         except OSError:
             pass
 
-    def startup(self) -> dict[str, str] | None:
-        while True:
-            (length,) = struct.unpack(">i", self.read(4))
-            if length < 8 or length > protocol.MAX_STARTUP:
-                raise ProtocolViolation(f"invalid startup packet length {length}")
-            body = self.read(length - 4)
-            (code,) = struct.unpack(">i", body[:4])
-            if code == protocol.SSL_REQUEST:
-                if self.server.tls is not None:
-                    self.sock.sendall(b"S")
-                    self.sock = self.server.tls.wrap_socket(self.sock, server_side=True)
-                    self.reader = self.sock.makefile("rb")
-                else:
-                    self.sock.sendall(b"N")
-                continue
-            if code == protocol.GSSENC_REQUEST:
-                self.sock.sendall(b"N")
-                continue
-            if code == protocol.CANCEL_REQUEST:
-                pid, secret = struct.unpack(">ii", body[4:12])
-                self.server.cancel(pid, secret)
-                return None
-            if code >> 16 != 3:
-                raise ClientError("0A000", f"unsupported frontend protocol {code >> 16}.{code & 0xFFFF}")
-            reader, parameters = Reader(body[4:]), {}
-            while True:
-                key = reader.cstring()
-                if not key:
-                    break
-                parameters[key] = reader.cstring()
-            if "user" not in parameters:
-                raise ClientError("28000", "no PostgreSQL user name specified in startup packet")
-            return parameters
-
-    def authenticate(self, user: str) -> None:
-        config = self.server.config
-        if config.user is not None and user != config.user:
-            raise AuthenticationFailed(f'password authentication failed for user "{user}"')
-        if config.password is None:
-            return
-        if config.auth == "password":
-            self.send(protocol.authentication(3))
-            self.flush()
-            if self.password_message().rstrip(b"\x00").decode() != config.password:
-                raise AuthenticationFailed(f'password authentication failed for user "{user}"')
-            return
-        if config.auth == "md5":
-            salt = secrets.token_bytes(4)
-            self.send(protocol.authentication(5, salt))
-            self.flush()
-            answer = self.password_message().rstrip(b"\x00").decode()
-            if not md5_matches(config.password, user, salt, answer):
-                raise AuthenticationFailed(f'password authentication failed for user "{user}"')
-            return
-        assert self.server.keys is not None
-        self.send(protocol.authentication(10, MECHANISM.encode() + b"\x00\x00"))
-        self.flush()
-        reader = Reader(self.password_message())
-        if reader.cstring() != MECHANISM:
-            raise AuthenticationFailed("the client must use SCRAM-SHA-256")
-        length = reader.int32()
-        exchange = ScramExchange(self.server.keys)
-        self.send(protocol.authentication(11, exchange.first(reader.take(length))))
-        self.flush()
-        final = exchange.final(self.password_message())
-        self.send(protocol.authentication(12, final))
-
-    def password_message(self) -> bytes:
-        kind, body = self.read_message()
-        if kind != b"p":
-            raise ProtocolViolation("expected a password message")
-        return body
-
-    def open(self, parameters: dict[str, str]) -> None:
-        self.pid, secret = self.server.register(self)
-        user = parameters["user"]
+    def open(self) -> None:
+        config, user, parameters = self.server.config, self.user, self.parameters
+        tenants = user.tenants or config.tenants
         try:
             self.session = Session(
-                self.server.config.database,
-                user=user,
-                database_name=parameters.get("database") or user,
+                config.database,
+                user=parameters["user"],
+                database_name=parameters.get("database") or parameters["user"],
                 application_name=parameters.get("application_name", ""),
-                tenant=self.server.config.tenant,
+                tenants=tenants,
+                read_only=user.read_only,
+                statement_timeout=config.statement_timeout,
+                lock_timeout=config.lock_timeout,
+                client_gone=self.gone,
+                writers=self.server.writers,
                 pid=self.pid,
             )
         except Exception as error:
             raise ClientError("3D000", f"cannot open the register: {error}") from None
-        options = parameters.get("options", "")
-        for name, value in _startup_options(options):
+        # settings given in the startup packet itself (node-postgres sends statement_timeout so), then -c options
+        given = [(name, value) for name, value in parameters.items() if name not in _STARTUP_ONLY]
+        for name, value in given + _startup_options(parameters.get("options", "")):
+            if self.session.setting(name) is None:
+                continue
             try:
                 self.session._set(name, value)
             except ClientError:
@@ -330,16 +556,21 @@ class Client:
         self.send(protocol.authentication(0))
         for name in REPORTED:
             self.send(protocol.parameter_status(name, self.session.settings[name]))
-        self.send(protocol.backend_key_data(self.pid, secret))
+        self.send(protocol.backend_key_data(self.pid, self.secret))
         self.send(protocol.ready_for_query("I"))
         self.flush()
 
     # -- messages -----------------------------------------------------------------------------------------
 
     def loop(self) -> None:
+        assert self.session is not None
         skipping = False  # after an error in the extended protocol, until Sync
         while True:
             kind, body = self.read_message()
+            if body is None:
+                self.too_long(kind)
+                skipping = kind != b"Q"
+                continue
             if kind == b"X":
                 return
             if kind == b"S":
@@ -368,12 +599,27 @@ class Client:
                     continue
                 raise ProtocolViolation(f"unknown message type {kind!r}")
             try:
-                handler(body)
+                with self.session.statement():
+                    handler(body)
             except (ProtocolViolation, struct.error):
                 raise
             except Exception as error:
                 self.statement_error(error)
                 skipping = True
+
+    def too_long(self, kind: bytes) -> None:
+        """A message over ``max_message`` was read and thrown away: say so, and go on with the next one."""
+        limit = self.server.config.max_message
+        self.error(
+            "54000",
+            f"message too long: this server takes messages of {limit} bytes at most",
+            hint="send less at once (several statements, or fewer values), or start the server with a larger "
+            "--max-message",
+        )
+        if kind == b"Q":
+            self.ready()
+        else:
+            self.flush()
 
     def ready(self) -> None:
         assert self.session is not None
@@ -404,11 +650,12 @@ class Client:
             self.send(protocol.EMPTY_QUERY)
         for statement in statements:
             try:
-                prepared = session.prepare(statement)
-                result = session.run(prepared, None)
-                if result.fields is not None:
-                    self.send(protocol.row_description(result.fields))
-                self.send_rows(result, 0)
+                with session.statement():
+                    prepared = session.prepare(statement)
+                    result = session.run(prepared, None)
+                    if result.fields is not None:
+                        self.send(protocol.row_description(result.fields))
+                    self.send_rows(result, 0)
             except Exception as error:
                 self.statement_error(error)
                 break
@@ -503,6 +750,10 @@ class Client:
         self.send(protocol.CLOSE_COMPLETE)
 
 
+#: Startup packet parameters that are not settings.
+_STARTUP_ONLY = frozenset({"user", "database", "options", "replication", "application_name"})
+
+
 def _startup_options(options: str) -> list[tuple[str, str]]:
     """``-c name=value`` pairs of the startup packet's ``options``."""
     found = []
@@ -514,9 +765,8 @@ def _startup_options(options: str) -> list[tuple[str, str]]:
     return found
 
 
-def serve(config: Config, ready: Any = None) -> None:
+def serve(server: Server, ready: Any = None) -> None:
     """Run a server until interrupted (the console's ``assets-sql serve``)."""
-    server = Server(config)
     host, port = server.start()
     if ready is not None:
         ready(host, port)
@@ -527,6 +777,14 @@ def serve(config: Config, ready: Any = None) -> None:
 
 
 def read_password(path: str | None, variable: str) -> str | None:
+    """The password from a file (its first line) or from an environment variable; None when neither is given. An
+    empty one is refused: it would let anyone in."""
     if path:
-        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
-    return os.environ.get(variable) or None
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        if not lines or not lines[0]:
+            raise ValueError(f"the password file {path} is empty: write the password on its first line")
+        return lines[0]
+    found = os.environ.get(variable)
+    if found == "":
+        raise ValueError(f"{variable} is set but empty: give it the password, or unset it")
+    return found

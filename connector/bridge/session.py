@@ -8,6 +8,7 @@ connection, so writes meet the same front door and rules as on every other road.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +21,7 @@ import connector
 from connector.bridge import catalog, protocol, types
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
+from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
 from connector.bridge.translate import Translation, TranslationError, first_keyword, translate
 
 SERVER_VERSION = "15.0"
@@ -57,8 +59,8 @@ def default_settings(user: str, application_name: str) -> dict[str, str]:
         "session_authorization": user,
         "standard_conforming_strings": "on",
         "TimeZone": "UTC",
-        "transaction_isolation": "serializable",
-        "default_transaction_isolation": "serializable",
+        "transaction_isolation": "read committed",
+        "default_transaction_isolation": "read committed",
         "transaction_read_only": "off",
         "search_path": '"$user", public',
         "max_identifier_length": "63",
@@ -67,7 +69,7 @@ def default_settings(user: str, application_name: str) -> dict[str, str]:
         "lc_ctype": "C",
         "lc_messages": "C",
         "statement_timeout": "0",
-        "lock_timeout": "0",
+        "lock_timeout": "5s",
         "bytea_output": "hex",
         "block_size": "8192",
         "max_index_keys": "32",
@@ -153,6 +155,39 @@ class Portal:
 class Transaction:
     status: str = "I"  # I idle, T in a block, E in a failed block
     cursors: set[str] = field(default_factory=set)
+    read_only: bool = False
+    isolation: str = "read committed"
+    ran: bool = False  # a statement has run in the block: its read-write mode and isolation are fixed
+    savepoints: list[str] = field(default_factory=list)
+
+
+_BOOLEAN = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
+_ISOLATION = ("read uncommitted", "read committed", "repeatable read", "serializable")
+_MODE = re.compile(
+    r"\s*(?:ISOLATION\s+LEVEL\s+(SERIALIZABLE|REPEATABLE\s+READ|READ\s+COMMITTED|READ\s+UNCOMMITTED)"
+    r"|READ\s+(ONLY|WRITE)|(NOT\s+)?DEFERRABLE)\s*,?",
+    re.IGNORECASE,
+)
+
+
+def transaction_modes(text: str) -> dict[str, Any]:
+    """The modes of BEGIN, START TRANSACTION and SET TRANSACTION: ``read_only`` and ``isolation`` when given.
+
+    >>> transaction_modes("ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    {'isolation': 'repeatable read', 'read_only': True}
+    """
+    modes: dict[str, Any] = {}
+    position, text = 0, text.strip().rstrip(";").strip()
+    while position < len(text):
+        match = _MODE.match(text, position)
+        if match is None or match.end() == position:
+            raise ClientError("42601", f"syntax error in transaction modes at {text[position:]!r}")
+        if match.group(1):
+            modes["isolation"] = " ".join(match.group(1).lower().split())
+        elif match.group(2):
+            modes["read_only"] = match.group(2).upper() == "ONLY"
+        position = match.end()
+    return modes
 
 
 _DECLARE = re.compile(
@@ -192,6 +227,8 @@ _SESSION = frozenset(
     }
 )
 _TEXT_TYPE = (types.TEXT, -1, -1)
+#: lock_timeout 0 waits for the write lock as long as it takes (in seconds: SQLite counts to 2**31 - 1 ms).
+_FOREVER = 2_000_000.0
 
 
 def _identifier(text: str) -> str:
@@ -220,19 +257,35 @@ class Session:
         user: str,
         database_name: str,
         application_name: str = "",
-        tenant: str | None = None,
+        tenants: Sequence[str] = (),
+        read_only: bool = False,
+        statement_timeout: float = 0.0,
+        lock_timeout: float = 5.0,
+        client_gone: Callable[[], bool] | None = None,
+        writers: WriteQueue | None = None,
         pid: int = 0,
     ) -> None:
-        self.connection = connector.connect(database, tenant=tenant, autocommit=True)
+        self.connection = connector.connect(
+            database, tenant=tenants[0] if tenants else None, tenants=tenants or None, autocommit=True
+        )
+        self.user_read_only = read_only  # a read-only user: no write, whatever the transaction says
+        self.watchdog = Watchdog(self.connection.raw, client_gone, writers or WriteQueue())
         # PostgreSQL's "x" is always a name: never let SQLite read an unknown one as the string 'x'
         self.connection.raw.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
         self.connection.raw.config(apsw.SQLITE_DBCONFIG_DQS_DDL, 0)
-        self.settings = default_settings(user, application_name)
+        self.defaults = default_settings(user, application_name)
+        self.defaults["statement_timeout"] = shown_duration(round(statement_timeout * 1000))
+        self.defaults["lock_timeout"] = shown_duration(round(lock_timeout * 1000))
+        if read_only:
+            self.defaults.update(default_transaction_read_only="on", transaction_read_only="on", is_superuser="off")
+        self.settings = dict(self.defaults)
         self.catalog = catalog.Installed(self.connection.raw, database_name, user, self.setting, pid)
         self.statements: dict[str, Prepared] = {}
         self.portals: dict[str, Portal] = {}
         self.transaction = Transaction()
         self.reports: list[tuple[str, str]] = []  # ParameterStatus to send after the statement
+        self._apply_lock_timeout()
+        self._apply_read_only()
 
     # -- settings ------------------------------------------------------------------------------------------
 
@@ -254,13 +307,89 @@ class Session:
             raise ClientError("22023", f"client_encoding {value} is not supported: this server speaks UTF8 only")
         if name == "client_encoding":
             value = "UTF8"
+        if name in ("statement_timeout", "lock_timeout"):
+            value = shown_duration(duration_ms(name, value))
+        if name == "transaction_read_only":
+            self._set_transaction({"read_only": self._boolean(name, value)})
+            return
+        if name == "transaction_isolation":
+            self._set_transaction({"isolation": self._isolation(name, value)})
+            return
+        if name == "default_transaction_read_only":
+            value = "on" if self._boolean(name, value) else "off"
+        if name == "default_transaction_isolation":
+            value = self._isolation(name, value)
         self.settings[name] = value
         if name in REPORTED:
             self.reports.append((name, value))
+        if name == "lock_timeout":
+            self._apply_lock_timeout()
+        if name == "default_transaction_read_only":
+            self._apply_read_only()
+
+    @staticmethod
+    def _boolean(name: str, value: str) -> bool:
+        flag = _BOOLEAN.get(value.strip().lower())
+        if flag is None:
+            raise ClientError("22023", f'parameter "{name}" requires a Boolean value')
+        return flag
+
+    @staticmethod
+    def _isolation(name: str, value: str) -> str:
+        level = " ".join(value.lower().split())
+        if level not in _ISOLATION:
+            raise ClientError("22023", f'invalid value for parameter "{name}": "{value}"')
+        return level
+
+    def _apply_lock_timeout(self) -> None:
+        """lock_timeout is how long a write waits for the register's write lock (0: as long as it takes)."""
+        ms = duration_ms("lock_timeout", self.settings["lock_timeout"])
+        self.connection.timeout = ms / 1000 if ms else _FOREVER
+        self.watchdog.wait_for_locks(ms)  # after the connection's own busy timeout, which it replaces
+
+    def _apply_read_only(self) -> None:
+        """The register connection refuses writes in a read-only transaction, and always for a read-only user.
+        Outside a block each statement is a transaction of its own, read-only when default_transaction_read_only
+        says so."""
+        if self.transaction.status == "I":
+            transaction_read_only = self.settings["default_transaction_read_only"] == "on"
+        else:
+            transaction_read_only = self.transaction.read_only
+        self.settings["transaction_read_only"] = "on" if transaction_read_only or self.user_read_only else "off"
+        self.connection.read_only = self.user_read_only or transaction_read_only
+
+    def _set_transaction(self, modes: dict[str, Any]) -> None:
+        """SET TRANSACTION (and SET transaction_read_only/transaction_isolation): this block's modes. Outside a block
+        it changes nothing, as in PostgreSQL."""
+        transaction = self.transaction
+        if transaction.status == "I":
+            return
+        if transaction.ran and modes.get("read_only") is False and transaction.read_only:
+            raise ClientError("25001", "transaction read-write mode must be set before any query")
+        if transaction.ran and modes.get("isolation", transaction.isolation) != transaction.isolation:
+            raise ClientError("25001", "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+        transaction.read_only = modes.get("read_only", transaction.read_only)
+        transaction.isolation = modes.get("isolation", transaction.isolation)
+        self.settings["transaction_isolation"] = transaction.isolation
+        self._apply_read_only()
 
     @property
     def status(self) -> str:
         return self.transaction.status
+
+    @contextlib.contextmanager
+    def statement(self) -> Iterator[None]:
+        """Around the work of one statement (or one message of the extended protocol): statement_timeout and a
+        client hanging up end it."""
+        self.watchdog.start(duration_ms("statement_timeout", self.settings["statement_timeout"]))
+        try:
+            yield
+        except Exception as error:
+            if self.watchdog.expired and sqlstate(error) in ("57014", "55P03"):
+                raise ClientError("57014", "canceling statement due to statement timeout") from error
+            raise
+        finally:
+            self.watchdog.stop()
 
     # -- statements -----------------------------------------------------------------------------------------
 
@@ -315,11 +444,46 @@ class Session:
         try:
             if prepared.translation is None:
                 return self._session_statement(prepared, keyword, values, formats)
-            return self._sql(prepared, values, formats)
+            if self.transaction.status == "T":
+                self.transaction.ran = True
+            return self._waiting_for_writes(lambda: self._sql(prepared, values, formats))
         except Exception:
             if self.transaction.status == "T":
                 self.transaction.status = "E"
             raise
+
+    def _waiting_for_writes(self, work: Callable[[], Result]) -> Result:
+        """Run a statement of a block so that a write waits for the write lock, as in PostgreSQL.
+
+        A block begins deferred, so its reads block nobody. SQLite cannot turn a read transaction into a write one
+        while another connection writes, or once another has committed since its first read: it fails at once,
+        without waiting. A READ COMMITTED block (the default) has only read so far, so it is begun again, now
+        holding the write lock (waiting up to lock_timeout for it), and the statement runs again: each statement
+        sees the latest committed rows, as READ COMMITTED promises. REPEATABLE READ and SERIALIZABLE blocks fail
+        as PostgreSQL fails them, with 40001.
+        """
+        transaction = self.transaction
+        state = self.connection.raw.txn_state()
+        self.watchdog.waited_out = False
+        try:
+            return work()
+        except connector.OperationalError as error:
+            refused_at_once = sqlstate(error) == "55P03" and not self.watchdog.waited_out
+            if transaction.status != "T" or state == apsw.SQLITE_TXN_WRITE or not refused_at_once:
+                raise
+            if transaction.isolation in ("repeatable read", "serializable"):
+                raise ClientError(
+                    "40001",
+                    "could not serialize access due to concurrent update",
+                    hint="another session wrote since this transaction's first read: run the transaction again",
+                ) from error
+            if any(portal.result is not None and not portal.result.done for portal in self.portals.values()):
+                raise  # an open cursor reads from this transaction's snapshot: it cannot begin again under it
+        self.connection.execute("ROLLBACK")  # nothing was written: only the read snapshot goes
+        self.connection.execute("BEGIN IMMEDIATE")
+        for name in transaction.savepoints:
+            self.connection.execute(f'SAVEPOINT "{name}"')
+        return work()
 
     @staticmethod
     def _ends_block(text: str, keyword: str) -> bool:
@@ -424,9 +588,7 @@ class Session:
         words = text.upper().split()
         connection = self.connection
         if keyword in ("BEGIN", "START"):
-            if self.transaction.status == "I":
-                connection.execute("BEGIN")
-                self.transaction.status = "T"
+            self._begin(text)
             return _done("BEGIN" if keyword == "BEGIN" else "START TRANSACTION")
         if keyword in ("COMMIT", "END"):
             failed = self.transaction.status == "E"
@@ -434,28 +596,35 @@ class Session:
             return _done("ROLLBACK" if failed else "COMMIT")
         if keyword in ("ROLLBACK", "ABORT"):
             if len(words) >= 3 and words[1] == "TO" or len(words) >= 2 and words[1] == "TO":
-                name = text.split()[-1]
+                name = _identifier(text.split()[-1])
                 self._in_block("ROLLBACK TO SAVEPOINT")
-                connection.execute(f'ROLLBACK TO "{_identifier(name)}"')
+                connection.execute(f'ROLLBACK TO "{name}"')
+                self._forget_savepoints_after(name)
                 self.transaction.status = "T"
                 return _done("ROLLBACK")
             self._end(commit=False)
             return _done("ROLLBACK")
         if keyword == "SAVEPOINT":
             self._in_block("SAVEPOINT")
-            connection.execute(f'SAVEPOINT "{_identifier(text.split()[1])}"')
+            name = _identifier(text.split()[1])
+            connection.execute(f'SAVEPOINT "{name}"')
+            self.transaction.savepoints.append(name)
             return _done("SAVEPOINT")
         if keyword == "RELEASE":
             self._in_block("RELEASE SAVEPOINT")
-            connection.execute(f'RELEASE "{_identifier(text.split()[-1])}"')
+            name = _identifier(text.split()[-1])
+            connection.execute(f'RELEASE "{name}"')
+            self._forget_savepoints_after(name)
+            self.transaction.savepoints.pop()
             return _done("RELEASE")
         if keyword == "SET":
             self._set_statement(text)
             return _done("SET")
         if keyword == "RESET":
             name = text.split()[-1]
-            defaults = default_settings(self.settings["session_authorization"], "")
-            for key, value in defaults.items():
+            for key, value in self.defaults.items():
+                if key in ("transaction_read_only", "transaction_isolation"):
+                    continue  # the block's own, not session settings
                 if name.upper() == "ALL" or key.lower() == name.lower():
                     self._set(key, value if key != "application_name" else self.settings[key])
             return _done("RESET")
@@ -472,7 +641,9 @@ class Session:
         if keyword == "DISCARD":
             self.statements.clear()
             self.portals.clear()
-            self.settings = default_settings(self.settings["session_authorization"], self.settings["application_name"])
+            self.settings = dict(self.defaults, application_name=self.settings["application_name"])
+            self._apply_lock_timeout()
+            self._apply_read_only()
             return _done("DISCARD " + (words[1] if len(words) > 1 else "ALL"))
         if keyword == "DECLARE":
             return self._declare(prepared, values)
@@ -494,20 +665,53 @@ class Session:
         if self.transaction.status == "I":
             raise ClientError("25P01", f"{what} can only be used in transaction blocks")
 
+    def _begin(self, text: str) -> None:
+        """BEGIN and START TRANSACTION, with their modes (READ ONLY, ISOLATION LEVEL ...)."""
+        words = text.split()
+        skip = 2 if words[0].upper() == "START" or len(words) > 1 and words[1].upper() in ("WORK", "TRANSACTION") else 1
+        modes = transaction_modes(" ".join(words[skip:]))
+        if self.transaction.status != "I":
+            return  # PostgreSQL warns that a transaction is in progress already, and carries on in it
+        self.connection.execute("BEGIN")
+        self.transaction = Transaction(
+            "T",
+            read_only=modes.get("read_only", self.settings["default_transaction_read_only"] == "on"),
+            isolation=modes.get("isolation", self.settings["default_transaction_isolation"]),
+        )
+        self.settings["transaction_isolation"] = self.transaction.isolation
+        self._apply_read_only()
+
+    def _forget_savepoints_after(self, name: str) -> None:
+        """After ROLLBACK TO or RELEASE of ``name``: the savepoints made after it are gone."""
+        savepoints = self.transaction.savepoints
+        if name not in savepoints:
+            raise ClientError("3B001", f'savepoint "{name}" does not exist')
+        del savepoints[len(savepoints) - savepoints[::-1].index(name) :]
+
     def _end(self, *, commit: bool) -> None:
         try:
             if self.connection.in_transaction:
                 self.connection.execute("COMMIT" if commit else "ROLLBACK")
         finally:
             if not commit or not self.connection.in_transaction:
-                self.transaction.status = "I"
                 for name in self.transaction.cursors:
                     self.portals.pop(name, None)
-                self.transaction.cursors.clear()
+                self.transaction = Transaction()
+                self.settings["transaction_isolation"] = self.settings["default_transaction_isolation"]
+                self._apply_read_only()
 
     def _set_statement(self, text: str) -> None:
         upper = " ".join(text.upper().split())
-        if upper.startswith(("SET TRANSACTION", "SET SESSION CHARACTERISTICS")):
+        characteristics = re.match(r"^SET\s+SESSION\s+CHARACTERISTICS\s+AS\s+TRANSACTION\s+(.*)$", text, re.I | re.S)
+        if characteristics:
+            modes = transaction_modes(characteristics.group(1))
+            if "read_only" in modes:
+                self._set("default_transaction_read_only", "on" if modes["read_only"] else "off")
+            if "isolation" in modes:
+                self._set("default_transaction_isolation", modes["isolation"])
+            return
+        if re.match(r"^SET\s+TRANSACTION\b", upper):
+            self._set_transaction(transaction_modes(text.split(None, 2)[2] if len(text.split()) > 2 else ""))
             return
         zone = re.match(r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?TIME\s+ZONE\s+(.*)$", text, re.IGNORECASE)
         if zone:
@@ -520,7 +724,7 @@ class Session:
         values = [_unquote(part) for part in re.split(r",(?=(?:[^']*'[^']*')*[^']*$)", value)]
         joined = ", ".join(values)
         if joined.upper() == "DEFAULT":
-            joined = default_settings(self.settings["session_authorization"], "").get(name, "")
+            joined = next((v for k, v in self.defaults.items() if k.lower() == name.lower()), "")
         self._set(name, joined)
 
     @staticmethod

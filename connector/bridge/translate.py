@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
-from connector.bridge import catalog, types
+from connector.bridge import cache, catalog, types
 from connector.schema import TABLES
 
 #: Schema (and database) names in front of a table that all mean the register file itself.
@@ -104,9 +103,9 @@ def first_keyword(text: str) -> str:
     return match.group(0).upper() if match else ""
 
 
-@lru_cache(maxsize=2048)
+@cache.by_text(max_bytes=16 * 1024 * 1024)
 def translate(text: str) -> Translation:
-    """The SQLite form of one PostgreSQL statement (cached by text)."""
+    """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes)."""
     keyword = first_keyword(text)
     prepared = _COLLATE.sub("", _OPERATOR.sub(r" \1 ", text))
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+import shutil
 import socket
 import struct
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 from connector.bridge import cli
 from connector.bridge.server import Config
 from tests.bridge.conftest import VAN, start
+from tests.conftest import ROOT
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed (pip install 'psycopg[binary]')")
 
@@ -49,6 +52,46 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     for option in ("--host", "--port", "--user", "--password-file", "--tls-cert", cli.PASSWORD_VARIABLE):
         assert option in text
+
+
+def serve_options() -> list[str]:
+    return [option for action in cli.parser()._actions for option in action.option_strings if option.startswith("--")]
+
+
+def test_the_readme_documents_every_serve_option() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [option for option in serve_options() + ["assets-sql passwd"] if option not in readme]
+    assert not missing, f"README.md does not mention {missing}"
+
+
+def test_tls(register_file: Path, tmp_path: Path) -> None:
+    """TLS is negotiated in the start-up loop; a client that asks for it and then stalls is cut off in time."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert)]
+        + ["-days", "2", "-subj", "/CN=127.0.0.1"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    config = Config(str(register_file), port=0, password="pw", tls_cert=str(cert), tls_key=str(key), auth_timeout=1)
+    server, port = start(config)
+    try:
+        dsn = f"host=127.0.0.1 port={port} dbname=register user=bi password=pw connect_timeout=10"
+        with psycopg.connect(dsn + " sslmode=require") as con:
+            assert con.pgconn.ssl_in_use
+            assert con.execute('SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" = %s', (VAN,)).fetchone()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(struct.pack(">ii", 8, 80877103))
+            assert sock.recv(1) == b"S"
+            started = time.monotonic()
+            assert sock.recv(1) == b""  # no TLS handshake follows: closed when the time is up
+            assert time.monotonic() - started < 4
+    finally:
+        server.stop()
 
 
 def test_ssl_request_is_answered_no(port: int) -> None:

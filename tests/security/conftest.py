@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import connector
+from connector.bridge.server import Config, Server
 from connector.schema import TABLES
 from tests.helpers import internal
 
@@ -62,3 +65,33 @@ def everything(path: Path) -> dict[str, object]:
         return found
     finally:
         con.close()
+
+
+def tenant_id(path: Path, name: str) -> str:
+    con = connector.connect(str(path))
+    try:
+        return con.execute("SELECT TenantId FROM Tenants WHERE Name = ?", (name,)).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., tuple[Server, int]]]:
+    """Start a bridge server on 127.0.0.1 (a free port): ``serve(path, **config)``; each is stopped after the test."""
+    servers: list[Server] = []
+
+    def start(path: Path, **options: Any) -> tuple[Server, int]:
+        server = Server(Config(str(path), port=0, **options))
+        _, port = server.start()
+        servers.append(server)
+        return server, port
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def dsn(port: int, user: str = "tester", password: str | None = None) -> str:
+    """A libpq connection string for a server of :func:`serve`."""
+    text = f"host=127.0.0.1 port={port} dbname=register user={user} connect_timeout=10"
+    return text + (f" password='{password}'" if password is not None else "")
