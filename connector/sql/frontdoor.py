@@ -28,7 +28,7 @@ from connector.domain.errors import RegisterError, UnknownName
 from connector.exceptions import ProgrammingError
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
-from connector.sql import lexer
+from connector.sql import exact, lexer
 from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_write, table_of
 
 _WRITES = frozenset({"INSERT", "REPLACE", "UPDATE", "DELETE"})
@@ -56,6 +56,7 @@ class Statement:
     table: Table | None  # the register table it writes, if any
     plan: Plan | None
     sqlite_text: str  # what SQLite runs when the front door does not compile it
+    exact: exact.Rewritten | None = None  # a SELECT whose decimal computations run exactly
 
 
 @lru_cache(maxsize=1024)
@@ -81,7 +82,9 @@ def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
         node = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
     except sqlglot.errors.SqlglotError:
         node = None
-    return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
+    exact_form = exact.rewrite(_unqualified(node.copy()), postgres=dialect == "postgres") if node else None
+    sqlite_text = exact_form.sql if exact_form else _translated(text, node, dialect)
+    return Statement(text, keyword, node, None, None, sqlite_text, exact_form)
 
 
 #: Schema names other dialects put in front of a table that, here, all mean the register file itself.
@@ -178,6 +181,7 @@ class FrontDoor:
         self.begin_before_writes = True
         #: Result sets of SELECTs that may still be reading (see :meth:`_before`).
         self._open_rows: weakref.WeakSet[_OpenRows] = weakref.WeakSet()
+        exact.install(connection)
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -258,6 +262,8 @@ class FrontDoor:
         except KeyError as error:
             raise _unbound(error) from None
         description = described[-1] if described else None
+        if description and statement.exact is not None:
+            description = exact.describe(self.connection, statement.text, bindings, description, statement.exact)
         if description:
             rows = _OpenRows(cursor)
             self._open_rows.add(rows)
