@@ -21,7 +21,8 @@ from typing import Any
 
 import apsw
 
-from connector.bridge import types
+from connector.bridge import functions, types
+from connector.reports import REPORTS
 from connector.schema import TABLES, Table
 from connector.store import shadow
 
@@ -306,6 +307,33 @@ PG_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("vartype", _T),
         ("source", _T),
     ),
+    "pg_stat_user_tables": (
+        ("relid", _O),
+        ("schemaname", _N),
+        ("relname", _N),
+        ("seq_scan", "INT8"),
+        ("seq_tup_read", "INT8"),
+        ("idx_scan", "INT8"),
+        ("idx_tup_fetch", "INT8"),
+        ("n_tup_ins", "INT8"),
+        ("n_tup_upd", "INT8"),
+        ("n_tup_del", "INT8"),
+        ("n_live_tup", "INT8"),
+        ("n_dead_tup", "INT8"),
+        ("last_vacuum", "TIMESTAMPTZ"),
+        ("last_analyze", "TIMESTAMPTZ"),
+    ),
+    "pg_opclass": (
+        ("oid", _O),
+        ("opcmethod", _O),
+        ("opcname", _N),
+        ("opcnamespace", _O),
+        ("opcowner", _O),
+        ("opcfamily", _O),
+        ("opcintype", _O),
+        ("opcdefault", _B),
+        ("opckeytype", _O),
+    ),
     "pg_extension": (
         ("oid", _O),
         ("extname", _N),
@@ -578,7 +606,30 @@ INFO_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         )
     ),
 }
-INFO_EMPTY = frozenset({"referential_constraints", "routines"})
+#: Settings pg_settings shows (their values are the session's when the catalog is built).
+SETTINGS = (
+    "max_index_keys",
+    "max_identifier_length",
+    "block_size",
+    "integer_datetimes",
+    "server_version",
+    "server_version_num",
+    "server_encoding",
+    "client_encoding",
+    "standard_conforming_strings",
+    "DateStyle",
+    "IntervalStyle",
+    "TimeZone",
+    "search_path",
+    "lc_collate",
+    "lc_ctype",
+    "default_transaction_read_only",
+    "default_transaction_isolation",
+    "statement_timeout",
+    "lock_timeout",
+    "extra_float_digits",
+    "bytea_output",
+)
 #: Every boolean column of the catalog, by name: a client compares them with 't' and 'f'.
 BOOLEAN_COLUMNS = frozenset(name for columns in PG_TABLES.values() for name, declared in columns if declared == _B)
 
@@ -600,6 +651,8 @@ class Relation:
     unique: tuple[tuple[str, ...], ...] = ()
     comment: str | None = None
     definition: str | None = None
+    #: (column, the table whose key it holds), from ``schema/``'s ``references``
+    references: tuple[tuple[str, str], ...] = ()
 
     @property
     def oid(self) -> int:
@@ -620,7 +673,8 @@ def _register_relation(table: Table) -> Relation:
         not_null = column.name == table.key or column.required
         columns.append((column.name, oid, typmod, not_null, default, column.description))
     unique = tuple(group for group in table.unique if tuple(group) != (table.key,))
-    return Relation(table.name, "r", columns, (table.key,), unique, table.description)
+    references = tuple((column.name, target) for column, target in table.references)
+    return Relation(table.name, "r", columns, (table.key,), unique, table.description, references=references)
 
 
 def _default_expression(value: Any, oid: int) -> str:
@@ -676,6 +730,10 @@ class Catalog:
     constraint_definitions: dict[int, str] = field(default_factory=dict)
     names_by_oid: dict[int, str] = field(default_factory=dict)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    function_results: dict[int, str] = field(default_factory=dict)
+    function_arguments: dict[int, str] = field(default_factory=dict)
+    settings: Callable[[str], str | None] = lambda name: None
+    function_definitions: dict[int, str] = field(default_factory=dict)
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
         """Every catalog table's rows, as column → value mappings (missing columns take their default)."""
@@ -825,7 +883,152 @@ class Catalog:
                     _information_column(self.database, relation.name, name, number, type_oid, typmod, not_null, default)
                 )
             self._indexes(relation, tables)
+            self._foreign_keys(relation, tables)
+            if relation.kind == "r":
+                tables["pg_stat_user_tables"].append(
+                    {"relid": oid, "schemaname": "public", "relname": relation.name, "n_live_tup": 0}
+                )
+        tables["pg_settings"] = [
+            {"name": name, "setting": self.settings(name), "context": "user", "vartype": "string", "source": "default"}
+            for name in SETTINGS
+        ]
+        tables["pg_opclass"] = [
+            {
+                "oid": opclass_oid(t.oid),
+                "opcmethod": BTREE,
+                "opcname": f"{t.name}_ops",
+                "opcnamespace": PG_CATALOG,
+                "opcowner": OWNER,
+                "opcfamily": opclass_oid(t.oid),
+                "opcintype": t.oid,
+                "opcdefault": 1,
+            }
+            for t in types.TYPES.values()
+            if t.category != "A"
+        ]
+        self._functions(tables)
         return tables
+
+    def _foreign_keys(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """A FOREIGN KEY constraint for each column ``schema/`` says holds another table's key."""
+        numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
+        for position, (column, target) in enumerate(relation.references):
+            referenced = TABLES[target]
+            oid = relation.oid + 100 + position
+            name = f"{relation.name}_{column}_fkey"
+            key_number = referenced.column_names.index(referenced.key) + 1
+            definition = f"FOREIGN KEY ({_quote(column)}) REFERENCES {_quote(target)}({_quote(referenced.key)})"
+            self.constraint_definitions[oid] = definition
+            self.names_by_oid[oid] = name
+            tables["pg_constraint"].append(
+                {
+                    "oid": oid,
+                    "conname": name,
+                    "connamespace": PUBLIC,
+                    "contype": "f",
+                    "convalidated": 1,
+                    "conrelid": relation.oid,
+                    "conindid": table_oid(target) + 1,
+                    "confrelid": table_oid(target),
+                    "confupdtype": "a",
+                    "confdeltype": "a",
+                    "confmatchtype": "s",
+                    "conislocal": 1,
+                    "connoinherit": 1,
+                    "conkey": "{" + str(numbers[column]) + "}",
+                    "confkey": "{" + str(key_number) + "}",
+                }
+            )
+            common = {"constraint_catalog": self.database, "constraint_schema": "public", "constraint_name": name}
+            tables["table_constraints"].append(
+                {
+                    **common,
+                    "table_catalog": self.database,
+                    "table_schema": "public",
+                    "table_name": relation.name,
+                    "constraint_type": "FOREIGN KEY",
+                    "is_deferrable": _NO,
+                    "initially_deferred": _NO,
+                    "enforced": _Y,
+                }
+            )
+            tables["key_column_usage"].append(
+                {
+                    **common,
+                    "table_catalog": self.database,
+                    "table_schema": "public",
+                    "table_name": relation.name,
+                    "column_name": column,
+                    "ordinal_position": 1,
+                    "position_in_unique_constraint": 1,
+                }
+            )
+            tables["referential_constraints"].append(
+                {
+                    **common,
+                    "unique_constraint_catalog": self.database,
+                    "unique_constraint_schema": "public",
+                    "unique_constraint_name": f"{target}_pkey",
+                    "match_option": "NONE",
+                    "update_rule": "NO ACTION",
+                    "delete_rule": "NO ACTION",
+                }
+            )
+
+    def _functions(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """The register's reports as set-returning functions: ``SELECT * FROM TrialBalance('2025-06-30')``."""
+        for position, report in enumerate(REPORTS):
+            oid = FUNCTION_OID + position
+            arguments = [(name, _oid_of(declared)) for name, declared in report.arguments]
+            results = [(name, _oid_of(declared)) for name, declared in report.columns]
+            signature = ", ".join(f"{_quote(n)} {types.format_type(t, -1)} DEFAULT NULL" for n, t in arguments)
+            returns = ", ".join(f"{_quote(n)} {types.format_type(t, -1)}" for n, t in results)
+            self.function_definitions[oid] = (
+                f"CREATE OR REPLACE FUNCTION public.{_quote(report.name)}({signature})\n"
+                f" RETURNS TABLE({returns})\n LANGUAGE internal\n STABLE\nAS $function${report.name}$function$\n"
+            )
+            self.names_by_oid[oid] = report.name
+            self.function_results[oid] = f"TABLE({returns})"
+            self.function_arguments[oid] = signature
+            tables["pg_proc"].append(
+                {
+                    "oid": oid,
+                    "proname": report.name,
+                    "pronamespace": PUBLIC,
+                    "proowner": OWNER,
+                    "prolang": 12,
+                    "procost": 1,
+                    "prorows": 1000,
+                    "prokind": "f",
+                    "proretset": 1,
+                    "provolatile": "s",
+                    "proparallel": "s",
+                    "pronargs": len(arguments),
+                    "pronargdefaults": len(arguments),
+                    "prorettype": types.RECORD,
+                    "proargtypes": " ".join(str(t) for _, t in arguments),
+                    "proallargtypes": "{" + ",".join(str(t) for _, t in (*arguments, *results)) + "}",
+                    "proargmodes": "{" + ",".join(["i"] * len(arguments) + ["t"] * len(results)) + "}",
+                    "proargnames": "{" + ",".join(n for n, _ in (*arguments, *results)) + "}",
+                    "prosrc": report.name,
+                }
+            )
+            tables["routines"].append(
+                {
+                    "specific_catalog": self.database,
+                    "specific_schema": "public",
+                    "specific_name": f"{report.name}_{oid}",
+                    "routine_catalog": self.database,
+                    "routine_schema": "public",
+                    "routine_name": report.name,
+                    "routine_type": "FUNCTION",
+                    "data_type": "record",
+                }
+            )
+            if report.name in _REPORT_COMMENTS:
+                tables["pg_description"].append(
+                    {"objoid": oid, "classoid": 1255, "objsubid": 0, "description": _REPORT_COMMENTS[report.name]}
+                )
 
     def _indexes(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
         numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
@@ -874,7 +1077,9 @@ class Catalog:
                     "indislive": 1,
                     "indkey": keys,
                     "indcollation": " ".join("0" for _ in group),
-                    "indclass": " ".join("0" for _ in group),
+                    "indclass": " ".join(
+                        str(opclass_oid(relation.columns[numbers[column] - 1][1])) for column in group
+                    ),
                     "indoption": " ".join("0" for _ in group),
                 }
             )
@@ -929,6 +1134,22 @@ class Catalog:
                         "ordinal_position": number,
                     }
                 )
+
+
+FUNCTION_OID = 16300
+_REPORT_COMMENTS = {
+    "TrialBalance": "Each account's debits, credits and balance from the journal entries up to a date",
+    "DepreciationSchedule": "Every period of an asset's depreciation, posted and to come",
+}
+
+
+def opclass_oid(type_oid: int) -> int:
+    """The default btree operator class of a type (one per type here)."""
+    return 20000 + type_oid
+
+
+def _oid_of(declared: str) -> int:
+    return (types.pg_type_of(declared) or (types.TEXT, -1))[0]
 
 
 def _type_row(t: types.PgType) -> dict[str, Any]:
@@ -1042,7 +1263,7 @@ class Installed:
         self, connection: apsw.Connection, database: str, user: str, settings: Callable[[str], str | None], pid: int
     ) -> None:
         self.connection = connection
-        self.catalog = Catalog(database, user)
+        self.catalog = Catalog(database, user, settings=settings)
         self.settings = settings
         self.pid = pid
         self.schema_version: int | None = None
@@ -1054,6 +1275,7 @@ class Installed:
                 connection.execute(f"CREATE TABLE {schema}.{name} ({declared})")
         connection.execute("CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
         _functions(self)
+        functions.install(connection)
         self.refresh()
 
     def refresh(self) -> None:
@@ -1136,13 +1358,18 @@ def _functions(installed: Installed) -> None:
         "pg_get_constraintdef": (lambda oid, pretty=False: catalog.constraint_definitions.get(int(oid or 0)), (1, 2)),
         "pg_encoding_to_char": (lambda code: "UTF8" if code == 6 else "SQL_ASCII", (1,)),
         "array_to_string": (_array_to_string, (2, 3)),
-        "array_upper": (lambda array, dimension: len(_array(array)) or None, (2,)),
         "pg_relation_is_publishable": (lambda oid: 0, (1,)),
         "pg_get_statisticsobjdef_columns": (lambda oid: None, (1,)),
         "pg_get_serial_sequence": (lambda table, column: None, (2,)),
-        "pg_get_function_result": (lambda oid: None, (1,)),
-        "pg_get_function_arguments": (lambda oid: None, (1,)),
-        "pg_get_function_identity_arguments": (lambda oid: None, (1,)),
+        "pg_get_function_result": (lambda oid: catalog.function_results.get(int(oid or 0)), (1,)),
+        "pg_get_function_arguments": (lambda oid: catalog.function_arguments.get(int(oid or 0)), (1,)),
+        "pg_get_function_identity_arguments": (
+            lambda oid: catalog.function_arguments.get(int(oid or 0), "").replace(" DEFAULT NULL", "") or None,
+            (1,),
+        ),
+        "pg_get_functiondef": (lambda oid: catalog.function_definitions.get(int(oid or 0)), (1,)),
+        "to_regclass": (lambda name: None if regclass(name) is None else catalog.names_by_oid[regclass(name)], (1,)),
+        "to_regtype": (_to_regtype, (1,)),
         "pg_get_viewdef": (lambda oid, pretty=False: None, (1, 2)),
         "pg_get_triggerdef": (lambda oid, pretty=False: None, (1, 2)),
         "pg_get_partkeydef": (lambda oid: None, (1,)),
@@ -1155,7 +1382,7 @@ def _functions(installed: Installed) -> None:
         "pg_size_pretty": (lambda size: f"{int(size or 0)} bytes", (1,)),
         "version": (lambda: VERSION, (0,)),
         "current_schema": (lambda: "public", (0,)),
-        "current_schemas": (lambda implicit: "{pg_catalog,public}" if implicit else "{public}", (1,)),
+        "current_schemas": (lambda implicit: "{pg_catalog,public}" if _to_bool(implicit) else "{public}", (1,)),
         "current_database": (lambda: catalog.database, (0,)),
         "current_user": (lambda: catalog.user, (0,)),
         "session_user": (lambda: catalog.user, (0,)),
@@ -1185,17 +1412,42 @@ def _functions(installed: Installed) -> None:
             connection.create_scalar_function(
                 name, function, count, deterministic=name.startswith("pg_") and name not in ("pg_backend_pid",)
             )
+
+    def privilege(*arguments: Any) -> int:
+        """The session's user owns everything, except that a read-only session may only read (SELECT, USAGE,
+        CONNECT...); the privilege asked for is the last argument."""
+        wanted = {part.strip().upper() for part in str(arguments[-1] or "").split(",")}
+        read_only = (installed.settings("transaction_read_only") or "off") == "on" or (
+            installed.settings("default_transaction_read_only") or "off"
+        ) == "on"
+        writes = {"INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "CREATE", "TEMPORARY", "TEMP"}
+        return int(not (read_only and wanted & writes))
+
     for name in (
         "has_table_privilege",
         "has_schema_privilege",
         "has_database_privilege",
         "has_column_privilege",
+        "has_any_column_privilege",
         "has_function_privilege",
         "has_sequence_privilege",
         "has_type_privilege",
     ):
-        connection.create_scalar_function(name, lambda *arguments: 1, -1)
+        connection.create_scalar_function(name, privilege, -1)
     connection.create_scalar_function("set_config", lambda name, value, local: value, 3)
+
+
+def _to_regtype(name: Any) -> Any:
+    """The type called ``name`` (``int4``, ``integer``, ``character varying``), as format_type names it; None if
+    there is none (``to_regtype('hstore')``: no such extension here)."""
+    if name is None:
+        return None
+    wanted = str(name).strip().strip('"').lower().removeprefix("pg_catalog.")
+    for t in types.TYPES.values():
+        if wanted in (t.name, t.sql_name):
+            return t.sql_name
+    aliases = {"int": "integer", "varchar": "character varying", "timestamptz": "timestamp with time zone"}
+    return aliases.get(wanted)
 
 
 def _to_bool(value: Any) -> Any:

@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import Any
 
 import apsw
-import sqlglot
+import sqlglot  # noqa: F401 - the examples parse with it
 import sqlglot.expressions as exp
 
 from connector.exceptions import DataError
@@ -256,8 +256,15 @@ def rewrite(node: exp.Expression, *, postgres: bool = False) -> Rewritten | None
 
     ``postgres``: read numbers written with a decimal point as PostgreSQL does (``numeric``), rather than as SQLite
     does (floating point, unless next to a decimal)."""
+    types = rewrite_tree(node, postgres=postgres)
+    return None if types is None else Rewritten(node.sql("sqlite"), types)
+
+
+def rewrite_tree(node: exp.Expression, *, postgres: bool = False) -> tuple[str | None, ...] | None:
+    """Rewrite ``node`` in place; the declared type of each output column of the top SELECT (None where SQLite's
+    own stands), or None when nothing computes a decimal."""
     typer = Typer(postgres=postgres)
-    selects = [s for s in node.find_all(exp.Select)]
+    selects = list(node.find_all(exp.Select))
     if not selects:
         return None
     changed = False
@@ -274,18 +281,17 @@ def rewrite(node: exp.Expression, *, postgres: bool = False) -> Rewritten | None
                     if new is not part:
                         part.replace(new)
         changed = _order_numerically(select, typer) or changed
+    if not changed:
+        return None
     top = node
     while isinstance(top, (exp.Subquery, exp.SetOperation)):
         top = top.this if isinstance(top, exp.Subquery) else top.left
-    types: tuple[str | None, ...] = ()
-    if isinstance(top, exp.Select):
-        typer.aliases = {}
-        types = tuple(_declared(typer.kind(e.this if isinstance(e, exp.Alias) else e)) for e in top.expressions)
-        # a bare money column is already reported by SQLite as DECIMAL(18,2): only computed ones need saying
-        types = tuple(t if t and not _is_column(e) else None for t, e in zip(types, top.expressions, strict=True))
-    if not changed:
-        return None
-    return Rewritten(node.sql("sqlite"), types)
+    if not isinstance(top, exp.Select):
+        return ()
+    typer.aliases = {}
+    found = [_declared(typer.kind(e.this if isinstance(e, exp.Alias) else e)) for e in top.expressions]
+    # a bare money column is already reported by SQLite as DECIMAL(18,2): only computed ones need saying
+    return tuple(t if t and not _is_column(e) else None for t, e in zip(found, top.expressions, strict=True))
 
 
 def _is_column(node: exp.Expression) -> bool:
@@ -607,25 +613,19 @@ def _sum(values: list[Decimal]) -> Decimal:
     return total
 
 
-def _variance(values: list[Decimal], sample: bool) -> Decimal | None:
+def _variance(values: list[Decimal], sample: bool, root: bool = False) -> Decimal | None:
+    """PostgreSQL's numeric variance (and its square root): (N·Σx² − (Σx)²) ÷ (N·(N−1)) or ÷ N², to the scale
+    its division picks."""
     count = len(values)
     if sample and count < 2:
         return None
-    mean = _CONTEXT.divide(_sum(values), count)
-    squares = _sum([_CONTEXT.multiply(v - mean, v - mean) for v in values])
-    exact = _CONTEXT.divide(squares, count - 1 if sample else count)
-    # PostgreSQL shows a variance with the places of the values plus its own guard digits
-    places = max(max(_scale(v) for v in values) * 2, _MIN_SIGNIFICANT_DIGITS - exact.adjusted() - 1, 0)
-    return exact.quantize(Decimal(1).scaleb(-min(places, _MAX_DISPLAY_SCALE)), context=_CONTEXT)
-
-
-def _deviation(values: list[Decimal], sample: bool) -> Decimal | None:
-    variance = _variance(values, sample)
-    if variance is None:
-        return None
-    root = variance.sqrt(_CONTEXT)
-    places = max(max(_scale(v) for v in values), _MIN_SIGNIFICANT_DIGITS - root.adjusted() - 1, 0)
-    return root.quantize(Decimal(1).scaleb(-min(places, _MAX_DISPLAY_SCALE)), context=_CONTEXT)
+    total = _sum(values)
+    squares = _sum([_CONTEXT.multiply(v, v) for v in values])
+    numerator = _CONTEXT.subtract(_CONTEXT.multiply(Decimal(count), squares), _CONTEXT.multiply(total, total))
+    denominator = Decimal(count * (count - 1 if sample else count))
+    exponent = Decimal(1).scaleb(-_division_scale(numerator, denominator))
+    variance = _CONTEXT.divide(numerator, denominator).quantize(exponent, context=_CONTEXT)
+    return variance.sqrt(_CONTEXT).quantize(exponent, context=_CONTEXT) if root else variance
 
 
 _AGGREGATES: dict[str, Callable[[list[Decimal]], Decimal | None]] = {
@@ -635,8 +635,8 @@ _AGGREGATES: dict[str, Callable[[list[Decimal]], Decimal | None]] = {
     "num_max": max,
     "num_var_pop": lambda values: _variance(values, False),
     "num_var_samp": lambda values: _variance(values, True),
-    "num_stddev_pop": lambda values: _deviation(values, False),
-    "num_stddev_samp": lambda values: _deviation(values, True),
+    "num_stddev_pop": lambda values: _variance(values, False, root=True),
+    "num_stddev_samp": lambda values: _variance(values, True, root=True),
 }
 _SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "num": (num, (1, 2)),
