@@ -323,6 +323,7 @@ PG_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("last_vacuum", "TIMESTAMPTZ"),
         ("last_analyze", "TIMESTAMPTZ"),
     ),
+    "pg_keywords": (("word", _T), ("catcode", _C), ("barelabel", _B), ("catdesc", _T), ("baredesc", _T)),
     "pg_opclass": (
         ("oid", _O),
         ("opcmethod", _O),
@@ -606,6 +607,59 @@ INFO_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         )
     ),
 }
+#: PostgreSQL 15's key words and their categories (pg_get_keywords(): U unreserved, C column name, T type or
+#: function name, R reserved), for the clients that list them (pgjdbc's getSQLKeywords).
+KEYWORDS = (
+    "abort:U absolute:U access:U action:U add:U admin:U after:U aggregate:U all:R also:U alter:U always:U "
+    "analyse:R analyze:R and:R any:R array:R as:R asc:R asensitive:U assertion:U assignment:U asymmetric:R at:U "
+    "atomic:U attach:U attribute:U authorization:T backward:U before:U begin:U between:C bigint:C binary:T bit:C "
+    "boolean:C both:R breadth:U by:U cache:U call:U called:U cascade:U cascaded:U case:R cast:R catalog:U chain:U "
+    "char:C character:C characteristics:U check:R checkpoint:U class:U close:U cluster:U coalesce:C collate:R "
+    "collation:T column:R columns:U comment:U comments:U commit:U committed:U compression:U concurrently:T "
+    "configuration:U conflict:U connection:U constraint:R constraints:U content:U continue:U conversion:U copy:U "
+    "cost:U create:R cross:T csv:U cube:U current:U current_catalog:R current_date:R current_role:R "
+    "current_schema:T current_time:R current_timestamp:R current_user:R cursor:U cycle:U data:U database:U day:U "
+    "deallocate:U dec:C decimal:C declare:U default:R defaults:U deferrable:R deferred:U definer:U delete:U "
+    "delimiter:U delimiters:U depends:U depth:U desc:R detach:U dictionary:U disable:U discard:U distinct:R do:R "
+    "document:U domain:U double:U drop:U each:U else:R enable:U encoding:U encrypted:U end:R enum:U escape:U "
+    "event:U except:R exclude:U excluding:U exclusive:U execute:U exists:C explain:U expression:U extension:U "
+    "external:U extract:C false:R family:U fetch:R filter:U finalize:U first:U float:C following:U for:R force:U "
+    "foreign:R forward:U freeze:T from:R full:T function:U functions:U generated:U global:U grant:R granted:U "
+    "greatest:C group:R grouping:C groups:U handler:U having:R header:U hold:U hour:U identity:U if:U ilike:T "
+    "immediate:U immutable:U implicit:U import:U in:R include:U including:U increment:U index:U indexes:U "
+    "inherit:U inherits:U initially:R inline:U inner:T inout:C input:U insensitive:U insert:U instead:U int:C "
+    "integer:C intersect:R interval:C into:R invoker:U is:T isnull:T isolation:U join:T key:U label:U language:U "
+    "large:U last:U lateral:R leading:R leakproof:U least:C left:T level:U like:T limit:R listen:U load:U local:U "
+    "localtime:R localtimestamp:R location:U lock:U locked:U logged:U mapping:U match:U matched:U materialized:U "
+    "maxvalue:U merge:U method:U minute:U minvalue:U mode:U month:U move:U name:U names:U national:C natural:T "
+    "nchar:C new:U next:U nfc:U nfd:U nfkc:U nfkd:U no:U none:C normalize:C normalized:U not:R nothing:U notify:U "
+    "notnull:T nowait:U null:R nullif:C nulls:U numeric:C object:U of:U off:U offset:R oids:U old:U on:R only:R "
+    "operator:U option:U options:U or:R order:R ordinality:U others:U out:C outer:T over:U overlaps:T overlay:C "
+    "overriding:U owned:U owner:U parallel:U parameter:U parser:U partial:U partition:U passing:U password:U "
+    "placing:R plans:U policy:U position:C preceding:U precision:C prepare:U prepared:U preserve:U primary:R "
+    "prior:U privileges:U procedural:U procedure:U procedures:U program:U publication:U quote:U range:U read:U "
+    "real:C reassign:U recheck:U recursive:U ref:U references:R referencing:U refresh:U reindex:U relative:U "
+    "release:U rename:U repeatable:U replace:U replica:U reset:U restart:U restrict:U return:U returning:R "
+    "returns:U revoke:U right:T role:U rollback:U rollup:U routine:U routines:U row:C rows:U rule:U savepoint:U "
+    "schema:U schemas:U scroll:U search:U second:U security:U select:R sequence:U sequences:U serializable:U "
+    "server:U session:U session_user:R set:U setof:C sets:U share:U show:U similar:T simple:U skip:U smallint:C "
+    "snapshot:U some:R sql:U stable:U standalone:U start:U statement:U statistics:U stdin:U stdout:U storage:U "
+    "stored:U strict:U strip:U subscription:U substring:C support:U symmetric:R sysid:U system:U table:R tables:U "
+    "tablesample:T tablespace:U temp:U template:U temporary:U text:U then:R ties:U time:C timestamp:C to:R "
+    "trailing:R transaction:U transform:U treat:C trigger:U trim:C true:R truncate:U trusted:U type:U types:U "
+    "uescape:U unbounded:U uncommitted:U unencrypted:U union:R unique:R unknown:U unlisten:U unlogged:U until:U "
+    "update:U user:R using:R vacuum:U valid:U validate:U validator:U value:U values:C varchar:C variadic:R "
+    "varying:U verbose:T version:U view:U views:U volatile:U when:R where:R whitespace:U window:R with:R within:U "
+    "without:U work:U wrapper:U write:U xml:U xmlattributes:C xmlconcat:C xmlelement:C xmlexists:C xmlforest:C "
+    "xmlnamespaces:C xmlparse:C xmlpi:C xmlroot:C xmlserialize:C xmltable:C year:U yes:U zone:U"
+).split()
+_CATEGORIES = {
+    "U": "unreserved",
+    "C": "unreserved (cannot be function or type name)",
+    "T": "reserved (can be function or type name)",
+    "R": "reserved",
+}
+
 #: Settings pg_settings shows (their values are the session's when the catalog is built).
 SETTINGS = (
     "max_index_keys",
@@ -730,6 +784,7 @@ class Catalog:
     constraint_definitions: dict[int, str] = field(default_factory=dict)
     names_by_oid: dict[int, str] = field(default_factory=dict)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    index_columns: dict[int, tuple[str, ...]] = field(default_factory=dict)
     function_results: dict[int, str] = field(default_factory=dict)
     function_arguments: dict[int, str] = field(default_factory=dict)
     settings: Callable[[str], str | None] = lambda name: None
@@ -907,6 +962,16 @@ class Catalog:
             if t.category != "A"
         ]
         self._functions(tables)
+        tables["pg_keywords"] = [
+            {
+                "word": word,
+                "catcode": code,
+                "barelabel": 1,
+                "catdesc": _CATEGORIES[code],
+                "baredesc": "can be bare label",
+            }
+            for word, code in (entry.split(":") for entry in KEYWORDS)
+        ]
         return tables
 
     def _foreign_keys(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
@@ -1039,6 +1104,7 @@ class Catalog:
             name = f"{relation.name}_pkey" if primary else f"{relation.name}_{'_'.join(group)}_key"
             columns = ", ".join(_quote(column) for column in group)
             keys = " ".join(str(numbers[column]) for column in group)
+            self.index_columns[oid] = tuple(group)
             self.index_definitions[oid] = (
                 f"CREATE UNIQUE INDEX {_quote(name)} ON public.{_quote(relation.name)} USING btree ({columns})"
             )
@@ -1346,6 +1412,13 @@ def _functions(installed: Installed) -> None:
             return None
         return catalog.comments.get((int(oid), int(column) if isinstance(column, int) else 0)) or None
 
+    def index_definition(oid: Any, column: Any = 0, pretty: Any = False) -> Any:
+        """The CREATE INDEX statement, or with a column number, that column of the index (as PostgreSQL does)."""
+        if column:
+            names = catalog.index_columns.get(int(oid or 0), ())
+            return _quote(names[int(column) - 1]) if 0 < int(column) <= len(names) else ""
+        return catalog.index_definitions.get(int(oid or 0))
+
     scalar: dict[str, tuple[Callable[..., Any], Sequence[int]]] = {
         "pg_table_is_visible": (lambda oid: 1, (1,)),
         "pg_type_is_visible": (lambda oid: 1, (1,)),
@@ -1354,7 +1427,7 @@ def _functions(installed: Installed) -> None:
         "pg_get_userbyid": (lambda oid: catalog.user, (1,)),
         "format_type": (types.format_type, (2,)),
         "pg_get_expr": (lambda expr, relid, pretty=False: expr, (2, 3)),
-        "pg_get_indexdef": (lambda oid, column=0, pretty=False: catalog.index_definitions.get(int(oid or 0)), (1, 3)),
+        "pg_get_indexdef": (index_definition, (1, 3)),
         "pg_get_constraintdef": (lambda oid, pretty=False: catalog.constraint_definitions.get(int(oid or 0)), (1, 2)),
         "pg_encoding_to_char": (lambda code: "UTF8" if code == 6 else "SQL_ASCII", (1,)),
         "array_to_string": (_array_to_string, (2, 3)),
@@ -1459,13 +1532,8 @@ def _to_bool(value: Any) -> Any:
 
 
 def _array(value: Any) -> list[str]:
-    if value is None:
-        return []
-    text = str(value).strip()
-    if text.startswith("{") and text.endswith("}"):
-        inner = text[1:-1]
-        return [part.strip().strip('"') for part in inner.split(",")] if inner else []
-    return text.split()
+    """An array's elements as text (PostgreSQL's ``{a,"b c"}`` form, or a vector's ``1 2``)."""
+    return [str(item) for item in functions.array_items(value) if item is not None]
 
 
 def _array_to_string(array: Any, separator: str, null: Any = None) -> Any:

@@ -152,8 +152,11 @@ def translate(text: str) -> Translation:
             isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
             for e in top.expressions
         ):
+            derived = _derived_columns(top)
             hints = tuple(
-                _column_type(e) if not numeric or i >= len(numeric) or numeric[i] is None else types.NUMERIC
+                (_column_type(e) or _column_type(derived.get(_derived_key(e))) if _derived_key(e) else _column_type(e))
+                if not numeric or i >= len(numeric) or numeric[i] is None
+                else types.NUMERIC
                 for i, e in enumerate(top.expressions)
             )
     count = max(numbers, default=0)
@@ -164,6 +167,27 @@ def translate(text: str) -> Translation:
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty)
+
+
+def _derived_key(expression: exp.Expression) -> tuple[str, str] | None:
+    """(table alias, column) of an output column that reads a column of a subquery in FROM."""
+    column = expression.this if isinstance(expression, exp.Alias) else expression
+    if isinstance(column, exp.Column) and column.table:
+        return column.table.lower(), column.name.lower()
+    return None
+
+
+def _derived_columns(select: exp.Select) -> dict[tuple[str, str] | None, exp.Expression]:
+    """The expressions behind the columns of the subqueries a SELECT reads (``FROM (SELECT NOT x AS y) AS tmp``),
+    so ``tmp.y`` is typed as what it computes."""
+    found: dict[tuple[str, str] | None, exp.Expression] = {}
+    source = select.args.get("from_")
+    for subquery in [source.this] if source is not None else []:
+        if isinstance(subquery, exp.Subquery) and isinstance(subquery.this, exp.Select) and subquery.alias:
+            for expression in subquery.this.expressions:
+                if isinstance(expression, exp.Alias):
+                    found[(subquery.alias.lower(), expression.alias.lower())] = expression
+    return found
 
 
 def _syntax(error: sqlglot.errors.SqlglotError) -> str:
@@ -353,6 +377,12 @@ _OID_OF_KIND = {
 def _rewrite(node: exp.Expression, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expression:
     if isinstance(node, (exp.Unnest, exp.Table)) and _srf_source(node) is not None:
         return _srf_table(node)
+    if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _AS_TABLES:
+        table = exp.Table(
+            this=exp.to_identifier(_AS_TABLES[node.this.name.lower()]), db=exp.to_identifier("pg_catalog")
+        )
+        table.set("alias", node.args.get("alias"))
+        return table
     if isinstance(node, exp.Table):
         return _table(node)
     if isinstance(node, exp.Column) and node.args.get("db") is not None and node.text("db").lower() in _OURS:
@@ -426,6 +456,10 @@ def _rewrite(node: exp.Expression, numbers: dict[int, int], dates: dict[int, str
     if isinstance(node, exp.Lock):
         return None  # SELECT ... FOR UPDATE: SQLite locks the whole file anyway
     return node
+
+
+#: Catalog functions that return a set, and the catalog table that holds it.
+_AS_TABLES = {"pg_get_keywords": "pg_keywords"}
 
 
 def _call(name: str, *arguments: exp.Expression) -> exp.Expression:
@@ -735,6 +769,12 @@ def _cast(node: exp.Cast) -> exp.Expression:
 
 def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expression:
     left, right = node.this, node.expression
+    if isinstance(right, exp.Anonymous) and right.name.upper() in ("ALL", "ANY") and len(right.expressions) == 1:
+        right = (exp.All if right.name.upper() == "ALL" else exp.Any)(this=right.expressions[0])
+        node.set("expression", right)
+    if isinstance(right, exp.All) and isinstance(node, exp.NEQ):  # x <> ALL (array): in none of them
+        inner = right.this.this if isinstance(right.this, exp.Paren) else right.this
+        return exp.Not(this=_call("pg_array_contains", inner, left))
     if isinstance(right, exp.Any):
         inner = right.this.this if isinstance(right.this, exp.Paren) else right.this
         if isinstance(inner, exp.Array) or (isinstance(inner, exp.Literal) and inner.name.startswith("{")):
@@ -865,7 +905,9 @@ def _pg_name(expression: exp.Expression) -> str:
     return "?column?"
 
 
-def _column_type(expression: exp.Expression) -> int | None:
+def _column_type(expression: exp.Expression | None) -> int | None:
+    if expression is None:
+        return None
     if isinstance(expression, exp.Alias):
         expression = expression.this
     kind = _kind(expression)
