@@ -38,12 +38,24 @@ def _dbapi() -> pytypes.ModuleType:
     return module
 
 
+class _Date(sqltypes.Date):
+    """Dates as the register's DB-API gives and takes them: ``datetime.date`` both ways (SQLite's dialect would
+    parse text the DB-API has already converted)."""
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
 class AssetsDialect(SQLiteDialect):
     name = "assets"
     driver = "connector"
     supports_statement_cache = True
     default_paramstyle = "qmark"
     supports_native_decimal = True
+    colspecs = {**SQLiteDialect.colspecs, sqltypes.Date: _Date}
 
     @classmethod
     def import_dbapi(cls) -> pytypes.ModuleType:
@@ -93,10 +105,36 @@ class AssetsDialect(SQLiteDialect):
         return {"constrained_columns": [TABLES[table_name].key], "name": f"{TABLES[table_name].name}_pkey"}
 
     def get_foreign_keys(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
-        return [] if table_name in TABLES else super().get_foreign_keys(connection, table_name, schema, **kw)
+        """The references ``schema/`` declares (``Assets.AssetTypeId`` → ``AssetTypes``), named as the bridge's
+        catalog names them."""
+        if table_name not in TABLES:
+            return super().get_foreign_keys(connection, table_name, schema, **kw)
+        table = TABLES[table_name]
+        return [
+            {
+                "name": f"{table.name}_{column.name}_fkey",
+                "constrained_columns": [column.name],
+                "referred_schema": None,
+                "referred_table": target,
+                "referred_columns": [TABLES[target].key],
+                "options": {},
+            }
+            for column, target in table.references
+        ]
 
     def get_indexes(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
-        return [] if table_name in TABLES else super().get_indexes(connection, table_name, schema, **kw)
+        """The unique indexes behind the table's unique rules (the key is the primary key, not an index here)."""
+        if table_name not in TABLES:
+            return super().get_indexes(connection, table_name, schema, **kw)
+        return [
+            {
+                "name": f"{table_name}_{'_'.join(group)}_key",
+                "column_names": list(group),
+                "unique": True,
+                "duplicates_constraint": f"{table_name}_{'_'.join(group)}_key",
+            }
+            for group in TABLES[table_name].unique
+        ]
 
     def get_unique_constraints(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
         if table_name not in TABLES:

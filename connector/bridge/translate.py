@@ -152,11 +152,9 @@ def translate(text: str) -> Translation:
             isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
             for e in top.expressions
         ):
-            derived = _derived_columns(top)
+            derived = _derived_columns(node)
             hints = tuple(
-                (_column_type(e) or _column_type(derived.get(_derived_key(e))) if _derived_key(e) else _column_type(e))
-                if not numeric or i >= len(numeric) or numeric[i] is None
-                else types.NUMERIC
+                _column_type(e, derived) if not numeric or i >= len(numeric) or numeric[i] is None else types.NUMERIC
                 for i, e in enumerate(top.expressions)
             )
     count = max(numbers, default=0)
@@ -177,16 +175,15 @@ def _derived_key(expression: exp.Expression) -> tuple[str, str] | None:
     return None
 
 
-def _derived_columns(select: exp.Select) -> dict[tuple[str, str] | None, exp.Expression]:
-    """The expressions behind the columns of the subqueries a SELECT reads (``FROM (SELECT NOT x AS y) AS tmp``),
-    so ``tmp.y`` is typed as what it computes."""
-    found: dict[tuple[str, str] | None, exp.Expression] = {}
-    source = select.args.get("from_")
-    for subquery in [source.this] if source is not None else []:
-        if isinstance(subquery, exp.Subquery) and isinstance(subquery.this, exp.Select) and subquery.alias:
+def _derived_columns(node: exp.Expression) -> dict[tuple[str, str], exp.Expression]:
+    """The expressions behind the columns of every aliased subquery of a statement (``(SELECT NOT x AS y ...) AS
+    tmp``), so ``tmp.y`` is typed as what it computes."""
+    found: dict[tuple[str, str], exp.Expression] = {}
+    for subquery in node.find_all(exp.Subquery):
+        if isinstance(subquery.this, exp.Select) and subquery.alias:
             for expression in subquery.this.expressions:
                 if isinstance(expression, exp.Alias):
-                    found[(subquery.alias.lower(), expression.alias.lower())] = expression
+                    found[(subquery.alias.lower(), expression.alias.lower())] = expression.this
     return found
 
 
@@ -905,11 +902,17 @@ def _pg_name(expression: exp.Expression) -> str:
     return "?column?"
 
 
-def _column_type(expression: exp.Expression | None) -> int | None:
+def _column_type(
+    expression: exp.Expression | None, derived: dict[tuple[str, str], exp.Expression] | None = None
+) -> int | None:
     if expression is None:
         return None
     if isinstance(expression, exp.Alias):
         expression = expression.this
+    key = _derived_key(expression)
+    if key is not None and derived and key in derived and derived[key] is not expression:
+        behind = derived[key]
+        return _column_type(behind, {k: v for k, v in derived.items() if v is not behind})
     kind = _kind(expression)
     if kind in _OID_OF_KIND and not isinstance(expression, exp.Column):
         return _OID_OF_KIND[kind]
@@ -918,7 +921,11 @@ def _column_type(expression: exp.Expression | None) -> int | None:
     if isinstance(expression, exp.Anonymous) and expression.name.lower() == "current_schemas":
         return 1003
     if isinstance(expression, exp.Anonymous) and expression.name.lower() == "pg_array_agg":
-        return 1007 if _kind(expression.expressions[0] if expression.expressions else None) == "int" else 1009
+        element = _column_type(expression.expressions[0], derived) if expression.expressions else None
+        if isinstance(expression.expressions[0] if expression.expressions else None, exp.Order):
+            element = _column_type(expression.expressions[0].this, derived)
+        found = types.TYPES.get(element or types.TEXT)
+        return found.array if found is not None and found.array else 1009
     if isinstance(expression, exp.Anonymous) and expression.name.lower() in ("to_regtype", "to_regclass"):
         return {"to_regtype": 2206, "to_regclass": 2205}[expression.name.lower()]
     if isinstance(expression, exp.Anonymous):

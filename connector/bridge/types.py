@@ -260,7 +260,15 @@ def _any_text(value: Any) -> str:
     return str(value)
 
 
+def _bool_array_text(value: Any) -> str:
+    """A bool[] value, whose elements SQLite holds as 0 and 1, as PostgreSQL writes it: ``{t,f}``."""
+    items = functions.array_items(value)
+    return functions.array_text([None if item is None else _bool_text(item) for item in items])
+
+
 def text_encoder(oid: int) -> Callable[[Any], str]:
+    if oid == TYPES[BOOL].array:
+        return _bool_array_text
     if oid == BOOL:
         return _bool_text
     if oid in INTEGERS:
