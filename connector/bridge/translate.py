@@ -446,6 +446,8 @@ def _rewrite(node: exp.Expression, numbers: dict[int, int], dates: dict[int, str
     if isinstance(node, exp.Anonymous) and node.name.lower() == "json_build_object":
         return exp.Anonymous(this="json_object", expressions=node.expressions)
     if isinstance(node, exp.Select):
+        _flatten_joins(node)
+        _qualify_join_columns(node)
         _set_returning(node)
         return node
     if isinstance(node, exp.ColumnDef) and isinstance(node.args.get("kind"), exp.DataType):
@@ -549,6 +551,60 @@ def _percentile(node: exp.WithinGroup) -> exp.Expression:
     if name == "pg_percentile_disc" and found is not None and found.decimal and found.scale is not None:
         return _call("num", call, exp.Literal.number(found.scale))
     return call
+
+
+def _source_columns(source: exp.Expression) -> tuple[str, set[str]] | None:
+    """(name, columns) of a FROM item whose columns are known: a catalog table or a subquery."""
+    if isinstance(source, exp.Table) and isinstance(source.this, exp.Identifier):
+        columns = catalog.PG_TABLES.get(source.name.lower()) or catalog.INFO_TABLES.get(source.name.lower())
+        if columns is None:
+            return None
+        return source.alias_or_name, {name for name, _ in columns}
+    if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Select) and source.alias:
+        return source.alias, {e.alias_or_name.lower() for e in source.this.expressions}
+    return None
+
+
+def _flatten_joins(select: exp.Select) -> None:
+    """``FROM ((a JOIN b ON ...) JOIN c ON ...)`` (psqlODBC nests its joins in parentheses) as the flat
+    ``FROM a JOIN b ON ... JOIN c ON ...`` it means, so each ON clause can be read against the tables before it."""
+    source = select.args.get("from_")
+    if source is None:
+        return
+    item, joins = source.this, []
+    while isinstance(item, exp.Subquery) and (not item.alias or item.args.get("joins")):
+        joins = list(item.args.get("joins") or []) + joins
+        if item.alias:  # the derived table itself, the first of the joined items
+            item = item.copy()
+            item.set("joins", None)
+            break
+        item = item.this
+    if not joins or not isinstance(item, (exp.Subquery, exp.Table)):
+        return
+    select.set("from_", exp.From(this=item))
+    select.set("joins", joins + list(select.args.get("joins") or []))
+
+
+def _qualify_join_columns(select: exp.Select) -> None:
+    """In PostgreSQL a JOIN's ON clause sees only the tables joined so far; SQLite looks at the whole FROM clause,
+    so a name that a later table also has (psqlODBC's ``conkey``) would be ambiguous. Such names are qualified with
+    the one table that has them at that point."""
+    source = select.args.get("from_")
+    joins = select.args.get("joins") or []
+    if source is None or not joins:
+        return
+    seen = [_source_columns(source.this)]
+    for join in joins:
+        seen.append(_source_columns(join.this))
+        condition = join.args.get("on")
+        if condition is None:
+            continue
+        for column in condition.find_all(exp.Column):
+            if column.table or column.find_ancestor(exp.Select) is not select:
+                continue
+            having = [found[0] for found in seen if found is not None and column.name.lower() in found[1]]
+            if len(having) == 1:
+                column.set("table", exp.to_identifier(having[0]))
 
 
 # -- set-returning functions: unnest, generate_series, _pg_expandarray -------------------------------------------
