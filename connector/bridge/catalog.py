@@ -22,6 +22,7 @@ from typing import Any
 import apsw
 
 from connector.bridge import functions, types
+from connector.bridge.errors import ClientError
 from connector.reports import REPORTS
 from connector.schema import TABLES, Table
 from connector.store import shadow
@@ -1203,6 +1204,15 @@ class Catalog:
 
 
 FUNCTION_OID = 16300
+#: The OIDs of the system catalogs a query names as ``'pg_class'::regclass`` (pg_description's classoid).
+SYSTEM_OIDS = {
+    "pg_type": 1247,
+    "pg_attribute": 1249,
+    "pg_proc": 1255,
+    "pg_class": 1259,
+    "pg_constraint": 2606,
+    "pg_namespace": 2615,
+}
 _REPORT_COMMENTS = {
     "TrialBalance": "Each account's debits, credits and balance from the journal entries up to a date",
     "DepreciationSchedule": "Every period of an asset's depreciation, posted and to come",
@@ -1391,6 +1401,8 @@ def _functions(installed: Installed) -> None:
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             return catalog.names_by_oid.get(int(value), str(value))
         name = str(value).split(".")[-1].strip('"')
+        if name.lower() in SYSTEM_OIDS:
+            return SYSTEM_OIDS[name.lower()]
         for relation in catalog.relations:
             if relation.name.lower() == name.lower():
                 return relation.oid
@@ -1612,8 +1624,29 @@ def _date_trunc(unit: Any, value: Any) -> Any:
     return moment.isoformat(sep=" ")
 
 
+def _interval_part(unit: str, value: Any) -> Any:
+    """EXTRACT from an interval (``extract(year from age(...))``): its years, months, days, hours..."""
+    try:
+        interval = functions.parse_interval(value)
+    except ClientError:
+        return None
+    seconds, micros = divmod(interval.micros, 1_000_000)
+    parts = {
+        "year": int(interval.months / 12),
+        "month": interval.months - int(interval.months / 12) * 12,
+        "day": interval.days,
+        "hour": seconds // 3600,
+        "minute": seconds % 3600 // 60,
+        "second": seconds % 60 + micros / 1e6,
+        "epoch": interval.months * 30 * 86400 + interval.days * 86400 + interval.micros / 1e6,
+    }
+    return parts.get(unit)
+
+
 def _date_part(unit: Any, value: Any) -> Any:
     moment = _moment(value)
+    if moment is None and unit is not None and value is not None:
+        return _interval_part(str(unit).lower(), value)
     if moment is None or unit is None:
         return None
     unit = str(unit).lower()

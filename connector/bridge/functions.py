@@ -677,12 +677,37 @@ SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
 }
 
 
+def _quote_identifier(name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def format_text(pattern: Any, *values: Any) -> str | None:
+    """PostgreSQL's ``format``: ``%s`` a value, ``%I`` an identifier (quoted when it needs to be), ``%L`` a literal."""
+    if pattern is None:
+        return None
+    remaining = list(values)
+
+    def one(found: re.Match[str]) -> str:
+        kind = found.group(1)
+        if kind == "%":
+            return "%"
+        value = remaining.pop(0) if remaining else None
+        if kind == "I":
+            return _quote_identifier(str(value))
+        if kind == "L":
+            return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+        return "" if value is None else str(value)
+
+    return re.sub(r"%([sIL%])", one, str(pattern))
+
+
 def install(connection: apsw.Connection) -> None:
     """Register the functions on one connection."""
     for name, (function, counts) in SCALARS.items():
         for count in counts:
             connection.create_scalar_function(name, function, count, deterministic=name != "age" or count == 2)
     connection.create_scalar_function("pg_array", lambda *values: array_text(values), -1, deterministic=True)
+    connection.create_scalar_function("format", format_text, -1, deterministic=True)
     for name, (final, count, keep_nulls) in _COLLECTORS.items():
         connection.create_aggregate_function(name, _collector(final, keep_nulls), count)
 

@@ -51,6 +51,10 @@ _BOOLEAN_FUNCTIONS = frozenset(
         "has_schema_privilege",
         "has_database_privilege",
         "has_column_privilege",
+        "has_any_column_privilege",
+        "has_function_privilege",
+        "has_sequence_privilege",
+        "has_type_privilege",
         "pg_relation_is_publishable",
     }
 )
@@ -108,6 +112,15 @@ _COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\s*\.\s*)?(?:\"default\"|defau
 _DOLLAR = re.compile(r"\$(\d+)")
 #: Functions whose PostgreSQL meaning sqlglot would rewrite on the way (its to_char takes strftime patterns).
 _OWN_FUNCTIONS = re.compile(r"\b(to_char|to_date|to_timestamp)\s*\(", re.IGNORECASE)
+#: Reserved words PostgreSQL accepts as a column label after AS (``... AS select``, ``AS table``: Metabase
+#: writes them); quoted before parsing, as they mean the same name.
+_KEYWORD_ALIAS = re.compile(
+    r"\bAS\s+(select|insert|update|delete|table|column|user|from|where|order|group|having|limit|offset|"
+    r"union|check|default|end|grant|window|both|case|primary|references|unique|analyse|analyze|desc|asc|"
+    r"returning|fetch|only|to|do|else|for|into|then|when|with|all|and|or|not|on|in|is)\b(?!\s*\()",
+    re.IGNORECASE,
+)
+_STRINGS = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 #: Longer AND/OR chains are rebuilt as balanced trees (SQLite allows an expression 1,000 levels deep).
 _CHAIN = 64
 
@@ -122,7 +135,7 @@ def first_keyword(text: str) -> str:
 def translate(text: str) -> Translation:
     """The SQLite form of one PostgreSQL statement (cached by text)."""
     keyword = first_keyword(text)
-    prepared = _OWN_FUNCTIONS.sub(r"pg_\1(", _COLLATE.sub("", _OPERATOR.sub(r" \1 ", text)))
+    prepared = _OWN_FUNCTIONS.sub(r"pg_\1(", _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text))))
     try:
         node = sqlglot.parse_one(prepared, read="postgres")
     except sqlglot.errors.SqlglotError as error:
@@ -147,7 +160,11 @@ def translate(text: str) -> Translation:
     node = _bottom_up(node, lambda child: _rewrite(child, numbers, dates))
     top = _top_select(node)
     hints = None
-    if top is not None:
+    starred = _star_source(node, top) if top is not None else None
+    if starred is not None:
+        derived = _derived_columns(node)
+        hints = tuple(_column_type(e, derived) for e in starred.expressions)
+    elif top is not None:
         if not any(
             isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
             for e in top.expressions
@@ -175,6 +192,22 @@ def _derived_key(expression: exp.Expression) -> tuple[str, str] | None:
     return None
 
 
+def _star_source(node: exp.Expression, top: exp.Select) -> exp.Select | None:
+    """The SELECT behind ``SELECT t.* FROM t`` when t is a WITH query or a subquery (its columns' types are
+    those of its expressions)."""
+    if len(top.expressions) != 1 or top.args.get("joins") or not top.is_star:
+        return None
+    source = top.args.get("from_")
+    item = source.this if source is not None else None
+    if isinstance(item, exp.Subquery) and isinstance(item.this, exp.Select):
+        return item.this
+    if isinstance(item, exp.Table) and not item.db:
+        for cte in node.find_all(exp.CTE):
+            if cte.alias.lower() == item.name.lower() and isinstance(cte.this, exp.Select):
+                return cte.this
+    return None
+
+
 def _derived_columns(node: exp.Expression) -> dict[tuple[str, str], exp.Expression]:
     """The expressions behind the columns of every aliased subquery of a statement (``(SELECT NOT x AS y ...) AS
     tmp``), so ``tmp.y`` is typed as what it computes."""
@@ -185,6 +218,14 @@ def _derived_columns(node: exp.Expression) -> dict[tuple[str, str], exp.Expressi
                 if isinstance(expression, exp.Alias):
                     found[(subquery.alias.lower(), expression.alias.lower())] = expression.this
     return found
+
+
+def _keyword_aliases(text: str) -> str:
+    """``AS select`` as ``AS "select"``, outside quoted strings and names."""
+    parts = _STRINGS.split(text)
+    return "".join(
+        part if i % 2 else _KEYWORD_ALIAS.sub(lambda m: f'AS "{m.group(1)}"', part) for i, part in enumerate(parts)
+    )
 
 
 def _syntax(error: sqlglot.errors.SqlglotError) -> str:
