@@ -746,11 +746,11 @@ def _user_relations(connection: apsw.Connection) -> list[Relation]:
     hidden = {name.lower() for table in TABLES.values() for name in (table.name, shadow(table))}
     found = []
     listing = "SELECT type, name, sql FROM main.sqlite_schema WHERE type IN ('table', 'view') ORDER BY name"
-    for kind, name, sql in list(connection.execute(listing)):
+    for kind, name, sql in _internal(connection, listing):
         if name.lower() in hidden or name.startswith("sqlite_") or (sql or "").upper().startswith("CREATE VIRTUAL"):
             continue
         columns, key = [], []
-        info = list(connection.execute(f"PRAGMA main.table_xinfo({_sqlite_quote(name)})"))
+        info = _internal(connection, f"PRAGMA main.table_xinfo({_sqlite_quote(name)})")
         for _, column, declared, not_null, default, primary, hidden_kind in info:
             if hidden_kind not in (0, 2, 3):
                 continue
@@ -1332,6 +1332,16 @@ def _default_for(declared: str) -> Any:
     return None
 
 
+def _internal(connection: apsw.Connection, sql: str, rows: Sequence[Sequence[Any]] | None = None) -> list[Any]:
+    """Run the bridge's own SQL (attaching and filling the catalog, reading the file's schema), never a client's:
+    every such statement goes through here, so it is the one place that runs trusted when the connection guards
+    what client SQL may touch. ``rows``: run once per row (an executemany). Returns the rows read."""
+    if rows is not None:
+        connection.executemany(sql, rows)
+        return []
+    return list(connection.execute(sql))
+
+
 class Installed:
     """The catalog attached to one connection, rebuilt when the file's schema changes."""
 
@@ -1343,21 +1353,22 @@ class Installed:
         self.settings = settings
         self.pid = pid
         self.schema_version: int | None = None
-        connection.execute("ATTACH DATABASE ':memory:' AS pg_catalog")
-        connection.execute("ATTACH DATABASE ':memory:' AS information_schema")
+        _internal(connection, "ATTACH DATABASE ':memory:' AS pg_catalog")
+        _internal(connection, "ATTACH DATABASE ':memory:' AS information_schema")
         for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
             for name, columns in tables.items():
                 declared = ", ".join(f"{column} {kind}" for column, kind in columns)
-                connection.execute(f"CREATE TABLE {schema}.{name} ({declared})")
-        connection.execute("CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
+                _internal(connection, f"CREATE TABLE {schema}.{name} ({declared})")
+        _internal(connection, "CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
         _functions(self)
         functions.install(connection)
         self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the rows when the file's schema changed since they were built (another client's CREATE TABLE)."""
-        version = self.connection.execute("PRAGMA main.schema_version").get
-        built = self.connection.execute("SELECT schema_version FROM pg_catalog._bridge_state").get
+        version = _internal(self.connection, "PRAGMA main.schema_version")[0][0]
+        state = _internal(self.connection, "SELECT schema_version FROM pg_catalog._bridge_state")
+        built = state[0][0] if state else None
         if built == version:
             return
         catalog = self.catalog
@@ -1375,15 +1386,15 @@ class Installed:
         with self.connection:
             for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
                 for name, columns in tables.items():
-                    self.connection.execute(f"DELETE FROM {schema}.{name}")
+                    _internal(self.connection, f"DELETE FROM {schema}.{name}")
                     names = [column for column, _ in columns]
                     defaults = {column: _default_for(kind) for column, kind in columns}
                     values = [[row.get(column, defaults[column]) for column in names] for row in rows[name]]
                     if values:
                         marks = ", ".join("?" * len(names))
-                        self.connection.executemany(f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
-            self.connection.execute("DELETE FROM pg_catalog._bridge_state")
-            self.connection.execute("INSERT INTO pg_catalog._bridge_state VALUES (?)", (version,))
+                        _internal(self.connection, f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
+            _internal(self.connection, "DELETE FROM pg_catalog._bridge_state")
+            _internal(self.connection, "INSERT INTO pg_catalog._bridge_state VALUES (?)", [(version,)])
         self.schema_version = version
 
 
