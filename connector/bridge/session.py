@@ -267,6 +267,12 @@ class Session:
 
     def prepare(self, text: str, declared: Sequence[int] = ()) -> Prepared:
         keyword = first_keyword(text)
+        if keyword in ("PREPARE", "EXECUTE"):
+            raise ClientError(
+                "0A000",
+                f"SQL-level {keyword} is not supported by this server: use the protocol's prepared statements "
+                "(every driver does, e.g. psycopg's prepare=True, pgjdbc's PreparedStatement)",
+            )
         if keyword in _SESSION:
             inner = _DECLARE.match(text) if keyword == "DECLARE" else None
             translation = translate(inner.group(4)) if inner else None

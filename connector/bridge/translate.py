@@ -178,7 +178,7 @@ def translate(text: str) -> Translation:
     parameter_types = tuple(numbers.get(n, 0) for n in range(1, count + 1))
     parameter_dates = tuple(dates.get(n) for n in range(1, count + 1))
     try:
-        sql = node.sql("sqlite", unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True)
+        sql = node.sql("sqlite", unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty)
@@ -303,11 +303,12 @@ def _bottom_up(node: exp.Expression, rewrite) -> exp.Expression:
         if new is None:
             child.pop()
         elif new is not child:
-            new.meta.setdefault("pg", child.meta.get("pg"))
+            if child.meta.get("pg") is not None:
+                new.meta.setdefault("pg", child.meta["pg"])
             child.replace(new)
     new = rewrite(node)
-    if new is not None and new is not node:
-        new.meta.setdefault("pg", node.meta.get("pg"))
+    if new is not None and new is not node and node.meta.get("pg") is not None:
+        new.meta.setdefault("pg", node.meta["pg"])
     return new
 
 
@@ -1013,7 +1014,7 @@ def _column_type(
     kind = _kind(expression)
     if kind in _OID_OF_KIND and not isinstance(expression, exp.Column):
         return _OID_OF_KIND[kind]
-    if kind == "numeric" and isinstance(expression, exp.Anonymous):
+    if isinstance(expression, exp.Anonymous) and _kind_here(expression) == "numeric":
         return types.NUMERIC
     if isinstance(expression, exp.Anonymous) and expression.name.lower() == "current_schemas":
         return 1003

@@ -252,12 +252,31 @@ class Rewritten:
 
 
 def rewrite(node: exp.Expression, *, postgres: bool = False) -> Rewritten | None:
-    """``node`` (a parsed SELECT, changed in place) with exact decimals, or None when it computes none.
+    """A copy of ``node`` (a parsed SELECT) with exact decimals, or None when it computes none (``node`` itself is
+    left as it is).
 
     ``postgres``: read numbers written with a decimal point as PostgreSQL does (``numeric``), rather than as SQLite
     does (floating point, unless next to a decimal)."""
+    if not _mentions_decimals(node, postgres):
+        return None
+    node = node.copy()
     types = rewrite_tree(node, postgres=postgres)
-    return None if types is None else Rewritten(node.sql("sqlite"), types)
+    return None if types is None else Rewritten(node.sql("sqlite", copy=False), types)
+
+
+def _mentions_decimals(node: exp.Expression, postgres: bool) -> bool:
+    """Whether a statement names a decimal column or casts to a decimal at all (most do not: nothing to do)."""
+    for found in node.find_all(exp.Column, exp.DataType, exp.Literal):
+        if isinstance(found, exp.Column):
+            kind = column_kind(found.name)
+            if kind is not None and kind.decimal:
+                return True
+        elif isinstance(found, exp.DataType):
+            if found.this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL):
+                return True
+        elif postgres and not found.is_string and not found.is_int:
+            return True
+    return False
 
 
 def rewrite_tree(node: exp.Expression, *, postgres: bool = False) -> tuple[str | None, ...] | None:

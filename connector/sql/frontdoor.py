@@ -82,7 +82,9 @@ def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
         node = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
     except sqlglot.errors.SqlglotError:
         node = None
-    exact_form = exact.rewrite(_unqualified(node.copy()), postgres=dialect == "postgres") if node else None
+    exact_form = None
+    if node is not None:
+        exact_form = exact.rewrite(node if dialect == DIALECT else _unqualified(node), postgres=dialect == "postgres")
     sqlite_text = exact_form.sql if exact_form else _translated(text, node, dialect)
     return Statement(text, keyword, node, None, None, sqlite_text, exact_form)
 
