@@ -24,6 +24,7 @@ import json
 import math
 import re
 import statistics
+import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -282,6 +283,33 @@ def age(later: Any, earlier: Any = None) -> str | None:
         days += calendar.monthrange(b.year, b.month)[1]
         months -= 1
     return Interval(months, days, micros).scaled(sign).text()
+
+
+def scale_interval(interval: Any, factor: Any) -> str | None:
+    """``interval * number``: each field scaled (fractions of a month or a day spill into days and time, as in
+    PostgreSQL)."""
+    if interval is None or factor is None:
+        return None
+    value, times = parse_interval(interval), float(factor)
+    months = value.months * times
+    days = value.days * times + (months - int(months)) * 30
+    micros = value.micros * times + (days - int(days)) * 86_400_000_000
+    return Interval(int(months), int(days), int(round(micros))).text()
+
+
+def at_time_zone(value: Any, zone: Any, aware: Any) -> str | None:
+    """``value AT TIME ZONE zone``: a timestamp with time zone (``aware``) as the wall-clock time in ``zone``; a
+    timestamp without one read as wall-clock time in ``zone``, given back in UTC."""
+    moment = parse_moment(value)
+    if moment is None or zone is None:
+        return None
+    try:
+        where = zoneinfo.ZoneInfo(str(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ClientError("22023", f'time zone "{zone}" not recognized') from None
+    if aware:
+        return moment_text(moment.replace(tzinfo=dt.UTC).astimezone(where).replace(tzinfo=None))
+    return moment_text(moment.replace(tzinfo=where).astimezone(dt.UTC).replace(tzinfo=None))
 
 
 # -- to_char, to_date, to_timestamp ------------------------------------------------------------------------------
@@ -665,6 +693,43 @@ SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_float": (cast_float, (1,)),
     "pg_nonzero": (nonzero, (1,)),
     "pg_numeric_text": (lambda value, scale: None if value is None else f"{value:.{int(scale)}f}", (2,)),
+    "pg_scale_interval": (scale_interval, (2,)),
+    "pg_at_time_zone": (at_time_zone, (3,)),
+    "make_date": (lambda y, m, d: date_text(dt.date(int(y), int(m), int(d))) if None not in (y, m, d) else None, (3,)),
+    "split_part": (
+        lambda text, separator, n: (
+            None
+            if None in (text, separator, n)
+            else (str(text).split(str(separator)) + [""] * int(n))[int(n) - 1]
+            if int(n) > 0
+            else ""
+        ),
+        (3,),
+    ),
+    "lpad": (
+        lambda text, n, fill=" ": (
+            None
+            if text is None
+            else (str(fill) * int(n) + str(text))[-int(n) :][: int(n)]
+            if len(str(text)) < int(n)
+            else str(text)[: int(n)]
+        ),
+        (2, 3),
+    ),
+    "rpad": (lambda text, n, fill=" ": None if text is None else (str(text) + str(fill) * int(n))[: int(n)], (2, 3)),
+    "initcap": (
+        lambda text: None if text is None else re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0).capitalize(), str(text)),
+        (1,),
+    ),
+    "left": (
+        lambda text, n: None if text is None else str(text)[: int(n)] if int(n) >= 0 else str(text)[: int(n)],
+        (2,),
+    ),
+    "right": (
+        lambda text, n: None if text is None else (str(text)[-int(n) :] if int(n) > 0 else str(text)[-int(n) :]),
+        (2,),
+    ),
+    "repeat": (lambda text, n: None if text is None else str(text) * max(int(n), 0), (2,)),
     "pg_array_json": (array_json, (1,)),
     "pg_series_json": (series_json, (2, 3)),
     "pg_subscripts_json": (lambda value: json.dumps(list(range(1, len(array_items(value)) + 1))), (1,)),

@@ -172,3 +172,27 @@ def test_long_filters(client, register_file: Path) -> None:
     assert client.execute(
         f'SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" IN ({values}, %s)', (VAN,)
     ).fetchall() == [(VAN,)]
+
+
+def test_more_of_what_bi_tools_write(client) -> None:
+    import zoneinfo
+
+    row, kinds = one(
+        client,
+        "SELECT TIMESTAMPTZ '2024-07-01 12:00+00' AT TIME ZONE 'Europe/Paris', INTERVAL '1 day' * 3, "
+        "DATE '2024-01-01' + TIME '10:30', make_date(2024, 2, 29), split_part('a,b,c', ',', 2), lpad('7', 3, '0'), "
+        "initcap('hello world')",
+    )
+    paris = dt.datetime(2024, 7, 1, 12, tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
+    assert kinds[:4] == (TIMESTAMP, INTERVAL, TIMESTAMP, DATE)
+    assert row == (
+        paris.replace(tzinfo=None),
+        dt.timedelta(days=3),
+        dt.datetime(2024, 1, 1, 10, 30),
+        dt.date(2024, 2, 29),
+        "a,b,c".split(",")[1],
+        "7".rjust(3, "0"),
+        "hello world".title(),
+    )
+    cursor = client.execute('SELECT row_number() OVER (ORDER BY "AssetNumber") FROM "Assets"')
+    assert cursor.description[0].name == "row_number" and [r[0] for r in cursor] == list(range(1, cursor.rowcount + 1))
