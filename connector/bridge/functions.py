@@ -677,6 +677,17 @@ _COLLECTORS: dict[str, tuple[Callable[[list[Any], Any], Any], int, bool]] = {
     "variance_pop": (lambda values, _: _deviation(statistics.pvariance, 1)(values), 1, False),
 }
 
+
+def regexp_replace(text: Any, pattern: Any, replacement: Any, flags: Any = "") -> str | None:
+    """PostgreSQL's ``regexp_replace``: the first match replaced (every match with flag ``g``; ``i`` ignores case),
+    ``\\1`` naming a group in the replacement."""
+    if text is None or pattern is None or replacement is None:
+        return None
+    options = str(flags or "")
+    compiled = re.compile(str(pattern), re.IGNORECASE if "i" in options else 0)
+    return compiled.sub(str(replacement).replace("\\&", "\\g<0>"), str(text), count=0 if "g" in options else 1)
+
+
 SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_interval": (interval_text, (1,)),
     "pg_add_interval": (add_interval, (3,)),
@@ -730,6 +741,7 @@ SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
         (2,),
     ),
     "repeat": (lambda text, n: None if text is None else str(text) * max(int(n), 0), (2,)),
+    "regexp_replace": (regexp_replace, (3, 4)),
     "pg_array_json": (array_json, (1,)),
     "pg_series_json": (series_json, (2, 3)),
     "pg_subscripts_json": (lambda value: json.dumps(list(range(1, len(array_items(value)) + 1))), (1,)),

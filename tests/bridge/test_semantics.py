@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 import statistics
 from decimal import Decimal
 from pathlib import Path
@@ -196,3 +197,5 @@ def test_more_of_what_bi_tools_write(client) -> None:
     )
     cursor = client.execute('SELECT row_number() OVER (ORDER BY "AssetNumber") FROM "Assets"')
     assert cursor.description[0].name == "row_number" and [r[0] for r in cursor] == list(range(1, cursor.rowcount + 1))
+    row, _ = one(client, "SELECT regexp_replace(%s, '-0+', '/'), regexp_replace('a.b.c', '\\.', '-', 'g')", (VAN,))
+    assert row == (re.sub("-0+", "/", VAN, count=1), "a.b.c".replace(".", "-"))
