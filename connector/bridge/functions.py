@@ -784,7 +784,7 @@ def install(connection: apsw.Connection) -> None:
         for count in counts:
             connection.create_scalar_function(name, function, count, deterministic=name != "age" or count == 2)
     connection.create_scalar_function("pg_array", lambda *values: array_text(values), -1, deterministic=True)
-    connection.create_scalar_function("format", format_text, -1, deterministic=True)
+    connection.create_scalar_function("format", format_text, -1, deterministic=True)  # type: ignore[arg-type]
     for name, (final, count, keep_nulls) in _COLLECTORS.items():
         connection.create_aggregate_function(name, _collector(final, keep_nulls), count)
 

@@ -184,7 +184,7 @@ def translate(text: str) -> Translation:
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty)
 
 
-def _derived_key(expression: exp.Expression) -> tuple[str, str] | None:
+def _derived_key(expression: exp.Expr) -> tuple[str, str] | None:
     """(table alias, column) of an output column that reads a column of a subquery in FROM."""
     column = expression.this if isinstance(expression, exp.Alias) else expression
     if isinstance(column, exp.Column) and column.table:
@@ -192,7 +192,7 @@ def _derived_key(expression: exp.Expression) -> tuple[str, str] | None:
     return None
 
 
-def _star_source(node: exp.Expression, top: exp.Select) -> exp.Select | None:
+def _star_source(node: exp.Expr, top: exp.Select) -> exp.Select | None:
     """The SELECT behind ``SELECT t.* FROM t`` when t is a WITH query or a subquery (its columns' types are
     those of its expressions)."""
     if len(top.expressions) != 1 or top.args.get("joins") or not top.is_star:
@@ -208,10 +208,10 @@ def _star_source(node: exp.Expression, top: exp.Select) -> exp.Select | None:
     return None
 
 
-def _derived_columns(node: exp.Expression) -> dict[tuple[str, str], exp.Expression]:
+def _derived_columns(node: exp.Expr) -> dict[tuple[str, str], exp.Expr]:
     """The expressions behind the columns of every aliased subquery of a statement (``(SELECT NOT x AS y ...) AS
     tmp``), so ``tmp.y`` is typed as what it computes."""
-    found: dict[tuple[str, str], exp.Expression] = {}
+    found: dict[tuple[str, str], exp.Expr] = {}
     for subquery in node.find_all(exp.Subquery):
         if isinstance(subquery.this, exp.Select) and subquery.alias:
             for expression in subquery.this.expressions:
@@ -236,21 +236,21 @@ def _syntax(error: sqlglot.errors.SqlglotError) -> str:
     return str(error).splitlines()[0]
 
 
-def _exact_numbers(node: exp.Expression) -> tuple[str | None, ...]:
+def _exact_numbers(node: exp.Expr) -> tuple[str | None, ...]:
     """Decimal arithmetic and aggregates made exact (PostgreSQL's numeric), before the rest is translated; the
     declared type of each output column that became a decimal."""
     if not isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery)) and node.find(exp.Select) is None:
         return ()
-    return exact.rewrite_tree(node, postgres=True)
+    return exact.rewrite_tree(node, postgres=True) or ()
 
 
-def _balanced(node: exp.Expression) -> exp.Expression:
+def _balanced(node: exp.Expr) -> exp.Expr:
     """Long ``a OR b OR c ...`` chains (BI tools write thousands of terms) as balanced trees in parentheses, so
     neither Python nor SQLite recurses once per term; equality tests of one column against values become IN."""
     for kind in (exp.Or, exp.And):
         for chain in [n for n in node.find_all(kind) if not isinstance(n.parent, kind)]:
-            terms: list[exp.Expression] = []
-            stack: list[exp.Expression] = [chain]
+            terms: list[exp.Expr] = []
+            stack: list[exp.Expr] = [chain]
             while stack:
                 current = stack.pop()
                 if isinstance(current, kind):
@@ -269,24 +269,24 @@ def _balanced(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _as_in(terms: list[exp.Expression]) -> exp.Expression | None:
+def _as_in(terms: list[exp.Expr]) -> exp.Expr | None:
     first = terms[0]
     if not all(isinstance(t, exp.EQ) and isinstance(t.expression, exp.Literal) and t.this == first.this for t in terms):
         return None
     return exp.Paren(this=exp.In(this=first.this, expressions=[t.expression for t in terms]))
 
 
-def _tree(kind: type[exp.Connector], terms: list[exp.Expression]) -> exp.Expression:
-    level = [exp.Paren(this=t) if isinstance(t, exp.Connector) else t for t in terms]
+def _tree(kind: type[exp.Connector], terms: list[exp.Expr]) -> exp.Expr:
+    level: list[exp.Expr] = [exp.Paren(this=t) if isinstance(t, exp.Connector) else t for t in terms]
     while len(level) > 1:
-        pairs = [kind(this=level[i], expression=level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        pairs: list[exp.Expr] = [kind(this=level[i], expression=level[i + 1]) for i in range(0, len(level) - 1, 2)]
         if len(level) % 2:
             pairs.append(level[-1])
         level = [exp.Paren(this=p) for p in pairs]
     return level[0]
 
 
-def _top_select(node: exp.Expression) -> exp.Select | None:
+def _top_select(node: exp.Expr) -> exp.Select | None:
     while isinstance(node, (exp.Union, exp.Subquery)) or isinstance(node, exp.SetOperation):
         node = node.this if isinstance(node, exp.Subquery) else node.left
     return node if isinstance(node, exp.Select) else None
@@ -295,7 +295,7 @@ def _top_select(node: exp.Expression) -> exp.Select | None:
 # -- the rewrites ------------------------------------------------------------------------------------------
 
 
-def _bottom_up(node: exp.Expression, rewrite) -> exp.Expression:
+def _bottom_up(node: exp.Expr, rewrite) -> exp.Expr:
     """Rewrite the children first, then the node (sqlglot's own transform skips the children of a replacement).
     A replacement keeps the PostgreSQL type :func:`_annotate` gave the node it replaces."""
     for child in list(node.iter_expressions()):
@@ -344,11 +344,11 @@ _FUNCTION_KINDS = {
 }
 
 
-def _kind(node: exp.Expression | None) -> str | None:
+def _kind(node: exp.Expr | None) -> str | None:
     return None if node is None else node.meta.get("pg")
 
 
-def _annotate(node: exp.Expression) -> None:
+def _annotate(node: exp.Expr) -> None:
     """Give each expression its PostgreSQL type (``meta["pg"]``: date, timestamp, interval, int, numeric...),
     children before parents, from ``schema/``'s column types, literals, casts and the functions that say."""
     for current in reversed(list(node.walk(bfs=False))):
@@ -357,7 +357,7 @@ def _annotate(node: exp.Expression) -> None:
             current.meta["pg"] = kind
 
 
-def _kind_here(node: exp.Expression) -> str | None:
+def _kind_here(node: exp.Expr) -> str | None:
     if isinstance(node, exp.Column):
         found = exact.column_kind(node.name)
         return _KIND_NAMES.get(found.name, found.name) if found is not None else None
@@ -421,7 +421,7 @@ _OID_OF_KIND = {
 # -- the rewrites ------------------------------------------------------------------------------------------
 
 
-def _rewrite(node: exp.Expression, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expression:
+def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
     if isinstance(node, (exp.Unnest, exp.Table)) and _srf_source(node) is not None:
         return _srf_table(node)
     if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _AS_TABLES:
@@ -519,11 +519,11 @@ def _rewrite(node: exp.Expression, numbers: dict[int, int], dates: dict[int, str
 _AS_TABLES = {"pg_get_keywords": "pg_keywords"}
 
 
-def _call(name: str, *arguments: exp.Expression) -> exp.Expression:
+def _call(name: str, *arguments: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(arguments))
 
 
-def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expression:
+def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
     """``date - date`` is days, ``date + 1`` a date, ``timestamp ± interval`` a timestamp (SQLite would add
     numbers)."""
     left, right = node.this, node.expression
@@ -551,7 +551,7 @@ _FLIPPED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>"}
 _OPERATORS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
 
 
-def _dates_compared(node: exp.Binary) -> exp.Expression:
+def _dates_compared(node: exp.Binary) -> exp.Expr:
     """A date compared with a timestamp compares as the date's midnight (PostgreSQL promotes the date; as text,
     SQLite would put '2025-01-15' before '2025-01-15 00:00:00'); a date compared with a string reads the string as
     a date (its time and zone ignored)."""
@@ -570,7 +570,7 @@ def _dates_compared(node: exp.Binary) -> exp.Expression:
     return node
 
 
-def _array(node: exp.Array) -> exp.Expression:
+def _array(node: exp.Array) -> exp.Expr:
     if len(node.expressions) == 1 and isinstance(node.expressions[0], (exp.Select, exp.Subquery)):
         inner = node.expressions[0]
         query = inner.this if isinstance(inner, exp.Subquery) else inner
@@ -592,11 +592,11 @@ def _array(node: exp.Array) -> exp.Expression:
     return _call("pg_array", *node.expressions)
 
 
-def _output_name(value: exp.Expression) -> str:
+def _output_name(value: exp.Expr) -> str:
     return value.alias_or_name or "?column?"
 
 
-def _percentile(node: exp.WithinGroup) -> exp.Expression:
+def _percentile(node: exp.WithinGroup) -> exp.Expr:
     function = node.this
     order = node.expression
     ordered = order.expressions[0] if isinstance(order, exp.Order) and order.expressions else None
@@ -614,7 +614,7 @@ def _percentile(node: exp.WithinGroup) -> exp.Expression:
     return call
 
 
-def _source_columns(source: exp.Expression) -> tuple[str, set[str]] | None:
+def _source_columns(source: exp.Expr) -> tuple[str, set[str]] | None:
     """(name, columns) of a FROM item whose columns are known: a catalog table or a subquery."""
     if isinstance(source, exp.Table) and isinstance(source.this, exp.Identifier):
         columns = catalog.PG_TABLES.get(source.name.lower()) or catalog.INFO_TABLES.get(source.name.lower())
@@ -632,7 +632,8 @@ def _flatten_joins(select: exp.Select) -> None:
     source = select.args.get("from_")
     if source is None:
         return
-    item, joins = source.this, []
+    item = source.this
+    joins: list[exp.Expr] = []
     while isinstance(item, exp.Subquery) and (not item.alias or item.args.get("joins")):
         joins = list(item.args.get("joins") or []) + joins
         if item.alias:  # the derived table itself, the first of the joined items
@@ -673,7 +674,7 @@ def _qualify_join_columns(select: exp.Select) -> None:
 _SRF_NAMES = {"generate_series", "generate_subscripts", "_pg_expandarray", "unnest"}
 
 
-def _srf_json(call: exp.Expression) -> exp.Expression | None:
+def _srf_json(call: exp.Expr) -> exp.Expr | None:
     """The JSON array a set-returning call's rows come from, or None when ``call`` is not one."""
     if isinstance(call, exp.Explode):
         return _call("pg_array_json", call.this)
@@ -689,7 +690,7 @@ def _srf_json(call: exp.Expression) -> exp.Expression | None:
     return None
 
 
-def _srf_name(call: exp.Expression) -> str:
+def _srf_name(call: exp.Expr) -> str:
     if isinstance(call, exp.Explode):
         return "unnest"
     if isinstance(call, exp.ExplodingGenerateSeries):
@@ -709,8 +710,9 @@ def _set_returning(select: exp.Select) -> None:
             number += 1
             alias = first or f"_srf{number}"
             json = _srf_json(call)
+            assert json is not None
             source = exp.Table(this=_call("json_each", json), alias=exp.TableAlias(this=exp.to_identifier(alias)))
-            value: exp.Expression = exp.column("value", alias)
+            value: exp.Expr = exp.column("value", alias)
             position = exp.Add(this=exp.column("key", alias), expression=exp.Literal.number(1))
             if first is not None:
                 path = exp.DPipe(
@@ -742,7 +744,7 @@ def _set_returning(select: exp.Select) -> None:
         select.set("expressions", select.expressions)
 
 
-def _srf_source(node: exp.Expression) -> exp.Expression | None:
+def _srf_source(node: exp.Expr) -> exp.Expr | None:
     if isinstance(node, exp.Unnest) and node.expressions:
         return _call("pg_array_json", node.expressions[0])
     if isinstance(node, exp.Table) and isinstance(node.this, (exp.ExplodingGenerateSeries, exp.Anonymous)):
@@ -750,7 +752,7 @@ def _srf_source(node: exp.Expression) -> exp.Expression | None:
     return None
 
 
-def _srf_table(node: exp.Expression) -> exp.Expression:
+def _srf_table(node: exp.Expr) -> exp.Expr:
     """``FROM unnest(...) AS t(x)``, ``FROM generate_series(...) AS g``: a subquery over ``json_each``."""
     source = _srf_source(node)
     assert source is not None
@@ -779,13 +781,13 @@ def _table(node: exp.Table) -> exp.Table:
     return node
 
 
-def _unit(unit: exp.Expression | None) -> str:
+def _unit(unit: exp.Expr | None) -> str:
     if unit is None:
         return "day"
     return (unit.name if isinstance(unit, (exp.Literal, exp.Var, exp.Identifier, exp.Column)) else unit.sql()).lower()
 
 
-def _type_name(to: exp.Expression) -> tuple[str, list[int]]:
+def _type_name(to: exp.Expr) -> tuple[str, list[int]]:
     """The PostgreSQL name of a cast's target type (lower case, no schema) and its size arguments."""
     if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.USERDEFINED:
         kind = to.args.get("kind")
@@ -840,7 +842,7 @@ _FUNCTION_CASTS: dict[str, tuple[str, int]] = {
 }
 
 
-def cast_type(to: exp.Expression) -> int | None:
+def cast_type(to: exp.Expr) -> int | None:
     name, _ = _type_name(to)
     if name in ("numeric", "decimal"):
         return types.NUMERIC
@@ -848,7 +850,7 @@ def cast_type(to: exp.Expression) -> int | None:
     return found[1] if found else None
 
 
-def _cast(node: exp.Cast) -> exp.Expression:
+def _cast(node: exp.Cast) -> exp.Expr:
     name, sizes = _type_name(node.to)
     value = node.this
     inner = _kind(value)
@@ -860,8 +862,9 @@ def _cast(node: exp.Cast) -> exp.Expression:
     if name in ("date", "timestamp", "timestamptz", "timestamp with time zone", "timestamp without time zone"):
         if name == "date" and inner == "date":
             return value
-        if name == "date" and _native_truncation(value) is not None:
-            return _native_truncation(value)
+        truncated = _native_truncation(value) if name == "date" else None
+        if truncated is not None:
+            return truncated
         return _call("pg_date" if name == "date" else "pg_timestamp", value)
     if name in ("numeric", "decimal"):
         if not sizes:
@@ -893,7 +896,7 @@ _DATE_MODIFIERS = {
 }
 
 
-def _native_truncation(value: exp.Expression) -> exp.Expression | None:
+def _native_truncation(value: exp.Expr) -> exp.Expr | None:
     if not (isinstance(value, exp.Anonymous) and value.name.lower() == "date_trunc" and len(value.expressions) == 2):
         return None
     unit, day = value.expressions
@@ -903,7 +906,7 @@ def _native_truncation(value: exp.Expression) -> exp.Expression | None:
     return _call("date", day, *modifiers)
 
 
-def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expression:
+def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
     left, right = node.this, node.expression
     if isinstance(right, exp.Anonymous) and right.name.upper() in ("ALL", "ANY") and len(right.expressions) == 1:
         right = (exp.All if right.name.upper() == "ALL" else exp.Any)(this=right.expressions[0])
@@ -919,7 +922,7 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expression:
                 if isinstance(inner, exp.Array)
                 else [exp.Literal.string(part) for part in inner.name.strip("{}").split(",") if part]
             )
-            found: exp.Expression = exp.In(this=left, expressions=items)
+            found: exp.Expr = exp.In(this=left, expressions=items)
         else:
             found = exp.Anonymous(this="pg_array_contains", expressions=[inner, left])
         return exp.Not(this=found) if isinstance(node, exp.NEQ) else found
@@ -1002,7 +1005,7 @@ def _name_columns(select: exp.Select) -> None:
     select.set("expressions", select.expressions)
 
 
-def _pg_name(expression: exp.Expression) -> str:
+def _pg_name(expression: exp.Expr) -> str:
     if isinstance(expression, exp.Column):
         return expression.name
     if isinstance(expression, exp.Cast):
@@ -1026,7 +1029,7 @@ def _pg_name(expression: exp.Expression) -> str:
         return "timezone"
     if isinstance(expression, exp.Case):
         return "case"
-    names = {
+    names: dict[type[exp.Expr], str] = {
         exp.Explode: "unnest",
         exp.ExplodingGenerateSeries: "generate_series",
         exp.TimestampTrunc: "date_trunc",
@@ -1043,9 +1046,7 @@ def _pg_name(expression: exp.Expression) -> str:
     return "?column?"
 
 
-def _column_type(
-    expression: exp.Expression | None, derived: dict[tuple[str, str], exp.Expression] | None = None
-) -> int | None:
+def _column_type(expression: exp.Expr | None, derived: dict[tuple[str, str], exp.Expr] | None = None) -> int | None:
     if expression is None:
         return None
     if isinstance(expression, exp.Alias):
@@ -1109,7 +1110,7 @@ def _column_type(
     return None
 
 
-def _origin(node: exp.Expression) -> str | None:
+def _origin(node: exp.Expr) -> str | None:
     if not isinstance(node, exp.Select) or node.args.get("joins"):
         return None
     source = node.args.get("from_") or node.args.get("from")
@@ -1119,7 +1120,7 @@ def _origin(node: exp.Expression) -> str | None:
     return None
 
 
-def _empty_columns(node: exp.Expression) -> tuple[str, ...] | None:
+def _empty_columns(node: exp.Expr) -> tuple[str, ...] | None:
     """The output columns of a catalog query that needs a row of an always-empty catalog table, else None."""
     if not _cannot_have_rows(node):
         return None
@@ -1127,7 +1128,7 @@ def _empty_columns(node: exp.Expression) -> tuple[str, ...] | None:
     return tuple(e.alias_or_name or _pg_name(e) for e in top.expressions) if top is not None else None
 
 
-def _cannot_have_rows(node: exp.Expression) -> bool:
+def _cannot_have_rows(node: exp.Expr) -> bool:
     if isinstance(node, exp.Union):
         return _cannot_have_rows(node.left) and _cannot_have_rows(node.right)
     if not isinstance(node, exp.Select) or any(e.find(exp.AggFunc) for e in node.expressions):

@@ -132,7 +132,7 @@ class Typer:
         self.postgres = postgres
         self.aliases: dict[str, Kind | None] = {}
 
-    def kind(self, node: exp.Expression | None) -> Kind | None:
+    def kind(self, node: exp.Expr | None) -> Kind | None:
         if node is None:
             return None
         if isinstance(node, exp.Paren):
@@ -209,7 +209,7 @@ class Typer:
         return INT if kinds and all(k == INT for k in kinds) and len(kinds) == 2 else None
 
 
-def _scale_of(node: exp.Expression, kind: Kind | None) -> int | None:
+def _scale_of(node: exp.Expr, kind: Kind | None) -> int | None:
     if kind is None or kind.name == "int":
         return 0
     if kind == LITERAL and isinstance(node, exp.Literal):
@@ -222,7 +222,7 @@ def _literal_scale(text: str) -> int:
     return max(0, -int(exponent)) if isinstance(exponent, int) else 0
 
 
-def cast_kind(to: exp.Expression) -> Kind | None:
+def cast_kind(to: exp.Expr) -> Kind | None:
     if not isinstance(to, exp.DataType):
         return None
     if to.this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL):
@@ -251,7 +251,7 @@ class Rewritten:
     types: tuple[str | None, ...]
 
 
-def rewrite(node: exp.Expression, *, postgres: bool = False) -> Rewritten | None:
+def rewrite(node: exp.Expr, *, postgres: bool = False) -> Rewritten | None:
     """A copy of ``node`` (a parsed SELECT) with exact decimals, or None when it computes none (``node`` itself is
     left as it is).
 
@@ -264,7 +264,7 @@ def rewrite(node: exp.Expression, *, postgres: bool = False) -> Rewritten | None
     return None if types is None else Rewritten(node.sql("sqlite", copy=False), types)
 
 
-def _mentions_decimals(node: exp.Expression, postgres: bool) -> bool:
+def _mentions_decimals(node: exp.Expr, postgres: bool) -> bool:
     """Whether a statement names a decimal column or casts to a decimal at all (most do not: nothing to do)."""
     for found in node.find_all(exp.Column, exp.DataType, exp.Literal):
         if isinstance(found, exp.Column):
@@ -279,7 +279,7 @@ def _mentions_decimals(node: exp.Expression, postgres: bool) -> bool:
     return False
 
 
-def rewrite_tree(node: exp.Expression, *, postgres: bool = False) -> tuple[str | None, ...] | None:
+def rewrite_tree(node: exp.Expr, *, postgres: bool = False) -> tuple[str | None, ...] | None:
     """Rewrite ``node`` in place; the declared type of each output column of the top SELECT (None where SQLite's
     own stands), or None when nothing computes a decimal."""
     typer = Typer(postgres=postgres)
@@ -313,7 +313,7 @@ def rewrite_tree(node: exp.Expression, *, postgres: bool = False) -> tuple[str |
     return tuple(t if t and not _is_column(e) else None for t, e in zip(found, top.expressions, strict=True))
 
 
-def _is_column(node: exp.Expression) -> bool:
+def _is_column(node: exp.Expr) -> bool:
     return isinstance(node.this if isinstance(node, exp.Alias) else node, exp.Column)
 
 
@@ -323,7 +323,7 @@ def _declared(kind: Kind | None) -> str | None:
     return "NUMERIC" if kind.scale is None else f"DECIMAL(18,{kind.scale})"
 
 
-def _computed(node: exp.Expression, kind: Kind | None) -> bool:
+def _computed(node: exp.Expr, kind: Kind | None) -> bool:
     """An expression this module turned into exact text (not a plain column, literal or parameter)."""
     return (
         kind is not None
@@ -332,7 +332,7 @@ def _computed(node: exp.Expression, kind: Kind | None) -> bool:
     )
 
 
-def _exact(node: exp.Expression, typer: Typer) -> tuple[exp.Expression, bool]:
+def _exact(node: exp.Expr, typer: Typer) -> tuple[exp.Expr, bool]:
     """``node`` with its decimal computations rewritten (children first), and whether anything changed."""
     if isinstance(node, exp.Anonymous) and node.name.lower() in _OWN_KINDS:
         return node, False  # already exact (a statement that went through here before)
@@ -351,7 +351,7 @@ def _exact(node: exp.Expression, typer: Typer) -> tuple[exp.Expression, bool]:
     return new, changed or new is not node
 
 
-def _as_decimal(node: exp.Expression, kind: Kind | None) -> exp.Expression:
+def _as_decimal(node: exp.Expr, kind: Kind | None) -> exp.Expr:
     """An operand as a decimal: a money column or a literal keeps its scale."""
     if isinstance(node, exp.Column) and kind is not None and kind.decimal and kind.scale is not None:
         return _call("num", node.copy(), exp.Literal.number(kind.scale))
@@ -360,15 +360,21 @@ def _as_decimal(node: exp.Expression, kind: Kind | None) -> exp.Expression:
     return node
 
 
-def _call(name: str, *arguments: exp.Expression) -> exp.Expression:
+def _call(name: str, *arguments: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(arguments))
 
 
-_ARITHMETIC = {exp.Add: "num_add", exp.Sub: "num_sub", exp.Mul: "num_mul", exp.Div: "num_div", exp.Mod: "num_mod"}
+_ARITHMETIC: dict[type[exp.Expr], str] = {
+    exp.Add: "num_add",
+    exp.Sub: "num_sub",
+    exp.Mul: "num_mul",
+    exp.Div: "num_div",
+    exp.Mod: "num_mod",
+}
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
-def _exact_node(node: exp.Expression, kind: Kind | None, typer: Typer) -> exp.Expression:
+def _exact_node(node: exp.Expr, kind: Kind | None, typer: Typer) -> exp.Expr:
     if type(node) in _ARITHMETIC and kind is not None and kind.decimal:
         left, right = node.args["this"], node.args["expression"]
         return _call(
@@ -381,7 +387,7 @@ def _exact_node(node: exp.Expression, kind: Kind | None, typer: Typer) -> exp.Ex
         inner_kind = typer.kind(inner)
         if inner_kind is not None and inner_kind.name == "literal" and kind.scale is None:
             return _call("num", exp.Literal.string(inner.name))
-        arguments: list[exp.Expression] = [_as_decimal(inner, inner_kind)]
+        arguments: list[exp.Expr] = [_as_decimal(inner, inner_kind)]
         if kind.scale is not None:
             arguments.append(exp.Literal.number(kind.scale))
         return _call("num", *arguments)
@@ -423,13 +429,13 @@ def _exact_node(node: exp.Expression, kind: Kind | None, typer: Typer) -> exp.Ex
     return node
 
 
-def _cents(column: exp.Expression, scale: int) -> exp.Expression:
+def _cents(column: exp.Expr, scale: int) -> exp.Expr:
     """A money column as an integer count of its smallest unit, computed by SQLite itself: exact below 10^13."""
     scaled = exp.Mul(this=column.copy(), expression=exp.Literal.number(10**scale))
     return exp.Cast(this=exp.Round(this=scaled), to=exp.DataType.build("INTEGER"))
 
 
-def _aggregate(node: exp.Sum | exp.Avg, typer: Typer) -> exp.Expression:
+def _aggregate(node: exp.Sum | exp.Avg, typer: Typer) -> exp.Expr:
     argument = node.this
     distinct = isinstance(argument, exp.Distinct)
     inner = argument.expressions[0] if distinct and argument.expressions else argument
