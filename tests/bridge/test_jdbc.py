@@ -168,6 +168,12 @@ def _prices_before_inserts(found, register: Path) -> list[Decimal]:
     return [price for number, price in rows if number not in inserted and price is not None]
 
 
+def test_updatable_result_set(answers) -> None:
+    found, register = answers
+    renamed = _numbers(register, f"SELECT AssetName FROM Assets WHERE AssetNumber = '{VAN}'")
+    assert renamed == ["Corporate van (renamed)"] == [row["ASSETNAME"] for row in found["updatableResultSet"]]
+
+
 def test_every_setter_type_in_insert(answers) -> None:
     found, register = answers
     con = connector.connect(str(register))

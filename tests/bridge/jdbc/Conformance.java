@@ -84,6 +84,15 @@ public class Conformance {
             query(con, "whereBoolean", select + "\"CanRollBack\" = ? ORDER BY 1", false);
             query(con, "sum", "SELECT SUM(\"PurchasePrice\") AS total, COUNT(*) AS n FROM \"Assets\"");
 
+            try (Statement statement = con.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                 ResultSet rows = statement.executeQuery(
+                     "SELECT \"AssetId\", \"AssetName\" FROM \"Assets\" WHERE \"AssetNumber\" = '" + args[2] + "'")) {
+                while (rows.next()) {  // an updatable result set: pgjdbc finds the key and writes an UPDATE by it
+                    rows.updateString("AssetName", rows.getString("AssetName") + " (renamed)");
+                    rows.updateRow();
+                    System.out.println("updatableResultSet\tASSETNAME=" + rows.getString("AssetName"));
+                }
+            }
             query(con, "insertDate", "INSERT INTO \"Assets\" (\"AssetName\", \"AssetNumber\", \"PurchasePrice\", \"PurchaseDate\") VALUES (?, ?, ?, ?)",
                   "JDBC date", "JD-0001", new BigDecimal("1234.56"), Date.valueOf("2024-07-01"));
             query(con, "insertTimestamp", "INSERT INTO \"Assets\" (\"AssetName\", \"AssetNumber\", \"PurchaseDate\") VALUES (?, ?, ?)",
