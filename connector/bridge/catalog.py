@@ -862,6 +862,7 @@ class Catalog:
             for name in ("information_schema", "pg_catalog", "public")
         ]
         attrdef = 2_000_000_000
+        referenced = {target for relation in self.relations for _, target in relation.references}
         for relation in self.relations:
             oid = relation.oid
             tables["pg_class"].append(
@@ -873,6 +874,8 @@ class Catalog:
                     "relam": 2 if relation.kind == "r" else 0,
                     "relfilenode": oid,
                     "relhasindex": int(bool(relation.key)),
+                    # PostgreSQL keeps a foreign key with triggers: psql's \d looks for keys only then
+                    "relhastriggers": int(bool(relation.references) or relation.name in referenced),
                     "relpersistence": "p",
                     "relkind": relation.kind,
                     "relnatts": len(relation.columns),
@@ -1419,6 +1422,17 @@ def _functions(installed: Installed) -> None:
                 return relation.oid
         return None
 
+    def regproc(value: Any) -> Any:
+        """A function's name for its OID (``-`` for none), and the OID for its name (``'"TrialBalance"'::regproc``:
+        the register's reports are its functions)."""
+        if not value:
+            return "-"
+        if isinstance(value, int) or str(value).isdigit():
+            return catalog.names_by_oid.get(int(value), str(value))
+        name = str(value).split(".")[-1].strip('"').lower()
+        found = [oid for oid, known in catalog.names_by_oid.items() if oid >= FUNCTION_OID and known.lower() == name]
+        return found[0] if found else str(value)
+
     def type_name(value: Any) -> Any:
         return None if value is None else types.format_type(int(value), -1)
 
@@ -1488,7 +1502,9 @@ def _functions(installed: Installed) -> None:
         "pg_regclass": (regclass, (1,)),
         "pg_regtype": (type_name, (1,)),
         "pg_regnamespace": (namespace_name, (1,)),
-        "pg_regproc": (lambda value: "-" if not value else str(value), (1,)),
+        "pg_regproc": (regproc, (1,)),
+        "pg_regclass_oid": (lambda value: value if isinstance(value, int) else regclass(value), (1,)),
+        "pg_partition_ancestors": (lambda oid: oid, (1,)),  # no partitions: a table is its own only ancestor
         "pg_bool": (_to_bool, (1,)),
         "pg_numeric": (_numeric, (1, 2, 3)),
         "pg_array_get": (_array_get, (3,)),

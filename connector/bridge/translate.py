@@ -881,6 +881,8 @@ def _cast(node: exp.Cast) -> exp.Expr:
             if found is not None and found.decimal and found.scale is not None:
                 return _call("pg_numeric_text", value, exp.Literal.number(found.scale))  # 1500.00, as numeric prints
         return exp.Cast(this=value, to=exp.DataType.build(target))
+    if name == "regclass" and not _shown(node):
+        return _call("pg_regclass_oid", value)  # compared or joined: the OID, whatever was written
     if name in _FUNCTION_CASTS:
         return exp.Anonymous(this=_FUNCTION_CASTS[name][0], expressions=[value])
     return value  # arrays, json, uuid...: the value as it is
@@ -904,6 +906,14 @@ def _native_truncation(value: exp.Expr) -> exp.Expr | None:
         return None
     modifiers = [exp.Literal.string(m) for m in _DATE_MODIFIERS[unit.name.lower()]]
     return _call("date", day, *modifiers)
+
+
+def _shown(node: exp.Expr) -> bool:
+    """Whether an expression is an output column of its SELECT (a regclass shows there as the table's name)."""
+    parent = node.parent
+    if isinstance(parent, exp.Alias):
+        node, parent = parent, parent.parent
+    return isinstance(parent, exp.Select) and node in parent.expressions
 
 
 def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
