@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 import apsw
 
 from connector import exceptions, hooks
+from connector.domain.codecs import from_sql_by_declared
 from connector.exceptions import (
     DatabaseError,
     DataError,
@@ -39,8 +38,6 @@ from connector.sql.frontdoor import FrontDoor, Result
 apilevel = "2.0"
 threadsafety = 1  # threads may share the module, not connections
 paramstyle = "qmark"  # named (:name) parameters are accepted too
-
-hooks.install()
 
 
 # -- type objects and constructors ---------------------------------------------------------------------------
@@ -96,44 +93,14 @@ def TimestampFromTicks(ticks: float) -> dt.datetime:  # noqa: N802
 
 # -- values by declared type ---------------------------------------------------------------------------------
 
-_SCALE = re.compile(r"\(\s*\d+\s*,\s*(\d+)\s*\)")
 
-
-@lru_cache(maxsize=256)
 def converter(declared: str | None) -> Callable[[Any], Any] | None:
-    """How a value of a column declared ``declared`` reaches Python: DECIMAL as Decimal, DATE as date, BOOLEAN as
-    bool; None when it stays as SQLite gives it."""
-    if not declared:
-        return None
-    base = _base_type(declared)
-    if base in ("DECIMAL", "NUMERIC"):
-        scale = _SCALE.search(declared)
-        exponent = Decimal(1).scaleb(-int(scale.group(1))) if scale else None
-        return lambda value: _decimal(value, exponent)
-    if base == "DATE":
-        return _date
-    if base in ("BOOLEAN", "BOOL"):
-        return lambda value: bool(value) if isinstance(value, int) else value
-    return None
+    """How a value of a column declared ``declared`` reaches Python (the codecs': DECIMAL as Decimal, DATE as date,
+    BOOLEAN as bool); None when it stays as SQLite gives it."""
+    return _converter(declared)
 
 
-def _decimal(value: Any, exponent: Decimal | None) -> Any:
-    if isinstance(value, (bytes, str)) and not isinstance(value, str):
-        return value
-    try:
-        number = Decimal(value if isinstance(value, (int, str)) else repr(value))
-    except ArithmeticError:
-        return value
-    return number.quantize(exponent) if exponent is not None and number.is_finite() else number
-
-
-def _date(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10]) if len(value) >= 10 else value
-        except ValueError:
-            return value
-    return value
+_converter = lru_cache(maxsize=256)(from_sql_by_declared)
 
 
 def _row_converter(
@@ -165,22 +132,36 @@ def connect(
     autocommit: bool = False,
     timeout: float = 5.0,
     dialect: str = "sqlite",
+    read_only: bool = False,
+    allow_attach: bool = False,
+    convert: bool = False,
 ) -> Connection:
     """Open (creating it if needed) the register in ``database``, a file path or ``":memory:"``.
 
     ``tenant`` names the tenant queries see (its TenantId or Name; a new file gets one tenant with that name, or
     "Demo Company"). ``tenants`` limits the tenants the connection may name with ``TenantId`` (default: all).
     ``autocommit`` False follows PEP 249 (a write opens a transaction that lasts until commit or rollback).
-    ``timeout`` is how long to wait, in seconds, for another process's write lock. ``dialect`` is the SQL dialect
-    the client writes, translated by sqlglot.
+    ``timeout`` is how long to wait, in seconds, for another connection's write lock. ``dialect`` is the SQL dialect
+    the client writes, translated by sqlglot. ``read_only`` refuses every write. ``allow_attach`` lets statements
+    ATTACH other database files (and VACUUM INTO one); the register's storage stays out of reach all the same.
+    An existing SQLite database that holds tables of its own and is not a register is refused, and left as it was,
+    unless ``convert`` (which makes it a register, keeping its tables). ``Connection.created`` says whether this
+    call made a new register.
     """
     raw: apsw.Connection | None = None
     try:
         raw = apsw.Connection(str(database))
         raw.set_busy_timeout(int(timeout * 1000))
-        register = hooks.open_register(raw, tenant)
-        register.session.restrict(list(tenants) if tenants is not None else None, tenant)
-        return Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
+        hooks.attach(raw)
+        created = hooks.open_register(raw, tenant, convert=convert)
+        register = hooks.register_of(raw)
+        register.tenancy.restrict(list(tenants) if tenants is not None else None, tenant)
+        register.store.guard.read_only = bool(read_only)
+        register.store.guard.allow_attach = bool(allow_attach)
+        connection = Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
+        connection._timeout = float(timeout)
+        connection.created = created
+        return connection
     except Exception as error:
         if raw is not None:
             with contextlib.suppress(apsw.Error):
@@ -206,6 +187,9 @@ class Connection:
         self._raw: apsw.Connection | None = raw
         self._front_door = front_door
         self._autocommit = False
+        self._timeout = 5.0
+        #: Whether ``connect()`` made a new register for this connection.
+        self.created = False
         self.autocommit = autocommit
 
     @property
@@ -240,14 +224,35 @@ class Connection:
         return self.raw.in_transaction
 
     @property
+    def read_only(self) -> bool:
+        """While true, every write (to the register or to any table of the file) and every DDL is refused."""
+        return self.front_door.register.store.guard.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self.front_door.register.store.guard.read_only = bool(value)
+
+    @property
+    def timeout(self) -> float:
+        """How long, in seconds, a write waits for another connection's write lock before OperationalError."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ProgrammingError(f"timeout must be 0 or more seconds, not {seconds}")
+        self.raw.set_busy_timeout(int(seconds * 1000))
+        self._timeout = float(seconds)
+
+    @property
     def tenant(self) -> str:
         """The TenantId queries see."""
-        return self._front_door.register.session.current
+        return self._front_door.register.tenancy.current
 
     @tenant.setter
     def tenant(self, tenant: str) -> None:
         try:
-            self._front_door.register.session.current = tenant
+            self._front_door.register.tenancy.current = tenant
         except Exception as error:
             raise translate(error) from error
 

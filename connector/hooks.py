@@ -1,42 +1,50 @@
-"""Giving every APSW connection the register: the module, the write gateway, defensive mode.
+"""Giving an APSW connection the register: the guard, the module, the write gateway, defensive mode.
 
-:func:`attach` runs for each new ``apsw.Connection`` in the process (through ``apsw.connection_hooks``), so the
-DB-API, the shell, and a plain APSW connection a script opens itself all see the same tables and rules.
+:func:`attach` equips one connection; ``connect()`` calls it on the connection it opens, so importing the package
+changes nothing. A script that opens APSW connections itself and wants the register's tables on them calls
+:func:`install` once, which attaches every connection opened after it (through ``apsw.connection_hooks``).
 :func:`open_register` then makes a database file a register the first time it is opened.
 """
 
 from __future__ import annotations
 
 import weakref
+from typing import cast
 
 import apsw
 
 from connector.domain.commands import Insert
+from connector.domain.errors import RegisterFileError
 from connector.domain.tenants import DEFAULT_NAME
+from connector.guard import MODULE, Guard
 from connector.register import Register
 from connector.reports import REPORTS
-from connector.schema import TABLES
-from connector.session import Session
+from connector.schema import TABLES, Table
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
-from connector.vtab import MODULE, Module, ReportModule
+from connector.store.upgrade import create_layout, missing_indexes, upgrade
+from connector.tenancy import Tenancy
+from connector.vtab import Module, ReportModule
 
 _REGISTERS: weakref.WeakKeyDictionary[apsw.Connection, Register] = weakref.WeakKeyDictionary()
 
 
-class RegisterFileError(apsw.SQLError):
-    """The file is not a register this version can open."""
-
-
 def attach(connection: apsw.Connection) -> None:
-    """Register the module and the write gateway on a new connection, and turn on defensive mode."""
-    store = Store(connection)
-    register = Register(store, Session(store))
-    connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=3)
+    """Give a connection the guard, the register's module and write gateway, and defensive mode (once)."""
+    if connection in _REGISTERS:
+        return
+    guard = Guard(connection)
+    store = Store(connection, guard)
+    register = Register(store, Tenancy(store))
+    # iVersion 2: savepoint methods, and no xShadowName (APSW has 33 of those per process); the guard keeps user SQL
+    # away from storage instead.
+    module = cast("apsw.VTModule", Module(register))  # no ShadowName: version 2 has none
+    connection.create_module(MODULE, module, use_bestindex_object=True, use_no_change=True, iVersion=2)
     for report in REPORTS:
-        connection.create_module(
-            report.name, ReportModule(register, report), use_bestindex_object=True, eponymous_only=True, read_only=True
-        )
+        reports = cast("apsw.VTModule", ReportModule(register, report))
+        connection.create_module(report.name, reports, use_bestindex_object=True, eponymous_only=True, read_only=True)
     connection.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
+    # Storage's triggers make each write keep a statement journal; in memory that costs no file system calls.
+    store.execute("PRAGMA temp_store = MEMORY")
     _REGISTERS[connection] = register
 
 
@@ -49,45 +57,90 @@ def register_of(connection: apsw.Connection) -> Register:
 
 
 def install() -> None:
+    """Equip every APSW connection opened from now on in this process with the register (its tables, its rules,
+    its guard). ``connect()`` does not need this; a script opening ``apsw.Connection`` itself does."""
     if attach not in apsw.connection_hooks:
         apsw.connection_hooks.append(attach)
 
 
-def open_register(connection: apsw.Connection, tenant_name: str | None = None) -> Register:
-    """Make the connection's main database a register if it is not one yet; check its version if it is."""
+def open_register(connection: apsw.Connection, tenant_name: str | None = None, *, convert: bool = False) -> bool:
+    """Make the connection's main database a register if it is not one yet, bringing one made by an earlier release
+    up to this layout (and adding the tables this release has that it lacks); True when it made a new register. A
+    database that holds other tables and is not a register is refused, and left untouched, unless ``convert``."""
     register = register_of(connection)
-    version = connection.execute("PRAGMA user_version").get
-    missing = [table for table in TABLES.values() if not _has_table(connection, table.name)]
-    if version > SCHEMA_VERSION:
+    store = register.store
+    version = store.execute("PRAGMA user_version").get
+    marked = store.execute("PRAGMA application_id").get == APPLICATION_ID
+    tables = [name for (name,) in store.execute(_TABLES)]
+    present = {name.lower() for name in tables}
+    missing = [table for table in TABLES.values() if table.name.lower() not in present]
+    if marked and version > SCHEMA_VERSION:
         raise RegisterFileError(
-            f"this register file has layout version {version}; this release reads up to {SCHEMA_VERSION}: upgrade it"
+            f"this register file has layout version {version}; this release reads up to {SCHEMA_VERSION}: upgrade "
+            "assets-sql to open it"
         )
-    if not missing:
-        _upgrade(register)
-        return register
-    if version == 0 and len(missing) < len(TABLES):
-        raise RegisterFileError("this database has some register tables but not all; it is not a register")
-    if connection.execute("PRAGMA journal_mode").get != "memory":
-        connection.execute("PRAGMA journal_mode = WAL")
+    if marked and tables:
+        if version < SCHEMA_VERSION or missing:
+            _upgrade(store, version, missing)
+        else:
+            _add_missing(store)
+        return False
+    if any(table.name.lower() in present for table in TABLES.values()):
+        raise RegisterFileError(
+            "this database has tables named as the register's but is not a register (its application_id is not "
+            "the register's); open another file"
+        )
+    if tables and not convert:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise RegisterFileError(
+            f"this SQLite database has {len(tables)} table(s) of its own ({shown}) and is not a register; opening it "
+            f"as one would add the register's {len(TABLES)} tables and their storage, switch it to WAL and set its "
+            "application_id and user_version. Pass convert=True (assets-sql --convert) to do that, or open another "
+            "file"
+        )
+    if store.execute("PRAGMA journal_mode").get != "memory":
+        store.execute("PRAGMA journal_mode = WAL")
     with connection:
-        for table in missing:
-            connection.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        if not register.store.count(TABLES["Tenants"]):
-            register.store.writing(lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME})))
-    return register
+        _create(store, missing)
+        store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        store.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if not store.count(TABLES["Tenants"]):
+            store.writing(lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME})))
+    return True
 
 
-def _upgrade(register: Register) -> None:
-    """Add what a file made by an earlier release of this layout version lacks (indexes). A file that cannot be
-    written now (read-only, or another process writing) is read as it is: the indexes only make it faster."""
+def _create(store: Store, tables: list[Table]) -> None:
+    create_layout(store)
+    for table in tables:
+        store.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
+
+
+_TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY rowid"
+
+
+def _upgrade(store: Store, version: int, missing: list[Table]) -> None:
+    """Bring a register made by an earlier release up to this layout, all in one transaction."""
     try:
-        register.store.add_missing_indexes()
+        with store.connection:
+            upgrade(store, version)
+            _create(store, missing)
+    except (apsw.ReadOnlyError, apsw.CantOpenError):
+        raise RegisterFileError(
+            f"this register file was made by an earlier release (layout version {version}); it is brought up to this "
+            f"release's (version {SCHEMA_VERSION}) the first time it is opened for writing, and this file cannot be "
+            "written"
+        ) from None
+
+
+def _add_missing(store: Store) -> None:
+    """Add the indexes and triggers a file of this layout version lacks. A file that cannot be written now
+    (read-only, or another process writing) is read as it is: the indexes only make it faster."""
+    statements = missing_indexes(store)
+    if not statements:
+        return
+    try:
+        with store.connection:
+            for statement in statements:
+                store.execute(statement)
     except (apsw.ReadOnlyError, apsw.BusyError, apsw.CantOpenError):
         pass
-
-
-def _has_table(connection: apsw.Connection, name: str) -> bool:
-    sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE"
-    return connection.execute(sql, (name,)).get is not None

@@ -20,15 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connector.domain.codecs import BY_TYPE, Codec, codec_for
+
 #: The documented column types and the SQL type each is declared with. Money is exact to the cent.
-SQL_TYPES: Mapping[str, str] = {
-    "String": "TEXT",
-    "Date": "DATE",
-    "Decimal": "DECIMAL(18,2)",
-    "Int": "INTEGER",
-    "Double": "DOUBLE",
-    "Boolean": "BOOLEAN",
-}
+SQL_TYPES: Mapping[str, str] = {name: codec.sql_type for name, codec in BY_TYPE.items()}
 
 
 @dataclass(frozen=True)
@@ -45,14 +40,20 @@ class Column:
     nocase: bool = False
     enum: str | None = None
     minimum: float | None = None
+    maximum: float | None = None
     default: Any = None
     aliases: tuple[str, ...] = ()
     #: The register table whose key this column holds (``references = "Accounts"``), or None.
     references: str | None = None
 
     @property
+    def codec(self) -> Codec:
+        """How the column's values travel, from a client's value to storage and back (one codec per type)."""
+        return codec_for(self.type, self.enum)
+
+    @property
     def sql_type(self) -> str:
-        return SQL_TYPES[self.type]
+        return self.codec.sql_type
 
     @property
     def collation(self) -> str:
@@ -73,6 +74,8 @@ class Table:
     description: str
     key: str
     columns: tuple[Column, ...]
+    #: How messages speak of the table's rows ("journal lines").
+    plural: str = ""
     unique: tuple[tuple[str, ...], ...] = ()
     insertable: bool = True
     deletable: bool = True
@@ -167,6 +170,24 @@ class Tables(Mapping[str, Table]):
         return nearest(name, list(self))
 
 
+@dataclass(frozen=True)
+class Report:
+    """A table-valued function of the register (``SELECT * FROM TrialBalance('2025-06-30')``): its columns, and the
+    arguments it takes (hidden columns, so also ``WHERE AsOf = ...``)."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    arguments: tuple[Column, ...]
+
+
+def _load_report(path: Path) -> Report:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    columns = tuple(Column(**spec) for spec in data.pop("columns"))
+    arguments = tuple(Column(**spec) for spec in data.pop("arguments", ()))
+    return Report(columns=columns, arguments=arguments, **data)
+
+
 def _checked_references(tables: Tables) -> Tables:
     for table in tables.values():
         for column, target in table.references:
@@ -176,3 +197,7 @@ def _checked_references(tables: Tables) -> Tables:
 
 
 TABLES = _checked_references(Tables([_load_table(path) for path in sorted(schema_dir().glob("*.toml"))]))
+#: The reports, by name, as ``schema/reports/`` declares them.
+REPORTS: Mapping[str, Report] = {
+    report.name: report for report in (_load_report(path) for path in sorted((schema_dir() / "reports").glob("*.toml")))
+}

@@ -31,6 +31,7 @@ examples:
   assets-sql register.db -c "SELECT * FROM Assets"    run one statement
   assets-sql --tenant "Acme Ltd" register.db          work in another tenant of the file
   assets-sql serve register.db                        serve the register to PostgreSQL clients (see serve --help)
+  assets-sql check register.db                        verify a register file (see check --help)
 
 Inside the console, .help lists the dot commands and .tables the register's tables.
 """
@@ -180,6 +181,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--tenant", metavar="NAME", help="the tenant to work in, by name or TenantId (a new file gets one by that name)"
     )
+    parser.add_argument(
+        "--allow-attach",
+        action="store_true",
+        help="let statements ATTACH other database files and VACUUM INTO one (the register's storage stays out of "
+        "reach all the same)",
+    )
     parser.add_argument("--mode", default="box", help="output mode: box (default), table, column, csv, json, list, ...")
     parser.add_argument("--version", action="version", version=f"assets-sql {connector.__version__}")
     return parser
@@ -191,9 +198,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from connector.bridge.cli import main as serve  # the PostgreSQL bridge: assets-sql serve --help
 
         return serve(argv[1:])
+    if argv[:1] == ["check"]:
+        from connector.check import main as check  # verify a register file: assets-sql check --help
+
+        return check(argv[1:])
     arguments = parser().parse_args(argv)
     try:
-        connection = connector.connect(arguments.database, tenant=arguments.tenant, autocommit=True)
+        connection = connector.connect(
+            arguments.database, tenant=arguments.tenant, autocommit=True, allow_attach=arguments.allow_attach
+        )
     except connector.Error as error:
         print(f"assets-sql: {arguments.database}: {error}", file=sys.stderr)
         return 1

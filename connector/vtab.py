@@ -17,13 +17,13 @@ from typing import Any
 
 import apsw
 
+from connector import schema
 from connector.domain.commands import Delete, Insert, OnConflict, Update
 from connector.domain.errors import RowNotFound
+from connector.guard import MODULE
 from connector.register import Register
+from connector.rowids import RowidCipher
 from connector.schema import TABLES, Column, Table
-from connector.store import LAYOUTS, SHADOW_SUFFIX, shadow, sql_value
-
-MODULE = "fixed_asset_register"
 
 _CONFLICT = {apsw.SQLITE_REPLACE: OnConflict.REPLACE, apsw.SQLITE_IGNORE: OnConflict.IGNORE}
 _EQ = apsw.SQLITE_INDEX_CONSTRAINT_EQ
@@ -50,18 +50,21 @@ class Module:
 
     def __init__(self, register: Register) -> None:
         self.register = register
+        #: Rowids as this connection shows them: a keyed permutation of the store's, so that they say nothing about
+        #: how many rows other tenants have.
+        self.rowids = RowidCipher()
 
     def Create(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
-        table = self._table(tablename, args)
-        self.register.store.create_shadow(table)
         return self.Connect(connection, modulename, databasename, tablename, *args)
 
     def Connect(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
         table = self._table(tablename, args)
-        return declaration(table), VirtualTable(self.register, table)
-
-    def ShadowName(self, suffix: str) -> bool:  # noqa: N802
-        return suffix == SHADOW_SUFFIX
+        if databasename != "main":
+            raise apsw.SQLError(
+                f"{MODULE}: {databasename}.{tablename}: a register's tables are reachable only as the main database "
+                "of a connection (connect to that file instead)"
+            )
+        return declaration(table), VirtualTable(self.register, table, self.rowids)
 
     @staticmethod
     def _table(tablename: str, args: Sequence[Any]) -> Table:
@@ -80,9 +83,10 @@ class _Plan:
 
 
 class VirtualTable:
-    def __init__(self, register: Register, table: Table) -> None:
+    def __init__(self, register: Register, table: Table, rowids: RowidCipher) -> None:
         self.register = register
         self.table = table
+        self.rowids = rowids
         self.columns = declared_columns(table)
         self.names = tuple(column.name for column in table.columns)
         #: Columns whose value picks at most one row of a tenant (the key, AssetNumber, ...).
@@ -138,18 +142,12 @@ class VirtualTable:
         return number
 
     def _scan_sql(self, plan: _Plan) -> str:
-        expressions = LAYOUTS[self.table.name].expressions
-        select = [
-            # colUsed folds every column past the 63rd into its last bit
-            sql_value(column, expressions[column.name]) if position in plan.used or position >= 63 else "NULL"
+        # colUsed folds every column past the 63rd into its last bit
+        shown = [
+            column.name if position in plan.used or position >= 63 else None
             for position, column in enumerate(self.columns)
         ]
-        # With no other filter, read the table in order rather than through the TenantId index: a register's
-        # tenants are few, and a sequential scan beats an index walk with a row lookup per entry.
-        tenant = "t.TenantId" if any(name != "TenantId" for name in plan.filters) else "+t.TenantId"
-        where = [f"{tenant} IN (SELECT value FROM json_each(?))"]
-        where += [f"t.{name} = ?" for name in plan.filters if name != "TenantId"]
-        return f"SELECT {', '.join(select)}, t.rowid FROM {shadow(self.table)} AS t WHERE {' AND '.join(where)}"
+        return self.register.store.scan_sql(self.table, plan.filters, shown)
 
     def Open(self) -> Cursor:  # noqa: N802
         return Cursor(self)
@@ -177,7 +175,7 @@ class VirtualTable:
         conflict = _CONFLICT.get(self.register.store.connection.vtab_on_conflict(), OnConflict.ABORT)
         key = self.register.apply(Insert(self.table.name, values, conflict))
         found = self.register.store.rowid_of(self.table, key) if key is not None else None
-        return found if found is not None else 0
+        return self.rowids.shown(found) if found is not None else 0
 
     def UpdateChangeRow(self, rowid: int, newrowid: int, fields: Sequence[Any]) -> None:  # noqa: N802
         if newrowid != rowid:
@@ -191,7 +189,7 @@ class VirtualTable:
         self.register.apply(Delete(self.table.name, self._key(rowid)))
 
     def _key(self, rowid: int) -> Any:
-        key = self.register.store.key_of(self.table, rowid)
+        key = self.register.store.key_of(self.table, self.rowids.stored(rowid))
         if key is None:
             raise RowNotFound(f"{self.table.name} has no row {rowid}", table=self.table.name)
         return key
@@ -206,18 +204,15 @@ class Cursor:
     def Filter(self, indexnum: int, indexname: str | None, constraintargs: tuple[Any, ...]) -> None:  # noqa: N802
         vtable = self.table
         plan = vtable.plans[indexnum]
-        session = vtable.register.session
-        bindings: list[Any] = []
+        tenancy = vtable.register.tenancy
         tenants: list[str] | None = None
         for name, value in zip(plan.filters, constraintargs):
             if name == "TenantId":
-                tenants = [session.resolve(value)]
-            else:
-                bindings.append(value)
+                tenants = [tenancy.resolve(value)]
+        bindings = vtable.register.store.scan_bindings(vtable.table, plan.filters, constraintargs)
         if tenants is None:
-            tenants = session.visible() if vtable.table.name == "Tenants" else [session.current]
-        cursor = vtable.register.store.connection.cursor()
-        self.rows = cursor.execute(vtable.sql[indexnum], [json.dumps(tenants), *bindings])
+            tenants = tenancy.visible() if vtable.table.name == "Tenants" else [tenancy.current]
+        self.rows = vtable.register.store.scan(vtable.sql[indexnum], [json.dumps(tenants), *bindings])
         self.row = next(self.rows, None)
 
     def Eof(self) -> bool:  # noqa: N802
@@ -227,31 +222,38 @@ class Cursor:
         self.row = next(self.rows, None)
 
     def Column(self, number: int) -> Any:  # noqa: N802
-        return self.row[number]  # the row ends with the rowid, so -1 (the rowid) needs no special case
+        if number < 0:
+            return self.Rowid()
+        assert self.row is not None  # SQLite asks only while not at the end
+        return self.row[number]
 
     def ColumnNoChange(self, number: int) -> Any:  # noqa: N802
         return apsw.no_change
 
     def Rowid(self) -> int:  # noqa: N802
-        return self.row[-1]
+        assert self.row is not None
+        return self.table.rowids.shown(self.row[-1])
 
     def Close(self) -> None:  # noqa: N802
         self.rows = iter(())
         self.row = None
 
 
-@dataclass(frozen=True)
 class Report:
-    """A read-only, table-valued view of the register computed on demand: ``SELECT * FROM Name(arg, ...)``.
+    """A read-only, table-valued view of the register computed on demand: ``SELECT * FROM Name(arg, ...)``, as
+    ``schema/reports/`` declares it, with the function that computes its rows.
 
     ``columns`` and ``arguments`` are (name, declared SQL type); arguments are hidden columns, so they may also be
     given as ``WHERE arg = value``; an argument left out is None.
     """
 
-    name: str
-    columns: tuple[tuple[str, str], ...]
-    arguments: tuple[tuple[str, str], ...]
-    rows: Any  # Callable[[Register, dict[str, Any]], Iterable[tuple]]
+    def __init__(self, declared: schema.Report, rows: Any) -> None:
+        self.declared = declared
+        self.name = declared.name
+        self.columns = tuple((column.name, column.sql_type) for column in declared.columns)
+        self.arguments = tuple((column.name, column.sql_type) for column in declared.arguments)
+        #: Callable[[Register, dict[str, Any]], Iterable[tuple]]: the rows for the given arguments.
+        self.rows = rows
 
     def declaration(self) -> str:
         visible = [f"{name} {sql_type}" for name, sql_type in self.columns]

@@ -23,8 +23,8 @@ import apsw
 
 from connector.bridge import functions, types
 from connector.bridge.errors import ClientError
-from connector.reports import REPORTS
-from connector.schema import TABLES, Table
+from connector.hooks import register_of
+from connector.schema import REPORTS, TABLES, Table
 from connector.store import shadow
 
 PG_CATALOG, PUBLIC, INFORMATION_SCHEMA = 11, 2200, 13183
@@ -701,7 +701,7 @@ class Relation:
     name: str
     kind: str  # 'r' table, 'v' view
     #: name, type OID, typmod, not null, default expression, comment
-    columns: list[tuple[str, int, int, bool, str | None, str | None]]
+    columns: Sequence[tuple[str, int, int, bool, str | None, str | None]]
     key: tuple[str, ...] = ()
     unique: tuple[tuple[str, ...], ...] = ()
     comment: str | None = None
@@ -1046,10 +1046,10 @@ class Catalog:
 
     def _functions(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         """The register's reports as set-returning functions: ``SELECT * FROM TrialBalance('2025-06-30')``."""
-        for position, report in enumerate(REPORTS):
+        for position, report in enumerate(REPORTS.values()):
             oid = FUNCTION_OID + position
-            arguments = [(name, _oid_of(declared)) for name, declared in report.arguments]
-            results = [(name, _oid_of(declared)) for name, declared in report.columns]
+            arguments = [(column.name, _oid_of(column.sql_type)) for column in report.arguments]
+            results = [(column.name, _oid_of(column.sql_type)) for column in report.columns]
             signature = ", ".join(f"{_quote(n)} {types.format_type(t, -1)} DEFAULT NULL" for n, t in arguments)
             returns = ", ".join(f"{_quote(n)} {types.format_type(t, -1)}" for n, t in results)
             self.function_definitions[oid] = (
@@ -1094,10 +1094,9 @@ class Catalog:
                     "data_type": "record",
                 }
             )
-            if report.name in _REPORT_COMMENTS:
-                tables["pg_description"].append(
-                    {"objoid": oid, "classoid": 1255, "objsubid": 0, "description": _REPORT_COMMENTS[report.name]}
-                )
+            tables["pg_description"].append(
+                {"objoid": oid, "classoid": 1255, "objsubid": 0, "description": report.description}
+            )
 
     def _indexes(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
         numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
@@ -1216,10 +1215,6 @@ SYSTEM_OIDS = {
     "pg_constraint": 2606,
     "pg_namespace": 2615,
 }
-_REPORT_COMMENTS = {
-    "TrialBalance": "Each account's debits, credits and balance from the journal entries up to a date",
-    "DepreciationSchedule": "Every period of an asset's depreciation, posted and to come",
-}
 
 
 def opclass_oid(type_oid: int) -> int:
@@ -1337,12 +1332,13 @@ def _default_for(declared: str) -> Any:
 
 def _internal(connection: apsw.Connection, sql: str, rows: Sequence[Sequence[Any]] | None = None) -> list[Any]:
     """Run the bridge's own SQL (attaching and filling the catalog, reading the file's schema), never a client's:
-    every such statement goes through here, so it is the one place that runs trusted when the connection guards
-    what client SQL may touch. ``rows``: run once per row (an executemany). Returns the rows read."""
+    every such statement goes through here, trusted by the connection's guard (through the register's store, whose
+    statements are the only others it trusts). ``rows``: run once per row (an executemany). Returns the rows read."""
+    store = register_of(connection).store
     if rows is not None:
-        connection.executemany(sql, rows)
+        store.executemany(sql, rows)
         return []
-    return list(connection.execute(sql))
+    return list(store.execute(sql))
 
 
 class Installed:
@@ -1356,6 +1352,8 @@ class Installed:
         self.settings = settings
         self.pid = pid
         self.schema_version: int | None = None
+        # The catalog is the bridge's own: its statements run trusted by the connection's guard, which refuses ATTACH
+        # and writes to attached databases to the client's statements.
         _internal(connection, "ATTACH DATABASE ':memory:' AS pg_catalog")
         _internal(connection, "ATTACH DATABASE ':memory:' AS information_schema")
         for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
@@ -1546,7 +1544,12 @@ def _functions(installed: Installed) -> None:
         "has_type_privilege",
     ):
         connection.create_scalar_function(name, privilege, -1)
-    connection.create_scalar_function("set_config", lambda name, value, local: value, 3)
+
+    def set_config(name: Any, value: Any, local: Any) -> Any:
+        """Accepted and given back, as PostgreSQL gives the new value (the session's settings are SET's business)."""
+        return value
+
+    connection.create_scalar_function("set_config", set_config, 3)  # type: ignore[arg-type]
 
 
 def _to_regtype(name: Any) -> Any:

@@ -34,7 +34,7 @@ def _dbapi() -> pytypes.ModuleType:
     """The connector's DB-API module, with the attribute SQLAlchemy's SQLite dialect looks for."""
     module = pytypes.ModuleType("connector_dbapi")
     module.__dict__.update({name: getattr(connector, name) for name in connector.__all__})
-    module.sqlite_version_info = tuple(int(part) for part in apsw.sqlite_lib_version().split("."))
+    module.__dict__["sqlite_version_info"] = tuple(int(part) for part in apsw.sqlite_lib_version().split("."))
     return module
 
 
@@ -66,7 +66,7 @@ class AssetsDialect(SQLiteDialect):
         if "tenant" in url.query:
             options["tenant"] = url.query["tenant"]
         if "timeout" in url.query:
-            options["timeout"] = float(url.query["timeout"])
+            options["timeout"] = float(str(url.query["timeout"]))
         return [url.database or ":memory:"], options
 
     def _get_server_version_info(self, connection: Any) -> tuple[int, ...]:
@@ -75,7 +75,7 @@ class AssetsDialect(SQLiteDialect):
     def _hidden(self) -> set[str]:
         return {name.lower() for table in TABLES.values() for name in (table.name, shadow(table))}
 
-    def get_table_names(self, connection: Any, schema: str | None = None, **kw: Any) -> list[str]:
+    def get_table_names(self, connection: Any, schema: str | None = None, **kw: Any) -> list[str]:  # type: ignore[override]
         hidden = self._hidden()
         others = [name for name in super().get_table_names(connection, schema, **kw) if name.lower() not in hidden]
         return list(TABLES) + sorted(others)
@@ -83,7 +83,7 @@ class AssetsDialect(SQLiteDialect):
     def has_table(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> bool:
         return table_name in TABLES or super().has_table(connection, table_name, schema, **kw)
 
-    def get_columns(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list[dict]:
+    def get_columns(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list[dict]:  # type: ignore[override]
         if table_name not in TABLES:
             return super().get_columns(connection, table_name, schema, **kw)
         table = TABLES[table_name]
@@ -99,7 +99,7 @@ class AssetsDialect(SQLiteDialect):
             for column in table.columns
         ]
 
-    def get_pk_constraint(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:
+    def get_pk_constraint(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:  # type: ignore[override]
         if table_name not in TABLES:
             return super().get_pk_constraint(connection, table_name, schema, **kw)
         return {"constrained_columns": [TABLES[table_name].key], "name": f"{TABLES[table_name].name}_pkey"}

@@ -45,10 +45,10 @@ class MissingReference(RuleViolation):
 class RegistrationIncomplete(RuleViolation):
     """An asset cannot move to Registered until the listed columns are set."""
 
-    def __init__(self, asset_number: str, missing: Sequence[str]) -> None:
+    def __init__(self, asset: str, missing: Sequence[str]) -> None:
         self.missing = tuple(missing)
         super().__init__(
-            f"cannot register asset {asset_number}: set {_and_list(self.missing)} first",
+            f"cannot register {asset}: set {_and_list(self.missing)} first",
             table="Assets",
             column=self.missing[0],
         )
@@ -60,6 +60,23 @@ class NotSupported(RegisterError):
 
 class TenantNotAllowed(RegisterError):
     """A tenant this connection may not see, or one that does not exist."""
+
+
+class RegisterFileError(RegisterError):
+    """The file is not a register this release can open as it is (not a register, or a newer layout)."""
+
+
+class Forbidden(RegisterError):
+    """A statement reaches for what user SQL may not touch: the register's storage, its tables' definitions, another
+    file, a PRAGMA that changes the file."""
+
+
+class ReadOnlyConnection(RegisterError):
+    """A write on a connection (or in a transaction) that may only read."""
+
+
+class TooComplex(RegisterError):
+    """A statement nested, or chained, deeper than the register reads."""
 
 
 class RowNotFound(RegisterError):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -37,11 +38,12 @@ from functools import lru_cache
 from typing import Any
 
 import apsw
-import sqlglot  # noqa: F401 - the examples parse with it
+import sqlglot
+import sqlglot.errors
 import sqlglot.expressions as exp
 
 from connector.exceptions import DataError
-from connector.schema import TABLES
+from connector.schema import REPORTS, TABLES
 
 #: Decimal arithmetic wide enough for any value SQL can hold here: nothing is lost before the final rounding.
 _CONTEXT = decimal.Context(prec=1000, rounding=ROUND_HALF_UP, Emax=999_999, Emin=-999_999)
@@ -99,18 +101,16 @@ def _declared_kind(declared: str) -> Kind | None:
 def _column_kinds() -> Mapping[str, Kind]:
     """Each column name of the register's tables and reports, lower case, with its kind (the first table to
     declare a name decides: names shared by tables share their type)."""
-    from connector.reports import REPORTS  # the reports need the register, which needs this module's importers
-
     kinds: dict[str, Kind] = {}
     for table in TABLES.values():
         for column in table.columns:
             kind = Kind("decimal", 2) if column.type == "Decimal" else Kind(_DECLARED.get(column.type, "text"))
             kinds.setdefault(column.name.lower(), kind)
-    for report in REPORTS:
-        for name, declared in report.columns:
-            found = _declared_kind(declared)
+    for report in REPORTS.values():
+        for column in report.columns:
+            found = _declared_kind(column.sql_type)
             if found is not None:
-                kinds.setdefault(name.lower(), found)
+                kinds.setdefault(column.name.lower(), found)
     return kinds
 
 
@@ -249,6 +249,25 @@ class Rewritten:
     #: For each output column: the declared type to report (``DECIMAL(18,2)``, ``NUMERIC``), or None to keep what
     #: SQLite says.
     types: tuple[str | None, ...]
+
+
+def rewrite_text(text: str) -> Rewritten | None:
+    """A SELECT written in SQLite's SQL with exact decimals, or None when it computes none. Only a statement that
+    names a money column (or a decimal type) is parsed at all."""
+    if _decimal_words().search(text) is None:
+        return None
+    try:
+        node = sqlglot.parse_one(text, read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return None  # SQLite will say what is wrong with it
+    return rewrite(node) if node is not None else None
+
+
+@lru_cache(maxsize=1)
+def _decimal_words() -> re.Pattern[str]:
+    """The words of a statement that may compute with decimals: the money columns' names, and the type's."""
+    names = [name for name, kind in _column_kinds().items() if kind.decimal]
+    return re.compile(r"\b(" + "|".join(map(re.escape, names + ["decimal", "numeric"])) + r")\b", re.IGNORECASE)
 
 
 def rewrite(node: exp.Expr, *, postgres: bool = False) -> Rewritten | None:

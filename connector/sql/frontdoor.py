@@ -12,11 +12,10 @@ import datetime as dt
 import re
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import apsw
 import sqlglot
@@ -24,16 +23,20 @@ import sqlglot.errors
 import sqlglot.expressions as exp
 
 from connector.domain.commands import Command
-from connector.domain.errors import RegisterError, UnknownName
+from connector.domain.errors import Forbidden, InvalidValue, ReadOnlyConnection, RegisterError, UnknownName
 from connector.exceptions import ProgrammingError
+from connector.guard import is_storage
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
 from connector.sql import exact, lexer
 from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_write, table_of
+from connector.sql.limits import BoundedCache, check_nesting, deep
 
 _WRITES = frozenset({"INSERT", "REPLACE", "UPDATE", "DELETE"})
 _DDL = frozenset({"CREATE", "DROP", "ALTER"})
 _SAVEPOINT = "_connector_statement"
+_PLAIN_VACUUM = re.compile(r"\s*VACUUM(\s+main)?\s*;?\s*", re.IGNORECASE)
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,16 +55,30 @@ class Statement:
 
     text: str
     keyword: str
-    node: exp.Expression | None
+    node: exp.Expr | None
     table: Table | None  # the register table it writes, if any
     plan: Plan | None
     sqlite_text: str  # what SQLite runs when the front door does not compile it
     exact: exact.Rewritten | None = None  # a SELECT whose decimal computations run exactly
 
 
-@lru_cache(maxsize=1024)
+_UNDERSTOOD = BoundedCache()
+
+
 def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
-    """Parse (once per text) and, for a write to a register table, compile."""
+    """Parse (once per text: parses are kept in a cache bounded in bytes) and, for a write to a register table,
+    compile."""
+    key = (text, keyword, dialect)
+    found = _UNDERSTOOD.get(key)
+    if found is None:
+        check_nesting(text)
+        with deep():
+            found = _understand(text, keyword, dialect)
+        _UNDERSTOOD.put(key, found)
+    return found
+
+
+def _understand(text: str, keyword: str, dialect: str) -> Statement:
     if keyword in _WRITES:
         normalised, _ = lexer.normalise_parameters(text)
         if keyword == "REPLACE":
@@ -78,31 +95,34 @@ def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
         if table is not None:
             return Statement(text, keyword, node, table, compile_write(node), text)
         return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
+    if dialect == DIALECT:
+        # SQLite reads it as it is, unless it computes with money (then decimals, exactly: connector.sql.exact)
+        exact_form = exact.rewrite_text(text) if keyword in ("SELECT", "WITH", "VALUES") else None
+        return Statement(text, keyword, None, None, None, exact_form.sql if exact_form else text, exact_form)
+    read: exp.Expr | None
     try:
-        node = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
+        read = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
     except sqlglot.errors.SqlglotError:
-        node = None
-    exact_form = None
-    if node is not None:
-        exact_form = exact.rewrite(node if dialect == DIALECT else _unqualified(node), postgres=dialect == "postgres")
-    sqlite_text = exact_form.sql if exact_form else _translated(text, node, dialect)
-    return Statement(text, keyword, node, None, None, sqlite_text, exact_form)
+        read = None
+    exact_form = exact.rewrite(_unqualified(read), postgres=dialect == "postgres") if read is not None else None
+    sqlite_text = exact_form.sql if exact_form else _translated(text, read, dialect)
+    return Statement(text, keyword, read, None, None, sqlite_text, exact_form)
 
 
 #: Schema names other dialects put in front of a table that, here, all mean the register file itself.
 _SCHEMAS = frozenset({"public", "main", "dbo"})
 
 
-def _translated(text: str, node: exp.Expression | None, dialect: str) -> str:
+def _translated(text: str, node: exp.Expr | None, dialect: str) -> str:
     if dialect == DIALECT or node is None:
         return text
     return _unqualified(node).sql(DIALECT)
 
 
-def _unqualified(node: exp.Expression) -> exp.Expression:
+def _unqualified(node: exp.Expr) -> exp.Expr:
     """``public.Assets`` (or ``db.public.Assets``) as plain ``Assets``."""
 
-    def strip(child: exp.Expression) -> exp.Expression:
+    def strip(child: exp.Expr) -> exp.Expr:
         if isinstance(child, exp.Table) and child.args.get("db") is not None and child.db.lower() in _SCHEMAS:
             child = child.copy()
             child.set("db", None)
@@ -119,7 +139,15 @@ def _names_register_table(text: str) -> bool:
 
 def adapt(value: Any) -> Any:
     """A Python value as SQLite can bind it: Decimal as exact text, dates as ISO-8601, bool as 0/1."""
-    if value is None or isinstance(value, (str, int, float, bytes)) and not isinstance(value, bool):
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidValue(
+                f"a parameter holds {value[:40]!r}, text with a lone surrogate: send valid Unicode text"
+            ) from None
+        return value
+    if value is None or isinstance(value, (int, float, bytes)) and not isinstance(value, bool):
         return value
     if isinstance(value, bool):
         return int(value)
@@ -161,6 +189,24 @@ def _check_text(sql: Any) -> None:
         raise ProgrammingError(f"a statement must be text, not {type(sql).__name__}")
     if "\x00" in sql:
         raise ProgrammingError("a statement cannot contain a NUL character (\\x00)")
+    try:
+        sql.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProgrammingError("a statement must be valid Unicode text: it holds a lone surrogate") from None
+
+
+def _refuse_stored_definitions(text: str) -> None:
+    """A view or trigger is prepared each time it is used, where the guard refuses what it names of storage; one that
+    names storage is refused when it is created, rather than left in the file to fail at every use."""
+    names = lexer.identifiers(text)
+    kinds = {name.upper() for name in names[1:4]}
+    if kinds & {"VIEW", "TRIGGER"}:
+        for name in names:
+            if is_storage(name):
+                raise Forbidden(
+                    f"cannot create a view or trigger on {name}: it is the register's storage; use the register's "
+                    "tables (Assets, ValueUpdates, ...) instead"
+                )
 
 
 def named(bindings: Sequence[Any] | Mapping[str, Any] | None) -> dict[str, Any]:
@@ -222,7 +268,7 @@ class FrontDoor:
         if statement.plan is not None:
             plan = statement.plan
             all_bindings = [named(_checked(bindings)) for bindings in sequence]
-            outcome = self._atomic(lambda: self._run_plan_many(plan, all_bindings))
+            outcome = self._register_write(lambda: self._run_plan_many(plan, all_bindings))
             return Result(None, iter(()), outcome)
         adapted = [adapt_bindings(_checked(bindings)) for bindings in sequence]
 
@@ -230,7 +276,7 @@ class FrontDoor:
             before = self.connection.total_changes()
             cursor = self.connection.cursor()
             try:
-                for _ in cursor.executemany(statement.sqlite_text, adapted):
+                for _ in cursor.executemany(statement.sqlite_text, adapted):  # type: ignore[arg-type]
                     raise ProgrammingError("executemany is for statements that return no rows")
             except KeyError as error:
                 raise _unbound(error) from None
@@ -252,9 +298,44 @@ class FrontDoor:
                 self.register.new_statement()
                 return plan.run(self, values)
 
-            outcome = self._atomic(lambda: self.register.store.writing(run))
+            outcome = self._register_write(lambda: self.register.store.writing(run))
             return Result(outcome.description, iter(outcome.rows), outcome.rowcount)
+        if statement.keyword == "VACUUM":
+            return self._vacuum(statement)
+        if statement.keyword == "CREATE":
+            _refuse_stored_definitions(statement.text)
         return self._sqlite_errors(lambda: self._passthrough(statement, adapt_bindings(bindings)))
+
+    def _register_write(self, work: Callable[[], T]) -> T:
+        """Run a write to the register all or nothing. Outside a transaction (autocommit) it takes the write lock
+        first, waiting for another connection's as long as the connection's timeout allows, as a transaction does:
+        a statement that read first could not wait for it later."""
+        if self.connection.in_transaction:
+            return self._atomic(work)
+        self._sqlite_errors(lambda: self.connection.execute("BEGIN IMMEDIATE"))
+        try:
+            result = self._atomic(work)
+        except BaseException:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
+        self._sqlite_errors(lambda: self.connection.execute("COMMIT"))
+        return result
+
+    def _vacuum(self, statement: Statement) -> Result:
+        """VACUUM rewrites the file: the register lets it read storage for that. VACUUM INTO copies the file, every
+        tenant's rows with it: only for a connection that may attach files and see every tenant."""
+        guard = self.register.store.guard
+        if guard.read_only:
+            raise ReadOnlyConnection("cannot VACUUM: this connection is read-only")
+        if not _PLAIN_VACUUM.fullmatch(statement.text):
+            if not guard.allow_attach or self.register.tenancy.allowed is not None:
+                raise Forbidden(
+                    "cannot VACUUM INTO a file: it copies every tenant's rows; only a connection opened with "
+                    "connect(..., allow_attach=True) and no tenants= restriction may"
+                )
+        self._sqlite_errors(lambda: self.register.store.execute(statement.text))
+        return Result(None, iter(()))
 
     def _passthrough(self, statement: Statement, bindings: Any) -> Result:
         cursor, described = _describing_cursor(self.connection)
@@ -322,21 +403,34 @@ class FrontDoor:
         self.connection.execute(f"RELEASE {_SAVEPOINT}")
         return result
 
-    def _sqlite_errors(self, work):
+    def _sqlite_errors(self, work: Callable[[], T]) -> T:
+        guard = self.register.store.guard
+        guard.denial = None
         try:
             return work()
-        except apsw.SQLError as error:
-            raise _translate(error) from None
+        except apsw.Error as error:
+            refused = guard.take_denial()
+            if refused is not None:
+                raise refused from None
+            if isinstance(error, apsw.SQLError):
+                raise _translate(error) from None
+            raise
 
     # -- what compiled plans need (compile.Executor) --------------------------------------------------------
 
     def query(self, sql: str, bindings: Mapping[str, Any]) -> tuple[Description, list[tuple[Any, ...]]]:
+        """Run a SELECT a plan built from the user's statement: untrusted, though the store is at work around it."""
         cursor, described = _describing_cursor(self.connection)
         adapted = {name: adapt(value) for name, value in bindings.items()}
+        guard = self.register.store.guard
+
+        def run() -> list[tuple[Any, ...]]:
+            with guard.untrusted():
+                executing = cursor.execute(sql, adapted)
+            return list(executing)
+
         try:
-            rows = list(cursor.execute(sql, adapted))
-        except apsw.SQLError as error:
-            raise _translate(error) from None
+            rows = self._sqlite_errors(run)
         except KeyError as error:  # APSW: a named parameter the mapping does not have
             raise _unbound(error) from None
         return (described[-1] if described else ()), rows
@@ -408,10 +502,16 @@ def _describing_cursor(connection: apsw.Connection) -> tuple[apsw.Cursor, list[D
     return cursor, described
 
 
-@lru_cache(maxsize=1024)
+_COUNTS = BoundedCache()
+
+
 def _parameter_count(text: str) -> int:
-    _, names = lexer.normalise_parameters(text)
-    return len(dict.fromkeys(names))
+    found = _COUNTS.get(text)
+    if found is None:
+        _, names = lexer.normalise_parameters(text)
+        found = len(dict.fromkeys(names))
+        _COUNTS.put(text, found)
+    return found
 
 
 _NO_SUCH = re.compile(r"no such (table|column): ([\w.\"]+)", re.IGNORECASE)

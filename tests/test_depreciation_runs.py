@@ -7,11 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import connector
-from connector.domain import runs as domain_runs
+from connector.domain import postings as domain_postings
 from connector.domain.depreciation import schedule
+from connector.domain.enums import AssetStatus
 from connector.hooks import register_of
 from connector.schema import TABLES
-from tests.test_ledger import dump, refused
+from tests.helpers import refused, register_dump
 
 D = Decimal
 
@@ -124,7 +125,7 @@ def test_through_dates_are_checked_and_nothing_changes(register):
 def test_only_the_latest_run_rolls_back_and_it_restores_everything(register):
     add(register, "EQ-1")
     first = run(register, "2024-03-31")
-    before = dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()}
+    before = register_dump(register)
     second = run(register, "2024-06-30")
     refused(
         register,
@@ -134,7 +135,7 @@ def test_only_the_latest_run_rolls_back_and_it_restores_everything(register):
         match="only the latest run \\(through 2024-06-30\\) can be rolled back",
     )
     register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (second,))
-    assert dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()} == before
+    assert register_dump(register) == before
 
 
 def test_run_posted_updates_never_change_and_a_depreciated_asset_stays_registered(register):
@@ -286,7 +287,7 @@ def test_a_run_then_its_rollback_leaves_everything_as_it_was(register, prices, m
                 BookDepreciationSetting_AveragingMethod=averaging,
             )
         run(register, "2023-12-31")
-        before = dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()}
+        before = register_dump(register)
         year, month = divmod(12 + months, 12)
         through = f"{2023 + year}-{month + 1:02}-01"
         last_day = register.execute("SELECT date(?, '-1 day')", (through,)).fetchone()[0]
@@ -295,7 +296,7 @@ def test_a_run_then_its_rollback_leaves_everything_as_it_was(register, prices, m
             (value,) = asset(register, f"P-{number}", "AccountingBookValue")
             assert D(0) <= value <= price
         register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,))
-        assert dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()} == before
+        assert register_dump(register) == before
     finally:
         register.execute("ROLLBACK TO example")
         register.execute("RELEASE example")
@@ -310,8 +311,8 @@ def per_asset_balances(con):
     register = register_of(con.raw)
     con.execute("SAVEPOINT per_asset")
     try:
-        keys = register.store.keys_where(TABLES["Assets"], "AssetStatus = 'Registered'")
-        register.store.writing(lambda: [register._refresh_asset(key) for key in keys])
+        keys = register.store.keys(TABLES["Assets"], {"AssetStatus": AssetStatus.REGISTERED})
+        register.store.writing(lambda: [register.refresh_asset(key) for key in keys])
         return con.execute("SELECT * FROM Assets ORDER BY AssetId").fetchall()
     finally:
         con.execute("ROLLBACK TO per_asset")
@@ -396,9 +397,9 @@ def expected_postings(con, through):
     """What a run through ``through`` should post for each registered asset, from the schedule engine alone."""
     store = register_of(con.raw).store
     expected = {}
-    for key in store.keys_where(TABLES["Assets"], "AssetStatus = 'Registered'"):
+    for key in store.keys(TABLES["Assets"], {"AssetStatus": AssetStatus.REGISTERED}):
         row = store.get(TABLES["Assets"], key)
-        setting = domain_runs.setting_of(row)
+        setting = domain_postings.setting_of(row)
         if setting is None:
             continue
         depreciation = con.execute(
@@ -409,7 +410,7 @@ def expected_postings(con, through):
         run_posted = [day for day, _, run_id in depreciation if run_id is not None]
         periods = schedule(setting, through, year_end_month=6, year_end_day=30)
         accumulated = setting.opening_accumulated + sum((amount for _, amount, _ in depreciation), D("0.00"))
-        months = domain_runs.postings(periods, accumulated, max(run_posted) if run_posted else None, through)
+        months = domain_postings.postings(periods, accumulated, max(run_posted) if run_posted else None, through)
         if months:
             expected[row["AssetNumber"]] = [(str(day), amount) for day, amount in months]
     return expected
@@ -529,14 +530,14 @@ def test_a_run_and_its_rollback_touch_only_their_tenant(register):
     )
     add(register, "EQ-1", price="4000")
     run(register, "2024-02-29")
-    globex = dump(register)
+    globex = register_dump(register)
     register.tenant = "Demo Company"
-    before = dump(register)
+    before = register_dump(register)
     run_id = run(register, "2024-06-30")
     assert register.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (6,)
     register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,))
-    assert dump(register) == before
+    assert register_dump(register) == before
     register.tenant = "Globex"
-    assert dump(register) == globex
+    assert register_dump(register) == globex
     assert register.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (2,)
     assert_balances_as_per_asset(register)

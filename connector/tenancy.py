@@ -12,7 +12,7 @@ from connector.store import Store
 TENANTS = TABLES["Tenants"]
 
 
-class Session:
+class Tenancy:
     """The tenant scope of one connection.
 
     ``current`` is the tenant a query sees unless it names another with ``TenantId``; ``allowed`` is the set of
@@ -48,7 +48,7 @@ class Session:
 
     def visible(self) -> list[str]:
         """Every tenant this connection may see, oldest first."""
-        return [tenant for tenant in self.store.values(TENANTS, "TenantId") if self.may_see(tenant)]
+        return [tenant for tenant in self.store.keys(TENANTS) if self.may_see(tenant)]
 
     def may_see(self, tenant_id: str) -> bool:
         return self.allowed is None or tenant_id in self.allowed
@@ -63,8 +63,19 @@ class Session:
             return self.current
         text = str(tenant)
         found = self.store.get(TENANTS, text) or self.store.find(TENANTS, "Name", text)
-        if found is None or not self.may_see(found["TenantId"]):
+        if self.allowed is not None and (found is None or found["TenantId"] not in self.allowed):
+            # A restricted connection learns nothing of tenants outside its list, not even whether one exists.
             raise TenantNotAllowed(
-                f"tenant {text!r} is not available to this connection", table="Tenants", column="TenantId"
+                f"tenant {text!r} is not one of this connection's tenants; it may use only those it was opened with "
+                "(connect(..., tenants=[...]))",
+                table="Tenants",
+                column="TenantId",
+            )
+        if found is None:
+            raise TenantNotAllowed(
+                f"there is no tenant {text!r} in this register; give a TenantId or Name from Tenants, or add one "
+                f"with INSERT INTO Tenants (Name) VALUES ({text!r})",
+                table="Tenants",
+                column="TenantId",
             )
         return found["TenantId"]

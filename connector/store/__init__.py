@@ -1,0 +1,349 @@
+"""Where the register's rows live: real SQLite tables in the same database file as the virtual tables.
+
+Each register table ``T`` keeps its rows in a storage table ``T_rows`` (laid out by :mod:`.layout`). SQLite then
+gives durability, transactions and statement atomicity. The store is the only reader and writer of storage: its
+statements run trusted by the connection's guard, which refuses every other statement that names storage, and its
+writes run inside the write gateway (:meth:`Store.writing`) or a virtual-table method. It takes and gives typed rows;
+storage's forms (cents, ISO dates, 0/1) stay inside it. The journal (:mod:`.journal`) and the sums the books are
+computed from (:mod:`.ledger`) are its too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import apsw
+
+from connector.domain.rows import Row, unique_key
+from connector.guard import MARK, STORAGE_GUARD, Guard
+from connector.schema import TABLES, Table
+from connector.store.journal import Journal
+from connector.store.layout import (
+    APPLICATION_ID,
+    LAYOUTS,
+    SCHEMA_VERSION,
+    SHADOW_SUFFIX,
+    TableLayout,
+    shadow,
+    stored_columns,
+    to_stored,
+)
+from connector.store.ledger import Ledger
+
+WRITE_GATEWAY = "_register_write"
+
+T = TypeVar("T")
+#: Conditions of :meth:`Store.select` and its kin: column = value (typed), all of them.
+Where = Mapping[str, Any]
+
+
+class Store:
+    """Reads and writes the storage tables of one connection. Writes must run where SQLite allows them: inside a
+    virtual-table method, or inside :meth:`writing`.
+
+    Every statement the store runs is the register's own: it runs trusted by the connection's :class:`Guard`, which
+    refuses any other statement that names storage."""
+
+    def __init__(self, connection: apsw.Connection, guard: Guard) -> None:
+        self.connection = connection
+        self.guard = guard
+        self.journal = Journal(self)
+        self.ledger = Ledger(self)
+        self._pending: dict[int, Callable[[], Any]] = {}
+        self._results: dict[int, Any] = {}
+        self._tokens = itertools.count(1)
+        connection.create_scalar_function(WRITE_GATEWAY, self._run_pending, 1)  # type: ignore[arg-type]
+        connection.create_scalar_function(STORAGE_GUARD, _storage_writable, 0, deterministic=True)
+
+    # -- the register's own statements ----------------------------------------------------------------------
+
+    def execute(self, sql: str, bindings: Any = None) -> apsw.Cursor:
+        """Run one statement of the register's own, trusted; its cursor has taken its first step."""
+        with self.guard.trusted():
+            return self.connection.execute(MARK + sql, bindings)
+
+    def executemany(self, sql: str, sequence: Iterable[Any]) -> apsw.Cursor:
+        with self.guard.trusted():
+            return self.connection.executemany(MARK + sql, sequence)
+
+    def scan(self, sql: str, bindings: Any = None) -> apsw.Cursor:
+        """A statement of the register's own on a cursor of its own, for reads that run while another is open."""
+        with self.guard.trusted():
+            return self.connection.cursor().execute(MARK + sql, bindings)
+
+    # -- the write gateway ----------------------------------------------------------------------------------
+
+    def writing(self, work: Callable[[], T]) -> T:
+        """Run ``work`` where the storage tables may be written: inside a call of the gateway function.
+
+        The caller wraps this in a SAVEPOINT, so that all of ``work`` or none of it lands.
+        """
+        token = next(self._tokens)
+        self._pending[token] = work
+        try:
+            self.execute(f"SELECT {WRITE_GATEWAY}(?)", (token,)).fetchall()
+            return self._results.pop(token)
+        finally:
+            self._pending.pop(token, None)
+            self._results.pop(token, None)
+
+    def _run_pending(self, token: Any) -> int:
+        work = self._pending.pop(token, None)
+        if work is None:
+            raise apsw.SQLError(f"{WRITE_GATEWAY} is the register's own; it has nothing to run for {token!r}")
+        self._results[token] = work()
+        return 1
+
+    # -- reads ------------------------------------------------------------------------------------------------
+
+    def get(self, table: Table, key: Any, computed: bool = True) -> Row | None:
+        """The row with that key; without its computed columns when ``computed`` is false (they may cost a count)."""
+        layout = LAYOUTS[table.name]
+        select = layout.select if computed else layout.select_stored
+        for stored in self.execute(f"{select} WHERE t.{table.key} = ?", (key,)):
+            return layout.typed_row(stored)
+        return None
+
+    def find(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Row | None:
+        """The row (of the tenant, when given) whose ``column`` equals ``value``: for a unique name, by its
+        :func:`unique_key`; otherwise under the column's collation."""
+        layout = LAYOUTS[table.name]
+        condition, bound = _equal(layout, column, value)
+        if tenant_id is None:
+            found = self.execute(f"{layout.select} WHERE {condition}", (bound,))
+        else:
+            found = self.execute(f"{layout.select} WHERE t.TenantId = ? AND {condition}", (tenant_id, bound))
+        for stored in found:
+            return layout.typed_row(stored)
+        return None
+
+    def key_of_value(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Any:
+        """The key of the row (of the tenant) whose ``column`` equals ``value``, without loading the row."""
+        layout = LAYOUTS[table.name]
+        condition, bound = _equal(layout, column, value)
+        if tenant_id is None:
+            found = self.execute(f"SELECT t.{table.key} FROM {layout.name} AS t WHERE {condition}", (bound,))
+        else:
+            sql = f"SELECT t.{table.key} FROM {layout.name} AS t WHERE t.TenantId = ? AND {condition}"
+            found = self.execute(sql, (tenant_id, bound))
+        for (key,) in found:
+            return key
+        return None
+
+    def key_of(self, table: Table, rowid: int) -> Any:
+        for (key,) in self.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE rowid = ?", (rowid,)):
+            return key
+        return None
+
+    def rowid_of(self, table: Table, key: Any) -> int | None:
+        for (rowid,) in self.execute(f"SELECT rowid FROM {shadow(table)} WHERE {table.key} = ?", (key,)):
+            return rowid
+        return None
+
+    def select(
+        self, table: Table, columns: Sequence[str], where: Where | None = None, order: Sequence[str] = ()
+    ) -> list[Row]:
+        """Some columns of the rows matching ``where`` (column = typed value, all of them), typed, with each row's
+        ``rowid``: one query for a whole set of rows, converting only the columns asked for. ``order`` names
+        columns, ``-Column`` for descending; insertion order otherwise."""
+        layout = LAYOUTS[table.name]
+        converters = layout.converters(columns)
+        names = ("rowid", *columns)
+        condition, bindings = _conditions(layout, where)
+        sql = (
+            f"SELECT rowid, {', '.join(columns)} FROM {layout.name} WHERE {condition} ORDER BY {_order(layout, order)}"
+        )
+        rows = []
+        for stored in self.execute(sql, bindings):
+            values = [stored[0]]
+            for value, convert in zip(stored[1:], converters):
+                values.append(value if value is None or convert is None else convert(value))
+            rows.append(dict(zip(names, values)))
+        return rows
+
+    def keys(self, table: Table, where: Where | None = None, order: Sequence[str] = ()) -> list[Any]:
+        """The keys of the rows matching ``where``, in insertion order (or ``order``)."""
+        layout = LAYOUTS[table.name]
+        condition, bindings = _conditions(layout, where)
+        sql = f"SELECT {table.key} FROM {layout.name} WHERE {condition} ORDER BY {_order(layout, order)}"
+        return [key for (key,) in self.execute(sql, bindings)]
+
+    def count(self, table: Table, where: Where | None = None) -> int:
+        condition, bindings = _conditions(LAYOUTS[table.name], where)
+        return int(self.execute(f"SELECT count(*) FROM {shadow(table)} WHERE {condition}", bindings).get)
+
+    def count_estimate(self, table: Table) -> int:
+        """About how many rows the table holds, at the cost of one index probe."""
+        return int(self.execute(f"SELECT max(rowid) FROM {shadow(table)}").get or 0)
+
+    def referrers(self, table: Table, key: Any) -> list[tuple[Table, str, int]]:
+        """The rows of every table whose columns refer to the row of ``table`` with that key (as ``schema/``
+        declares the references): (table, column, how many rows), for the columns that do, in schema order."""
+        found = []
+        for other in TABLES.values():
+            for column, target in other.references:
+                if target != table.name or column.name == other.key or column.name not in LAYOUTS[other.name].names:
+                    continue
+                count = self.execute(f"SELECT count(*) FROM {shadow(other)} WHERE {column.name} = ?", (key,)).get
+                if count:
+                    found.append((other, column.name, count))
+        return found
+
+    # -- the virtual tables' reads ---------------------------------------------------------------------------
+
+    def scan_sql(self, table: Table, filters: Sequence[str], shown: Sequence[str | None]) -> str:
+        """The statement a virtual table's scan runs: the ``shown`` columns (None for a column the query does not
+        use), of the rows whose tenant is one of a JSON list (the first binding) and whose ``filters`` columns equal
+        the next bindings (a unique name binds its key, then itself: see :meth:`scan_bindings`), then the rowid."""
+        layout = LAYOUTS[table.name]
+        select = [
+            "NULL" if name is None else table.column(name).codec.sql_expression(layout.expressions[name])
+            for name in shown
+        ]
+        # With no other filter, read the table in order rather than through the TenantId index: a register's
+        # tenants are few, and a sequential scan beats an index walk with a row lookup per entry.
+        tenant = "t.TenantId" if any(name != "TenantId" for name in filters) else "+t.TenantId"
+        where = [f"{tenant} IN (SELECT value FROM json_each(?))"]
+        for name in filters:
+            if name in layout.keys:  # a unique name is found through its key's index, then compared as its column
+                where.append(f"t.{layout.keys[name]} = ? AND t.{name} = ?")
+            elif name != "TenantId":
+                where.append(f"t.{name} = ?")
+        return f"SELECT {', '.join(select)}, t.rowid FROM {layout.name} AS t WHERE {' AND '.join(where)}"
+
+    @staticmethod
+    def scan_bindings(table: Table, filters: Sequence[str], values: Sequence[Any]) -> list[Any]:
+        """The bindings of :meth:`scan_sql` after the tenants, for the ``filters`` columns' ``values``."""
+        keys = LAYOUTS[table.name].keys
+        bindings: list[Any] = []
+        for name, value in zip(filters, values):
+            if name == "TenantId":
+                continue
+            if name in keys:
+                bindings.append(unique_key(value if isinstance(value, str) else str(value)))
+            bindings.append(value)
+        return bindings
+
+    # -- writes -----------------------------------------------------------------------------------------------
+
+    def insert(self, table: Table, row: Mapping[str, Any]) -> int:
+        layout = LAYOUTS[table.name]
+        self.execute(layout.insert, layout.stored_row(row))
+        return self.connection.last_insert_rowid()
+
+    def insert_many(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        layout = LAYOUTS[table.name]
+        self.executemany(layout.insert, (layout.stored_row(row) for row in rows))
+
+    def insert_stored(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert rows given already in stored form (cents, ISO dates, enumeration text) as tuples of ``columns``;
+        the columns left out are NULL. For bulk writes whose values the caller has checked."""
+        _check_stored(table, columns)
+        sql = f"INSERT INTO {shadow(table)} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        self.executemany(sql, rows)
+
+    def update_stored(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Set ``columns`` of rows by rowid; each row is the stored values of ``columns`` followed by the rowid."""
+        _check_stored(table, columns)
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        self.executemany(f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ?", rows)
+
+    def set(self, table: Table, key: Any, values: Mapping[str, Any]) -> None:
+        """Set some columns (typed values) of the row with that key, leaving the others as they are."""
+        layout = LAYOUTS[table.name]
+        names = list(values)
+        _check_stored(table, names)
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        self.execute(
+            f"UPDATE {layout.name} SET {assignments} WHERE {table.key} = ?",
+            [*(to_stored(layout.columns_by_name[name], values[name]) for name in names), key],
+        )
+
+    def update(self, table: Table, key: Any, row: Mapping[str, Any]) -> None:
+        layout = LAYOUTS[table.name]
+        self.execute(layout.update, [*layout.stored_row(row), key])
+
+    def delete(self, table: Table, key: Any) -> None:
+        self.execute(LAYOUTS[table.name].delete, (key,))
+
+    def delete_where(self, table: Table, where: Where) -> None:
+        """Delete every row matching ``where`` (column = typed value, all of them; at least one)."""
+        if not where:
+            raise ValueError("delete_where needs a condition")
+        condition, bindings = _conditions(LAYOUTS[table.name], where)
+        self.execute(f"DELETE FROM {shadow(table)} WHERE {condition}", bindings)
+
+
+def _storage_writable(*_: Any) -> int:
+    """What the storage's triggers ask of a connection before it writes: the register's connections answer 1 (their
+    guard keeps user SQL from storage); a plain SQLite tool has no such function, and its write fails."""
+    return 1
+
+
+def new_keys(count: int) -> list[str]:
+    """``count`` new random keys for a batch of rows: version-4 UUIDs as ``str(uuid.uuid4())`` spells them, made from
+    one read of the system's random source, and handed out in ascending order, so that rows inserted in that order
+    add to their key index (and to any index on a column holding them) in key order, as a merge, however large the
+    index has grown."""
+    hexed = os.urandom(16 * count).hex()
+    variant = _VARIANT
+    keys = [
+        f"{hexed[i : i + 8]}-{hexed[i + 8 : i + 12]}-4{hexed[i + 13 : i + 16]}-{variant[hexed[i + 16]]}"
+        f"{hexed[i + 17 : i + 20]}-{hexed[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
+    keys.sort()
+    return keys
+
+
+#: The first hex digit of a version-4 UUID's fourth group keeps two random bits: 8, 9, a or b.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+def _equal(layout: TableLayout, column: str, value: Any) -> tuple[str, Any]:
+    """The condition (on the table aliased ``t``) and its binding for ``column`` = ``value``."""
+    key = layout.keys.get(column)
+    if key is not None and isinstance(value, str):
+        return f"t.{key} = ?", unique_key(value)
+    return f"t.{column} = ?", value
+
+
+def _conditions(layout: TableLayout, where: Where | None) -> tuple[str, list[Any]]:
+    if not where:
+        return "1", []
+    _check_stored(layout.table, list(where))
+    return " AND ".join(f"{name} = ?" for name in where), [
+        to_stored(layout.columns_by_name[name], value) for name, value in where.items()
+    ]
+
+
+def _order(layout: TableLayout, order: Sequence[str]) -> str:
+    if not order:
+        return "rowid"
+    names = [name.lstrip("-") for name in order]
+    _check_stored(layout.table, names)
+    return ", ".join(f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order)
+
+
+def _check_stored(table: Table, columns: Sequence[str]) -> None:
+    unknown = set(columns) - set(LAYOUTS[table.name].names)
+    if unknown:
+        raise KeyError(f"{shadow(table)} stores no column {', '.join(sorted(unknown))}")
+
+
+__all__ = [
+    "APPLICATION_ID",
+    "LAYOUTS",
+    "SCHEMA_VERSION",
+    "SHADOW_SUFFIX",
+    "WRITE_GATEWAY",
+    "Store",
+    "TableLayout",
+    "new_keys",
+    "shadow",
+    "stored_columns",
+    "to_stored",
+]
