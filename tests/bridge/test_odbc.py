@@ -103,3 +103,20 @@ def test_catalog_keys_statistics_types_and_procedures(connection) -> None:
     procedures = {row.procedure_name for row in cursor.procedures()}
     assert {"TrialBalance", "DepreciationSchedule"} <= procedures
     connection.commit()
+
+
+def test_dates_and_timestamps_as_parameters(connection) -> None:
+    """A timestamp compared with a date column compares with the date's midnight, as PostgreSQL does: the boundary
+    day is in; a date parameter is a date."""
+    import datetime as dt
+
+    cursor = connection.cursor()
+    select = 'SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" '
+    assert [r[0] for r in cursor.execute(select + ">= ?", dt.datetime(2025, 1, 15)).fetchall()] == [VAN]
+    assert [r[0] for r in cursor.execute(select + "> ?", dt.datetime(2025, 1, 15, 9, 30)).fetchall()] == []
+    assert [r[0] for r in cursor.execute(select + "= ?", dt.date(2025, 1, 15)).fetchall()] == [VAN]
+    row = cursor.execute(
+        'SELECT SUM("PurchasePrice") FROM "Assets" WHERE "AssetNumber" IN (?, ?)', VAN, "FA-0100"
+    ).fetchone()
+    assert row[0] == Decimal("32500.00") + Decimal("1999.99")
+    connection.commit()
