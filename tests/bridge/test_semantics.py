@@ -199,3 +199,20 @@ def test_more_of_what_bi_tools_write(client) -> None:
     assert cursor.description[0].name == "row_number" and [r[0] for r in cursor] == list(range(1, cursor.rowcount + 1))
     row, _ = one(client, "SELECT regexp_replace(%s, '-0+', '/'), regexp_replace('a.b.c', '\\.', '-', 'g')", (VAN,))
     assert row == (re.sub("-0+", "/", VAN, count=1), "a.b.c".replace(".", "-"))
+
+
+def test_privileges_follow_the_session(dsn: str) -> None:
+    """A read-only session may read only: the privilege functions BI tools ask before offering writes say so."""
+    from connector.schema import TABLES
+
+    asks = "SELECT has_table_privilege('\"Assets\"', 'SELECT'), has_table_privilege('\"Assets\"', 'INSERT'), "
+    asks += "has_any_column_privilege('\"Assets\"', 'UPDATE')"
+    with psycopg.connect(dsn, autocommit=True) as con:
+        assert con.execute(asks).fetchone() == (True, True, True)
+        con.execute("SET default_transaction_read_only = on")
+        assert con.execute(asks).fetchone() == (True, False, False)
+        tables = {
+            row[0]
+            for row in con.execute("SELECT tablename FROM pg_tables WHERE has_table_privilege(tablename, 'SELECT')")
+        }
+        assert set(TABLES) <= tables
