@@ -135,7 +135,7 @@ class Typer:
     def kind(self, node: exp.Expr | None) -> Kind | None:
         if node is None:
             return None
-        if isinstance(node, exp.Paren):
+        if isinstance(node, (exp.Paren, exp.Window, exp.Filter)):
             return self.kind(node.this)
         if isinstance(node, exp.Alias):
             return self.kind(node.this)
@@ -218,7 +218,10 @@ def _scale_of(node: exp.Expr, kind: Kind | None) -> int | None:
 
 
 def _literal_scale(text: str) -> int:
-    exponent = Decimal(text).as_tuple().exponent
+    try:
+        exponent = Decimal(text).as_tuple().exponent
+    except decimal.InvalidOperation:  # 0x1F and other spellings SQLite reads as integers
+        return 0
     return max(0, -int(exponent)) if isinstance(exponent, int) else 0
 
 
@@ -417,11 +420,15 @@ def _exact_node(node: exp.Expr, kind: Kind | None, typer: Typer) -> exp.Expr:
             comparison = type(node)(this=_call("num_cmp", left, right), expression=exp.Literal.number(0))
             return comparison
         return node
+    if isinstance(node, (exp.Sum, exp.Avg, exp.Min, exp.Max)) and isinstance(node.parent, exp.Window):
+        return node  # the window itself is rewritten (below): the aggregate must stay directly under OVER
+    if isinstance(node, exp.Window) and kind is not None and kind.decimal:
+        return _window(node, typer)
     if isinstance(node, (exp.Sum, exp.Avg)) and kind is not None and kind.decimal:
         return _aggregate(node, typer)
     if isinstance(node, (exp.Min, exp.Max)) and kind is not None and kind.decimal:
         argument = node.this
-        if isinstance(argument, exp.Column) and kind.scale is not None:
+        if isinstance(argument, exp.Column) and kind.scale is not None and not isinstance(node.parent, exp.Filter):
             cents = _cents(argument, kind.scale)
             function = exp.Min if isinstance(node, exp.Min) else exp.Max
             return _call("num_scaled", function(this=cents), exp.Literal.number(kind.scale))
@@ -459,7 +466,8 @@ def _aggregate(node: exp.Sum | exp.Avg, typer: Typer) -> exp.Expr:
     distinct = isinstance(argument, exp.Distinct)
     inner = argument.expressions[0] if distinct and argument.expressions else argument
     kind = typer.kind(inner)
-    if isinstance(inner, exp.Column) and kind is not None and kind.decimal and kind.scale is not None:
+    filtered = isinstance(node.parent, exp.Filter)  # FILTER (WHERE ...) needs the aggregate itself outermost
+    if isinstance(inner, exp.Column) and kind is not None and kind.decimal and kind.scale is not None and not filtered:
         cents = _cents(inner, kind.scale)
         counted = exp.Distinct(expressions=[cents]) if distinct else cents
         scale = exp.Literal.number(kind.scale)
@@ -470,6 +478,27 @@ def _aggregate(node: exp.Sum | exp.Avg, typer: Typer) -> exp.Expr:
     if distinct:
         value = exp.Distinct(expressions=[value])
     return _call("num_sum" if isinstance(node, exp.Sum) else "num_avg", value)
+
+
+def _window(node: exp.Window, typer: Typer) -> exp.Expr:
+    """``SUM(money) OVER (...)`` (and AVG, MIN, MAX): the aggregate over integer cents in the same window, turned
+    into a decimal; anything else over a window is left as SQLite computes it."""
+    aggregate = node.this
+    column = aggregate.this if isinstance(aggregate, (exp.Sum, exp.Avg, exp.Min, exp.Max)) else None
+    kind = typer.kind(column) if isinstance(column, exp.Column) else None
+    if column is None or kind is None or not kind.decimal or kind.scale is None:
+        return node
+    scale = exp.Literal.number(kind.scale)
+
+    def over(function: exp.Expr) -> exp.Expr:
+        window = node.copy()
+        window.set("this", function)
+        return window
+
+    cents = _cents(column, kind.scale)
+    if isinstance(aggregate, exp.Avg):
+        return _call("num_average", over(exp.Sum(this=cents)), over(exp.Count(this=cents.copy())), scale)
+    return _call("num_scaled", over(type(aggregate)(this=cents)), scale)
 
 
 def _order_numerically(select: exp.Select, typer: Typer) -> bool:

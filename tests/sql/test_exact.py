@@ -60,3 +60,18 @@ def test_any_sum_of_cents_is_exact(cents: list[int]) -> None:
         assert con.execute("SELECT SUM(PurchasePrice) FROM Assets").fetchone() == (sum(prices),)
     finally:
         con.close()
+
+
+def test_filtered_and_window_aggregates_are_exact() -> None:
+    prices = [Decimal("0.10"), Decimal("0.20"), Decimal("5.00")]
+    con = register(prices)
+    small = [p for p in prices if p < 1]
+    row = con.execute(
+        "SELECT sum(PurchasePrice) FILTER (WHERE PurchasePrice < 1), "
+        "avg(PurchasePrice) FILTER (WHERE PurchasePrice < 1) FROM Assets"
+    ).fetchone()
+    assert row == (sum(small), (sum(small) / len(small)).quantize(row[1]))
+    running = [
+        r[0] for r in con.execute("SELECT SUM(PurchasePrice) OVER (ORDER BY AssetName) FROM Assets ORDER BY AssetName")
+    ]
+    assert running == [sum(prices[: n + 1]) for n in range(len(prices))]
