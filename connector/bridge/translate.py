@@ -1049,7 +1049,7 @@ def _pg_name(expression: exp.Expr) -> str:
     }
     if type(expression) in names:
         return names[type(expression)]
-    if isinstance(expression, (exp.WithinGroup, exp.Window)):
+    if isinstance(expression, (exp.WithinGroup, exp.Window, exp.Filter)):
         return _pg_name(expression.this)
     if isinstance(expression, exp.Func):
         return expression.sql_name().lower()
