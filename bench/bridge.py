@@ -1,6 +1,8 @@
 """The BI bridge: ``SELECT * FROM "Assets"`` fetched by psycopg through the bridge, against the same SELECT through
 :func:`connector.connect` in-process (target: at most 2x) and against a real PostgreSQL server holding the same
-rows (when ``initdb`` is installed); then throughput with 1, 4 and 16 concurrent clients.
+rows (when ``initdb`` is installed); then a BI dashboard's aggregate (purchases by month and asset type, an exact
+SUM of money) the same three ways, checked to give the same totals; then throughput with 1, 4 and 16 concurrent
+clients.
 
 Run: ``python -m bench.bridge [--rows 100000] [--repeat 3]``. Ratios are the numbers to read.
 """
@@ -8,6 +10,7 @@ Run: ``python -m bench.bridge [--rows 100000] [--repeat 3]``. Ratios are the num
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import glob
 import os
 import shutil
@@ -25,13 +28,35 @@ import psycopg
 import connector
 from connector.bridge.server import Config, Server
 
+#: The BI aggregate, as a dashboard sends it (PostgreSQL) and as the same question reads in-process (SQLite).
+BI_POSTGRES = (
+    'SELECT CAST(date_trunc(\'month\', "PurchaseDate") AS date) AS month, "AssetTypeId", '
+    'SUM("PurchasePrice") AS total, count(*) AS assets FROM "Assets" GROUP BY 1, 2 ORDER BY 1, 2'
+)
+BI_SQLITE = (
+    "SELECT date(PurchaseDate, 'start of month') AS month, AssetTypeId, SUM(PurchasePrice) AS total, count(*) "
+    "FROM Assets GROUP BY 1, 2 ORDER BY 1, 2"
+)
+ASSET_TYPES = ("Vehicles", "Computers", "Furniture", "Plant", "Buildings")
+
 
 def build(path: Path, rows: int) -> None:
     con = connector.connect(str(path))
+    for name in ASSET_TYPES:
+        con.execute("INSERT INTO AssetTypes (AssetTypeName) VALUES (?)", (name,))
+    kinds = [row[0] for row in con.execute("SELECT AssetTypeId FROM AssetTypes ORDER BY AssetTypeName")]
     con.executemany(
-        "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice, PurchaseDate, SerialNumber) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice, PurchaseDate, SerialNumber, AssetTypeId) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (
-            (f"Asset {n}", f"FA-{n:07d}", Decimal(n % 100000) / 100, f"2025-{n % 12 + 1:02d}-15", f"SN{n}")
+            (
+                f"Asset {n}",
+                f"FA-{n:07d}",
+                Decimal(n % 100000) / 100,
+                f"{2023 + n % 3}-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+                f"SN{n}",
+                kinds[n % len(kinds)],
+            )
             for n in range(rows)
         ),
     )
@@ -89,6 +114,41 @@ def real_postgres(folder: Path, path: Path) -> tuple[subprocess.Popen | None, st
     return server, dsn
 
 
+def bi_aggregate(repeat: int, path: Path, dsn: str, postgres_dsn: str | None) -> None:
+    """Purchases by month and asset type with their exact total, three ways; the answers must agree."""
+    answers: dict[str, list[tuple]] = {}
+
+    def in_process() -> int:
+        con = connector.connect(str(path))
+        answers["in-process"] = [
+            (dt.date.fromisoformat(m) if m else None, k, t, n) for m, k, t, n in con.execute(BI_SQLITE).fetchall()
+        ]
+        con.close()
+        return len(answers["in-process"])
+
+    def through(name: str, target: str) -> Callable[[], int]:
+        def work() -> int:
+            with psycopg.connect(target) as con:
+                answers[name] = con.execute(BI_POSTGRES).fetchall()
+            return len(answers[name])
+
+        return work
+
+    print("BI aggregate: SUM(PurchasePrice) and count by month and asset type (GROUP BY 2 columns)")
+    local, groups = best(repeat, in_process)
+    print(f"  in-process connector.connect : {local:7.3f} s   {groups} groups")
+    bridged, _ = best(repeat, through("bridge", dsn))
+    print(f"  psycopg through the bridge   : {bridged:7.3f} s   ratio {bridged / local:.2f}x in-process")
+    if postgres_dsn:
+        native, _ = best(repeat, through("postgres", postgres_dsn))
+        print(f"  psycopg against PostgreSQL   : {native:7.3f} s   bridge is {bridged / native:.1f}x PostgreSQL")
+    first = answers["in-process"]
+    for name, rows in answers.items():
+        assert rows == first, f"{name} gives other totals than in-process"
+        assert all(isinstance(row[2], Decimal) for row in rows), f"{name}: totals are not exact decimals"
+    print(f"  the same {len(first)} exact totals every way (grand total {sum(row[2] for row in first)})")
+
+
 def _pg_type(declared: str) -> str:
     return {"DOUBLE": "double precision", "DECIMAL(18,2)": "numeric(18,2)"}.get(declared, declared)
 
@@ -128,15 +188,17 @@ def main() -> None:
     print(f"  in-process connector.connect : {local:7.3f} s")
     print(f"  psycopg through the bridge   : {bridged:7.3f} s   ratio {bridged / local:.2f}x in-process")
     postgres, postgres_dsn = real_postgres(folder, path)
-    if postgres_dsn:
-        try:
+    try:
+        if postgres_dsn:
             native, _ = best(arguments.repeat, through(postgres_dsn))
             print(f"  psycopg against PostgreSQL   : {native:7.3f} s   bridge is {bridged / native:.1f}x PostgreSQL")
-        finally:
+        else:
+            print("  (no PostgreSQL server installed: apt-get install postgresql for that comparison)")
+        bi_aggregate(arguments.repeat, path, dsn, postgres_dsn)
+    finally:
+        if postgres is not None:
             postgres.terminate()
             postgres.wait(timeout=30)
-    else:
-        print("  (no PostgreSQL server installed: apt-get install postgresql for that comparison)")
 
     print("concurrent clients, each running 'SELECT one asset by AssetNumber' for 2 s:")
     for clients in (1, 4, 16):

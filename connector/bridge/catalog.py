@@ -21,9 +21,10 @@ from typing import Any
 
 import apsw
 
-from connector.bridge import types
+from connector.bridge import functions, types
+from connector.bridge.errors import ClientError
 from connector.hooks import register_of
-from connector.schema import TABLES, Table
+from connector.schema import REPORTS, TABLES, Table
 from connector.store import shadow
 
 PG_CATALOG, PUBLIC, INFORMATION_SCHEMA = 11, 2200, 13183
@@ -307,6 +308,34 @@ PG_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("vartype", _T),
         ("source", _T),
     ),
+    "pg_stat_user_tables": (
+        ("relid", _O),
+        ("schemaname", _N),
+        ("relname", _N),
+        ("seq_scan", "INT8"),
+        ("seq_tup_read", "INT8"),
+        ("idx_scan", "INT8"),
+        ("idx_tup_fetch", "INT8"),
+        ("n_tup_ins", "INT8"),
+        ("n_tup_upd", "INT8"),
+        ("n_tup_del", "INT8"),
+        ("n_live_tup", "INT8"),
+        ("n_dead_tup", "INT8"),
+        ("last_vacuum", "TIMESTAMPTZ"),
+        ("last_analyze", "TIMESTAMPTZ"),
+    ),
+    "pg_keywords": (("word", _T), ("catcode", _C), ("barelabel", _B), ("catdesc", _T), ("baredesc", _T)),
+    "pg_opclass": (
+        ("oid", _O),
+        ("opcmethod", _O),
+        ("opcname", _N),
+        ("opcnamespace", _O),
+        ("opcowner", _O),
+        ("opcfamily", _O),
+        ("opcintype", _O),
+        ("opcdefault", _B),
+        ("opckeytype", _O),
+    ),
     "pg_extension": (
         ("oid", _O),
         ("extname", _N),
@@ -579,7 +608,83 @@ INFO_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         )
     ),
 }
-INFO_EMPTY = frozenset({"referential_constraints", "routines"})
+#: PostgreSQL 15's key words and their categories (pg_get_keywords(): U unreserved, C column name, T type or
+#: function name, R reserved), for the clients that list them (pgjdbc's getSQLKeywords).
+KEYWORDS = (
+    "abort:U absolute:U access:U action:U add:U admin:U after:U aggregate:U all:R also:U alter:U always:U "
+    "analyse:R analyze:R and:R any:R array:R as:R asc:R asensitive:U assertion:U assignment:U asymmetric:R at:U "
+    "atomic:U attach:U attribute:U authorization:T backward:U before:U begin:U between:C bigint:C binary:T bit:C "
+    "boolean:C both:R breadth:U by:U cache:U call:U called:U cascade:U cascaded:U case:R cast:R catalog:U chain:U "
+    "char:C character:C characteristics:U check:R checkpoint:U class:U close:U cluster:U coalesce:C collate:R "
+    "collation:T column:R columns:U comment:U comments:U commit:U committed:U compression:U concurrently:T "
+    "configuration:U conflict:U connection:U constraint:R constraints:U content:U continue:U conversion:U copy:U "
+    "cost:U create:R cross:T csv:U cube:U current:U current_catalog:R current_date:R current_role:R "
+    "current_schema:T current_time:R current_timestamp:R current_user:R cursor:U cycle:U data:U database:U day:U "
+    "deallocate:U dec:C decimal:C declare:U default:R defaults:U deferrable:R deferred:U definer:U delete:U "
+    "delimiter:U delimiters:U depends:U depth:U desc:R detach:U dictionary:U disable:U discard:U distinct:R do:R "
+    "document:U domain:U double:U drop:U each:U else:R enable:U encoding:U encrypted:U end:R enum:U escape:U "
+    "event:U except:R exclude:U excluding:U exclusive:U execute:U exists:C explain:U expression:U extension:U "
+    "external:U extract:C false:R family:U fetch:R filter:U finalize:U first:U float:C following:U for:R force:U "
+    "foreign:R forward:U freeze:T from:R full:T function:U functions:U generated:U global:U grant:R granted:U "
+    "greatest:C group:R grouping:C groups:U handler:U having:R header:U hold:U hour:U identity:U if:U ilike:T "
+    "immediate:U immutable:U implicit:U import:U in:R include:U including:U increment:U index:U indexes:U "
+    "inherit:U inherits:U initially:R inline:U inner:T inout:C input:U insensitive:U insert:U instead:U int:C "
+    "integer:C intersect:R interval:C into:R invoker:U is:T isnull:T isolation:U join:T key:U label:U language:U "
+    "large:U last:U lateral:R leading:R leakproof:U least:C left:T level:U like:T limit:R listen:U load:U local:U "
+    "localtime:R localtimestamp:R location:U lock:U locked:U logged:U mapping:U match:U matched:U materialized:U "
+    "maxvalue:U merge:U method:U minute:U minvalue:U mode:U month:U move:U name:U names:U national:C natural:T "
+    "nchar:C new:U next:U nfc:U nfd:U nfkc:U nfkd:U no:U none:C normalize:C normalized:U not:R nothing:U notify:U "
+    "notnull:T nowait:U null:R nullif:C nulls:U numeric:C object:U of:U off:U offset:R oids:U old:U on:R only:R "
+    "operator:U option:U options:U or:R order:R ordinality:U others:U out:C outer:T over:U overlaps:T overlay:C "
+    "overriding:U owned:U owner:U parallel:U parameter:U parser:U partial:U partition:U passing:U password:U "
+    "placing:R plans:U policy:U position:C preceding:U precision:C prepare:U prepared:U preserve:U primary:R "
+    "prior:U privileges:U procedural:U procedure:U procedures:U program:U publication:U quote:U range:U read:U "
+    "real:C reassign:U recheck:U recursive:U ref:U references:R referencing:U refresh:U reindex:U relative:U "
+    "release:U rename:U repeatable:U replace:U replica:U reset:U restart:U restrict:U return:U returning:R "
+    "returns:U revoke:U right:T role:U rollback:U rollup:U routine:U routines:U row:C rows:U rule:U savepoint:U "
+    "schema:U schemas:U scroll:U search:U second:U security:U select:R sequence:U sequences:U serializable:U "
+    "server:U session:U session_user:R set:U setof:C sets:U share:U show:U similar:T simple:U skip:U smallint:C "
+    "snapshot:U some:R sql:U stable:U standalone:U start:U statement:U statistics:U stdin:U stdout:U storage:U "
+    "stored:U strict:U strip:U subscription:U substring:C support:U symmetric:R sysid:U system:U table:R tables:U "
+    "tablesample:T tablespace:U temp:U template:U temporary:U text:U then:R ties:U time:C timestamp:C to:R "
+    "trailing:R transaction:U transform:U treat:C trigger:U trim:C true:R truncate:U trusted:U type:U types:U "
+    "uescape:U unbounded:U uncommitted:U unencrypted:U union:R unique:R unknown:U unlisten:U unlogged:U until:U "
+    "update:U user:R using:R vacuum:U valid:U validate:U validator:U value:U values:C varchar:C variadic:R "
+    "varying:U verbose:T version:U view:U views:U volatile:U when:R where:R whitespace:U window:R with:R within:U "
+    "without:U work:U wrapper:U write:U xml:U xmlattributes:C xmlconcat:C xmlelement:C xmlexists:C xmlforest:C "
+    "xmlnamespaces:C xmlparse:C xmlpi:C xmlroot:C xmlserialize:C xmltable:C year:U yes:U zone:U"
+).split()
+_CATEGORIES = {
+    "U": "unreserved",
+    "C": "unreserved (cannot be function or type name)",
+    "T": "reserved (can be function or type name)",
+    "R": "reserved",
+}
+
+#: Settings pg_settings shows (their values are the session's when the catalog is built).
+SETTINGS = (
+    "max_index_keys",
+    "max_identifier_length",
+    "block_size",
+    "integer_datetimes",
+    "server_version",
+    "server_version_num",
+    "server_encoding",
+    "client_encoding",
+    "standard_conforming_strings",
+    "DateStyle",
+    "IntervalStyle",
+    "TimeZone",
+    "search_path",
+    "lc_collate",
+    "lc_ctype",
+    "default_transaction_read_only",
+    "default_transaction_isolation",
+    "statement_timeout",
+    "lock_timeout",
+    "extra_float_digits",
+    "bytea_output",
+)
 #: Every boolean column of the catalog, by name: a client compares them with 't' and 'f'.
 BOOLEAN_COLUMNS = frozenset(name for columns in PG_TABLES.values() for name, declared in columns if declared == _B)
 
@@ -596,11 +701,13 @@ class Relation:
     name: str
     kind: str  # 'r' table, 'v' view
     #: name, type OID, typmod, not null, default expression, comment
-    columns: list[tuple[str, int, int, bool, str | None, str | None]]
+    columns: Sequence[tuple[str, int, int, bool, str | None, str | None]]
     key: tuple[str, ...] = ()
     unique: tuple[tuple[str, ...], ...] = ()
     comment: str | None = None
     definition: str | None = None
+    #: (column, the table whose key it holds), from ``schema/``'s ``references``
+    references: tuple[tuple[str, str], ...] = ()
 
     @property
     def oid(self) -> int:
@@ -621,7 +728,8 @@ def _register_relation(table: Table) -> Relation:
         not_null = column.name == table.key or column.required
         columns.append((column.name, oid, typmod, not_null, default, column.description))
     unique = tuple(group for group in table.unique if tuple(group) != (table.key,))
-    return Relation(table.name, "r", columns, (table.key,), unique, table.description)
+    references = tuple((column.name, target) for column, target in table.references)
+    return Relation(table.name, "r", columns, (table.key,), unique, table.description, references=references)
 
 
 def _default_expression(value: Any, oid: int) -> str:
@@ -638,11 +746,11 @@ def _user_relations(connection: apsw.Connection) -> list[Relation]:
     hidden = {name.lower() for table in TABLES.values() for name in (table.name, shadow(table))}
     found = []
     listing = "SELECT type, name, sql FROM main.sqlite_schema WHERE type IN ('table', 'view') ORDER BY name"
-    for kind, name, sql in list(connection.execute(listing)):
+    for kind, name, sql in _internal(connection, listing):
         if name.lower() in hidden or name.startswith("sqlite_") or (sql or "").upper().startswith("CREATE VIRTUAL"):
             continue
         columns, key = [], []
-        info = list(connection.execute(f"PRAGMA main.table_xinfo({_sqlite_quote(name)})"))
+        info = _internal(connection, f"PRAGMA main.table_xinfo({_sqlite_quote(name)})")
         for _, column, declared, not_null, default, primary, hidden_kind in info:
             if hidden_kind not in (0, 2, 3):
                 continue
@@ -677,6 +785,11 @@ class Catalog:
     constraint_definitions: dict[int, str] = field(default_factory=dict)
     names_by_oid: dict[int, str] = field(default_factory=dict)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    index_columns: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    function_results: dict[int, str] = field(default_factory=dict)
+    function_arguments: dict[int, str] = field(default_factory=dict)
+    settings: Callable[[str], str | None] = lambda name: None
+    function_definitions: dict[int, str] = field(default_factory=dict)
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
         """Every catalog table's rows, as column → value mappings (missing columns take their default)."""
@@ -749,6 +862,7 @@ class Catalog:
             for name in ("information_schema", "pg_catalog", "public")
         ]
         attrdef = 2_000_000_000
+        referenced = {target for relation in self.relations for _, target in relation.references}
         for relation in self.relations:
             oid = relation.oid
             tables["pg_class"].append(
@@ -760,6 +874,8 @@ class Catalog:
                     "relam": 2 if relation.kind == "r" else 0,
                     "relfilenode": oid,
                     "relhasindex": int(bool(relation.key)),
+                    # PostgreSQL keeps a foreign key with triggers: psql's \d looks for keys only then
+                    "relhastriggers": int(bool(relation.references) or relation.name in referenced),
                     "relpersistence": "p",
                     "relkind": relation.kind,
                     "relnatts": len(relation.columns),
@@ -826,7 +942,161 @@ class Catalog:
                     _information_column(self.database, relation.name, name, number, type_oid, typmod, not_null, default)
                 )
             self._indexes(relation, tables)
+            self._foreign_keys(relation, tables)
+            if relation.kind == "r":
+                tables["pg_stat_user_tables"].append(
+                    {"relid": oid, "schemaname": "public", "relname": relation.name, "n_live_tup": 0}
+                )
+        tables["pg_settings"] = [
+            {"name": name, "setting": self.settings(name), "context": "user", "vartype": "string", "source": "default"}
+            for name in SETTINGS
+        ]
+        tables["pg_opclass"] = [
+            {
+                "oid": opclass_oid(t.oid),
+                "opcmethod": BTREE,
+                "opcname": f"{t.name}_ops",
+                "opcnamespace": PG_CATALOG,
+                "opcowner": OWNER,
+                "opcfamily": opclass_oid(t.oid),
+                "opcintype": t.oid,
+                "opcdefault": 1,
+            }
+            for t in types.TYPES.values()
+            if t.category != "A"
+        ]
+        self._functions(tables)
+        tables["pg_keywords"] = [
+            {
+                "word": word,
+                "catcode": code,
+                "barelabel": 1,
+                "catdesc": _CATEGORIES[code],
+                "baredesc": "can be bare label",
+            }
+            for word, code in (entry.split(":") for entry in KEYWORDS)
+        ]
         return tables
+
+    def _foreign_keys(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """A FOREIGN KEY constraint for each column ``schema/`` says holds another table's key."""
+        numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
+        for position, (column, target) in enumerate(relation.references):
+            referenced = TABLES[target]
+            oid = relation.oid + 100 + position
+            name = f"{relation.name}_{column}_fkey"
+            key_number = referenced.column_names.index(referenced.key) + 1
+            definition = f"FOREIGN KEY ({_quote(column)}) REFERENCES {_quote(target)}({_quote(referenced.key)})"
+            self.constraint_definitions[oid] = definition
+            self.names_by_oid[oid] = name
+            tables["pg_constraint"].append(
+                {
+                    "oid": oid,
+                    "conname": name,
+                    "connamespace": PUBLIC,
+                    "contype": "f",
+                    "convalidated": 1,
+                    "conrelid": relation.oid,
+                    "conindid": table_oid(target) + 1,
+                    "confrelid": table_oid(target),
+                    "confupdtype": "a",
+                    "confdeltype": "a",
+                    "confmatchtype": "s",
+                    "conislocal": 1,
+                    "connoinherit": 1,
+                    "conkey": "{" + str(numbers[column]) + "}",
+                    "confkey": "{" + str(key_number) + "}",
+                }
+            )
+            common = {"constraint_catalog": self.database, "constraint_schema": "public", "constraint_name": name}
+            tables["table_constraints"].append(
+                {
+                    **common,
+                    "table_catalog": self.database,
+                    "table_schema": "public",
+                    "table_name": relation.name,
+                    "constraint_type": "FOREIGN KEY",
+                    "is_deferrable": _NO,
+                    "initially_deferred": _NO,
+                    "enforced": _Y,
+                }
+            )
+            tables["key_column_usage"].append(
+                {
+                    **common,
+                    "table_catalog": self.database,
+                    "table_schema": "public",
+                    "table_name": relation.name,
+                    "column_name": column,
+                    "ordinal_position": 1,
+                    "position_in_unique_constraint": 1,
+                }
+            )
+            tables["referential_constraints"].append(
+                {
+                    **common,
+                    "unique_constraint_catalog": self.database,
+                    "unique_constraint_schema": "public",
+                    "unique_constraint_name": f"{target}_pkey",
+                    "match_option": "NONE",
+                    "update_rule": "NO ACTION",
+                    "delete_rule": "NO ACTION",
+                }
+            )
+
+    def _functions(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """The register's reports as set-returning functions: ``SELECT * FROM TrialBalance('2025-06-30')``."""
+        for position, report in enumerate(REPORTS.values()):
+            oid = FUNCTION_OID + position
+            arguments = [(column.name, _oid_of(column.sql_type)) for column in report.arguments]
+            results = [(column.name, _oid_of(column.sql_type)) for column in report.columns]
+            signature = ", ".join(f"{_quote(n)} {types.format_type(t, -1)} DEFAULT NULL" for n, t in arguments)
+            returns = ", ".join(f"{_quote(n)} {types.format_type(t, -1)}" for n, t in results)
+            self.function_definitions[oid] = (
+                f"CREATE OR REPLACE FUNCTION public.{_quote(report.name)}({signature})\n"
+                f" RETURNS TABLE({returns})\n LANGUAGE internal\n STABLE\nAS $function${report.name}$function$\n"
+            )
+            self.names_by_oid[oid] = report.name
+            self.function_results[oid] = f"TABLE({returns})"
+            self.function_arguments[oid] = signature
+            tables["pg_proc"].append(
+                {
+                    "oid": oid,
+                    "proname": report.name,
+                    "pronamespace": PUBLIC,
+                    "proowner": OWNER,
+                    "prolang": 12,
+                    "procost": 1,
+                    "prorows": 1000,
+                    "prokind": "f",
+                    "proretset": 1,
+                    "provolatile": "s",
+                    "proparallel": "s",
+                    "pronargs": len(arguments),
+                    "pronargdefaults": len(arguments),
+                    "prorettype": types.RECORD,
+                    "proargtypes": " ".join(str(t) for _, t in arguments),
+                    "proallargtypes": "{" + ",".join(str(t) for _, t in (*arguments, *results)) + "}",
+                    "proargmodes": "{" + ",".join(["i"] * len(arguments) + ["t"] * len(results)) + "}",
+                    "proargnames": "{" + ",".join(n for n, _ in (*arguments, *results)) + "}",
+                    "prosrc": report.name,
+                }
+            )
+            tables["routines"].append(
+                {
+                    "specific_catalog": self.database,
+                    "specific_schema": "public",
+                    "specific_name": f"{report.name}_{oid}",
+                    "routine_catalog": self.database,
+                    "routine_schema": "public",
+                    "routine_name": report.name,
+                    "routine_type": "FUNCTION",
+                    "data_type": "record",
+                }
+            )
+            tables["pg_description"].append(
+                {"objoid": oid, "classoid": 1255, "objsubid": 0, "description": report.description}
+            )
 
     def _indexes(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
         numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
@@ -837,6 +1107,7 @@ class Catalog:
             name = f"{relation.name}_pkey" if primary else f"{relation.name}_{'_'.join(group)}_key"
             columns = ", ".join(_quote(column) for column in group)
             keys = " ".join(str(numbers[column]) for column in group)
+            self.index_columns[oid] = tuple(group)
             self.index_definitions[oid] = (
                 f"CREATE UNIQUE INDEX {_quote(name)} ON public.{_quote(relation.name)} USING btree ({columns})"
             )
@@ -875,7 +1146,9 @@ class Catalog:
                     "indislive": 1,
                     "indkey": keys,
                     "indcollation": " ".join("0" for _ in group),
-                    "indclass": " ".join("0" for _ in group),
+                    "indclass": " ".join(
+                        str(opclass_oid(relation.columns[numbers[column] - 1][1])) for column in group
+                    ),
                     "indoption": " ".join("0" for _ in group),
                 }
             )
@@ -930,6 +1203,27 @@ class Catalog:
                         "ordinal_position": number,
                     }
                 )
+
+
+FUNCTION_OID = 16300
+#: The OIDs of the system catalogs a query names as ``'pg_class'::regclass`` (pg_description's classoid).
+SYSTEM_OIDS = {
+    "pg_type": 1247,
+    "pg_attribute": 1249,
+    "pg_proc": 1255,
+    "pg_class": 1259,
+    "pg_constraint": 2606,
+    "pg_namespace": 2615,
+}
+
+
+def opclass_oid(type_oid: int) -> int:
+    """The default btree operator class of a type (one per type here)."""
+    return 20000 + type_oid
+
+
+def _oid_of(declared: str) -> int:
+    return (types.pg_type_of(declared) or (types.TEXT, -1))[0]
 
 
 def _type_row(t: types.PgType) -> dict[str, Any]:
@@ -1036,6 +1330,17 @@ def _default_for(declared: str) -> Any:
     return None
 
 
+def _internal(connection: apsw.Connection, sql: str, rows: Sequence[Sequence[Any]] | None = None) -> list[Any]:
+    """Run the bridge's own SQL (attaching and filling the catalog, reading the file's schema), never a client's:
+    every such statement goes through here, trusted by the connection's guard (through the register's store, whose
+    statements are the only others it trusts). ``rows``: run once per row (an executemany). Returns the rows read."""
+    store = register_of(connection).store
+    if rows is not None:
+        store.executemany(sql, rows)
+        return []
+    return list(store.execute(sql))
+
+
 class Installed:
     """The catalog attached to one connection, rebuilt when the file's schema changes."""
 
@@ -1043,27 +1348,28 @@ class Installed:
         self, connection: apsw.Connection, database: str, user: str, settings: Callable[[str], str | None], pid: int
     ) -> None:
         self.connection = connection
-        self.catalog = Catalog(database, user)
+        self.catalog = Catalog(database, user, settings=settings)
         self.settings = settings
         self.pid = pid
         self.schema_version: int | None = None
         # The catalog is the bridge's own: its statements run trusted by the connection's guard, which refuses ATTACH
         # and writes to attached databases to the client's statements.
-        self.internal = register_of(connection).store
-        self.internal.execute("ATTACH DATABASE ':memory:' AS pg_catalog")
-        self.internal.execute("ATTACH DATABASE ':memory:' AS information_schema")
+        _internal(connection, "ATTACH DATABASE ':memory:' AS pg_catalog")
+        _internal(connection, "ATTACH DATABASE ':memory:' AS information_schema")
         for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
             for name, columns in tables.items():
                 declared = ", ".join(f"{column} {kind}" for column, kind in columns)
-                self.internal.execute(f"CREATE TABLE {schema}.{name} ({declared})")
-        self.internal.execute("CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
+                _internal(connection, f"CREATE TABLE {schema}.{name} ({declared})")
+        _internal(connection, "CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
         _functions(self)
+        functions.install(connection)
         self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the rows when the file's schema changed since they were built (another client's CREATE TABLE)."""
-        version = self.connection.execute("PRAGMA main.schema_version").get
-        built = self.connection.execute("SELECT schema_version FROM pg_catalog._bridge_state").get
+        version = _internal(self.connection, "PRAGMA main.schema_version")[0][0]
+        state = _internal(self.connection, "SELECT schema_version FROM pg_catalog._bridge_state")
+        built = state[0][0] if state else None
         if built == version:
             return
         catalog = self.catalog
@@ -1081,15 +1387,15 @@ class Installed:
         with self.connection:
             for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
                 for name, columns in tables.items():
-                    self.internal.execute(f"DELETE FROM {schema}.{name}")
+                    _internal(self.connection, f"DELETE FROM {schema}.{name}")
                     names = [column for column, _ in columns]
                     defaults = {column: _default_for(kind) for column, kind in columns}
                     values = [[row.get(column, defaults[column]) for column in names] for row in rows[name]]
                     if values:
                         marks = ", ".join("?" * len(names))
-                        self.internal.executemany(f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
-            self.internal.execute("DELETE FROM pg_catalog._bridge_state")
-            self.internal.execute("INSERT INTO pg_catalog._bridge_state VALUES (?)", (version,))
+                        _internal(self.connection, f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
+            _internal(self.connection, "DELETE FROM pg_catalog._bridge_state")
+            _internal(self.connection, "INSERT INTO pg_catalog._bridge_state VALUES (?)", [(version,)])
         self.schema_version = version
 
 
@@ -1107,10 +1413,23 @@ def _functions(installed: Installed) -> None:
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             return catalog.names_by_oid.get(int(value), str(value))
         name = str(value).split(".")[-1].strip('"')
+        if name.lower() in SYSTEM_OIDS:
+            return SYSTEM_OIDS[name.lower()]
         for relation in catalog.relations:
             if relation.name.lower() == name.lower():
                 return relation.oid
         return None
+
+    def regproc(value: Any) -> Any:
+        """A function's name for its OID (``-`` for none), and the OID for its name (``'"TrialBalance"'::regproc``:
+        the register's reports are its functions)."""
+        if not value:
+            return "-"
+        if isinstance(value, int) or str(value).isdigit():
+            return catalog.names_by_oid.get(int(value), str(value))
+        name = str(value).split(".")[-1].strip('"').lower()
+        found = [oid for oid, known in catalog.names_by_oid.items() if oid >= FUNCTION_OID and known.lower() == name]
+        return found[0] if found else str(value)
 
     def type_name(value: Any) -> Any:
         return None if value is None else types.format_type(int(value), -1)
@@ -1128,6 +1447,13 @@ def _functions(installed: Installed) -> None:
             return None
         return catalog.comments.get((int(oid), int(column) if isinstance(column, int) else 0)) or None
 
+    def index_definition(oid: Any, column: Any = 0, pretty: Any = False) -> Any:
+        """The CREATE INDEX statement, or with a column number, that column of the index (as PostgreSQL does)."""
+        if column:
+            names = catalog.index_columns.get(int(oid or 0), ())
+            return _quote(names[int(column) - 1]) if 0 < int(column) <= len(names) else ""
+        return catalog.index_definitions.get(int(oid or 0))
+
     scalar: dict[str, tuple[Callable[..., Any], Sequence[int]]] = {
         "pg_table_is_visible": (lambda oid: 1, (1,)),
         "pg_type_is_visible": (lambda oid: 1, (1,)),
@@ -1136,17 +1462,22 @@ def _functions(installed: Installed) -> None:
         "pg_get_userbyid": (lambda oid: catalog.user, (1,)),
         "format_type": (types.format_type, (2,)),
         "pg_get_expr": (lambda expr, relid, pretty=False: expr, (2, 3)),
-        "pg_get_indexdef": (lambda oid, column=0, pretty=False: catalog.index_definitions.get(int(oid or 0)), (1, 3)),
+        "pg_get_indexdef": (index_definition, (1, 3)),
         "pg_get_constraintdef": (lambda oid, pretty=False: catalog.constraint_definitions.get(int(oid or 0)), (1, 2)),
         "pg_encoding_to_char": (lambda code: "UTF8" if code == 6 else "SQL_ASCII", (1,)),
         "array_to_string": (_array_to_string, (2, 3)),
-        "array_upper": (lambda array, dimension: len(_array(array)) or None, (2,)),
         "pg_relation_is_publishable": (lambda oid: 0, (1,)),
         "pg_get_statisticsobjdef_columns": (lambda oid: None, (1,)),
         "pg_get_serial_sequence": (lambda table, column: None, (2,)),
-        "pg_get_function_result": (lambda oid: None, (1,)),
-        "pg_get_function_arguments": (lambda oid: None, (1,)),
-        "pg_get_function_identity_arguments": (lambda oid: None, (1,)),
+        "pg_get_function_result": (lambda oid: catalog.function_results.get(int(oid or 0)), (1,)),
+        "pg_get_function_arguments": (lambda oid: catalog.function_arguments.get(int(oid or 0)), (1,)),
+        "pg_get_function_identity_arguments": (
+            lambda oid: catalog.function_arguments.get(int(oid or 0), "").replace(" DEFAULT NULL", "") or None,
+            (1,),
+        ),
+        "pg_get_functiondef": (lambda oid: catalog.function_definitions.get(int(oid or 0)), (1,)),
+        "to_regclass": (lambda name: None if regclass(name) is None else catalog.names_by_oid[regclass(name)], (1,)),
+        "to_regtype": (_to_regtype, (1,)),
         "pg_get_viewdef": (lambda oid, pretty=False: None, (1, 2)),
         "pg_get_triggerdef": (lambda oid, pretty=False: None, (1, 2)),
         "pg_get_partkeydef": (lambda oid: None, (1,)),
@@ -1159,7 +1490,7 @@ def _functions(installed: Installed) -> None:
         "pg_size_pretty": (lambda size: f"{int(size or 0)} bytes", (1,)),
         "version": (lambda: VERSION, (0,)),
         "current_schema": (lambda: "public", (0,)),
-        "current_schemas": (lambda implicit: "{pg_catalog,public}" if implicit else "{public}", (1,)),
+        "current_schemas": (lambda implicit: "{pg_catalog,public}" if _to_bool(implicit) else "{public}", (1,)),
         "current_database": (lambda: catalog.database, (0,)),
         "current_user": (lambda: catalog.user, (0,)),
         "session_user": (lambda: catalog.user, (0,)),
@@ -1169,7 +1500,9 @@ def _functions(installed: Installed) -> None:
         "pg_regclass": (regclass, (1,)),
         "pg_regtype": (type_name, (1,)),
         "pg_regnamespace": (namespace_name, (1,)),
-        "pg_regproc": (lambda value: "-" if not value else str(value), (1,)),
+        "pg_regproc": (regproc, (1,)),
+        "pg_regclass_oid": (lambda value: value if isinstance(value, int) else regclass(value), (1,)),
+        "pg_partition_ancestors": (lambda oid: oid, (1,)),  # no partitions: a table is its own only ancestor
         "pg_bool": (_to_bool, (1,)),
         "pg_numeric": (_numeric, (1, 2, 3)),
         "pg_array_get": (_array_get, (3,)),
@@ -1189,17 +1522,47 @@ def _functions(installed: Installed) -> None:
             connection.create_scalar_function(
                 name, function, count, deterministic=name.startswith("pg_") and name not in ("pg_backend_pid",)
             )
+
+    def privilege(*arguments: Any) -> int:
+        """The session's user owns everything, except that a read-only session may only read (SELECT, USAGE,
+        CONNECT...); the privilege asked for is the last argument."""
+        wanted = {part.strip().upper() for part in str(arguments[-1] or "").split(",")}
+        read_only = (installed.settings("transaction_read_only") or "off") == "on" or (
+            installed.settings("default_transaction_read_only") or "off"
+        ) == "on"
+        writes = {"INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "CREATE", "TEMPORARY", "TEMP"}
+        return int(not (read_only and wanted & writes))
+
     for name in (
         "has_table_privilege",
         "has_schema_privilege",
         "has_database_privilege",
         "has_column_privilege",
+        "has_any_column_privilege",
         "has_function_privilege",
         "has_sequence_privilege",
         "has_type_privilege",
     ):
-        connection.create_scalar_function(name, lambda *arguments: 1, -1)
-    connection.create_scalar_function("set_config", lambda name, value, local: value, 3)
+        connection.create_scalar_function(name, privilege, -1)
+
+    def set_config(name: Any, value: Any, local: Any) -> Any:
+        """Accepted and given back, as PostgreSQL gives the new value (the session's settings are SET's business)."""
+        return value
+
+    connection.create_scalar_function("set_config", set_config, 3)  # type: ignore[arg-type]
+
+
+def _to_regtype(name: Any) -> Any:
+    """The type called ``name`` (``int4``, ``integer``, ``character varying``), as format_type names it; None if
+    there is none (``to_regtype('hstore')``: no such extension here)."""
+    if name is None:
+        return None
+    wanted = str(name).strip().strip('"').lower().removeprefix("pg_catalog.")
+    for t in types.TYPES.values():
+        if wanted in (t.name, t.sql_name):
+            return t.sql_name
+    aliases = {"int": "integer", "varchar": "character varying", "timestamptz": "timestamp with time zone"}
+    return aliases.get(wanted)
 
 
 def _to_bool(value: Any) -> Any:
@@ -1211,13 +1574,8 @@ def _to_bool(value: Any) -> Any:
 
 
 def _array(value: Any) -> list[str]:
-    if value is None:
-        return []
-    text = str(value).strip()
-    if text.startswith("{") and text.endswith("}"):
-        inner = text[1:-1]
-        return [part.strip().strip('"') for part in inner.split(",")] if inner else []
-    return text.split()
+    """An array's elements as text (PostgreSQL's ``{a,"b c"}`` form, or a vector's ``1 2``)."""
+    return [str(item) for item in functions.array_items(value) if item is not None]
 
 
 def _array_to_string(array: Any, separator: str, null: Any = None) -> Any:
@@ -1296,8 +1654,29 @@ def _date_trunc(unit: Any, value: Any) -> Any:
     return moment.isoformat(sep=" ")
 
 
+def _interval_part(unit: str, value: Any) -> Any:
+    """EXTRACT from an interval (``extract(year from age(...))``): its years, months, days, hours..."""
+    try:
+        interval = functions.parse_interval(value)
+    except ClientError:
+        return None
+    seconds, micros = divmod(interval.micros, 1_000_000)
+    parts = {
+        "year": int(interval.months / 12),
+        "month": interval.months - int(interval.months / 12) * 12,
+        "day": interval.days,
+        "hour": seconds // 3600,
+        "minute": seconds % 3600 // 60,
+        "second": seconds % 60 + micros / 1e6,
+        "epoch": interval.months * 30 * 86400 + interval.days * 86400 + interval.micros / 1e6,
+    }
+    return parts.get(unit)
+
+
 def _date_part(unit: Any, value: Any) -> Any:
     moment = _moment(value)
+    if moment is None and unit is not None and value is not None:
+        return _interval_part(str(unit).lower(), value)
     if moment is None or unit is None:
         return None
     unit = str(unit).lower()

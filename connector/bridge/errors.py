@@ -11,6 +11,7 @@ import apsw
 
 from connector import exceptions
 from connector.domain import errors as domain
+from connector.sql.exact import DivisionByZero
 
 
 class ClientError(Exception):
@@ -38,6 +39,7 @@ _SQLITE_TEXT = (
     ("no such column", "42703"),
     ("no such function", "42883"),
     ("syntax error", "42601"),
+    ("incomplete input", "42601"),
     ("already exists", "42P07"),
     ("UNIQUE constraint", "23505"),
     ("NOT NULL constraint", "23502"),
@@ -69,6 +71,10 @@ def sqlstate(error: BaseException) -> str:
         return error.code
     # the DB-API raises its errors ``from None``: the register's own error is then the context, not the cause
     for candidate in (error.__cause__, error.__context__, error):
+        if isinstance(candidate, ClientError):  # raised by a function the statement called
+            return candidate.code
+        if isinstance(candidate, DivisionByZero):
+            return "22012"
         if isinstance(candidate, domain.UnknownName):
             return "42703" if candidate.column else "42P01"
         if isinstance(candidate, domain.InvalidValue):
@@ -95,5 +101,8 @@ def sqlstate(error: BaseException) -> str:
 def message(error: BaseException) -> str:
     if any(isinstance(e, apsw.InterruptError) for e in (error, error.__cause__, error.__context__)):
         return "canceling statement due to user request"
+    for candidate in (error.__cause__, error.__context__):
+        if isinstance(candidate, ClientError) and not isinstance(error, ClientError):
+            return str(candidate)
     text = str(error)
     return text if text else type(error).__name__

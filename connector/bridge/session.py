@@ -9,6 +9,7 @@ connection, so writes meet the same front door and rules as on every other road.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 import apsw
 
 import connector
-from connector.bridge import catalog, protocol, types
+from connector.bridge import catalog, functions, protocol, types
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
@@ -395,6 +396,12 @@ class Session:
 
     def prepare(self, text: str, declared: Sequence[int] = ()) -> Prepared:
         keyword = first_keyword(text)
+        if keyword in ("PREPARE", "EXECUTE"):
+            raise ClientError(
+                "0A000",
+                f"SQL-level {keyword} is not supported by this server: use the protocol's prepared statements "
+                "(every driver does, e.g. psycopg's prepare=True, pgjdbc's PreparedStatement)",
+            )
         if keyword in _SESSION:
             inner = _DECLARE.match(text) if keyword == "DECLARE" else None
             translation = translate(inner.group(4)) if inner else None
@@ -429,6 +436,9 @@ class Session:
                     value = types.decode_text(oid, data.decode())
             except (ValueError, UnicodeDecodeError, ArithmeticError) as error:
                 raise ClientError("22P02", f"invalid value for parameter ${number}: {error}") from None
+            dated = prepared.translation.parameter_dates if prepared.translation else ()
+            if value is not None and number <= len(dated) and dated[number - 1]:
+                value = _as_date(value, dated[number - 1] or "=", oid in (types.TIMESTAMP, types.TIMESTAMPTZ))
             values[f"p{number}"] = value
         return values
 
@@ -784,6 +794,23 @@ class Session:
             self.connection.close()
         except connector.Error:
             pass
+
+
+def _as_date(value: Any, operator: str, timestamp: bool) -> Any:
+    """A parameter that stands for a date. Text or a date is read as a date (a time and a zone ignored, as
+    PostgreSQL reads a date); a timestamp the client typed as one compares as PostgreSQL compares a date with a
+    timestamp (the date's midnight), so it becomes the date that gives the same answer; inserted, it keeps its
+    date."""
+    if not timestamp and not isinstance(value, dt.datetime):
+        return functions.parse_date(value)
+    moment = functions.parse_moment(value)
+    assert moment is not None
+    day, midnight = moment.date(), moment.time() == dt.time()
+    if midnight or operator in (">", "<="):
+        return day
+    if operator in (">=", "<"):
+        return day + dt.timedelta(days=1)
+    return day if operator == "insert" else ""  # = and <>: equal to no date
 
 
 def _done(tag: str) -> Result:

@@ -34,8 +34,19 @@ def _dbapi() -> pytypes.ModuleType:
     """The connector's DB-API module, with the attribute SQLAlchemy's SQLite dialect looks for."""
     module = pytypes.ModuleType("connector_dbapi")
     module.__dict__.update({name: getattr(connector, name) for name in connector.__all__})
-    module.sqlite_version_info = tuple(int(part) for part in apsw.sqlite_lib_version().split("."))
+    module.__dict__["sqlite_version_info"] = tuple(int(part) for part in apsw.sqlite_lib_version().split("."))
     return module
+
+
+class _Date(sqltypes.Date):
+    """Dates as the register's DB-API gives and takes them: ``datetime.date`` both ways (SQLite's dialect would
+    parse text the DB-API has already converted)."""
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
 
 
 class AssetsDialect(SQLiteDialect):
@@ -44,6 +55,7 @@ class AssetsDialect(SQLiteDialect):
     supports_statement_cache = True
     default_paramstyle = "qmark"
     supports_native_decimal = True
+    colspecs = {**SQLiteDialect.colspecs, sqltypes.Date: _Date}
 
     @classmethod
     def import_dbapi(cls) -> pytypes.ModuleType:
@@ -54,7 +66,7 @@ class AssetsDialect(SQLiteDialect):
         if "tenant" in url.query:
             options["tenant"] = url.query["tenant"]
         if "timeout" in url.query:
-            options["timeout"] = float(url.query["timeout"])
+            options["timeout"] = float(str(url.query["timeout"]))
         return [url.database or ":memory:"], options
 
     def _get_server_version_info(self, connection: Any) -> tuple[int, ...]:
@@ -63,7 +75,7 @@ class AssetsDialect(SQLiteDialect):
     def _hidden(self) -> set[str]:
         return {name.lower() for table in TABLES.values() for name in (table.name, shadow(table))}
 
-    def get_table_names(self, connection: Any, schema: str | None = None, **kw: Any) -> list[str]:
+    def get_table_names(self, connection: Any, schema: str | None = None, **kw: Any) -> list[str]:  # type: ignore[override]
         hidden = self._hidden()
         others = [name for name in super().get_table_names(connection, schema, **kw) if name.lower() not in hidden]
         return list(TABLES) + sorted(others)
@@ -71,7 +83,7 @@ class AssetsDialect(SQLiteDialect):
     def has_table(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> bool:
         return table_name in TABLES or super().has_table(connection, table_name, schema, **kw)
 
-    def get_columns(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list[dict]:
+    def get_columns(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list[dict]:  # type: ignore[override]
         if table_name not in TABLES:
             return super().get_columns(connection, table_name, schema, **kw)
         table = TABLES[table_name]
@@ -87,16 +99,42 @@ class AssetsDialect(SQLiteDialect):
             for column in table.columns
         ]
 
-    def get_pk_constraint(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:
+    def get_pk_constraint(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:  # type: ignore[override]
         if table_name not in TABLES:
             return super().get_pk_constraint(connection, table_name, schema, **kw)
         return {"constrained_columns": [TABLES[table_name].key], "name": f"{TABLES[table_name].name}_pkey"}
 
     def get_foreign_keys(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
-        return [] if table_name in TABLES else super().get_foreign_keys(connection, table_name, schema, **kw)
+        """The references ``schema/`` declares (``Assets.AssetTypeId`` → ``AssetTypes``), named as the bridge's
+        catalog names them."""
+        if table_name not in TABLES:
+            return super().get_foreign_keys(connection, table_name, schema, **kw)
+        table = TABLES[table_name]
+        return [
+            {
+                "name": f"{table.name}_{column.name}_fkey",
+                "constrained_columns": [column.name],
+                "referred_schema": None,
+                "referred_table": target,
+                "referred_columns": [TABLES[target].key],
+                "options": {},
+            }
+            for column, target in table.references
+        ]
 
     def get_indexes(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
-        return [] if table_name in TABLES else super().get_indexes(connection, table_name, schema, **kw)
+        """The unique indexes behind the table's unique rules (the key is the primary key, not an index here)."""
+        if table_name not in TABLES:
+            return super().get_indexes(connection, table_name, schema, **kw)
+        return [
+            {
+                "name": f"{table_name}_{'_'.join(group)}_key",
+                "column_names": list(group),
+                "unique": True,
+                "duplicates_constraint": f"{table_name}_{'_'.join(group)}_key",
+            }
+            for group in TABLES[table_name].unique
+        ]
 
     def get_unique_constraints(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list:
         if table_name not in TABLES:

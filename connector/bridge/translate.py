@@ -6,12 +6,18 @@ name, so ``$2 ... $1`` keeps its order), casts to ``regclass``/``numeric(p,s)``/
 ``~*``, ``date_trunc``, ``EXTRACT``, ``= ANY(ARRAY[...])``, array subscripts, ``version()``,
 ``current_schema()`` and friends (SQLite functions registered by :mod:`connector.bridge.catalog`).
 
+Where PostgreSQL's meaning depends on types, each expression is typed first (``schema/``'s columns, literals,
+casts): decimals compute exactly (:mod:`connector.sql.exact`), dates, timestamps and intervals as PostgreSQL does
+(:mod:`connector.bridge.functions`), set-returning calls become rows, and long AND/OR chains are balanced.
+
 >>> translate("SELECT name FROM public.assets WHERE cost > $2 AND name ~ $1").sql
-'SELECT name FROM assets WHERE cost > :p2 AND name REGEXP :p1'
+'SELECT "name" FROM "assets" WHERE "cost" > :p2 AND "name" REGEXP :p1'
 >>> translate("SELECT count(*) FROM mydb.public.\\"Assets\\"").sql
 'SELECT COUNT(*) AS "count" FROM "Assets"'
 >>> translate("SELECT 12.345::numeric(10,2)").sql
-'SELECT PG_NUMERIC(12.345, 10, 2) AS "numeric"'
+'SELECT NUM(\\'12.345\\', 2) AS "numeric"'
+>>> translate("SELECT DATE '2024-01-10' - DATE '2024-01-01' AS days").sql
+'SELECT PG_DAYS_BETWEEN(PG_DATE(\\'2024-01-10\\'), PG_DATE(\\'2024-01-01\\')) AS "days"'
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
-from connector.bridge import cache, catalog, types
+from connector.bridge import cache, catalog, functions, types
 from connector.schema import TABLES
+from connector.sql import exact
 
 #: Schema (and database) names in front of a table that all mean the register file itself.
 _OURS = frozenset({"public", "main"})
@@ -43,6 +50,10 @@ _BOOLEAN_FUNCTIONS = frozenset(
         "has_schema_privilege",
         "has_database_privilege",
         "has_column_privilege",
+        "has_any_column_privilege",
+        "has_function_privilege",
+        "has_sequence_privilege",
+        "has_type_privilege",
         "pg_relation_is_publishable",
     }
 )
@@ -81,6 +92,9 @@ class Translation:
     keyword: str  # its first keyword, upper case
     parameter_count: int
     parameter_types: tuple[int, ...]  # a type OID for each $n, 0 when nothing says
+    #: For each $n that stands for a date (compared with a date column, or inserted into one): the operator it is
+    #: compared with (``>=``...; ``=`` for an insert), so a timestamp sent for it compares as PostgreSQL would.
+    parameter_dates: tuple[str | None, ...]
     column_types: tuple[int | None, ...] | None  # a type OID for each output column when its expression says
     origin: str | None  # the one table a plain SELECT reads, for RowDescription's table OIDs
     empty_columns: tuple[str, ...] | None  # columns of a catalog query that cannot have rows
@@ -95,6 +109,19 @@ class Translation:
 _OPERATOR = re.compile(r"OPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!=<>*@#%^&|`?+\-/]+)\s*\)", re.IGNORECASE)
 _COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\s*\.\s*)?(?:\"default\"|default|\"C\"|\"POSIX\")", re.IGNORECASE)
 _DOLLAR = re.compile(r"\$(\d+)")
+#: Functions whose PostgreSQL meaning sqlglot would rewrite on the way (its to_char takes strftime patterns).
+_OWN_FUNCTIONS = re.compile(r"\b(to_char|to_date|to_timestamp)\s*\(", re.IGNORECASE)
+#: Reserved words PostgreSQL accepts as a column label after AS (``... AS select``, ``AS table``: Metabase
+#: writes them); quoted before parsing, as they mean the same name.
+_KEYWORD_ALIAS = re.compile(
+    r"\bAS\s+(select|insert|update|delete|table|column|user|from|where|order|group|having|limit|offset|"
+    r"union|check|default|end|grant|window|both|case|primary|references|unique|analyse|analyze|desc|asc|"
+    r"returning|fetch|only|to|do|else|for|into|then|when|with|all|and|or|not|on|in|is)\b(?!\s*\()",
+    re.IGNORECASE,
+)
+_STRINGS = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
+#: Longer AND/OR chains are rebuilt as balanced trees (SQLite allows an expression 1,000 levels deep).
+_CHAIN = 64
 
 
 def first_keyword(text: str) -> str:
@@ -107,37 +134,158 @@ def first_keyword(text: str) -> str:
 def translate(text: str) -> Translation:
     """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes)."""
     keyword = first_keyword(text)
-    prepared = _COLLATE.sub("", _OPERATOR.sub(r" \1 ", text))
+    prepared = _OWN_FUNCTIONS.sub(r"pg_\1(", _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text))))
     try:
         node = sqlglot.parse_one(prepared, read="postgres")
-    except sqlglot.errors.SqlglotError:
+    except sqlglot.errors.SqlglotError as error:
+        if keyword in ("SELECT", "WITH", "VALUES") or "incomplete input" in str(error).lower():
+            raise TranslationError(_syntax(error)) from None
         node = None
     if node is None or isinstance(node, exp.Command):
         # not PostgreSQL sqlglot reads: maybe SQLite's own (PRAGMA, INSERT OR REPLACE); its parameters by name
         count = max((int(n) for n in _DOLLAR.findall(text)), default=0)
-        return Translation(text, _DOLLAR.sub(r":p\1", text), keyword, count, (0,) * count, None, None, None)
+        return Translation(
+            text, _DOLLAR.sub(r":p\1", text), keyword, count, (0,) * count, (None,) * count, None, None, None
+        )
+    node = _balanced(node)
     empty = _empty_columns(node)
+    top = _top_select(node)
+    if top is not None:
+        _name_columns(top)  # named as PostgreSQL names them, before the expressions change
+    numeric = _exact_numbers(node)
+    _annotate(node)
     numbers: dict[int, int] = {}
-    node = _bottom_up(node, lambda child: _rewrite(child, numbers))
+    dates: dict[int, str] = {}
+    node = _bottom_up(node, lambda child: _rewrite(child, numbers, dates))
     top = _top_select(node)
     hints = None
-    if top is not None:
-        _name_columns(top)
+    starred = _star_source(node, top) if top is not None else None
+    if starred is not None:
+        derived = _derived_columns(node)
+        hints = tuple(_column_type(e, derived) for e in starred.expressions)
+    elif top is not None:
         if not any(
             isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
             for e in top.expressions
         ):
-            hints = tuple(_column_type(e) for e in top.expressions)
+            derived = _derived_columns(node)
+            hints = tuple(
+                _column_type(e, derived) if not numeric or i >= len(numeric) or numeric[i] is None else types.NUMERIC
+                for i, e in enumerate(top.expressions)
+            )
     count = max(numbers, default=0)
     parameter_types = tuple(numbers.get(n, 0) for n in range(1, count + 1))
+    parameter_dates = tuple(dates.get(n) for n in range(1, count + 1))
     try:
-        sql = node.sql("sqlite", unsupported_level=sqlglot.ErrorLevel.IGNORE)
+        sql = node.sql("sqlite", unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
-    return Translation(text, sql, keyword, count, parameter_types, hints, _origin(node), empty)
+    return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty)
 
 
-def _top_select(node: exp.Expression) -> exp.Select | None:
+def _derived_key(expression: exp.Expr) -> tuple[str, str] | None:
+    """(table alias, column) of an output column that reads a column of a subquery in FROM."""
+    column = expression.this if isinstance(expression, exp.Alias) else expression
+    if isinstance(column, exp.Column) and column.table:
+        return column.table.lower(), column.name.lower()
+    return None
+
+
+def _star_source(node: exp.Expr, top: exp.Select) -> exp.Select | None:
+    """The SELECT behind ``SELECT t.* FROM t`` when t is a WITH query or a subquery (its columns' types are
+    those of its expressions)."""
+    if len(top.expressions) != 1 or top.args.get("joins") or not top.is_star:
+        return None
+    source = top.args.get("from_")
+    item = source.this if source is not None else None
+    if isinstance(item, exp.Subquery) and isinstance(item.this, exp.Select):
+        return item.this
+    if isinstance(item, exp.Table) and not item.db:
+        for cte in node.find_all(exp.CTE):
+            if cte.alias.lower() == item.name.lower() and isinstance(cte.this, exp.Select):
+                return cte.this
+    return None
+
+
+def _derived_columns(node: exp.Expr) -> dict[tuple[str, str], exp.Expr]:
+    """The expressions behind the columns of every aliased subquery of a statement (``(SELECT NOT x AS y ...) AS
+    tmp``), so ``tmp.y`` is typed as what it computes."""
+    found: dict[tuple[str, str], exp.Expr] = {}
+    for subquery in node.find_all(exp.Subquery):
+        if isinstance(subquery.this, exp.Select) and subquery.alias:
+            for expression in subquery.this.expressions:
+                if isinstance(expression, exp.Alias):
+                    found[(subquery.alias.lower(), expression.alias.lower())] = expression.this
+    return found
+
+
+def _keyword_aliases(text: str) -> str:
+    """``AS select`` as ``AS "select"``, outside quoted strings and names."""
+    parts = _STRINGS.split(text)
+    return "".join(
+        part if i % 2 else _KEYWORD_ALIAS.sub(lambda m: f'AS "{m.group(1)}"', part) for i, part in enumerate(parts)
+    )
+
+
+def _syntax(error: sqlglot.errors.SqlglotError) -> str:
+    errors = getattr(error, "errors", None) or []
+    if errors and errors[0].get("description"):
+        near = errors[0].get("highlight") or ""
+        return f"{errors[0]['description']}" + (f' at or near "{near}"' if near else "")
+    return str(error).splitlines()[0]
+
+
+def _exact_numbers(node: exp.Expr) -> tuple[str | None, ...]:
+    """Decimal arithmetic and aggregates made exact (PostgreSQL's numeric), before the rest is translated; the
+    declared type of each output column that became a decimal."""
+    if not isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery)) and node.find(exp.Select) is None:
+        return ()
+    return exact.rewrite_tree(node, postgres=True) or ()
+
+
+def _balanced(node: exp.Expr) -> exp.Expr:
+    """Long ``a OR b OR c ...`` chains (BI tools write thousands of terms) as balanced trees in parentheses, so
+    neither Python nor SQLite recurses once per term; equality tests of one column against values become IN."""
+    for kind in (exp.Or, exp.And):
+        for chain in [n for n in node.find_all(kind) if not isinstance(n.parent, kind)]:
+            terms: list[exp.Expr] = []
+            stack: list[exp.Expr] = [chain]
+            while stack:
+                current = stack.pop()
+                if isinstance(current, kind):
+                    stack.append(current.expression)
+                    stack.append(current.this)
+                else:
+                    terms.append(current)
+            if len(terms) < _CHAIN:
+                continue
+            replacement = _as_in(terms) if kind is exp.Or else None
+            if replacement is None:
+                replacement = _tree(kind, terms)
+            if chain is node:
+                return replacement
+            chain.replace(replacement)
+    return node
+
+
+def _as_in(terms: list[exp.Expr]) -> exp.Expr | None:
+    first = terms[0]
+    if not all(isinstance(t, exp.EQ) and isinstance(t.expression, exp.Literal) and t.this == first.this for t in terms):
+        return None
+    return exp.Paren(this=exp.In(this=first.this, expressions=[t.expression for t in terms]))
+
+
+def _tree(kind: type[exp.Connector], terms: list[exp.Expr]) -> exp.Expr:
+    level: list[exp.Expr] = [exp.Paren(this=t) if isinstance(t, exp.Connector) else t for t in terms]
+    while len(level) > 1:
+        pairs: list[exp.Expr] = [kind(this=level[i], expression=level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            pairs.append(level[-1])
+        level = [exp.Paren(this=p) for p in pairs]
+    return level[0]
+
+
+def _top_select(node: exp.Expr) -> exp.Select | None:
     while isinstance(node, (exp.Union, exp.Subquery)) or isinstance(node, exp.SetOperation):
         node = node.this if isinstance(node, exp.Subquery) else node.left
     return node if isinstance(node, exp.Select) else None
@@ -146,18 +294,141 @@ def _top_select(node: exp.Expression) -> exp.Select | None:
 # -- the rewrites ------------------------------------------------------------------------------------------
 
 
-def _bottom_up(node: exp.Expression, rewrite) -> exp.Expression:
-    """Rewrite the children first, then the node (sqlglot's own transform skips the children of a replacement)."""
+def _bottom_up(node: exp.Expr, rewrite) -> exp.Expr:
+    """Rewrite the children first, then the node (sqlglot's own transform skips the children of a replacement).
+    A replacement keeps the PostgreSQL type :func:`_annotate` gave the node it replaces."""
     for child in list(node.iter_expressions()):
         new = _bottom_up(child, rewrite)
         if new is None:
             child.pop()
         elif new is not child:
+            if child.meta.get("pg") is not None:
+                new.meta["pg"] = child.meta["pg"]
             child.replace(new)
-    return rewrite(node)
+    new = rewrite(node)
+    if new is not None and new is not node and node.meta.get("pg") is not None:
+        new.meta["pg"] = node.meta["pg"]
+    return new
 
 
-def _rewrite(node: exp.Expression, numbers: dict[int, int]) -> exp.Expression:
+# -- PostgreSQL's types, as far as the translation needs them -------------------------------------------------
+
+_TEMPORAL = frozenset({"date", "timestamp", "timestamptz"})
+_KIND_NAMES = {"decimal": "numeric", "literal": "numeric"}
+_CAST_KINDS = {
+    "date": "date",
+    "timestamp": "timestamp",
+    "timestamp without time zone": "timestamp",
+    "timestamptz": "timestamptz",
+    "timestamp with time zone": "timestamptz",
+    "interval": "interval",
+    "time": "time",
+    "numeric": "numeric",
+    "decimal": "numeric",
+    "text": "text",
+    "varchar": "text",
+    "character varying": "text",
+    "boolean": "bool",
+    "bool": "bool",
+    **{name: "int" for name in ("int", "integer", "int4", "int2", "int8", "smallint", "bigint")},
+    **{name: "float" for name in ("real", "float4", "float8", "double precision", "double", "float")},
+}
+_FUNCTION_KINDS = {
+    "pg_to_date": "date",
+    "pg_to_timestamp": "timestamptz",
+    "age": "interval",
+    "pg_to_char": "text",
+    "pg_interval": "interval",
+    "make_date": "date",
+}
+
+
+def _kind(node: exp.Expr | None) -> str | None:
+    return None if node is None else node.meta.get("pg")
+
+
+def _annotate(node: exp.Expr) -> None:
+    """Give each expression its PostgreSQL type (``meta["pg"]``: date, timestamp, interval, int, numeric...),
+    children before parents, from ``schema/``'s column types, literals, casts and the functions that say."""
+    for current in reversed(list(node.walk(bfs=False))):
+        kind = _kind_here(current)
+        if kind is not None:
+            current.meta["pg"] = kind
+
+
+def _kind_here(node: exp.Expr) -> str | None:
+    if isinstance(node, exp.Column):
+        found = exact.column_kind(node.name)
+        return _KIND_NAMES.get(found.name, found.name) if found is not None else None
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return "unknown"
+        return "int" if node.is_int else "numeric"
+    if isinstance(node, exp.Cast):
+        return _CAST_KINDS.get(_type_name(node.to)[0])
+    if isinstance(node, exp.Interval):
+        return "interval"
+    if isinstance(node, exp.CurrentTimestamp):
+        return "timestamptz"
+    if isinstance(node, exp.CurrentDate):
+        return "date"
+    if isinstance(node, exp.Localtimestamp):
+        return "timestamp"
+    if isinstance(node, (exp.Paren, exp.Min, exp.Max, exp.Coalesce)):
+        return _kind(node.this)
+    if isinstance(node, exp.Mul) and "interval" in (_kind(node.this), _kind(node.expression)):
+        return "interval"
+    if isinstance(node, exp.AtTimeZone):
+        return "timestamp" if _kind(node.this) == "timestamptz" else "timestamptz"
+    if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
+        return "timestamp" if _kind(node.this) == "timestamp" else "timestamptz"
+    if isinstance(node, exp.Anonymous):
+        name = node.name.lower()
+        if name == "num" or name.startswith("num_") and name != "num_cmp":
+            return "numeric"
+        return _FUNCTION_KINDS.get(name)
+    if isinstance(node, (exp.Add, exp.Sub)):
+        left, right = _kind(node.this), _kind(node.expression)
+        if left in _TEMPORAL and right == "interval":
+            return "timestamptz" if left == "timestamptz" else "timestamp"
+        if left == "interval" and right in _TEMPORAL and isinstance(node, exp.Add):
+            return "timestamptz" if right == "timestamptz" else "timestamp"
+        if left == "date" and right == "int" or right == "date" and left == "int" and isinstance(node, exp.Add):
+            return "date"
+        if {left, right} == {"date", "time"}:
+            return "timestamp"
+        if isinstance(node, exp.Sub) and left == "date" and right == "date":
+            return "int"
+        if isinstance(node, exp.Sub) and left in _TEMPORAL and right in _TEMPORAL:
+            return "interval"
+        if left == right and left in ("int", "numeric", "float"):
+            return left
+    return None
+
+
+_OID_OF_KIND = {
+    "date": types.DATE,
+    "timestamp": types.TIMESTAMP,
+    "timestamptz": types.TIMESTAMPTZ,
+    "interval": 1186,
+    "text": types.TEXT,
+    "bool": types.BOOL,
+    "int": types.INT4,
+}
+
+
+# -- the rewrites ------------------------------------------------------------------------------------------
+
+
+def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
+    if isinstance(node, (exp.Unnest, exp.Table)) and _srf_source(node) is not None:
+        return _srf_table(node)
+    if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _AS_TABLES:
+        table = exp.Table(
+            this=exp.to_identifier(_AS_TABLES[node.this.name.lower()]), db=exp.to_identifier("pg_catalog")
+        )
+        table.set("alias", node.args.get("alias"))
+        return table
     if isinstance(node, exp.Table):
         return _table(node)
     if isinstance(node, exp.Column) and node.args.get("db") is not None and node.text("db").lower() in _OURS:
@@ -167,9 +438,13 @@ def _rewrite(node: exp.Expression, numbers: dict[int, int]) -> exp.Expression:
         return node
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
         return node.expression
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren) and isinstance(node.this.this, exp.Column):
+        # (record).field: a composite value (here a JSON object) and one of its fields
+        path = exp.Literal.string(f"$.{node.expression.name}")
+        return exp.Anonymous(this="json_extract", expressions=[node.this.this, path])
     if isinstance(node, exp.Parameter):
         number = int(node.name) if node.name.isdigit() else 0
-        numbers.setdefault(number, _parameter_type(node))
+        numbers.setdefault(number, _parameter_type(node, number, dates))
         return exp.Placeholder(this=f"p{number}")
     if isinstance(node, exp.ByteString):
         return exp.Literal.string(node.this)
@@ -189,26 +464,306 @@ def _rewrite(node: exp.Expression, numbers: dict[int, int]) -> exp.Expression:
         return exp.Anonymous(this="date_part", expressions=[exp.Literal.string(_unit(node.this)), node.expression])
     if isinstance(node, exp.RegexpILike):
         return exp.Anonymous(this="regexp_i", expressions=[node.this, node.expression])
+    if isinstance(node, exp.CurrentSchemas):
+        return _call("current_schemas", node.this or exp.false())
+    if isinstance(node, exp.Interval):
+        unit = node.args.get("unit")
+        written = node.this.name if isinstance(node.this, exp.Literal) else node.this.sql()
+        return exp.Literal.string(functions.interval_text(f"{written} {unit.name}" if unit else written))
     if isinstance(node, exp.Cast):
         return _cast(node)
-    if isinstance(node, (exp.EQ, exp.NEQ)):
-        return _comparison(node)
+    if isinstance(node, (exp.Add, exp.Sub)):
+        return _temporal_arithmetic(node)
+    if isinstance(node, exp.Mul) and "interval" in (_kind(node.this), _kind(node.expression)):
+        interval, factor = (
+            (node.this, node.expression) if _kind(node.this) == "interval" else (node.expression, node.this)
+        )
+        return _call("pg_scale_interval", interval, factor)
+    if isinstance(node, exp.AtTimeZone):
+        aware = exp.Literal.number(int(_kind(node.this) == "timestamptz"))
+        return _call("pg_at_time_zone", node.this, node.args["zone"], aware)
+    if isinstance(node, (exp.Div, exp.Mod)):
+        node.set("expression", exp.Anonymous(this="pg_nonzero", expressions=[node.expression]))
+        return node
+    if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+        node = _dates_compared(node)
+        if isinstance(node, (exp.EQ, exp.NEQ)):
+            return _comparison(node)
+        return node
     if isinstance(node, exp.Bracket):
         zero = isinstance(node.this, exp.Column) and node.this.name.lower() in _ZERO_BASED
         index = node.expressions[0] if node.expressions else exp.Null()
         return exp.Anonymous(this="pg_array_get", expressions=[node.this, index, exp.Literal.number(int(zero))])
     if isinstance(node, exp.Array):
-        if len(node.expressions) == 1 and isinstance(node.expressions[0], (exp.Select, exp.Subquery)):
-            return exp.Null()
-        parts = [e.name if isinstance(e, exp.Literal) else e.sql() for e in node.expressions]
-        return exp.Literal.string("{" + ",".join(parts) + "}")
+        return _array(node)
+    if isinstance(node, exp.ArrayAgg):
+        return exp.Anonymous(this="pg_array_agg", expressions=[node.this])
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, (exp.PercentileCont, exp.PercentileDisc)):
+        return _percentile(node)
     if isinstance(node, exp.Anonymous) and node.name.lower() == "json_build_object":
         return exp.Anonymous(this="json_object", expressions=node.expressions)
+    if isinstance(node, exp.Select):
+        _flatten_joins(node)
+        _qualify_join_columns(node)
+        _set_returning(node)
+        return node
     if isinstance(node, exp.ColumnDef) and isinstance(node.args.get("kind"), exp.DataType):
         return _column_definition(node)
     if isinstance(node, exp.Lock):
         return None  # SELECT ... FOR UPDATE: SQLite locks the whole file anyway
     return node
+
+
+#: Catalog functions that return a set, and the catalog table that holds it.
+_AS_TABLES = {"pg_get_keywords": "pg_keywords"}
+
+
+def _call(name: str, *arguments: exp.Expr) -> exp.Expr:
+    return exp.Anonymous(this=name, expressions=list(arguments))
+
+
+def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
+    """``date - date`` is days, ``date + 1`` a date, ``timestamp ± interval`` a timestamp (SQLite would add
+    numbers)."""
+    left, right = node.this, node.expression
+    lk, rk = _kind(left), _kind(right)
+    sign = exp.Literal.number(-1 if isinstance(node, exp.Sub) else 1)
+    if lk in _TEMPORAL and rk == "interval":
+        return _call("pg_add_interval", left, right, sign)
+    if lk == "interval" and rk in _TEMPORAL and isinstance(node, exp.Add):
+        return _call("pg_add_interval", right, left, sign)
+    if lk == "date" and rk == "time" or lk == "time" and rk == "date" and isinstance(node, exp.Add):
+        day, time = (left, right) if lk == "date" else (right, left)
+        return _call("pg_add_interval", day, time, sign)  # date + time: that day at that time
+    if lk == "date" and rk == "int":
+        return _call("pg_add_days", left, right if isinstance(node, exp.Add) else exp.Neg(this=right))
+    if lk == "int" and rk == "date" and isinstance(node, exp.Add):
+        return _call("pg_add_days", right, left)
+    if isinstance(node, exp.Sub) and lk == "date" and rk == "date":
+        return _call("pg_days_between", left, right)
+    if isinstance(node, exp.Sub) and lk in _TEMPORAL and rk in _TEMPORAL:
+        return _call("pg_moments_between", left, right)
+    return node
+
+
+_FLIPPED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>"}
+_OPERATORS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
+
+
+def _dates_compared(node: exp.Binary) -> exp.Expr:
+    """A date compared with a timestamp compares as the date's midnight (PostgreSQL promotes the date; as text,
+    SQLite would put '2025-01-15' before '2025-01-15 00:00:00'); a date compared with a string reads the string as
+    a date (its time and zone ignored)."""
+    for date_side, other_side in (("this", "expression"), ("expression", "this")):
+        day, other = node.args[date_side], node.args[other_side]
+        if _kind(day) != "date":
+            continue
+        if _kind(other) in ("timestamp", "timestamptz"):
+            midnight = exp.DPipe(this=day, expression=exp.Literal.string(" 00:00:00"))
+            node.set(date_side, exp.Paren(this=midnight))
+            node.set(other_side, _call("pg_timestamp", other))
+            return node
+        if isinstance(other, exp.Literal) and other.is_string:
+            node.set(other_side, exp.Literal.string(functions.date_text(functions.parse_date(other.name)) or ""))
+            return node
+    return node
+
+
+def _array(node: exp.Array) -> exp.Expr:
+    if len(node.expressions) == 1 and isinstance(node.expressions[0], (exp.Select, exp.Subquery)):
+        inner = node.expressions[0]
+        query = inner.this if isinstance(inner, exp.Subquery) else inner
+        if isinstance(query, exp.Select) and len(query.expressions) == 1:
+            value = query.expressions[0]
+            value = value.this if isinstance(value, exp.Alias) else value
+            source = exp.Subquery(this=query.copy(), alias=exp.TableAlias(this=exp.to_identifier("_array")))
+            collected = exp.select(_call("pg_array_agg", exp.column(_output_name(value), "_array"))).from_(source)
+            return exp.Coalesce(this=exp.Subquery(this=collected), expressions=[exp.Literal.string("{}")])
+        return exp.Null()
+    if (
+        isinstance(node.parent, exp.Any)
+        or isinstance(node.parent, exp.Paren)
+        and isinstance(node.parent.parent, exp.Any)
+    ):
+        return node
+    if all(isinstance(e, exp.Literal) for e in node.expressions):
+        return exp.Literal.string(functions.array_text([e.name for e in node.expressions]))
+    return _call("pg_array", *node.expressions)
+
+
+def _output_name(value: exp.Expr) -> str:
+    return value.alias_or_name or "?column?"
+
+
+def _percentile(node: exp.WithinGroup) -> exp.Expr:
+    function = node.this
+    order = node.expression
+    ordered = order.expressions[0] if isinstance(order, exp.Order) and order.expressions else None
+    if ordered is None:
+        return node
+    fraction = function.this
+    if ordered.args.get("desc"):
+        fraction = exp.Sub(this=exp.Literal.number(1), expression=fraction)
+    name = "pg_percentile_cont" if isinstance(function, exp.PercentileCont) else "pg_percentile_disc"
+    value = ordered.this
+    call = _call(name, value, fraction)
+    found = exact.column_kind(value.name) if isinstance(value, exp.Column) else None
+    if name == "pg_percentile_disc" and found is not None and found.decimal and found.scale is not None:
+        return _call("num", call, exp.Literal.number(found.scale))
+    return call
+
+
+def _source_columns(source: exp.Expr) -> tuple[str, set[str]] | None:
+    """(name, columns) of a FROM item whose columns are known: a catalog table or a subquery."""
+    if isinstance(source, exp.Table) and isinstance(source.this, exp.Identifier):
+        columns = catalog.PG_TABLES.get(source.name.lower()) or catalog.INFO_TABLES.get(source.name.lower())
+        if columns is None:
+            return None
+        return source.alias_or_name, {name for name, _ in columns}
+    if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Select) and source.alias:
+        return source.alias, {e.alias_or_name.lower() for e in source.this.expressions}
+    return None
+
+
+def _flatten_joins(select: exp.Select) -> None:
+    """``FROM ((a JOIN b ON ...) JOIN c ON ...)`` (psqlODBC nests its joins in parentheses) as the flat
+    ``FROM a JOIN b ON ... JOIN c ON ...`` it means, so each ON clause can be read against the tables before it."""
+    source = select.args.get("from_")
+    if source is None:
+        return
+    item = source.this
+    joins: list[exp.Expr] = []
+    while isinstance(item, exp.Subquery) and (not item.alias or item.args.get("joins")):
+        joins = list(item.args.get("joins") or []) + joins
+        if item.alias:  # the derived table itself, the first of the joined items
+            item = item.copy()
+            item.set("joins", None)
+            break
+        item = item.this
+    if not joins or not isinstance(item, (exp.Subquery, exp.Table)):
+        return
+    select.set("from_", exp.From(this=item))
+    select.set("joins", joins + list(select.args.get("joins") or []))
+
+
+def _qualify_join_columns(select: exp.Select) -> None:
+    """In PostgreSQL a JOIN's ON clause sees only the tables joined so far; SQLite looks at the whole FROM clause,
+    so a name that a later table also has (psqlODBC's ``conkey``) would be ambiguous. Such names are qualified with
+    the one table that has them at that point."""
+    source = select.args.get("from_")
+    joins = select.args.get("joins") or []
+    if source is None or not joins:
+        return
+    seen = [_source_columns(source.this)]
+    for join in joins:
+        seen.append(_source_columns(join.this))
+        condition = join.args.get("on")
+        if condition is None:
+            continue
+        for column in condition.find_all(exp.Column):
+            if column.table or column.find_ancestor(exp.Select) is not select:
+                continue
+            having = [found[0] for found in seen if found is not None and column.name.lower() in found[1]]
+            if len(having) == 1:
+                column.set("table", exp.to_identifier(having[0]))
+
+
+# -- set-returning functions: unnest, generate_series, _pg_expandarray -------------------------------------------
+
+_SRF_NAMES = {"generate_series", "generate_subscripts", "_pg_expandarray", "unnest"}
+
+
+def _srf_json(call: exp.Expr) -> exp.Expr | None:
+    """The JSON array a set-returning call's rows come from, or None when ``call`` is not one."""
+    if isinstance(call, exp.Explode):
+        return _call("pg_array_json", call.this)
+    if isinstance(call, exp.ExplodingGenerateSeries):
+        parts = [call.args.get("start"), call.args.get("end"), call.args.get("step")]
+        return _call("pg_series_json", *[p for p in parts if p is not None])
+    if isinstance(call, exp.Anonymous) and call.name.lower() in _SRF_NAMES:
+        if call.name.lower() == "generate_series":
+            return _call("pg_series_json", *call.expressions)
+        if call.name.lower() == "generate_subscripts":
+            return _call("pg_subscripts_json", call.expressions[0]) if call.expressions else None
+        return _call("pg_array_json", call.expressions[0]) if call.expressions else None
+    return None
+
+
+def _srf_name(call: exp.Expr) -> str:
+    if isinstance(call, exp.Explode):
+        return "unnest"
+    if isinstance(call, exp.ExplodingGenerateSeries):
+        return "generate_series"
+    return call.name.lower().lstrip("_").replace("pg_expandarray", "_pg_expandarray")
+
+
+def _set_returning(select: exp.Select) -> None:
+    """Set-returning calls in the select list become rows of ``json_each`` joined to the FROM clause, as
+    PostgreSQL multiplies the rows by them; several in one list advance together (PostgreSQL runs them in
+    lockstep), each taking the element at the first one's position."""
+    number = 0
+    first: str | None = None
+    for index, expression in enumerate(list(select.expressions)):
+        calls = [c for c in expression.walk() if _srf_json(c) is not None and c.find_ancestor(exp.Select) is select]
+        for call in calls:
+            number += 1
+            alias = first or f"_srf{number}"
+            json = _srf_json(call)
+            assert json is not None
+            source = exp.Table(this=_call("json_each", json), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+            value: exp.Expr = exp.column("value", alias)
+            position = exp.Add(this=exp.column("key", alias), expression=exp.Literal.number(1))
+            if first is not None:
+                path = exp.DPipe(
+                    this=exp.Literal.string("$["),
+                    expression=exp.DPipe(this=exp.column("key", first), expression=exp.Literal.string("]")),
+                )
+                value = _call("json_extract", json, path)
+            if call is expression:
+                select.expressions[index] = exp.alias_(value, _srf_name(call), quoted=True)
+                expression = select.expressions[index]
+            elif _srf_name(call) == "_pg_expandarray":
+                holder = call.parent
+                field = holder.parent if isinstance(holder, exp.Paren) else None
+                if isinstance(field, exp.Dot):
+                    field.replace(value if field.expression.name.lower() == "x" else exp.Paren(this=position))
+                else:
+                    record = _call("json_object", exp.Literal.string("x"), value, exp.Literal.string("n"), position)
+                    call.replace(record)
+            else:
+                call.replace(value)
+            if first is not None:
+                continue
+            first = alias
+            if select.args.get("from_") is None:
+                select.set("from_", exp.From(this=source))
+            else:
+                select.append("joins", exp.Join(this=source))
+    if number:
+        select.set("expressions", select.expressions)
+
+
+def _srf_source(node: exp.Expr) -> exp.Expr | None:
+    if isinstance(node, exp.Unnest) and node.expressions:
+        return _call("pg_array_json", node.expressions[0])
+    if isinstance(node, exp.Table) and isinstance(node.this, (exp.ExplodingGenerateSeries, exp.Anonymous)):
+        return _srf_json(node.this)
+    return None
+
+
+def _srf_table(node: exp.Expr) -> exp.Expr:
+    """``FROM unnest(...) AS t(x)``, ``FROM generate_series(...) AS g``: a subquery over ``json_each``."""
+    source = _srf_source(node)
+    assert source is not None
+    alias = node.args.get("alias")
+    name = alias.name if alias is not None and alias.name else "_srf"
+    columns = alias.columns if alias is not None else []
+    call = node.this if isinstance(node, exp.Table) else None
+    column = columns[0].name if columns else (name if alias is not None else _srf_name(call) if call else "unnest")
+    rows = exp.select(exp.alias_(exp.column("value"), column, quoted=True)).from_(
+        exp.Table(this=_call("json_each", source))
+    )
+    return exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
 
 
 def _table(node: exp.Table) -> exp.Table:
@@ -225,13 +780,13 @@ def _table(node: exp.Table) -> exp.Table:
     return node
 
 
-def _unit(unit: exp.Expression | None) -> str:
+def _unit(unit: exp.Expr | None) -> str:
     if unit is None:
         return "day"
     return (unit.name if isinstance(unit, (exp.Literal, exp.Var, exp.Identifier, exp.Column)) else unit.sql()).lower()
 
 
-def _type_name(to: exp.Expression) -> tuple[str, list[int]]:
+def _type_name(to: exp.Expr) -> tuple[str, list[int]]:
     """The PostgreSQL name of a cast's target type (lower case, no schema) and its size arguments."""
     if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.USERDEFINED:
         kind = to.args.get("kind")
@@ -286,7 +841,7 @@ _FUNCTION_CASTS: dict[str, tuple[str, int]] = {
 }
 
 
-def cast_type(to: exp.Expression) -> int | None:
+def cast_type(to: exp.Expr) -> int | None:
     name, _ = _type_name(to)
     if name in ("numeric", "decimal"):
         return types.NUMERIC
@@ -294,22 +849,80 @@ def cast_type(to: exp.Expression) -> int | None:
     return found[1] if found else None
 
 
-def _cast(node: exp.Cast) -> exp.Expression:
+def _cast(node: exp.Cast) -> exp.Expr:
     name, sizes = _type_name(node.to)
     value = node.this
+    inner = _kind(value)
+    textual = inner in ("unknown", "text") or isinstance(value, exp.Placeholder)
+    if name == "interval":
+        if isinstance(value, exp.Literal):
+            return exp.Literal.string(functions.interval_text(value.name))
+        return _call("pg_interval", value)
+    if name in ("date", "timestamp", "timestamptz", "timestamp with time zone", "timestamp without time zone"):
+        if name == "date" and inner == "date":
+            return value
+        truncated = _native_truncation(value) if name == "date" else None
+        if truncated is not None:
+            return truncated
+        return _call("pg_date" if name == "date" else "pg_timestamp", value)
     if name in ("numeric", "decimal"):
         if not sizes:
             return exp.Cast(this=value, to=exp.DataType.build("NUMERIC"))
         return exp.Anonymous(this="pg_numeric", expressions=[value, *(exp.Literal.number(n) for n in sizes)])
     if name in _CASTS:
-        return exp.Cast(this=value, to=exp.DataType.build(_CASTS[name][0]))
+        target, oid = _CASTS[name]
+        if textual and target == "INTEGER":
+            return _call("pg_int", value)
+        if textual and target == "REAL":
+            return _call("pg_float", value)
+        if target == "TEXT" and isinstance(value, exp.Column):
+            found = exact.column_kind(value.name)
+            if found is not None and found.decimal and found.scale is not None:
+                return _call("pg_numeric_text", value, exp.Literal.number(found.scale))  # 1500.00, as numeric prints
+        return exp.Cast(this=value, to=exp.DataType.build(target))
+    if name == "regclass" and not _shown(node):
+        return _call("pg_regclass_oid", value)  # compared or joined: the OID, whatever was written
     if name in _FUNCTION_CASTS:
         return exp.Anonymous(this=_FUNCTION_CASTS[name][0], expressions=[value])
-    return value  # arrays, json, uuid, interval...: the value as it is
+    return value  # arrays, json, uuid...: the value as it is
 
 
-def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expression:
+#: date_trunc of a date, cast back to a date (BI tools' month and week buckets), as SQLite's own date modifiers:
+#: native speed, no Python call per row.
+_DATE_MODIFIERS = {
+    "day": (),
+    "week": ("-6 days", "weekday 1"),
+    "month": ("start of month",),
+    "year": ("start of year",),
+}
+
+
+def _native_truncation(value: exp.Expr) -> exp.Expr | None:
+    if not (isinstance(value, exp.Anonymous) and value.name.lower() == "date_trunc" and len(value.expressions) == 2):
+        return None
+    unit, day = value.expressions
+    if not isinstance(unit, exp.Literal) or unit.name.lower() not in _DATE_MODIFIERS or _kind(day) != "date":
+        return None
+    modifiers = [exp.Literal.string(m) for m in _DATE_MODIFIERS[unit.name.lower()]]
+    return _call("date", day, *modifiers)
+
+
+def _shown(node: exp.Expr) -> bool:
+    """Whether an expression is an output column of its SELECT (a regclass shows there as the table's name)."""
+    parent = node.parent
+    if isinstance(parent, exp.Alias):
+        node, parent = parent, parent.parent
+    return isinstance(parent, exp.Select) and node in parent.expressions
+
+
+def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
     left, right = node.this, node.expression
+    if isinstance(right, exp.Anonymous) and right.name.upper() in ("ALL", "ANY") and len(right.expressions) == 1:
+        right = (exp.All if right.name.upper() == "ALL" else exp.Any)(this=right.expressions[0])
+        node.set("expression", right)
+    if isinstance(right, exp.All) and isinstance(node, exp.NEQ):  # x <> ALL (array): in none of them
+        inner = right.this.this if isinstance(right.this, exp.Paren) else right.this
+        return exp.Not(this=_call("pg_array_contains", inner, left))
     if isinstance(right, exp.Any):
         inner = right.this.this if isinstance(right.this, exp.Paren) else right.this
         if isinstance(inner, exp.Array) or (isinstance(inner, exp.Literal) and inner.name.startswith("{")):
@@ -318,7 +931,7 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expression:
                 if isinstance(inner, exp.Array)
                 else [exp.Literal.string(part) for part in inner.name.strip("{}").split(",") if part]
             )
-            found: exp.Expression = exp.In(this=left, expressions=items)
+            found: exp.Expr = exp.In(this=left, expressions=items)
         else:
             found = exp.Anonymous(this="pg_array_contains", expressions=[inner, left])
         return exp.Not(this=found) if isinstance(node, exp.NEQ) else found
@@ -349,7 +962,9 @@ def _column_definition(node: exp.ColumnDef) -> exp.ColumnDef:
     return node
 
 
-def _parameter_type(node: exp.Parameter) -> int:
+def _parameter_type(node: exp.Parameter, number: int, dates: dict[int, str]) -> int:
+    """The type PostgreSQL would infer for ``$n`` from where it stands; a parameter that stands for a date also
+    records how it is compared (see :attr:`Translation.parameter_dates`)."""
     parent = node.parent
     if isinstance(parent, exp.Cast):
         return cast_type(parent.to) or 0
@@ -358,9 +973,23 @@ def _parameter_type(node: exp.Parameter) -> int:
     if isinstance(parent, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
         other = parent.expression if parent.this is node else parent.this
         if isinstance(other, exp.Column):
-            return _column_type_by_name(other.name)
+            oid = _column_type_by_name(other.name)
+            if oid == types.DATE:
+                operator = _OPERATORS[type(parent)]
+                dates[number] = operator if parent.expression is node else _FLIPPED[operator]
+            return oid
     if isinstance(parent, (exp.Like, exp.ILike)):
         return types.TEXT
+    if isinstance(parent, exp.Tuple) and isinstance(parent.parent, exp.Values):
+        insert = parent.parent.parent
+        target = insert.this if isinstance(insert, exp.Insert) else None
+        if isinstance(target, exp.Schema) and node in parent.expressions:
+            position = parent.expressions.index(node)
+            if position < len(target.expressions):
+                oid = _column_type_by_name(target.expressions[position].name)
+                if oid == types.DATE:
+                    dates[number] = "insert"
+                return oid
     return 0
 
 
@@ -385,12 +1014,13 @@ def _name_columns(select: exp.Select) -> None:
     select.set("expressions", select.expressions)
 
 
-def _pg_name(expression: exp.Expression) -> str:
+def _pg_name(expression: exp.Expr) -> str:
     if isinstance(expression, exp.Column):
         return expression.name
     if isinstance(expression, exp.Cast):
         inner = _pg_name(expression.this)
-        return inner if inner != "?column?" else _type_name(expression.to)[0]
+        name = _type_name(expression.to)[0]
+        return inner if inner != "?column?" else {"decimal": "numeric", "double": "float8"}.get(name, name)
     if isinstance(expression, exp.Anonymous):
         name = expression.name.lower()
         return {
@@ -400,17 +1030,55 @@ def _pg_name(expression: exp.Expression) -> str:
             "pg_regtype": "regtype",
             "date_part": "extract",
             "json_object": "json_build_object",
+            "pg_to_char": "to_char",
+            "pg_to_date": "to_date",
+            "pg_to_timestamp": "to_timestamp",
         }.get(name, name)
+    if isinstance(expression, exp.AtTimeZone):
+        return "timezone"
     if isinstance(expression, exp.Case):
         return "case"
+    names: dict[type[exp.Expr], str] = {
+        exp.Explode: "unnest",
+        exp.ExplodingGenerateSeries: "generate_series",
+        exp.TimestampTrunc: "date_trunc",
+        exp.DateTrunc: "date_trunc",
+        exp.VariancePop: "var_pop",
+        exp.CurrentSchemas: "current_schemas",
+    }
+    if type(expression) in names:
+        return names[type(expression)]
+    if isinstance(expression, (exp.WithinGroup, exp.Window, exp.Filter)):
+        return _pg_name(expression.this)
     if isinstance(expression, exp.Func):
         return expression.sql_name().lower()
     return "?column?"
 
 
-def _column_type(expression: exp.Expression) -> int | None:
+def _column_type(expression: exp.Expr | None, derived: dict[tuple[str, str], exp.Expr] | None = None) -> int | None:
+    if expression is None:
+        return None
     if isinstance(expression, exp.Alias):
         expression = expression.this
+    key = _derived_key(expression)
+    if key is not None and derived and key in derived and derived[key] is not expression:
+        behind = derived[key]
+        return _column_type(behind, {k: v for k, v in derived.items() if v is not behind})
+    kind = _kind(expression)
+    if kind in _OID_OF_KIND and not isinstance(expression, exp.Column):
+        return _OID_OF_KIND[kind]
+    if isinstance(expression, exp.Anonymous) and _kind_here(expression) == "numeric":
+        return types.NUMERIC
+    if isinstance(expression, exp.Anonymous) and expression.name.lower() == "current_schemas":
+        return 1003
+    if isinstance(expression, exp.Anonymous) and expression.name.lower() == "pg_array_agg":
+        element = _column_type(expression.expressions[0], derived) if expression.expressions else None
+        if isinstance(expression.expressions[0] if expression.expressions else None, exp.Order):
+            element = _column_type(expression.expressions[0].this, derived)
+        found = types.TYPES.get(element or types.TEXT)
+        return found.array if found is not None and found.array else 1009
+    if isinstance(expression, exp.Anonymous) and expression.name.lower() in ("to_regtype", "to_regclass"):
+        return {"to_regtype": 2206, "to_regclass": 2205}[expression.name.lower()]
     if isinstance(expression, exp.Anonymous):
         name = expression.name.lower()
         if name in _BOOLEAN_FUNCTIONS or name == "pg_bool":
@@ -451,7 +1119,7 @@ def _column_type(expression: exp.Expression) -> int | None:
     return None
 
 
-def _origin(node: exp.Expression) -> str | None:
+def _origin(node: exp.Expr) -> str | None:
     if not isinstance(node, exp.Select) or node.args.get("joins"):
         return None
     source = node.args.get("from_") or node.args.get("from")
@@ -461,7 +1129,7 @@ def _origin(node: exp.Expression) -> str | None:
     return None
 
 
-def _empty_columns(node: exp.Expression) -> tuple[str, ...] | None:
+def _empty_columns(node: exp.Expr) -> tuple[str, ...] | None:
     """The output columns of a catalog query that needs a row of an always-empty catalog table, else None."""
     if not _cannot_have_rows(node):
         return None
@@ -469,11 +1137,11 @@ def _empty_columns(node: exp.Expression) -> tuple[str, ...] | None:
     return tuple(e.alias_or_name or _pg_name(e) for e in top.expressions) if top is not None else None
 
 
-def _cannot_have_rows(node: exp.Expression) -> bool:
+def _cannot_have_rows(node: exp.Expr) -> bool:
     if isinstance(node, exp.Union):
         return _cannot_have_rows(node.left) and _cannot_have_rows(node.right)
-    if not isinstance(node, exp.Select):
-        return False
+    if not isinstance(node, exp.Select) or any(e.find(exp.AggFunc) for e in node.expressions):
+        return False  # an aggregate (count(*) FROM pg_matviews) has its one row
     source = node.args.get("from_") or node.args.get("from")
     tables = [source.this] if source is not None else []
     tables += [

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connector.bridge import functions
+
 
 @dataclass(frozen=True)
 class PgType:
@@ -65,6 +67,7 @@ _BASE = (
     PgType(1186, "interval", 16, "T", 1187, "interval"),
     PgType(1700, "numeric", -1, "N", 1231, "numeric"),
     PgType(2205, "regclass", 4, "N", 2210, "regclass"),
+    PgType(2249, "record", -1, "P", 2287, "record"),
     PgType(2206, "regtype", 4, "N", 2211, "regtype"),
     PgType(2950, "uuid", 16, "U", 2951, "uuid"),
     PgType(3802, "jsonb", -1, "U", 3807, "jsonb"),
@@ -78,7 +81,7 @@ BY_NAME: dict[str, PgType] = {t.name: t for t in TYPES.values()}
 BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID = 16, 17, 18, 19, 20, 21, 23, 25, 26
 FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR = 700, 701, 705, 1042, 1043
 DATE, TIME, TIMESTAMP, TIMESTAMPTZ = 1082, 1083, 1114, 1184
-NUMERIC, UUID = 1700, 2950
+NUMERIC, UUID, RECORD = 1700, 2950, 2249
 INTEGERS = frozenset({INT2, INT4, INT8, OID, 24, 2205, 2206, 4089})
 FLOATS = frozenset({FLOAT4, FLOAT8})
 
@@ -257,7 +260,15 @@ def _any_text(value: Any) -> str:
     return str(value)
 
 
+def _bool_array_text(value: Any) -> str:
+    """A bool[] value, whose elements SQLite holds as 0 and 1, as PostgreSQL writes it: ``{t,f}``."""
+    items = functions.array_items(value)
+    return functions.array_text([None if item is None else _bool_text(item) for item in items])
+
+
 def text_encoder(oid: int) -> Callable[[Any], str]:
+    if oid == TYPES[BOOL].array:
+        return _bool_array_text
     if oid == BOOL:
         return _bool_text
     if oid in INTEGERS:
@@ -290,6 +301,10 @@ def decode_text(oid: int, text: str) -> Any:
             return text
     if oid == BOOL:
         return text.strip().lower() in ("t", "true", "1", "yes", "on", "y")
+    if oid == DATE:
+        return functions.parse_date(text)  # a time and a zone after the date are ignored, as PostgreSQL does
+    if oid in (TIMESTAMP, TIMESTAMPTZ):
+        return functions.parse_moment(text)
     if oid == BYTEA and text.startswith("\\x"):
         return bytes.fromhex(text[2:])
     return text

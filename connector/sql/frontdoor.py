@@ -28,7 +28,7 @@ from connector.exceptions import ProgrammingError
 from connector.guard import is_storage
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
-from connector.sql import lexer
+from connector.sql import exact, lexer
 from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_write, table_of
 from connector.sql.limits import BoundedCache, check_nesting, deep
 
@@ -59,6 +59,7 @@ class Statement:
     table: Table | None  # the register table it writes, if any
     plan: Plan | None
     sqlite_text: str  # what SQLite runs when the front door does not compile it
+    exact: exact.Rewritten | None = None  # a SELECT whose decimal computations run exactly
 
 
 _UNDERSTOOD = BoundedCache()
@@ -95,13 +96,17 @@ def _understand(text: str, keyword: str, dialect: str) -> Statement:
             return Statement(text, keyword, node, table, compile_write(node), text)
         return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
     if dialect == DIALECT:
-        return Statement(text, keyword, None, None, None, text)  # SQLite reads it as it is
+        # SQLite reads it as it is, unless it computes with money (then decimals, exactly: connector.sql.exact)
+        exact_form = exact.rewrite_text(text) if keyword in ("SELECT", "WITH", "VALUES") else None
+        return Statement(text, keyword, None, None, None, exact_form.sql if exact_form else text, exact_form)
     read: exp.Expr | None
     try:
         read = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
     except sqlglot.errors.SqlglotError:
         read = None
-    return Statement(text, keyword, read, None, None, _translated(text, read, dialect))
+    exact_form = exact.rewrite(_unqualified(read), postgres=dialect == "postgres") if read is not None else None
+    sqlite_text = exact_form.sql if exact_form else _translated(text, read, dialect)
+    return Statement(text, keyword, read, None, None, sqlite_text, exact_form)
 
 
 #: Schema names other dialects put in front of a table that, here, all mean the register file itself.
@@ -224,6 +229,7 @@ class FrontDoor:
         self.begin_before_writes = True
         #: Result sets of SELECTs that may still be reading (see :meth:`_before`).
         self._open_rows: weakref.WeakSet[_OpenRows] = weakref.WeakSet()
+        exact.install(connection)
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -339,6 +345,8 @@ class FrontDoor:
         except KeyError as error:
             raise _unbound(error) from None
         description = described[-1] if described else None
+        if description and statement.exact is not None:
+            description = exact.describe(self.connection, statement.text, bindings, description, statement.exact)
         if description:
             rows = _OpenRows(cursor)
             self._open_rows.add(rows)

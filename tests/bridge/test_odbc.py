@@ -77,3 +77,46 @@ def test_insert_and_rule_error(connection) -> None:
     with pytest.raises(pyodbc.Error, match="cannot dispose of asset"):
         cursor.execute("""UPDATE "Assets" SET "AssetStatus" = 'Disposed' WHERE "AssetNumber" = ?""", VAN)
     connection.rollback()
+
+
+def test_catalog_keys_statistics_types_and_procedures(connection) -> None:
+    """What Power BI, Excel and Tableau read through psqlODBC: SQLForeignKeys (both ways), SQLStatistics,
+    SQLGetTypeInfo, SQLProcedures, each against schema/."""
+    from connector.schema import TABLES
+
+    cursor = connection.cursor()
+    imported = {(r.fkcolumn_name, r.pktable_name, r.pkcolumn_name) for r in cursor.foreignKeys(foreignTable="Assets")}
+    assert imported == {(c.name, target, TABLES[target].key) for c, target in TABLES["Assets"].references}
+    exported = {(r.fktable_name, r.fkcolumn_name) for r in cursor.foreignKeys(table="AssetTypes")}
+    assert exported == {
+        (t.name, c.name) for t in TABLES.values() for c, target in t.references if target == "AssetTypes"
+    }
+    indexes: dict[str, list[str]] = {}
+    for row in cursor.statistics("Assets", unique=True):
+        if row.index_name:
+            indexes.setdefault(row.index_name, []).append(row.column_name)
+            assert row.non_unique in (0, False)
+    assert indexes.pop("Assets_pkey") == [TABLES["Assets"].key]
+    assert sorted(indexes.values()) == sorted(list(group) for group in TABLES["Assets"].unique)
+    type_names = {row.type_name for row in cursor.getTypeInfo()}
+    assert {"numeric", "date", "text", "bool", "int4", "int8", "float8"} <= type_names
+    procedures = {row.procedure_name for row in cursor.procedures()}
+    assert {"TrialBalance", "DepreciationSchedule"} <= procedures
+    connection.commit()
+
+
+def test_dates_and_timestamps_as_parameters(connection) -> None:
+    """A timestamp compared with a date column compares with the date's midnight, as PostgreSQL does: the boundary
+    day is in; a date parameter is a date."""
+    import datetime as dt
+
+    cursor = connection.cursor()
+    select = 'SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" '
+    assert [r[0] for r in cursor.execute(select + ">= ?", dt.datetime(2025, 1, 15)).fetchall()] == [VAN]
+    assert [r[0] for r in cursor.execute(select + "> ?", dt.datetime(2025, 1, 15, 9, 30)).fetchall()] == []
+    assert [r[0] for r in cursor.execute(select + "= ?", dt.date(2025, 1, 15)).fetchall()] == [VAN]
+    row = cursor.execute(
+        'SELECT SUM("PurchasePrice") FROM "Assets" WHERE "AssetNumber" IN (?, ?)', VAN, "FA-0100"
+    ).fetchone()
+    assert row[0] == Decimal("32500.00") + Decimal("1999.99")
+    connection.commit()

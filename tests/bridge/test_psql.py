@@ -70,3 +70,28 @@ def test_disposal_is_refused_with_its_message(psql) -> None:
     result = psql(f'UPDATE "Assets" SET "AssetStatus" = \'Disposed\' WHERE "AssetNumber" = \'{VAN}\'')
     assert result.returncode == 1
     assert f"ERROR:  cannot dispose of asset {VAN}" in result.stderr
+
+
+def test_describe_shows_foreign_keys_both_ways(psql) -> None:
+    from connector.schema import TABLES
+
+    result = psql(r'\d "AssetTypes"')
+    assert result.returncode == 0, result.stderr
+    out, referenced = result.stdout.split("Referenced by:")
+    for column, target in TABLES["AssetTypes"].references:
+        assert f'FOREIGN KEY ("{column.name}") REFERENCES "{target}"("{TABLES[target].key}")' in out
+    referring = [(t.name, c.name) for t in TABLES.values() for c, target in t.references if target == "AssetTypes"]
+    assert len(referring) == referenced.count("FOREIGN KEY") and all(
+        f'TABLE "{table}" CONSTRAINT "{table}_{column}_fkey"' in referenced for table, column in referring
+    )
+
+
+def test_report_functions_are_listed_and_defined(psql) -> None:
+    from connector.reports import REPORTS
+
+    result = psql(r"\df", r'\sf "TrialBalance"')
+    assert result.returncode == 0, result.stderr
+    for report in REPORTS:
+        assert f"public | {report.name} " in result.stdout
+        assert all(f'"{name}"' in result.stdout for name, _ in report.columns)
+    assert 'CREATE OR REPLACE FUNCTION public."TrialBalance"("AsOf" date DEFAULT NULL' in result.stdout

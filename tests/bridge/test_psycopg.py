@@ -96,7 +96,7 @@ def test_postgres_functions_and_casts(dsn: str) -> None:
             (40, 2),
         ).fetchone()
     assert row[0].startswith("PostgreSQL 15") and row[1] == "public" and row[2] == "ISO, MDY"
-    assert row[3] == Decimal("12.35") and row[4] == dt.datetime(2025, 3, 1)
+    assert row[3] == Decimal("12.35") and row[4] == dt.datetime(2025, 3, 1, tzinfo=dt.UTC)  # date: timestamptz
     assert row[5] == 2025 and row[6] is True and row[7] == 42
 
 

@@ -1,0 +1,801 @@
+"""PostgreSQL's functions and operators over the values SQLite holds, for the statements the bridge translates.
+
+SQLite keeps dates as ``'2025-01-15'``, timestamps as ``'2025-01-15 10:00:00'``, and this module adds intervals as
+PostgreSQL prints them (``'1 year 2 mons 3 days 04:05:06'``) and arrays as PostgreSQL's text form (``'{a,b}'``).
+:mod:`connector.bridge.translate` types each expression and calls these where PostgreSQL's meaning differs from
+SQLite's: ``date - date`` is a number of days, ``date + interval`` a timestamp, ``'x'::date`` an error (22007), ``1/0``
+an error (22012), ``to_char(d, 'Mon YYYY')`` a month name.
+
+>>> interval_text("-5 year"), interval_text("30 days"), interval_text("1 mon 2 days 03:04:05")
+('-5 years', '30 days', '1 mon 2 days 03:04:05')
+>>> add_interval("2024-01-31", "1 month", 1)
+'2024-02-29 00:00:00'
+>>> to_char("2024-03-05 14:07:09", 'Mon YYYY "Q"Q HH24:MI')
+'Mar 2024 Q1 14:07'
+>>> age("2024-03-01", "2023-01-15")
+'1 year 1 mon 17 days'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import math
+import re
+import statistics
+import zoneinfo
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import apsw
+
+from connector.bridge.errors import ClientError
+
+# -- dates and timestamps ----------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"^\s*(\d{4,})-(\d{1,2})-(\d{1,2})")
+_MOMENT = re.compile(
+    r"^\s*(\d{4,})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?)?"
+    r"\s*(Z|[+-]\d{1,2}(?::?\d{2})?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_date(value: Any, *, strict: bool = True) -> dt.date | None:
+    """A date from what a client or SQLite gives: ``2025-01-15``, ``2025-01-15 10:00:00+02`` (the time and the
+    zone are ignored, as PostgreSQL's date input does), a date or datetime object."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    found = _DATE.match(text)
+    if found is None or _MOMENT.match(text) is None:
+        if strict:
+            raise ClientError("22007", f'invalid input syntax for type date: "{text}"')
+        return None
+    try:
+        return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    except ValueError:
+        if strict:
+            raise ClientError("22008", f'date/time field value out of range: "{text}"') from None
+        return None
+
+
+def parse_moment(value: Any, *, strict: bool = True) -> dt.datetime | None:
+    """A timestamp (naive, in UTC when the text gives a zone) from text, a date or a datetime."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    found = _MOMENT.match(text)
+    if found is None:
+        if strict:
+            raise ClientError("22007", f'invalid input syntax for type timestamp: "{text}"')
+        return None
+    year, month, day, hour, minute, second, fraction, zone = found.groups()
+    try:
+        moment = dt.datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+        )
+    except ValueError:
+        if strict:
+            raise ClientError("22008", f'date/time field value out of range: "{text}"') from None
+        return None
+    if zone and zone.upper() != "Z":
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = dt.timedelta(hours=int(digits[:2] if len(digits) > 2 else digits), minutes=int(digits[2:] or 0))
+        moment -= sign * offset
+    return moment
+
+
+def date_text(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def moment_text(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat(sep=" ")
+
+
+# -- intervals -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interval:
+    """PostgreSQL's interval: months, days and microseconds, kept apart (a month is not a number of days)."""
+
+    months: int = 0
+    days: int = 0
+    micros: int = 0
+
+    def text(self) -> str:
+        parts = []
+        years, months = divmod(abs(self.months), 12)
+        sign = "-" if self.months < 0 else ""
+        if years:
+            parts.append(f"{sign}{years} year{'s' if years != 1 else ''}")
+        if months:
+            parts.append(f"{sign}{months} mon{'s' if months != 1 else ''}")
+        if self.days:
+            parts.append(f"{self.days} day{'s' if abs(self.days) != 1 else ''}")
+        if self.micros or not parts:
+            micros = abs(self.micros)
+            hours, rest = divmod(micros, 3_600_000_000)
+            minutes, rest = divmod(rest, 60_000_000)
+            seconds, fraction = divmod(rest, 1_000_000)
+            clock = f"{'-' if self.micros < 0 else ''}{hours:02d}:{minutes:02d}:{seconds:02d}"
+            parts.append(clock + (f".{fraction:06d}".rstrip("0") if fraction else ""))
+        return " ".join(parts)
+
+    def scaled(self, sign: int) -> Interval:
+        return Interval(sign * self.months, sign * self.days, sign * self.micros)
+
+
+_UNITS = {
+    "millennium": ("months", 12000),
+    "century": ("months", 1200),
+    "decade": ("months", 120),
+    "year": ("months", 12),
+    "yr": ("months", 12),
+    "y": ("months", 12),
+    "quarter": ("months", 3),
+    "month": ("months", 1),
+    "mon": ("months", 1),
+    "week": ("days", 7),
+    "w": ("days", 7),
+    "day": ("days", 1),
+    "d": ("days", 1),
+    "hour": ("micros", 3_600_000_000),
+    "hr": ("micros", 3_600_000_000),
+    "h": ("micros", 3_600_000_000),
+    "minute": ("micros", 60_000_000),
+    "min": ("micros", 60_000_000),
+    "m": ("micros", 60_000_000),
+    "second": ("micros", 1_000_000),
+    "sec": ("micros", 1_000_000),
+    "s": ("micros", 1_000_000),
+    "millisecond": ("micros", 1000),
+    "ms": ("micros", 1000),
+    "microsecond": ("micros", 1),
+    "us": ("micros", 1),
+}
+_INTERVAL_PART = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z]+)|([+-]?)(\d+):(\d{2})(?::(\d{2})(?:\.(\d+))?)?", re.I)
+
+
+def parse_interval(value: Any) -> Interval:
+    """``'1 year 2 mons'``, ``'-5 year'``, ``'30 days'``, ``'04:05:06'``, ``'@ 1 day ago'``: PostgreSQL's input."""
+    if isinstance(value, Interval):
+        return value
+    text = str(value).strip().lower().lstrip("@").strip()
+    ago = text.endswith(" ago")
+    text = text[:-4] if ago else text
+    totals = {"months": 0.0, "days": 0.0, "micros": 0.0}
+    position = 0
+    for found in _INTERVAL_PART.finditer(text):
+        if text[position : found.start()].strip(" ,"):
+            break
+        position = found.end()
+        if found.group(1) is not None:
+            unit = found.group(2).rstrip("s") if found.group(2) not in ("s", "ms", "us") else found.group(2)
+            if unit not in _UNITS:
+                raise ClientError("22007", f'invalid input syntax for type interval: "{value}"')
+            field, size = _UNITS[unit]
+            totals[field] += float(found.group(1)) * size
+        else:
+            sign = -1 if found.group(3) == "-" else 1
+            fraction = int((found.group(7) or "0").ljust(6, "0")[:6])
+            seconds = int(found.group(4)) * 3600 + int(found.group(5)) * 60 + int(found.group(6) or 0)
+            totals["micros"] += sign * (seconds * 1_000_000 + fraction)
+    if position == 0 or text[position:].strip():
+        if re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
+            totals["micros"] += float(text) * 1_000_000  # a bare number counts seconds
+        else:
+            raise ClientError("22007", f'invalid input syntax for type interval: "{value}"')
+    months = int(totals["months"])
+    days = totals["days"] + (totals["months"] - months) * 30
+    micros = int(round(totals["micros"] + (days - int(days)) * 86_400_000_000))
+    result = Interval(months, int(days), micros)
+    return result.scaled(-1) if ago else result
+
+
+def interval_text(value: Any) -> str | None:
+    return None if value is None else parse_interval(value).text()
+
+
+def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    year, month = divmod(moment.month - 1 + months, 12)
+    year += moment.year
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def add_interval(moment: Any, interval: Any, sign: int) -> str | None:
+    """``timestamp ± interval`` (a date counts as its midnight): months first, then days, then the time."""
+    start = parse_moment(moment)
+    if start is None or interval is None:
+        return None
+    step = parse_interval(interval).scaled(int(sign))
+    try:
+        result = _add_months(start, step.months) + dt.timedelta(days=step.days, microseconds=step.micros)
+    except (OverflowError, ValueError):
+        raise ClientError("22008", "timestamp out of range") from None
+    return moment_text(result)
+
+
+def add_days(day: Any, count: Any) -> str | None:
+    """``date ± integer``: a date."""
+    start = parse_date(day)
+    if start is None or count is None:
+        return None
+    try:
+        return date_text(start + dt.timedelta(days=int(count)))
+    except (OverflowError, ValueError):
+        raise ClientError("22008", "date out of range") from None
+
+
+def days_between(later: Any, earlier: Any) -> int | None:
+    """``date - date``: the number of days."""
+    a, b = parse_date(later), parse_date(earlier)
+    return None if a is None or b is None else (a - b).days
+
+
+def moments_between(later: Any, earlier: Any) -> str | None:
+    """``timestamp - timestamp``: an interval of days and time."""
+    a, b = parse_moment(later), parse_moment(earlier)
+    if a is None or b is None:
+        return None
+    difference = a - b
+    return Interval(0, difference.days, difference.seconds * 1_000_000 + difference.microseconds).text()
+
+
+def age(later: Any, earlier: Any = None) -> str | None:
+    """PostgreSQL's ``age``: years, months and days between two timestamps (from midnight today with one)."""
+    if earlier is None:
+        earlier, later = later, dt.datetime.combine(dt.date.today(), dt.time())
+    a, b = parse_moment(later), parse_moment(earlier)
+    if a is None or b is None:
+        return None
+    sign = 1
+    if a < b:
+        a, b, sign = b, a, -1
+    # field by field, borrowing as PostgreSQL does: a month borrowed counts the days of the earlier date's month
+    micros = (a.hour - b.hour) * 3_600_000_000 + (a.minute - b.minute) * 60_000_000
+    micros += (a.second - b.second) * 1_000_000 + a.microsecond - b.microsecond
+    days, months = a.day - b.day, (a.year - b.year) * 12 + a.month - b.month
+    if micros < 0:
+        micros += 86_400_000_000
+        days -= 1
+    if days < 0:
+        days += calendar.monthrange(b.year, b.month)[1]
+        months -= 1
+    return Interval(months, days, micros).scaled(sign).text()
+
+
+def scale_interval(interval: Any, factor: Any) -> str | None:
+    """``interval * number``: each field scaled (fractions of a month or a day spill into days and time, as in
+    PostgreSQL)."""
+    if interval is None or factor is None:
+        return None
+    value, times = parse_interval(interval), float(factor)
+    months = value.months * times
+    days = value.days * times + (months - int(months)) * 30
+    micros = value.micros * times + (days - int(days)) * 86_400_000_000
+    return Interval(int(months), int(days), int(round(micros))).text()
+
+
+def at_time_zone(value: Any, zone: Any, aware: Any) -> str | None:
+    """``value AT TIME ZONE zone``: a timestamp with time zone (``aware``) as the wall-clock time in ``zone``; a
+    timestamp without one read as wall-clock time in ``zone``, given back in UTC."""
+    moment = parse_moment(value)
+    if moment is None or zone is None:
+        return None
+    try:
+        where = zoneinfo.ZoneInfo(str(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ClientError("22023", f'time zone "{zone}" not recognized') from None
+    if aware:
+        return moment_text(moment.replace(tzinfo=dt.UTC).astimezone(where).replace(tzinfo=None))
+    return moment_text(moment.replace(tzinfo=where).astimezone(dt.UTC).replace(tzinfo=None))
+
+
+# -- to_char, to_date, to_timestamp ------------------------------------------------------------------------------
+
+_MONTHS = [calendar.month_name[m] for m in range(1, 13)]
+_DAYS = [calendar.day_name[d] for d in range(7)]
+_PATTERN = re.compile(
+    r'"[^"]*"|FM|TH|th|YYYY|IYYY|YYY|YY|Y|MONTH|Month|month|MON|Mon|mon|MM|DDD|DD|D|IW|WW|W|Q|'
+    r"HH24|HH12|HH|MI|SS|MS|US|AM|PM|am|pm|DAY|Day|day|DY|Dy|dy|J|TZ|tz|OF"
+)
+
+
+def _field(moment: dt.datetime, token: str, fill: bool) -> str:
+    def number(value: int, width: int) -> str:
+        return str(value) if not fill else str(value).zfill(width)
+
+    iso = moment.isocalendar()
+    values: dict[str, Callable[[], str]] = {
+        "YYYY": lambda: number(moment.year, 4),
+        "IYYY": lambda: number(iso[0], 4),
+        "YYY": lambda: str(moment.year)[-3:],
+        "YY": lambda: str(moment.year)[-2:],
+        "Y": lambda: str(moment.year)[-1:],
+        "MONTH": lambda: _MONTHS[moment.month - 1].upper().ljust(9 if fill else 0),
+        "Month": lambda: _MONTHS[moment.month - 1].ljust(9 if fill else 0),
+        "month": lambda: _MONTHS[moment.month - 1].lower().ljust(9 if fill else 0),
+        "MON": lambda: _MONTHS[moment.month - 1][:3].upper(),
+        "Mon": lambda: _MONTHS[moment.month - 1][:3],
+        "mon": lambda: _MONTHS[moment.month - 1][:3].lower(),
+        "MM": lambda: number(moment.month, 2),
+        "DDD": lambda: number(moment.timetuple().tm_yday, 3),
+        "DD": lambda: number(moment.day, 2),
+        "D": lambda: str(moment.isoweekday() % 7 + 1),
+        "IW": lambda: number(iso[1], 2),
+        "WW": lambda: number((moment.timetuple().tm_yday - 1) // 7 + 1, 2),
+        "W": lambda: str((moment.day - 1) // 7 + 1),
+        "Q": lambda: str((moment.month - 1) // 3 + 1),
+        "HH24": lambda: number(moment.hour, 2),
+        "HH12": lambda: number((moment.hour - 1) % 12 + 1, 2),
+        "HH": lambda: number((moment.hour - 1) % 12 + 1, 2),
+        "MI": lambda: number(moment.minute, 2),
+        "SS": lambda: number(moment.second, 2),
+        "MS": lambda: number(moment.microsecond // 1000, 3),
+        "US": lambda: number(moment.microsecond, 6),
+        "AM": lambda: "AM" if moment.hour < 12 else "PM",
+        "PM": lambda: "AM" if moment.hour < 12 else "PM",
+        "am": lambda: "am" if moment.hour < 12 else "pm",
+        "pm": lambda: "am" if moment.hour < 12 else "pm",
+        "DAY": lambda: _DAYS[moment.weekday()].upper().ljust(9 if fill else 0),
+        "Day": lambda: _DAYS[moment.weekday()].ljust(9 if fill else 0),
+        "day": lambda: _DAYS[moment.weekday()].lower().ljust(9 if fill else 0),
+        "DY": lambda: _DAYS[moment.weekday()][:3].upper(),
+        "Dy": lambda: _DAYS[moment.weekday()][:3],
+        "dy": lambda: _DAYS[moment.weekday()][:3].lower(),
+        "J": lambda: str(moment.toordinal() + 1721425),
+        "TZ": lambda: "UTC",
+        "tz": lambda: "utc",
+        "OF": lambda: "+00",
+    }
+    return values[token]()
+
+
+def to_char(value: Any, pattern: Any) -> str | None:
+    """``to_char(timestamp or date, pattern)`` with PostgreSQL's template patterns (FM drops the padding)."""
+    if value is None or pattern is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _number_char(value, str(pattern))
+    moment = parse_moment(value)
+    assert moment is not None
+    out, fill, position, text = [], True, 0, str(pattern)
+    for found in _PATTERN.finditer(text):
+        out.append(text[position : found.start()])
+        position = found.end()
+        token = found.group(0)
+        if token.startswith('"'):
+            out.append(token[1:-1])
+        elif token == "FM":
+            fill = False
+            continue
+        elif token in ("TH", "th"):
+            out.append(token)
+        else:
+            out.append(_field(moment, token, fill))
+        fill = True
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _number_char(value: float, pattern: str) -> str:
+    places = len(pattern.split(".")[1]) if "." in pattern else 0
+    digits = f"{abs(value):,.{places}f}" if "G" in pattern or "," in pattern else f"{abs(value):.{places}f}"
+    text = ("-" if value < 0 else "") + digits
+    return text if pattern.startswith("FM") else text.rjust(len(pattern.replace("FM", "")) + 1)
+
+
+def _parse_with(text: str, pattern: str) -> dt.datetime:
+    """Read ``text`` with a to_date/to_timestamp template: fields in the template's order, anything that is not a
+    letter or a digit between them skipped."""
+    fields: dict[str, int] = {}
+    cursor = 0
+    for found in _PATTERN.finditer(pattern):
+        token = found.group(0)
+        if token in ("FM", "TH", "th"):
+            continue
+        while cursor < len(text) and not text[cursor].isalnum():
+            cursor += 1
+        if token.startswith('"'):
+            cursor += len(token) - 2
+            continue
+        if token.upper() in ("MONTH", "MON", "DAY", "DY", "AM", "PM"):
+            word = re.match(r"[A-Za-z]+", text[cursor:])
+            name = word.group(0).lower() if word else ""
+            cursor += len(name)
+            if token.upper() in ("MONTH", "MON"):
+                abbreviations = [m[:3].lower() for m in _MONTHS]
+                if name[:3] not in abbreviations:
+                    raise ClientError("22007", f'invalid value "{name}" for "{token}"')
+                fields["month"] = abbreviations.index(name[:3]) + 1
+            elif token.upper() in ("AM", "PM"):
+                fields["pm"] = int(name == "pm")
+            continue
+        width = {"YYYY": 6, "IYYY": 6, "YYY": 3, "YY": 2, "Y": 1, "DDD": 3, "MS": 3, "US": 6}.get(token, 2)
+        digits = re.match(rf"\d{{1,{width}}}", text[cursor:])
+        if digits is None:
+            raise ClientError("22007", f'invalid value "{text[cursor : cursor + width]}" for "{token}"')
+        fields[token] = int(digits.group(0))
+        cursor += len(digits.group(0))
+    year = fields.get("YYYY", fields.get("IYYY", 2000 + fields["YY"] if "YY" in fields else 1))
+    hour = fields.get("HH24", fields.get("HH12", fields.get("HH", 0)))
+    if fields.get("pm") and hour < 12:
+        hour += 12
+    try:
+        if "DDD" in fields:
+            return dt.datetime(year, 1, 1) + dt.timedelta(days=fields["DDD"] - 1)
+        return dt.datetime(
+            year,
+            fields.get("month", fields.get("MM", 1)),
+            fields.get("DD", 1),
+            hour,
+            fields.get("MI", 0),
+            fields.get("SS", 0),
+            fields.get("US", fields.get("MS", 0) * 1000),
+        )
+    except ValueError:
+        raise ClientError("22008", f'date/time field value out of range: "{text}"') from None
+
+
+def to_date(text: Any, pattern: Any) -> str | None:
+    if text is None or pattern is None:
+        return None
+    return date_text(_parse_with(str(text), str(pattern)).date())
+
+
+def to_timestamp(text: Any, pattern: Any = None) -> str | None:
+    """``to_timestamp(text, pattern)``, or ``to_timestamp(epoch seconds)``: a timestamp with time zone (UTC)."""
+    if text is None:
+        return None
+    if pattern is None:
+        try:
+            seconds = float(text)
+        except ValueError:
+            raise ClientError("22P02", f'invalid input syntax for type double precision: "{text}"') from None
+        return moment_text(dt.datetime(1970, 1, 1) + dt.timedelta(seconds=seconds))
+    return moment_text(_parse_with(str(text), str(pattern)))
+
+
+# -- strict casts --------------------------------------------------------------------------------------------
+
+
+def cast_integer(value: Any) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(round(value))
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ClientError("22P02", f'invalid input syntax for type integer: "{text}"') from None
+
+
+def cast_float(value: Any) -> float | None:
+    if value is None or isinstance(value, float):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ClientError("22P02", f'invalid input syntax for type double precision: "{value}"') from None
+
+
+def nonzero(value: Any) -> Any:
+    """A divisor, checked: PostgreSQL refuses to divide by zero (SQLite gives NULL)."""
+    if value is not None and not isinstance(value, (str, bytes)) and value == 0:
+        raise ClientError("22012", "division by zero")
+    return value
+
+
+# -- arrays --------------------------------------------------------------------------------------------------
+
+
+def _element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, float) and value.is_integer():
+        value = repr(value)
+    text = str(value)
+    if text == "" or re.search(r'[{},"\\\s]', text) or text.upper() == "NULL":
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+def array_text(values: Sequence[Any]) -> str:
+    """A list as PostgreSQL's array text: ``{a,"b c",NULL}``."""
+    return "{" + ",".join(_element(v) for v in values) + "}"
+
+
+def array_items(value: Any) -> list[Any]:
+    """The elements of an array's text form (or a space-separated vector: ``int2vector``, ``oidvector``)."""
+    if value is None:
+        return []
+    text = str(value).strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return [_number(part) for part in text.split()]
+    items: list[Any] = []
+    inner, i, current, quoted, was_quoted = text[1:-1], 0, [], False, False
+    while i < len(inner):
+        c = inner[i]
+        if quoted:
+            if c == "\\" and i + 1 < len(inner):
+                current.append(inner[i + 1])
+                i += 1
+            elif c == '"':
+                quoted = False
+            else:
+                current.append(c)
+        elif c == '"':
+            quoted, was_quoted = True, True
+        elif c == ",":
+            items.append(_item("".join(current), was_quoted))
+            current, was_quoted = [], False
+        else:
+            current.append(c)
+        i += 1
+    if inner:
+        items.append(_item("".join(current), was_quoted))
+    return items
+
+
+def _item(text: str, quoted: bool) -> Any:
+    if quoted:
+        return text
+    text = text.strip()
+    return None if text.upper() == "NULL" else _number(text)
+
+
+def _number(text: str) -> Any:
+    return int(text) if re.fullmatch(r"-?\d+", text) else text
+
+
+def array_json(value: Any) -> str:
+    """An array as JSON, for ``json_each`` to turn into rows (``unnest``)."""
+    return json.dumps(array_items(value))
+
+
+def series_json(start: Any, stop: Any, step: Any = None) -> str:
+    """``generate_series`` of numbers, or of timestamps with an interval step, as JSON for ``json_each``."""
+    if start is None or stop is None:
+        return "[]"
+    if isinstance(start, str) and not re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", start):
+        first, last = parse_moment(start), parse_moment(stop)
+        assert first is not None and last is not None
+        interval = parse_interval(step if step is not None else "1 day")
+        if interval == Interval():
+            raise ClientError("22023", "step size cannot equal zero")
+        moments, current, count = [], first, 0
+        forward = interval.months > 0 or interval.days > 0 or interval.micros > 0
+        while (current <= last) if forward else (current >= last):
+            moments.append(moment_text(current))
+            count += 1
+            current = _add_months(first, interval.months * count) + dt.timedelta(
+                days=interval.days * count, microseconds=interval.micros * count
+            )
+        return json.dumps(moments)
+    numbers = [float(start), float(stop), float(step if step is not None else 1)]
+    if numbers[2] == 0:
+        raise ClientError("22023", "step size cannot equal zero")
+    whole = all(n.is_integer() for n in numbers)
+    count = max(0, math.floor((numbers[1] - numbers[0]) / numbers[2]) + 1)
+    values = [numbers[0] + i * numbers[2] for i in range(count)]
+    return json.dumps([int(v) for v in values] if whole else values)
+
+
+def array_lower(value: Any, dimension: Any) -> int | None:
+    return 1 if value is not None and dimension == 1 and array_items(value) else None
+
+
+def array_upper(value: Any, dimension: Any) -> int | None:
+    items = array_items(value) if value is not None and dimension == 1 else []
+    return len(items) or None
+
+
+def array_position(value: Any, element: Any) -> int | None:
+    items = [str(i) for i in array_items(value)]
+    return items.index(str(element)) + 1 if str(element) in items else None
+
+
+def string_to_array(text: Any, separator: Any) -> str | None:
+    if text is None:
+        return None
+    parts = list(str(text)) if separator is None else str(text).split(str(separator))
+    return array_text(parts)
+
+
+class _Collect:
+    """An aggregate collecting its group's values, finished by ``final``."""
+
+    def __init__(self, final: Callable[[list[Any]], Any], keep_nulls: bool = False) -> None:
+        self.values: list[Any] = []
+        self.final = final
+        self.keep_nulls = keep_nulls
+        self.extra: Any = None
+
+    def step(self, value: Any, extra: Any = None) -> None:
+        self.extra = extra
+        if value is not None or self.keep_nulls:
+            self.values.append(value)
+
+
+def _percentile_cont(values: list[Any], fraction: Any) -> float | None:
+    numbers = sorted(float(v) for v in values)
+    if not numbers:
+        return None
+    position = float(fraction) * (len(numbers) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return numbers[low] + (numbers[high] - numbers[low]) * (position - low)
+
+
+def _percentile_disc(values: list[Any], fraction: Any) -> Any:
+    ordered = sorted(values, key=lambda v: float(v) if isinstance(v, (int, float)) else v)
+    if not ordered:
+        return None
+    index = max(math.ceil(float(fraction) * len(ordered)) - 1, 0)
+    return ordered[index]
+
+
+def _deviation(function: Callable[[list[float]], float], minimum: int) -> Callable[[list[Any]], float | None]:
+    def final(values: list[Any]) -> float | None:
+        numbers = [float(v) for v in values]
+        return function(numbers) if len(numbers) >= minimum else None
+
+    return final
+
+
+_COLLECTORS: dict[str, tuple[Callable[[list[Any], Any], Any], int, bool]] = {
+    "pg_array_agg": (lambda values, _: array_text(values) if values else None, 1, True),
+    "pg_percentile_cont": (_percentile_cont, 2, False),
+    "pg_percentile_disc": (_percentile_disc, 2, False),
+    "stddev_samp": (lambda values, _: _deviation(statistics.stdev, 2)(values), 1, False),
+    "stddev": (lambda values, _: _deviation(statistics.stdev, 2)(values), 1, False),
+    "stddev_pop": (lambda values, _: _deviation(statistics.pstdev, 1)(values), 1, False),
+    "var_samp": (lambda values, _: _deviation(statistics.variance, 2)(values), 1, False),
+    "variance": (lambda values, _: _deviation(statistics.variance, 2)(values), 1, False),
+    "var_pop": (lambda values, _: _deviation(statistics.pvariance, 1)(values), 1, False),
+    "variance_pop": (lambda values, _: _deviation(statistics.pvariance, 1)(values), 1, False),
+}
+
+
+def regexp_replace(text: Any, pattern: Any, replacement: Any, flags: Any = "") -> str | None:
+    """PostgreSQL's ``regexp_replace``: the first match replaced (every match with flag ``g``; ``i`` ignores case),
+    ``\\1`` naming a group in the replacement."""
+    if text is None or pattern is None or replacement is None:
+        return None
+    options = str(flags or "")
+    compiled = re.compile(str(pattern), re.IGNORECASE if "i" in options else 0)
+    return compiled.sub(str(replacement).replace("\\&", "\\g<0>"), str(text), count=0 if "g" in options else 1)
+
+
+SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
+    "pg_interval": (interval_text, (1,)),
+    "pg_add_interval": (add_interval, (3,)),
+    "pg_add_days": (add_days, (2,)),
+    "pg_days_between": (days_between, (2,)),
+    "pg_moments_between": (moments_between, (2,)),
+    "age": (age, (1, 2)),
+    "pg_to_char": (to_char, (2,)),
+    "pg_to_date": (to_date, (2,)),
+    "pg_to_timestamp": (to_timestamp, (1, 2)),
+    "pg_date": (lambda value: date_text(parse_date(value)), (1,)),
+    "pg_timestamp": (lambda value: moment_text(parse_moment(value)), (1,)),
+    "pg_int": (cast_integer, (1,)),
+    "pg_float": (cast_float, (1,)),
+    "pg_nonzero": (nonzero, (1,)),
+    "pg_numeric_text": (lambda value, scale: None if value is None else f"{value:.{int(scale)}f}", (2,)),
+    "pg_scale_interval": (scale_interval, (2,)),
+    "pg_at_time_zone": (at_time_zone, (3,)),
+    "make_date": (lambda y, m, d: date_text(dt.date(int(y), int(m), int(d))) if None not in (y, m, d) else None, (3,)),
+    "split_part": (
+        lambda text, separator, n: (
+            None
+            if None in (text, separator, n)
+            else (str(text).split(str(separator)) + [""] * int(n))[int(n) - 1]
+            if int(n) > 0
+            else ""
+        ),
+        (3,),
+    ),
+    "lpad": (
+        lambda text, n, fill=" ": (
+            None
+            if text is None
+            else (str(fill) * int(n) + str(text))[-int(n) :][: int(n)]
+            if len(str(text)) < int(n)
+            else str(text)[: int(n)]
+        ),
+        (2, 3),
+    ),
+    "rpad": (lambda text, n, fill=" ": None if text is None else (str(text) + str(fill) * int(n))[: int(n)], (2, 3)),
+    "initcap": (
+        lambda text: None if text is None else re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0).capitalize(), str(text)),
+        (1,),
+    ),
+    "left": (
+        lambda text, n: None if text is None else str(text)[: int(n)] if int(n) >= 0 else str(text)[: int(n)],
+        (2,),
+    ),
+    "right": (
+        lambda text, n: None if text is None else (str(text)[-int(n) :] if int(n) > 0 else str(text)[-int(n) :]),
+        (2,),
+    ),
+    "repeat": (lambda text, n: None if text is None else str(text) * max(int(n), 0), (2,)),
+    "regexp_replace": (regexp_replace, (3, 4)),
+    "pg_array_json": (array_json, (1,)),
+    "pg_series_json": (series_json, (2, 3)),
+    "pg_subscripts_json": (lambda value: json.dumps(list(range(1, len(array_items(value)) + 1))), (1,)),
+    "array_lower": (array_lower, (2,)),
+    "array_upper": (array_upper, (2,)),
+    "array_length": (array_upper, (2,)),
+    "cardinality": (lambda value: len(array_items(value)) if value is not None else None, (1,)),
+    "array_position": (array_position, (2,)),
+    "string_to_array": (string_to_array, (2,)),
+}
+
+
+def _quote_identifier(name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def format_text(pattern: Any, *values: Any) -> str | None:
+    """PostgreSQL's ``format``: ``%s`` a value, ``%I`` an identifier (quoted when it needs to be), ``%L`` a literal."""
+    if pattern is None:
+        return None
+    remaining = list(values)
+
+    def one(found: re.Match[str]) -> str:
+        kind = found.group(1)
+        if kind == "%":
+            return "%"
+        value = remaining.pop(0) if remaining else None
+        if kind == "I":
+            return _quote_identifier(str(value))
+        if kind == "L":
+            return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+        return "" if value is None else str(value)
+
+    return re.sub(r"%([sIL%])", one, str(pattern))
+
+
+def install(connection: apsw.Connection) -> None:
+    """Register the functions on one connection."""
+    for name, (function, counts) in SCALARS.items():
+        for count in counts:
+            connection.create_scalar_function(name, function, count, deterministic=name != "age" or count == 2)
+    connection.create_scalar_function("pg_array", lambda *values: array_text(values), -1, deterministic=True)
+    connection.create_scalar_function("format", format_text, -1, deterministic=True)  # type: ignore[arg-type]
+    for name, (final, count, keep_nulls) in _COLLECTORS.items():
+        connection.create_aggregate_function(name, _collector(final, keep_nulls), count)
+
+
+def _collector(final: Callable[[list[Any], Any], Any], keep_nulls: bool) -> Callable[[], tuple[Any, Any, Any]]:
+    def start() -> tuple[Any, Any, Any]:
+        state = _Collect(lambda values: values, keep_nulls)
+        return (
+            state,
+            lambda _, value, extra=None: state.step(value, extra),
+            lambda _: final(state.values, state.extra),
+        )
+
+    return start
