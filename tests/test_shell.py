@@ -68,7 +68,7 @@ def test_batch_mode_stops_at_the_first_error_with_one_line(path, tmp_path):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"assets-sql: {script}:2: cannot register asset FA-0042: set AssetTypeId")
+    assert lines[0].startswith(f"assets-sql: {script}:2: IntegrityError: cannot register asset FA-0042: set AssetTypeId")
     check = assets_sql(path, "--mode", "list", "-c", "SELECT AssetNumber FROM Assets")
     assert check.stdout.split() == ["AssetNumber", "FA-0042"]
 

@@ -1,0 +1,56 @@
+"""CSV in and out, as Xero's template and spreadsheets write it: comma separated, a header row, UTF-8 (with or
+without the byte-order mark spreadsheets put first).
+
+>>> import io
+>>> source = parse(io.StringIO("*AssetName,PurchasePrice\\nVan,32500\\n\\nBike,\\n"), "assets.csv")
+>>> source.headers, source.records
+(('*AssetName', 'PurchasePrice'), [(2, ['Van', '32500']), (4, ['Bike', ''])])
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from connector.transfer.source import Source
+
+
+def read(path: str | Path) -> Source:
+    """The CSV file at ``path``."""
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        return parse(stream, str(path))
+
+
+def parse(stream: TextIO, name: str) -> Source:
+    """CSV text into a :class:`Source`. Rows are numbered as a spreadsheet shows them (the header is row 1); empty
+    rows are skipped but counted."""
+    reader = csv.reader(stream)
+    try:
+        headers = next(reader)
+    except StopIteration:
+        raise ValueError(f"{name} is empty: the first row must be the header row") from None
+    except csv.Error as error:
+        raise ValueError(f"{name} row 1 is not CSV: {error}") from None
+    records: list[tuple[int, Sequence[Any]]] = []
+    number = 1
+    try:
+        for row in reader:
+            number += 1
+            if any(cell.strip() for cell in row):
+                records.append((number, row))
+    except csv.Error as error:
+        raise ValueError(f"{name} row {number + 1} is not CSV: {error}") from None
+    return Source(name, "csv", tuple(header.strip() for header in headers), records)
+
+
+def write(stream: TextIO, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """A header row and the rows, as CSV (None as an empty cell). The number of rows written."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(headers)
+    count = 0
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+        count += 1
+    return count
