@@ -8,7 +8,8 @@
 
 from connector import dbapi
 from connector.dbapi import *  # noqa: F403 - the package is the DB-API module
+from connector.hooks import attach, install
 
 __version__ = "0.1.0"
 
-__all__ = dbapi.__all__
+__all__ = [*dbapi.__all__, "attach", "install"]

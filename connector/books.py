@@ -114,7 +114,7 @@ class Books:
         return [
             what
             for what, table, where in checks
-            if self.store.connection.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", (account_id,)).get
+            if self.store.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", (account_id,)).get
         ]
 
     # -- the journal ----------------------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ class Books:
         entry = self.store.get(ENTRIES, entry_id)
         lines = [
             Line(row[0], from_cents(row[1]), from_cents(row[2]), row[3])
-            for row in self.store.connection.execute(
+            for row in self.store.execute(
                 "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE JournalEntryId = ? "
                 "ORDER BY rowid",
                 (entry_id,),
@@ -173,14 +173,12 @@ class Books:
 
     def has_entries(self, tenant_id: str) -> bool:
         return bool(
-            self.store.connection.execute(
-                "SELECT 1 FROM JournalEntries_rows WHERE TenantId = ? LIMIT 1", (tenant_id,)
-            ).get
+            self.store.execute("SELECT 1 FROM JournalEntries_rows WHERE TenantId = ? LIMIT 1", (tenant_id,)).get
         )
 
     def trial_balance(self, tenant_id: str, as_of: dt.date | None) -> list[tuple[Any, ...]]:
         """(AccountId, StableName, Name, Type, Debit, Credit, Balance) per account, from entries up to ``as_of``."""
-        rows = self.store.connection.execute(
+        rows = self.store.execute(
             "SELECT a.AccountId, a.StableName, a.Name, a.Type, "
             "coalesce(sum(l.Debit), 0), coalesce(sum(l.Credit), 0) "
             "FROM Accounts_rows AS a LEFT JOIN (JournalLines_rows AS l JOIN JournalEntries_rows AS e "
@@ -196,7 +194,7 @@ class Books:
     def posted(self, asset_id: str, tenant_id: str, year_start: dt.date) -> tuple[Posted, str | None]:
         """The sums of the asset's value updates split at ``year_start``, and the run that posted its latest
         depreciation."""
-        adjustment, before, during, latest_run = self.store.connection.execute(
+        adjustment, before, during, latest_run = self.store.execute(
             f"SELECT {_ADJUSTMENT}, {_BEFORE}, {_DURING}, "
             "(SELECT RunId FROM ValueUpdates_rows WHERE TenantId = ?1 AND AssetId = ?2 "
             "AND UpdateType = 'DEPRECIATION_AMORTIZATION' ORDER BY Date DESC, rowid DESC LIMIT 1) "
@@ -210,7 +208,7 @@ class Books:
         last month end a run posted for each and the date of its latest depreciation. ``year_start`` is one date for
         all, or each asset's own (by AssetId; an asset missing from it splits nothing off as prior)."""
         if isinstance(year_start, dt.date):
-            rows = self.store.connection.execute(
+            rows = self.store.execute(
                 f"SELECT AssetId, {_ADJUSTMENT}, {_BEFORE}, {_DURING}, {_RUN_THROUGH}, {_LATEST} "
                 "FROM ValueUpdates_rows WHERE TenantId = ?1 GROUP BY AssetId",
                 (tenant_id, None, year_start.isoformat()),
@@ -225,7 +223,7 @@ class Books:
             }
         # each asset its own split: sum by day, split here
         by_day: dict[str, list[Any]] = {}
-        for asset_id, day, adjustment, depreciation, run_through in self.store.connection.execute(
+        for asset_id, day, adjustment, depreciation, run_through in self.store.execute(
             f"SELECT AssetId, Date, {_ADJUSTMENT}, {_DEPRECIATION}, {_RUN_THROUGH} FROM ValueUpdates_rows "
             "WHERE TenantId = ?1 GROUP BY AssetId, Date",
             (tenant_id,),
@@ -248,7 +246,7 @@ class Books:
     def latest_depreciation_runs(self, tenant_id: str) -> dict[str, str | None]:
         """Per asset with depreciation: the run that posted its latest (None when a value update did)."""
         return dict(
-            self.store.connection.execute(
+            self.store.execute(
                 "SELECT AssetId, RunId FROM (SELECT AssetId, RunId, row_number() OVER "
                 "(PARTITION BY AssetId ORDER BY Date DESC, rowid DESC) AS n FROM ValueUpdates_rows "
                 "WHERE TenantId = ? AND UpdateType = 'DEPRECIATION_AMORTIZATION') WHERE n = 1",
@@ -258,7 +256,7 @@ class Books:
 
     def run_postings(self, asset_id: str, tenant_id: str) -> dict[dt.date, Decimal]:
         """The depreciation runs posted for the asset, by month end."""
-        rows = self.store.connection.execute(
+        rows = self.store.execute(
             "SELECT Date, sum(Amount) FROM ValueUpdates_rows WHERE TenantId = ? AND AssetId = ? AND RunId IS NOT NULL "
             "GROUP BY Date",
             (tenant_id, asset_id),
@@ -267,7 +265,7 @@ class Books:
 
     def recorded_by_hand(self, asset_id: str, tenant_id: str) -> Decimal:
         """The depreciation recorded for the asset by value updates of its own (not by a run)."""
-        (cents,) = self.store.connection.execute(
+        (cents,) = self.store.execute(
             "SELECT coalesce(sum(Amount), 0) FROM ValueUpdates_rows WHERE TenantId = ? AND AssetId = ? "
             "AND UpdateType = 'DEPRECIATION_AMORTIZATION' AND RunId IS NULL",
             (tenant_id, asset_id),
@@ -276,7 +274,7 @@ class Books:
 
     def has_value_updates(self, asset_id: str) -> bool:
         return bool(
-            self.store.connection.execute(
+            self.store.execute(
                 "SELECT 1 FROM ValueUpdates_rows "
                 "WHERE TenantId = (SELECT TenantId FROM Assets_rows WHERE AssetId = ?1) AND AssetId = ?1 LIMIT 1",
                 (asset_id,),

@@ -40,8 +40,6 @@ apilevel = "2.0"
 threadsafety = 1  # threads may share the module, not connections
 paramstyle = "qmark"  # named (:name) parameters are accepted too
 
-hooks.install()
-
 
 # -- type objects and constructors ---------------------------------------------------------------------------
 
@@ -165,22 +163,30 @@ def connect(
     autocommit: bool = False,
     timeout: float = 5.0,
     dialect: str = "sqlite",
+    read_only: bool = False,
+    allow_attach: bool = False,
 ) -> Connection:
     """Open (creating it if needed) the register in ``database``, a file path or ``":memory:"``.
 
     ``tenant`` names the tenant queries see (its TenantId or Name; a new file gets one tenant with that name, or
     "Demo Company"). ``tenants`` limits the tenants the connection may name with ``TenantId`` (default: all).
     ``autocommit`` False follows PEP 249 (a write opens a transaction that lasts until commit or rollback).
-    ``timeout`` is how long to wait, in seconds, for another process's write lock. ``dialect`` is the SQL dialect
-    the client writes, translated by sqlglot.
+    ``timeout`` is how long to wait, in seconds, for another connection's write lock. ``dialect`` is the SQL dialect
+    the client writes, translated by sqlglot. ``read_only`` refuses every write. ``allow_attach`` lets statements
+    ATTACH other database files (and VACUUM INTO one); the register's storage stays out of reach all the same.
     """
     raw: apsw.Connection | None = None
     try:
         raw = apsw.Connection(str(database))
         raw.set_busy_timeout(int(timeout * 1000))
+        hooks.attach(raw)
         register = hooks.open_register(raw, tenant)
         register.session.restrict(list(tenants) if tenants is not None else None, tenant)
-        return Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
+        register.store.guard.read_only = bool(read_only)
+        register.store.guard.allow_attach = bool(allow_attach)
+        connection = Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
+        connection._timeout = float(timeout)
+        return connection
     except Exception as error:
         if raw is not None:
             with contextlib.suppress(apsw.Error):
@@ -206,6 +212,7 @@ class Connection:
         self._raw: apsw.Connection | None = raw
         self._front_door = front_door
         self._autocommit = False
+        self._timeout = 5.0
         self.autocommit = autocommit
 
     @property
@@ -238,6 +245,27 @@ class Connection:
     @property
     def in_transaction(self) -> bool:
         return self.raw.in_transaction
+
+    @property
+    def read_only(self) -> bool:
+        """While true, every write (to the register or to any table of the file) and every DDL is refused."""
+        return self.front_door.register.store.guard.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self.front_door.register.store.guard.read_only = bool(value)
+
+    @property
+    def timeout(self) -> float:
+        """How long, in seconds, a write waits for another connection's write lock before OperationalError."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ProgrammingError(f"timeout must be 0 or more seconds, not {seconds}")
+        self.raw.set_busy_timeout(int(seconds * 1000))
+        self._timeout = float(seconds)
 
     @property
     def tenant(self) -> str:

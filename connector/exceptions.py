@@ -56,11 +56,12 @@ class NotSupportedError(DatabaseError):
 
 
 _DOMAIN = (
+    (domain.ReadOnlyConnection, OperationalError),
     (domain.NotSupported, NotSupportedError),
     (domain.RuleViolation, IntegrityError),
     (domain.InvalidValue, DataError),
     (domain.RowNotFound, OperationalError),
-    (domain.RegisterError, ProgrammingError),  # unknown names, read-only columns, tenants out of reach
+    (domain.RegisterError, ProgrammingError),  # unknown names, read-only columns, tenants out of reach, storage
 )
 
 _SQLITE = (
@@ -93,13 +94,6 @@ def translate(error: BaseException) -> BaseException:
                 translated.column = getattr(error, "column", None)
                 translated.__cause__ = error
                 return translated
-    if type(error) is Exception and "xShadowName" in str(error):
-        translated = OperationalError(
-            "too many register connections are open in this process (SQLite allows 33 at once): close the "
-            "connections you no longer need"
-        )
-        translated.__cause__ = error
-        return translated
     if isinstance(error, (TypeError, ValueError, KeyError, IndexError, OverflowError)) and _from_bindings(error):
         translated = ProgrammingError(str(error))
         translated.__cause__ = error

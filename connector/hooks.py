@@ -1,7 +1,8 @@
-"""Giving every APSW connection the register: the module, the write gateway, defensive mode.
+"""Giving an APSW connection the register: the guard, the module, the write gateway, defensive mode.
 
-:func:`attach` runs for each new ``apsw.Connection`` in the process (through ``apsw.connection_hooks``), so the
-DB-API, the shell, and a plain APSW connection a script opens itself all see the same tables and rules.
+:func:`attach` equips one connection; ``connect()`` calls it on the connection it opens, so importing the package
+changes nothing. A script that opens APSW connections itself and wants the register's tables on them calls
+:func:`install` once, which attaches every connection opened after it (through ``apsw.connection_hooks``).
 :func:`open_register` then makes a database file a register the first time it is opened.
 """
 
@@ -13,12 +14,13 @@ import apsw
 
 from connector.domain.commands import Insert
 from connector.domain.tenants import DEFAULT_NAME
+from connector.guard import MODULE, Guard
 from connector.register import Register
 from connector.reports import REPORTS
 from connector.schema import TABLES
 from connector.session import Session
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
-from connector.vtab import MODULE, Module, ReportModule
+from connector.vtab import Module, ReportModule
 
 _REGISTERS: weakref.WeakKeyDictionary[apsw.Connection, Register] = weakref.WeakKeyDictionary()
 
@@ -28,10 +30,15 @@ class RegisterFileError(apsw.SQLError):
 
 
 def attach(connection: apsw.Connection) -> None:
-    """Register the module and the write gateway on a new connection, and turn on defensive mode."""
-    store = Store(connection)
+    """Give a connection the guard, the register's module and write gateway, and defensive mode (once)."""
+    if connection in _REGISTERS:
+        return
+    guard = Guard(connection)
+    store = Store(connection, guard)
     register = Register(store, Session(store))
-    connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=3)
+    # iVersion 2: savepoint methods, and no xShadowName (APSW has 33 of those per process); the guard keeps user SQL
+    # away from storage instead.
+    connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=2)
     for report in REPORTS:
         connection.create_module(
             report.name, ReportModule(register, report), use_bestindex_object=True, eponymous_only=True, read_only=True
@@ -49,6 +56,8 @@ def register_of(connection: apsw.Connection) -> Register:
 
 
 def install() -> None:
+    """Equip every APSW connection opened from now on in this process with the register (its tables, its rules,
+    its guard). ``connect()`` does not need this; a script opening ``apsw.Connection`` itself does."""
     if attach not in apsw.connection_hooks:
         apsw.connection_hooks.append(attach)
 
@@ -56,8 +65,9 @@ def install() -> None:
 def open_register(connection: apsw.Connection, tenant_name: str | None = None) -> Register:
     """Make the connection's main database a register if it is not one yet; check its version if it is."""
     register = register_of(connection)
-    version = connection.execute("PRAGMA user_version").get
-    missing = [table for table in TABLES.values() if not _has_table(connection, table.name)]
+    store = register.store
+    version = store.execute("PRAGMA user_version").get
+    missing = [table for table in TABLES.values() if not _has_table(store, table.name)]
     if version > SCHEMA_VERSION:
         raise RegisterFileError(
             f"this register file has layout version {version}; this release reads up to {SCHEMA_VERSION}: upgrade it"
@@ -67,15 +77,15 @@ def open_register(connection: apsw.Connection, tenant_name: str | None = None) -
         return register
     if version == 0 and len(missing) < len(TABLES):
         raise RegisterFileError("this database has some register tables but not all; it is not a register")
-    if connection.execute("PRAGMA journal_mode").get != "memory":
-        connection.execute("PRAGMA journal_mode = WAL")
+    if store.execute("PRAGMA journal_mode").get != "memory":
+        store.execute("PRAGMA journal_mode = WAL")
     with connection:
         for table in missing:
-            connection.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        if not register.store.count(TABLES["Tenants"]):
-            register.store.writing(lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME})))
+            store.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
+        store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        store.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if not store.count(TABLES["Tenants"]):
+            store.writing(lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME})))
     return register
 
 
@@ -88,6 +98,6 @@ def _upgrade(register: Register) -> None:
         pass
 
 
-def _has_table(connection: apsw.Connection, name: str) -> bool:
+def _has_table(store: Store, name: str) -> bool:
     sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE"
-    return connection.execute(sql, (name,)).get is not None
+    return store.execute(sql, (name,)).get is not None

@@ -23,6 +23,7 @@ from connector.domain.errors import (
     InvalidValue,
     MissingReference,
     NotSupported,
+    ReadOnlyConnection,
     RowNotFound,
     RuleViolation,
 )
@@ -95,6 +96,8 @@ class Register:
     def apply(self, command: Command) -> Any:
         """Apply one command; the key of the row it wrote (None when an INSERT was skipped)."""
         table = TABLES[command.table]
+        if self.store.guard.read_only:
+            raise ReadOnlyConnection(f"cannot write to {table.name}: this connection is read-only", table=table.name)
         if table in JOURNAL:
             raise NotSupported(
                 f"{table.name} is read-only: posted entries are never edited; record, change or delete the value "

@@ -220,14 +220,13 @@ class Runner:
                 column="RunId",
             )
         source = f"DepreciationRun:{run['RunId']}"
-        connection = self.store.connection
-        connection.execute(
+        self.store.execute(
             "DELETE FROM JournalLines_rows WHERE TenantId = ?1 AND JournalEntryId IN "
             "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = ?2)",
             (tenant, source),
         )
-        connection.execute("DELETE FROM JournalEntries_rows WHERE Source = ?", (source,))
-        connection.execute("DELETE FROM ValueUpdates_rows WHERE TenantId = ? AND RunId = ?", (tenant, run["RunId"]))
+        self.store.execute("DELETE FROM JournalEntries_rows WHERE Source = ?", (source,))
+        self.store.execute("DELETE FROM ValueUpdates_rows WHERE TenantId = ? AND RunId = ?", (tenant, run["RunId"]))
         self.store.delete(RUNS, run["RunId"])
         previous = self._latest(tenant)
         last = previous["ThroughDate"] if previous else None

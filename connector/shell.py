@@ -302,6 +302,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--tenant", metavar="NAME", help="the tenant to work in, by name or TenantId (a new file gets one by that name)"
     )
+    parser.add_argument(
+        "--allow-attach",
+        action="store_true",
+        help="let statements ATTACH other database files and VACUUM INTO one (the register's storage stays out of "
+        "reach all the same)",
+    )
     parser.add_argument("--mode", default="box", help="output mode: box (default), table, column, csv, json, list, ...")
     parser.add_argument(
         "--convert",
@@ -326,7 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     database = arguments.database or ":memory:"
     options = {"convert": True} if arguments.convert else {}
     try:
-        connection = connector.connect(database, tenant=arguments.tenant, autocommit=True, **options)
+        connection = connector.connect(
+            database, tenant=arguments.tenant, autocommit=True, allow_attach=arguments.allow_attach, **options
+        )
     except connector.Error as error:
         print(f"assets-sql: {database}: {described(error)}", file=sys.stderr)
         return 1

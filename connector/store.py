@@ -22,6 +22,7 @@ import apsw
 from connector.domain.enums import ENUMS
 from connector.domain.money import from_cents, to_cents
 from connector.domain.rows import Row
+from connector.guard import MARK, STORAGE_GUARD, Guard
 from connector.schema import TABLES, Column, Table
 
 #: Bumped when the layout of the shadow tables changes; recorded in the file as PRAGMA user_version.
@@ -167,25 +168,46 @@ LAYOUTS = {table.name: _TableLayout(table) for table in TABLES.values()}
 
 class Store:
     """Reads and writes the shadow tables of one connection. Writes must run where SQLite allows them:
-    inside a virtual-table method, or inside :meth:`writing`."""
+    inside a virtual-table method, or inside :meth:`writing`.
 
-    def __init__(self, connection: apsw.Connection) -> None:
+    Every statement the store runs is the register's own: it runs trusted by the connection's :class:`Guard`, which
+    refuses any other statement that names storage."""
+
+    def __init__(self, connection: apsw.Connection, guard: Guard) -> None:
         self.connection = connection
+        self.guard = guard
         self._pending: dict[int, Callable[[], Any]] = {}
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
         connection.create_scalar_function(WRITE_GATEWAY, self._run_pending, 1)
+        connection.create_scalar_function(STORAGE_GUARD, _storage_writable, 0, deterministic=True)
+
+    # -- the register's own statements ----------------------------------------------------------------------
+
+    def execute(self, sql: str, bindings: Any = None) -> apsw.Cursor:
+        """Run one statement of the register's own, trusted; its cursor has taken its first step."""
+        with self.guard.trusted():
+            return self.connection.execute(MARK + sql, bindings)
+
+    def executemany(self, sql: str, sequence: Iterable[Any]) -> apsw.Cursor:
+        with self.guard.trusted():
+            return self.connection.executemany(MARK + sql, sequence)
+
+    def scan(self, sql: str, bindings: Any = None) -> apsw.Cursor:
+        """A statement of the register's own on a cursor of its own, for reads that run while another is open."""
+        with self.guard.trusted():
+            return self.connection.cursor().execute(MARK + sql, bindings)
 
     # -- layout -------------------------------------------------------------------------------------------
 
     def create_shadow(self, table: Table) -> None:
         """Called from the virtual table's Create, the one place SQLite lets a shadow table be made."""
         for statement in LAYOUTS[table.name].ddl():
-            self.connection.execute(statement)
+            self.execute(statement)
 
     def missing_indexes(self) -> list[str]:
         """The statements creating the ``schema/`` indexes a file made by an earlier release does not have yet."""
-        present = {name for (name,) in self.connection.execute("SELECT name FROM sqlite_schema")}
+        present = {name for (name,) in self.execute("SELECT name FROM sqlite_schema")}
         return [
             statement
             for layout in LAYOUTS.values()
@@ -199,7 +221,7 @@ class Store:
         statements = self.missing_indexes()
         if statements:
             with self.connection:
-                self.writing(lambda: [self.connection.execute(statement) for statement in statements])
+                self.writing(lambda: [self.execute(statement) for statement in statements])
 
     # -- the write gateway ----------------------------------------------------------------------------------
 
@@ -211,7 +233,7 @@ class Store:
         token = next(self._tokens)
         self._pending[token] = work
         try:
-            self.connection.execute(f"SELECT {WRITE_GATEWAY}(?)", (token,)).fetchall()
+            self.execute(f"SELECT {WRITE_GATEWAY}(?)", (token,)).fetchall()
             return self._results.pop(token)
         finally:
             self._pending.pop(token, None)
@@ -230,7 +252,7 @@ class Store:
         """The row with that key; without its computed columns when ``computed`` is false (they may cost a count)."""
         layout = LAYOUTS[table.name]
         select = layout.select if computed else layout.select_stored
-        for stored in self.connection.execute(f"{select} WHERE t.{table.key} = ?", (key,)):
+        for stored in self.execute(f"{select} WHERE t.{table.key} = ?", (key,)):
             return layout.typed_row(stored)
         return None
 
@@ -238,11 +260,9 @@ class Store:
         """The row (of the tenant, when given) whose ``column`` equals ``value`` under the column's collation."""
         layout = LAYOUTS[table.name]
         if tenant_id is None:
-            found = self.connection.execute(f"{layout.select} WHERE t.{column} = ?", (value,))
+            found = self.execute(f"{layout.select} WHERE t.{column} = ?", (value,))
         else:
-            found = self.connection.execute(
-                f"{layout.select} WHERE t.TenantId = ? AND t.{column} = ?", (tenant_id, value)
-            )
+            found = self.execute(f"{layout.select} WHERE t.TenantId = ? AND t.{column} = ?", (tenant_id, value))
         for stored in found:
             return layout.typed_row(stored)
         return None
@@ -250,21 +270,21 @@ class Store:
     def key_where_equal(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Any:
         """The key of the row (of the tenant) whose ``column`` equals ``value``, without loading the row."""
         if tenant_id is None:
-            found = self.connection.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE {column} = ?", (value,))
+            found = self.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE {column} = ?", (value,))
         else:
             sql = f"SELECT {table.key} FROM {shadow(table)} WHERE TenantId = ? AND {column} = ?"
-            found = self.connection.execute(sql, (tenant_id, value))
+            found = self.execute(sql, (tenant_id, value))
         for (key,) in found:
             return key
         return None
 
     def key_of(self, table: Table, rowid: int) -> Any:
-        for (key,) in self.connection.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE rowid = ?", (rowid,)):
+        for (key,) in self.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE rowid = ?", (rowid,)):
             return key
         return None
 
     def rowid_of(self, table: Table, key: Any) -> int | None:
-        for (rowid,) in self.connection.execute(f"SELECT rowid FROM {shadow(table)} WHERE {table.key} = ?", (key,)):
+        for (rowid,) in self.execute(f"SELECT rowid FROM {shadow(table)} WHERE {table.key} = ?", (key,)):
             return rowid
         return None
 
@@ -279,7 +299,7 @@ class Store:
         names = ("rowid", *columns)
         sql = f"SELECT rowid, {', '.join(columns)} FROM {shadow(table)} WHERE {where} ORDER BY {order}"
         rows = []
-        for stored in self.connection.execute(sql, bindings):
+        for stored in self.execute(sql, bindings):
             values = [stored[0]]
             for value, convert in zip(stored[1:], converters):
                 values.append(value if value is None or convert is None else convert(value))
@@ -289,52 +309,58 @@ class Store:
     def keys_where(self, table: Table, where: str, bindings: Sequence[Any] = (), order: str = "rowid") -> list[Any]:
         """The keys of the rows matching an SQL condition on the shadow table, in insertion order (or ``order``)."""
         sql = f"SELECT {table.key} FROM {shadow(table)} WHERE {where} ORDER BY {order}"
-        return [key for (key,) in self.connection.execute(sql, bindings)]
+        return [key for (key,) in self.execute(sql, bindings)]
 
     def count_estimate(self, table: Table) -> int:
         """About how many rows the table holds, at the cost of one index probe."""
-        return self.connection.execute(f"SELECT max(rowid) FROM {shadow(table)}").get or 0
+        return self.execute(f"SELECT max(rowid) FROM {shadow(table)}").get or 0
 
     def count(self, table: Table, where: str = "1", bindings: Sequence[Any] = ()) -> int:
-        return self.connection.execute(f"SELECT count(*) FROM {shadow(table)} WHERE {where}", bindings).get
+        return self.execute(f"SELECT count(*) FROM {shadow(table)} WHERE {where}", bindings).get
 
     def values(self, table: Table, column: str, order: str = "rowid") -> list[Any]:
-        return [value for (value,) in self.connection.execute(f"SELECT {column} FROM {shadow(table)} ORDER BY {order}")]
+        return [value for (value,) in self.execute(f"SELECT {column} FROM {shadow(table)} ORDER BY {order}")]
 
     def exists(self, table: Table) -> bool:
         sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
-        return self.connection.execute(sql, (shadow(table),)).get is not None
+        return self.execute(sql, (shadow(table),)).get is not None
 
     # -- writes -----------------------------------------------------------------------------------------------
 
     def insert(self, table: Table, row: Mapping[str, Any]) -> int:
         layout = LAYOUTS[table.name]
-        self.connection.execute(layout.insert, layout.stored_row(row))
+        self.execute(layout.insert, layout.stored_row(row))
         return self.connection.last_insert_rowid()
 
     def insert_many(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
         layout = LAYOUTS[table.name]
-        self.connection.executemany(layout.insert, (layout.stored_row(row) for row in rows))
+        self.executemany(layout.insert, (layout.stored_row(row) for row in rows))
 
     def insert_stored(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Insert rows given already in stored form (cents, ISO dates, enumeration text) as tuples of ``columns``;
         the columns left out are NULL. For bulk writes whose values the caller has checked."""
         _check_stored(table, columns)
         sql = f"INSERT INTO {shadow(table)} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        self.connection.executemany(sql, rows)
+        self.executemany(sql, rows)
 
     def update_stored(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Set ``columns`` of rows by rowid; each row is the stored values of ``columns`` followed by the rowid."""
         _check_stored(table, columns)
         assignments = ", ".join(f"{name} = ?" for name in columns)
-        self.connection.executemany(f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ?", rows)
+        self.executemany(f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ?", rows)
 
     def update(self, table: Table, key: Any, row: Mapping[str, Any]) -> None:
         layout = LAYOUTS[table.name]
-        self.connection.execute(layout.update, [*layout.stored_row(row), key])
+        self.execute(layout.update, [*layout.stored_row(row), key])
 
     def delete(self, table: Table, key: Any) -> None:
-        self.connection.execute(LAYOUTS[table.name].delete, (key,))
+        self.execute(LAYOUTS[table.name].delete, (key,))
+
+
+def _storage_writable() -> int:
+    """What the storage's triggers ask of a connection before it writes: the register's connections answer 1 (their
+    guard keeps user SQL from storage); a plain SQLite tool has no such function, and its write fails."""
+    return 1
 
 
 def new_keys(count: int) -> list[str]:

@@ -19,11 +19,11 @@ import apsw
 
 from connector.domain.commands import Delete, Insert, OnConflict, Update
 from connector.domain.errors import RowNotFound
+from connector.guard import MODULE
 from connector.register import Register
+from connector.rowids import RowidCipher
 from connector.schema import TABLES, Column, Table
-from connector.store import LAYOUTS, SHADOW_SUFFIX, shadow, sql_value
-
-MODULE = "fixed_asset_register"
+from connector.store import LAYOUTS, shadow, sql_value
 
 _CONFLICT = {apsw.SQLITE_REPLACE: OnConflict.REPLACE, apsw.SQLITE_IGNORE: OnConflict.IGNORE}
 _EQ = apsw.SQLITE_INDEX_CONSTRAINT_EQ
@@ -50,6 +50,9 @@ class Module:
 
     def __init__(self, register: Register) -> None:
         self.register = register
+        #: Rowids as this connection shows them: a keyed permutation of the store's, so that they say nothing about
+        #: how many rows other tenants have.
+        self.rowids = RowidCipher()
 
     def Create(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
         table = self._table(tablename, args)
@@ -58,10 +61,12 @@ class Module:
 
     def Connect(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
         table = self._table(tablename, args)
-        return declaration(table), VirtualTable(self.register, table)
-
-    def ShadowName(self, suffix: str) -> bool:  # noqa: N802
-        return suffix == SHADOW_SUFFIX
+        if databasename != "main":
+            raise apsw.SQLError(
+                f"{MODULE}: {databasename}.{tablename}: a register's tables are reachable only as the main database "
+                "of a connection (connect to that file instead)"
+            )
+        return declaration(table), VirtualTable(self.register, table, self.rowids)
 
     @staticmethod
     def _table(tablename: str, args: Sequence[Any]) -> Table:
@@ -80,9 +85,10 @@ class _Plan:
 
 
 class VirtualTable:
-    def __init__(self, register: Register, table: Table) -> None:
+    def __init__(self, register: Register, table: Table, rowids: RowidCipher) -> None:
         self.register = register
         self.table = table
+        self.rowids = rowids
         self.columns = declared_columns(table)
         self.names = tuple(column.name for column in table.columns)
         #: Columns whose value picks at most one row of a tenant (the key, AssetNumber, ...).
@@ -177,7 +183,7 @@ class VirtualTable:
         conflict = _CONFLICT.get(self.register.store.connection.vtab_on_conflict(), OnConflict.ABORT)
         key = self.register.apply(Insert(self.table.name, values, conflict))
         found = self.register.store.rowid_of(self.table, key) if key is not None else None
-        return found if found is not None else 0
+        return self.rowids.shown(found) if found is not None else 0
 
     def UpdateChangeRow(self, rowid: int, newrowid: int, fields: Sequence[Any]) -> None:  # noqa: N802
         if newrowid != rowid:
@@ -191,7 +197,7 @@ class VirtualTable:
         self.register.apply(Delete(self.table.name, self._key(rowid)))
 
     def _key(self, rowid: int) -> Any:
-        key = self.register.store.key_of(self.table, rowid)
+        key = self.register.store.key_of(self.table, self.rowids.stored(rowid))
         if key is None:
             raise RowNotFound(f"{self.table.name} has no row {rowid}", table=self.table.name)
         return key
@@ -216,8 +222,7 @@ class Cursor:
                 bindings.append(value)
         if tenants is None:
             tenants = session.visible() if vtable.table.name == "Tenants" else [session.current]
-        cursor = vtable.register.store.connection.cursor()
-        self.rows = cursor.execute(vtable.sql[indexnum], [json.dumps(tenants), *bindings])
+        self.rows = vtable.register.store.scan(vtable.sql[indexnum], [json.dumps(tenants), *bindings])
         self.row = next(self.rows, None)
 
     def Eof(self) -> bool:  # noqa: N802
@@ -227,13 +232,15 @@ class Cursor:
         self.row = next(self.rows, None)
 
     def Column(self, number: int) -> Any:  # noqa: N802
-        return self.row[number]  # the row ends with the rowid, so -1 (the rowid) needs no special case
+        if number < 0:
+            return self.Rowid()
+        return self.row[number]
 
     def ColumnNoChange(self, number: int) -> Any:  # noqa: N802
         return apsw.no_change
 
     def Rowid(self) -> int:  # noqa: N802
-        return self.row[-1]
+        return self.table.rowids.shown(self.row[-1])
 
     def Close(self) -> None:  # noqa: N802
         self.rows = iter(())

@@ -86,6 +86,7 @@ def test_executemany_is_all_or_nothing(mode):
 def test_a_raw_apsw_write_is_atomic_too(path):
     connector.connect(str(path)).close()
     raw = apsw.Connection(str(path))
+    connector.attach(raw)
     raw.execute("BEGIN")
     with pytest.raises(Exception, match="is negative"):
         raw.execute(values_sql())

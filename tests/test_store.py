@@ -9,6 +9,7 @@ import connector
 from connector import hooks
 from connector.schema import TABLES, _load_table
 from connector.store import LAYOUTS, new_keys
+from tests.helpers import internal
 
 SOURCE_INDEX = "JournalEntries_rows_by_Source"
 
@@ -25,16 +26,18 @@ def test_indexes_listed_in_schema_are_part_of_the_ddl():
 def test_a_new_register_has_them(path):
     con = connector.connect(str(path))
     assert SOURCE_INDEX in indexes(con.raw)
-    plan = con.raw.execute(
-        "EXPLAIN QUERY PLAN SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = 'DepreciationRun:x'"
-    ).fetchall()
+    plan = (
+        internal(con)
+        .execute("EXPLAIN QUERY PLAN SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = 'DepreciationRun:x'")
+        .fetchall()
+    )
     assert any(SOURCE_INDEX in row[-1] for row in plan)
     con.close()
 
 
 def test_a_register_file_made_before_an_index_gets_it_when_opened(path):
     con = connector.connect(str(path), autocommit=True)
-    con.raw.execute(f"DROP INDEX {SOURCE_INDEX}")  # as a file written by the release before the index
+    internal(con).execute(f"DROP INDEX {SOURCE_INDEX}")  # as a file written by the release before the index
     con.close()
     con = connector.connect(str(path), autocommit=True)
     assert SOURCE_INDEX in indexes(con.raw)
@@ -44,9 +47,10 @@ def test_a_register_file_made_before_an_index_gets_it_when_opened(path):
 
 def test_a_read_only_register_file_made_before_an_index_opens_without_it(path):
     con = connector.connect(str(path), autocommit=True)
-    con.raw.execute(f"DROP INDEX {SOURCE_INDEX}")
+    internal(con).execute(f"DROP INDEX {SOURCE_INDEX}")
     con.close()
     raw = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+    hooks.attach(raw)
     register = hooks.open_register(raw)
     assert SOURCE_INDEX not in indexes(raw)
     assert register.store.count(TABLES["JournalEntries"]) == 0  # reads work without it
@@ -77,9 +81,9 @@ def test_batch_keys_are_distinct_ascending_version_4_uuids():
     assert new_keys(0) == []
 
 
-def test_defensive_mode_still_keeps_sql_from_writing_the_shadow_tables(path):
+def test_the_guard_keeps_sql_from_writing_the_shadow_tables(path):
     con = connector.connect(str(path), autocommit=True)
-    with pytest.raises(apsw.Error):
+    with pytest.raises(apsw.AuthError):
         con.raw.execute("DELETE FROM JournalEntries_rows")
     con.close()
 

@@ -22,6 +22,7 @@ from typing import Any
 import apsw
 
 from connector.bridge import types
+from connector.hooks import register_of
 from connector.schema import TABLES, Table
 from connector.store import shadow
 
@@ -1046,13 +1047,16 @@ class Installed:
         self.settings = settings
         self.pid = pid
         self.schema_version: int | None = None
-        connection.execute("ATTACH DATABASE ':memory:' AS pg_catalog")
-        connection.execute("ATTACH DATABASE ':memory:' AS information_schema")
+        # The catalog is the bridge's own: its statements run trusted by the connection's guard, which refuses ATTACH
+        # and writes to attached databases to the client's statements.
+        self.internal = register_of(connection).store
+        self.internal.execute("ATTACH DATABASE ':memory:' AS pg_catalog")
+        self.internal.execute("ATTACH DATABASE ':memory:' AS information_schema")
         for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
             for name, columns in tables.items():
                 declared = ", ".join(f"{column} {kind}" for column, kind in columns)
-                connection.execute(f"CREATE TABLE {schema}.{name} ({declared})")
-        connection.execute("CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
+                self.internal.execute(f"CREATE TABLE {schema}.{name} ({declared})")
+        self.internal.execute("CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
         _functions(self)
         self.refresh()
 
@@ -1077,15 +1081,15 @@ class Installed:
         with self.connection:
             for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
                 for name, columns in tables.items():
-                    self.connection.execute(f"DELETE FROM {schema}.{name}")
+                    self.internal.execute(f"DELETE FROM {schema}.{name}")
                     names = [column for column, _ in columns]
                     defaults = {column: _default_for(kind) for column, kind in columns}
                     values = [[row.get(column, defaults[column]) for column in names] for row in rows[name]]
                     if values:
                         marks = ", ".join("?" * len(names))
-                        self.connection.executemany(f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
-            self.connection.execute("DELETE FROM pg_catalog._bridge_state")
-            self.connection.execute("INSERT INTO pg_catalog._bridge_state VALUES (?)", (version,))
+                        self.internal.executemany(f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
+            self.internal.execute("DELETE FROM pg_catalog._bridge_state")
+            self.internal.execute("INSERT INTO pg_catalog._bridge_state VALUES (?)", (version,))
         self.schema_version = version
 
 

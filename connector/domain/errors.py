@@ -62,6 +62,15 @@ class TenantNotAllowed(RegisterError):
     """A tenant this connection may not see, or one that does not exist."""
 
 
+class Forbidden(RegisterError):
+    """A statement reaches for what user SQL may not touch: the register's storage, its tables' definitions, another
+    file, a PRAGMA that changes the file."""
+
+
+class ReadOnlyConnection(RegisterError):
+    """A write on a connection (or in a transaction) that may only read."""
+
+
 class RowNotFound(RegisterError):
     """A command names a row that is not there (it was deleted meanwhile)."""
 

@@ -12,11 +12,11 @@ import datetime as dt
 import re
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import apsw
 import sqlglot
@@ -24,8 +24,9 @@ import sqlglot.errors
 import sqlglot.expressions as exp
 
 from connector.domain.commands import Command
-from connector.domain.errors import RegisterError, UnknownName
+from connector.domain.errors import Forbidden, ReadOnlyConnection, RegisterError, UnknownName
 from connector.exceptions import ProgrammingError
+from connector.guard import is_storage
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
 from connector.sql import lexer
@@ -34,6 +35,8 @@ from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_w
 _WRITES = frozenset({"INSERT", "REPLACE", "UPDATE", "DELETE"})
 _DDL = frozenset({"CREATE", "DROP", "ALTER"})
 _SAVEPOINT = "_connector_statement"
+_PLAIN_VACUUM = re.compile(r"\s*VACUUM(\s+main)?\s*;?\s*", re.IGNORECASE)
+T = TypeVar("T")
 
 
 @dataclass
@@ -158,6 +161,20 @@ def _check_text(sql: Any) -> None:
         raise ProgrammingError("a statement cannot contain a NUL character (\\x00)")
 
 
+def _refuse_stored_definitions(text: str) -> None:
+    """A view or trigger is prepared each time it is used, where the guard refuses what it names of storage; one that
+    names storage is refused when it is created, rather than left in the file to fail at every use."""
+    names = lexer.identifiers(text)
+    kinds = {name.upper() for name in names[1:4]}
+    if kinds & {"VIEW", "TRIGGER"}:
+        for name in names:
+            if is_storage(name):
+                raise Forbidden(
+                    f"cannot create a view or trigger on {name}: it is the register's storage; use the register's "
+                    "tables (Assets, ValueUpdates, ...) instead"
+                )
+
+
 def named(bindings: Sequence[Any] | Mapping[str, Any] | None) -> dict[str, Any]:
     """Bindings keyed as :func:`lexer.normalise_parameters` names parameters."""
     if bindings is None:
@@ -216,7 +233,7 @@ class FrontDoor:
         if statement.plan is not None:
             plan = statement.plan
             all_bindings = [named(_checked(bindings)) for bindings in sequence]
-            outcome = self._atomic(lambda: self._run_plan_many(plan, all_bindings))
+            outcome = self._register_write(lambda: self._run_plan_many(plan, all_bindings))
             return Result(None, iter(()), outcome)
         adapted = [adapt_bindings(_checked(bindings)) for bindings in sequence]
 
@@ -246,9 +263,44 @@ class FrontDoor:
                 self.register.new_statement()
                 return plan.run(self, values)
 
-            outcome = self._atomic(lambda: self.register.store.writing(run))
+            outcome = self._register_write(lambda: self.register.store.writing(run))
             return Result(outcome.description, iter(outcome.rows), outcome.rowcount)
+        if statement.keyword == "VACUUM":
+            return self._vacuum(statement)
+        if statement.keyword == "CREATE":
+            _refuse_stored_definitions(statement.text)
         return self._sqlite_errors(lambda: self._passthrough(statement, adapt_bindings(bindings)))
+
+    def _register_write(self, work: Callable[[], T]) -> T:
+        """Run a write to the register all or nothing. Outside a transaction (autocommit) it takes the write lock
+        first, waiting for another connection's as long as the connection's timeout allows, as a transaction does:
+        a statement that read first could not wait for it later."""
+        if self.connection.in_transaction:
+            return self._atomic(work)
+        self._sqlite_errors(lambda: self.connection.execute("BEGIN IMMEDIATE"))
+        try:
+            result = self._atomic(work)
+        except BaseException:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
+        self._sqlite_errors(lambda: self.connection.execute("COMMIT"))
+        return result
+
+    def _vacuum(self, statement: Statement) -> Result:
+        """VACUUM rewrites the file: the register lets it read storage for that. VACUUM INTO copies the file, every
+        tenant's rows with it: only for a connection that may attach files and see every tenant."""
+        guard = self.register.store.guard
+        if guard.read_only:
+            raise ReadOnlyConnection("cannot VACUUM: this connection is read-only")
+        if not _PLAIN_VACUUM.fullmatch(statement.text):
+            if not guard.allow_attach or self.register.session.allowed is not None:
+                raise Forbidden(
+                    "cannot VACUUM INTO a file: it copies every tenant's rows; only a connection opened with "
+                    "connect(..., allow_attach=True) and no tenants= restriction may"
+                )
+        self._sqlite_errors(lambda: self.register.store.execute(statement.text))
+        return Result(None, iter(()))
 
     def _passthrough(self, statement: Statement, bindings: Any) -> Result:
         cursor, described = _describing_cursor(self.connection)
@@ -314,21 +366,34 @@ class FrontDoor:
         self.connection.execute(f"RELEASE {_SAVEPOINT}")
         return result
 
-    def _sqlite_errors(self, work):
+    def _sqlite_errors(self, work: Callable[[], T]) -> T:
+        guard = self.register.store.guard
+        guard.denial = None
         try:
             return work()
-        except apsw.SQLError as error:
-            raise _translate(error) from None
+        except apsw.Error as error:
+            refused = guard.take_denial()
+            if refused is not None:
+                raise refused from None
+            if isinstance(error, apsw.SQLError):
+                raise _translate(error) from None
+            raise
 
     # -- what compiled plans need (compile.Executor) --------------------------------------------------------
 
     def query(self, sql: str, bindings: Mapping[str, Any]) -> tuple[Description, list[tuple[Any, ...]]]:
+        """Run a SELECT a plan built from the user's statement: untrusted, though the store is at work around it."""
         cursor, described = _describing_cursor(self.connection)
         adapted = {name: adapt(value) for name, value in bindings.items()}
+        guard = self.register.store.guard
+
+        def run() -> list[tuple[Any, ...]]:
+            with guard.untrusted():
+                executing = cursor.execute(sql, adapted)
+            return list(executing)
+
         try:
-            rows = list(cursor.execute(sql, adapted))
-        except apsw.SQLError as error:
-            raise _translate(error) from None
+            rows = self._sqlite_errors(run)
         except KeyError as error:  # APSW: a named parameter the mapping does not have
             raise _unbound(error) from None
         return (described[-1] if described else ()), rows

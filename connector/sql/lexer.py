@@ -77,6 +77,23 @@ def _add(pieces: list[Piece], text: str, words: list[str]) -> None:
         pieces.append(Piece(stripped, ""))
 
 
+def identifiers(sql: str) -> list[str]:
+    """Every name in ``sql`` (words and quoted identifiers, unquoted), in order; strings and comments are not names.
+
+    >>> identifiers("CREATE VIEW v AS SELECT 'Assets_rows', [x], \\"my t\\" FROM t -- Assets_rows")
+    ['CREATE', 'VIEW', 'v', 'AS', 'SELECT', 'x', 'my t', 'FROM', 't']
+    """
+    names = []
+    for kind, text, _ in _tokens(sql):
+        if kind == "word":
+            names.append(text)
+        elif kind == "quoted":
+            quote = text[0]
+            inner = text[1:-1] if len(text) > 1 and text[-1] in '"`]' else text[1:]
+            names.append(inner.replace(quote * 2, quote) if quote != "[" else inner)
+    return names
+
+
 def normalise_parameters(sql: str) -> tuple[str, tuple[str, ...]]:
     """``sql`` with every parameter spelled ``:name``, and the names in order of appearance.
 

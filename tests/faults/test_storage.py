@@ -26,6 +26,7 @@ import pytest
 
 import connector
 from tests.conftest import register_dump
+from tests.helpers import internal
 
 PADDING = "x" * 400  # a few rows fill a page
 
@@ -67,7 +68,7 @@ def tmpfs(where: Path, size: str) -> Iterator[Path]:
 
 def limit_pages(con: connector.Connection, spare: int) -> None:
     pages = con.raw.execute("PRAGMA page_count").get
-    con.raw.execute(f"PRAGMA max_page_count = {pages + spare}")
+    internal(con).execute(f"PRAGMA max_page_count = {pages + spare}")
 
 
 def test_a_full_disk_in_autocommit_is_an_operational_error_that_keeps_every_earlier_statement(path):
@@ -108,7 +109,7 @@ def test_the_register_works_again_once_there_is_room(path):
     with contextlib.closing(connector.connect(str(path), autocommit=True)) as con:
         limit_pages(con, 3)
         written = fill(con, "Shelf")
-        con.raw.execute("PRAGMA max_page_count = 1000000")
+        internal(con).execute("PRAGMA max_page_count = 1000000")
         con.execute("INSERT INTO Assets (AssetName) VALUES ('After')")
         assert con.execute("SELECT count(*) FROM Assets").fetchone() == (written + 1,)
 

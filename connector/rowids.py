@@ -1,0 +1,51 @@
+"""The rowids a connection shows for register rows: a keyed permutation of the store's rowids.
+
+The store numbers rows across every tenant of a file, so its rowids would tell a connection that may see one
+tenant how many rows the others have (the gaps between its own). Each connection shows them through a permutation
+keyed by a secret of its own, and maps them back when a statement names a row by rowid.
+
+>>> cipher = RowidCipher(b"0123456789abcdef")
+>>> shown = [cipher.shown(rowid) for rowid in (1, 2, 3)]
+>>> [cipher.stored(value) for value in shown]
+[1, 2, 3]
+>>> len(set(shown)), all(0 <= value < 2**62 for value in shown)
+(3, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+_HALF = 31
+_MASK = (1 << _HALF) - 1
+_ROUNDS = 4
+#: Rowids the permutation covers: [0, 2**62). SQLite hands out rowids one above the largest so far.
+LIMIT = 1 << (2 * _HALF)
+
+
+class RowidCipher:
+    """A four-round Feistel network over 62-bit numbers, its rounds keyed BLAKE2b."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key or secrets.token_bytes(16)
+
+    def _round(self, number: int, half: int) -> int:
+        digest = hashlib.blake2b(half.to_bytes(4, "little"), digest_size=4, key=self._key, salt=bytes([number]) * 16)
+        return int.from_bytes(digest.digest(), "little") & _MASK
+
+    def shown(self, rowid: int) -> int:
+        if not 0 <= rowid < LIMIT:
+            raise OverflowError(f"rowid {rowid} is beyond what the register shows (2**62)")
+        left, right = rowid >> _HALF, rowid & _MASK
+        for number in range(_ROUNDS):
+            left, right = right, left ^ self._round(number, right)
+        return (left << _HALF) | right
+
+    def stored(self, shown: int) -> int:
+        if not 0 <= shown < LIMIT:
+            return -1  # no row was ever shown with it
+        left, right = shown >> _HALF, shown & _MASK
+        for number in reversed(range(_ROUNDS)):
+            left, right = right ^ self._round(number, left), left
+        return (left << _HALF) | right
