@@ -151,7 +151,13 @@ class Shell(apsw.shell.Shell):
             raise self.Error("import takes a file and a table: .import ?--csv? FILE TABLE")
         path, table = arguments
         if table not in TABLES:
-            return super().command_import([path, table])
+            separator = self.separator
+            if "--csv" in options:
+                self.separator = ","
+            try:
+                return super().command_import([path, table])
+            finally:
+                self.separator = separator
         from connector.transfer.cli import show_failure
         from connector.transfer.dates import DateFormat
         from connector.transfer.importer import import_files

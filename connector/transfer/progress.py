@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, TextIO
 
 from tqdm import tqdm  # type: ignore[import-untyped]
@@ -30,7 +31,7 @@ class Bar(Progress):
             desc=self.label,
             unit=" rows",
             file=self.stream,
-            dynamic_ncols=True,
+            ncols=_width(self.stream),
             mininterval=0.2,
             leave=True,
         )
@@ -43,6 +44,14 @@ class Bar(Progress):
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def _width(stream: TextIO) -> int:
+    """The terminal's width; 100 when it does not say (a terminal of no size, as some emulators report)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 100
+    except (AttributeError, OSError, ValueError):
+        return 100
 
 
 def _is_terminal(stream: TextIO) -> bool:

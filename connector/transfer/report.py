@@ -46,7 +46,7 @@ class ImportFailed(Exception):
         super().__init__(
             f"nothing was imported: {_count(len(rows), 'row')} with {_count(len(self.problems), 'problem')}"
             if all(problem.row is not None for problem in self.problems)
-            else f"nothing was imported: {self.problems[0]}"
+            else f"nothing was imported: {_count(len(self.problems), 'problem')}"
         )
 
 

@@ -30,9 +30,9 @@ def parse(stream: TextIO, name: str) -> Source:
     try:
         headers = next(reader)
     except StopIteration:
-        raise ValueError(f"{name} is empty: the first row must be the header row") from None
+        raise ValueError("the file is empty: its first row must be the header row") from None
     except csv.Error as error:
-        raise ValueError(f"{name} row 1 is not CSV: {error}") from None
+        raise ValueError(f"row 1 is not CSV: {error}") from None
     records: list[tuple[int, Sequence[Any]]] = []
     number = 1
     try:
@@ -41,7 +41,7 @@ def parse(stream: TextIO, name: str) -> Source:
             if any(cell.strip() for cell in row):
                 records.append((number, row))
     except csv.Error as error:
-        raise ValueError(f"{name} row {number + 1} is not CSV: {error}") from None
+        raise ValueError(f"row {number + 1} is not CSV: {error}") from None
     return Source(name, "csv", tuple(header.strip() for header in headers), records)
 
 

@@ -58,7 +58,7 @@ def read(path: str | Path) -> Source:
         try:
             body = json.load(stream, parse_float=Decimal)
         except json.JSONDecodeError as error:
-            raise ValueError(f"{name} is not JSON: {error}") from None
+            raise ValueError(f"not JSON: {error}") from None
     return parse(body, name)
 
 
@@ -90,13 +90,13 @@ def _shape(body: Any, name: str) -> tuple[str | None, list[Mapping[str, Any]]]:
         if _SETTINGS_KEYS & body.keys():
             return "Settings", [body]
         return None, [body]
-    raise ValueError(f"{name} is not a body of Xero's Assets API: expected an object or a list of objects")
+    raise ValueError("not a body of Xero's Assets API: expected an object or a list of objects")
 
 
 def _objects(items: list[Any], name: str) -> list[Mapping[str, Any]]:
     for number, item in enumerate(items, start=1):
         if not isinstance(item, Mapping):
-            raise ValueError(f"{name} item {number} is not an object")
+            raise ValueError(f"item {number} is not an object")
     return items
 
 
