@@ -346,11 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if getattr(connection, "created", False):
         print(f"assets-sql: created register {database}", file=sys.stderr)
-    where = (
-        f"the register in {database}"
-        if arguments.database
-        else "an in-memory register (nothing is kept: give a file name to keep one)"
-    )
+    where = f"the register in {database}" if arguments.database else "an in-memory register"
     shell = Shell(connection)
     if arguments.mode != "box":
         try:
@@ -378,7 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_script(shell, sys.stdin.read(), "<stdin>", sys.stderr)
         shell.cmdloop(
             intro=f"assets-sql {connector.__version__}: {where}. "
-            "Enter .help for the dot commands, .tables for the tables.\n"
+            "Enter .help for the dot commands, .tables for the tables.\n",
+            transient="Nothing is kept in memory: give a file name (assets-sql register.db) to keep a register.\n",
         )
         return 0
     finally:

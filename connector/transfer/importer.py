@@ -38,11 +38,19 @@ from connector.transfer.source import Source, read
 
 #: The tables a file can be imported into.
 IMPORTABLE = ("Assets", "AssetTypes", "Settings")
+#: Where an asset's tracking options (Xero's TrackingCategoryN/TrackingOptionN) go: one option per category.
+TRACKING = "AssetTracking"
+_TRACK = f"INSERT OR REPLACE INTO {TRACKING} (AssetNumber, Category, Option) VALUES (?, ?, ?)"
 BATCH = 1000
 #: Errors that are about a row (its values, a rule); any other error stops the import at once.
 ROW_ERRORS = (connector.IntegrityError, connector.DataError, connector.NotSupportedError, connector.ProgrammingError)
 
-_NOUNS = {"Assets": ("asset", "assets"), "AssetTypes": ("asset type", "asset types"), "Settings": ("settings", "")}
+_NOUNS = {
+    "Assets": ("asset", "assets"),
+    "AssetTypes": ("asset type", "asset types"),
+    "Settings": ("settings", ""),
+    TRACKING: ("tracking option", "tracking options"),
+}
 
 
 @dataclass
@@ -288,13 +296,14 @@ class _Import:
 
     def _run_alone(self, layout: Layout, row: Prepared, writes: list[_Write], writer: _Writer) -> None:
         self._execute("SAVEPOINT transfer_row")
+        write = None
         try:
             for write in writes:
                 self.connection.execute(write.sql, write.parameters)
         except ROW_ERRORS as error:
             self._execute("ROLLBACK TO transfer_row")
             self._execute("RELEASE transfer_row")
-            self.problems.append(_problem(layout, row, error))
+            self.problems.append(_problem(layout, row, error, write.source if write is not None else None))
             return
         self._execute("RELEASE transfer_row")
         writer.done(row, writes)
@@ -310,10 +319,12 @@ def _order(sources: Sequence[Source]) -> Callable[[Problem], tuple[int, int]]:
     return lambda problem: (position.get(problem.file, 0), problem.row or 0)
 
 
-def _problem(layout: Layout, row: Prepared, error: Exception) -> Problem:
+def _problem(layout: Layout, row: Prepared, error: Exception, source: tuple[str, str] | None = None) -> Problem:
     """A rule the register refused a row for, named by the file's own header and cell where it can be."""
     column = getattr(error, "column", None)
     message = " ".join(str(error).split())
+    if source is not None:
+        return Problem(layout.file, row.number, source[0], source[1], message)
     position = layout.position(column) if column else None
     if position is not None:
         found = layout.fields[position]
@@ -327,10 +338,15 @@ def _problem(layout: Layout, row: Prepared, error: Exception) -> Problem:
 
 @dataclass(frozen=True, slots=True)
 class _Write:
+    """One statement a row needs. Phase 1 writes (tracking) run after every phase 0 write (the asset) of a batch.
+    ``table`` is where the outcome counts it; ``source`` the file's (header, value) a refusal is reported against."""
+
     phase: int
     sql: str
     parameters: Sequence[Any]
     what: str
+    table: str | None = None
+    source: tuple[str, str] | None = None
 
 
 class _Writer:
@@ -381,7 +397,7 @@ class _Writer:
 
     def done(self, row: Prepared, writes: list[_Write]) -> None:
         for write in writes:
-            self.importer.outcome.add(self.table, write.what)
+            self.importer.outcome.add(write.table or self.table, write.what)
         if not writes:
             self.importer.outcome.add(self.table, "unchanged")
 
@@ -397,6 +413,42 @@ class _Assets(_Writer):
         rows = importer._execute("SELECT AssetNumber, AssetStatus FROM Assets")
         self.existing = {str(number).casefold(): status for number, status in rows}
         self.status_position = layout.position("AssetStatus")
+        self.untracked = 0
+
+    def plan(self, row: Prepared) -> list[_Write]:
+        writes = super().plan(row)
+        if not writes or not row.tracking:
+            return writes
+        number = row.values[self.key_position] if self.key_position is not None else None
+        if TRACKING not in TABLES:
+            self.untracked += len(row.tracking)
+            return writes
+        if number is None:
+            row.problems.append(
+                Problem(
+                    self.layout.file,
+                    row.number,
+                    "*AssetNumber",
+                    None,
+                    "is empty, and the row gives tracking "
+                    "options: give the asset its number, so that its tracking can name it",
+                )
+            )
+            return []
+        for category, option, pair in row.tracking:
+            writes.append(
+                _Write(
+                    1, _TRACK, (number, category, option), "new", TRACKING, (f"TrackingCategory{pair + 1}", category)
+                )
+            )
+        return writes
+
+    def finish(self, rows: Sequence[Prepared]) -> None:
+        if self.untracked:
+            self.importer.outcome.notices.append(
+                f"{self.layout.file}: {self.untracked:,} tracking option(s) were read past: this register keeps no "
+                "tracking categories"
+            )
 
     def update_of(self, row: Prepared, key: Any) -> list[_Write]:
         status = self.existing[str(key).casefold()]
@@ -418,7 +470,7 @@ class _Assets(_Writer):
 
 
 def replace_what(write: _Write, what: str) -> _Write:
-    return _Write(write.phase, write.sql, write.parameters, what)
+    return _Write(write.phase, write.sql, write.parameters, what, write.table, write.source)
 
 
 class _AssetTypes(_Writer):
