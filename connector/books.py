@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from connector.domain.errors import MissingReference
 from connector.domain.ledger import DEFAULT_CHART, ZERO, Line, Posted, check_balanced, reversed_lines
-from connector.domain.money import from_cents
+from connector.domain.money import from_cents, to_cents
 from connector.schema import TABLES
 from connector.store import Store
 
@@ -128,32 +128,11 @@ class Books:
             return None
         check_balanced(lines)
         entry_id = str(uuid.uuid4())
-        self.store.insert(
-            ENTRIES,
-            {
-                "JournalEntryId": entry_id,
-                "Date": date,
-                "Memo": memo,
-                "Source": source,
-                "ReversesId": reverses,
-                "TenantId": tenant_id,
-            },
-        )
-        self.store.insert_many(
-            LINES,
-            (
-                {
-                    "JournalLineId": str(uuid.uuid4()),
-                    "JournalEntryId": entry_id,
-                    "AccountId": line.account_id,
-                    "Debit": line.debit,
-                    "Credit": line.credit,
-                    "AssetId": line.asset_id,
-                    "TenantId": tenant_id,
-                }
-                for line in lines
-            ),
-        )
+        stored_lines = [
+            (str(uuid.uuid4()), line.account_id, to_cents(line.debit), to_cents(line.credit), line.asset_id)
+            for line in lines
+        ]
+        self.store.journal.append(tenant_id, [((entry_id, date.isoformat(), memo, source, reverses), stored_lines)])
         return entry_id
 
     def reverse(self, entry_id: str | None, memo: str) -> str | None:
@@ -162,12 +141,8 @@ class Books:
             return None
         entry = self.store.get(ENTRIES, entry_id)
         lines = [
-            Line(row[0], from_cents(row[1]), from_cents(row[2]), row[3])
-            for row in self.store.execute(
-                "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE JournalEntryId = ? "
-                "ORDER BY rowid",
-                (entry_id,),
-            )
+            Line(account, from_cents(debit), from_cents(credit), asset)
+            for account, debit, credit, asset in self.store.journal.lines(entry_id)
         ]
         return self.post(entry["TenantId"], entry["Date"], memo, entry["Source"], reversed_lines(lines), entry_id)
 

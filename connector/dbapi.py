@@ -165,6 +165,7 @@ def connect(
     dialect: str = "sqlite",
     read_only: bool = False,
     allow_attach: bool = False,
+    convert: bool = False,
 ) -> Connection:
     """Open (creating it if needed) the register in ``database``, a file path or ``":memory:"``.
 
@@ -174,18 +175,23 @@ def connect(
     ``timeout`` is how long to wait, in seconds, for another connection's write lock. ``dialect`` is the SQL dialect
     the client writes, translated by sqlglot. ``read_only`` refuses every write. ``allow_attach`` lets statements
     ATTACH other database files (and VACUUM INTO one); the register's storage stays out of reach all the same.
+    An existing SQLite database that holds tables of its own and is not a register is refused, and left as it was,
+    unless ``convert`` (which makes it a register, keeping its tables). ``Connection.created`` says whether this
+    call made a new register.
     """
     raw: apsw.Connection | None = None
     try:
         raw = apsw.Connection(str(database))
         raw.set_busy_timeout(int(timeout * 1000))
         hooks.attach(raw)
-        register = hooks.open_register(raw, tenant)
+        created = hooks.open_register(raw, tenant, convert=convert)
+        register = hooks.register_of(raw)
         register.session.restrict(list(tenants) if tenants is not None else None, tenant)
         register.store.guard.read_only = bool(read_only)
         register.store.guard.allow_attach = bool(allow_attach)
         connection = Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
         connection._timeout = float(timeout)
+        connection.created = created
         return connection
     except Exception as error:
         if raw is not None:
@@ -213,6 +219,8 @@ class Connection:
         self._front_door = front_door
         self._autocommit = False
         self._timeout = 5.0
+        #: Whether ``connect()`` made a new register for this connection.
+        self.created = False
         self.autocommit = autocommit
 
     @property

@@ -57,6 +57,7 @@ class NotSupportedError(DatabaseError):
 
 _DOMAIN = (
     (domain.ReadOnlyConnection, OperationalError),
+    (domain.RegisterFileError, DatabaseError),
     (domain.NotSupported, NotSupportedError),
     (domain.RuleViolation, IntegrityError),
     (domain.InvalidValue, DataError),

@@ -13,6 +13,7 @@ import weakref
 import apsw
 
 from connector.domain.commands import Insert
+from connector.domain.errors import RegisterFileError
 from connector.domain.tenants import DEFAULT_NAME
 from connector.guard import MODULE, Guard
 from connector.register import Register
@@ -20,13 +21,10 @@ from connector.reports import REPORTS
 from connector.schema import TABLES
 from connector.session import Session
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
+from connector.store.upgrade import create_layout, missing_indexes, upgrade
 from connector.vtab import Module, ReportModule
 
 _REGISTERS: weakref.WeakKeyDictionary[apsw.Connection, Register] = weakref.WeakKeyDictionary()
-
-
-class RegisterFileError(apsw.SQLError):
-    """The file is not a register this version can open."""
 
 
 def attach(connection: apsw.Connection) -> None:
@@ -62,42 +60,75 @@ def install() -> None:
         apsw.connection_hooks.append(attach)
 
 
-def open_register(connection: apsw.Connection, tenant_name: str | None = None) -> Register:
-    """Make the connection's main database a register if it is not one yet; check its version if it is."""
+def open_register(connection: apsw.Connection, tenant_name: str | None = None, *, convert: bool = False) -> bool:
+    """Make the connection's main database a register if it is not one yet, bringing one made by an earlier release
+    up to this layout; True when it made a new register. A database that holds other tables and is not a register
+    is refused (and left untouched) unless ``convert``."""
     register = register_of(connection)
     store = register.store
     version = store.execute("PRAGMA user_version").get
-    missing = [table for table in TABLES.values() if not _has_table(store, table.name)]
-    if version > SCHEMA_VERSION:
+    marked = store.execute("PRAGMA application_id").get == APPLICATION_ID
+    tables = [name for (name,) in store.execute(_TABLES)]
+    present = {name.lower() for name in tables}
+    missing = [table for table in TABLES.values() if table.name.lower() not in present]
+    if version > SCHEMA_VERSION and (marked or len(missing) < len(TABLES)):
         raise RegisterFileError(
-            f"this register file has layout version {version}; this release reads up to {SCHEMA_VERSION}: upgrade it"
+            f"this register file has layout version {version}; this release reads up to {SCHEMA_VERSION}: upgrade "
+            "assets-sql to open it"
         )
     if not missing:
-        _upgrade(register)
-        return register
-    if version == 0 and len(missing) < len(TABLES):
+        if version < SCHEMA_VERSION:
+            _upgrade(store, version)
+        else:
+            _add_missing(store)
+        return False
+    if len(missing) < len(TABLES) or (marked and tables):
         raise RegisterFileError("this database has some register tables but not all; it is not a register")
+    if tables and not convert:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise RegisterFileError(
+            f"this SQLite database has {len(tables)} table(s) of its own ({shown}) and is not a register; opening it "
+            f"as one would add the register's {len(TABLES)} tables and their storage, switch it to WAL and set its "
+            "application_id and user_version. Pass convert=True (assets-sql --convert) to do that, or open another "
+            "file"
+        )
     if store.execute("PRAGMA journal_mode").get != "memory":
         store.execute("PRAGMA journal_mode = WAL")
     with connection:
+        create_layout(store)
         for table in missing:
             store.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
         store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         store.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         if not store.count(TABLES["Tenants"]):
             store.writing(lambda: register.apply(Insert("Tenants", {"Name": tenant_name or DEFAULT_NAME})))
-    return register
+    return True
 
 
-def _upgrade(register: Register) -> None:
-    """Add what a file made by an earlier release of this layout version lacks (indexes). A file that cannot be
-    written now (read-only, or another process writing) is read as it is: the indexes only make it faster."""
+_TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY rowid"
+
+
+def _upgrade(store: Store, version: int) -> None:
+    """Bring a register made by an earlier release up to this layout, all in one transaction."""
     try:
-        register.store.add_missing_indexes()
+        with store.connection:
+            upgrade(store, version)
+    except (apsw.ReadOnlyError, apsw.CantOpenError):
+        raise RegisterFileError(
+            f"this register file has layout version {version}, made by an earlier release; it is brought up to "
+            f"version {SCHEMA_VERSION} the first time it is opened for writing, and this file cannot be written"
+        ) from None
+
+
+def _add_missing(store: Store) -> None:
+    """Add the indexes and triggers a file of this layout version lacks. A file that cannot be written now
+    (read-only, or another process writing) is read as it is: the indexes only make it faster."""
+    statements = missing_indexes(store)
+    if not statements:
+        return
+    try:
+        with store.connection:
+            for statement in statements:
+                store.execute(statement)
     except (apsw.ReadOnlyError, apsw.BusyError, apsw.CantOpenError):
         pass
-
-
-def _has_table(store: Store, name: str) -> bool:
-    sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE"
-    return store.execute(sql, (name,)).get is not None

@@ -27,7 +27,7 @@ from connector.domain.errors import (
     RowNotFound,
     RuleViolation,
 )
-from connector.domain.rows import Row, typed_values
+from connector.domain.rows import Row, typed_values, unique_key
 from connector.runs import Runner
 from connector.schema import TABLES, Table
 from connector.session import Session
@@ -170,11 +170,7 @@ class Register:
 
     def _insert_tenant(self, values: Mapping[str, Any]) -> Any:
         typed = typed_values(TENANTS, values)
-        name = typed.get("Name")
-        if name is not None and self.store.find(TENANTS, "Name", name) is not None:
-            raise DuplicateKey(
-                f"Tenants.Name: {name!r} is taken already; give another name", table="Tenants", column="Name"
-            )
+        self._refuse_tenant_name(typed.get("Name"))
         typed[TENANTS.key] = str(uuid.uuid4())
         row = tenants.create(typed)
         self.store.insert(TENANTS, row)
@@ -182,6 +178,21 @@ class Register:
         self.books.open_chart(row[TENANTS.key])
         self.session.allow(row[TENANTS.key])
         return row[TENANTS.key]
+
+    def _refuse_tenant_name(self, name: str | None) -> None:
+        """Tenant names are unique in the file; one a connection may not see is only "not available" to it."""
+        if name is None:
+            return
+        taken = self.store.find(TENANTS, "Name", name)
+        if taken is None:
+            return
+        if self.session.may_see(taken["TenantId"]):
+            raise DuplicateKey(
+                f"Tenants.Name: {name!r} is taken already; give another name", table="Tenants", column="Name"
+            )
+        raise DuplicateKey(
+            f"Tenants.Name: {name!r} is not available; give another name", table="Tenants", column="Name"
+        )
 
     def _update(self, table: Table, key: Any, assigned: Mapping[str, Any]) -> Any:
         current = self._load(table, key)
@@ -219,9 +230,8 @@ class Register:
             return self._update_value_update(current, typed)
         else:
             name = typed.get("Name")
-            if name is not None and name.casefold() != current["Name"].casefold():
-                if self.store.find(TENANTS, "Name", name) is not None:
-                    raise DuplicateKey(f"Tenants.Name: {name!r} is taken already", table="Tenants", column="Name")
+            if name is not None and unique_key(name) != unique_key(current["Name"]):
+                self._refuse_tenant_name(name)
             row = tenants.update(current, typed)
         self.store.update(table, key, row)
         if table is SETTINGS and _year_changed(current, row):
@@ -403,6 +413,11 @@ class Register:
     def _refresh_tenant_assets(self, tenant: str) -> None:
         """:meth:`_refresh_asset` for every registered asset of the tenant, set-based: one pass over its value
         updates, one UPDATE statement for the assets whose balances change."""
+        self.store_balances(self.tenant_books(tenant))
+
+    def tenant_books(self, tenant: str) -> list[tuple[Row, ledger.Booked]]:
+        """Every registered asset of the tenant (its balance inputs and columns, with its rowid) with what its books
+        hold, from one pass over the tenant's value updates."""
         rows = self.registered_assets(tenant, ("AssetId", *assets.BALANCE_INPUTS, *assets.BALANCE_COLUMNS))
         current = self._settings(tenant)
         month, day = current[settings.YEAR_END_MONTH], current[settings.YEAR_END_DAY]
@@ -411,7 +426,7 @@ class Register:
         by_asset = self.books.sums_by_asset(tenant, financial_year_start(last, month, day) if last else starts)
         latest_run = self.runs.latest_run_id(tenant)
         latest = self.books.latest_depreciation_runs(tenant) if latest_run is not None else {}
-        self.store_balances(
+        return [
             (
                 row,
                 assets.booked(
@@ -424,7 +439,7 @@ class Register:
                 ),
             )
             for row in rows
-        )
+        ]
 
     def registered_assets(self, tenant: str, columns: tuple[str, ...]) -> list[Row]:
         """Those columns (typed) of the tenant's registered assets, with their rowids, in one query."""
@@ -549,7 +564,7 @@ class Register:
             number, sequence = settings.next_asset_number(prefix, sequence)
             if self.store.find(ASSETS, assets.NUMBER, number, tenant) is None:
                 break
-        self.store.update(SETTINGS, tenant, {**current, settings.SEQUENCE: sequence})
+        self.store.set(SETTINGS, tenant, {settings.SEQUENCE: sequence})
         return number
 
 

@@ -79,7 +79,10 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
         return []
     settings = register._settings(tenant)
     year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
-    horizon = setting.start.replace(year=setting.start.year + runs.HORIZON_YEARS, day=1) - dt.timedelta(days=1)
+    horizon_year = setting.start.year + runs.HORIZON_YEARS
+    horizon = (
+        setting.start.replace(year=horizon_year, day=1) - dt.timedelta(days=1) if horizon_year <= 9999 else dt.date.max
+    )
     try:
         periods = schedule(setting, horizon, year_end_month=year_end[0], year_end_day=year_end[1])
     except ValueError as error:

@@ -58,8 +58,6 @@ RUN_COLUMNS = tuple(
     )
 )
 #: The columns a run writes, in the order its rows are built.
-ENTRY_COLUMNS = ("JournalEntryId", "Date", "Memo", "Source", "TenantId")
-LINE_COLUMNS = ("JournalLineId", "JournalEntryId", "AccountId", "Debit", "Credit", "AssetId", "TenantId")
 UPDATE_COLUMNS = (
     "ValueUpdateId",
     "AssetId",
@@ -132,7 +130,7 @@ class Runner:
                 "TenantId": tenant,
             },
         )
-        self.store.update(SETTINGS, tenant, {**settings, "LastDepreciationDate": through})
+        self.store.set(SETTINGS, tenant, {"LastDepreciationDate": through})
         self.register.store_balances(balances)
         return run_id
 
@@ -174,28 +172,19 @@ class Runner:
                 day, month_text = texts[month_end]
                 postings.append((asset, expense, sides, day, f"Depreciation {month_text} of {label}", to_cents(amount)))
         entry_ids = new_keys(len(postings))
-        self.store.insert_stored(
-            ENTRIES,
-            ENTRY_COLUMNS,
-            ((entry_id, day, memo, source, tenant) for entry_id, (_, _, _, day, memo, _) in zip(entry_ids, postings)),
-        )
         line_ids = iter(new_keys(len(postings) * len(template)))
-        self.store.insert_stored(
-            LINES,
-            LINE_COLUMNS,
-            (
+        self.store.journal.append(
+            tenant,
+            [
                 (
-                    next(line_ids),
-                    entry_id,
-                    account,
-                    cents if debit else 0,
-                    0 if debit else cents,
-                    asset["AssetId"],
-                    tenant,
+                    (entry_id, day, memo, source, None),
+                    [
+                        (next(line_ids), account, cents if debit else 0, 0 if debit else cents, asset["AssetId"])
+                        for account, debit in sides
+                    ],
                 )
-                for entry_id, (asset, _, sides, _, _, cents) in zip(entry_ids, postings)
-                for account, debit in sides
-            ),
+                for entry_id, (asset, _, sides, day, memo, cents) in zip(entry_ids, postings)
+            ],
         )
         update_ids = new_keys(len(postings))
         self.store.insert_stored(
@@ -219,18 +208,12 @@ class Runner:
                 table="DepreciationRuns",
                 column="RunId",
             )
-        source = f"DepreciationRun:{run['RunId']}"
-        self.store.execute(
-            "DELETE FROM JournalLines_rows WHERE TenantId = ?1 AND JournalEntryId IN "
-            "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = ?2)",
-            (tenant, source),
-        )
-        self.store.execute("DELETE FROM JournalEntries_rows WHERE Source = ?", (source,))
+        self.store.journal.remove(tenant, "Source = ?", (f"DepreciationRun:{run['RunId']}",))
         self.store.execute("DELETE FROM ValueUpdates_rows WHERE TenantId = ? AND RunId = ?", (tenant, run["RunId"]))
         self.store.delete(RUNS, run["RunId"])
         previous = self._latest(tenant)
         last = previous["ThroughDate"] if previous else None
-        self.store.update(SETTINGS, tenant, {**self.register._settings(tenant), "LastDepreciationDate": last})
+        self.store.set(SETTINGS, tenant, {"LastDepreciationDate": last})
         self.register._refresh_tenant_assets(tenant)
 
     def update(self, current: Row, assigned: dict[str, Any]) -> None:

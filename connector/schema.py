@@ -20,15 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connector.domain.codecs import BY_TYPE, Codec, codec_for
+
 #: The documented column types and the SQL type each is declared with. Money is exact to the cent.
-SQL_TYPES: Mapping[str, str] = {
-    "String": "TEXT",
-    "Date": "DATE",
-    "Decimal": "DECIMAL(18,2)",
-    "Int": "INTEGER",
-    "Double": "DOUBLE",
-    "Boolean": "BOOLEAN",
-}
+SQL_TYPES: Mapping[str, str] = {name: codec.sql_type for name, codec in BY_TYPE.items()}
 
 
 @dataclass(frozen=True)
@@ -45,14 +40,20 @@ class Column:
     nocase: bool = False
     enum: str | None = None
     minimum: float | None = None
+    maximum: float | None = None
     default: Any = None
     aliases: tuple[str, ...] = ()
     #: The register table whose key this column holds (``references = "Accounts"``), or None.
     references: str | None = None
 
     @property
+    def codec(self) -> Codec:
+        """How the column's values travel, from a client's value to storage and back (one codec per type)."""
+        return codec_for(self.type, self.enum)
+
+    @property
     def sql_type(self) -> str:
-        return SQL_TYPES[self.type]
+        return self.codec.sql_type
 
     @property
     def collation(self) -> str:

@@ -63,8 +63,19 @@ class Session:
             return self.current
         text = str(tenant)
         found = self.store.get(TENANTS, text) or self.store.find(TENANTS, "Name", text)
-        if found is None or not self.may_see(found["TenantId"]):
+        if self.allowed is not None and (found is None or found["TenantId"] not in self.allowed):
+            # A restricted connection learns nothing of tenants outside its list, not even whether one exists.
             raise TenantNotAllowed(
-                f"tenant {text!r} is not available to this connection", table="Tenants", column="TenantId"
+                f"tenant {text!r} is not one of this connection's tenants; it may use only those it was opened with "
+                "(connect(..., tenants=[...]))",
+                table="Tenants",
+                column="TenantId",
+            )
+        if found is None:
+            raise TenantNotAllowed(
+                f"there is no tenant {text!r} in this register; give a TenantId or Name from Tenants, or add one "
+                f"with INSERT INTO Tenants (Name) VALUES ({text!r})",
+                table="Tenants",
+                column="TenantId",
             )
         return found["TenantId"]

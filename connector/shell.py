@@ -37,6 +37,7 @@ examples:
   assets-sql import register.db assets.csv            import Xero's template, CSV or Xero API JSON (see import --help)
   assets-sql export register.db --format xero-csv     export Assets as Xero's template (see export --help)
   assets-sql serve register.db                        serve the register to PostgreSQL clients (see serve --help)
+  assets-sql check register.db                        verify a register file (see check --help)
 
 Inside the console, .help lists the dot commands and .tables the register's tables.
 """
@@ -330,21 +331,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         from connector.bridge.cli import main as serve  # the PostgreSQL bridge: assets-sql serve --help
 
         return serve(argv[1:])
+    if argv[:1] == ["check"]:
+        from connector.check import main as check  # verify a register file: assets-sql check --help
+
+        return check(argv[1:])
     if argv[:1] in (["import"], ["export"]):
         from connector.transfer.cli import main as transfer  # assets-sql import --help, assets-sql export --help
 
         return transfer(argv)
     arguments = parser().parse_args(argv)
     database = arguments.database or ":memory:"
-    options = {"convert": True} if arguments.convert else {}
     try:
         connection = connector.connect(
-            database, tenant=arguments.tenant, autocommit=True, allow_attach=arguments.allow_attach, **options
+            database,
+            tenant=arguments.tenant,
+            autocommit=True,
+            allow_attach=arguments.allow_attach,
+            convert=arguments.convert,
         )
     except connector.Error as error:
         print(f"assets-sql: {database}: {described(error)}", file=sys.stderr)
         return 1
-    if getattr(connection, "created", False):
+    if connection.created and database != ":memory:":
         print(f"assets-sql: created register {database}", file=sys.stderr)
     where = f"the register in {database}" if arguments.database else "an in-memory register"
     shell = Shell(connection)

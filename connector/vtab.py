@@ -19,6 +19,7 @@ import apsw
 
 from connector.domain.commands import Delete, Insert, OnConflict, Update
 from connector.domain.errors import RowNotFound
+from connector.domain.rows import unique_key
 from connector.guard import MODULE
 from connector.register import Register
 from connector.rowids import RowidCipher
@@ -55,8 +56,6 @@ class Module:
         self.rowids = RowidCipher()
 
     def Create(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
-        table = self._table(tablename, args)
-        self.register.store.create_shadow(table)
         return self.Connect(connection, modulename, databasename, tablename, *args)
 
     def Connect(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
@@ -153,8 +152,13 @@ class VirtualTable:
         # With no other filter, read the table in order rather than through the TenantId index: a register's
         # tenants are few, and a sequential scan beats an index walk with a row lookup per entry.
         tenant = "t.TenantId" if any(name != "TenantId" for name in plan.filters) else "+t.TenantId"
+        keys = LAYOUTS[self.table.name].keys
         where = [f"{tenant} IN (SELECT value FROM json_each(?))"]
-        where += [f"t.{name} = ?" for name in plan.filters if name != "TenantId"]
+        for name in plan.filters:
+            if name in keys:  # a unique name is found through its key's index, then compared as the column compares
+                where.append(f"t.{keys[name]} = ? AND t.{name} = ?")
+            elif name != "TenantId":
+                where.append(f"t.{name} = ?")
         return f"SELECT {', '.join(select)}, t.rowid FROM {shadow(self.table)} AS t WHERE {' AND '.join(where)}"
 
     def Open(self) -> Cursor:  # noqa: N802
@@ -215,11 +219,14 @@ class Cursor:
         session = vtable.register.session
         bindings: list[Any] = []
         tenants: list[str] | None = None
+        keys = LAYOUTS[vtable.table.name].keys
         for name, value in zip(plan.filters, constraintargs):
             if name == "TenantId":
                 tenants = [session.resolve(value)]
-            else:
-                bindings.append(value)
+                continue
+            if name in keys:
+                bindings.append(unique_key(value if isinstance(value, str) else str(value)))
+            bindings.append(value)
         if tenants is None:
             tenants = session.visible() if vtable.table.name == "Tenants" else [session.current]
         self.rows = vtable.register.store.scan(vtable.sql[indexnum], [json.dumps(tenants), *bindings])

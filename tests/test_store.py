@@ -51,7 +51,8 @@ def test_a_read_only_register_file_made_before_an_index_opens_without_it(path):
     con.close()
     raw = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
     hooks.attach(raw)
-    register = hooks.open_register(raw)
+    assert hooks.open_register(raw) is False
+    register = hooks.register_of(raw)
     assert SOURCE_INDEX not in indexes(raw)
     assert register.store.count(TABLES["JournalEntries"]) == 0  # reads work without it
     raw.close()

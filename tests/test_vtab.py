@@ -5,6 +5,7 @@ import pytest
 
 import connector
 from connector.domain.errors import NotSupported, RuleViolation
+from connector.store import SCHEMA_VERSION
 from tests.helpers import internal
 
 
@@ -100,7 +101,7 @@ def test_the_shadow_tables_refuse_direct_writes(path):
 def test_the_file_records_its_layout_version(path):
     connector.connect(str(path)).close()
     raw = apsw.Connection(str(path))
-    assert raw.execute("PRAGMA user_version").get == 1
+    assert raw.execute("PRAGMA user_version").get == SCHEMA_VERSION
     assert raw.execute("PRAGMA journal_mode").get == "wal"
     raw.execute("PRAGMA user_version = 99")
     raw.close()

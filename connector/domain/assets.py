@@ -104,7 +104,7 @@ def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
     setting.check_calculation_method(ASSETS.name, label(row), row, values)
     _derive(row, lookups)
     if row[STATUS] is AssetStatus.REGISTERED:
-        _check_registration(row)
+        check_registration(row)
     return row
 
 
@@ -167,7 +167,7 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: Ass
     setting.check_calculation_method(ASSETS.name, who, row, assigned)
     _derive(row, lookups)
     if becomes is AssetStatus.REGISTERED:
-        _check_registration(row)
+        check_registration(row)
         if was is AssetStatus.REGISTERED and row[BOOK_VALUE] < 0 and row[BOOK_VALUE] < current[BOOK_VALUE]:
             refuse_negative_carrying_value(
                 who, row[BOOK_VALUE], f"set Assets.{PRICE} of {who} to {row[PRICE]}", ASSETS.name, PRICE
@@ -328,7 +328,8 @@ def _inherit_from_type(row: Row, written: Mapping[str, Any], lookups: AssetLooku
         row[LIFE] = asset_type.get(LIFE)
 
 
-def _check_registration(row: Row) -> None:
+def check_registration(row: Mapping[str, Any]) -> None:
+    """Refuse a registered asset that lacks what registration needs, listing every missing column."""
     missing = [column for column in REQUIRED_TO_REGISTER if row.get(column) is None]
     method: DepreciationMethod | None = row.get(METHOD)
     if (method is None or method.needs_rate_or_life) and row.get(RATE) is None and row.get(LIFE) is None:

@@ -132,7 +132,9 @@ def _check_year_end(year_end_month: int, year_end_day: int) -> None:
 
 @cache
 def _year_end(year: int, year_end_month: int, year_end_day: int) -> date:
-    """The financial year end falling in calendar ``year``."""
+    """The financial year end falling in calendar ``year`` (the last day there is, for a year past 9999)."""
+    if year > date.max.year:
+        return date.max
     last = calendar.monthrange(year, year_end_month)[1]
     day = last if year_end_day >= _common_month_length(year_end_month) else year_end_day
     return date(year, year_end_month, day)
@@ -165,7 +167,9 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _next_month_end(d: date) -> date:
-    return _month_end(d.year + 1, 1) if d.month == 12 else _month_end(d.year, d.month + 1)
+    if d.month == 12:
+        return _month_end(d.year + 1, 1) if d.year < date.max.year else date.max
+    return _month_end(d.year, d.month + 1)
 
 
 def _last_month_end(through: date) -> date:
@@ -223,7 +227,7 @@ def schedule(
     held = year_days = 0
     scaled = Decimal(0)
     denominator = 1
-    while month_end <= last and accumulated < depreciable:
+    while month_end <= last and accumulated < depreciable and (not periods or periods[-1].end < date.max):
         if fraction is None:  # FullDepreciation
             amount = depreciable - accumulated
         else:

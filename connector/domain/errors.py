@@ -62,6 +62,10 @@ class TenantNotAllowed(RegisterError):
     """A tenant this connection may not see, or one that does not exist."""
 
 
+class RegisterFileError(RegisterError):
+    """The file is not a register this release can open as it is (not a register, or a newer layout)."""
+
+
 class Forbidden(RegisterError):
     """A statement reaches for what user SQL may not touch: the register's storage, its tables' definitions, another
     file, a PRAGMA that changes the file."""
@@ -69,6 +73,10 @@ class Forbidden(RegisterError):
 
 class ReadOnlyConnection(RegisterError):
     """A write on a connection (or in a transaction) that may only read."""
+
+
+class TooComplex(RegisterError):
+    """A statement nested, or chained, deeper than the register reads."""
 
 
 class RowNotFound(RegisterError):

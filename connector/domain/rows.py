@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,3 +55,13 @@ def require_text(table: Table, row: Mapping[str, Any], column: str, what: str) -
     value = row.get(column)
     if value is None or not str(value).strip():
         raise InvalidValue(f"{table.name}.{column} is required: {what}", table=table.name, column=column)
+
+
+def unique_key(name: str) -> str:
+    """What two names must differ in to be told apart where a name is unique (AssetNumber, AssetTypeName, a tenant's
+    Name, an account's StableName): case, in every script, and compatibility forms, as Unicode defines them.
+
+    >>> unique_key("FA-ß") == unique_key("fa-ss"), unique_key("FA-É") == unique_key("fa-é"), unique_key("Ｆ１") == "f1"
+    (True, True, True)
+    """
+    return unicodedata.normalize("NFKC", name).casefold()

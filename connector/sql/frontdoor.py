@@ -15,7 +15,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, TypeVar
 
 import apsw
@@ -24,13 +23,14 @@ import sqlglot.errors
 import sqlglot.expressions as exp
 
 from connector.domain.commands import Command
-from connector.domain.errors import Forbidden, ReadOnlyConnection, RegisterError, UnknownName
+from connector.domain.errors import Forbidden, InvalidValue, ReadOnlyConnection, RegisterError, UnknownName
 from connector.exceptions import ProgrammingError
 from connector.guard import is_storage
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
 from connector.sql import lexer
 from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_write, table_of
+from connector.sql.limits import BoundedCache, check_nesting, deep
 
 _WRITES = frozenset({"INSERT", "REPLACE", "UPDATE", "DELETE"})
 _DDL = frozenset({"CREATE", "DROP", "ALTER"})
@@ -61,9 +61,23 @@ class Statement:
     sqlite_text: str  # what SQLite runs when the front door does not compile it
 
 
-@lru_cache(maxsize=1024)
+_UNDERSTOOD = BoundedCache()
+
+
 def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
-    """Parse (once per text) and, for a write to a register table, compile."""
+    """Parse (once per text: parses are kept in a cache bounded in bytes) and, for a write to a register table,
+    compile."""
+    key = (text, keyword, dialect)
+    found = _UNDERSTOOD.get(key)
+    if found is None:
+        check_nesting(text)
+        with deep():
+            found = _understand(text, keyword, dialect)
+        _UNDERSTOOD.put(key, found)
+    return found
+
+
+def _understand(text: str, keyword: str, dialect: str) -> Statement:
     if keyword in _WRITES:
         normalised, _ = lexer.normalise_parameters(text)
         if keyword == "REPLACE":
@@ -80,6 +94,8 @@ def understand(text: str, keyword: str, dialect: str = DIALECT) -> Statement:
         if table is not None:
             return Statement(text, keyword, node, table, compile_write(node), text)
         return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
+    if dialect == DIALECT:
+        return Statement(text, keyword, None, None, None, text)  # SQLite reads it as it is
     try:
         node = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
     except sqlglot.errors.SqlglotError:
@@ -117,7 +133,15 @@ def _names_register_table(text: str) -> bool:
 
 def adapt(value: Any) -> Any:
     """A Python value as SQLite can bind it: Decimal as exact text, dates as ISO-8601, bool as 0/1."""
-    if value is None or isinstance(value, (str, int, float, bytes)) and not isinstance(value, bool):
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidValue(
+                f"a parameter holds {value[:40]!r}, text with a lone surrogate: send valid Unicode text"
+            ) from None
+        return value
+    if value is None or isinstance(value, (int, float, bytes)) and not isinstance(value, bool):
         return value
     if isinstance(value, bool):
         return int(value)
@@ -159,6 +183,10 @@ def _check_text(sql: Any) -> None:
         raise ProgrammingError(f"a statement must be text, not {type(sql).__name__}")
     if "\x00" in sql:
         raise ProgrammingError("a statement cannot contain a NUL character (\\x00)")
+    try:
+        sql.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProgrammingError("a statement must be valid Unicode text: it holds a lone surrogate") from None
 
 
 def _refuse_stored_definitions(text: str) -> None:
@@ -465,10 +493,16 @@ def _describing_cursor(connection: apsw.Connection) -> tuple[apsw.Cursor, list[D
     return cursor, described
 
 
-@lru_cache(maxsize=1024)
+_COUNTS = BoundedCache()
+
+
 def _parameter_count(text: str) -> int:
-    _, names = lexer.normalise_parameters(text)
-    return len(dict.fromkeys(names))
+    found = _COUNTS.get(text)
+    if found is None:
+        _, names = lexer.normalise_parameters(text)
+        found = len(dict.fromkeys(names))
+        _COUNTS.put(text, found)
+    return found
 
 
 _NO_SUCH = re.compile(r"no such (table|column): ([\w.\"]+)", re.IGNORECASE)

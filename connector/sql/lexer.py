@@ -13,8 +13,10 @@ which binding each stands for.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+
+from connector.sql.limits import BoundedCache
 
 _TOKEN = re.compile(
     r"""
@@ -39,22 +41,33 @@ class Piece:
     keyword: str
 
 
-def _tokens(sql: str):
+def tokens(sql: str) -> Iterator[tuple[str | None, str, int]]:
+    """(kind, text, position) of every token of ``sql``."""
     for match in _TOKEN.finditer(sql):
         yield match.lastgroup, match.group(), match.start()
 
 
-@lru_cache(maxsize=1024)
+_SPLIT = BoundedCache()
+
+
 def split(sql: str) -> tuple[Piece, ...]:
     """The statements of ``sql``, without their semicolons; empty statements are dropped.
 
     A CREATE TRIGGER body keeps its inner semicolons (they end at its END).
     """
+    found = _SPLIT.get(sql)
+    if found is None:
+        found = _split(sql)
+        _SPLIT.put(sql, found)
+    return found
+
+
+def _split(sql: str) -> tuple[Piece, ...]:
     pieces: list[Piece] = []
     start = 0
     words: list[str] = []
     in_trigger = False
-    for kind, text, position in _tokens(sql):
+    for kind, text, position in tokens(sql):
         if kind == "word":
             upper = text.upper()
             if len(words) < 4:
@@ -73,7 +86,7 @@ def _add(pieces: list[Piece], text: str, words: list[str]) -> None:
     stripped = text.strip()
     if stripped and words:
         pieces.append(Piece(stripped, words[0]))
-    elif stripped and not all(kind in ("space", "comment") for kind, _, _ in _tokens(stripped)):
+    elif stripped and not all(kind in ("space", "comment") for kind, _, _ in tokens(stripped)):
         pieces.append(Piece(stripped, ""))
 
 
@@ -84,7 +97,7 @@ def identifiers(sql: str) -> list[str]:
     ['CREATE', 'VIEW', 'v', 'AS', 'SELECT', 'x', 'my t', 'FROM', 't']
     """
     names = []
-    for kind, text, _ in _tokens(sql):
+    for kind, text, _ in tokens(sql):
         if kind == "word":
             names.append(text)
         elif kind == "quoted":
@@ -102,7 +115,7 @@ def normalise_parameters(sql: str) -> tuple[str, tuple[str, ...]]:
     out: list[str] = []
     names: list[str] = []
     last = 0
-    for kind, text, _ in _tokens(sql):
+    for kind, text, _ in tokens(sql):
         if kind == "param":
             if text.startswith("?"):
                 number = int(text[1:]) if len(text) > 1 else last + 1

@@ -112,14 +112,15 @@ def main(argv: Sequence[str]) -> int:
 
 def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     arguments = import_parser().parse_args(argv)
-    options = {"convert": True} if arguments.convert else {}
     try:
-        connection = connector.connect(arguments.database, tenant=arguments.tenant, autocommit=True, **options)
+        connection = connector.connect(
+            arguments.database, tenant=arguments.tenant, autocommit=True, convert=arguments.convert
+        )
     except connector.Error as error:
         print(f"assets-sql: {arguments.database}: {type(error).__name__}: {error}", file=stderr)
         return 1
     try:
-        if getattr(connection, "created", False):
+        if connection.created:
             print(f"assets-sql: created register {arguments.database}", file=stderr)
         try:
             outcome = import_files(

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from connector.domain.codecs import MAX_MONEY
 from connector.domain.enums import AssetStatus, AveragingMethod, DepreciationMethod
 from connector.domain.errors import InvalidValue
 from connector.domain.values import coerce
@@ -94,7 +95,7 @@ def test_whole_numbers():
         value("BookDepreciationSetting_EffectiveLifeYears", 5.5)
 
 
-@given(st.decimals(min_value=0, max_value=Decimal("1e15"), places=2, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=0, max_value=MAX_MONEY, places=2, allow_nan=False, allow_infinity=False))
 def test_any_amount_in_cents_survives(amount):
     assert value("PurchasePrice", amount) == amount
     assert value("PurchasePrice", str(amount)) == amount

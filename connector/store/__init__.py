@@ -1,17 +1,14 @@
 """Where the register's rows live: real SQLite tables in the same database file as the virtual tables.
 
-Each register table ``T`` keeps its rows in a shadow table ``T_rows``. SQLite then gives durability,
-transactions and statement atomicity, and defensive mode keeps ordinary SQL from writing a shadow table:
-only the register's own code, running inside a virtual-table method or the write gateway
-(:meth:`Store.writing`), may.
-
-Money is stored as integer cents, dates as ISO-8601 text, booleans as 0/1 and enumerations in their
-documented spelling. This module converts between that and the domain's typed rows.
+Each register table ``T`` keeps its rows in a storage table ``T_rows`` (laid out by :mod:`.layout`). SQLite then
+gives durability, transactions and statement atomicity. The store is the only reader and writer of storage: its
+statements run trusted by the connection's guard, which refuses every other statement that names storage, and its
+writes run inside the write gateway (:meth:`Store.writing`) or a virtual-table method. It takes and gives typed rows;
+storage's forms (cents, ISO dates, 0/1) stay inside it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,151 +16,25 @@ from typing import Any, TypeVar
 
 import apsw
 
-from connector.domain.enums import ENUMS
-from connector.domain.money import from_cents, to_cents
-from connector.domain.rows import Row
+from connector.domain.rows import Row, unique_key
 from connector.guard import MARK, STORAGE_GUARD, Guard
-from connector.schema import TABLES, Column, Table
+from connector.schema import Table
+from connector.store.journal import Journal
+from connector.store.layout import (
+    APPLICATION_ID,
+    LAYOUTS,
+    SCHEMA_VERSION,
+    SHADOW_SUFFIX,
+    TableLayout,
+    shadow,
+    sql_value,
+    stored_columns,
+    to_stored,
+)
 
-#: Bumped when the layout of the shadow tables changes; recorded in the file as PRAGMA user_version.
-SCHEMA_VERSION = 1
-#: Marks a file as a register (PRAGMA application_id): 'FAR1'.
-APPLICATION_ID = 0x46415231
-SHADOW_SUFFIX = "rows"
 WRITE_GATEWAY = "_register_write"
 
-_STORED_TYPES = {
-    "String": "TEXT",
-    "Date": "TEXT",
-    "Decimal": "INTEGER",
-    "Int": "INTEGER",
-    "Double": "REAL",
-    "Boolean": "INTEGER",
-}
-
-#: Columns computed when read rather than stored.
-_COMPUTED = {
-    ("AssetTypes", "Locks"): "(SELECT count(*) FROM Assets_rows AS a WHERE a.TenantId = t.TenantId "
-    "AND a.AssetTypeId = t.AssetTypeId)",
-}
-
 T = TypeVar("T")
-
-
-def shadow(table: Table) -> str:
-    return f"{table.name}_{SHADOW_SUFFIX}"
-
-
-def stored_columns(table: Table) -> tuple[Column, ...]:
-    visible = tuple(column for column in table.columns if (table.name, column.name) not in _COMPUTED)
-    return visible + table.internal
-
-
-def _to_store(column: Column) -> Callable[[Any], Any] | None:
-    if column.type == "Decimal":
-        return to_cents
-    if column.type == "Date":
-        return dt.date.isoformat
-    if column.type == "Boolean":
-        return int
-    if column.enum is not None:
-        return str
-    return None
-
-
-def _from_store(column: Column) -> Callable[[Any], Any] | None:
-    if column.type == "Decimal":
-        return from_cents
-    if column.type == "Date":
-        return dt.date.fromisoformat
-    if column.type == "Boolean":
-        return bool
-    if column.enum is not None:
-        return ENUMS[column.enum]
-    return None
-
-
-def sql_value(column: Column, stored: str) -> str:
-    """The SQL expression that shows a stored column as the virtual table returns it (money as a decimal number)."""
-    if column.type == "Decimal":
-        return f"{stored} / 100.0"
-    return stored
-
-
-class _TableLayout:
-    """The statements and converters for one shadow table, built once."""
-
-    def __init__(self, table: Table) -> None:
-        self.table = table
-        self.name = shadow(table)
-        self.columns = stored_columns(table)
-        self.names = tuple(column.name for column in self.columns)
-        self.to_store = tuple((i, f) for i, c in enumerate(self.columns) if (f := _to_store(c)) is not None)
-        self.from_store = tuple((i, f) for i, c in enumerate(self.columns) if (f := _from_store(c)) is not None)
-        computed = [
-            (c.name, _COMPUTED[(table.name, c.name)]) for c in table.columns if (table.name, c.name) in _COMPUTED
-        ]
-        self.read_names = self.names + tuple(name for name, _ in computed)
-        #: How to read each column from the shadow table aliased ``t``.
-        self.expressions = {name: f"t.{name}" for name in self.names} | dict(computed)
-        self.select = f"SELECT {', '.join(self.expressions.values())} FROM {self.name} AS t"
-        #: The stored columns only: no computed column (such as an asset type's Locks, a count over the assets).
-        self.select_stored = f"SELECT {', '.join(f't.{name}' for name in self.names)} FROM {self.name} AS t"
-        placeholders = ", ".join("?" * len(self.names))
-        self.insert = f"INSERT INTO {self.name} ({', '.join(self.names)}) VALUES ({placeholders})"
-        assignments = ", ".join(f"{name} = ?" for name in self.names)
-        self.update = f"UPDATE {self.name} SET {assignments} WHERE {table.key} = ?"
-        self.delete = f"DELETE FROM {self.name} WHERE {table.key} = ?"
-
-    def ddl(self) -> list[str]:
-        declarations = []
-        for column in self.columns:
-            collate = " COLLATE NOCASE" if column.nocase else ""
-            declarations.append(f"{column.name} {_STORED_TYPES[column.type]}{collate}")
-        statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(declarations)})"]
-        statements.append(f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_key ON {self.name} ({self.table.key})")
-        for number, group in enumerate(self.table.unique):
-            statements.append(
-                f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_unique{number} ON {self.name} ({', '.join(group)})"
-            )
-        for column in self.table.columns:
-            if (
-                column.pushdown
-                and column.name not in (self.table.key, "TenantId")
-                and not any(group[-1] == column.name for group in self.table.unique)
-            ):
-                statements.append(
-                    f"CREATE INDEX IF NOT EXISTS {self.name}_{column.name} ON {self.name} (TenantId, {column.name})"
-                )
-        statements += self.extra_indexes().values()
-        return statements
-
-    def extra_indexes(self) -> dict[str, str]:
-        """The statements creating the indexes ``schema/`` lists under ``indexes``, by index name."""
-        return {
-            f"{self.name}_by_{'_'.join(group)}": f"CREATE INDEX IF NOT EXISTS {self.name}_by_{'_'.join(group)} "
-            f"ON {self.name} ({', '.join(group)})"
-            for group in self.table.indexes
-        }
-
-    def stored_row(self, row: Mapping[str, Any]) -> list[Any]:
-        values = [row.get(name) for name in self.names]
-        for index, convert in self.to_store:
-            value = values[index]
-            if value is not None:
-                values[index] = convert(value)
-        return values
-
-    def typed_row(self, stored: Sequence[Any]) -> Row:
-        values = list(stored)
-        for index, convert in self.from_store:
-            value = values[index]
-            if value is not None:
-                values[index] = convert(value)
-        return dict(zip(self.read_names, values))
-
-
-LAYOUTS = {table.name: _TableLayout(table) for table in TABLES.values()}
 
 
 class Store:
@@ -176,6 +47,7 @@ class Store:
     def __init__(self, connection: apsw.Connection, guard: Guard) -> None:
         self.connection = connection
         self.guard = guard
+        self.journal = Journal(self)
         self._pending: dict[int, Callable[[], Any]] = {}
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
@@ -199,29 +71,6 @@ class Store:
             return self.connection.cursor().execute(MARK + sql, bindings)
 
     # -- layout -------------------------------------------------------------------------------------------
-
-    def create_shadow(self, table: Table) -> None:
-        """Called from the virtual table's Create, the one place SQLite lets a shadow table be made."""
-        for statement in LAYOUTS[table.name].ddl():
-            self.execute(statement)
-
-    def missing_indexes(self) -> list[str]:
-        """The statements creating the ``schema/`` indexes a file made by an earlier release does not have yet."""
-        present = {name for (name,) in self.execute("SELECT name FROM sqlite_schema")}
-        return [
-            statement
-            for layout in LAYOUTS.values()
-            if layout.name in present
-            for name, statement in layout.extra_indexes().items()
-            if name not in present
-        ]
-
-    def add_missing_indexes(self) -> None:
-        """Give a register file made by an earlier release the indexes it lacks (in one transaction)."""
-        statements = self.missing_indexes()
-        if statements:
-            with self.connection:
-                self.writing(lambda: [self.execute(statement) for statement in statements])
 
     # -- the write gateway ----------------------------------------------------------------------------------
 
@@ -257,23 +106,27 @@ class Store:
         return None
 
     def find(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Row | None:
-        """The row (of the tenant, when given) whose ``column`` equals ``value`` under the column's collation."""
+        """The row (of the tenant, when given) whose ``column`` equals ``value``: for a unique name, by its
+        :func:`unique_key`; otherwise under the column's collation."""
         layout = LAYOUTS[table.name]
+        condition, bound = _equal(layout, column, value)
         if tenant_id is None:
-            found = self.execute(f"{layout.select} WHERE t.{column} = ?", (value,))
+            found = self.execute(f"{layout.select} WHERE {condition}", (bound,))
         else:
-            found = self.execute(f"{layout.select} WHERE t.TenantId = ? AND t.{column} = ?", (tenant_id, value))
+            found = self.execute(f"{layout.select} WHERE t.TenantId = ? AND {condition}", (tenant_id, bound))
         for stored in found:
             return layout.typed_row(stored)
         return None
 
     def key_where_equal(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Any:
         """The key of the row (of the tenant) whose ``column`` equals ``value``, without loading the row."""
+        layout = LAYOUTS[table.name]
+        condition, bound = _equal(layout, column, value)
         if tenant_id is None:
-            found = self.execute(f"SELECT {table.key} FROM {shadow(table)} WHERE {column} = ?", (value,))
+            found = self.execute(f"SELECT t.{table.key} FROM {layout.name} AS t WHERE {condition}", (bound,))
         else:
-            sql = f"SELECT {table.key} FROM {shadow(table)} WHERE TenantId = ? AND {column} = ?"
-            found = self.execute(sql, (tenant_id, value))
+            sql = f"SELECT t.{table.key} FROM {layout.name} AS t WHERE t.TenantId = ? AND {condition}"
+            found = self.execute(sql, (tenant_id, bound))
         for (key,) in found:
             return key
         return None
@@ -293,9 +146,7 @@ class Store:
     ) -> list[Row]:
         """Some columns of the rows matching an SQL condition on the shadow table, typed, with each row's ``rowid``:
         one query for a whole set of rows, converting only the columns asked for."""
-        layout = LAYOUTS[table.name]
-        positions = [layout.names.index(name) for name in columns]  # stored columns only; ValueError otherwise
-        converters = [_from_store(layout.columns[position]) for position in positions]
+        converters = LAYOUTS[table.name].converters(columns)
         names = ("rowid", *columns)
         sql = f"SELECT rowid, {', '.join(columns)} FROM {shadow(table)} WHERE {where} ORDER BY {order}"
         rows = []
@@ -349,6 +200,16 @@ class Store:
         assignments = ", ".join(f"{name} = ?" for name in columns)
         self.executemany(f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ?", rows)
 
+    def set(self, table: Table, key: Any, values: Mapping[str, Any]) -> None:
+        """Set some columns (typed values) of the row with that key, leaving the others as they are."""
+        columns = {column.name: column for column in LAYOUTS[table.name].columns}
+        names = list(values)
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        self.execute(
+            f"UPDATE {shadow(table)} SET {assignments} WHERE {table.key} = ?",
+            [*(to_stored(columns[name], values[name]) for name in names), key],
+        )
+
     def update(self, table: Table, key: Any, row: Mapping[str, Any]) -> None:
         layout = LAYOUTS[table.name]
         self.execute(layout.update, [*layout.stored_row(row), key])
@@ -383,13 +244,31 @@ def new_keys(count: int) -> list[str]:
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
+def _equal(layout: TableLayout, column: str, value: Any) -> tuple[str, Any]:
+    """The condition (on the table aliased ``t``) and its binding for ``column`` = ``value``."""
+    key = layout.keys.get(column)
+    if key is not None and isinstance(value, str):
+        return f"t.{key} = ?", unique_key(value)
+    return f"t.{column} = ?", value
+
+
 def _check_stored(table: Table, columns: Sequence[str]) -> None:
     unknown = set(columns) - set(LAYOUTS[table.name].names)
     if unknown:
         raise KeyError(f"{shadow(table)} stores no column {', '.join(sorted(unknown))}")
 
 
-def to_stored(column: Column, value: Any) -> Any:
-    """A typed value as the store keeps it."""
-    convert = _to_store(column)
-    return value if value is None or convert is None else convert(value)
+__all__ = [
+    "APPLICATION_ID",
+    "LAYOUTS",
+    "SCHEMA_VERSION",
+    "SHADOW_SUFFIX",
+    "WRITE_GATEWAY",
+    "Store",
+    "TableLayout",
+    "new_keys",
+    "shadow",
+    "sql_value",
+    "stored_columns",
+    "to_stored",
+]

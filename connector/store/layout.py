@@ -1,0 +1,173 @@
+"""How the register's rows are laid out in the file: one storage table ``T_rows`` per register table ``T``.
+
+Each column is stored as its codec keeps it (money as integer cents, dates as ISO-8601 text, booleans as 0/1,
+enumerations in their documented spelling). A name that must be unique in its tenant (AssetNumber, AssetTypeName,
+a tenant's Name, an account's StableName) is stored a second time as its :func:`~connector.domain.rows.unique_key`
+(``AssetNumberKey``), which is what uniqueness and lookups compare. Every storage table carries triggers that call
+a function only the register's connections define (:data:`~connector.guard.STORAGE_GUARD`), so that a plain SQLite
+tool's write fails, naming assets-sql.
+
+>>> LAYOUTS["Assets"].keys
+{'AssetNumber': 'AssetNumberKey'}
+>>> LAYOUTS["Tenants"].triggers()[0].split(" BEGIN ")[0]
+'CREATE TRIGGER IF NOT EXISTS Tenants_rows_guard_insert BEFORE INSERT ON Tenants_rows'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from connector.domain.rows import Row, unique_key
+from connector.guard import STORAGE_GUARD
+from connector.schema import TABLES, Column, Table
+
+#: Bumped when the layout changes; recorded in the file as PRAGMA user_version. 1: the first release;
+#: 2: unique keys, the journal's chain, the guard triggers.
+SCHEMA_VERSION = 2
+#: Marks a file as a register (PRAGMA application_id): 'FAR1'.
+APPLICATION_ID = 0x46415231
+SHADOW_SUFFIX = "rows"
+
+#: Columns computed when read rather than stored.
+_COMPUTED = {
+    ("AssetTypes", "Locks"): "(SELECT count(*) FROM Assets_rows AS a WHERE a.TenantId = t.TenantId "
+    "AND a.AssetTypeId = t.AssetTypeId)",
+}
+
+
+def shadow(table: Table) -> str:
+    return f"{table.name}_{SHADOW_SUFFIX}"
+
+
+def unique_names(table: Table) -> dict[str, str]:
+    """The columns compared by :func:`unique_key` where they must be unique, each with the column keeping its key."""
+    return {
+        group[-1]: f"{group[-1]}Key"
+        for group in table.unique
+        if table.column(group[-1]).type == "String" and table.column(group[-1]).nocase
+    }
+
+
+def stored_columns(table: Table) -> tuple[Column, ...]:
+    visible = tuple(column for column in table.columns if (table.name, column.name) not in _COMPUTED)
+    keys = tuple(
+        Column(name=key, type="String", description=f"unique_key({name})") for name, key in unique_names(table).items()
+    )
+    return visible + table.internal + keys
+
+
+def sql_value(column: Column, stored: str) -> str:
+    """The SQL expression that shows a stored column as the virtual table returns it (money as a decimal number)."""
+    return column.codec.sql_expression(stored)
+
+
+def to_stored(column: Column, value: Any) -> Any:
+    """A typed value as the store keeps it."""
+    return value if value is None else column.codec.to_stored(value)
+
+
+class TableLayout:
+    """The statements and converters for one storage table, built once."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.name = shadow(table)
+        self.columns = stored_columns(table)
+        self.names = tuple(column.name for column in self.columns)
+        #: Unique names and the columns keeping their keys.
+        self.keys = unique_names(table)
+        self._key_positions = tuple((self.names.index(key), name) for name, key in self.keys.items())
+        codecs = [column.codec for column in self.columns]
+        self.to_store = tuple((i, codec.to_stored) for i, codec in enumerate(codecs) if not codec.stored_as_is)
+        self.from_store = tuple((i, codec.from_stored) for i, codec in enumerate(codecs) if not codec.stored_as_is)
+        computed = [
+            (c.name, _COMPUTED[(table.name, c.name)]) for c in table.columns if (table.name, c.name) in _COMPUTED
+        ]
+        self.read_names = self.names + tuple(name for name, _ in computed)
+        #: How to read each column from the storage table aliased ``t``.
+        self.expressions = {name: f"t.{name}" for name in self.names} | dict(computed)
+        self.select = f"SELECT {', '.join(self.expressions.values())} FROM {self.name} AS t"
+        #: The stored columns only: no computed column (such as an asset type's Locks, a count over the assets).
+        self.select_stored = f"SELECT {', '.join(f't.{name}' for name in self.names)} FROM {self.name} AS t"
+        placeholders = ", ".join("?" * len(self.names))
+        self.insert = f"INSERT INTO {self.name} ({', '.join(self.names)}) VALUES ({placeholders})"
+        assignments = ", ".join(f"{name} = ?" for name in self.names)
+        self.update = f"UPDATE {self.name} SET {assignments} WHERE {table.key} = ?"
+        self.delete = f"DELETE FROM {self.name} WHERE {table.key} = ?"
+
+    # -- the file's objects -------------------------------------------------------------------------------------
+
+    def create_table(self) -> str:
+        declarations = []
+        for column in self.columns:
+            collate = " COLLATE NOCASE" if column.nocase else ""
+            declarations.append(f"{column.name} {column.codec.stored_type}{collate}")
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(declarations)})"
+
+    def ddl(self) -> list[str]:
+        """Everything the storage table needs in a new file: the table, its indexes, its triggers."""
+        return [self.create_table(), *self.indexes().values(), *self.triggers()]
+
+    def indexes(self) -> dict[str, str]:
+        """The statements creating the table's indexes, by index name: the key, each unique name's key (with its
+        tenant), each pushed-down column (with its tenant), and those ``schema/`` lists under ``indexes``."""
+        table = self.table
+        found = {f"{self.name}_key": f"CREATE UNIQUE INDEX IF NOT EXISTS {self.name}_key ON {self.name} ({table.key})"}
+        for number, group in enumerate(table.unique):
+            columns = [self.keys.get(name, name) for name in group]
+            unique = "" if group[-1] in self.keys else "UNIQUE "
+            found[f"{self.name}_unique{number}"] = (
+                f"CREATE {unique}INDEX IF NOT EXISTS {self.name}_unique{number} ON {self.name} ({', '.join(columns)})"
+            )
+        for column in table.columns:
+            if (
+                column.pushdown
+                and column.name not in (table.key, "TenantId")
+                and not any(group[-1] == column.name for group in table.unique)
+            ):
+                found[f"{self.name}_{column.name}"] = (
+                    f"CREATE INDEX IF NOT EXISTS {self.name}_{column.name} ON {self.name} (TenantId, {column.name})"
+                )
+        for group in table.indexes:
+            name = f"{self.name}_by_{'_'.join(group)}"
+            found[name] = f"CREATE INDEX IF NOT EXISTS {name} ON {self.name} ({', '.join(group)})"
+        return found
+
+    def triggers(self) -> list[str]:
+        """A plain SQLite tool's INSERT, UPDATE or DELETE on storage fails: the function the triggers call exists
+        only on the register's connections (whose guard keeps user SQL from storage)."""
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {self.name}_guard_{event.lower()} BEFORE {event} ON {self.name} BEGIN "
+            f"SELECT RAISE(ABORT, 'assets-sql') WHERE \"{STORAGE_GUARD}\"() IS NOT 1; END"
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ]
+
+    # -- rows -------------------------------------------------------------------------------------------------------
+
+    def stored_row(self, row: Mapping[str, Any]) -> list[Any]:
+        values = [row.get(name) for name in self.names]
+        for index, convert in self.to_store:
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
+        for index, name in self._key_positions:
+            value = row.get(name)
+            values[index] = None if value is None else unique_key(value)
+        return values
+
+    def typed_row(self, stored: Sequence[Any]) -> Row:
+        values = list(stored)
+        for index, convert in self.from_store:
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
+        return dict(zip(self.read_names, values))
+
+    def converters(self, columns: Sequence[str]) -> list[Any]:
+        """For each of ``columns`` (stored ones), how its stored value becomes the typed one (None: as it is)."""
+        codecs = [self.columns[self.names.index(name)].codec for name in columns]  # ValueError for an unknown one
+        return [None if codec.stored_as_is else codec.from_stored for codec in codecs]
+
+
+LAYOUTS = {table.name: TableLayout(table) for table in TABLES.values()}

@@ -1,0 +1,146 @@
+"""Outside tools: a plain SQLite client cannot write storage quietly, and ``assets-sql check`` finds what one changed
+after dropping the guards (tampering done here with Python's own sqlite3 module)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from connector.check import check
+from tests.conftest import ROOT
+from tests.security.conftest import ACME
+
+ASSET = (
+    "SELECT AssetId FROM Assets_rows WHERE AssetNumber = 'FA-0042' AND TenantId = (SELECT TenantId FROM "
+    "Tenants_rows WHERE Name = 'Acme Ltd')"
+)
+
+
+def assets_sql_check(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "connector.shell", "check", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def tamper(path: Path, *statements: str, drop_guards: bool = True) -> None:
+    con = sqlite3.connect(path)
+    if drop_guards:
+        for (name,) in con.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'").fetchall():
+            con.execute(f'DROP TRIGGER "{name}"')
+    for statement in statements:
+        con.execute(statement)
+    con.commit()
+    con.close()
+
+
+def test_a_sound_register_checks_clean(books: Path):
+    assert check(books) == []
+    result = assets_sql_check(books)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sound" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE Assets_rows SET PurchasePrice = 123",
+        "UPDATE Assets_rows SET AssetStatus = 'Disposed'",
+        "DELETE FROM JournalLines_rows",
+        "INSERT INTO Assets_rows (AssetId, AssetName, AssetStatus) VALUES ('x', 'y', 'Disposed')",
+        "UPDATE JournalEntries_rows SET Memo = 'x'",
+    ],
+)
+def test_a_plain_sqlite_client_cannot_write_storage_and_is_told_why(books: Path, statement: str):
+    before = books.read_bytes()
+    con = sqlite3.connect(books)
+    with pytest.raises(sqlite3.OperationalError, match="assets-sql"):
+        con.execute(statement)
+    con.rollback()
+    con.close()
+    assert check(books) == []
+    assert books.read_bytes() == before
+
+
+def findings_after(path: Path, *statements: str) -> list[str]:
+    tamper(path, *statements)
+    found = check(path)
+    result = assets_sql_check(path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == found
+    return found
+
+
+def test_dropped_guards_are_found(books: Path):
+    found = findings_after(books)
+    assert len(found) == 9 and all("guard trigger(s)" in line and "are missing" in line for line in found)
+
+
+def test_a_registered_assets_price_changed_behind_the_registers_back(books: Path):
+    found = findings_after(books, f"UPDATE Assets_rows SET PurchasePrice = 123 WHERE AssetId = ({ASSET})")
+    assert any("ledger account holds 32500.00, but its PurchasePrice and value updates make 1.23" in f for f in found)
+    assert any("AccountingBookValue is" in f and f"(tenant '{ACME}')" in f for f in found)
+
+
+def test_a_disposed_asset_and_a_bad_date_are_named(books: Path):
+    found = findings_after(
+        books,
+        f"UPDATE Assets_rows SET AssetStatus = 'Disposed' WHERE AssetId = ({ASSET})",
+        "UPDATE Assets_rows SET PurchaseDate = 'not a date' WHERE AssetNumber = 'FA-0100'",
+    )
+    assert any("AssetStatus 'Disposed' is not Draft or Registered" in f for f in found)
+    assert any("PurchaseDate holds 'not a date', not a date (YYYY-MM-DD)" in f for f in found)
+
+
+def test_posted_depreciation_rewritten_breaks_the_chain_and_the_balances(books: Path):
+    found = findings_after(
+        books,
+        "UPDATE ValueUpdates_rows SET Amount = 1",
+        "UPDATE JournalLines_rows SET Debit = 1 WHERE Debit > 0 AND JournalEntryId IN "
+        "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source LIKE 'DepreciationRun:%')",
+        "UPDATE JournalLines_rows SET Credit = 1 WHERE Credit > 0 AND JournalEntryId IN "
+        "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source LIKE 'DepreciationRun:%')",
+    )
+    assert any("its Hash does not match its content" in f for f in found)
+    assert any("BookDepreciationDetail_CurrentAccumDepreciationAmount is" in f for f in found)
+
+
+def test_an_unbalanced_journal_is_found(books: Path):
+    found = findings_after(
+        books, "DELETE FROM JournalLines_rows WHERE rowid = (SELECT max(rowid) FROM JournalLines_rows)"
+    )
+    assert any("do not balance" in f for f in found)
+    assert any("its Hash does not match" in f for f in found)
+
+
+def test_the_latest_entries_removed_whole_are_found_by_the_head(books: Path):
+    latest = "(SELECT JournalEntryId FROM JournalEntries_rows ORDER BY rowid DESC LIMIT 1)"
+    found = findings_after(
+        books,
+        f"DELETE FROM JournalLines_rows WHERE JournalEntryId = {latest}",
+        f"DELETE FROM JournalEntries_rows WHERE JournalEntryId = {latest}",
+    )
+    assert any("the journal's head is entry" in f for f in found)
+
+
+def test_a_check_changes_nothing(books: Path):
+    tamper(books, "UPDATE Assets_rows SET PurchasePrice = 'abc'")
+    before = books.read_bytes()
+    found = check(books)
+    assert any("PurchasePrice holds 'abc', not an amount in cents" in f for f in found)
+    assert books.read_bytes() == before
+
+
+def test_check_explains_what_it_cannot_check(tmp_path: Path):
+    not_a_register = tmp_path / "other.db"
+    sqlite3.connect(not_a_register).execute("CREATE TABLE t (a)")
+    result = assets_sql_check(not_a_register)
+    assert result.returncode == 2 and "not a register" in result.stderr
+    assert assets_sql_check(tmp_path / "missing.db").returncode == 2
