@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import io
 import json
 import os
 import select
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from pathlib import Path
 import pytest
 
 import connector
+from connector.schema import TABLES
 from connector.transfer.importer import import_files
 from connector.transfer.report import ImportFailed
 from tests.conftest import ROOT, register_dump
@@ -747,3 +750,77 @@ def test_the_progress_bar_is_drawn_on_a_terminal_and_only_there(path, tmp_path):
     assert again.returncode == 0, again.stderr
     assert "rows/s" not in again.stderr and "%" not in again.stderr
     assert again.stdout == f"imported 3,000 assets (3,000 new) into {tmp_path / 'second.db'}\n"
+
+
+def test_an_sqlite_file_that_is_not_a_register_is_left_untouched(tmp_path):
+    other = tmp_path / "mine.db"
+    sqlite3.connect(other).executescript("CREATE TABLE mine (n); INSERT INTO mine VALUES (1);").close()
+    content = other.read_bytes()
+    source = template_file(tmp_path / "assets.csv", [{"*AssetName": "Van", "*AssetNumber": "FA-1"}])
+    result = assets_sql("import", other, source)
+    assert result.returncode == 1 and "not a register" in result.stderr
+    assert other.read_bytes() == content
+    converted = assets_sql("import", other, source, "--convert")
+    assert converted.returncode == 0, converted.stderr
+    assert rows_of(other, "SELECT AssetNumber FROM Assets") == [("FA-1",)]
+
+
+def _accepts_xeros_zeros() -> bool:
+    """Whether the register takes Xero's 'no disposal' zeros and 'None' beside a rate (issue 12, on main)."""
+    con = connector.connect(":memory:")
+    try:
+        con.execute(
+            "INSERT INTO Assets (AssetName, DisposalPrice, BookDepreciationSetting_DepreciationRate, "
+            "BookDepreciationSetting_DepreciationCalculationMethod) VALUES ('probe', 0, 5, 'None')"
+        )
+        return True
+    except connector.Error:
+        return False
+    finally:
+        con.close()
+
+
+@pytest.mark.skipif(not _accepts_xeros_zeros(), reason="the register refuses Xero's zeros and 'None' (issue 12)")
+def test_xeros_own_example_values_load(path, tmp_path):
+    item = xero_asset(7, "Computer", "Draft", disposalPrice=0.0)
+    item["bookDepreciationSetting"].update({"depreciationRate": 0.50, "depreciationCalculationMethod": "None"})
+    item["bookDepreciationDetail"].update({"currentCapitalGain": 0.000000, "currentGainLoss": 0.000000})
+    result = assets_sql("import", path, write_json(tmp_path / "assets.json", assets_body([item])))
+    assert result.returncode == 0, result.stderr
+    assert rows_of(
+        path,
+        "SELECT AssetNumber, DisposalPrice, BookDepreciationDetail_CurrentCapitalGain, "
+        "BookDepreciationDetail_CurrentGainLoss, BookDepreciationSetting_DepreciationRate FROM Assets",
+    ) == [("FA-0007", None, None, None, 0.5)]
+
+
+@pytest.mark.skipif("AssetTracking" not in TABLES, reason="the register has no AssetTracking table yet")
+def test_tracking_categories_are_kept_and_queryable(path, tmp_path):
+    source = template_file(
+        tmp_path / "assets.csv",
+        [
+            {
+                "*AssetName": "Van",
+                "*AssetNumber": "FA-1",
+                "TrackingCategory1": "Region",
+                "TrackingOption1": "North",
+                "TrackingCategory2": "Department",
+                "TrackingOption2": "Sales",
+            },
+            {"*AssetName": "Bike", "*AssetNumber": "FA-2", "TrackingCategory1": "Region", "TrackingOption1": "South"},
+        ],
+    )
+    result = assets_sql("import", path, source)
+    assert result.returncode == 0, result.stderr
+    query = "SELECT AssetNumber, Category, Option FROM AssetTracking JOIN Assets USING (AssetId) ORDER BY 1, 2"
+    assert rows_of(path, query) == [
+        ("FA-1", "Department", "Sales"),
+        ("FA-1", "Region", "North"),
+        ("FA-2", "Region", "South"),
+    ]
+    exported = assets_sql("export", path, "--format", "xero-csv")
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert [(r["TrackingCategory1"], r["TrackingOption1"], r["TrackingCategory2"]) for r in rows] == [
+        ("Department", "Sales", "Region"),
+        ("Region", "South", ""),
+    ]

@@ -3,6 +3,7 @@
 import os
 import re
 import select
+import sqlite3
 import subprocess
 import sys
 import time
@@ -71,6 +72,7 @@ def test_batch_mode_stops_at_the_first_error_with_one_line(path, tmp_path):
     result = assets_sql(path, script)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
+    assert lines.pop(0) == f"assets-sql: created register {path}"
     assert len(lines) == 1
     assert lines[0].startswith(
         f"assets-sql: {script}:2: IntegrityError: cannot register asset FA-0042: set AssetTypeId"
@@ -120,7 +122,7 @@ def test_an_error_shows_its_class(path):
         "UPDATE Assets SET AssetStatus = 'Disposed' WHERE AssetNumber = 'FA-0042'",
     )
     assert result.returncode == 1
-    assert result.stderr.startswith("assets-sql: -c:2: NotSupportedError: cannot dispose of asset FA-0042")
+    assert result.stderr.splitlines()[1].startswith("assets-sql: -c:2: NotSupportedError: cannot dispose of asset")
 
 
 def test_without_a_file_the_register_is_in_memory(tmp_path):
@@ -177,3 +179,19 @@ def test_help_names_import_and_export():
     for command in ("import", "export"):
         helped = assets_sql(command, "--help")
         assert helped.returncode == 0 and "--date-format" in helped.stdout
+
+
+def test_the_console_says_when_it_creates_a_register_and_refuses_a_file_that_is_not_one(path, tmp_path):
+    first = assets_sql(path, "-c", "SELECT 1")
+    assert first.returncode == 0 and first.stderr == f"assets-sql: created register {path}\n"
+    again = assets_sql(path, "-c", "SELECT 1")
+    assert again.returncode == 0 and again.stderr == ""
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).executescript("CREATE TABLE mine (n); INSERT INTO mine VALUES (1);").close()
+    content = other.read_bytes()
+    refused = assets_sql(other, "-c", "SELECT 1")
+    assert refused.returncode == 1 and "not a register" in refused.stderr
+    assert other.read_bytes() == content
+    converted = assets_sql(other, "--convert", "--mode", "list", "-c", "SELECT count(*) AS n FROM Assets")
+    assert converted.returncode == 0, converted.stderr
+    assert converted.stdout.split() == ["n", "0"]

@@ -36,6 +36,8 @@ from connector.transfer.dates import DateFormat
 FORMATS = ("xero-csv", "csv", "json")
 #: The tables whose account references are written by StableName: those a file can bring back.
 PORTABLE = ("Assets", "AssetTypes", "Settings")
+#: Where the register keeps an asset's tracking options (Xero's tracking categories), when it does.
+TRACKING = "AssetTracking"
 _PRIOR = "BookDepreciationDetail_PriorAccumDepreciationAmount"
 _CURRENT = "BookDepreciationDetail_CurrentAccumDepreciationAmount"
 
@@ -56,11 +58,24 @@ def export(
     if form == "csv":
         return tabular.write(stream, names, ([_cell(value) for value in row] for row in rows))
     records = [dict(zip(names, row)) for row in rows]
+    tracking = _tracking(connection) if found.name == "Assets" else {}
     if form == "xero-csv":
         headers = [column.header for column in template.COLUMNS]
-        return tabular.write(stream, headers, _template_rows(connection, records, date_format))
-    _write_json(stream, found, records)
+        return tabular.write(stream, headers, _template_rows(connection, records, tracking, date_format))
+    _write_json(stream, found, records, tracking)
     return len(records)
+
+
+def _tracking(connection: connector.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Each asset's tracking options, (category, option) by category, where the register keeps them."""
+    if TRACKING not in TABLES:
+        return {}
+    options: dict[str, list[tuple[str, str]]] = {}
+    for asset_id, category, option in connection.execute(
+        f"SELECT AssetId, Category, Option FROM {TRACKING} ORDER BY Category"
+    ):
+        options.setdefault(asset_id, []).append((category, option))
+    return options
 
 
 def check(form: str, table: str) -> Table:
@@ -114,16 +129,26 @@ def _cell(value: Any) -> Any:
 
 
 def _template_rows(
-    connection: connector.Connection, assets: Sequence[Mapping[str, Any]], date_format: DateFormat
+    connection: connector.Connection,
+    assets: Sequence[Mapping[str, Any]],
+    tracking: Mapping[str, list[tuple[str, str]]],
+    date_format: DateFormat,
 ) -> Iterator[list[Any]]:
     type_names = dict(connection.execute("SELECT AssetTypeId, AssetTypeName FROM AssetTypes").fetchall())
     methods = {method.value: words[0] for method, words in template.METHOD_WORDS.items()}
     averaging = {method.value: words[0] for method, words in template.AVERAGING_WORDS.items()}
     for asset in assets:
         row: list[Any] = []
+        options = tracking.get(asset["AssetId"], [])
         for column in template.COLUMNS:
             target = column.target
-            if target is None or target in template.TRACKING_CATEGORY + template.TRACKING_OPTION:
+            if target in template.TRACKING_CATEGORY:
+                pair = template.TRACKING_CATEGORY.index(target)
+                row.append(options[pair][0] if pair < len(options) else "")
+            elif target in template.TRACKING_OPTION:
+                pair = template.TRACKING_OPTION.index(target)
+                row.append(options[pair][1] if pair < len(options) else "")
+            elif target is None:
                 row.append("")
             elif target == template.ASSET_TYPE:
                 row.append(type_names.get(asset["AssetTypeId"], ""))
@@ -154,11 +179,20 @@ def _opening(asset: Mapping[str, Any]) -> Decimal | None:
 # -- Xero's API bodies -----------------------------------------------------------------------------------------
 
 
-def _write_json(stream: TextIO, table: Table, records: Sequence[Mapping[str, Any]]) -> None:
+def _write_json(
+    stream: TextIO,
+    table: Table,
+    records: Sequence[Mapping[str, Any]],
+    tracking: Mapping[str, list[tuple[str, str]]],
+) -> None:
     bodies = [
         xero_json.unflatten({name: value for name, value in record.items() if name != "TenantId"}) for record in records
     ]
     if table.name == "Assets":
+        for body, record in zip(bodies, records):
+            body[xero_json.TRACKING_ITEMS] = [
+                {"name": category, "option": option} for category, option in tracking.get(record["AssetId"], [])
+            ]
         xero_json.write_assets(stream, bodies)
     elif table.name == "Settings" and len(bodies) == 1:
         stream.write(xero_json.dumps(bodies[0]) + "\n")
