@@ -31,8 +31,9 @@ from typing import Any
 import connector
 from connector.schema import TABLES, Table
 from connector.transfer import dates
+from connector.transfer import xero_template as template
 from connector.transfer.dates import AmbiguousDates, DateFormat
-from connector.transfer.mapping import ASSET_TYPE_ID, Context, Layout, Prepared
+from connector.transfer.mapping import Context, Layout, Prepared
 from connector.transfer.report import ImportFailed, Problem
 from connector.transfer.source import Source, read
 
@@ -146,7 +147,7 @@ def _table_of(source: Source, table: str | None) -> Table:
 
 def _table_by_headers(headers: Iterable[str]) -> str:
     """AssetTypes when the header names AssetTypeName and no asset; Settings when it names only settings."""
-    folded = {"".join(header.split()).replace("*", "").replace("_", "").lower() for header in headers}
+    folded = {template.fold(header) for header in headers}
     if "assettypename" in folded and "assetname" not in folded:
         return "AssetTypes"
     settings = {column.name.lower() for column in TABLES["Settings"].columns}
@@ -521,4 +522,4 @@ _WRITERS: dict[str, Callable[[_Import, Layout], _Writer]] = {
     "Settings": _Settings,
 }
 
-__all__ = ["ASSET_TYPE_ID", "IMPORTABLE", "ImportFailed", "Outcome", "Problem", "Progress", "import_files"]
+__all__ = ["IMPORTABLE", "ImportFailed", "Outcome", "Problem", "Progress", "import_files"]

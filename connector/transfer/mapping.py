@@ -336,7 +336,7 @@ def _plain(cell: Any) -> Any:
         return cell.strip()
     if isinstance(cell, (dict, list)):
         raise Refused("is a structure, not a value")
-    return cell.strip() if isinstance(cell, str) else str(cell) if not isinstance(cell, bool) else cell
+    return cell if isinstance(cell, bool) else str(cell)
 
 
 def _boolean(cell: Any) -> Any:
