@@ -13,6 +13,7 @@ import fcntl
 import io
 import json
 import os
+import re
 import select
 import sqlite3
 import struct
@@ -745,6 +746,7 @@ def test_the_progress_bar_is_drawn_on_a_terminal_and_only_there(path, tmp_path):
     status, output = run_on_a_terminal(["import", path, source])
     assert status == 0, output
     assert "3000/3000" in output and " rows/s" in output and "100%" in output
+    assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", output)  # time spent < time left
     assert output.rstrip().splitlines()[-1] == f"imported 3,000 assets (3,000 new) into {path}"
     again = assets_sql("import", tmp_path / "second.db", source)
     assert again.returncode == 0, again.stderr
@@ -824,3 +826,11 @@ def test_tracking_categories_are_kept_and_queryable(path, tmp_path):
         ("Department", "Sales", "Region"),
         ("Region", "South", ""),
     ]
+
+
+def test_a_file_separated_by_semicolons_is_refused_saying_so(path, tmp_path):
+    source = tmp_path / "assets.csv"
+    source.write_text("*AssetName;*AssetNumber\nVan;FA-1\n", encoding="utf-8")
+    result = assets_sql("import", path, source)
+    assert result.returncode == 1
+    assert "the file is not comma-separated; save it as CSV (comma delimited)" in result.stderr

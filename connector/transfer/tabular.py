@@ -33,6 +33,12 @@ def parse(stream: TextIO, name: str) -> Source:
         raise ValueError("the file is empty: its first row must be the header row") from None
     except csv.Error as error:
         raise ValueError(f"row 1 is not CSV: {error}") from None
+    if len(headers) == 1 and (";" in headers[0] or "\t" in headers[0]):
+        separator = "semicolons" if ";" in headers[0] else "tabs"
+        raise ValueError(
+            f"the header is one column holding {separator}: the file is not comma-separated; save it as "
+            "CSV (comma delimited), as Xero's template is"
+        )
     records: list[tuple[int, Sequence[Any]]] = []
     number = 1
     try:
