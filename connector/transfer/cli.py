@@ -139,6 +139,9 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         except connector.Error as error:
             print(f"assets-sql: import stopped, nothing was imported: {type(error).__name__}: {error}", file=stderr)
             return 1
+        except KeyboardInterrupt:
+            print("assets-sql: import interrupted, nothing was imported", file=stderr)
+            return 130
         if arguments.report:
             _write_report(arguments.report, ())
         for notice in outcome.notices:
