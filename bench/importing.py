@@ -68,7 +68,7 @@ def connector_side(source: Path, target: Path) -> tuple[float, int]:
         started = time.perf_counter()
         outcome = import_files(con, [source])
         elapsed = time.perf_counter() - started
-        (count,) = con.execute("SELECT count(*) FROM Assets").fetchone()
+        [(count,)] = con.execute("SELECT count(*) FROM Assets").fetchall()
     finally:
         con.close()
     if outcome.counts.get("Assets", {}).get("new") != count:
@@ -128,7 +128,7 @@ def native_side(source: Path, target: Path) -> tuple[float, int]:
         con.executemany(insert, rows)
         con.execute("COMMIT")
         elapsed = time.perf_counter() - started
-        (count,) = con.execute("SELECT count(*) FROM native_assets").fetchone()
+        [(count,)] = con.execute("SELECT count(*) FROM native_assets").fetchall()
     finally:
         con.close()
     return elapsed, count
@@ -141,16 +141,16 @@ def executemany_side(source: Path, target: Path) -> tuple[float, int]:
     insert = f"INSERT INTO Assets ({', '.join(written)}) VALUES ({', '.join('?' * len(written))})"
     con = connector.connect(str(target), autocommit=True)
     try:
-        (type_id,) = con.execute(
+        [(type_id,)] = con.execute(
             f"INSERT INTO AssetTypes (AssetTypeName) VALUES ('{TYPE_NAME}') RETURNING AssetTypeId"
-        ).fetchone()
+        ).fetchall()
         started = time.perf_counter()
         rows = _read_by_hand(source, type_id)
         con.execute("BEGIN")
         con.executemany(insert, rows)
         con.execute("COMMIT")
         elapsed = time.perf_counter() - started
-        (count,) = con.execute("SELECT count(*) FROM Assets").fetchone()
+        [(count,)] = con.execute("SELECT count(*) FROM Assets").fetchall()
     finally:
         con.close()
     return elapsed, count
