@@ -231,3 +231,28 @@ def test_other_tables_export_as_csv_and_json(register):
             ",".join(c for c in connector.schema.TABLES[table].column_names[:2])
         )
         assert isinstance(json.loads(export(register, "--format", "json", "--table", table)), list)
+
+
+@pytest.mark.skipif("AssetTracking" not in connector.schema.TABLES, reason="the register has no AssetTracking yet")
+@pytest.mark.parametrize("form", ["json", "csv"])
+def test_tracking_options_come_back_too(path, tmp_path, form):
+    with committed(path) as con:
+        con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Van', 'FA-1'), ('Bike', 'FA-2')")
+        con.executemany(
+            "INSERT INTO AssetTracking (AssetNumber, Category, Option) VALUES (?, ?, ?)",
+            [("FA-1", "Region", "North"), ("FA-1", "Department", "Sales"), ("FA-2", "Region", "South")],
+        )
+    files = []
+    for table in ("Assets", "AssetTracking") if form == "csv" else ("Assets",):
+        files.append(tmp_path / f"{table}.{form}")
+        export(path, "--format", form, "--table", table, "--output", files[-1])
+    copy = tmp_path / "copy.db"
+    result = assets_sql("import", copy, *files)
+    assert result.returncode == 0, result.stderr
+    query = "SELECT AssetNumber, Category, Option FROM AssetTracking JOIN Assets USING (AssetId) ORDER BY 1, 2"
+    con, again = connector.connect(str(path)), connector.connect(str(copy))
+    try:
+        assert again.execute(query).fetchall() == con.execute(query).fetchall() != []
+    finally:
+        con.close()
+        again.close()

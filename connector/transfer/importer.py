@@ -37,10 +37,10 @@ from connector.transfer.mapping import Context, Layout, Prepared
 from connector.transfer.report import ImportFailed, Problem
 from connector.transfer.source import Source, read
 
-#: The tables a file can be imported into.
-IMPORTABLE = ("Assets", "AssetTypes", "Settings")
 #: Where an asset's tracking options (Xero's TrackingCategoryN/TrackingOptionN) go: one option per category.
 TRACKING = "AssetTracking"
+#: The tables a file can be imported into.
+IMPORTABLE = ("Assets", "AssetTypes", "Settings", *((TRACKING,) if TRACKING in TABLES else ()))
 _TRACK = f"INSERT OR REPLACE INTO {TRACKING} (AssetNumber, Category, Option) VALUES (?, ?, ?)"
 BATCH = 1000
 #: Errors that are about a row (its values, a rule); any other error stops the import at once.
@@ -150,6 +150,8 @@ def _table_by_headers(headers: Iterable[str]) -> str:
     folded = {template.fold(header) for header in headers}
     if "assettypename" in folded and "assetname" not in folded:
         return "AssetTypes"
+    if {"category", "option"} <= folded and "assetname" not in folded:
+        return TRACKING
     settings = {column.name.lower() for column in TABLES["Settings"].columns}
     if folded and folded <= settings:
         return "Settings"
@@ -445,6 +447,18 @@ class _Assets(_Writer):
         return writes
 
     def finish(self, rows: Sequence[Prepared]) -> None:
+        if self.layout.key_index is not None and self.key_position is not None:
+            # The file's AssetIds (another register's): the rows of a later file of this command that refer to them
+            # (tracking options) mean the assets written here.
+            ids = {
+                str(number).casefold(): key
+                for key, number in self.importer._execute("SELECT AssetId, AssetNumber FROM Assets")
+            }
+            moved = self.importer.context.moved_assets
+            for row in rows:
+                number = row.values[self.key_position]
+                if row.key and number is not None and str(number).casefold() in ids:
+                    moved[str(row.key)] = ids[str(number).casefold()]
         if self.untracked:
             self.importer.outcome.notices.append(
                 f"{self.layout.file}: {self.untracked:,} tracking option(s) were read past: this register keeps no "
@@ -516,10 +530,19 @@ class _Settings(_Writer):
         return [_Write(0, self.update, row.values, "updated")] if self.update else []
 
 
+class _Tracking(_Writer):
+    """Tracking options: ``INSERT OR REPLACE``, so that an asset's option for a category is replaced."""
+
+    def __init__(self, importer: _Import, layout: Layout) -> None:
+        super().__init__(importer, layout)
+        self.insert = self.insert.replace("INSERT INTO", "INSERT OR REPLACE INTO", 1)
+
+
 _WRITERS: dict[str, Callable[[_Import, Layout], _Writer]] = {
     "Assets": _Assets,
     "AssetTypes": _AssetTypes,
     "Settings": _Settings,
+    TRACKING: _Tracking,
 }
 
 __all__ = ["IMPORTABLE", "ImportFailed", "Outcome", "Problem", "Progress", "import_files"]

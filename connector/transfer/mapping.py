@@ -64,6 +64,8 @@ class Context:
     asset_type_ids: set[str] = field(default_factory=set)
     #: AssetTypeIds of another register or of Xero, as files of this command gave them, to the ids here.
     moved_asset_types: dict[str, str] = field(default_factory=dict)
+    #: AssetIds of another register, as an Assets file of this command gave them, to the ids here.
+    moved_assets: dict[str, str] = field(default_factory=dict)
     #: AccountIds and (folded) StableNames of the tenant's accounts.
     accounts: set[str] = field(default_factory=set)
     #: Account ids from elsewhere left out, by column: reported as notices.
@@ -315,6 +317,8 @@ def _converter(table: Table, column_name: str, target: str, context: Context) ->
         return lambda cell: _asset_type_by_id(cell, context)
     if column.references == "Accounts":
         return lambda cell: _account(cell, column, context)
+    if column.references == "Assets":
+        return lambda cell: context.moved_assets.get(_plain(cell), _plain(cell))
     if column.enum == "DepreciationMethod":
         return _depreciation_method
     if column.enum == "AveragingMethod":
