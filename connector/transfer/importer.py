@@ -10,15 +10,16 @@ rolled back and run again a row at a time, each row in its own SAVEPOINT, so tha
 the first. When any row of any file is bad, everything is rolled back and :class:`ImportFailed` lists every
 problem; nothing was written.
 
->>> import connector, io, tempfile, os
+>>> import connector, os, tempfile
 >>> con = connector.connect(":memory:", autocommit=True)
->>> folder = tempfile.mkdtemp()
->>> path = os.path.join(folder, "assets.csv")
+>>> folder = tempfile.TemporaryDirectory()
+>>> path = os.path.join(folder.name, "assets.csv")
 >>> _ = open(path, "w").write("*AssetName,*AssetNumber,PurchasePrice\\nVan,FA-0042,32500\\n")
 >>> import_files(con, [path]).summary()
 'imported 1 asset (1 new)'
 >>> con.execute("SELECT AssetNumber, AssetStatus, PurchasePrice FROM Assets").fetchall()
 [('FA-0042', 'Draft', Decimal('32500.00'))]
+>>> con.close(); folder.cleanup()
 """
 
 from __future__ import annotations
