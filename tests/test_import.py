@@ -834,3 +834,23 @@ def test_a_file_separated_by_semicolons_is_refused_saying_so(path, tmp_path):
     result = assets_sql("import", path, source)
     assert result.returncode == 1
     assert "the file is not comma-separated; save it as CSV (comma delimited)" in result.stderr
+
+
+def test_skip_bad_rows_imports_the_good_ones_and_lists_the_rest(path, tmp_path):
+    source = template_file(
+        tmp_path / "assets.csv",
+        [
+            {"*AssetName": "Van", "*AssetNumber": "FA-1", "PurchasePrice": "100"},
+            {"*AssetName": "Bike", "*AssetNumber": "FA-2", "PurchasePrice": "$100"},
+            {"*AssetName": "Desk", "*AssetNumber": "FA-3", "Book_Rate": "20", "Book_EffectiveLife": "4"},
+            {"*AssetName": "Car", "*AssetNumber": "FA-4"},
+        ],
+    )
+    report_file = tmp_path / "skipped.csv"
+    result = assets_sql("import", path, source, "--skip-bad-rows", "--report", report_file)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"imported 2 assets (2 new) into {path}; skipped 2 bad rows\n"
+    assert f"{source} row 3, PurchasePrice '$100'" in result.stderr and f"{source} row 4, Book_Rate" in result.stderr
+    assert rows_of(path, "SELECT AssetNumber FROM Assets ORDER BY 1") == [("FA-1",), ("FA-4",)]
+    with open(report_file, newline="", encoding="utf-8") as stream:
+        assert [row["Row"] for row in csv.DictReader(stream)] == ["3", "4"]

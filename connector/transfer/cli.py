@@ -70,6 +70,12 @@ def import_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--report", metavar="FILE.csv", help="also write the problems found to this CSV file")
     parser.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows and leave the bad ones out (each listed, and in --report) instead of importing "
+        "nothing; a problem of a whole file (a header, its dates) still imports nothing",
+    )
+    parser.add_argument(
         "--table",
         choices=IMPORTABLE,
         help="the table every file goes into (default: what each file's shape or header says, else Assets)",
@@ -129,6 +135,7 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 date_format=arguments.date_format,
                 table=arguments.table,
                 progress=Bar(stderr),
+                skip_bad_rows=arguments.skip_bad_rows,
             )
         except ImportFailed as failed:
             show_failure(failed, stderr, arguments.report)
@@ -142,11 +149,14 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         except KeyboardInterrupt:
             print("assets-sql: import interrupted, nothing was imported", file=stderr)
             return 130
+        if outcome.skipped:
+            print("assets-sql: these rows were left out:", file=stderr)
+            report.write_text(outcome.skipped, stderr)
         if arguments.report:
-            _write_report(arguments.report, ())
+            _write_report(arguments.report, outcome.skipped)
         for notice in outcome.notices:
             print(f"assets-sql: note: {notice}", file=stderr)
-        print(f"{outcome.summary()} into {arguments.database}", file=stdout)
+        print(outcome.summary(into=arguments.database), file=stdout)
         return 0
     finally:
         connection.close()

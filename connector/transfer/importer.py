@@ -61,13 +61,15 @@ class Outcome:
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    #: The problems of the rows left out, when the import was asked to skip bad rows.
+    skipped: list[Problem] = field(default_factory=list)
 
     def add(self, table: str, what: str, number: int = 1) -> None:
         counts = self.counts.setdefault(table, {})
         counts[what] = counts.get(what, 0) + number
 
-    def summary(self) -> str:
-        """One line: what was imported.
+    def summary(self, into: str | None = None) -> str:
+        """One line: what was imported (``into`` a register file, when given).
 
         >>> outcome = Outcome()
         >>> outcome.add("Assets", "new", 2); outcome.add("Assets", "draft updated"); outcome.add("AssetTypes", "new")
@@ -83,7 +85,13 @@ class Outcome:
             singular, plural = _NOUNS.get(table, (table, table))
             detail = ", ".join(f"{number:,} {what}" for what, number in counts.items())
             parts.append(f"{total:,} {singular if total == 1 else plural} ({detail})")
-        return "imported " + (", ".join(parts) if parts else "nothing: the files hold no rows")
+        text = "imported " + (", ".join(parts) if parts else "nothing: the files hold no rows")
+        if into is not None:
+            text += f" into {into}"
+        if self.skipped:
+            rows = len({(problem.file, problem.row) for problem in self.skipped})
+            text += f"; skipped {rows:,} bad row{'' if rows == 1 else 's'}"
+        return text
 
 
 class Progress:
@@ -106,13 +114,15 @@ def import_files(
     date_format: DateFormat | None = None,
     table: str | None = None,
     progress: Progress | None = None,
+    skip_bad_rows: bool = False,
 ) -> Outcome:
     """Import the files, in order, into the connection's tenant: all of them or nothing.
 
     ``table`` is the table every file is for (default: what the file's shape or headers say, else Assets).
     ``date_format`` is the format of the dates of CSV files (default: worked out from the dates, and refused when
     they read both ways). ImportFailed lists every problem when anything is wrong, and nothing is written; OSError
-    when a file cannot be read.
+    when a file cannot be read. ``skip_bad_rows`` writes the good rows and leaves the bad ones out instead (their
+    problems in :attr:`Outcome.skipped`); a problem of a whole file (its header, its dates) still writes nothing.
     """
     progress = progress or Progress()
     sources = []
@@ -124,7 +134,7 @@ def import_files(
     tables = [_table_of(source, table) for source in sources]
     progress.start(sum(len(source.records) for source in sources))
     try:
-        return _Import(connection, date_format, progress).run(sources, tables)
+        return _Import(connection, date_format, progress, skip_bad_rows).run(sources, tables)
     finally:
         progress.finish()
 
@@ -160,7 +170,10 @@ def _table_by_headers(headers: Iterable[str]) -> str:
 
 
 class _Import:
-    def __init__(self, connection: connector.Connection, date_format: DateFormat | None, progress: Progress) -> None:
+    def __init__(
+        self, connection: connector.Connection, date_format: DateFormat | None, progress: Progress, skip: bool
+    ) -> None:
+        self.skip_bad_rows = skip
         self.connection = connection
         self.date_format = date_format
         self.progress = progress
@@ -178,8 +191,11 @@ class _Import:
             self._undo(outer)
             raise
         if self.problems:
-            self._undo(outer)
-            raise ImportFailed(sorted(self.problems, key=_order(sources)))
+            problems = sorted(self.problems, key=_order(sources))
+            if not self.skip_bad_rows or any(problem.row is None for problem in problems):
+                self._undo(outer)
+                raise ImportFailed(problems)
+            self.outcome.skipped = problems
         self._execute("RELEASE transfer_import" if outer.startswith("SAVEPOINT") else "COMMIT")
         return self.outcome
 
