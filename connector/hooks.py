@@ -42,6 +42,8 @@ def attach(connection: apsw.Connection) -> None:
             report.name, ReportModule(register, report), use_bestindex_object=True, eponymous_only=True, read_only=True
         )
     connection.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
+    # Storage's triggers make each write keep a statement journal; in memory that costs no file system calls.
+    store.execute("PRAGMA temp_store = MEMORY")
     _REGISTERS[connection] = register
 
 
