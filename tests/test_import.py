@@ -854,3 +854,34 @@ def test_skip_bad_rows_imports_the_good_ones_and_lists_the_rest(path, tmp_path):
     assert rows_of(path, "SELECT AssetNumber FROM Assets ORDER BY 1") == [("FA-1",), ("FA-4",)]
     with open(report_file, newline="", encoding="utf-8") as stream:
         assert [row["Row"] for row in csv.DictReader(stream)] == ["3", "4"]
+
+
+def test_the_readme_import_example_runs_as_written(tmp_path):
+    demo = tmp_path / "demo.db"
+    made = subprocess.run(
+        [sys.executable, str(ROOT / "samples" / "dbapi_example.py"), str(demo)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert made.returncode == 0, made.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "assets-sql import demo.db samples/xero_import.csv --date-format dd/mm/yyyy"
+    assert f"{command}   # imported 4 assets (4 new) into demo.db" in readme
+    result = assets_sql("import", demo, ROOT / "samples" / "xero_import.csv", "--date-format", "dd/mm/yyyy")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"imported 4 assets (4 new) into {demo}\n"
+    assert rows_of(
+        demo,
+        "SELECT AssetNumber, AssetStatus, AssetTypeName, Assets.BookDepreciationSetting_DepreciationMethod "
+        "FROM Assets LEFT JOIN AssetTypes USING (AssetTypeId) WHERE AssetNumber LIKE 'FA-01%' ORDER BY 1",
+    ) == [
+        ("FA-0101", "Draft", "Vehicles", None),
+        ("FA-0102", "Draft", None, "DiminishingValue100"),
+        ("FA-0103", "Draft", None, "StraightLine"),
+        ("FA-0104", "Draft", None, "FullDepreciation"),
+    ]
+    exported = assets_sql("export", demo, "--format", "xero-csv", "--output", tmp_path / "assets.csv")
+    assert exported.returncode == 0, exported.stderr
