@@ -29,7 +29,7 @@ from typing import Any
 import apsw
 
 from connector import hooks
-from connector.domain import assets, setting
+from connector.domain import assets, book_setting
 from connector.domain.codecs import Refused
 from connector.domain.enums import AccountingBasis, AssetStatus, UpdateType
 from connector.domain.errors import RegisterError
@@ -192,7 +192,7 @@ class Checker:
                 if typed[column] not in (None, ZERO):
                     yield f"{where}: {column} is {typed[column]} but disposal is not supported (it must be NULL)"
             try:
-                setting.check_setting("Assets", assets.label(typed), typed, ())
+                book_setting.check_setting("Assets", assets.label(typed), typed, ())
                 if typed["AssetStatus"] is AssetStatus.REGISTERED:
                     assets.check_registration(typed)
             except RegisterError as error:

@@ -186,7 +186,7 @@ def connect(
         hooks.attach(raw)
         created = hooks.open_register(raw, tenant, convert=convert)
         register = hooks.register_of(raw)
-        register.session.restrict(list(tenants) if tenants is not None else None, tenant)
+        register.tenancy.restrict(list(tenants) if tenants is not None else None, tenant)
         register.store.guard.read_only = bool(read_only)
         register.store.guard.allow_attach = bool(allow_attach)
         connection = Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
@@ -278,12 +278,12 @@ class Connection:
     @property
     def tenant(self) -> str:
         """The TenantId queries see."""
-        return self._front_door.register.session.current
+        return self._front_door.register.tenancy.current
 
     @tenant.setter
     def tenant(self, tenant: str) -> None:
         try:
-            self._front_door.register.session.current = tenant
+            self._front_door.register.tenancy.current = tenant
         except Exception as error:
             raise translate(error) from error
 

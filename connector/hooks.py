@@ -18,10 +18,10 @@ from connector.domain.tenants import DEFAULT_NAME
 from connector.guard import MODULE, Guard
 from connector.register import Register
 from connector.reports import REPORTS
-from connector.schema import TABLES
-from connector.session import Session
+from connector.schema import TABLES, Table
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
 from connector.store.upgrade import create_layout, missing_indexes, upgrade
+from connector.tenancy import Tenancy
 from connector.vtab import Module, ReportModule
 
 _REGISTERS: weakref.WeakKeyDictionary[apsw.Connection, Register] = weakref.WeakKeyDictionary()
@@ -33,7 +33,7 @@ def attach(connection: apsw.Connection) -> None:
         return
     guard = Guard(connection)
     store = Store(connection, guard)
-    register = Register(store, Session(store))
+    register = Register(store, Tenancy(store))
     # iVersion 2: savepoint methods, and no xShadowName (APSW has 33 of those per process); the guard keeps user SQL
     # away from storage instead.
     connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=2)
@@ -64,8 +64,8 @@ def install() -> None:
 
 def open_register(connection: apsw.Connection, tenant_name: str | None = None, *, convert: bool = False) -> bool:
     """Make the connection's main database a register if it is not one yet, bringing one made by an earlier release
-    up to this layout; True when it made a new register. A database that holds other tables and is not a register
-    is refused (and left untouched) unless ``convert``."""
+    up to this layout (and adding the tables this release has that it lacks); True when it made a new register. A
+    database that holds other tables and is not a register is refused, and left untouched, unless ``convert``."""
     register = register_of(connection)
     store = register.store
     version = store.execute("PRAGMA user_version").get
@@ -73,19 +73,22 @@ def open_register(connection: apsw.Connection, tenant_name: str | None = None, *
     tables = [name for (name,) in store.execute(_TABLES)]
     present = {name.lower() for name in tables}
     missing = [table for table in TABLES.values() if table.name.lower() not in present]
-    if version > SCHEMA_VERSION and (marked or len(missing) < len(TABLES)):
+    if marked and version > SCHEMA_VERSION:
         raise RegisterFileError(
             f"this register file has layout version {version}; this release reads up to {SCHEMA_VERSION}: upgrade "
             "assets-sql to open it"
         )
-    if not missing:
-        if version < SCHEMA_VERSION:
-            _upgrade(store, version)
+    if marked and tables:
+        if version < SCHEMA_VERSION or missing:
+            _upgrade(store, version, missing)
         else:
             _add_missing(store)
         return False
-    if len(missing) < len(TABLES) or (marked and tables):
-        raise RegisterFileError("this database has some register tables but not all; it is not a register")
+    if any(table.name.lower() in present for table in TABLES.values()):
+        raise RegisterFileError(
+            "this database has tables named as the register's but is not a register (its application_id is not "
+            "the register's); open another file"
+        )
     if tables and not convert:
         shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
         raise RegisterFileError(
@@ -97,9 +100,7 @@ def open_register(connection: apsw.Connection, tenant_name: str | None = None, *
     if store.execute("PRAGMA journal_mode").get != "memory":
         store.execute("PRAGMA journal_mode = WAL")
     with connection:
-        create_layout(store)
-        for table in missing:
-            store.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
+        _create(store, missing)
         store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         store.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         if not store.count(TABLES["Tenants"]):
@@ -107,18 +108,26 @@ def open_register(connection: apsw.Connection, tenant_name: str | None = None, *
     return True
 
 
+def _create(store: Store, tables: list[Table]) -> None:
+    create_layout(store)
+    for table in tables:
+        store.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
+
+
 _TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY rowid"
 
 
-def _upgrade(store: Store, version: int) -> None:
+def _upgrade(store: Store, version: int, missing: list[Table]) -> None:
     """Bring a register made by an earlier release up to this layout, all in one transaction."""
     try:
         with store.connection:
             upgrade(store, version)
+            _create(store, missing)
     except (apsw.ReadOnlyError, apsw.CantOpenError):
         raise RegisterFileError(
-            f"this register file has layout version {version}, made by an earlier release; it is brought up to "
-            f"version {SCHEMA_VERSION} the first time it is opened for writing, and this file cannot be written"
+            f"this register file was made by an earlier release (layout version {version}); it is brought up to this "
+            f"release's (version {SCHEMA_VERSION}) the first time it is opened for writing, and this file cannot be "
+            "written"
         ) from None
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from connector.domain import ledger, runs
+from connector.domain import ledger, postings
 from connector.domain.assets import CURRENT_ACCUMULATED as CURRENT
 from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR
 from connector.domain.assets import PRIOR_ACCUMULATED as PRIOR
@@ -32,12 +32,12 @@ def _trial_balance(register: Register, arguments: dict[str, Any]) -> list[tuple[
             raise InvalidValue(
                 f"TrialBalance.AsOf: {as_of!r} is not a date (use YYYY-MM-DD)", table="TrialBalance", column="AsOf"
             ) from None
-    session = register.session
-    tenant = session.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else session.current
+    tenancy = register.tenancy
+    tenant = tenancy.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else tenancy.current
     return [
         (*row[:4], _money(row[4]), _money(row[5]), _money(row[6]), tenant)
-        for row in register.books.trial_balance(tenant, as_of)
-    ][:]
+        for row in register.store.ledger.trial_balance(tenant, as_of)
+    ]
 
 
 TRIAL_BALANCE = Report(
@@ -58,7 +58,8 @@ TRIAL_BALANCE = Report(
 
 def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Every period of an asset's depreciation: the months posted (as posted) and the months to come (as a run
-    would post them, from what is posted so far), to the end of its life or the 50-year horizon."""
+    would post them, from what is posted so far: :func:`postings.to_post`), to the end of its life or the 50-year
+    horizon."""
     wanted = arguments.get("Asset")
     if wanted is None:
         raise InvalidValue(
@@ -66,70 +67,63 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
             table="DepreciationSchedule",
             column="Asset",
         )
-    session = register.session
-    tenant = session.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else session.current
+    tenancy = register.tenancy
+    tenant = tenancy.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else tenancy.current
     asset = register.asset_by_id_or_number(tenant, wanted)
     if asset["AssetStatus"] is AssetStatus.DRAFT:  # a preview of what registration would start from
         asset = {**asset, OPENING_PRIOR: asset[PRIOR], OPENING_CURRENT: asset[CURRENT]}
-    try:
-        setting = runs.setting_of(asset)
-    except (KeyError, TypeError, ValueError):
-        setting = None
+    setting = postings.setting_of(asset)
     if setting is None:
         return []
-    settings = register._settings(tenant)
+    settings = register.settings(tenant)
     year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
-    horizon_year = setting.start.year + runs.HORIZON_YEARS
+    horizon_year = setting.start.year + postings.HORIZON_YEARS
     horizon = (
         setting.start.replace(year=horizon_year, day=1) - dt.timedelta(days=1) if horizon_year <= 9999 else dt.date.max
     )
-    try:
-        periods = schedule(setting, horizon, year_end_month=year_end[0], year_end_day=year_end[1])
-    except ValueError as error:
-        raise InvalidValue(
-            f"DepreciationSchedule: asset {asset['AssetNumber']}: {error}", table="DepreciationSchedule", column="Asset"
-        ) from None
-    posted = register.books.run_postings(asset["AssetId"], asset["TenantId"])
+    periods = schedule(setting, horizon, year_end_month=year_end[0], year_end_day=year_end[1])
+    posted = register.store.ledger.run_postings(asset["AssetId"], asset["TenantId"])
     posted_through = max(posted) if posted else None
     depreciable = depreciable_value(setting)
     cost = setting.cost
     # A run counts depreciation recorded by hand as taken already (the months to come absorb it), so the preview
     # starts from it too.
-    accumulated = setting.opening_accumulated + register.books.recorded_by_hand(asset["AssetId"], asset["TenantId"])
+    by_hand = register.store.ledger.recorded_by_hand(asset["AssetId"], asset["TenantId"])
+    accumulated = setting.opening_accumulated + by_hand
     rows: list[tuple[Any, ...]] = []
-    for period in periods:
-        if posted_through is not None and period.end <= posted_through:
-            amount, is_posted = posted.get(period.end, ledger.ZERO), True
-        else:
-            amount, is_posted = max(period.accumulated - accumulated, ledger.ZERO), False
-            if amount == 0 and period.amount == 0:
-                rows.append(
-                    (
-                        period.end.isoformat(),
-                        0.0,
-                        _money(accumulated),
-                        _money(cost - accumulated),
-                        0,
-                        "ends here: the next period rounds to zero",
-                    )
-                )
-                return rows
+
+    def add(end: dt.date, amount: Decimal, is_posted: bool) -> bool:
+        """A row; whether the schedule ends with it."""
+        nonlocal accumulated
         accumulated += amount
         note = "fully depreciated" if accumulated >= depreciable else None
         rows.append(
-            (
-                period.end.isoformat(),
-                _money(amount),
-                _money(accumulated),
-                _money(cost - accumulated),
-                int(is_posted),
-                note,
-            )
+            (end.isoformat(), _money(amount), _money(accumulated), _money(cost - accumulated), int(is_posted), note)
         )
-        if note:
+        return note is not None
+
+    for period in periods:
+        if posted_through is None or period.end > posted_through:
+            break
+        if add(period.end, posted.get(period.end, ledger.ZERO), True):
+            return rows
+    for period, amount in postings.to_post(periods, accumulated, posted_through):
+        if amount == 0 and period.amount == 0:
+            rows.append(
+                (
+                    period.end.isoformat(),
+                    0.0,
+                    _money(accumulated),
+                    _money(cost - accumulated),
+                    0,
+                    "ends here: the next period rounds to zero",
+                )
+            )
+            return rows
+        if add(period.end, amount, False):
             return rows
     if rows and rows[-1][5] is None:
-        rows[-1] = (*rows[-1][:5], f"ends at the {runs.HORIZON_YEARS}-year horizon")
+        rows[-1] = (*rows[-1][:5], f"ends at the {postings.HORIZON_YEARS}-year horizon")
     return rows
 
 

@@ -74,6 +74,8 @@ class Table:
     description: str
     key: str
     columns: tuple[Column, ...]
+    #: How messages speak of the table's rows ("journal lines").
+    plural: str = ""
     unique: tuple[tuple[str, ...], ...] = ()
     insertable: bool = True
     deletable: bool = True

@@ -19,12 +19,10 @@ import apsw
 
 from connector.domain.commands import Delete, Insert, OnConflict, Update
 from connector.domain.errors import RowNotFound
-from connector.domain.rows import unique_key
 from connector.guard import MODULE
 from connector.register import Register
 from connector.rowids import RowidCipher
 from connector.schema import TABLES, Column, Table
-from connector.store import LAYOUTS, shadow, sql_value
 
 _CONFLICT = {apsw.SQLITE_REPLACE: OnConflict.REPLACE, apsw.SQLITE_IGNORE: OnConflict.IGNORE}
 _EQ = apsw.SQLITE_INDEX_CONSTRAINT_EQ
@@ -143,23 +141,12 @@ class VirtualTable:
         return number
 
     def _scan_sql(self, plan: _Plan) -> str:
-        expressions = LAYOUTS[self.table.name].expressions
-        select = [
-            # colUsed folds every column past the 63rd into its last bit
-            sql_value(column, expressions[column.name]) if position in plan.used or position >= 63 else "NULL"
+        # colUsed folds every column past the 63rd into its last bit
+        shown = [
+            column.name if position in plan.used or position >= 63 else None
             for position, column in enumerate(self.columns)
         ]
-        # With no other filter, read the table in order rather than through the TenantId index: a register's
-        # tenants are few, and a sequential scan beats an index walk with a row lookup per entry.
-        tenant = "t.TenantId" if any(name != "TenantId" for name in plan.filters) else "+t.TenantId"
-        keys = LAYOUTS[self.table.name].keys
-        where = [f"{tenant} IN (SELECT value FROM json_each(?))"]
-        for name in plan.filters:
-            if name in keys:  # a unique name is found through its key's index, then compared as the column compares
-                where.append(f"t.{keys[name]} = ? AND t.{name} = ?")
-            elif name != "TenantId":
-                where.append(f"t.{name} = ?")
-        return f"SELECT {', '.join(select)}, t.rowid FROM {shadow(self.table)} AS t WHERE {' AND '.join(where)}"
+        return self.register.store.scan_sql(self.table, plan.filters, shown)
 
     def Open(self) -> Cursor:  # noqa: N802
         return Cursor(self)
@@ -216,19 +203,14 @@ class Cursor:
     def Filter(self, indexnum: int, indexname: str | None, constraintargs: tuple[Any, ...]) -> None:  # noqa: N802
         vtable = self.table
         plan = vtable.plans[indexnum]
-        session = vtable.register.session
-        bindings: list[Any] = []
+        tenancy = vtable.register.tenancy
         tenants: list[str] | None = None
-        keys = LAYOUTS[vtable.table.name].keys
         for name, value in zip(plan.filters, constraintargs):
             if name == "TenantId":
-                tenants = [session.resolve(value)]
-                continue
-            if name in keys:
-                bindings.append(unique_key(value if isinstance(value, str) else str(value)))
-            bindings.append(value)
+                tenants = [tenancy.resolve(value)]
+        bindings = vtable.register.store.scan_bindings(vtable.table, plan.filters, constraintargs)
         if tenants is None:
-            tenants = session.visible() if vtable.table.name == "Tenants" else [session.current]
+            tenants = tenancy.visible() if vtable.table.name == "Tenants" else [tenancy.current]
         self.rows = vtable.register.store.scan(vtable.sql[indexnum], [json.dumps(tenants), *bindings])
         self.row = next(self.rows, None)
 

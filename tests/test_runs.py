@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import connector
-from connector.domain import runs as domain_runs
+from connector.domain import postings as domain_postings
 from connector.domain.depreciation import schedule
+from connector.domain.enums import AssetStatus
 from connector.hooks import register_of
 from connector.schema import TABLES
 from tests.test_ledger import dump, refused
@@ -310,8 +311,8 @@ def per_asset_balances(con):
     register = register_of(con.raw)
     con.execute("SAVEPOINT per_asset")
     try:
-        keys = register.store.keys_where(TABLES["Assets"], "AssetStatus = 'Registered'")
-        register.store.writing(lambda: [register._refresh_asset(key) for key in keys])
+        keys = register.store.keys(TABLES["Assets"], {"AssetStatus": AssetStatus.REGISTERED})
+        register.store.writing(lambda: [register.refresh_asset(key) for key in keys])
         return con.execute("SELECT * FROM Assets ORDER BY AssetId").fetchall()
     finally:
         con.execute("ROLLBACK TO per_asset")
@@ -396,9 +397,9 @@ def expected_postings(con, through):
     """What a run through ``through`` should post for each registered asset, from the schedule engine alone."""
     store = register_of(con.raw).store
     expected = {}
-    for key in store.keys_where(TABLES["Assets"], "AssetStatus = 'Registered'"):
+    for key in store.keys(TABLES["Assets"], {"AssetStatus": AssetStatus.REGISTERED}):
         row = store.get(TABLES["Assets"], key)
-        setting = domain_runs.setting_of(row)
+        setting = domain_postings.setting_of(row)
         if setting is None:
             continue
         depreciation = con.execute(
@@ -409,7 +410,7 @@ def expected_postings(con, through):
         run_posted = [day for day, _, run_id in depreciation if run_id is not None]
         periods = schedule(setting, through, year_end_month=6, year_end_day=30)
         accumulated = setting.opening_accumulated + sum((amount for _, amount, _ in depreciation), D("0.00"))
-        months = domain_runs.postings(periods, accumulated, max(run_posted) if run_posted else None, through)
+        months = domain_postings.postings(periods, accumulated, max(run_posted) if run_posted else None, through)
         if months:
             expected[row["AssetNumber"]] = [(str(day), amount) for day, amount in months]
     return expected

@@ -75,6 +75,7 @@ def test_the_other_tables():
         "JournalEntries",
         "JournalLines",
         "DepreciationRuns",
+        "AssetTracking",
     }
     settings = TABLES["Settings"]
     assert settings.column("AssetNumberPrefix").default == "FA-"

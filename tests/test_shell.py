@@ -57,6 +57,7 @@ def test_tables_lists_the_register_tables(path):
         "ValueUpdates",
         "TrialBalance",
         "DepreciationRuns",
+        "AssetTracking",
         "DepreciationSchedule",
     }
     assert "_rows" not in result.stdout

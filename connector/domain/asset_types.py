@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from connector.domain import setting
+from connector.domain import book_setting
 from connector.domain.errors import RuleViolation
 from connector.domain.rows import Row, blank, require_text
+from connector.domain.tables import Context, Rules
 from connector.schema import TABLES
 
 ASSET_TYPES = TABLES["AssetTypes"]
@@ -27,10 +28,6 @@ def create(values: Mapping[str, Any]) -> Row:
 
 
 def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
-    if "TenantId" in assigned and assigned["TenantId"] != current["TenantId"]:
-        raise RuleViolation(
-            f"cannot move {label(current)} to another tenant", table=ASSET_TYPES.name, column="TenantId"
-        )
     row = dict(current)
     row.update(assigned)
     return _checked(row, assigned)
@@ -46,9 +43,26 @@ def check_delete(current: Mapping[str, Any], locks: int) -> None:
         )
 
 
+class AssetTypeRules(Rules):
+    def __init__(self) -> None:
+        super().__init__("AssetTypes")
+
+    def label(self, row: Mapping[str, Any]) -> str:
+        return label(row)
+
+    def create(self, row: Row, context: Context) -> Row:
+        return create(row)
+
+    def change(self, current: Row, assigned: Row, context: Context) -> Row:
+        return update(current, assigned)
+
+    def check_delete(self, current: Row, context: Context) -> None:
+        check_delete(current, sum(count for _, _, count in context.referrers(self.table, current["AssetTypeId"])))
+
+
 def _checked(row: Row, written: Mapping[str, Any]) -> Row:
     require_text(ASSET_TYPES, row, NAME, "give the asset type a name")
-    setting.check_setting(ASSET_TYPES.name, label(row), row, written.keys())
-    row[setting.CALCULATION] = setting.calculation_method(row)
+    book_setting.check_setting(ASSET_TYPES.name, label(row), row, written.keys())
+    row[book_setting.CALCULATION] = book_setting.calculation_method(row)
     row.pop(LOCKS, None)
     return row

@@ -13,9 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from connector.domain import setting
+from connector.domain import book_setting
+from connector.domain.book_setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
 from connector.domain.depreciation import financial_year_start
-from connector.domain.enums import AssetStatus, DepreciationMethod
+from connector.domain.enums import AccountingBasis, AssetStatus, DepreciationMethod
 from connector.domain.errors import (
     InvalidValue,
     MissingReference,
@@ -23,9 +24,17 @@ from connector.domain.errors import (
     RegistrationIncomplete,
     RuleViolation,
 )
-from connector.domain.ledger import ZERO, Booked, Posted, refuse_negative_carrying_value
+from connector.domain.ledger import (
+    ACCOUNTS_PAYABLE,
+    FIXED_ASSETS,
+    ZERO,
+    Booked,
+    Posted,
+    refuse_negative_carrying_value,
+    transfer,
+)
 from connector.domain.rows import Row, blank, require_text
-from connector.domain.setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
+from connector.domain.tables import Context, Rules
 from connector.schema import TABLES
 
 ASSETS = TABLES["Assets"]
@@ -53,6 +62,9 @@ DISPOSAL_COLUMNS = (
     "BookDepreciationDetail_CurrentGainLoss",
 )
 
+#: Disposal columns in which 0 means "not disposed of", as Xero's API sends them.
+NO_DISPOSAL_WHEN_ZERO = DISPOSAL_COLUMNS[1:]
+
 #: What registration needs, in the order the error lists it. A rate or a life comes on top, by method.
 REQUIRED_TO_REGISTER = (TYPE, PURCHASE_DATE, PRICE, START_DATE, METHOD, AVERAGING)
 
@@ -79,11 +91,17 @@ class AssetLookups(Protocol):
 
 
 def label(row: Mapping[str, Any]) -> str:
-    return f"asset {row.get(NUMBER) or row.get('AssetId')}"
+    """How messages name an asset: by its number; a new one that takes the next number, by its name."""
+    if row.get(NUMBER):
+        return f"asset {row[NUMBER]}"
+    if row.get(NAME):
+        return f"asset {row[NAME]!r}"
+    return f"asset {row.get('AssetId')}"
 
 
 def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
-    """A new asset from the typed columns an INSERT gave. AssetId, AssetNumber and TenantId are already set.
+    """A new asset from the typed columns an INSERT gave. AssetId and TenantId are already set; an AssetNumber left
+    out is given after the rules pass (:class:`AssetRules`), so that no message names a number never taken.
 
     A new asset is a draft, unless the INSERT says Registered and the row holds all that registration needs.
     """
@@ -93,15 +111,16 @@ def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
     row[CAN_ROLL_BACK] = False
     _refuse_disposal(row, values)
     require_text(ASSETS, row, NAME, "give the asset a name")
-    require_text(ASSETS, row, NUMBER, "give the asset a number, or leave the column out to take the next one")
+    if NUMBER in values:
+        require_text(ASSETS, row, NUMBER, "give the asset a number, or leave the column out to take the next one")
     _check_reference(row, lookups)
     if row[STATUS] is AssetStatus.REGISTERED:
         _inherit_from_type(row, values, lookups)
         row[OPENING_PRIOR] = row[PRIOR_ACCUMULATED] or Decimal("0.00")
         row[OPENING_CURRENT] = row[CURRENT_ACCUMULATED] or Decimal("0.00")
     _check_amounts(row)
-    setting.check_setting(ASSETS.name, label(row), row, values.keys())
-    setting.check_calculation_method(ASSETS.name, label(row), row, values)
+    book_setting.check_setting(ASSETS.name, label(row), row, values.keys())
+    book_setting.check_calculation_method(ASSETS.name, label(row), row, values)
     _derive(row, lookups)
     if row[STATUS] is AssetStatus.REGISTERED:
         check_registration(row)
@@ -113,12 +132,6 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: Ass
     row = dict(current)
     row.update(assigned)
     who = label(current)
-    if TENANT in assigned and assigned[TENANT] != current[TENANT]:
-        raise RuleViolation(
-            f"cannot move {who} to another tenant: Assets.TenantId selects a tenant, it does not change one",
-            table=ASSETS.name,
-            column=TENANT,
-        )
     _refuse_disposal(row, assigned)
     if STATUS in assigned and assigned[STATUS] is None:
         raise InvalidValue(f"Assets.{STATUS} of {who} cannot be NULL: use Draft or Registered", table="Assets")
@@ -163,8 +176,8 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: Ass
         _inherit_from_type(row, assigned, lookups)
     if becomes is AssetStatus.DRAFT:
         _check_amounts(row)
-    setting.check_setting(ASSETS.name, who, row, assigned.keys())
-    setting.check_calculation_method(ASSETS.name, who, row, assigned)
+    book_setting.check_setting(ASSETS.name, who, row, assigned.keys())
+    book_setting.check_calculation_method(ASSETS.name, who, row, assigned)
     _derive(row, lookups)
     if becomes is AssetStatus.REGISTERED:
         check_registration(row)
@@ -204,7 +217,7 @@ BALANCE_INPUTS = (STATUS, PRICE, RATE, LIFE, START_DATE, PURCHASE_DATE, OPENING_
 def balances(row: Mapping[str, Any], booked: Booked | None) -> Row:
     """The computed columns of an asset (:data:`BALANCE_COLUMNS`); ``booked`` is what its books hold, needed
     when it is Registered."""
-    computed: Row = {CALCULATION: setting.calculation_method(row)}
+    computed: Row = {CALCULATION: book_setting.calculation_method(row)}
     if row[STATUS] is AssetStatus.REGISTERED:
         assert booked is not None
         computed[PRIOR_ACCUMULATED], computed[CURRENT_ACCUMULATED] = booked.prior, booked.current
@@ -262,7 +275,7 @@ def _derive(row: Row, lookups: AssetLookups) -> None:
     row.update(balances(row, lookups.booked(row) if row[STATUS] is AssetStatus.REGISTERED else None))
 
 
-def _refuse_disposal(row: Mapping[str, Any], written: Mapping[str, Any]) -> None:
+def _refuse_disposal(row: Row, written: Mapping[str, Any]) -> None:
     if row.get(STATUS) is AssetStatus.DISPOSED and STATUS in written:
         raise NotSupported(
             f"cannot dispose of {label(row)}: disposing of assets is not supported (AssetStatus stays Draft or "
@@ -270,8 +283,12 @@ def _refuse_disposal(row: Mapping[str, Any], written: Mapping[str, Any]) -> None
             table=ASSETS.name,
             column=STATUS,
         )
+    for column in NO_DISPOSAL_WHEN_ZERO:
+        # Xero's API sends 0.0 in these on assets never disposed of: 0 means no disposal
+        if written.get(column) == 0:
+            row[column] = None
     for column in DISPOSAL_COLUMNS:
-        if written.get(column) is not None:
+        if row.get(column) is not None and written.get(column) is not None:
             raise NotSupported(
                 f"cannot set Assets.{column} of {label(row)}: disposing of assets is not supported, so it stays NULL",
                 table=ASSETS.name,
@@ -335,4 +352,132 @@ def check_registration(row: Mapping[str, Any]) -> None:
     if (method is None or method.needs_rate_or_life) and row.get(RATE) is None and row.get(LIFE) is None:
         missing.append(f"{RATE} or {LIFE}")
     if missing:
-        raise RegistrationIncomplete(row.get(NUMBER) or row["AssetId"], missing)
+        raise RegistrationIncomplete(label(row), missing)
+
+
+class AssetRules(Rules):
+    """Assets: a draft when created, registered once complete (its cost posted to the books), deleted only as a
+    draft. Each has a ledger account of its own under Fixed Assets (or its type's fixed asset account)."""
+
+    def __init__(self) -> None:
+        super().__init__("Assets")
+
+    def label(self, row: Mapping[str, Any]) -> str:
+        return label(row)
+
+    def create(self, row: Row, context: Context) -> Row:
+        tenant = row["TenantId"]
+        if row.get(PURCHASE_ACCOUNT) is None:
+            row[PURCHASE_ACCOUNT] = context.account_id(tenant, ACCOUNTS_PAYABLE, "Assets.PurchaseAccount")
+        new = create(row, context)
+        if new.get(NUMBER) is None:
+            new[NUMBER] = _settings_rules().next_asset_number(tenant, context)
+        new["LedgerAccountId"] = context.open_ledger_account(tenant, ledger_name(new), self._fixed_assets(new, context))
+        return new
+
+    def created(self, row: Row, context: Context) -> None:
+        if row[STATUS] is AssetStatus.REGISTERED:
+            _post_acquisition(row, context)
+
+    def change(self, current: Row, assigned: Row, context: Context) -> Row:
+        return update(current, assigned, context)
+
+    def changed(self, current: Row, row: Row, context: Context) -> None:
+        was, becomes = current[STATUS], row[STATUS]
+        if was is AssetStatus.DRAFT and becomes is AssetStatus.REGISTERED:
+            _post_acquisition(row, context)
+        elif was is AssetStatus.REGISTERED and becomes is AssetStatus.DRAFT:
+            for entry in context.acquisitions(row["AssetId"]):
+                context.reverse(entry, f"Reversal: {label(row)} moved back to Draft")
+        elif becomes is AssetStatus.REGISTERED and row[PRICE] != current[PRICE]:
+            change = (row[PRICE] or ZERO) - (current[PRICE] or ZERO)
+            if _accrual(row["TenantId"], context):
+                context.post(
+                    row["TenantId"],
+                    row[PURCHASE_DATE],
+                    f"Cost of {label(row)} changed",
+                    f"Cost:{row['AssetId']}",
+                    transfer(row["LedgerAccountId"], row[PURCHASE_ACCOUNT], change, row["AssetId"]),
+                )
+        if ledger_name(row) != ledger_name(current):
+            context.set(ACCOUNTS, row["LedgerAccountId"], {"Name": ledger_name(row)})
+
+    def check_delete(self, current: Row, context: Context) -> None:
+        check_delete(current)
+
+    def deleted(self, current: Row, context: Context) -> None:
+        context.delete_where(TABLES["AssetTracking"], {"AssetId": current["AssetId"]})
+        account = current["LedgerAccountId"]
+        if (
+            account is not None
+            and context.get(ACCOUNTS, account) is not None
+            and not context.referrers(ACCOUNTS, account)
+        ):
+            context.delete(ACCOUNTS, account)
+
+    @staticmethod
+    def _fixed_assets(row: Row, context: Context) -> str | None:
+        type_id = row.get(TYPE)
+        asset_type = context.asset_type(row[TENANT], type_id) if type_id else None
+        if asset_type and asset_type.get("FixedAssetAccountId"):
+            return asset_type["FixedAssetAccountId"]
+        return context.account_id(row[TENANT], FIXED_ASSETS, "Assets.LedgerAccountId")
+
+
+def named_asset(row: Mapping[str, Any], context: Context, table: str) -> Row:
+    """The asset a row of another table names by AssetId or AssetNumber (or both, agreeing), in the row's tenant."""
+    tenant = row["TenantId"]
+    if row.get("AssetId") is None and row.get(NUMBER) is None:
+        raise InvalidValue(f"{table}: give the asset, by AssetId or by AssetNumber", table=table, column="AssetId")
+    by_id = context.get(ASSETS, row["AssetId"]) if row.get("AssetId") is not None else None
+    if by_id is not None and by_id[TENANT] != tenant:
+        by_id = None
+    by_number = context.find(ASSETS, NUMBER, row[NUMBER], tenant) if row.get(NUMBER) is not None else None
+    if row.get("AssetId") is not None and by_id is None or row.get(NUMBER) is not None and by_number is None:
+        wanted = row.get("AssetId") or row.get(NUMBER)
+        raise MissingReference(
+            f"{table}: there is no asset {wanted!r} in this tenant",
+            table=table,
+            column="AssetId" if row.get("AssetId") is not None else NUMBER,
+        )
+    if by_id is not None and by_number is not None and by_id["AssetId"] != by_number["AssetId"]:
+        raise InvalidValue(
+            f"{table}: AssetId {row['AssetId']!r} and AssetNumber {row[NUMBER]!r} name different assets; give one of "
+            "them",
+            table=table,
+            column=NUMBER,
+        )
+    found = by_id or by_number
+    assert found is not None
+    return found
+
+
+def ledger_name(asset: Mapping[str, Any]) -> str:
+    """The name of an asset's own ledger account."""
+    return f"{asset[NAME]} ({asset[NUMBER]})"
+
+
+def _accrual(tenant: str, context: Context) -> bool:
+    return context.settings(tenant)["AccountingBasis"] is AccountingBasis.ACCRUAL
+
+
+def _post_acquisition(row: Row, context: Context) -> None:
+    """Registering puts the cost on the books: Dr the asset's ledger account, Cr its purchase account."""
+    if not _accrual(row[TENANT], context) or not row[PRICE]:
+        return
+    context.post(
+        row[TENANT],
+        row[PURCHASE_DATE],
+        f"Acquisition of {label(row)}",
+        f"Registration:{row['AssetId']}",
+        transfer(row["LedgerAccountId"], row[PURCHASE_ACCOUNT], row[PRICE], row["AssetId"]),
+    )
+
+
+def _settings_rules() -> Any:
+    from connector.domain.tables import RULES
+
+    return RULES["Settings"]
+
+
+ACCOUNTS = TABLES["Accounts"]

@@ -45,10 +45,10 @@ class MissingReference(RuleViolation):
 class RegistrationIncomplete(RuleViolation):
     """An asset cannot move to Registered until the listed columns are set."""
 
-    def __init__(self, asset_number: str, missing: Sequence[str]) -> None:
+    def __init__(self, asset: str, missing: Sequence[str]) -> None:
         self.missing = tuple(missing)
         super().__init__(
-            f"cannot register asset {asset_number}: set {_and_list(self.missing)} first",
+            f"cannot register {asset}: set {_and_list(self.missing)} first",
             table="Assets",
             column=self.missing[0],
         )

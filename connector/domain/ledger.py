@@ -16,11 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from connector.domain.enums import AccountingBasis, AccountType, AssetStatus, UpdateType
-from connector.domain.errors import InvalidValue, NotSupported, RuleViolation
-from connector.domain.rows import Row, blank, require_text
+from connector.domain.enums import AccountType, UpdateType
+from connector.domain.errors import RuleViolation
 from connector.schema import TABLES
 
 ACCOUNTS = TABLES["Accounts"]
@@ -96,113 +94,6 @@ def check_balanced(lines: Sequence[Line]) -> None:
     credits = sum((line.credit for line in lines), ZERO)
     if debits != credits:  # a bug, never a user's mistake: every template balances
         raise AssertionError(f"journal entry does not balance: debits {debits}, credits {credits}")
-
-
-# -- accounts ---------------------------------------------------------------------------------------------------
-
-
-def create_account(values: Mapping[str, Any]) -> Row:
-    row = blank(ACCOUNTS)
-    row.update(values)
-    require_text(ACCOUNTS, row, "Name", "give the account a name")
-    if row["Type"] is None:
-        allowed = ", ".join(t.value for t in AccountType)
-        raise InvalidValue(f"Accounts.Type is required: one of {allowed}", table="Accounts", column="Type")
-    return row
-
-
-def update_account(current: Mapping[str, Any], assigned: Mapping[str, Any], has_lines: bool) -> Row:
-    row = dict(current)
-    row.update(assigned)
-    require_text(ACCOUNTS, row, "Name", "an account keeps its name")
-    stable = current["StableName"]
-    if (
-        stable is not None
-        and "StableName" in assigned
-        and (assigned["StableName"] or "").casefold() != stable.casefold()
-    ):
-        raise RuleViolation(
-            f"cannot change Accounts.StableName of account {current['Name']!r}: a stable name never changes",
-            table="Accounts",
-            column="StableName",
-        )
-    if "Type" in assigned and assigned["Type"] != current["Type"] and has_lines:
-        raise RuleViolation(
-            f"cannot change Accounts.Type of account {current['Name']!r}: it has journal lines",
-            table="Accounts",
-            column="Type",
-        )
-    if row["Type"] is None:
-        raise InvalidValue("Accounts.Type cannot be NULL", table="Accounts", column="Type")
-    if "TenantId" in assigned and assigned["TenantId"] != current["TenantId"]:
-        raise RuleViolation("cannot move an account to another tenant", table="Accounts", column="TenantId")
-    return row
-
-
-def check_account_delete(current: Mapping[str, Any], uses: Sequence[str]) -> None:
-    """An account that anything uses stays: ``uses`` says what does (journal lines, assets, child accounts)."""
-    if uses:
-        raise RuleViolation(
-            f"cannot delete account {current['Name']!r}: {', '.join(uses)} use it", table="Accounts", column="AccountId"
-        )
-
-
-# -- value updates ----------------------------------------------------------------------------------------------
-
-
-def check_value_update(
-    row: Mapping[str, Any],
-    asset: Mapping[str, Any],
-    *,
-    basis: AccountingBasis,
-    accumulated_account: str | None,
-    book_value_without_it: Decimal,
-) -> None:
-    """Refuse a value update the books cannot take. ``book_value_without_it`` is the asset's carrying value with
-    every other value update applied (for a changed update, without its old amount)."""
-    for column in ("UpdateType", "Amount", "CounterAccount", "Date"):
-        if row.get(column) is None:
-            raise InvalidValue(f"ValueUpdates.{column} is required", table="ValueUpdates", column=column)
-    if basis is AccountingBasis.CASH:
-        raise NotSupported(
-            "cannot record a value update: this tenant keeps cash-basis books (Settings.AccountingBasis = 'CASH'), "
-            "where depreciation, impairments and revaluations are not recognised; post real cash activity to the "
-            f"asset's ledger account ({asset['LedgerAccountId']}) instead, or switch to ACCRUAL",
-            table="ValueUpdates",
-            column="UpdateType",
-        )
-    who = f"asset {asset['AssetNumber']}"
-    if asset["AssetStatus"] is not AssetStatus.REGISTERED:
-        raise RuleViolation(
-            f"cannot record a value update for {who}: it is {asset['AssetStatus'].value} and has no books yet; "
-            "register it first",
-            table="ValueUpdates",
-            column="AssetId",
-        )
-    amount: Decimal = row["Amount"]
-    if amount <= 0:
-        raise InvalidValue(f"ValueUpdates.Amount: {amount} must be more than 0", table="ValueUpdates", column="Amount")
-    update_type: UpdateType = row["UpdateType"]
-    if update_type is UpdateType.DEPRECIATION_AMORTIZATION and accumulated_account is None:
-        raise RuleViolation(
-            f"cannot record depreciation for {who}: it has no accumulated depreciation account; set "
-            "Assets.AccumulatedDepreciationAccountId (or AssetTypes.AccumulatedDepreciationAccountId of its type), "
-            "for example to 'ACCUMULATED_DEPRECIATION'",
-            table="ValueUpdates",
-            column="UpdateType",
-        )
-    after = book_value_without_it + carrying_change(update_type, amount)
-    if after >= 0:
-        return
-    if not update_type.increases:
-        raise RuleViolation(
-            f"cannot record a {update_type.value} of {amount} for {who}: its carrying value is only "
-            f"{book_value_without_it}",
-            table="ValueUpdates",
-            column="Amount",
-        )
-    # an increase that leaves a negative value: changed down from more, after decreases used up the difference
-    refuse_negative_carrying_value(who, after, f"change this value update to {update_type.value} of {amount}")
 
 
 def refuse_negative_carrying_value(

@@ -15,8 +15,9 @@ import calendar
 from collections.abc import Mapping
 from typing import Any
 
-from connector.domain.errors import InvalidValue, NotSupported
+from connector.domain.errors import InvalidValue, RuleViolation
 from connector.domain.rows import Row, blank
+from connector.domain.tables import Context, Rules
 from connector.schema import TABLES
 
 SETTINGS = TABLES["Settings"]
@@ -76,15 +77,45 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
     return row
 
 
-def refuse_insert() -> None:
-    raise NotSupported(
-        "cannot insert into Settings: every tenant has exactly one Settings row; UPDATE it instead",
-        table=SETTINGS.name,
-    )
+class SettingsRules(Rules):
+    """One Settings row per tenant, made with the tenant; UPDATE only."""
 
+    def __init__(self) -> None:
+        super().__init__("Settings")
 
-def refuse_delete() -> None:
-    raise NotSupported(
-        "cannot delete from Settings: every tenant has exactly one Settings row; UPDATE it instead",
-        table=SETTINGS.name,
-    )
+    def label(self, row: Mapping[str, Any]) -> str:
+        return "the tenant's settings"
+
+    def not_insertable(self) -> str:
+        return "cannot insert into Settings: every tenant has exactly one Settings row; UPDATE it instead"
+
+    def not_deletable(self, current: Row) -> str:
+        return "cannot delete from Settings: every tenant has exactly one Settings row; UPDATE it instead"
+
+    def change(self, current: Row, assigned: Row, context: Context) -> Row:
+        row = update(current, assigned)
+        if row["AccountingBasis"] != current["AccountingBasis"] and context.has_entries(current["TenantId"]):
+            raise RuleViolation(
+                "cannot change Settings.AccountingBasis: this tenant's journal has entries already",
+                table=SETTINGS.name,
+                column="AccountingBasis",
+            )
+        return row
+
+    def changed(self, current: Row, row: Row, context: Context) -> None:
+        # the split of accumulated depreciation into prior and current years follows the financial year
+        if any(current[column] != row[column] for column in (YEAR_END_MONTH, YEAR_END_DAY, "LastDepreciationDate")):
+            context.refresh_tenant(row["TenantId"])
+
+    def next_asset_number(self, tenant: str, context: Context) -> str:
+        """The next free number from the tenant's Settings; the sequence advances past it."""
+        from connector.domain.tables import TABLES  # the Assets table, where numbers are taken
+
+        current = context.settings(tenant)
+        prefix, sequence = current[PREFIX] or "", current[SEQUENCE]
+        while True:
+            number, sequence = next_asset_number(prefix, sequence)
+            if context.find(TABLES["Assets"], "AssetNumber", number, tenant) is None:
+                break
+        context.set(SETTINGS, tenant, {SEQUENCE: sequence})
+        return number

@@ -322,7 +322,7 @@ class FrontDoor:
         if guard.read_only:
             raise ReadOnlyConnection("cannot VACUUM: this connection is read-only")
         if not _PLAIN_VACUUM.fullmatch(statement.text):
-            if not guard.allow_attach or self.register.session.allowed is not None:
+            if not guard.allow_attach or self.register.tenancy.allowed is not None:
                 raise Forbidden(
                     "cannot VACUUM INTO a file: it copies every tenant's rows; only a connection opened with "
                     "connect(..., allow_attach=True) and no tenants= restriction may"

@@ -4,7 +4,8 @@ Each register table ``T`` keeps its rows in a storage table ``T_rows`` (laid out
 gives durability, transactions and statement atomicity. The store is the only reader and writer of storage: its
 statements run trusted by the connection's guard, which refuses every other statement that names storage, and its
 writes run inside the write gateway (:meth:`Store.writing`) or a virtual-table method. It takes and gives typed rows;
-storage's forms (cents, ISO dates, 0/1) stay inside it.
+storage's forms (cents, ISO dates, 0/1) stay inside it. The journal (:mod:`.journal`) and the sums the books are
+computed from (:mod:`.ledger`) are its too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import apsw
 
 from connector.domain.rows import Row, unique_key
 from connector.guard import MARK, STORAGE_GUARD, Guard
-from connector.schema import Table
+from connector.schema import TABLES, Table
 from connector.store.journal import Journal
 from connector.store.layout import (
     APPLICATION_ID,
@@ -27,19 +28,21 @@ from connector.store.layout import (
     SHADOW_SUFFIX,
     TableLayout,
     shadow,
-    sql_value,
     stored_columns,
     to_stored,
 )
+from connector.store.ledger import Ledger
 
 WRITE_GATEWAY = "_register_write"
 
 T = TypeVar("T")
+#: Conditions of :meth:`Store.select` and its kin: column = value (typed), all of them.
+Where = Mapping[str, Any]
 
 
 class Store:
-    """Reads and writes the shadow tables of one connection. Writes must run where SQLite allows them:
-    inside a virtual-table method, or inside :meth:`writing`.
+    """Reads and writes the storage tables of one connection. Writes must run where SQLite allows them: inside a
+    virtual-table method, or inside :meth:`writing`.
 
     Every statement the store runs is the register's own: it runs trusted by the connection's :class:`Guard`, which
     refuses any other statement that names storage."""
@@ -48,6 +51,7 @@ class Store:
         self.connection = connection
         self.guard = guard
         self.journal = Journal(self)
+        self.ledger = Ledger(self)
         self._pending: dict[int, Callable[[], Any]] = {}
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
@@ -70,12 +74,10 @@ class Store:
         with self.guard.trusted():
             return self.connection.cursor().execute(MARK + sql, bindings)
 
-    # -- layout -------------------------------------------------------------------------------------------
-
     # -- the write gateway ----------------------------------------------------------------------------------
 
     def writing(self, work: Callable[[], T]) -> T:
-        """Run ``work`` where the shadow tables may be written: inside a call of the gateway function.
+        """Run ``work`` where the storage tables may be written: inside a call of the gateway function.
 
         The caller wraps this in a SAVEPOINT, so that all of ``work`` or none of it lands.
         """
@@ -118,7 +120,7 @@ class Store:
             return layout.typed_row(stored)
         return None
 
-    def key_where_equal(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Any:
+    def key_of_value(self, table: Table, column: str, value: Any, tenant_id: str | None = None) -> Any:
         """The key of the row (of the tenant) whose ``column`` equals ``value``, without loading the row."""
         layout = LAYOUTS[table.name]
         condition, bound = _equal(layout, column, value)
@@ -141,14 +143,19 @@ class Store:
             return rowid
         return None
 
-    def rows_where(
-        self, table: Table, columns: Sequence[str], where: str, bindings: Sequence[Any] = (), order: str = "rowid"
+    def select(
+        self, table: Table, columns: Sequence[str], where: Where | None = None, order: Sequence[str] = ()
     ) -> list[Row]:
-        """Some columns of the rows matching an SQL condition on the shadow table, typed, with each row's ``rowid``:
-        one query for a whole set of rows, converting only the columns asked for."""
-        converters = LAYOUTS[table.name].converters(columns)
+        """Some columns of the rows matching ``where`` (column = typed value, all of them), typed, with each row's
+        ``rowid``: one query for a whole set of rows, converting only the columns asked for. ``order`` names
+        columns, ``-Column`` for descending; insertion order otherwise."""
+        layout = LAYOUTS[table.name]
+        converters = layout.converters(columns)
         names = ("rowid", *columns)
-        sql = f"SELECT rowid, {', '.join(columns)} FROM {shadow(table)} WHERE {where} ORDER BY {order}"
+        condition, bindings = _conditions(layout, where)
+        sql = (
+            f"SELECT rowid, {', '.join(columns)} FROM {layout.name} WHERE {condition} ORDER BY {_order(layout, order)}"
+        )
         rows = []
         for stored in self.execute(sql, bindings):
             values = [stored[0]]
@@ -157,24 +164,68 @@ class Store:
             rows.append(dict(zip(names, values)))
         return rows
 
-    def keys_where(self, table: Table, where: str, bindings: Sequence[Any] = (), order: str = "rowid") -> list[Any]:
-        """The keys of the rows matching an SQL condition on the shadow table, in insertion order (or ``order``)."""
-        sql = f"SELECT {table.key} FROM {shadow(table)} WHERE {where} ORDER BY {order}"
+    def keys(self, table: Table, where: Where | None = None, order: Sequence[str] = ()) -> list[Any]:
+        """The keys of the rows matching ``where``, in insertion order (or ``order``)."""
+        layout = LAYOUTS[table.name]
+        condition, bindings = _conditions(layout, where)
+        sql = f"SELECT {table.key} FROM {layout.name} WHERE {condition} ORDER BY {_order(layout, order)}"
         return [key for (key,) in self.execute(sql, bindings)]
+
+    def count(self, table: Table, where: Where | None = None) -> int:
+        condition, bindings = _conditions(LAYOUTS[table.name], where)
+        return int(self.execute(f"SELECT count(*) FROM {shadow(table)} WHERE {condition}", bindings).get)
 
     def count_estimate(self, table: Table) -> int:
         """About how many rows the table holds, at the cost of one index probe."""
-        return self.execute(f"SELECT max(rowid) FROM {shadow(table)}").get or 0
+        return int(self.execute(f"SELECT max(rowid) FROM {shadow(table)}").get or 0)
 
-    def count(self, table: Table, where: str = "1", bindings: Sequence[Any] = ()) -> int:
-        return self.execute(f"SELECT count(*) FROM {shadow(table)} WHERE {where}", bindings).get
+    def referrers(self, table: Table, key: Any) -> list[tuple[Table, str, int]]:
+        """The rows of every table whose columns refer to the row of ``table`` with that key (as ``schema/``
+        declares the references): (table, column, how many rows), for the columns that do, in schema order."""
+        found = []
+        for other in TABLES.values():
+            for column, target in other.references:
+                if target != table.name or column.name == other.key or column.name not in LAYOUTS[other.name].names:
+                    continue
+                count = self.execute(f"SELECT count(*) FROM {shadow(other)} WHERE {column.name} = ?", (key,)).get
+                if count:
+                    found.append((other, column.name, count))
+        return found
 
-    def values(self, table: Table, column: str, order: str = "rowid") -> list[Any]:
-        return [value for (value,) in self.execute(f"SELECT {column} FROM {shadow(table)} ORDER BY {order}")]
+    # -- the virtual tables' reads ---------------------------------------------------------------------------
 
-    def exists(self, table: Table) -> bool:
-        sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
-        return self.execute(sql, (shadow(table),)).get is not None
+    def scan_sql(self, table: Table, filters: Sequence[str], shown: Sequence[str | None]) -> str:
+        """The statement a virtual table's scan runs: the ``shown`` columns (None for a column the query does not
+        use), of the rows whose tenant is one of a JSON list (the first binding) and whose ``filters`` columns equal
+        the next bindings (a unique name binds its key, then itself: see :meth:`scan_bindings`), then the rowid."""
+        layout = LAYOUTS[table.name]
+        select = [
+            "NULL" if name is None else table.column(name).codec.sql_expression(layout.expressions[name])
+            for name in shown
+        ]
+        # With no other filter, read the table in order rather than through the TenantId index: a register's
+        # tenants are few, and a sequential scan beats an index walk with a row lookup per entry.
+        tenant = "t.TenantId" if any(name != "TenantId" for name in filters) else "+t.TenantId"
+        where = [f"{tenant} IN (SELECT value FROM json_each(?))"]
+        for name in filters:
+            if name in layout.keys:  # a unique name is found through its key's index, then compared as its column
+                where.append(f"t.{layout.keys[name]} = ? AND t.{name} = ?")
+            elif name != "TenantId":
+                where.append(f"t.{name} = ?")
+        return f"SELECT {', '.join(select)}, t.rowid FROM {layout.name} AS t WHERE {' AND '.join(where)}"
+
+    @staticmethod
+    def scan_bindings(table: Table, filters: Sequence[str], values: Sequence[Any]) -> list[Any]:
+        """The bindings of :meth:`scan_sql` after the tenants, for the ``filters`` columns' ``values``."""
+        keys = LAYOUTS[table.name].keys
+        bindings: list[Any] = []
+        for name, value in zip(filters, values):
+            if name == "TenantId":
+                continue
+            if name in keys:
+                bindings.append(unique_key(value if isinstance(value, str) else str(value)))
+            bindings.append(value)
+        return bindings
 
     # -- writes -----------------------------------------------------------------------------------------------
 
@@ -202,12 +253,13 @@ class Store:
 
     def set(self, table: Table, key: Any, values: Mapping[str, Any]) -> None:
         """Set some columns (typed values) of the row with that key, leaving the others as they are."""
-        columns = {column.name: column for column in LAYOUTS[table.name].columns}
+        layout = LAYOUTS[table.name]
         names = list(values)
+        _check_stored(table, names)
         assignments = ", ".join(f"{name} = ?" for name in names)
         self.execute(
-            f"UPDATE {shadow(table)} SET {assignments} WHERE {table.key} = ?",
-            [*(to_stored(columns[name], values[name]) for name in names), key],
+            f"UPDATE {layout.name} SET {assignments} WHERE {table.key} = ?",
+            [*(to_stored(layout.columns_by_name[name], values[name]) for name in names), key],
         )
 
     def update(self, table: Table, key: Any, row: Mapping[str, Any]) -> None:
@@ -216,6 +268,13 @@ class Store:
 
     def delete(self, table: Table, key: Any) -> None:
         self.execute(LAYOUTS[table.name].delete, (key,))
+
+    def delete_where(self, table: Table, where: Where) -> None:
+        """Delete every row matching ``where`` (column = typed value, all of them; at least one)."""
+        if not where:
+            raise ValueError("delete_where needs a condition")
+        condition, bindings = _conditions(LAYOUTS[table.name], where)
+        self.execute(f"DELETE FROM {shadow(table)} WHERE {condition}", bindings)
 
 
 def _storage_writable() -> int:
@@ -252,6 +311,23 @@ def _equal(layout: TableLayout, column: str, value: Any) -> tuple[str, Any]:
     return f"t.{column} = ?", value
 
 
+def _conditions(layout: TableLayout, where: Where | None) -> tuple[str, list[Any]]:
+    if not where:
+        return "1", []
+    _check_stored(layout.table, list(where))
+    return " AND ".join(f"{name} = ?" for name in where), [
+        to_stored(layout.columns_by_name[name], value) for name, value in where.items()
+    ]
+
+
+def _order(layout: TableLayout, order: Sequence[str]) -> str:
+    if not order:
+        return "rowid"
+    names = [name.lstrip("-") for name in order]
+    _check_stored(layout.table, names)
+    return ", ".join(f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order)
+
+
 def _check_stored(table: Table, columns: Sequence[str]) -> None:
     unknown = set(columns) - set(LAYOUTS[table.name].names)
     if unknown:
@@ -268,7 +344,6 @@ __all__ = [
     "TableLayout",
     "new_keys",
     "shadow",
-    "sql_value",
     "stored_columns",
     "to_stored",
 ]

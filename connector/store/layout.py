@@ -33,6 +33,7 @@ SHADOW_SUFFIX = "rows"
 _COMPUTED = {
     ("AssetTypes", "Locks"): "(SELECT count(*) FROM Assets_rows AS a WHERE a.TenantId = t.TenantId "
     "AND a.AssetTypeId = t.AssetTypeId)",
+    ("AssetTracking", "AssetNumber"): "(SELECT a.AssetNumber FROM Assets_rows AS a WHERE a.AssetId = t.AssetId)",
 }
 
 
@@ -75,6 +76,7 @@ class TableLayout:
         self.name = shadow(table)
         self.columns = stored_columns(table)
         self.names = tuple(column.name for column in self.columns)
+        self.columns_by_name = {column.name: column for column in self.columns}
         #: Unique names and the columns keeping their keys.
         self.keys = unique_names(table)
         self._key_positions = tuple((self.names.index(key), name) for name, key in self.keys.items())

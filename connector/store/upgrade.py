@@ -21,7 +21,8 @@ _UNIQUE_KEY_FUNCTION = "_register_unique_key"
 
 
 def create_layout(store: Store) -> None:
-    """Every storage table of a new register, with its indexes and triggers."""
+    """Every storage table of a new register (or one that a register made by an earlier release lacks), with its
+    indexes and triggers."""
     for layout in LAYOUTS.values():
         for statement in layout.ddl():
             store.execute(statement)
@@ -50,8 +51,11 @@ def upgrade(store: Store, version: int) -> None:
 def _to_version_2(store: Store) -> None:
     connection = store.connection
     connection.create_scalar_function(_UNIQUE_KEY_FUNCTION, _key_of, 1, deterministic=True)
+    present = {name for (name,) in store.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
     try:
         for layout in LAYOUTS.values():
+            if layout.name not in present:
+                continue  # a table this release adds: made whole afterwards
             _add_columns(store, layout)
             for name, key in layout.keys.items():
                 store.execute(f"UPDATE {layout.name} SET {key} = {_UNIQUE_KEY_FUNCTION}({name})")

@@ -14,7 +14,7 @@ ACME, GLOBEX = "Acme Ltd", "Globex"
 
 
 def make_books(path: Path) -> None:
-    """Acme and Globex, each with a registered van, a month of depreciation run, and a draft."""
+    """Acme and Globex, each with a registered van (tracked by region), a month of depreciation run, and a draft."""
     con = connector.connect(str(path), tenant=ACME, autocommit=True)
     con.execute("INSERT INTO Tenants (Name) VALUES (?)", (GLOBEX,))
     for tenant in (ACME, GLOBEX):
@@ -33,6 +33,9 @@ def make_books(path: Path) -> None:
             (f"{tenant} van",),
         )
         con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES (?, 'FA-0100')", (f"{tenant} laptop",))
+        con.execute(
+            "INSERT INTO AssetTracking (AssetNumber, Category, Option) VALUES ('FA-0042', 'Region', ?)", (tenant,)
+        )
         con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-01-31')")
     con.close()
 

@@ -73,8 +73,10 @@ def calculation_method(row: Mapping[str, Any]) -> DepreciationCalculationMethod:
 
 
 def check_calculation_method(table: str, label: str, row: Mapping[str, Any], assigned: Mapping[str, Any]) -> None:
-    """DepreciationCalculationMethod follows the rate and the life; a write may only agree with them."""
-    if CALCULATION not in assigned or assigned[CALCULATION] is None:
+    """DepreciationCalculationMethod follows the rate and the life; a write may only agree with them, or say None
+    (as Xero's API does): the register keeps the method the rate or the life implies."""
+    if CALCULATION not in assigned or assigned[CALCULATION] in (None, DepreciationCalculationMethod.NONE):
+        # None is what Xero's API sends alongside a rate or a life: the rate or life decides
         return
     derived = calculation_method(row)
     if assigned[CALCULATION] != derived:

@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from connector.domain import assets, ledger, runs, setting
+from connector.domain import assets, book_setting, ledger, postings
 from connector.domain.depreciation import financial_year_start, schedule
-from connector.domain.enums import AccountingBasis, UpdateType
-from connector.domain.errors import NotSupported, RuleViolation
+from connector.domain.enums import UpdateType
+from connector.domain.errors import RuleViolation
 from connector.domain.money import from_cents, to_cents
-from connector.domain.rows import Row, typed_values
+from connector.domain.rows import Row
 from connector.schema import TABLES
 from connector.store import new_keys, to_stored
 
@@ -48,8 +48,8 @@ RUN_COLUMNS = tuple(
             assets.TYPE,
             "LedgerAccountId",
             "AccumulatedDepreciationAccountId",
-            setting.METHOD,
-            setting.AVERAGING,
+            book_setting.METHOD,
+            book_setting.AVERAGING,
             assets.COST_LIMIT,
             assets.RESIDUAL,
             *assets.BALANCE_INPUTS,
@@ -78,24 +78,14 @@ class Runner:
         self.register = register
         self.store = register.store
 
-    def run(self, values: dict[str, Any]) -> str:
-        typed = typed_values(RUNS, values, writable=frozenset({"TenantId"}))
-        tenant = self.register.session.resolve(typed.get("TenantId"))
-        settings = self.register._settings(tenant)
-        through = typed.get("ThroughDate")
-        runs.check_through(through, settings["LastDepreciationDate"], settings["AssetStartDate"])
-        if settings["AccountingBasis"] is AccountingBasis.CASH:
-            raise NotSupported(
-                "cannot run depreciation: this tenant keeps cash-basis books (Settings.AccountingBasis = 'CASH'), "
-                "where depreciation is not recognised",
-                table="DepreciationRuns",
-                column="ThroughDate",
-            )
+    def run(self, tenant: str, through: dt.date) -> str:
+        """Post the run through ``through`` (checked by the run rules); its RunId."""
+        settings = self.register.settings(tenant)
         run_id = str(uuid.uuid4())
         month, day = settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"]
         # after the run, LastDepreciationDate is ``through``: balances split at the start of its financial year
         year_start = financial_year_start(through, month, day)
-        by_asset = self.register.books.sums_by_asset(tenant, year_start)
+        by_asset = self.store.ledger.sums_by_asset(tenant, year_start)
         accounts = _TypeAccounts(self, tenant)
         plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]] = []
         balances: list[tuple[Row, ledger.Booked]] = []
@@ -143,12 +133,12 @@ class Runner:
         year_end: tuple[int, int],
     ) -> list[tuple[dt.date, Decimal]]:
         """The months a run through ``through`` posts for the asset, with their amounts."""
-        setting = runs.setting_of(asset)
+        setting = postings.setting_of(asset)
         if setting is None:
             return []
         periods = schedule(setting, through, year_end_month=year_end[0], year_end_day=year_end[1])
         accumulated = setting.opening_accumulated + posted.before + posted.during
-        return _capped(runs.postings(periods, accumulated, posted_through, through), asset[assets.BOOK_VALUE])
+        return _capped(postings.postings(periods, accumulated, posted_through, through), asset[assets.BOOK_VALUE])
 
     def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]]) -> int:
         """Write the run's journal entries, journal lines and value updates, in stored form, one statement per
@@ -199,38 +189,24 @@ class Runner:
         return sum(posting[-1] for posting in postings)
 
     def rollback(self, run: Row) -> None:
+        """Remove exactly what the run posted (its value updates and journal entries) and move
+        Settings.LastDepreciationDate back; the run rules check it is the latest."""
         tenant = run["TenantId"]
-        latest = self._latest(tenant)
-        if latest is None or latest["RunId"] != run["RunId"]:
-            raise RuleViolation(
-                f"cannot roll back the run through {run['ThroughDate']}: only the latest run (through "
-                f"{latest['ThroughDate'] if latest else '-'}) can be rolled back; roll that one back first",
-                table="DepreciationRuns",
-                column="RunId",
-            )
         self.store.journal.remove(tenant, "Source = ?", (f"DepreciationRun:{run['RunId']}",))
-        self.store.execute("DELETE FROM ValueUpdates_rows WHERE TenantId = ? AND RunId = ?", (tenant, run["RunId"]))
+        self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run["RunId"]})
         self.store.delete(RUNS, run["RunId"])
-        previous = self._latest(tenant)
-        last = previous["ThroughDate"] if previous else None
-        self.store.set(SETTINGS, tenant, {"LastDepreciationDate": last})
-        self.register._refresh_tenant_assets(tenant)
-
-    def update(self, current: Row, assigned: dict[str, Any]) -> None:
-        raise NotSupported(
-            "a depreciation run cannot be changed: roll it back (DELETE FROM DepreciationRuns WHERE RunId = ...) "
-            "and run again",
-            table="DepreciationRuns",
-        )
+        previous = self.latest(tenant)
+        self.store.set(SETTINGS, tenant, {"LastDepreciationDate": previous["ThroughDate"] if previous else None})
+        self.register.refresh_tenant(tenant)
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
-    def _latest(self, tenant: str) -> Row | None:
-        keys = self.store.keys_where(RUNS, "TenantId = ?", (tenant,), order="ThroughDate DESC")
+    def latest(self, tenant: str) -> Row | None:
+        keys = self.store.keys(RUNS, {"TenantId": tenant}, order=("-ThroughDate",))
         return self.store.get(RUNS, keys[0]) if keys else None
 
     def latest_run_id(self, tenant: str) -> str | None:
-        latest = self._latest(tenant)
+        latest = self.latest(tenant)
         return latest["RunId"] if latest else None
 
     def _depreciation(self, tenant: str) -> str:
@@ -245,11 +221,10 @@ class _TypeAccounts:
         self.tenant = tenant
         self.types = {
             row["AssetTypeId"]: row
-            for row in runner.store.rows_where(
+            for row in runner.store.select(
                 ASSET_TYPES,
                 ("AssetTypeId", "AccumulatedDepreciationAccountId", "DepreciationExpenseAccountId"),
-                "TenantId = ?",
-                (tenant,),
+                {"TenantId": tenant},
             )
         }
         self._depreciation: str | None = None

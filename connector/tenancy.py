@@ -12,7 +12,7 @@ from connector.store import Store
 TENANTS = TABLES["Tenants"]
 
 
-class Session:
+class Tenancy:
     """The tenant scope of one connection.
 
     ``current`` is the tenant a query sees unless it names another with ``TenantId``; ``allowed`` is the set of
@@ -48,7 +48,7 @@ class Session:
 
     def visible(self) -> list[str]:
         """Every tenant this connection may see, oldest first."""
-        return [tenant for tenant in self.store.values(TENANTS, "TenantId") if self.may_see(tenant)]
+        return [tenant for tenant in self.store.keys(TENANTS) if self.may_see(tenant)]
 
     def may_see(self, tenant_id: str) -> bool:
         return self.allowed is None or tenant_id in self.allowed
