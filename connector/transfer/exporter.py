@@ -36,7 +36,7 @@ from connector.transfer.dates import DateFormat
 FORMATS = ("xero-csv", "csv", "json")
 #: The tables whose account references are written by StableName: those a file can bring back.
 PORTABLE = ("Assets", "AssetTypes", "Settings")
-#: Where the register keeps an asset's tracking options (Xero's tracking categories), when it does.
+#: Where the register keeps an asset's tracking options (Xero's tracking categories).
 TRACKING = "AssetTracking"
 _PRIOR = "BookDepreciationDetail_PriorAccumDepreciationAmount"
 _CURRENT = "BookDepreciationDetail_CurrentAccumDepreciationAmount"
@@ -67,9 +67,7 @@ def export(
 
 
 def _tracking(connection: connector.Connection) -> dict[str, list[tuple[str, str]]]:
-    """Each asset's tracking options, (category, option) by category, where the register keeps them."""
-    if TRACKING not in TABLES:
-        return {}
+    """Each asset's tracking options, (category, option) by category."""
     options: dict[str, list[tuple[str, str]]] = {}
     for asset_id, category, option in connection.execute(
         f"SELECT AssetId, Category, Option FROM {TRACKING} ORDER BY Category"

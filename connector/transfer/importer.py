@@ -41,7 +41,7 @@ from connector.transfer.source import Source, read
 #: Where an asset's tracking options (Xero's TrackingCategoryN/TrackingOptionN) go: one option per category.
 TRACKING = "AssetTracking"
 #: The tables a file can be imported into.
-IMPORTABLE = ("Assets", "AssetTypes", "Settings", *((TRACKING,) if TRACKING in TABLES else ()))
+IMPORTABLE = ("Assets", "AssetTypes", "Settings", TRACKING)
 _TRACK = f"INSERT OR REPLACE INTO {TRACKING} (AssetNumber, Category, Option) VALUES (?, ?, ?)"
 BATCH = 1000
 #: Errors that are about a row (its values, a rule); any other error stops the import at once.
@@ -433,16 +433,12 @@ class _Assets(_Writer):
         rows = importer._execute("SELECT AssetNumber, AssetStatus FROM Assets")
         self.existing = {str(number).casefold(): status for number, status in rows}
         self.status_position = layout.position("AssetStatus")
-        self.untracked = 0
 
     def plan(self, row: Prepared) -> list[_Write]:
         writes = super().plan(row)
         if not writes or not row.tracking:
             return writes
         number = row.values[self.key_position] if self.key_position is not None else None
-        if TRACKING not in TABLES:
-            self.untracked += len(row.tracking)
-            return writes
         if number is None:
             row.problems.append(
                 Problem(
@@ -476,11 +472,6 @@ class _Assets(_Writer):
                 number = row.values[self.key_position]
                 if row.key and number is not None and str(number).casefold() in ids:
                     moved[str(row.key)] = ids[str(number).casefold()]
-        if self.untracked:
-            self.importer.outcome.notices.append(
-                f"{self.layout.file}: {self.untracked:,} tracking option(s) were read past: this register keeps no "
-                "tracking categories"
-            )
 
     def update_of(self, row: Prepared, key: Any) -> list[_Write]:
         status = self.existing[str(key).casefold()]
