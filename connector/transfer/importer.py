@@ -5,10 +5,10 @@ and its rows written with SQL through the connection, as any client writes: the 
 rules for the import come on top, for Assets: a row whose AssetNumber is a Draft's updates that draft, one whose
 AssetNumber is a Registered asset's stops the import, and a number may appear once in a file.
 
-All of it is one transaction. Rows go in batches, each an ``executemany`` inside a SAVEPOINT; a batch that fails is
-rolled back and run again a row at a time, each row in its own SAVEPOINT, so that every bad row is found, not only
-the first. When any row of any file is bad, everything is rolled back and :class:`ImportFailed` lists every
-problem; nothing was written.
+All of it is one transaction. Rows go in batches (of 1,000 rows, doubling up to 16,000 while they go in whole), each
+an ``executemany`` inside a SAVEPOINT; a batch that fails is rolled back and run again a row at a time, each row in
+its own SAVEPOINT, so that every bad row is found, not only the first. When any row of any file is bad, everything
+is rolled back and :class:`ImportFailed` lists every problem; nothing was written.
 
 >>> import connector, os, tempfile
 >>> con = connector.connect(":memory:", autocommit=True)
@@ -43,7 +43,11 @@ TRACKING = "AssetTracking"
 #: The tables a file can be imported into.
 IMPORTABLE = ("Assets", "AssetTypes", "Settings", TRACKING)
 _TRACK = f"INSERT OR REPLACE INTO {TRACKING} (AssetNumber, Category, Option) VALUES (?, ?, ?)"
+#: Rows of the first batch, and the most a batch grows to: each batch that goes in whole doubles the next, since
+#: every batch pays SQLite's savepoint journal for each page it touches, and those of keys spread over a large table
+#: are many. A batch that fails is run again a row at a time, and the next starts small again.
 BATCH = 1000
+BATCH_MAX = 16000
 #: Errors that are about a row (its values, a rule); any other error stops the import at once.
 ROW_ERRORS = (connector.IntegrityError, connector.DataError, connector.NotSupportedError, connector.ProgrammingError)
 
@@ -230,10 +234,13 @@ class _Import:
         self.context.foreign_accounts.clear()
         rows = [layout.prepare(number, cells) for number, cells in source.records]
         writer = _WRITERS[table.name](self, layout)
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            self._write(layout, writer, batch)
+        start, size = 0, BATCH
+        while start < len(rows):
+            batch = rows[start : start + size]
+            whole = self._write(layout, writer, batch)
             self.progress.advance(len(batch))
+            start += len(batch)
+            size = min(size * 2, BATCH_MAX) if whole else BATCH
         writer.finish(rows)
         self._notices(source, layout)
 
@@ -277,7 +284,8 @@ class _Import:
 
     # -- writing ----------------------------------------------------------------------------------------------
 
-    def _write(self, layout: Layout, writer: _Writer, batch: list[Prepared]) -> None:
+    def _write(self, layout: Layout, writer: _Writer, batch: list[Prepared]) -> bool:
+        """Write a batch; whether every row of it went in."""
         planned: list[tuple[Prepared, list[_Write]]] = []
         for row in batch:
             if row.problems:
@@ -289,13 +297,14 @@ class _Import:
                 continue
             planned.append((row, writes))
         if not planned:
-            return
+            return not batch
         if self._run_together(planned):
             for row, writes in planned:
                 writer.done(row, writes)
-            return
+            return len(planned) == len(batch)
         for row, writes in planned:
             self._run_alone(layout, row, writes, writer)
+        return False
 
     def _run_together(self, planned: list[tuple[Prepared, list[_Write]]]) -> bool:
         """Every write of the batch, grouped by statement and phase into executemany calls."""
