@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 import apsw
 
 from connector import exceptions, hooks
+from connector.domain.codecs import from_sql_by_declared
 from connector.exceptions import (
     DatabaseError,
     DataError,
@@ -94,44 +93,14 @@ def TimestampFromTicks(ticks: float) -> dt.datetime:  # noqa: N802
 
 # -- values by declared type ---------------------------------------------------------------------------------
 
-_SCALE = re.compile(r"\(\s*\d+\s*,\s*(\d+)\s*\)")
 
-
-@lru_cache(maxsize=256)
 def converter(declared: str | None) -> Callable[[Any], Any] | None:
-    """How a value of a column declared ``declared`` reaches Python: DECIMAL as Decimal, DATE as date, BOOLEAN as
-    bool; None when it stays as SQLite gives it."""
-    if not declared:
-        return None
-    base = _base_type(declared)
-    if base in ("DECIMAL", "NUMERIC"):
-        scale = _SCALE.search(declared)
-        exponent = Decimal(1).scaleb(-int(scale.group(1))) if scale else None
-        return lambda value: _decimal(value, exponent)
-    if base == "DATE":
-        return _date
-    if base in ("BOOLEAN", "BOOL"):
-        return lambda value: bool(value) if isinstance(value, int) else value
-    return None
+    """How a value of a column declared ``declared`` reaches Python (the codecs': DECIMAL as Decimal, DATE as date,
+    BOOLEAN as bool); None when it stays as SQLite gives it."""
+    return _converter(declared)
 
 
-def _decimal(value: Any, exponent: Decimal | None) -> Any:
-    if isinstance(value, (bytes, str)) and not isinstance(value, str):
-        return value
-    try:
-        number = Decimal(value if isinstance(value, (int, str)) else repr(value))
-    except ArithmeticError:
-        return value
-    return number.quantize(exponent) if exponent is not None and number.is_finite() else number
-
-
-def _date(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10]) if len(value) >= 10 else value
-        except ValueError:
-            return value
-    return value
+_converter = lru_cache(maxsize=256)(from_sql_by_declared)
 
 
 def _row_converter(

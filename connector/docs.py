@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from connector.schema import TABLES, Column, Table
+from connector.schema import REPORTS, TABLES, Column, Report, Table
 
 START = "<!-- columns: generated from schema/ by `python -m connector.docs`; do not edit by hand -->"
 END = "<!-- end of columns -->"
@@ -51,6 +51,22 @@ def table_markdown(table: Table) -> str:
     return "\n".join(lines)
 
 
+def report_markdown(report: Report) -> str:
+    lines = [
+        f"### {report.name} (report)",
+        "",
+        report.description,
+        "",
+        "| Column | Type | SQL type | Notes | Description |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for column in report.arguments:
+        lines.append(f"| `{column.name}` | {column.type} | `{column.sql_type}` | argument | {column.description} |")
+    for column in report.columns:
+        lines.append(f"| `{column.name}` | {column.type} | `{column.sql_type}` |  | {column.description} |")
+    return "\n".join(lines)
+
+
 def columns_markdown() -> str:
     order = [
         "Assets",
@@ -63,7 +79,8 @@ def columns_markdown() -> str:
         "JournalLines",
     ]
     names = order + sorted(set(TABLES) - set(order))
-    return "\n\n".join(table_markdown(TABLES[name]) for name in names)
+    tables = [table_markdown(TABLES[name]) for name in names]
+    return "\n\n".join([*tables, *(report_markdown(report) for report in REPORTS.values())])
 
 
 def block() -> str:

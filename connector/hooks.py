@@ -9,6 +9,7 @@ changes nothing. A script that opens APSW connections itself and wants the regis
 from __future__ import annotations
 
 import weakref
+from typing import cast
 
 import apsw
 
@@ -36,11 +37,11 @@ def attach(connection: apsw.Connection) -> None:
     register = Register(store, Tenancy(store))
     # iVersion 2: savepoint methods, and no xShadowName (APSW has 33 of those per process); the guard keeps user SQL
     # away from storage instead.
-    connection.create_module(MODULE, Module(register), use_bestindex_object=True, use_no_change=True, iVersion=2)
+    module = cast("apsw.VTModule", Module(register))  # no ShadowName: version 2 has none
+    connection.create_module(MODULE, module, use_bestindex_object=True, use_no_change=True, iVersion=2)
     for report in REPORTS:
-        connection.create_module(
-            report.name, ReportModule(register, report), use_bestindex_object=True, eponymous_only=True, read_only=True
-        )
+        reports = cast("apsw.VTModule", ReportModule(register, report))
+        connection.create_module(report.name, reports, use_bestindex_object=True, eponymous_only=True, read_only=True)
     connection.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
     # Storage's triggers make each write keep a statement journal; in memory that costs no file system calls.
     store.execute("PRAGMA temp_store = MEMORY")

@@ -7,10 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from connector import schema
 from connector.domain import ledger, postings
 from connector.domain.assets import CURRENT_ACCUMULATED as CURRENT
 from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR
 from connector.domain.assets import PRIOR_ACCUMULATED as PRIOR
+from connector.domain.codecs import MONEY
 from connector.domain.depreciation import depreciable_value, schedule
 from connector.domain.enums import AssetStatus
 from connector.domain.errors import InvalidValue
@@ -20,7 +22,7 @@ from connector.vtab import Report
 
 def _money(amount: Decimal) -> float:
     """Money as the virtual tables show it: a decimal number (the DB-API gives it back as Decimal)."""
-    return float(amount)
+    return MONEY.to_sql(amount)
 
 
 def _trial_balance(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -35,25 +37,9 @@ def _trial_balance(register: Register, arguments: dict[str, Any]) -> list[tuple[
     tenancy = register.tenancy
     tenant = tenancy.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else tenancy.current
     return [
-        (*row[:4], _money(row[4]), _money(row[5]), _money(row[6]), tenant)
+        (*row[:4], _money(row[4]), _money(row[5]), _money(row[6]))
         for row in register.store.ledger.trial_balance(tenant, as_of)
     ]
-
-
-TRIAL_BALANCE = Report(
-    name="TrialBalance",
-    columns=(
-        ("AccountId", "TEXT"),
-        ("StableName", "TEXT"),
-        ("Name", "TEXT"),
-        ("Type", "TEXT"),
-        ("Debit", "DECIMAL(18,2)"),
-        ("Credit", "DECIMAL(18,2)"),
-        ("Balance", "DECIMAL(18,2)"),
-    ),
-    arguments=(("AsOf", "DATE"), ("TenantId", "TEXT")),
-    rows=lambda register, arguments: [row[:7] for row in _trial_balance(register, arguments)],
-)
 
 
 def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -127,18 +113,8 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
     return rows
 
 
-DEPRECIATION_SCHEDULE = Report(
-    name="DepreciationSchedule",
-    columns=(
-        ("PeriodEnd", "DATE"),
-        ("Amount", "DECIMAL(18,2)"),
-        ("Accumulated", "DECIMAL(18,2)"),
-        ("BookValue", "DECIMAL(18,2)"),
-        ("Posted", "BOOLEAN"),
-        ("Note", "TEXT"),
-    ),
-    arguments=(("Asset", "TEXT"), ("TenantId", "TEXT")),
-    rows=_schedule,
+#: The register's reports: their declarations in schema/reports/, their rows from here.
+REPORTS = (
+    Report(schema.REPORTS["TrialBalance"], lambda register, arguments: _trial_balance(register, arguments)),
+    Report(schema.REPORTS["DepreciationSchedule"], lambda register, arguments: _schedule(register, arguments)),
 )
-
-REPORTS = (TRIAL_BALANCE, DEPRECIATION_SCHEDULE)

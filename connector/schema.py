@@ -170,6 +170,24 @@ class Tables(Mapping[str, Table]):
         return nearest(name, list(self))
 
 
+@dataclass(frozen=True)
+class Report:
+    """A table-valued function of the register (``SELECT * FROM TrialBalance('2025-06-30')``): its columns, and the
+    arguments it takes (hidden columns, so also ``WHERE AsOf = ...``)."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    arguments: tuple[Column, ...]
+
+
+def _load_report(path: Path) -> Report:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    columns = tuple(Column(**spec) for spec in data.pop("columns"))
+    arguments = tuple(Column(**spec) for spec in data.pop("arguments", ()))
+    return Report(columns=columns, arguments=arguments, **data)
+
+
 def _checked_references(tables: Tables) -> Tables:
     for table in tables.values():
         for column, target in table.references:
@@ -179,3 +197,7 @@ def _checked_references(tables: Tables) -> Tables:
 
 
 TABLES = _checked_references(Tables([_load_table(path) for path in sorted(schema_dir().glob("*.toml"))]))
+#: The reports, by name, as ``schema/reports/`` declares them.
+REPORTS: Mapping[str, Report] = {
+    report.name: report for report in (_load_report(path) for path in sorted((schema_dir() / "reports").glob("*.toml")))
+}

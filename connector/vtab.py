@@ -17,6 +17,7 @@ from typing import Any
 
 import apsw
 
+from connector import schema
 from connector.domain.commands import Delete, Insert, OnConflict, Update
 from connector.domain.errors import RowNotFound
 from connector.guard import MODULE
@@ -223,12 +224,14 @@ class Cursor:
     def Column(self, number: int) -> Any:  # noqa: N802
         if number < 0:
             return self.Rowid()
+        assert self.row is not None  # SQLite asks only while not at the end
         return self.row[number]
 
     def ColumnNoChange(self, number: int) -> Any:  # noqa: N802
         return apsw.no_change
 
     def Rowid(self) -> int:  # noqa: N802
+        assert self.row is not None
         return self.table.rowids.shown(self.row[-1])
 
     def Close(self) -> None:  # noqa: N802
@@ -236,18 +239,21 @@ class Cursor:
         self.row = None
 
 
-@dataclass(frozen=True)
 class Report:
-    """A read-only, table-valued view of the register computed on demand: ``SELECT * FROM Name(arg, ...)``.
+    """A read-only, table-valued view of the register computed on demand: ``SELECT * FROM Name(arg, ...)``, as
+    ``schema/reports/`` declares it, with the function that computes its rows.
 
     ``columns`` and ``arguments`` are (name, declared SQL type); arguments are hidden columns, so they may also be
     given as ``WHERE arg = value``; an argument left out is None.
     """
 
-    name: str
-    columns: tuple[tuple[str, str], ...]
-    arguments: tuple[tuple[str, str], ...]
-    rows: Any  # Callable[[Register, dict[str, Any]], Iterable[tuple]]
+    def __init__(self, declared: schema.Report, rows: Any) -> None:
+        self.declared = declared
+        self.name = declared.name
+        self.columns = tuple((column.name, column.sql_type) for column in declared.columns)
+        self.arguments = tuple((column.name, column.sql_type) for column in declared.arguments)
+        #: Callable[[Register, dict[str, Any]], Iterable[tuple]]: the rows for the given arguments.
+        self.rows = rows
 
     def declaration(self) -> str:
         visible = [f"{name} {sql_type}" for name, sql_type in self.columns]

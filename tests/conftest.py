@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 import connector
+from tests.helpers import register_dump
+
+__all__ = ["ROOT", "register_dump"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,11 +40,3 @@ def asset_type(connection) -> str:
     (type_id,) = cursor.fetchone()
     connection.commit()
     return type_id
-
-
-def register_dump(con) -> dict[str, list[tuple]]:
-    """Every row of every register table the connection sees, for 'nothing changed' checks."""
-    return {
-        table: con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-        for table in ("Tenants", "Settings", "AssetTypes", "Assets")
-    }

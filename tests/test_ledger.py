@@ -7,22 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import connector
-from tests.conftest import register_dump
+from tests.helpers import refused, register_dump
 
 D = Decimal
-
-
-def dump(con):
-    """The register and the books, for 'nothing changed' checks."""
-    tables = ("Accounts", "ValueUpdates", "JournalEntries", "JournalLines")
-    return register_dump(con) | {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
-
-
-def refused(con, error, sql, parameters=None, match=None):
-    before = dump(con)
-    with pytest.raises(error, match=match):
-        con.execute(sql, parameters)
-    assert dump(con) == before
 
 
 @pytest.fixture
@@ -364,7 +351,7 @@ def test_the_books_stay_consistent_over_any_sequence_of_value_updates(books, act
     }
     try:
         for action, update_type, amount, slot in actions:
-            before = dump(books)
+            before = register_dump(books)
             try:
                 if action == "insert":
                     value_update(books, update_type, amount, counters[update_type], external=f"x-{slot}")
@@ -374,7 +361,7 @@ def test_the_books_stay_consistent_over_any_sequence_of_value_updates(books, act
                     books.execute("DELETE FROM ValueUpdates WHERE ExternalId = ?", (f"x-{slot}",))
             except connector.IntegrityError as error:
                 assert "carrying value is only" in str(error)
-                assert dump(books) == before
+                assert register_dump(books) == before
             _check_invariants(books)
     finally:
         books.execute("ROLLBACK TO example")

@@ -1,6 +1,11 @@
 """The tables as schema/ declares them: exactly the documented Assets columns, types and read-only flags."""
 
-from connector.schema import SQL_TYPES, TABLES
+import ast
+import re
+
+from connector.domain.enums import ENUMS
+from connector.schema import REPORTS, SQL_TYPES, TABLES
+from tests.conftest import ROOT
 
 # The Assets columns as the Xero Assets table documentation lists them: name, type, read-only.
 DOCUMENTED_ASSETS = [
@@ -88,3 +93,37 @@ def test_the_other_tables():
     types = TABLES["AssetTypes"]
     assert types.column("Locks").read_only
     assert types.column("BookDepreciationSetting_DepreciationCalculationMethod").read_only
+
+
+#: CamelCase names of two words or more (BookValue, PurchasePrice, BookDepreciationSetting_DepreciationRate).
+_NAME_SHAPED = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+(?:_[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*)*$")
+
+
+def _exported(tree: ast.AST) -> set[str]:
+    """The names a module lists in ``__all__`` (they are Python names, not columns)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            names |= {element.value for element in ast.walk(node.value) if isinstance(element, ast.Constant)}
+    return names
+
+
+def test_every_column_name_in_the_code_is_in_schema():
+    """A column is named once, in schema/: a name the code spells that schema/ does not know is a mistake."""
+    known = {name for table in TABLES.values() for name in (table.name, *table.column_names)}
+    known |= {column.name for table in TABLES.values() for column in table.internal}
+    known |= {alias for table in TABLES.values() for alias, _ in table.aliases}
+    known |= {name for report in REPORTS.values() for name in (report.name, *(c.name for c in report.columns))}
+    known |= {argument.name for report in REPORTS.values() for argument in report.arguments}
+    known |= {member.value for enum in ENUMS.values() for member in enum}
+    unknown = {}
+    for path in sorted((ROOT / "connector").rglob("*.py")):
+        if "bridge" in path.parts:  # PostgreSQL's catalog speaks its own names
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        exported = _exported(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _NAME_SHAPED.match(node.value):
+                if node.value not in known and node.value not in exported:
+                    unknown.setdefault(node.value, set()).add(str(path.relative_to(ROOT)))
+    assert not unknown, f"names not in schema/: {unknown}"

@@ -419,9 +419,8 @@ class AssetRules(Rules):
     def _fixed_assets(row: Row, context: Context) -> str | None:
         type_id = row.get(TYPE)
         asset_type = context.asset_type(row[TENANT], type_id) if type_id else None
-        if asset_type and asset_type.get("FixedAssetAccountId"):
-            return asset_type["FixedAssetAccountId"]
-        return context.account_id(row[TENANT], FIXED_ASSETS, "Assets.LedgerAccountId")
+        own: str | None = asset_type.get("FixedAssetAccountId") if asset_type else None
+        return own or context.account_id(row[TENANT], FIXED_ASSETS, "Assets.LedgerAccountId")
 
 
 def named_asset(row: Mapping[str, Any], context: Context, table: str) -> Row:

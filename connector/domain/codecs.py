@@ -73,6 +73,10 @@ class Codec:
         """How the virtual tables show a stored column (``stored`` is its SQL)."""
         return stored
 
+    def to_sql(self, value: Any) -> Any:
+        """A domain value as SQLite shows it in a column declared :attr:`sql_type` (the report tables' values)."""
+        return value
+
     def from_sql(self, value: Any) -> Any:
         """What the DB-API returns for a value SQLite gives in a column declared :attr:`sql_type`."""
         return value
@@ -124,6 +128,9 @@ class Money(Codec):
     def sql_expression(self, stored: str) -> str:
         return f"{stored} / 100.0"
 
+    def to_sql(self, value: Decimal) -> float:
+        return float(value)
+
     def from_sql(self, value: Any) -> Any:
         return decimal_from_sql(value, CENT)
 
@@ -165,6 +172,9 @@ class Date(Codec):
     def from_stored(self, stored: str) -> dt.date:
         return dt.date.fromisoformat(stored)
 
+    def to_sql(self, value: dt.date) -> str:
+        return value.isoformat()
+
     def from_sql(self, value: Any) -> Any:
         if isinstance(value, str) and len(value) >= 10:
             try:
@@ -202,6 +212,9 @@ class Boolean(Codec):
 
     def from_stored(self, stored: int) -> bool:
         return bool(stored)
+
+    def to_sql(self, value: bool) -> int:
+        return int(value)
 
     def from_sql(self, value: Any) -> Any:
         return bool(value) if isinstance(value, int) else value

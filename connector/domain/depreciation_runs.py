@@ -57,8 +57,9 @@ class RunRules(Rules):
     def insert(self, row: Row, conflict: OnConflict, context: Context) -> Any:
         tenant = row["TenantId"]
         settings = context.settings(tenant)
-        through = row.get("ThroughDate")
+        through: dt.date | None = row.get("ThroughDate")
         check_through(through, settings["LastDepreciationDate"], settings["AssetStartDate"])
+        assert through is not None
         if settings["AccountingBasis"] is AccountingBasis.CASH:
             raise NotSupported(
                 "cannot run depreciation: this tenant keeps cash-basis books (Settings.AccountingBasis = 'CASH'), "

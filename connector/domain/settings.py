@@ -109,8 +109,6 @@ class SettingsRules(Rules):
 
     def next_asset_number(self, tenant: str, context: Context) -> str:
         """The next free number from the tenant's Settings; the sequence advances past it."""
-        from connector.domain.tables import TABLES  # the Assets table, where numbers are taken
-
         current = context.settings(tenant)
         prefix, sequence = current[PREFIX] or "", current[SEQUENCE]
         while True:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-import sqlglot
 import sqlglot.expressions as exp
 
 from connector.domain.commands import Command, Delete, Insert, OnConflict, Update
@@ -93,7 +92,7 @@ class Plan:
             outcome.rows.extend(rows)
 
 
-def table_of(node: exp.Expression) -> Table | None:
+def table_of(node: exp.Expr) -> Table | None:
     """The register table a statement writes, or None when it writes another table."""
     target = node.this
     if isinstance(target, exp.Schema):
@@ -104,7 +103,7 @@ def table_of(node: exp.Expression) -> Table | None:
     return TABLES[name] if name in TABLES else None
 
 
-def compile_write(node: exp.Expression) -> Plan:
+def compile_write(node: exp.Expr) -> Plan:
     """The plan for an INSERT, UPDATE or DELETE whose target is a register table."""
     table = table_of(node)
     assert table is not None
@@ -112,6 +111,7 @@ def compile_write(node: exp.Expression) -> Plan:
         return InsertPlan(table, node)
     if isinstance(node, exp.Update):
         return UpdatePlan(table, node)
+    assert isinstance(node, exp.Delete)
     return DeletePlan(table, node)
 
 
@@ -167,7 +167,10 @@ class InsertPlan(Plan):
         elif isinstance(source, exp.Values) and all(
             _simple(value) is not None for row in source.expressions for value in row.expressions
         ):
-            self.literal_rows = [tuple(_simple(value) for value in row.expressions) for row in source.expressions]
+            self.literal_rows = [
+                tuple(simple for value in row.expressions if (simple := _simple(value)) is not None)
+                for row in source.expressions
+            ]
         else:
             if node.args.get("with_") is not None:
                 source = source.copy()
@@ -225,6 +228,7 @@ class InsertPlan(Plan):
                 tuple(value.value if isinstance(value, _Literal) else _bound(bindings, value.name) for value in row)
                 for row in self.literal_rows
             ]
+        assert self.source_sql is not None
         _, rows = executor.query(self.source_sql, bindings)
         for row in rows:
             if len(row) != len(self.columns):
@@ -233,7 +237,7 @@ class InsertPlan(Plan):
                     f"{len(row)}",
                     table=self.table.name,
                 )
-        return rows
+        return list(rows)
 
     def run(self, executor: Executor, bindings: Mapping[str, Any]) -> Outcome:
         rows = self.rows(executor, bindings)
@@ -255,6 +259,7 @@ class InsertPlan(Plan):
             key = executor.conflicting(self.table, values)
             if key is not None:
                 assigned, sql = self.do_update
+                assert sql is not None
                 excluded = {
                     f"{_EXCLUDED}{name.lower()}": values.get(self.table.column(name).name)
                     for name in (*self.table.column_names, *(alias for alias, _ in self.table.aliases))
@@ -352,12 +357,14 @@ def _number(text: str) -> int | Decimal:
 
 def _assignments(table: Table, expressions: list[exp.Expression]) -> list[exp.EQ]:
     """The ``column = value`` pairs of a SET clause; anything else there is a syntax error."""
+    pairs = []
     for assignment in expressions:
         if not isinstance(assignment, exp.EQ) or not isinstance(assignment.this, exp.Column):
             raise ProgrammingError(
                 f"UPDATE {table.name}: SET takes column = value pairs separated by commas, not {assignment.sql()!r}"
             )
-    return expressions
+        pairs.append(assignment)
+    return pairs
 
 
 def _bound(bindings: Mapping[str, Any], name: str) -> Any:
@@ -376,7 +383,3 @@ def _excluded_as_parameters(node: exp.Expression) -> exp.Expression:
         return child
 
     return node.copy().transform(replace)
-
-
-def parse(sql: str, dialect: str) -> exp.Expression:
-    return sqlglot.parse_one(sql, read=dialect)

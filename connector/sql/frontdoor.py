@@ -55,7 +55,7 @@ class Statement:
 
     text: str
     keyword: str
-    node: exp.Expression | None
+    node: exp.Expr | None
     table: Table | None  # the register table it writes, if any
     plan: Plan | None
     sqlite_text: str  # what SQLite runs when the front door does not compile it
@@ -96,27 +96,28 @@ def _understand(text: str, keyword: str, dialect: str) -> Statement:
         return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
     if dialect == DIALECT:
         return Statement(text, keyword, None, None, None, text)  # SQLite reads it as it is
+    read: exp.Expr | None
     try:
-        node = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
+        read = sqlglot.parse_one(text, read=dialect) if keyword in ("SELECT", "WITH", "VALUES") else None
     except sqlglot.errors.SqlglotError:
-        node = None
-    return Statement(text, keyword, node, None, None, _translated(text, node, dialect))
+        read = None
+    return Statement(text, keyword, read, None, None, _translated(text, read, dialect))
 
 
 #: Schema names other dialects put in front of a table that, here, all mean the register file itself.
 _SCHEMAS = frozenset({"public", "main", "dbo"})
 
 
-def _translated(text: str, node: exp.Expression | None, dialect: str) -> str:
+def _translated(text: str, node: exp.Expr | None, dialect: str) -> str:
     if dialect == DIALECT or node is None:
         return text
     return _unqualified(node).sql(DIALECT)
 
 
-def _unqualified(node: exp.Expression) -> exp.Expression:
+def _unqualified(node: exp.Expr) -> exp.Expr:
     """``public.Assets`` (or ``db.public.Assets``) as plain ``Assets``."""
 
-    def strip(child: exp.Expression) -> exp.Expression:
+    def strip(child: exp.Expr) -> exp.Expr:
         if isinstance(child, exp.Table) and child.args.get("db") is not None and child.db.lower() in _SCHEMAS:
             child = child.copy()
             child.set("db", None)
@@ -269,7 +270,7 @@ class FrontDoor:
             before = self.connection.total_changes()
             cursor = self.connection.cursor()
             try:
-                for _ in cursor.executemany(statement.sqlite_text, adapted):
+                for _ in cursor.executemany(statement.sqlite_text, adapted):  # type: ignore[arg-type]
                     raise ProgrammingError("executemany is for statements that return no rows")
             except KeyError as error:
                 raise _unbound(error) from None

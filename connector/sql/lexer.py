@@ -128,7 +128,3 @@ def normalise_parameters(sql: str) -> tuple[str, tuple[str, ...]]:
         else:
             out.append(text)
     return "".join(out), tuple(names)
-
-
-def has_positional(names: tuple[str, ...]) -> bool:
-    return any(name.startswith("_") and name[1:].isdigit() for name in names)

@@ -55,7 +55,7 @@ class Store:
         self._pending: dict[int, Callable[[], Any]] = {}
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
-        connection.create_scalar_function(WRITE_GATEWAY, self._run_pending, 1)
+        connection.create_scalar_function(WRITE_GATEWAY, self._run_pending, 1)  # type: ignore[arg-type]
         connection.create_scalar_function(STORAGE_GUARD, _storage_writable, 0, deterministic=True)
 
     # -- the register's own statements ----------------------------------------------------------------------
@@ -90,7 +90,7 @@ class Store:
             self._pending.pop(token, None)
             self._results.pop(token, None)
 
-    def _run_pending(self, token: int) -> int:
+    def _run_pending(self, token: Any) -> int:
         work = self._pending.pop(token, None)
         if work is None:
             raise apsw.SQLError(f"{WRITE_GATEWAY} is the register's own; it has nothing to run for {token!r}")
@@ -277,7 +277,7 @@ class Store:
         self.execute(f"DELETE FROM {shadow(table)} WHERE {condition}", bindings)
 
 
-def _storage_writable() -> int:
+def _storage_writable(*_: Any) -> int:
     """What the storage's triggers ask of a connection before it writes: the register's connections answer 1 (their
     guard keeps user SQL from storage); a plain SQLite tool has no such function, and its write fails."""
     return 1

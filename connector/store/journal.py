@@ -57,7 +57,8 @@ class Journal:
         if not entries:
             return
         sequence, previous = self.head(tenant)
-        entry_rows, line_rows = [], []
+        entry_rows: list[tuple[Any, ...]] = []
+        line_rows: list[tuple[Any, ...]] = []
         for (entry_id, day, memo, source, reverses), lines in entries:
             sequence += 1
             stored = (entry_id, day, memo, source, reverses, tenant, sequence)

@@ -57,13 +57,15 @@ class Ledger:
     def posted(self, asset_id: str, tenant_id: str, year_start: dt.date) -> tuple[Posted, str | None]:
         """The sums of the asset's value updates split at ``year_start``, and the run that posted its latest
         depreciation."""
-        adjustment, before, during, latest_run = self.store.execute(
+        found = self.store.execute(
             f"SELECT {_ADJUSTMENT}, {_BEFORE}, {_DURING}, "
             "(SELECT RunId FROM ValueUpdates_rows WHERE TenantId = ?1 AND AssetId = ?2 "
             "AND UpdateType = 'DEPRECIATION_AMORTIZATION' ORDER BY Date DESC, rowid DESC LIMIT 1) "
             "FROM ValueUpdates_rows WHERE TenantId = ?1 AND AssetId = ?2",
             (tenant_id, asset_id, year_start.isoformat()),
         ).fetchone()
+        assert found is not None  # an aggregate gives one row
+        adjustment, before, during, latest_run = found
         return Posted(from_cents(adjustment), from_cents(before), from_cents(during)), latest_run
 
     def sums_by_asset(self, tenant_id: str, year_start: dt.date | Mapping[str, dt.date]) -> dict[str, AssetSums]:
@@ -128,11 +130,11 @@ class Ledger:
 
     def recorded_by_hand(self, asset_id: str, tenant_id: str) -> Decimal:
         """The depreciation recorded for the asset by value updates of its own (not by a run)."""
-        (cents,) = self.store.execute(
+        cents = self.store.execute(
             "SELECT coalesce(sum(Amount), 0) FROM ValueUpdates_rows WHERE TenantId = ? AND AssetId = ? "
             "AND UpdateType = 'DEPRECIATION_AMORTIZATION' AND RunId IS NULL",
             (tenant_id, asset_id),
-        ).fetchone()
+        ).get
         return from_cents(cents)
 
     def has_value_updates(self, asset_id: str) -> bool:

@@ -8,7 +8,7 @@ or none.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from connector.domain.rows import unique_key
 from connector.schema import TABLES
@@ -88,8 +88,9 @@ def _number_entries(store: Store) -> list[str]:
     return [tenant for (tenant,) in store.execute(f"SELECT TenantId FROM {TABLES['Tenants'].name}_rows")]
 
 
-def _key_of(name: str | None) -> str | None:
-    return None if name is None else unique_key(name)
+def _key_of(*names: Any) -> str | None:
+    (name,) = names
+    return None if name is None else unique_key(str(name))
 
 
 def _trigger_name(statement: str) -> str:

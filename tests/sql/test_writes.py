@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 import connector
-from tests.conftest import register_dump
+from tests.helpers import refused
 
 DOCUMENTED_INSERT = "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Corporate van', 'FA-0042')"
 DOCUMENTED_UPDATE = """UPDATE Assets
@@ -22,14 +22,6 @@ def asset(con, number, columns="*"):
 
 def asset_id(con, number):
     return asset(con, number, "AssetId")[0]
-
-
-def refused(con, error, sql, parameters=None, match=None):
-    """Run a statement that must fail; check the register is exactly as it was."""
-    before = register_dump(con)
-    with pytest.raises(error, match=match):
-        con.execute(sql, parameters)
-    assert register_dump(con) == before
 
 
 def test_the_documented_insert_makes_a_draft(connection):

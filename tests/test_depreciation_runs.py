@@ -12,7 +12,7 @@ from connector.domain.depreciation import schedule
 from connector.domain.enums import AssetStatus
 from connector.hooks import register_of
 from connector.schema import TABLES
-from tests.test_ledger import dump, refused
+from tests.helpers import refused, register_dump
 
 D = Decimal
 
@@ -125,7 +125,7 @@ def test_through_dates_are_checked_and_nothing_changes(register):
 def test_only_the_latest_run_rolls_back_and_it_restores_everything(register):
     add(register, "EQ-1")
     first = run(register, "2024-03-31")
-    before = dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()}
+    before = register_dump(register)
     second = run(register, "2024-06-30")
     refused(
         register,
@@ -135,7 +135,7 @@ def test_only_the_latest_run_rolls_back_and_it_restores_everything(register):
         match="only the latest run \\(through 2024-06-30\\) can be rolled back",
     )
     register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (second,))
-    assert dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()} == before
+    assert register_dump(register) == before
 
 
 def test_run_posted_updates_never_change_and_a_depreciated_asset_stays_registered(register):
@@ -287,7 +287,7 @@ def test_a_run_then_its_rollback_leaves_everything_as_it_was(register, prices, m
                 BookDepreciationSetting_AveragingMethod=averaging,
             )
         run(register, "2023-12-31")
-        before = dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()}
+        before = register_dump(register)
         year, month = divmod(12 + months, 12)
         through = f"{2023 + year}-{month + 1:02}-01"
         last_day = register.execute("SELECT date(?, '-1 day')", (through,)).fetchone()[0]
@@ -296,7 +296,7 @@ def test_a_run_then_its_rollback_leaves_everything_as_it_was(register, prices, m
             (value,) = asset(register, f"P-{number}", "AccountingBookValue")
             assert D(0) <= value <= price
         register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,))
-        assert dump(register) | {"runs": register.execute("SELECT * FROM DepreciationRuns").fetchall()} == before
+        assert register_dump(register) == before
     finally:
         register.execute("ROLLBACK TO example")
         register.execute("RELEASE example")
@@ -530,14 +530,14 @@ def test_a_run_and_its_rollback_touch_only_their_tenant(register):
     )
     add(register, "EQ-1", price="4000")
     run(register, "2024-02-29")
-    globex = dump(register)
+    globex = register_dump(register)
     register.tenant = "Demo Company"
-    before = dump(register)
+    before = register_dump(register)
     run_id = run(register, "2024-06-30")
     assert register.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (6,)
     register.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,))
-    assert dump(register) == before
+    assert register_dump(register) == before
     register.tenant = "Globex"
-    assert dump(register) == globex
+    assert register_dump(register) == globex
     assert register.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (2,)
     assert_balances_as_per_asset(register)
