@@ -463,7 +463,7 @@ class _Assets(_Writer):
         for category, option, pair in row.tracking:
             writes.append(
                 _Write(
-                    1, _TRACK, (number, category, option), "new", TRACKING, (f"TrackingCategory{pair + 1}", category)
+                    1, _TRACK, (number, category, option), "new", TRACKING, (self.layout.tracking[pair][2], category)
                 )
             )
         return writes

@@ -29,6 +29,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from connector.domain.enums import AveragingMethod, DepreciationMethod
 from connector.schema import Column, Table, nearest
 from connector.transfer import xero_template as template
 from connector.transfer.dates import DateFormat, parse
@@ -101,7 +102,7 @@ class Layout:
     table: Table
     file: str
     fields: tuple[Field, ...]
-    #: (category, option) header positions of Xero's TrackingCategoryN/TrackingOptionN, for Assets.
+    #: Xero's tracking pairs, for Assets: the positions of the category and option columns, and their headers.
     tracking: tuple[tuple[int | None, int | None, str, str], ...] = ()
     #: The position of the row's own key in another register (AssetTypeId of an AssetTypes file), if given.
     key_index: int | None = None
@@ -182,8 +183,15 @@ class Layout:
         if problems:
             raise ImportFailed(problems)
         pairs = tuple(
-            (tracking.get(category), tracking.get(option), category, option)
-            for category, option in zip(template.TRACKING_CATEGORY, template.TRACKING_OPTION)
+            (
+                tracking.get(category),
+                tracking.get(option),
+                headers[tracking[category]] if category in tracking else canonical[0],
+                headers[tracking[option]] if option in tracking else canonical[1],
+            )
+            for category, option, canonical in zip(
+                template.TRACKING_CATEGORY, template.TRACKING_OPTION, template.TRACKING_HEADERS
+            )
             if category in tracking or option in tracking
         )
         return cls(table, file, tuple(fields), pairs, key_index, tuple(ignored), tuple(headers))
@@ -319,9 +327,9 @@ def _converter(table: Table, column_name: str, target: str, context: Context) ->
         return lambda cell: _account(cell, column, context)
     if column.references == "Assets":
         return lambda cell: context.moved_assets.get(_plain(cell), _plain(cell))
-    if column.enum == "DepreciationMethod":
+    if column.enum == DepreciationMethod.__name__:
         return _depreciation_method
-    if column.enum == "AveragingMethod":
+    if column.enum == AveragingMethod.__name__:
         return _averaging_method
     if column.type == "Date":
         return lambda cell: _date(cell, context)

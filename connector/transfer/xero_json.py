@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
+from connector.transfer import xero_template as template
 from connector.transfer.source import Source
 
 #: Keys of Xero's bodies with no counterpart in the register, read past without a notice.
@@ -118,11 +119,16 @@ def flatten(item: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _tracking(items: list[Any]) -> dict[str, Any]:
+    """Tracking items as the template's pairs; Xero has two tracking categories, so a third is read past."""
     flat: dict[str, Any] = {}
     for number, item in enumerate(items, start=1):
         folded = {key.lower(): value for key, value in item.items()} if isinstance(item, Mapping) else {}
-        flat[f"TrackingCategory{number}"] = _first(folded, ("name", "category", "trackingcategoryname"))
-        flat[f"TrackingOption{number}"] = _first(folded, ("option", "optionname", "trackingoptionname"))
+        if number > len(template.TRACKING_HEADERS):
+            flat[f"{TRACKING_ITEMS}[{number}]"] = item
+            continue
+        category, option = template.TRACKING_HEADERS[number - 1]
+        flat[category] = _first(folded, ("name", "category", "trackingcategoryname"))
+        flat[option] = _first(folded, ("option", "optionname", "trackingoptionname"))
     return flat
 
 

@@ -1,10 +1,11 @@
 """Xero's fixed-asset import template: its columns, what each one is in the register, and the words it uses.
 
 The template (Xero's help centre, "Rules and requirements for entering fixed asset details into the import
-template") has one header row and these columns, in this order. ``*`` marks the two a row must fill. The book
-columns override the asset type's defaults; the tax columns have no counterpart here (the register keeps book
-depreciation only) and are read past. Xero's own register export adds ``AssetStatus``, ``DisposalDate`` and four
-columns Xero computes (book value, accumulated depreciation, ...), which are read past too.
+template") has one header row and the columns ``xero_template.toml`` lists, in that order. ``*`` marks the two a row
+must fill. The book columns override the asset type's defaults; the tax columns have no counterpart here (the
+register keeps book depreciation only) and are read past. Xero's own register export adds ``AssetStatus``,
+``DisposalDate`` and four columns Xero computes (book value, accumulated depreciation, ...), which are read past
+too.
 
 >>> TEMPLATE[fold("Book_Rate")].target
 'BookDepreciationSetting_DepreciationRate'
@@ -18,33 +19,19 @@ columns Xero computes (book value, accumulated depreciation, ...), which are rea
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from connector.domain.enums import AveragingMethod, DepreciationMethod
 from connector.schema import TABLES
 
-#: Targets that are not a column of Assets.
-ASSET_TYPE = "AssetType"  # an asset type by its name
-TRACKING_CATEGORY = ("TrackingCategory1", "TrackingCategory2")
-TRACKING_OPTION = ("TrackingOption1", "TrackingOption2")
-
-TAX_COLUMNS = (
-    "Tax_DepreciationMethod",
-    "Tax_PoolName",
-    "Tax_PooledDate",
-    "Tax_PooledAmount",
-    "Tax_DepreciationStartDate",
-    "Tax_CostLimit",
-    "Tax_ResidualValue",
-    "Tax_AveragingMethod",
-    "Tax_Rate",
-    "Tax_EffectiveLife",
-    "Tax_OpeningAccumulatedDepreciation",
-)
-#: Columns Xero's register export adds that Xero computes; a file carrying them still loads.
-COMPUTED_BY_XERO = ("Book_BookValue", "AccumulatedDepreciation", "InvestmentBoost", "DepreciationToDate")
+#: Targets that are not a column of Assets: the asset type by its name, and the tracking categories and options.
+ASSET_TYPE = "(asset type by name)"
+TRACKING_CATEGORY = ("(tracking category 1)", "(tracking category 2)")
+TRACKING_OPTION = ("(tracking option 1)", "(tracking option 2)")
 
 
 @dataclass(frozen=True)
@@ -55,30 +42,25 @@ class TemplateColumn:
     target: str | None  # None: read past (tax, or computed by Xero)
 
 
-_COLUMNS: tuple[TemplateColumn, ...] = (
-    TemplateColumn("*AssetName", "AssetName"),
-    TemplateColumn("*AssetNumber", "AssetNumber"),
-    TemplateColumn("PurchaseDate", "PurchaseDate"),
-    TemplateColumn("PurchasePrice", "PurchasePrice"),
-    TemplateColumn("AssetType", ASSET_TYPE),
-    TemplateColumn("Description", "Description"),
-    TemplateColumn("TrackingCategory1", TRACKING_CATEGORY[0]),
-    TemplateColumn("TrackingOption1", TRACKING_OPTION[0]),
-    TemplateColumn("TrackingCategory2", TRACKING_CATEGORY[1]),
-    TemplateColumn("TrackingOption2", TRACKING_OPTION[1]),
-    TemplateColumn("SerialNumber", "SerialNumber"),
-    TemplateColumn("WarrantyExpiry", "WarrantyExpiryDate"),
-    TemplateColumn("Book_DepreciationStartDate", "BookDepreciationDetail_DepreciationStartDate"),
-    TemplateColumn("Book_CostLimit", "BookDepreciationDetail_CostLimit"),
-    TemplateColumn("Book_ResidualValue", "BookDepreciationDetail_ResidualValue"),
-    TemplateColumn("Book_DepreciationMethod", "BookDepreciationSetting_DepreciationMethod"),
-    TemplateColumn("Book_AveragingMethod", "BookDepreciationSetting_AveragingMethod"),
-    TemplateColumn("Book_Rate", "BookDepreciationSetting_DepreciationRate"),
-    TemplateColumn("Book_EffectiveLife", "BookDepreciationSetting_EffectiveLifeYears"),
-    # Accumulated up to the register's start date (Settings.AssetStartDate): an opening balance, which the
-    # register keeps as the depreciation before the current financial year.
-    TemplateColumn("Book_OpeningBookAccumulatedDepreciation", "BookDepreciationDetail_PriorAccumDepreciationAmount"),
-    *(TemplateColumn(header, None) for header in TAX_COLUMNS),
+def _load() -> tuple[tuple[TemplateColumn, ...], tuple[str, ...]]:
+    """The template's columns (``xero_template.toml`` beside this module), checked against ``schema/``."""
+    data = tomllib.loads((Path(__file__).parent / "xero_template.toml").read_text(encoding="utf-8"))
+    columns = tuple(TemplateColumn(spec["header"], spec.get("target")) for spec in data["columns"])
+    special = {ASSET_TYPE, *TRACKING_CATEGORY, *TRACKING_OPTION}
+    for column in columns:
+        if column.target is not None and column.target not in special:
+            TABLES["Assets"].column(column.target)  # KeyError when the template names a column schema/ has not
+    return columns, tuple(data["computed_by_xero"])
+
+
+_COLUMNS, COMPUTED_BY_XERO = _load()
+#: The headers of the tracking pairs, (category, option), in the template's order.
+TRACKING_HEADERS = tuple(
+    (
+        next(c.header for c in _COLUMNS if c.target == category),
+        next(c.header for c in _COLUMNS if c.target == option),
+    )
+    for category, option in zip(TRACKING_CATEGORY, TRACKING_OPTION)
 )
 
 
@@ -98,11 +80,6 @@ TEMPLATE: Mapping[str, TemplateColumn] = {
     **{fold(column.header): column for column in _COLUMNS},
     **{fold(header): TemplateColumn(header, None) for header in COMPUTED_BY_XERO},
 }
-
-_SPECIAL = {ASSET_TYPE, *TRACKING_CATEGORY, *TRACKING_OPTION}
-for _column in _COLUMNS:  # the template's targets are real columns of Assets, checked against schema/
-    if _column.target is not None and _column.target not in _SPECIAL:
-        TABLES["Assets"].column(_column.target)
 
 
 # -- the words of the book columns -------------------------------------------------------------------------
