@@ -3,12 +3,15 @@
 assets-sql register.db                         interactive
 assets-sql register.db samples/quickstart.sql  run a file; stop at the first error
 assets-sql register.db -c "SELECT * FROM Assets"
+assets-sql import register.db assets.csv       import files (see assets-sql import --help)
+assets-sql export register.db --format json    export a table (see assets-sql export --help)
 """
 
 from __future__ import annotations
 
 import argparse
 import inspect
+import re
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
@@ -19,7 +22,7 @@ import apsw.shell
 
 import connector
 from connector.reports import REPORTS
-from connector.schema import TABLES
+from connector.schema import TABLES, Table
 from connector.sql.lexer import split
 from connector.store import SHADOW_SUFFIX
 
@@ -30,6 +33,9 @@ examples:
   assets-sql register.db samples/quickstart.sql       run a script; stop at the first error (exit status 1)
   assets-sql register.db -c "SELECT * FROM Assets"    run one statement
   assets-sql --tenant "Acme Ltd" register.db          work in another tenant of the file
+  assets-sql                                          an in-memory register, kept nowhere
+  assets-sql import register.db assets.csv            import Xero's template, CSV or Xero API JSON (see import --help)
+  assets-sql export register.db --format xero-csv     export Assets as Xero's template (see export --help)
   assets-sql serve register.db                        serve the register to PostgreSQL clients (see serve --help)
   assets-sql passwd bi >> users.toml                  a user for serve --users (the password from standard input)
   assets-sql check register.db                        verify a register file (see check --help)
@@ -60,12 +66,18 @@ class _Rows:
 
 
 def _shown(value: Any) -> Any:
-    """Typed values (Decimal, date, bool) as the text SQL would show."""
+    """Typed values (Decimal, date, bool) as the text SQL would show; booleans as true and false."""
     if value is None or isinstance(value, (int, float, str, bytes)) and not isinstance(value, bool):
         return value
     if isinstance(value, bool):
-        return int(value)
+        return "true" if value else "false"
     return str(value)
+
+
+def described(error: BaseException) -> str:
+    """An error on one line, with its class: ``NotSupportedError: cannot dispose of asset FA-0042 ...``."""
+    message = " ".join(str(error).split())
+    return f"{type(error).__name__}: {message}" if isinstance(error, connector.Error) else message
 
 
 class Shell(apsw.shell.Shell):
@@ -128,6 +140,124 @@ class Shell(apsw.shell.Shell):
         ]
         self.write(self.stdout, "  ".join([*TABLES, *(report.name for report in REPORTS), *others]) + "\n")
 
+    def command_import(self, cmd: list[str]) -> None:
+        """import ?--csv? FILE TABLE: imports a CSV (or Xero API JSON) file into TABLE
+
+        For the register's tables (Assets, AssetTypes, Settings) the file's first row is its header, naming any
+        of the table's columns (or, for Assets, the columns of Xero's fixed-asset import template); every row goes
+        through the register's rules, all or nothing, and every problem is listed. Other tables import as SQLite's
+        shell imports them. --date-format FORMAT (dd/mm/yyyy, mm/dd/yyyy or yyyy/mm/dd) says how dates are written.
+        """
+        options, arguments = _options(cmd)
+        if len(arguments) != 2:
+            raise self.Error("import takes a file and a table: .import ?--csv? FILE TABLE")
+        path, table = arguments
+        if table not in TABLES:
+            separator = self.separator
+            if "--csv" in options:
+                self.separator = ","
+            try:
+                return super().command_import([path, table])
+            finally:
+                self.separator = separator
+        from connector.transfer.cli import show_failure
+        from connector.transfer.dates import DateFormat
+        from connector.transfer.importer import import_files
+        from connector.transfer.progress import Bar
+        from connector.transfer.report import ImportFailed
+
+        try:
+            date_format = DateFormat.named(options["--date-format"]) if "--date-format" in options else None
+            outcome = import_files(
+                self.connection, [path], date_format=date_format, table=TABLES[table].name, progress=Bar(self.stderr)
+            )
+        except ImportFailed as failed:
+            show_failure(failed, self.stderr)
+            raise self.Error(f"import of {path} failed: {failed}") from None
+        except (OSError, ValueError) as error:
+            raise self.Error(f"import of {path}: {getattr(error, 'strerror', None) or error}") from None
+        for notice in outcome.notices:
+            self.write(self.stderr, f"note: {notice}\n")
+        self.write(self.stdout, outcome.summary() + "\n")
+
+    def command_schema(self, cmd: list[str]) -> None:
+        """schema ?TABLE? [TABLE...]: shows the CREATE TABLE of tables, with their columns' declared types
+
+        TABLE is a LIKE pattern (% for any text). The register's tables show their columns as SQL sees them;
+        other tables show the SQL they were created with.
+        """
+        patterns = cmd or ["%"]
+        for table in TABLES.values():
+            if any(_like(pattern, table.name) for pattern in patterns):
+                self.write(self.stdout, create_table(table) + "\n")
+        register = [*TABLES, *(report.name for report in REPORTS)]
+        hidden = " AND ".join(["tbl_name NOT LIKE ?"] * (len(register) + 1))
+        for pattern in patterns:
+            self.push_output()
+            self.output = self.output_list
+            self.header = False
+            try:
+                super().process_sql(
+                    "SELECT sql||';' FROM sqlite_schema WHERE tbl_name LIKE ? AND type != 'meta' AND sql NOTNULL "
+                    f"AND name NOT LIKE 'sqlite_%' AND {hidden} ORDER BY substr(type, 2, 1), name",
+                    (pattern, *register, f"%\\_{SHADOW_SUFFIX}"),
+                    internal=True,
+                )
+            finally:
+                self.pop_output()
+
+    def handle_exception(self) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, connector.Error) and not getattr(error, "_handle_exception_saw_this", False):
+            self.write_error(described(error) + "\n")
+            error._handle_exception_saw_this = True  # type: ignore[attr-defined]
+            if self.bail:
+                raise error
+            return
+        super().handle_exception()
+
+
+def create_table(table: Table) -> str:
+    """The CREATE TABLE of a register table as SQL sees it: its columns and their declared types.
+
+    >>> print(create_table(TABLES["Tenants"]))
+    CREATE TABLE Tenants (
+      TenantId TEXT PRIMARY KEY,  -- read-only
+      Name TEXT COLLATE NOCASE,
+      Type TEXT,
+      IsActive BOOLEAN
+    );
+    """
+    lines = []
+    for position, column in enumerate(table.columns):
+        declaration = column.declaration + (" PRIMARY KEY" if column.name == table.key else "")
+        comma = "," if position < len(table.columns) - 1 else ""
+        note = "  -- read-only" if column.read_only else ""
+        lines.append(f"  {declaration}{comma}{note}")
+    return f"CREATE TABLE {table.name} (\n" + "\n".join(lines) + "\n);"
+
+
+def _like(pattern: str, name: str) -> bool:
+    expression = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.fullmatch(expression, name, re.IGNORECASE) is not None
+
+
+def _options(cmd: list[str]) -> tuple[dict[str, str], list[str]]:
+    """``.import``'s options (``--csv``, ``--date-format F``) and its other arguments."""
+    options: dict[str, str] = {}
+    arguments: list[str] = []
+    words = iter(cmd)
+    for word in words:
+        if word == "--csv":
+            options[word] = ""
+        elif word == "--date-format":
+            options[word] = next(words, "")
+        elif word.startswith("--"):
+            raise apsw.shell.Shell.Error(f"unknown option {word}: .import takes --csv and --date-format FORMAT")
+        else:
+            arguments.append(word)
+    return options, arguments
+
 
 def run_script(shell: Shell, text: str, source: str, stderr: TextIO) -> int:
     """Run a script of SQL and dot commands; stop at the first error with a one-line message. The exit status."""
@@ -152,8 +282,7 @@ def run_script(shell: Shell, text: str, source: str, stderr: TextIO) -> int:
             else:
                 shell.process_sql(unit)
         except Exception as error:
-            message = " ".join(str(error).split())
-            print(f"assets-sql: {source}:{first_line}: {message}", file=stderr)
+            print(f"assets-sql: {source}:{first_line}: {described(error)}", file=stderr)
             return 1
     if buffer and "".join(buffer).strip():
         print(f"assets-sql: {source}:{first_line}: incomplete statement (missing ';'?)", file=stderr)
@@ -168,8 +297,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "database",
         nargs="?",
-        default="register.db",
-        help="the register file to open, created when missing (default: register.db; ':memory:' for none)",
+        help="the register file to open, created when missing (default: an in-memory register, kept nowhere)",
     )
     parser.add_argument(
         "script",
@@ -189,6 +317,11 @@ def parser() -> argparse.ArgumentParser:
         "reach all the same)",
     )
     parser.add_argument("--mode", default="box", help="output mode: box (default), table, column, csv, json, list, ...")
+    parser.add_argument(
+        "--convert",
+        action="store_true",
+        help="turn an existing SQLite file that is not a register into one (it is refused otherwise)",
+    )
     parser.add_argument("--version", action="version", version=f"assets-sql {connector.__version__}")
     return parser
 
@@ -207,14 +340,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         from connector.check import main as check  # verify a register file: assets-sql check --help
 
         return check(argv[1:])
+    if argv[:1] in (["import"], ["export"]):
+        from connector.transfer.cli import main as transfer  # assets-sql import --help, assets-sql export --help
+
+        return transfer(argv)
     arguments = parser().parse_args(argv)
+    database = arguments.database or ":memory:"
     try:
         connection = connector.connect(
-            arguments.database, tenant=arguments.tenant, autocommit=True, allow_attach=arguments.allow_attach
+            database,
+            tenant=arguments.tenant,
+            autocommit=True,
+            allow_attach=arguments.allow_attach,
+            convert=arguments.convert,
         )
     except connector.Error as error:
-        print(f"assets-sql: {arguments.database}: {error}", file=sys.stderr)
+        print(f"assets-sql: {database}: {described(error)}", file=sys.stderr)
         return 1
+    if connection.created and database != ":memory:":
+        print(f"assets-sql: created register {database}", file=sys.stderr)
+    where = f"the register in {database}" if arguments.database else "an in-memory register"
     shell = Shell(connection)
     if arguments.mode != "box":
         try:
@@ -241,8 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not sys.stdin.isatty():
             return run_script(shell, sys.stdin.read(), "<stdin>", sys.stderr)
         shell.cmdloop(
-            intro=f"assets-sql {connector.__version__}: the register in {arguments.database}. "
-            "Enter .help for the dot commands, .tables for the tables."
+            intro=f"assets-sql {connector.__version__}: {where}. "
+            "Enter .help for the dot commands, .tables for the tables.\n",
+            transient="Nothing is kept in memory: give a file name (assets-sql register.db) to keep a register.\n",
         )
         return 0
     finally:
