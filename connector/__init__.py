@@ -12,7 +12,41 @@ gives APSW connections a script opens itself the register's tables and rules.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the names below are, for type checkers and editors; at run time they load on first use
+    from connector import exceptions
+    from connector.dbapi import (
+        BINARY,
+        DATETIME,
+        NUMBER,
+        ROWID,
+        STRING,
+        Binary,
+        Connection,
+        Cursor,
+        DatabaseError,
+        DataError,
+        Date,
+        DateFromTicks,
+        Error,
+        IntegrityError,
+        InterfaceError,
+        InternalError,
+        NotSupportedError,
+        OperationalError,
+        ProgrammingError,
+        Time,
+        TimeFromTicks,
+        Timestamp,
+        TimestampFromTicks,
+        Warning,
+        apilevel,
+        connect,
+        paramstyle,
+        threadsafety,
+    )
+    from connector.hooks import attach, install
 
 __version__ = "0.1.0"
 
