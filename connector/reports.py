@@ -1,5 +1,5 @@
-"""The register's computed tables: ``TrialBalance`` (and, as they come, other reports). Each is a table-valued
-function over the books, declared here once."""
+"""The register's computed tables: ``TrialBalance``, ``DepreciationSchedule`` and ``AssetReconciliation``. Each is
+a table-valued function over the books, declared in ``schema/reports/`` and computed here."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from connector import schema
-from connector.domain import ledger, postings
+from connector.domain import ledger, postings, reconciliation
 from connector.domain.assets import CURRENT_ACCUMULATED as CURRENT
-from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR, opening_date
+from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR, PRICE, PURCHASE_DATE, START_DATE, opening_date
 from connector.domain.assets import PRIOR_ACCUMULATED as PRIOR
 from connector.domain.codecs import MONEY
 from connector.domain.depreciation import depreciable_value, schedule
@@ -19,27 +19,118 @@ from connector.domain.errors import InvalidValue
 from connector.register import Register
 from connector.vtab import Report
 
+#: The asset columns the reconciliation reads.
+RECONCILED = (
+    "AssetId",
+    "AssetNumber",
+    "AssetName",
+    "AssetTypeId",
+    PRICE,
+    PURCHASE_DATE,
+    OPENING_PRIOR,
+    OPENING_CURRENT,
+    START_DATE,
+)
+
 
 def _money(amount: Decimal) -> float:
     """Money as the virtual tables show it: a decimal number (the DB-API gives it back as Decimal)."""
     return MONEY.to_sql(amount)
 
 
-def _trial_balance(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
-    as_of = arguments.get("AsOf")
-    if as_of is not None:
-        try:
-            as_of = dt.date.fromisoformat(str(as_of))
-        except ValueError:
+def _date_argument(report: str, name: str, value: Any, *, required: bool = False) -> dt.date | None:
+    if value is None:
+        if required:
             raise InvalidValue(
-                f"TrialBalance.AsOf: {as_of!r} is not a date (use YYYY-MM-DD)", table="TrialBalance", column="AsOf"
-            ) from None
+                f"{report} needs {name}: SELECT * FROM {report}('2025-01-01', '2025-12-31')", table=report, column=name
+            )
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidValue(
+            f"{report}.{name}: {value!r} is not a date (use YYYY-MM-DD)", table=report, column=name
+        ) from None
+
+
+def _tenant(register: Register, arguments: dict[str, Any]) -> str:
     tenancy = register.tenancy
-    tenant = tenancy.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else tenancy.current
+    return tenancy.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else tenancy.current
+
+
+def _trial_balance(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
+    as_of = _date_argument("TrialBalance", "AsOf", arguments.get("AsOf"))
+    rollup = arguments.get("Rollup")
+    if rollup not in (None, 0, 1):
+        raise InvalidValue(
+            f"TrialBalance.Rollup: {rollup!r} is not true or false", table="TrialBalance", column="Rollup"
+        )
+    totals = register.store.ledger.trial_balance(_tenant(register, arguments), as_of)
+    if rollup:
+        totals = ledger.rolled_up(totals)
     return [
-        (*row[:4], _money(row[4]), _money(row[5]), _money(row[6]))
-        for row in register.store.ledger.trial_balance(tenant, as_of)
+        (t.account_id, t.stable_name, t.name, t.type, _money(t.debit), _money(t.credit), _money(t.balance))
+        for t in totals
     ]
+
+
+def _reconciliation(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """One row per registered asset bought by the period's end: :func:`reconciliation.reconcile`."""
+    start = _date_argument("AssetReconciliation", "Start", arguments.get("Start"), required=True)
+    end = _date_argument("AssetReconciliation", "End", arguments.get("End"), required=True)
+    assert start is not None and end is not None
+    if end < start:
+        raise InvalidValue(
+            f"AssetReconciliation: the period ends ({end}) before it starts ({start}); give Start then End",
+            table="AssetReconciliation",
+            column="End",
+        )
+    tenant = _tenant(register, arguments)
+    register_start = register.settings(tenant)["AssetStartDate"]
+    types = {
+        row["AssetTypeId"]: row["AssetTypeName"]
+        for row in register.rows(schema.TABLES["AssetTypes"], ("AssetTypeId", "AssetTypeName"), {"TenantId": tenant})
+    }
+    movements = register.store.ledger.movements(tenant, start, end)
+    rows = []
+    for asset in register.registered_assets(tenant, RECONCILED):
+        purchased = asset[PURCHASE_DATE]
+        if purchased is None or purchased > end:
+            continue
+        moved = reconciliation.reconcile(
+            asset[PRICE] or ledger.ZERO,
+            purchased,
+            (asset[OPENING_PRIOR] or ledger.ZERO) + (asset[OPENING_CURRENT] or ledger.ZERO),
+            opening_date(asset, register_start),
+            movements.get(asset["AssetId"], {}),
+            start=start,
+            end=end,
+        )
+        figures = (
+            moved.cost_at_start,
+            moved.additions,
+            moved.cost_at_end,
+            moved.accumulated_at_start,
+            moved.depreciation,
+            moved.impairments,
+            moved.revaluations,
+            moved.accumulated_at_end,
+            moved.book_value_at_start,
+            moved.book_value_at_end,
+        )
+        type_id = asset["AssetTypeId"]
+        rows.append(
+            (
+                asset["AssetId"],
+                asset["AssetNumber"],
+                asset["AssetName"],
+                type_id,
+                types.get(type_id),
+                *(_money(figure) for figure in figures),
+            )
+        )
+    rows.sort(key=lambda row: row[1].casefold())
+    return rows
 
 
 def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -53,8 +144,7 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
             table="DepreciationSchedule",
             column="Asset",
         )
-    tenancy = register.tenancy
-    tenant = tenancy.resolve(arguments["TenantId"]) if arguments.get("TenantId") is not None else tenancy.current
+    tenant = _tenant(register, arguments)
     asset = register.asset_by_id_or_number(tenant, wanted)
     if asset["AssetStatus"] is AssetStatus.DRAFT:  # a preview of what registration would start from
         asset = {**asset, OPENING_PRIOR: asset[PRIOR], OPENING_CURRENT: asset[CURRENT]}
@@ -131,4 +221,5 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
 REPORTS = (
     Report(schema.REPORTS["TrialBalance"], lambda register, arguments: _trial_balance(register, arguments)),
     Report(schema.REPORTS["DepreciationSchedule"], lambda register, arguments: _schedule(register, arguments)),
+    Report(schema.REPORTS["AssetReconciliation"], lambda register, arguments: _reconciliation(register, arguments)),
 )

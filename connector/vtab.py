@@ -281,16 +281,18 @@ class _ReportTable:
 
     def BestIndexObject(self, index: apsw.IndexInfo) -> bool:  # noqa: N802
         first = len(self.report.columns)
-        given = 0
+        constraints: dict[int, int] = {}  # argument number -> the constraint that gives it
         for number in range(index.nConstraint):
             position = index.get_aConstraint_iColumn(number)
             if position >= first and index.get_aConstraint_op(number) == _EQ:
                 if not index.get_aConstraint_usable(number):
                     return False  # the argument's value is not known yet: ask for another plan
-                given |= 1 << (position - first)
-                index.set_aConstraintUsage_argvIndex(number, position - first + 1)
-                index.set_aConstraintUsage_omit(number, True)
-        index.idxNum = given
+                constraints.setdefault(position - first, number)
+        # Filter receives the arguments given, in argument order (any subset: TrialBalance WHERE Rollup = 1).
+        for order, argument in enumerate(sorted(constraints), start=1):
+            index.set_aConstraintUsage_argvIndex(constraints[argument], order)
+            index.set_aConstraintUsage_omit(constraints[argument], True)
+        index.idxNum = sum(1 << argument for argument in constraints)
         index.estimatedCost = 1000.0
         return True
 

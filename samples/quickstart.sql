@@ -45,7 +45,15 @@ SELECT AssetNumber, AssetName, AssetStatus, PurchasePrice, AccountingBookValue,
        BookDepreciationSetting_DepreciationCalculationMethod AS Calculation
 FROM Assets ORDER BY AssetNumber;
 
+-- Depreciate to the end of June: six months at 12 % a year of 32,500 (325.00 a month). The asset type took the
+-- chart's accounts, so the run posts one journal entry a month. Run once; a second run through June is refused.
+INSERT INTO DepreciationRuns (ThroughDate)
+SELECT '2025-06-30' WHERE NOT EXISTS (SELECT 1 FROM DepreciationRuns WHERE ThroughDate >= '2025-06-30');
+
+SELECT AssetNumber, AccountingBookValue, CanRollBack FROM Assets WHERE AssetNumber = 'FA-0042';
+SELECT PeriodEnd, Amount, BookValue, Posted FROM DepreciationSchedule('FA-0042') LIMIT 8;
 SELECT AssetTypeName, Locks FROM AssetTypes;
+SELECT Name, Balance FROM TrialBalance('2025-06-30', NULL, true) WHERE Balance <> 0;
 
 -- Disposal is refused with a clear error and changes nothing; this script stops here (exit status 1).
 UPDATE Assets SET AssetStatus = 'Disposed' WHERE AssetNumber = 'FA-0042';

@@ -1119,6 +1119,73 @@ class Books(RuleBasedStateMachine):
             assert can_roll_back == expected, f"asset {asset.number}: CanRollBack {can_roll_back}"
 
     @invariant()
+    def the_reconciliation_adds_up(self) -> None:
+        """README: AssetReconciliation moves each registered asset from its figures at the period's start to those at
+        its end; over the financial year that holds the latest run, and over all time (when its book value at the end
+        is AccountingBookValue). TrialBalance rolled up keeps the totals."""
+        month = self.model.year_end_month
+        first = year_start(self.model.last_date or dt.date(2024, 6, 30), month)
+        last = months_after(first, 11)
+        for start, end in ((first, last), (dt.date(1900, 1, 1), dt.date(9999, 12, 31))):
+            rows = {
+                row[0]: row[1:]
+                for row in self.con.execute(
+                    "SELECT AssetId, CostAtStart, Additions, CostAtEnd, AccumulatedAtStart, Depreciation, Impairments, "
+                    "Revaluations, AccumulatedAtEnd, BookValueAtStart, BookValueAtEnd "
+                    "FROM AssetReconciliation(?, ?)",
+                    (start, end),
+                )
+            }
+            registered = {
+                key: purchased
+                for key, purchased in self.con.execute(
+                    "SELECT AssetId, PurchaseDate FROM Assets WHERE AssetStatus = 'Registered'"
+                )
+                if purchased <= end
+            }
+            assert set(rows) == set(registered), "AssetReconciliation has a row for each registered asset bought by End"
+            for asset_id, row in rows.items():
+                cost0, added, cost1, acc0, depreciated, impaired, revalued, acc1, value0, value1 = row
+                asset = self.model.assets[asset_id]
+                assert cost0 + added == cost1 and value0 == cost0 - acc0 and value1 == cost1 - acc1, row
+                assert acc1 == acc0 + depreciated + impaired - revalued, row
+
+                def moved(
+                    kinds: tuple[str, ...], asset_id: str = asset_id, start: dt.date = start, end: dt.date = end
+                ) -> Decimal:
+                    return sum(
+                        (
+                            u.amount
+                            for u in self.model.updates_of(asset_id)
+                            if u.kind in kinds and start <= u.date <= end
+                        ),
+                        ZERO,
+                    )
+
+                assert impaired == moved(("IMPAIRMENT",)), row
+                assert revalued == moved(("REVALUATION_UP",)) - moved(("REVALUATION_DOWN",)), row
+                price_in = asset.price if start <= registered[asset_id] else ZERO
+                assert added == price_in + moved(("IMPROVEMENT",)), row
+                (begun,) = self.asset_row(asset_id, START)
+                register_start = self.model.asset_start
+                opened = register_start - dt.timedelta(days=1) if register_start and begun < register_start else begun
+                opening = self.model.opening(asset_id) if start <= opened <= end else ZERO
+                assert depreciated == opening + moved((DEPRECIATION,)), row
+                if end.year == 9999:
+                    assert value1 == self.model.book_value(asset_id), (
+                        f"asset {asset.number}: BookValueAtEnd {value1}, book value {self.model.book_value(asset_id)}"
+                    )
+        flat = self.con.execute("SELECT Type, Balance FROM TrialBalance").fetchall()
+        rolled = self.con.execute("SELECT Type, Balance FROM TrialBalance(NULL, NULL, true)").fetchall()
+        for kind in {kind for kind, _ in flat}:
+            assert sum((b for k, b in flat if k == kind), ZERO) == sum((b for k, b in rolled if k == kind), ZERO)
+        assert len(rolled) == len(flat) - len(
+            self.con.execute(
+                "SELECT 1 FROM Accounts AS c JOIN Accounts AS p ON p.AccountId = c.ParentAccountId AND p.Type = c.Type"
+            ).fetchall()
+        ), "TrialBalance rolled up leaves out each account whose parent has its type"
+
+    @invariant()
     def what_a_run_posted_stands(self) -> None:
         for run_id, rows in self.posted.items():
             assert self.run_rows(run_id) == rows, f"what run {run_id} posted has changed while it stands"

@@ -27,10 +27,18 @@ def test_quickstart_sql_runs_until_the_refused_disposal(path):
         "SELECT AssetNumber, AssetStatus, BookDepreciationSetting_DepreciationRate FROM Assets "
         "WHERE AssetNumber = 'FA-0042'"
     ).fetchone() == ("FA-0042", "Registered", 12.0)
+    # it depreciates: six months at 12 % a year of 32,500.00, one journal entry a month
+    depreciated = (
+        "SELECT AccountingBookValue, (SELECT count(*) FROM DepreciationRuns) FROM Assets WHERE AssetNumber = 'FA-0042'"
+    )
+    assert con.execute(depreciated).fetchone() == (Decimal("32500.00") - 6 * Decimal("325.00"), 1)
+    assert con.execute("SELECT count(*) FROM JournalEntries WHERE Source LIKE 'DepreciationRun:%'").fetchone() == (6,)
+    assert "30550.00" in result.stdout
     # running it again changes nothing: it is written to be repeatable
     again = run_sql_sample(path, "samples/quickstart.sql")
     assert again.returncode == 1 and "disposing of assets is not supported" in again.stderr
     assert con.execute("SELECT count(*) FROM Assets").fetchone() == (2,)
+    assert con.execute(depreciated).fetchone() == (Decimal("30550.00"), 1)
 
 
 def test_dbapi_example_runs_twice_on_the_same_file(path):

@@ -132,3 +132,57 @@ class Posted:
 def carrying_change(update_type: UpdateType, amount: Decimal) -> Decimal:
     """How much a value update moves the carrying value (negative for a decrease)."""
     return amount if update_type.increases else -amount
+
+
+@dataclass(frozen=True)
+class AccountTotal:
+    """One account's line of the trial balance: its debits and credits summed."""
+
+    account_id: str
+    stable_name: str | None
+    name: str
+    type: str
+    parent_id: str | None
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+
+def rolled_up(totals: Sequence[AccountTotal]) -> list[AccountTotal]:
+    """The trial balance with each account's children of the same type rolled into it, and those children left out
+    (an asset's own ledger account into Fixed Assets). A child of another type than its parent (Accumulated
+    Depreciation, a contra account under Fixed Assets) keeps its own line, and takes its own children in.
+
+    >>> tb = [AccountTotal("FA", "FIXED_ASSETS", "Fixed Assets", "ASSET", None, ZERO, ZERO),
+    ...       AccountTotal("AD", None, "Accumulated", "CONTRA_ASSET", "FA", ZERO, Decimal("25.00")),
+    ...       AccountTotal("L1", None, "Van (FA-1)", "ASSET", "FA", Decimal("1000.00"), ZERO)]
+    >>> [(t.account_id, t.balance) for t in rolled_up(tb)]
+    [('FA', Decimal('1000.00')), ('AD', Decimal('-25.00'))]
+    """
+    by_id = {total.account_id: total for total in totals}
+
+    def home(total: AccountTotal) -> str:
+        seen = {total.account_id}
+        while (parent := by_id.get(total.parent_id or "")) is not None and parent.type == total.type:
+            if parent.account_id in seen:  # a loop of parents: stop where it closes
+                break
+            seen.add(parent.account_id)
+            total = parent
+        return total.account_id
+
+    debits: dict[str, Decimal] = {}
+    credits: dict[str, Decimal] = {}
+    for total in totals:
+        at = home(total)
+        debits[at] = debits.get(at, ZERO) + total.debit
+        credits[at] = credits.get(at, ZERO) + total.credit
+    return [
+        AccountTotal(
+            t.account_id, t.stable_name, t.name, t.type, t.parent_id, debits[t.account_id], credits[t.account_id]
+        )
+        for t in totals
+        if t.account_id in debits
+    ]

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from connector.domain.ledger import Posted
+from connector.domain.ledger import AccountTotal, Posted
 from connector.domain.money import from_cents
 
 if TYPE_CHECKING:
@@ -39,17 +39,20 @@ class Ledger:
             self.store.execute("SELECT 1 FROM JournalEntries_rows WHERE TenantId = ? LIMIT 1", (tenant_id,)).get
         )
 
-    def trial_balance(self, tenant_id: str, as_of: dt.date | None) -> list[tuple[Any, ...]]:
-        """(AccountId, StableName, Name, Type, Debit, Credit, Balance) per account, from entries up to ``as_of``."""
+    def trial_balance(self, tenant_id: str, as_of: dt.date | None) -> list[AccountTotal]:
+        """Each account's debits and credits, from the entries dated up to ``as_of``, in the chart's order."""
         rows = self.store.execute(
-            "SELECT a.AccountId, a.StableName, a.Name, a.Type, "
+            "SELECT a.AccountId, a.StableName, a.Name, a.Type, a.ParentAccountId, "
             "coalesce(sum(l.Debit), 0), coalesce(sum(l.Credit), 0) "
             "FROM Accounts_rows AS a LEFT JOIN (JournalLines_rows AS l JOIN JournalEntries_rows AS e "
             "ON e.JournalEntryId = l.JournalEntryId AND (?1 IS NULL OR e.Date <= ?1)) ON l.AccountId = a.AccountId "
             "WHERE a.TenantId = ?2 GROUP BY a.AccountId ORDER BY a.rowid",
             (as_of.isoformat() if as_of else None, tenant_id),
         )
-        return [(*row[:4], from_cents(row[4]), from_cents(row[5]), from_cents(row[4] - row[5])) for row in rows]
+        return [
+            AccountTotal(account, stable, name, kind, parent, from_cents(debit), from_cents(credit))
+            for account, stable, name, kind, parent, debit, credit in rows
+        ]
 
     # -- what an asset's balances are computed from -----------------------------------------------------------------
     # Every query names the tenant, so that SQLite finds an asset's value updates by the (TenantId, AssetId) index.
@@ -139,6 +142,18 @@ class Ledger:
             (tenant_id, asset_id, day.isoformat()),
         ).get
         return from_cents(cents)
+
+    def movements(self, tenant_id: str, start: dt.date, end: dt.date) -> dict[str, dict[tuple[str, bool], Decimal]]:
+        """Per asset, the sums of its value updates by type, split into those dated before ``start`` and those from
+        ``start`` to ``end`` (later ones left out): :data:`connector.domain.reconciliation.Movements`."""
+        found: dict[str, dict[tuple[str, bool], Decimal]] = {}
+        for asset_id, kind, before, cents in self.store.execute(
+            "SELECT AssetId, UpdateType, Date < ?2, sum(Amount) FROM ValueUpdates_rows "
+            "WHERE TenantId = ?1 AND Date <= ?3 GROUP BY AssetId, UpdateType, Date < ?2",
+            (tenant_id, start.isoformat(), end.isoformat()),
+        ):
+            found.setdefault(asset_id, {})[(kind.upper(), bool(before))] = from_cents(cents)
+        return found
 
     def latest_depreciation_runs(self, tenant_id: str) -> dict[str, str | None]:
         """Per asset with depreciation: the run that posted its latest (None when a value update did)."""

@@ -50,6 +50,8 @@ def test_every_table_shows_only_the_connections_tenant(books: Path, acme_only: c
         "SELECT * FROM Assets WHERE AssetId IN (SELECT AssetId FROM Assets WHERE TenantId = :other)",
         "SELECT * FROM TrialBalance(NULL, :other)",
         "SELECT * FROM DepreciationSchedule('FA-0042', :other)",
+        "SELECT * FROM AssetReconciliation('2025-01-01', '2025-12-31', :other)",
+        "SELECT * FROM TrialBalance(NULL, :other, true)",
         "INSERT INTO Assets (AssetName, TenantId) VALUES ('sneaky', :other)",
         "UPDATE Assets SET AssetName = 'x' WHERE TenantId = :other",
         "DELETE FROM Assets WHERE TenantId = :other",
