@@ -8,10 +8,14 @@ with its commit:
 
 * the run: ``INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-12-31')``, 12 months for every asset, reported
   as asset-months per second (target: at least 100,000);
-* native: the rows such a run writes, per asset-month one value update, one journal entry and two journal lines,
-  built in Python (uuid4 keys, memo, amounts) and written by ``executemany`` into plain tables with the same columns,
-  types and indexes as the register's own storage, in a second file opened with :func:`connector.connect`;
+* native: the rows such a run writes (per asset-month one value update; per month one journal entry and its two
+  lines, summed over the assets), built in Python (uuid4 keys, memos, amounts in cents) and written by
+  ``executemany`` in one transaction into plain tables with the same columns, types and indexes as the register's
+  own storage, in a plain SQLite file (WAL) opened with APSW;
 * the rollback: ``DELETE FROM DepreciationRuns WHERE RunId = ?``.
+
+Each reports the peak resident memory it took above the process's at start (Linux: the kernel's peak mark, reset
+before each; target: under 500 MiB at 100,000 assets).
 
 Two small probes (1,000 and 2,000 assets) run first; from them the time of the asked size is estimated, and when
 it would exceed ``--runs-budget`` the benchmark runs 10,000 assets instead and says so.
@@ -29,6 +33,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
+
+import apsw
 
 import connector
 from connector.store import LAYOUTS
@@ -70,6 +76,8 @@ class RunMeasurement:
     run: float  # the run + commit
     native: float  # the same journal rows into native tables + commit
     rollback: float  # DELETE FROM DepreciationRuns + commit
+    run_peak: int  # peak resident memory during the run, above the process's at start, in bytes
+    rollback_peak: int
     probe: bool = False
 
     @property
@@ -163,8 +171,10 @@ def check_run(con: Any, count: int, run_id: str, problems: Any) -> None:
     posted = con.execute("SELECT count(*) FROM ValueUpdates WHERE RunId = ?", (run_id,)).fetchone()[0]
     problems.check(posted == count * MONTHS, f"the run wrote {posted} value updates, not {count * MONTHS}")
     lines = con.execute("SELECT count(*) FROM JournalLines").fetchone()[0]
-    # two lines for each acquisition, two for each asset-month
-    problems.check(lines == 2 * count + 2 * count * MONTHS, f"the journal has {lines} lines after the run")
+    # two lines for each acquisition; for each month, one expense debit and one accumulated depreciation credit
+    problems.check(lines == 2 * count + 2 * MONTHS, f"the journal has {lines} lines after the run")
+    entries = con.execute("SELECT count(*) FROM JournalEntries WHERE Source = ?", (f"DepreciationRun:{run_id}",))
+    problems.check(entries.fetchone()[0] == MONTHS, f"the run did not post one journal entry a month")
 
 
 def check_rollback(con: Any, count: int, problems: Any) -> None:
@@ -179,13 +189,12 @@ def check_rollback(con: Any, count: int, problems: Any) -> None:
 # -- native -------------------------------------------------------------------------------------------------------
 
 
-def native_tables(con: Any) -> None:
+def native_tables(con: apsw.Connection) -> None:
     """The tables a run writes, with the register's storage layout (columns, types, indexes), as plain tables."""
     for name in JOURNAL_TABLES:
         layout = LAYOUTS[name]
-        for statement in layout.ddl():
+        for statement in (layout.create_table(), *layout.indexes().values()):
             con.execute(statement.replace(layout.name, f"{NATIVE_PREFIX}{name}"))
-    con.commit()
 
 
 def _insert_sql(name: str) -> str:
@@ -193,55 +202,23 @@ def _insert_sql(name: str) -> str:
     return f"INSERT INTO {NATIVE_PREFIX}{name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
-def native_journal(con: Any, assets: Sequence[tuple[str, str, str, list[int]]], tenant: str) -> None:
-    """Build and write, per asset-month, one value update, one journal entry and two journal lines, as the register
-    stores them (money in cents, dates as ISO text), and commit."""
+def native_journal(con: apsw.Connection, assets: Sequence[tuple[str, str, str, list[int]]], tenant: str) -> None:
+    """Build and write what a run writes, as the register stores it (money in cents, dates as ISO text), in one
+    transaction: per asset-month one value update; per month one journal entry and its two lines (the expense debit
+    and the accumulated depreciation credit, summed over the assets)."""
     run_id = str(uuid.uuid4())
     source = f"DepreciationRun:{run_id}"
     month_ends = [
         (dt.date(START.year, month + 1, 1) - dt.timedelta(days=1)).isoformat() if month < 12 else f"{START.year}-12-31"
         for month in range(1, MONTHS + 1)
     ]
-    updates, entries, lines = [], [], []
     names = {name: LAYOUTS[name].names for name in JOURNAL_TABLES}
-    for asset_id, number, ledger_account, months in assets:
+    entry_ids = {month_end: str(uuid.uuid4()) for month_end in month_ends}
+    totals = dict.fromkeys(month_ends, 0)
+    updates = []
+    for asset_id, number, accumulated, months in assets:
         for month_end, cents in zip(month_ends, months):
-            entry_id = str(uuid.uuid4())
-            memo = f"Depreciation {month_end[:7]} of asset {number}"
-            entries.append(
-                _ordered(
-                    names["JournalEntries"],
-                    JournalEntryId=entry_id,
-                    Date=month_end,
-                    Memo=memo,
-                    Source=source,
-                    TenantId=tenant,
-                )
-            )
-            lines.append(
-                _ordered(
-                    names["JournalLines"],
-                    JournalLineId=str(uuid.uuid4()),
-                    JournalEntryId=entry_id,
-                    AccountId="DEPRECIATION",
-                    Debit=cents,
-                    Credit=0,
-                    AssetId=asset_id,
-                    TenantId=tenant,
-                )
-            )
-            lines.append(
-                _ordered(
-                    names["JournalLines"],
-                    JournalLineId=str(uuid.uuid4()),
-                    JournalEntryId=entry_id,
-                    AccountId=ledger_account,
-                    Debit=0,
-                    Credit=cents,
-                    AssetId=asset_id,
-                    TenantId=tenant,
-                )
-            )
+            totals[month_end] += cents
             updates.append(
                 _ordered(
                     names["ValueUpdates"],
@@ -252,17 +229,35 @@ def native_journal(con: Any, assets: Sequence[tuple[str, str, str, list[int]]], 
                     Amount=cents,
                     CounterAccount="DEPRECIATION",
                     Date=month_end,
-                    Memo=memo,
-                    JournalEntryId=entry_id,
+                    Memo=f"Depreciation {month_end[:7]} of asset {number}",
+                    JournalEntryId=entry_ids[month_end],
                     RunId=run_id,
                     TenantId=tenant,
                 )
             )
-    cursor = con.cursor()
-    cursor.executemany(_insert_sql("JournalEntries"), entries)
-    cursor.executemany(_insert_sql("JournalLines"), lines)
-    cursor.executemany(_insert_sql("ValueUpdates"), updates)
-    con.commit()
+    entries, lines = [], []
+    for month_end in month_ends:
+        entry = {"JournalEntryId": entry_ids[month_end], "TenantId": tenant}
+        entries.append(
+            _ordered(
+                names["JournalEntries"], **entry, Date=month_end, Memo=f"Depreciation {month_end[:7]}", Source=source
+            )
+        )
+        for account, debit, credit in (("DEPRECIATION", totals[month_end], 0), (accumulated, 0, totals[month_end])):
+            lines.append(
+                _ordered(
+                    names["JournalLines"],
+                    JournalLineId=str(uuid.uuid4()),
+                    **entry,
+                    AccountId=account,
+                    Debit=debit,
+                    Credit=credit,
+                )
+            )
+    with con:
+        con.executemany(_insert_sql("JournalEntries"), entries)
+        con.executemany(_insert_sql("JournalLines"), lines)
+        con.executemany(_insert_sql("ValueUpdates"), updates)
 
 
 def _ordered(names: Sequence[str], **values: Any) -> tuple[Any, ...]:
@@ -270,23 +265,53 @@ def _ordered(names: Sequence[str], **values: Any) -> tuple[Any, ...]:
 
 
 def native_side(path: Path, register: Any, count: int) -> float:
-    """Time the native journal writes for the register's assets (read untimed) in a fresh file."""
+    """Time the native writes for the register's assets (read untimed) in a fresh plain SQLite file (WAL, as a
+    register file is)."""
     assets = [
-        (asset_id, number, ledger or "ACCUMULATED_DEPRECIATION", monthly_cents(yearly_cents(price)))
-        for asset_id, number, ledger, price in register.execute(
-            "SELECT AssetId, AssetNumber, AccumulatedDepreciationAccountId, PurchasePrice FROM Assets"
-        ).fetchall()
+        (asset_id, number, "ACCUMULATED_DEPRECIATION", monthly_cents(yearly_cents(price)))
+        for asset_id, number, price in register.execute("SELECT AssetId, AssetNumber, PurchasePrice FROM Assets")
     ]
     assert len(assets) == count
-    con = connector.connect(str(path))
+    con = apsw.Connection(str(path))
+    con.execute("PRAGMA journal_mode = WAL")
     native_tables(con)
-    tenant = con.tenant
-    seconds, _ = timed(lambda: native_journal(con, assets, tenant))
-    written = con.execute(f"SELECT count(*) FROM {NATIVE_PREFIX}JournalLines").fetchone()[0]
+    seconds, _ = timed(lambda: native_journal(con, assets, "tenant"))
+    written = con.execute(f"SELECT count(*) FROM {NATIVE_PREFIX}ValueUpdates").fetchone()[0]
     con.close()
-    if written != 2 * count * MONTHS:
-        raise AssertionError(f"the native side wrote {written} journal lines, not {2 * count * MONTHS}")
+    if written != count * MONTHS:
+        raise AssertionError(f"the native side wrote {written} value updates, not {count * MONTHS}")
     return seconds
+
+
+# -- memory -------------------------------------------------------------------------------------------------------
+
+
+def _status(field: str) -> int:
+    """A figure of /proc/self/status, in bytes (0 where there is none)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+#: The process's resident memory when the benchmark module was loaded: peaks are reported above it.
+START_RSS = _status("VmRSS")
+
+
+def reset_peak() -> bool:
+    """Reset the kernel's peak-RSS mark (Linux: /proc/self/clear_refs), so the next peak is the next work's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_above_start() -> int:
+    return max(_status("VmHWM") - START_RSS, 0)
 
 
 # -- one size -----------------------------------------------------------------------------------------------------
@@ -298,19 +323,25 @@ def measure(
     path = directory / f"runs-{count}.db"
     con, build_seconds = build(path, count)
     log(f"  runs {count:,} assets: built in {build_seconds:.2f} s")
+    peaks = reset_peak()
     run_seconds, run_id = timed(lambda: run(con))
+    run_peak = peak_above_start() if peaks else 0
     log(f"  runs {count:,} assets: run {run_seconds:.2f} s ({count * MONTHS / run_seconds:,.0f} asset-months/s)")
     check_run(con, count, run_id, problems)
     native_seconds = native_side(directory / f"runs-native-{count}.db", con, count)
     log(f"  runs {count:,} assets: native journal rows {native_seconds:.2f} s")
+    reset_peak()
     rollback_seconds, _ = timed(lambda: rollback(con, run_id))
+    rollback_peak = peak_above_start() if peaks else 0
     log(f"  runs {count:,} assets: rollback {rollback_seconds:.2f} s")
     check_rollback(con, count, problems)
     con.close()
     for name in (path, directory / f"runs-native-{count}.db"):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
-    return RunMeasurement(count, build_seconds, run_seconds, native_seconds, rollback_seconds, probe)
+    return RunMeasurement(
+        count, build_seconds, run_seconds, native_seconds, rollback_seconds, run_peak, rollback_peak, probe
+    )
 
 
 def _exponent(small: RunMeasurement, large: RunMeasurement, seconds: Callable[[RunMeasurement], float]) -> float:
@@ -437,17 +468,24 @@ def _outermost_time(frame: Any, name: str) -> float:
 # -- report -------------------------------------------------------------------------------------------------------
 
 
+MIB = 1024 * 1024
+#: MiB of peak memory above the process's start a run of 100,000 assets stays under.
+MEMORY_TARGET = 500
+
+
 def table(measurements: Sequence[RunMeasurement]) -> str:
     lines = [
         "| assets | asset-months | build: executemany Registered (s) | run (s) | asset-months / s | target ≥ "
-        f"{TARGET:,}/s | native journal rows (s) | run ÷ native | rollback (s) |",
-        "| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+        f"{TARGET:,}/s | native rows (s) | run ÷ native | rollback (s) | rollback ÷ run | peak MiB: run / "
+        "rollback |",
+        "| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in measurements:
         label = f"{m.assets:,}{' (probe)' if m.probe else ''}"
         lines.append(
             f"| {label} | {m.asset_months:,} | {m.build:.2f} | {m.run:.2f} | {m.rate:,.0f} | "
-            f"{'met' if m.rate >= TARGET else '**missed**'} | {m.native:.2f} | {m.ratio:.1f}× | {m.rollback:.2f} |"
+            f"{'met' if m.rate >= TARGET else '**missed**'} | {m.native:.2f} | {m.ratio:.1f}× | {m.rollback:.2f} | "
+            f"{m.rollback / m.run:.2f} | {m.run_peak / MIB:,.0f} / {m.rollback_peak / MIB:,.0f} |"
         )
     return "\n".join(lines)
 
