@@ -174,7 +174,7 @@ def check_run(con: Any, count: int, run_id: str, problems: Any) -> None:
     # two lines for each acquisition; for each month, one expense debit and one accumulated depreciation credit
     problems.check(lines == 2 * count + 2 * MONTHS, f"the journal has {lines} lines after the run")
     entries = con.execute("SELECT count(*) FROM JournalEntries WHERE Source = ?", (f"DepreciationRun:{run_id}",))
-    problems.check(entries.fetchone()[0] == MONTHS, f"the run did not post one journal entry a month")
+    problems.check(entries.fetchone()[0] == MONTHS, "the run did not post one journal entry a month")
 
 
 def check_rollback(con: Any, count: int, problems: Any) -> None:
@@ -216,7 +216,7 @@ def native_journal(con: apsw.Connection, assets: Sequence[tuple[str, str, str, l
     entry_ids = {month_end: str(uuid.uuid4()) for month_end in month_ends}
     totals = dict.fromkeys(month_ends, 0)
     updates = []
-    for asset_id, number, accumulated, months in assets:
+    for asset_id, number, _, months in assets:
         for month_end, cents in zip(month_ends, months):
             totals[month_end] += cents
             updates.append(
@@ -235,6 +235,7 @@ def native_journal(con: apsw.Connection, assets: Sequence[tuple[str, str, str, l
                     TenantId=tenant,
                 )
             )
+    accumulated = assets[0][2] if assets else "ACCUMULATED_DEPRECIATION"  # one asset type: one account
     entries, lines = [], []
     for month_end in month_ends:
         entry = {"JournalEntryId": entry_ids[month_end], "TenantId": tenant}
