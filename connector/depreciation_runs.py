@@ -15,7 +15,9 @@ UPDATE statement.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import json
 import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -27,7 +29,7 @@ from connector.domain.errors import RuleViolation
 from connector.domain.money import from_cents, to_cents
 from connector.domain.rows import Row
 from connector.schema import TABLES
-from connector.store import new_keys, to_stored
+from connector.store import MONTH_SLOTS, RUN_SOURCE, new_keys, to_stored
 from connector.store.ledger import NO_SUMS, RunSums
 
 if TYPE_CHECKING:
@@ -69,9 +71,10 @@ UPDATE_COLUMNS = (
     "CounterAccount",
     "Date",
     "Memo",
-    "JournalEntryId",
     "RunId",
     "TenantId",
+    "Months",
+    "Amounts",
 )
 
 
@@ -166,24 +169,32 @@ class Runner:
         return _capped(months, asset[assets.BOOK_VALUE])
 
     def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]]) -> int:
-        """Write the run: per asset-month a value update (its amount, its RunId), and per month one journal entry
-        whose lines sum the expense debits and the accumulated depreciation credits by account, as Xero posts a run;
-        the total posted, in cents. Rows are written in stored form by one statement per table, assets in AssetId
-        order, keys ascending, so each index takes the run's rows in its own order."""
+        """Write the run: per asset one value-update row holding its months (:data:`connector.store.MONTH_SLOTS`
+        at most; reads see a value update per month, with the run's RunId), and per month one journal entry whose
+        lines sum the expense debits and the accumulated depreciation credits by account, as Xero posts a run; the
+        total posted, in cents. Rows are written in stored form by one statement per table, assets in AssetId order,
+        keys ascending, so each index takes the run's rows in its own order."""
         plans.sort(key=lambda plan: plan[0]["AssetId"])
-        source = f"DepreciationRun:{run_id}"
+        source = f"{RUN_SOURCE}{run_id}"
         update_type = to_stored(VALUE_UPDATES.column("UpdateType"), UpdateType.DEPRECIATION_AMORTIZATION)
         # per month: (expense debits by account, accumulated depreciation credits by account), in cents
         months: dict[dt.date, tuple[dict[str, int], dict[str, int]]] = {}
-        updates = []
+        rows: list[tuple[Row, str, dt.date, list[int]]] = []  # (asset, expense account, first month, cents a month)
+        total = 0
         for asset, expense, accumulated, posted in plans:
-            label = assets.label(asset)
+            first = posted[0][0]
+            slots: list[int] = []
             for month_end, amount in posted:
                 cents = to_cents(amount)
+                total += cents
                 debits, credits = months.setdefault(month_end, ({}, {}))
                 debits[expense] = debits.get(expense, 0) + cents
                 credits[accumulated] = credits.get(accumulated, 0) + cents
-                updates.append((asset, expense, month_end, cents, label))
+                slot = (month_end.year - first.year) * 12 + month_end.month - first.month
+                slots += [0] * (slot - len(slots))  # a month with nothing to post keeps its place
+                slots.append(cents)
+            for start in range(0, len(slots), MONTH_SLOTS):
+                rows.append((asset, expense, _months_after(first, start), slots[start : start + MONTH_SLOTS]))
         order = sorted(months)
         entry_ids = dict(zip(order, new_keys(len(order))))
         line_ids = iter(new_keys(sum(len(debits) + len(credits) for debits, credits in months.values())))
@@ -198,34 +209,34 @@ class Runner:
                 for month_end in order
             ],
         )
-        texts = {month_end: (month_end.isoformat(), f"{month_end:%Y-%m}") for month_end in order}
         self.store.insert_stored(
             VALUE_UPDATES,
             UPDATE_COLUMNS,
             (
                 (
-                    update_id,
+                    f"{update_id[:33]}000",  # month k of the row shows this id ending in k
                     asset["AssetId"],
                     asset[assets.NUMBER],
                     update_type,
-                    cents,
+                    sum(cents),
                     expense,
-                    texts[month_end][0],
-                    f"Depreciation {texts[month_end][1]} of {label}",
-                    entry_ids[month_end],
+                    first.isoformat(),
+                    assets.label(asset),  # month k shows 'Depreciation YYYY-MM of ' before it
                     run_id,
                     tenant,
+                    len(cents),
+                    json.dumps(cents, separators=(",", ":")),
                 )
-                for update_id, (asset, expense, month_end, cents, label) in zip(new_keys(len(updates)), updates)
+                for update_id, (asset, expense, first, cents) in zip(new_keys(len(rows)), rows)
             ),
         )
-        return sum(update[3] for update in updates)
+        return total
 
     def rollback(self, run: Row) -> None:
         """Remove exactly what the run posted (its value updates and journal entries) and move
         Settings.LastDepreciationDate back; the run rules check it is the latest."""
         tenant = run["TenantId"]
-        self.store.journal.remove(tenant, "Source = ?", (f"DepreciationRun:{run['RunId']}",))
+        self.store.journal.remove(tenant, "Source = ?", (f"{RUN_SOURCE}{run['RunId']}",))
         self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run["RunId"]})
         self.store.delete(RUNS, run["RunId"])
         previous = self.latest(tenant)
@@ -292,6 +303,12 @@ def _capped(months: list[tuple[dt.date, Decimal]], book_value: Decimal) -> list[
         capped.append((month_end, amount))
         book_value -= amount
     return capped
+
+
+def _months_after(month_end: dt.date, count: int) -> dt.date:
+    """The month end ``count`` months after ``month_end``'s."""
+    year, month = divmod(month_end.year * 12 + month_end.month - 1 + count, 12)
+    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
 def _now() -> str:

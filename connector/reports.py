@@ -14,7 +14,7 @@ from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR, PRICE, PURCH
 from connector.domain.assets import PRIOR_ACCUMULATED as PRIOR
 from connector.domain.codecs import MONEY
 from connector.domain.depreciation import depreciable_value, schedule
-from connector.domain.enums import AssetStatus
+from connector.domain.enums import AssetStatus, DepreciationMethod
 from connector.domain.errors import InvalidValue
 from connector.register import Register
 from connector.vtab import Report
@@ -206,7 +206,9 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
         year_end=year_end,
     )
     for period, amount in to_come:
-        if amount == 0 and period.amount == 0:
+        # Diminishing value never reaches the residual: it ends where a month rounds to nothing. Straight line
+        # rounds some months of a tiny yearly amount to nothing and goes on.
+        if amount == 0 and period.amount == 0 and setting.method is not DepreciationMethod.STRAIGHT_LINE:
             shown = (0.0, _money(accumulated), _money(cost - accumulated))
             rows.append((period.end.isoformat(), *shown, 0, "ends here: the next period rounds to zero"))
             return rows

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import connector
+from connector.check import check
 from connector.domain import postings as domain_postings
 from connector.domain.depreciation import schedule
 from connector.domain.enums import AssetStatus
@@ -748,3 +749,99 @@ def test_xeros_payload_values_load(register):
     assert row == ("Rate", None, None, None)  # the rate decides; 0 in the disposal amounts means no disposal
     for column in ("DisposalPrice", "BookDepreciationDetail_CurrentGainLoss"):
         refused(register, connector.NotSupportedError, f"UPDATE Assets SET {column} = 1 WHERE AssetNumber = 'XP-1'")
+
+
+# -- a run's months of an asset, kept in one stored row ---------------------------------------------------------
+
+
+def test_each_month_of_a_run_is_a_value_update_of_its_own(register):
+    add(register, "EQ-1")
+    run_id = run(register, "2024-12-31")
+    months = register.execute(
+        "SELECT ValueUpdateId, Date, Amount, Memo, JournalEntryId FROM ValueUpdates ORDER BY Date"
+    ).fetchall()
+    assert len(months) == 12 and len({key for key, *_ in months}) == 12
+    entries = dict(
+        register.execute(
+            "SELECT Date, JournalEntryId FROM JournalEntries WHERE Source = ?", (f"DepreciationRun:{run_id}",)
+        )
+    )
+    for key, day, amount, memo, entry in months:
+        assert memo == f"Depreciation {day:%Y-%m} of asset EQ-1"
+        assert entry == entries[day], "each month points to the run's entry of that month"
+        # found by its id, alone, through the stored row's index
+        assert register.execute("SELECT Date, Amount FROM ValueUpdates WHERE ValueUpdateId = ?", (key,)).fetchall() == [
+            (day, amount)
+        ]
+    assert internal(register).execute("SELECT count(*), sum(Months) FROM ValueUpdates_rows").fetchone() == (1, 12)
+    key = months[5][0]
+    plan = " ".join(
+        row[-1]
+        for row in internal(register).execute(
+            "EXPLAIN QUERY PLAN "
+            + register_of(register.raw).store.scan_sql(TABLES["ValueUpdates"], ["ValueUpdateId"], ["Date"]),
+            ["[]", key, key, key],
+        )
+    )
+    assert "ValueUpdates_rows_key" in plan and "SCAN v" not in plan, plan
+    refused(
+        register,
+        connector.IntegrityError,
+        "UPDATE ValueUpdates SET Memo = 'x' WHERE ValueUpdateId = ?",
+        (key,),
+        match="posted periods never change",
+    )
+    refused(
+        register,
+        connector.IntegrityError,
+        "DELETE FROM ValueUpdates WHERE ValueUpdateId = ?",
+        (key,),
+        match="roll the run back",
+    )
+    # by rowid, as a raw APSW write reaches the table
+    (rowid,) = register.execute("SELECT rowid FROM ValueUpdates WHERE ValueUpdateId = ?", (key,)).fetchone()
+    refused(
+        register,
+        connector.IntegrityError,
+        "DELETE FROM ValueUpdates WHERE rowid = ?",
+        (rowid,),
+        match="roll the run back",
+    )
+
+
+def test_months_with_nothing_to_post_are_no_value_updates(register):
+    # 0.05 a year: the year-to-date total rounds to 0, 1, 1, 2, ... cents, so some months post nothing
+    add(register, "EQ-1", price="0.25", residual="0")
+    preview = register.execute(
+        "SELECT PeriodEnd, Amount FROM DepreciationSchedule('EQ-1') WHERE PeriodEnd <= '2024-12-31' AND Amount > 0"
+    ).fetchall()
+    assert 0 < len(preview) < 12
+    run(register, "2024-12-31")
+    assert register.execute("SELECT Date, Amount FROM ValueUpdates ORDER BY Date").fetchall() == preview
+    assert register.execute("SELECT sum(Amount) FROM ValueUpdates").fetchone() == (D("0.05"),)
+
+
+def test_a_run_of_more_months_than_a_row_holds(path):
+    con = connector.connect(str(path), autocommit=True)
+    con.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod, "
+        "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_DepreciationRate) "
+        "VALUES ('Land', 'DiminishingValue100', 'FullMonth', 1)"
+    )
+    con.execute(
+        "INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, "
+        "BookDepreciationDetail_DepreciationStartDate, AssetStatus) "
+        "SELECT 'Estate', 'FA-1', AssetTypeId, '1800-01-01', 9999999999.99, '1800-01-01', 'Registered' FROM AssetTypes"
+    )
+    run(con, "2200-12-31")  # 4,812 months: more than one stored row holds
+    shown = con.execute(
+        "SELECT count(*), count(DISTINCT ValueUpdateId), count(DISTINCT JournalEntryId), sum(Amount), min(Date), "
+        "max(Date) FROM ValueUpdates"
+    ).fetchone()
+    (amount,) = con.execute("SELECT Amount FROM DepreciationRuns").fetchone()
+    assert shown == (4812, 4812, 4812, amount, "1800-01-31", "2200-12-31")
+    assert internal(con).execute("SELECT count(*), sum(Months) FROM ValueUpdates_rows").fetchone() == (2, 4812)
+    preview = con.execute("SELECT PeriodEnd, Amount FROM DepreciationSchedule('FA-1') WHERE Posted").fetchall()
+    assert con.execute("SELECT Date, Amount FROM ValueUpdates ORDER BY Date").fetchall() == preview
+    con.close()
+    assert check(path) == []

@@ -94,12 +94,13 @@ class Journal:
         ).get
         if first is None:
             return
-        store.execute(
-            "DELETE FROM JournalLines_rows WHERE TenantId = ? AND JournalEntryId IN "
-            f"(SELECT JournalEntryId FROM JournalEntries_rows WHERE TenantId = ? AND ({condition}))",
-            (tenant, tenant, *bindings),
-        )
-        store.execute(f"DELETE FROM JournalEntries_rows WHERE TenantId = ? AND ({condition})", (tenant, *bindings))
+        with store.bulk():
+            store.execute(
+                "DELETE FROM JournalLines_rows WHERE TenantId = ? AND JournalEntryId IN "
+                f"(SELECT JournalEntryId FROM JournalEntries_rows WHERE TenantId = ? AND ({condition}))",
+                (tenant, tenant, *bindings),
+            )
+            store.execute(f"DELETE FROM JournalEntries_rows WHERE TenantId = ? AND ({condition})", (tenant, *bindings))
         self.relink(tenant, first)
 
     def relink(self, tenant: str, start: int) -> None:

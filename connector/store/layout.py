@@ -23,8 +23,8 @@ from connector.guard import STORAGE_GUARD
 from connector.schema import TABLES, Column, Table
 
 #: Bumped when the layout changes; recorded in the file as PRAGMA user_version. 1: the first release;
-#: 2: unique keys, the journal's chain, the guard triggers.
-SCHEMA_VERSION = 2
+#: 2: unique keys, the journal's chain, the guard triggers; 3: a depreciation run's months of an asset in one row.
+SCHEMA_VERSION = 3
 #: Marks a file as a register (PRAGMA application_id): 'FAR1'.
 APPLICATION_ID = 0x46415231
 SHADOW_SUFFIX = "rows"
@@ -36,6 +36,44 @@ _COMPUTED = {
     "AND v.AssetId = a.AssetId AND v.UpdateType = 'DEPRECIATION_AMORTIZATION'))",
     ("AssetTracking", "AssetNumber"): "(SELECT a.AssetNumber FROM Assets_rows AS a WHERE a.AssetId = t.AssetId)",
 }
+
+
+#: A depreciation run stores each asset's months in one ValueUpdates_rows row (``Months``, ``Amounts``: a JSON list of
+#: cents, from the month of its ``Date`` on), written once instead of a row per month; reads see one value update per
+#: month. Month ``k`` of such a row shows ValueUpdateId = the stored one with its last three hex digits ``k`` (the
+#: stored one ends in 000), its rowid is the stored rowid × MONTH_SLOTS + ``k``, its Memo the stored one (the asset)
+#: after 'Depreciation YYYY-MM of ', its JournalEntryId the run's entry of that month (Source RUN_SOURCE + RunId).
+MONTH_SLOTS = 4096
+RUN_SOURCE = "DepreciationRun:"
+_MONTH_END = "date(v.Date, 'start of month', '+' || (j.key + 1) || ' months', '-1 day')"
+_MONTHLY = {
+    "ValueUpdateId": "substr(v.ValueUpdateId, 1, 33) || printf('%03x', j.key)",
+    "Amount": "j.value",
+    "Date": _MONTH_END,
+    "Memo": f"'Depreciation ' || substr({_MONTH_END}, 1, 7) || ' of ' || v.Memo",
+    "JournalEntryId": "(SELECT e.JournalEntryId FROM JournalEntries_rows AS e WHERE e.TenantId = v.TenantId "
+    f"AND e.Source = '{RUN_SOURCE}' || v.RunId AND e.Date = {_MONTH_END})",
+    "Months": "NULL",
+    "Amounts": "NULL",
+}
+
+
+def month_base(key: str) -> str:
+    """The stored ValueUpdateId of the run row that shows ``key`` (a month's id ends in its month's number)."""
+    return f"{key[:33]}000" if len(key) == 36 else key
+
+
+def value_update_months(columns: Sequence[str]) -> str:
+    """A subquery of ValueUpdates_rows with one row per value update (each month of a run's row apart), giving
+    ``columns`` (stored names), ``rowid``, and the stored row's ``StoredRowid`` and ``StoredId``."""
+    single = ", ".join(f"v.{name} AS {name}" for name in columns)
+    monthly = ", ".join(f"{_MONTHLY.get(name, f'v.{name}')} AS {name}" for name in columns)
+    return (
+        f"(SELECT v.rowid * {MONTH_SLOTS} AS rowid, v.rowid AS StoredRowid, v.ValueUpdateId AS StoredId, {single} "
+        "FROM ValueUpdates_rows AS v WHERE v.Months IS NULL UNION ALL "
+        f"SELECT v.rowid * {MONTH_SLOTS} + j.key, v.rowid, v.ValueUpdateId, {monthly} "
+        "FROM ValueUpdates_rows AS v, json_each(v.Amounts) AS j WHERE v.Months IS NOT NULL AND j.value > 0)"
+    )
 
 
 def shadow(table: Table) -> str:
@@ -88,11 +126,15 @@ class TableLayout:
             (c.name, _COMPUTED[(table.name, c.name)]) for c in table.columns if (table.name, c.name) in _COMPUTED
         ]
         self.read_names = self.names + tuple(name for name, _ in computed)
-        #: How to read each column from the storage table aliased ``t``.
+        #: Whether a stored row may hold several rows as reads see them (a depreciation run's months).
+        self.by_month = table.name == "ValueUpdates"
+        #: What reads select from (aliased ``t``): the storage table, or the rows it holds as reads see them.
+        self.source = value_update_months(self.names) if self.by_month else self.name
+        #: How to read each column from the source aliased ``t``.
         self.expressions = {name: f"t.{name}" for name in self.names} | dict(computed)
-        self.select = f"SELECT {', '.join(self.expressions.values())} FROM {self.name} AS t"
+        self.select = f"SELECT {', '.join(self.expressions.values())} FROM {self.source} AS t"
         #: The stored columns only: no computed column (such as an asset type's Locks, a count over the assets).
-        self.select_stored = f"SELECT {', '.join(f't.{name}' for name in self.names)} FROM {self.name} AS t"
+        self.select_stored = f"SELECT {', '.join(f't.{name}' for name in self.names)} FROM {self.source} AS t"
         placeholders = ", ".join("?" * len(self.names))
         self.insert = f"INSERT INTO {self.name} ({', '.join(self.names)}) VALUES ({placeholders})"
         assignments = ", ".join(f"{name} = ?" for name in self.names)
@@ -145,6 +187,24 @@ class TableLayout:
             f"SELECT RAISE(ABORT, 'assets-sql') WHERE \"{STORAGE_GUARD}\"() IS NOT 1; END"
             for event in ("INSERT", "UPDATE", "DELETE")
         ]
+
+    # -- reads ------------------------------------------------------------------------------------------------------
+
+    def equal(self, column: str, value: Any) -> tuple[str, list[Any]]:
+        """The condition (on the source aliased ``t``) and its bindings for ``column`` = ``value``: a unique name
+        through its key's index, a run month's ValueUpdateId through its stored row's."""
+        key = self.keys.get(column)
+        if key is not None and isinstance(value, str):
+            return f"t.{key} = ?", [unique_key(value)]
+        if self.by_month and column == self.table.key and isinstance(value, str):
+            return f"t.StoredId IN (?, ?) AND t.{column} = ?", [value, month_base(value), value]
+        return f"t.{column} = ?", [value]
+
+    def at_rowid(self, rowid: int) -> tuple[str, list[Any]]:
+        """The condition and bindings for the row the source numbers ``rowid``."""
+        if self.by_month:
+            return "t.StoredRowid = ? AND t.rowid = ?", [rowid // MONTH_SLOTS, rowid]
+        return "t.rowid = ?", [rowid]
 
     # -- rows -------------------------------------------------------------------------------------------------------
 

@@ -10,9 +10,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from connector.domain.ledger import AccountTotal, Posted
 from connector.domain.money import from_cents
+from connector.store.layout import value_update_months
 
 if TYPE_CHECKING:
     from connector.store import Store
+
+#: The value updates as reads see them (a run's row a value update per month), with what the sums below read.
+_MONTHS = value_update_months(("TenantId", "AssetId", "UpdateType", "Amount", "Date", "RunId"))
 
 
 class Ledger:
@@ -62,9 +66,9 @@ class Ledger:
         depreciation."""
         found = self.store.execute(
             f"SELECT {_ADJUSTMENT}, {_BEFORE}, {_DURING}, "
-            "(SELECT RunId FROM ValueUpdates_rows WHERE TenantId = ?1 AND AssetId = ?2 "
+            f"(SELECT RunId FROM {_MONTHS} WHERE TenantId = ?1 AND AssetId = ?2 "
             "AND UpdateType = 'DEPRECIATION_AMORTIZATION' ORDER BY Date DESC, rowid DESC LIMIT 1) "
-            "FROM ValueUpdates_rows WHERE TenantId = ?1 AND AssetId = ?2",
+            f"FROM {_MONTHS} WHERE TenantId = ?1 AND AssetId = ?2",
             (tenant_id, asset_id, year_start.isoformat()),
         ).fetchone()
         assert found is not None  # an aggregate gives one row
@@ -78,7 +82,7 @@ class Ledger:
         if isinstance(year_start, dt.date):
             rows = self.store.execute(
                 f"SELECT AssetId, {_ADJUSTMENT}, {_BEFORE}, {_DURING}, {_RUN_THROUGH}, {_LATEST} "
-                "FROM ValueUpdates_rows WHERE TenantId = ?1 GROUP BY AssetId",
+                f"FROM {_MONTHS} WHERE TenantId = ?1 GROUP BY AssetId",
                 (tenant_id, None, year_start.isoformat()),
             )
             return {
@@ -92,7 +96,7 @@ class Ledger:
         # each asset its own split: sum by day, split here
         by_day: dict[str, list[Any]] = {}
         for asset_id, day, adjustment, depreciation, run_through in self.store.execute(
-            f"SELECT AssetId, Date, {_ADJUSTMENT}, {_DEPRECIATION}, {_RUN_THROUGH} FROM ValueUpdates_rows "
+            f"SELECT AssetId, Date, {_ADJUSTMENT}, {_DEPRECIATION}, {_RUN_THROUGH} FROM {_MONTHS} "
             "WHERE TenantId = ?1 GROUP BY AssetId, Date",
             (tenant_id,),
         ):
@@ -119,7 +123,7 @@ class Ledger:
         rows = self.store.execute(
             f"SELECT AssetId, {_ADJUSTMENT}, {_DEPRECIATION_BEFORE.format(':point')}, "
             f"{_DEPRECIATION_BEFORE.format(':year')}, {_DEPRECIATION}, {_RUN_THROUGH}, {_LATEST} "
-            "FROM ValueUpdates_rows WHERE TenantId = :tenant GROUP BY AssetId",
+            f"FROM {_MONTHS} WHERE TenantId = :tenant GROUP BY AssetId",
             {"tenant": tenant_id, "point": point.isoformat(), "year": year_start.isoformat()},
         )
         return {
@@ -137,7 +141,7 @@ class Ledger:
     def depreciation_before(self, tenant_id: str, asset_id: str, day: dt.date) -> Decimal:
         """The asset's depreciation dated before ``day``."""
         cents = self.store.execute(
-            "SELECT coalesce(sum(Amount), 0) FROM ValueUpdates_rows WHERE TenantId = ? AND AssetId = ? "
+            f"SELECT coalesce(sum(Amount), 0) FROM {_MONTHS} WHERE TenantId = ? AND AssetId = ? "
             "AND UpdateType = 'DEPRECIATION_AMORTIZATION' AND Date < ?",
             (tenant_id, asset_id, day.isoformat()),
         ).get
@@ -148,7 +152,7 @@ class Ledger:
         ``start`` to ``end`` (later ones left out): :data:`connector.domain.reconciliation.Movements`."""
         found: dict[str, dict[tuple[str, bool], Decimal]] = {}
         for asset_id, kind, before, cents in self.store.execute(
-            "SELECT AssetId, UpdateType, Date < ?2, sum(Amount) FROM ValueUpdates_rows "
+            f"SELECT AssetId, UpdateType, Date < ?2, sum(Amount) FROM {_MONTHS} "
             "WHERE TenantId = ?1 AND Date <= ?3 GROUP BY AssetId, UpdateType, Date < ?2",
             (tenant_id, start.isoformat(), end.isoformat()),
         ):
@@ -160,7 +164,7 @@ class Ledger:
         return dict(
             self.store.execute(
                 "SELECT AssetId, RunId FROM (SELECT AssetId, RunId, row_number() OVER "
-                "(PARTITION BY AssetId ORDER BY Date DESC, rowid DESC) AS n FROM ValueUpdates_rows "
+                f"(PARTITION BY AssetId ORDER BY Date DESC, rowid DESC) AS n FROM {_MONTHS} "
                 "WHERE TenantId = ? AND UpdateType = 'DEPRECIATION_AMORTIZATION') WHERE n = 1",
                 (tenant_id,),
             )
@@ -169,7 +173,7 @@ class Ledger:
     def run_postings(self, asset_id: str, tenant_id: str) -> dict[dt.date, Decimal]:
         """The depreciation runs posted for the asset, by month end."""
         rows = self.store.execute(
-            "SELECT Date, sum(Amount) FROM ValueUpdates_rows WHERE TenantId = ? AND AssetId = ? AND RunId IS NOT NULL "
+            f"SELECT Date, sum(Amount) FROM {_MONTHS} WHERE TenantId = ? AND AssetId = ? AND RunId IS NOT NULL "
             "GROUP BY Date",
             (tenant_id, asset_id),
         )

@@ -2,8 +2,9 @@
 
 Layout versions (``PRAGMA user_version``): 1, the first release; 2 adds each unique name's key (``AssetNumberKey``,
 ...), the journal's chain (``Sequence``, ``Hash``, and its head in Settings) and the triggers that stop a plain
-SQLite tool writing storage. A file is upgraded when it is first opened for writing, in one transaction: all of it
-or none.
+SQLite tool writing storage; 3 keeps a depreciation run's months of an asset in one value-update row (``Months``,
+``Amounts``; rows written before stay one a month). A file is upgraded when it is first opened for writing, in one
+transaction: all of it or none.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def upgrade(store: Store, version: int) -> None:
     """Bring a file of layout ``version`` up to :data:`SCHEMA_VERSION` (the caller holds a transaction)."""
     if version < 2:
         _to_version_2(store)
+    if version < 3:
+        _add_columns(store, LAYOUTS["ValueUpdates"])  # a run's months in one row: Months, Amounts
+        # a run month's entry is found by its Source and Date (the index is made with the others, below)
+        store.execute("DROP INDEX IF EXISTS JournalEntries_rows_by_Source")
+        for statement in missing_indexes(store):
+            store.execute(statement)
     store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

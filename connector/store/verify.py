@@ -15,7 +15,7 @@ from connector.domain.money import from_cents
 from connector.domain.rows import unique_key
 from connector.schema import TABLES, Column, Table
 from connector.store.journal import entry_hash
-from connector.store.layout import LAYOUTS, shadow
+from connector.store.layout import LAYOUTS, shadow, value_update_months
 
 if TYPE_CHECKING:
     from connector.register import Register
@@ -180,12 +180,33 @@ class Checker:
                 )
 
     def value_updates(self) -> Iterator[str]:
-        """Each entry a value update posted carries, in debits, the sum of the value updates that point to it."""
+        """A run's row holds as many months as it says, and their sum as its Amount; each entry a value update
+        posted carries, in debits, the sum of the value updates that point to it (a run's entry of a month, the sum
+        of that month over the assets)."""
         table = TABLES["ValueUpdates"]
+        for key, tenant, months, amount, count, total in self._sql(
+            "SELECT v.ValueUpdateId, v.TenantId, v.Months, v.Amount, json_array_length(v.Amounts), "
+            "(SELECT sum(j.value) FROM json_each(v.Amounts) AS j) FROM ValueUpdates_rows AS v "
+            "WHERE v.Months IS NOT NULL AND json_valid(v.Amounts)"
+        ):
+            if count != months or total != amount:
+                yield (
+                    f"{self._where(table, 0, key, tenant)}: a run's row of {months} months holds {count} amounts "
+                    f"summing to {from_cents(total or 0)}, not its Amount {from_cents(amount or 0)}"
+                )
+        unreadable = self._sql(
+            "SELECT ValueUpdateId, TenantId FROM ValueUpdates_rows WHERE Months IS NOT NULL AND NOT json_valid(Amounts)"
+        )
+        for key, tenant in unreadable:
+            yield f"{self._where(table, 0, key, tenant)}: Amounts is not a JSON list of cents"
+            self.broken_tenants.add(tenant)
+        if unreadable:
+            return  # the months of the register's value updates cannot be read
+        months = value_update_months(("ValueUpdateId", "JournalEntryId", "TenantId", "Amount"))
         for entry, tenant, amount, debit, first in self._sql(
             "SELECT v.JournalEntryId, v.TenantId, sum(v.Amount), "
             "(SELECT sum(l.Debit) FROM JournalLines_rows AS l WHERE l.JournalEntryId = v.JournalEntryId), "
-            "min(v.ValueUpdateId) FROM ValueUpdates_rows AS v GROUP BY v.JournalEntryId"
+            f"min(v.ValueUpdateId) FROM {months} AS v GROUP BY v.JournalEntryId"
         ):
             if entry is not None and debit is not None and amount != debit:
                 yield (

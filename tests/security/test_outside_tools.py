@@ -103,7 +103,8 @@ def test_a_disposed_asset_and_a_bad_date_are_named(books: Path):
 def test_posted_depreciation_rewritten_breaks_the_chain_and_the_balances(books: Path):
     found = findings_after(
         books,
-        "UPDATE ValueUpdates_rows SET Amount = 1",
+        "UPDATE ValueUpdates_rows SET Amount = 1, Amounts = CASE WHEN Months IS NULL THEN NULL ELSE "
+        "(SELECT json_group_array(1) FROM json_each(Amounts)) END",
         "UPDATE JournalLines_rows SET Debit = 1 WHERE Debit > 0 AND JournalEntryId IN "
         "(SELECT JournalEntryId FROM JournalEntries_rows WHERE Source LIKE 'DepreciationRun:%')",
         "UPDATE JournalLines_rows SET Credit = 1 WHERE Credit > 0 AND JournalEntryId IN "
@@ -111,6 +112,18 @@ def test_posted_depreciation_rewritten_breaks_the_chain_and_the_balances(books: 
     )
     assert any("its Hash does not match its content" in f for f in found)
     assert any("BookDepreciationDetail_CurrentAccumDepreciationAmount is" in f for f in found)
+
+
+def test_a_runs_row_that_does_not_add_up_is_found(books: Path):
+    run_rows = "FROM ValueUpdates_rows WHERE Months IS NOT NULL"
+    found = findings_after(
+        books, f"UPDATE ValueUpdates_rows SET Amount = Amount + 1 WHERE rowid = (SELECT min(rowid) {run_rows})"
+    )
+    assert any("a run's row of" in f and "not its Amount" in f for f in found), found
+    found = findings_after(
+        books, f"UPDATE ValueUpdates_rows SET Amounts = '[1,' WHERE rowid = (SELECT min(rowid) {run_rows})"
+    )
+    assert any("Amounts is not a JSON list of cents" in f for f in found), found
 
 
 def test_an_unbalanced_journal_is_found(books: Path):

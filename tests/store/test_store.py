@@ -11,7 +11,7 @@ from connector.schema import TABLES, _load_table
 from connector.store import LAYOUTS, new_keys
 from tests.helpers import internal
 
-SOURCE_INDEX = "JournalEntries_rows_by_Source"
+SOURCE_INDEX = "JournalEntries_rows_by_Source_Date"
 
 
 def indexes(raw):
@@ -20,7 +20,7 @@ def indexes(raw):
 
 def test_indexes_listed_in_schema_are_part_of_the_ddl():
     ddl = LAYOUTS["JournalEntries"].ddl()
-    assert f"CREATE INDEX IF NOT EXISTS {SOURCE_INDEX} ON JournalEntries_rows (Source)" in ddl
+    assert f"CREATE INDEX IF NOT EXISTS {SOURCE_INDEX} ON JournalEntries_rows (Source, Date)" in ddl
 
 
 def test_a_new_register_has_them(path):
@@ -28,7 +28,10 @@ def test_a_new_register_has_them(path):
     assert SOURCE_INDEX in indexes(con.raw)
     plan = (
         internal(con)
-        .execute("EXPLAIN QUERY PLAN SELECT JournalEntryId FROM JournalEntries_rows WHERE Source = 'DepreciationRun:x'")
+        .execute(
+            "EXPLAIN QUERY PLAN SELECT JournalEntryId FROM JournalEntries_rows "
+            "WHERE Source = 'DepreciationRun:x' AND Date = '2025-01-31'"
+        )
         .fetchall()
     )
     assert any(SOURCE_INDEX in row[-1] for row in plan)
