@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import uuid
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from connector.domain import assets, book_setting, ledger, postings
@@ -96,7 +94,7 @@ class Runner:
         usual_point = financial_year_start(last + dt.timedelta(days=1), *year_end) if last else year_start
         by_asset = self.store.ledger.run_sums(tenant, usual_point, year_start)
         accounts = _TypeAccounts(self, tenant)
-        plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]] = []
+        plans: list[tuple[Row, str, str, list[tuple[dt.date, int]]]] = []
         balances: list[tuple[Row, ledger.Booked]] = []
         for asset in self.register.registered_assets(tenant, RUN_COLUMNS):
             sums = by_asset.get(asset["AssetId"], NO_SUMS)
@@ -105,11 +103,9 @@ class Runner:
             if months:
                 expense, accumulated = accounts.of(asset)
                 plans.append((asset, expense, accumulated, months))
-                for month_end, amount in months:
-                    if month_end < year_start:
-                        before += amount
-                    else:
-                        during += amount
+                before_cents = sum(cents for month_end, cents in months if month_end < year_start)
+                before += from_cents(before_cents)
+                during += from_cents(sum(cents for _, cents in months) - before_cents)
             # the run's value updates are the newest: an asset's latest depreciation is the run's unless one dated
             # after the run's last month was recorded
             latest = sums.latest_depreciation
@@ -142,9 +138,9 @@ class Runner:
         register_start: dt.date | None,
         year_end: tuple[int, int],
         usual_point: dt.date,
-    ) -> list[tuple[dt.date, Decimal]]:
-        """The months a run through ``through`` posts for the asset, with their amounts: by its schedule from its
-        restart point (:func:`postings.restart_point`), never taking its carrying value below zero."""
+    ) -> list[tuple[dt.date, int]]:
+        """The months a run through ``through`` posts for the asset, with their amounts in cents: by its schedule
+        from its restart point (:func:`postings.restart_point`), never taking its carrying value below zero."""
         setting = postings.setting_of(asset)
         if setting is None:
             return []
@@ -154,8 +150,8 @@ class Runner:
         else:
             before_point = self.store.ledger.depreciation_before(tenant, asset["AssetId"], point)
         months = [
-            (period.end, amount)
-            for period, amount in postings.to_come(
+            (month_end, cents)
+            for month_end, _, cents in postings.to_come(
                 setting,
                 through,
                 point=point,
@@ -164,11 +160,11 @@ class Runner:
                 posted_through=sums.run_through,
                 year_end=year_end,
             )
-            if amount > 0
+            if cents > 0
         ]
-        return _capped(months, asset[assets.BOOK_VALUE])
+        return _capped(months, to_cents(asset[assets.BOOK_VALUE]))
 
-    def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, Decimal]]]]) -> int:
+    def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, int]]]]) -> int:
         """Write the run: per asset one value-update row holding its months (:data:`connector.store.MONTH_SLOTS`
         at most; reads see a value update per month, with the run's RunId), and per month one journal entry whose
         lines sum the expense debits and the accumulated depreciation credits by account, as Xero posts a run; the
@@ -177,24 +173,33 @@ class Runner:
         plans.sort(key=lambda plan: plan[0]["AssetId"])
         source = f"{RUN_SOURCE}{run_id}"
         update_type = to_stored(VALUE_UPDATES.column("UpdateType"), UpdateType.DEPRECIATION_AMORTIZATION)
-        # per month: (expense debits by account, accumulated depreciation credits by account), in cents
-        months: dict[dt.date, tuple[dict[str, int], dict[str, int]]] = {}
+        # per pair of accounts (expense, accumulated depreciation): the cents of each month
+        by_accounts: dict[tuple[str, str], dict[dt.date, int]] = {}
         rows: list[tuple[Row, str, dt.date, list[int]]] = []  # (asset, expense account, first month, cents a month)
         total = 0
         for asset, expense, accumulated, posted in plans:
+            monthly = by_accounts.get((expense, accumulated))
+            if monthly is None:
+                monthly = by_accounts[(expense, accumulated)] = {}
             first = posted[0][0]
+            origin = first.year * 12 + first.month
             slots: list[int] = []
-            for month_end, amount in posted:
-                cents = to_cents(amount)
-                total += cents
+            for month_end, cents in posted:
+                monthly[month_end] = monthly.get(month_end, 0) + cents
+                gap = month_end.year * 12 + month_end.month - origin - len(slots)
+                if gap:
+                    slots += [0] * gap  # a month with nothing to post keeps its place
+                slots.append(cents)
+            total += sum(slots)
+            for start in range(0, len(slots), MONTH_SLOTS):
+                rows.append((asset, expense, _months_after(first, start), slots[start : start + MONTH_SLOTS]))
+        # per month: the expense debits and the accumulated depreciation credits, each summed by account
+        months: dict[dt.date, tuple[dict[str, int], dict[str, int]]] = {}
+        for (expense, accumulated), monthly in by_accounts.items():
+            for month_end, cents in monthly.items():
                 debits, credits = months.setdefault(month_end, ({}, {}))
                 debits[expense] = debits.get(expense, 0) + cents
                 credits[accumulated] = credits.get(accumulated, 0) + cents
-                slot = (month_end.year - first.year) * 12 + month_end.month - first.month
-                slots += [0] * (slot - len(slots))  # a month with nothing to post keeps its place
-                slots.append(cents)
-            for start in range(0, len(slots), MONTH_SLOTS):
-                rows.append((asset, expense, _months_after(first, start), slots[start : start + MONTH_SLOTS]))
         order = sorted(months)
         entry_ids = dict(zip(order, new_keys(len(order))))
         line_ids = iter(new_keys(sum(len(debits) + len(credits) for debits, credits in months.values())))
@@ -225,7 +230,7 @@ class Runner:
                     run_id,
                     tenant,
                     len(cents),
-                    json.dumps(cents, separators=(",", ":")),
+                    f"[{','.join(map(str, cents))}]",  # a JSON list
                 )
                 for update_id, (asset, expense, first, cents) in zip(new_keys(len(rows)), rows)
             ),
@@ -293,15 +298,16 @@ class _TypeAccounts:
         return expense, accumulated
 
 
-def _capped(months: list[tuple[dt.date, Decimal]], book_value: Decimal) -> list[tuple[dt.date, Decimal]]:
+def _capped(months: list[tuple[dt.date, int]], book_value: int) -> list[tuple[dt.date, int]]:
     """Never take the carrying value below zero (an impairment may have lowered it below the schedule's view)."""
     capped = []
-    for month_end, amount in months:
-        amount = min(amount, book_value)
-        if amount <= 0:
+    for month_end, cents in months:
+        if cents > book_value:
+            cents = book_value
+        if cents <= 0:
             break
-        capped.append((month_end, amount))
-        book_value -= amount
+        capped.append((month_end, cents))
+        book_value -= cents
     return capped
 
 

@@ -16,6 +16,7 @@ from connector.domain.codecs import MONEY
 from connector.domain.depreciation import depreciable_value, schedule
 from connector.domain.enums import AssetStatus, DepreciationMethod
 from connector.domain.errors import InvalidValue
+from connector.domain.money import from_cents
 from connector.register import Register
 from connector.vtab import Report
 
@@ -205,14 +206,14 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
         posted_through=posted_through,
         year_end=year_end,
     )
-    for period, amount in to_come:
+    for month_end, scheduled, cents in to_come:
         # Diminishing value never reaches the residual: it ends where a month rounds to nothing. Straight line
         # rounds some months of a tiny yearly amount to nothing and goes on.
-        if amount == 0 and period.amount == 0 and setting.method is not DepreciationMethod.STRAIGHT_LINE:
-            shown = (0.0, _money(accumulated), _money(cost - accumulated))
-            rows.append((period.end.isoformat(), *shown, 0, "ends here: the next period rounds to zero"))
+        if cents == 0 and scheduled == 0 and setting.method is not DepreciationMethod.STRAIGHT_LINE:
+            shown = (_money(ledger.ZERO), _money(accumulated), _money(cost - accumulated))
+            rows.append((month_end.isoformat(), *shown, 0, "ends here: the next period rounds to zero"))
             return rows
-        if add(period.end, amount, False):
+        if add(month_end, from_cents(cents), False):
             return rows
     if rows and rows[-1][5] is None:
         rows[-1] = (*rows[-1][:5], f"ends at the {postings.HORIZON_YEARS}-year horizon")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import connector
 from connector.check import check
 from connector.domain import postings as domain_postings
-from connector.domain.depreciation import schedule
+from connector.domain.depreciation import schedule_cents
 from connector.domain.enums import AssetStatus
 from connector.hooks import register_of
 from connector.schema import TABLES
@@ -411,11 +411,13 @@ def expected_postings(con, through):
             (key,),
         ).fetchall()
         run_posted = [day for day, _, run_id in depreciation if run_id is not None]
-        periods = schedule(setting, through, year_end_month=6, year_end_day=30)
+        months = schedule_cents(setting, through, year_end_month=6, year_end_day=30)
         accumulated = setting.opening_accumulated + sum((amount for _, amount, _ in depreciation), D("0.00"))
-        months = domain_postings.postings(periods, accumulated, max(run_posted) if run_posted else None, through)
-        if months:
-            expected[row["AssetNumber"]] = [(str(day), amount) for day, amount in months]
+        posted = domain_postings.postings(
+            months, int(accumulated * 100), max(run_posted) if run_posted else None, through
+        )
+        if posted:
+            expected[row["AssetNumber"]] = [(str(day), D(cents) / 100) for day, cents in posted]
     return expected
 
 

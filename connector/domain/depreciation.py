@@ -34,22 +34,27 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Context, Decimal
+from decimal import Decimal
 from functools import cache, lru_cache
 
 from connector.domain.enums import AveragingMethod, DepreciationMethod
-from connector.domain.money import CENT, is_whole_cents, round_cents
+from connector.domain.money import CENT, is_whole_cents
 
-__all__ = ["Period", "Setting", "annual_rate", "depreciable_value", "financial_year_start", "schedule"]
+__all__ = [
+    "Period",
+    "Setting",
+    "annual_rate",
+    "depreciable_value",
+    "financial_year_start",
+    "schedule",
+    "schedule_cents",
+]
 
 _DIMINISHING_FACTOR = {
     DepreciationMethod.DIMINISHING_VALUE_100: 100,
     DepreciationMethod.DIMINISHING_VALUE_150: 150,
     DepreciationMethod.DIMINISHING_VALUE_200: 200,
 }
-# Wide enough that cost x rate x days is multiplied without loss before the one division.
-_PRECISION = 60
-_WIDE = Context(prec=_PRECISION)
 
 
 @dataclass(frozen=True)
@@ -166,12 +171,14 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@lru_cache(maxsize=4096)
 def _next_month_end(d: date) -> date:
     if d.month == 12:
         return _month_end(d.year + 1, 1) if d.year < date.max.year else date.max
     return _month_end(d.year, d.month + 1)
 
 
+@lru_cache(maxsize=1024)
 def _last_month_end(through: date) -> date:
     """The month end at or before ``through``."""
     if through == _month_end(through.year, through.month):
@@ -205,50 +212,90 @@ def schedule(
     >>> len(schedule(setting, date(2040, 12, 31))), schedule(setting, date(2040, 12, 31))[-1].book_value
     (60, Decimal('200.00'))
     """
+    cost = setting.cost.quantize(CENT)
+    return tuple(
+        Period(end, _money(amount), _money(accumulated), cost - _money(accumulated))
+        for end, amount, accumulated in schedule_cents(
+            setting, through, year_end_month=year_end_month, year_end_day=year_end_day
+        )
+    )
+
+
+def schedule_cents(
+    setting: Setting, through: date, *, year_end_month: int = 12, year_end_day: int = 31
+) -> list[tuple[date, int, int]]:
+    """:func:`schedule` in whole cents, as ``(month end, amount, accumulated)``: what runs post, without a Decimal
+    a month. The year-to-date figure is the exact fraction rounded half-up to the cent (integers throughout).
+
+    >>> setting = Setting(DepreciationMethod.STRAIGHT_LINE, AveragingMethod.FULL_MONTH, None, 3,
+    ...                   Decimal("1000.00"), date(2024, 1, 1))
+    >>> [amount for _, amount, _ in schedule_cents(setting, date(2024, 12, 31))][:4]
+    [2778, 2778, 2777, 2778]
+    """
     _check_year_end(year_end_month, year_end_day)
     if year_end_day < _common_month_length(year_end_month):
         raise ValueError("periods are calendar months, so the financial year must end on a month end")
     _checked_money(setting)
     fraction = _rate_fraction(setting)
     if setting.method is DepreciationMethod.NO_DEPRECIATION:
-        return ()
+        return []
 
-    cost = setting.cost.quantize(CENT)
-    depreciable = depreciable_value(setting)
-    accumulated = setting.opening_accumulated.quantize(CENT)
+    depreciable = _cents(depreciable_value(setting))
+    accumulated = _cents(setting.opening_accumulated)
     straight = setting.method is DepreciationMethod.STRAIGHT_LINE
     full_month = setting.averaging is AveragingMethod.FULL_MONTH
+    start = setting.start
+    # the yearly rate in percent as a fraction of integers: rate_top / rate_bottom
+    if fraction is not None:
+        rate_top, rate_bottom = _integer_rate(*fraction)
 
-    periods: list[Period] = []
-    month_end = _month_end(setting.start.year, setting.start.month)
+    months: list[tuple[date, int, int]] = []
+    month_end = _month_end(start.year, start.month)
     last = _last_month_end(through)
-    year_start: date | None = None
-    base = posted = Decimal("0.00")
-    held = year_days = 0
-    scaled = Decimal(0)
-    denominator = 1
-    while month_end <= last and accumulated < depreciable and (not periods or periods[-1].end < date.max):
+    year_end = date.min  # the last day of the financial year being posted
+    posted = held = 0
+    scaled = denominator = 1
+    while month_end <= last and accumulated < depreciable:
         if fraction is None:  # FullDepreciation
             amount = depreciable - accumulated
         else:
-            numerator, divisor = fraction
-            this_start, this_end = _financial_year(month_end, year_end_month, year_end_day)
-            if this_start != year_start:
+            if month_end > year_end:
                 # A new financial year: diminishing value re-bases on what is left, and rounding starts afresh.
-                year_start, year_days = this_start, (this_end - this_start).days + 1
+                year_start, year_end = _financial_year(month_end, year_end_month, year_end_day)
                 base = depreciable if straight else depreciable - accumulated
-                held, posted = 0, Decimal("0.00")
-                scaled = _WIDE.multiply(base, numerator)
-                denominator = 100 * divisor * (12 if full_month else year_days)
+                held = posted = 0
+                scaled = base * rate_top
+                denominator = 100 * rate_bottom * (12 if full_month else (year_end - year_start).days + 1)
             if full_month:
                 held += 1
+            elif month_end.year == start.year and month_end.month == start.month:
+                held += month_end.day - start.day + 1
             else:
-                held += (month_end - max(setting.start, month_end.replace(day=1))).days + 1
-            # the one division, wide enough to be exact before the rounding to the cent
-            to_date = round_cents(_WIDE.divide(_WIDE.multiply(scaled, held), denominator))
-            amount = min(to_date - posted, depreciable - accumulated)
+                held += month_end.day
+            # the year to date, exactly, rounded half-up to the cent
+            to_date = (2 * scaled * held + denominator) // (2 * denominator)
+            amount = to_date - posted
+            if amount > depreciable - accumulated:
+                amount = depreciable - accumulated
             posted = to_date
         accumulated += amount
-        periods.append(Period(month_end, amount, accumulated, cost - accumulated))
+        months.append((month_end, amount, accumulated))
+        if month_end == date.max:
+            break
         month_end = _next_month_end(month_end)
-    return tuple(periods)
+    return months
+
+
+@lru_cache(maxsize=1024)
+def _integer_rate(numerator: Decimal, divisor: int) -> tuple[int, int]:
+    """A yearly rate in percent, ``numerator / divisor``, as a fraction of integers."""
+    top, bottom = numerator.as_integer_ratio()
+    return top, bottom * divisor
+
+
+def _cents(amount: Decimal) -> int:
+    return int(amount.quantize(CENT) * 100)
+
+
+def _money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)

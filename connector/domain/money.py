@@ -30,4 +30,5 @@ def to_cents(amount: Decimal) -> int:
 
 
 def from_cents(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
+    """An amount of whole cents as money: two decimal places, exactly."""
+    return Decimal(cents).scaleb(-2)

@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from connector.domain.depreciation import Period, Setting, financial_year_start, schedule
+from connector.domain.depreciation import Setting, financial_year_start, schedule_cents
 from connector.domain.enums import DepreciationMethod
 from connector.domain.ledger import ZERO
+from connector.domain.money import to_cents
 
 #: How far a schedule preview looks ahead when the value never runs out (diminishing value).
 HORIZON_YEARS = 50
@@ -70,31 +70,32 @@ def setting_of(asset: Mapping[str, Any]) -> Setting | None:
 
 
 def to_post(
-    periods: Sequence[Period], accumulated: Decimal, posted_through: dt.date | None
-) -> Iterator[tuple[Period, Decimal]]:
-    """Each period after ``posted_through`` (the last month end a run posted for the asset) with what a run posts
-    for it: what the schedule says should have accumulated by its end, less what has (never negative).
-    ``accumulated`` is what the asset has accumulated so far, opening balances included. Runs and the schedule
-    preview both go by it."""
-    for period in periods:
-        if posted_through is not None and period.end <= posted_through:
+    months: Iterable[tuple[dt.date, int, int]], accumulated: int, posted_through: dt.date | None
+) -> Iterator[tuple[dt.date, int, int]]:
+    """Each month of a schedule (:func:`~connector.domain.depreciation.schedule_cents`: month end, amount,
+    accumulated) after ``posted_through`` (the last month end a run posted for the asset), as ``(month end, the
+    schedule's amount, what a run posts)``: what the schedule says should have accumulated by its end, less what has
+    (never negative). ``accumulated`` is what the asset has accumulated so far, opening balances included. Runs and
+    the schedule preview both go by it. In cents."""
+    for end, amount, scheduled in months:
+        if posted_through is not None and end <= posted_through:
             continue
-        amount = max(period.accumulated - accumulated, ZERO)
-        accumulated += amount
-        yield period, amount
+        posted = scheduled - accumulated if scheduled > accumulated else 0
+        accumulated += posted
+        yield end, amount, posted
 
 
 def postings(
-    periods: Sequence[Period], accumulated: Decimal, posted_through: dt.date | None, through: dt.date
-) -> list[tuple[dt.date, Decimal]]:
-    """The months a run through ``through`` posts, with their amounts (:func:`to_post`); months that would post
-    nothing are left out."""
+    months: Iterable[tuple[dt.date, int, int]], accumulated: int, posted_through: dt.date | None, through: dt.date
+) -> list[tuple[dt.date, int]]:
+    """The months a run through ``through`` posts, with their amounts in cents (:func:`to_post`); months that would
+    post nothing are left out."""
     found = []
-    for period, amount in to_post(periods, accumulated, posted_through):
-        if period.end > through:
+    for end, _, posted in to_post(months, accumulated, posted_through):
+        if end > through:
             break
-        if amount > 0:
-            found.append((period.end, amount))
+        if posted > 0:
+            found.append((end, posted))
     return found
 
 
@@ -139,7 +140,17 @@ def restart_point(
 
 def restarted(setting: Setting, point: dt.date, accumulated: Decimal) -> Setting:
     """The setting whose schedule is the asset's from ``point`` on, having accumulated ``accumulated`` by then."""
-    return replace(setting, start=max(setting.start, point), opening_accumulated=accumulated)
+    return Setting(
+        setting.method,
+        setting.averaging,
+        setting.rate,
+        setting.life_years,
+        setting.cost,
+        max(setting.start, point),
+        setting.cost_limit,
+        setting.residual,
+        accumulated,
+    )
 
 
 def to_come(
@@ -151,11 +162,11 @@ def to_come(
     accumulated: Decimal,
     posted_through: dt.date | None,
     year_end: tuple[int, int],
-) -> Iterator[tuple[Period, Decimal]]:
-    """Each month after ``posted_through`` up to ``through`` with what a run posts for it, by the schedule that
+) -> Iterator[tuple[dt.date, int, int]]:
+    """Each month after ``posted_through`` up to ``through`` as :func:`to_post` gives it, by the schedule that
     starts afresh at ``point`` (:func:`restart_point`) with ``accumulated_at_point``; ``accumulated`` is what the
     asset has accumulated so far (opening balance and every depreciation recorded)."""
-    periods = schedule(
+    months = schedule_cents(
         restarted(setting, point, accumulated_at_point), through, year_end_month=year_end[0], year_end_day=year_end[1]
     )
-    return to_post(periods, accumulated, posted_through)
+    return to_post(months, to_cents(accumulated), posted_through)
