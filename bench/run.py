@@ -589,12 +589,16 @@ def runs_report(depreciation: runs.RunsReport, command: str) -> list[str]:
         "A register with one asset type (StraightLine, FullMonth, 20 % a year, accumulated depreciation on "
         "ACCUMULATED_DEPRECIATION) and N assets inserted Registered by one executemany (build column). Run: "
         f"`INSERT INTO DepreciationRuns (ThroughDate) VALUES ('{runs.THROUGH}')`, 12 months for every asset, + "
-        "commit. Native: per asset-month one value-update row, one journal-entry row and two journal-line rows, "
-        "built in Python (uuid4 keys, memo, amounts in cents) and written by executemany into plain tables with "
-        "the register's storage layout (same columns, types and indexes) in a second file, + commit. Rollback: "
-        "`DELETE FROM DepreciationRuns WHERE RunId = ?` + commit. After the run and after the rollback the benchmark "
-        "checks the run's asset count and amount, the value updates and journal lines written, and that the "
-        "rollback removed them all.",
+        "commit. The register keeps a run's months of an asset in one stored row (read as a value update a month) "
+        "and posts one journal entry a month with its lines summed by account. Native: the rows a value update a "
+        "month takes, as plain SQLite would hold them: per asset-month one value-update row, per month one "
+        "journal entry and its two lines, built in Python (uuid4 keys, memos, amounts in cents) and written by "
+        "executemany in one transaction into plain tables with the register's storage layout (same columns, types "
+        "and indexes) in a plain SQLite file (WAL), + commit. Rollback: `DELETE FROM DepreciationRuns WHERE RunId = "
+        "?` + commit. Peak memory: the process's peak resident memory during the run and during the rollback, above "
+        "its own at start (the kernel's peak mark, reset before each). After the run and after the rollback the "
+        "benchmark checks the run's asset count and amount, the value updates, the journal's entries and lines, "
+        "and that the rollback removed them all.",
         "",
     ]
     growth_text = runs.growth_text(depreciation.measurements)

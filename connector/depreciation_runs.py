@@ -300,6 +300,8 @@ class _TypeAccounts:
 
 def _capped(months: list[tuple[dt.date, int]], book_value: int) -> list[tuple[dt.date, int]]:
     """Never take the carrying value below zero (an impairment may have lowered it below the schedule's view)."""
+    if sum(cents for _, cents in months) <= book_value:
+        return months
     capped = []
     for month_end, cents in months:
         if cents > book_value:

@@ -275,6 +275,7 @@ class Enumeration(Text):
 
     def __init__(self, enum: type[StrEnum]) -> None:
         self.enum = enum
+        self._members = {member.value: member for member in enum}
 
     def parse(self, raw: Any) -> StrEnum:
         text = super().parse(raw)
@@ -287,7 +288,8 @@ class Enumeration(Text):
         return str(value)
 
     def from_stored(self, stored: str) -> StrEnum:
-        return self.enum(stored)
+        member = self._members.get(stored)
+        return member if member is not None else self.enum(stored)  # an unknown one raises ValueError
 
 
 TEXT, MONEY, DATE, BOOLEAN, INTEGER, RATE = Text(), Money(), Date(), Boolean(), Integer(), Rate()

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from connector.domain.depreciation import Setting, financial_year_start, schedule_cents
@@ -59,7 +60,7 @@ def setting_of(asset: Mapping[str, Any]) -> Setting | None:
     return Setting(
         method=method,
         averaging=averaging,
-        rate=Decimal(repr(rate)) if rate is not None else None,
+        rate=_rate(rate) if rate is not None else None,
         life_years=life,
         cost=asset["PurchasePrice"] or ZERO,
         start=start,
@@ -69,20 +70,28 @@ def setting_of(asset: Mapping[str, Any]) -> Setting | None:
     )
 
 
+@lru_cache(maxsize=1024)
+def _rate(rate: float) -> Decimal:
+    """A stored rate (a float) as the decimal it was written as."""
+    return Decimal(repr(rate))
+
+
 def to_post(
     months: Iterable[tuple[dt.date, int, int]], accumulated: int, posted_through: dt.date | None
-) -> Iterator[tuple[dt.date, int, int]]:
+) -> list[tuple[dt.date, int, int]]:
     """Each month of a schedule (:func:`~connector.domain.depreciation.schedule_cents`: month end, amount,
     accumulated) after ``posted_through`` (the last month end a run posted for the asset), as ``(month end, the
     schedule's amount, what a run posts)``: what the schedule says should have accumulated by its end, less what has
     (never negative). ``accumulated`` is what the asset has accumulated so far, opening balances included. Runs and
     the schedule preview both go by it. In cents."""
+    found = []
     for end, amount, scheduled in months:
         if posted_through is not None and end <= posted_through:
             continue
         posted = scheduled - accumulated if scheduled > accumulated else 0
         accumulated += posted
-        yield end, amount, posted
+        found.append((end, amount, posted))
+    return found
 
 
 def postings(
@@ -140,6 +149,8 @@ def restart_point(
 
 def restarted(setting: Setting, point: dt.date, accumulated: Decimal) -> Setting:
     """The setting whose schedule is the asset's from ``point`` on, having accumulated ``accumulated`` by then."""
+    if point <= setting.start and accumulated == setting.opening_accumulated:
+        return setting  # its own schedule from its start
     return Setting(
         setting.method,
         setting.averaging,
@@ -162,7 +173,7 @@ def to_come(
     accumulated: Decimal,
     posted_through: dt.date | None,
     year_end: tuple[int, int],
-) -> Iterator[tuple[dt.date, int, int]]:
+) -> list[tuple[dt.date, int, int]]:
     """Each month after ``posted_through`` up to ``through`` as :func:`to_post` gives it, by the schedule that
     starts afresh at ``point`` (:func:`restart_point`) with ``accumulated_at_point``; ``accumulated`` is what the
     asset has accumulated so far (opening balance and every depreciation recorded)."""

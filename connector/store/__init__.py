@@ -185,11 +185,14 @@ class Store:
             f"SELECT t.rowid, {', '.join(f't.{name}' for name in columns)} FROM {layout.source} AS t "
             f"WHERE {condition} ORDER BY {_order(layout, order, 't.')}"
         )
+        converted = [(position, convert) for position, convert in enumerate(converters, start=1) if convert]
         rows = []
         for stored in self.execute(sql, bindings):
-            values = [stored[0]]
-            for value, convert in zip(stored[1:], converters):
-                values.append(value if value is None or convert is None else convert(value))
+            values = list(stored)
+            for position, convert in converted:
+                value = values[position]
+                if value is not None:
+                    values[position] = convert(value)
             rows.append(dict(zip(names, values)))
         return rows
 
