@@ -718,12 +718,19 @@ def _quote(name: str) -> str:
     return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
 
 
+#: The default a key the register generates shows (a version-4 UUID, as text), as PostgreSQL's ``pg_get_expr``
+#: prints it: reflection (SQLAlchemy, Metabase, pgjdbc) then knows the server fills the column.
+GENERATED_KEY_DEFAULT = "(gen_random_uuid())::text"
+
+
 def _register_relation(table: Table) -> Relation:
     columns = []
     for column in table.columns:
         oid, typmod = types.pg_type_of(column.sql_type) or (types.TEXT, -1)
         default = None
-        if column.default is not None:
+        if column.generated:
+            default = GENERATED_KEY_DEFAULT
+        elif column.default is not None:
             default = _default_expression(column.default, oid)
         not_null = column.name == table.key or column.required
         columns.append((column.name, oid, typmod, not_null, default, column.description))
