@@ -797,6 +797,7 @@ class Catalog:
     function_arguments: dict[int, str] = field(default_factory=dict)
     settings: Callable[[str], str | None] = lambda name: None
     function_definitions: dict[int, str] = field(default_factory=dict)
+    read_only_user: bool = False
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
         """Every catalog table's rows, as column → value mappings (missing columns take their default)."""
@@ -850,19 +851,20 @@ class Catalog:
                 "collctype": "C",
             },
         ]
+        owner = int(not self.read_only_user)  # a read-only user is no superuser (is_superuser says off too)
         tables["pg_roles"] = [
             {
                 "oid": OWNER,
                 "rolname": self.user,
-                "rolsuper": 1,
+                "rolsuper": owner,
                 "rolinherit": 1,
-                "rolcreaterole": 1,
-                "rolcreatedb": 1,
+                "rolcreaterole": owner,
+                "rolcreatedb": owner,
                 "rolcanlogin": 1,
                 "rolconnlimit": -1,
             }
         ]
-        tables["pg_user"] = [{"usename": self.user, "usesysid": OWNER, "usecreatedb": 1, "usesuper": 1}]
+        tables["pg_user"] = [{"usename": self.user, "usesysid": OWNER, "usecreatedb": owner, "usesuper": owner}]
         tables["pg_type"] = [_type_row(t) for t in types.TYPES.values()]
         tables["schemata"] = [
             {"catalog_name": self.database, "schema_name": name, "schema_owner": self.user}
@@ -1352,12 +1354,21 @@ class Installed:
     """The catalog attached to one connection, rebuilt when the file's schema changes."""
 
     def __init__(
-        self, connection: apsw.Connection, database: str, user: str, settings: Callable[[str], str | None], pid: int
+        self,
+        connection: apsw.Connection,
+        database: str,
+        user: str,
+        settings: Callable[[str], str | None],
+        pid: int,
+        *,
+        read_only_user: bool = False,
     ) -> None:
         self.connection = connection
-        self.catalog = Catalog(database, user, settings=settings)
+        self.catalog = Catalog(database, user, settings=settings, read_only_user=read_only_user)
         self.settings = settings
         self.pid = pid
+        #: a read-only user of the users file: whatever its settings say, the session may only read
+        self.read_only_user = read_only_user
         self.schema_version: int | None = None
         # The catalog is the bridge's own: its statements run trusted by the connection's guard, which refuses ATTACH
         # and writes to attached databases to the client's statements.
@@ -1531,12 +1542,14 @@ def _functions(installed: Installed) -> None:
             )
 
     def privilege(*arguments: Any) -> int:
-        """The session's user owns everything, except that a read-only session may only read (SELECT, USAGE,
-        CONNECT...); the privilege asked for is the last argument."""
+        """The session's user owns everything, except that a read-only user, or a read-only session, may only read
+        (SELECT, USAGE, CONNECT...); the privilege asked for is the last argument."""
         wanted = {part.strip().upper() for part in str(arguments[-1] or "").split(",")}
-        read_only = (installed.settings("transaction_read_only") or "off") == "on" or (
-            installed.settings("default_transaction_read_only") or "off"
-        ) == "on"
+        read_only = (
+            installed.read_only_user
+            or (installed.settings("transaction_read_only") or "off") == "on"
+            or (installed.settings("default_transaction_read_only") or "off") == "on"
+        )
         writes = {"INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "CREATE", "TEMPORARY", "TEMP"}
         return int(not (read_only and wanted & writes))
 

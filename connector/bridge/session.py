@@ -280,7 +280,9 @@ class Session:
         if read_only:
             self.defaults.update(default_transaction_read_only="on", transaction_read_only="on", is_superuser="off")
         self.settings = dict(self.defaults)
-        self.catalog = catalog.Installed(self.connection.raw, database_name, user, self.setting, pid)
+        self.catalog = catalog.Installed(
+            self.connection.raw, database_name, user, self.setting, pid, read_only_user=read_only
+        )
         self.statements: dict[str, Prepared] = {}
         self.portals: dict[str, Portal] = {}
         self.transaction = Transaction()
