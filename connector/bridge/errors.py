@@ -33,6 +33,7 @@ _DOMAIN: tuple[tuple[type[Exception], str], ...] = (
     (domain.Forbidden, "42501"),
     (domain.ReadOnlyConnection, "25006"),
     (domain.RowNotFound, "55000"),
+    (domain.TooComplex, "54001"),  # statement_too_complex
 )
 _SQLITE_TEXT = (
     ("no such table", "42P01"),

@@ -31,7 +31,7 @@ import sqlglot.expressions as exp
 
 from connector.bridge import cache, catalog, functions, types
 from connector.schema import TABLES
-from connector.sql import exact
+from connector.sql import exact, limits
 
 #: Schema (and database) names in front of a table that all mean the register file itself.
 _OURS = frozenset({"public", "main"})
@@ -132,7 +132,15 @@ def first_keyword(text: str) -> str:
 
 @cache.by_text(max_bytes=16 * 1024 * 1024)
 def translate(text: str) -> Translation:
-    """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes)."""
+    """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes). A statement nested
+    deeper than the front door reads (:data:`connector.sql.limits.MAX_NESTING`) is
+    :class:`~connector.domain.errors.TooComplex`, as on every other road."""
+    limits.check_nesting(text)
+    with limits.deep():
+        return _translate(text)
+
+
+def _translate(text: str) -> Translation:
     keyword = first_keyword(text)
     prepared = _OWN_FUNCTIONS.sub(r"pg_\1(", _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text))))
     try:
