@@ -694,6 +694,28 @@ def table_oid(name: str) -> int:
     return 16386 + 16 * (zlib.crc32(name.lower().encode()) % 100_000_000)
 
 
+@dataclass(frozen=True)
+class Index:
+    """An index a user made on a table of their own (CREATE INDEX), as SQLite keeps it."""
+
+    name: str
+    columns: tuple[str | None, ...]  # a column's name, or None for an expression
+    descending: tuple[bool, ...]
+    unique: bool
+    sql: str  # the statement SQLite keeps: the definition of an index on expressions or with a WHERE
+
+    def definition(self, table: str) -> str:
+        """What ``pg_get_indexdef`` shows: PostgreSQL's form for an index of plain columns."""
+        if None in self.columns or re.search(r"\bWHERE\b", self.sql, re.IGNORECASE):
+            return self.sql
+        columns = ", ".join(
+            _quote(str(name)) + (" DESC" if descending else "")
+            for name, descending in zip(self.columns, self.descending, strict=True)
+        )
+        unique = "UNIQUE " if self.unique else ""
+        return f"CREATE {unique}INDEX {_quote(self.name)} ON public.{_quote(table)} USING btree ({columns})"
+
+
 @dataclass
 class Relation:
     """A table or view as the catalog shows it."""
@@ -708,6 +730,8 @@ class Relation:
     definition: str | None = None
     #: (column, the table whose key it holds), from ``schema/``'s ``references``
     references: tuple[tuple[str, str], ...] = ()
+    #: the indexes a user made on a table of their own
+    indexes: tuple[Index, ...] = ()
 
     @property
     def oid(self) -> int:
@@ -765,16 +789,39 @@ def _user_relations(connection: apsw.Connection) -> list[Relation]:
             columns.append((column, oid, typmod, bool(not_null or primary), default, None))
             if primary:
                 key.append((primary, column))
+        unique, indexes = _user_indexes(connection, name) if kind == "table" else ((), ())
         found.append(
             Relation(
                 name,
                 "v" if kind == "view" else "r",
                 columns,
                 tuple(column for _, column in sorted(key)),
+                unique,
                 definition=sql if kind == "view" else None,
+                indexes=indexes,
             )
         )
     return found
+
+
+def _user_indexes(connection: apsw.Connection, table: str) -> tuple[tuple[tuple[str, ...], ...], tuple[Index, ...]]:
+    """A user table's UNIQUE constraints (as column groups) and the indexes made with CREATE INDEX."""
+    unique: list[tuple[str, ...]] = []
+    indexes: list[Index] = []
+    definitions = dict(
+        _internal(connection, "SELECT name, sql FROM main.sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
+    )
+    for _, name, is_unique, origin, _partial in _internal(
+        connection, f"PRAGMA main.index_list({_sqlite_quote(table)})"
+    ):
+        keys = [row for row in _internal(connection, f"PRAGMA main.index_xinfo({_sqlite_quote(name)})") if row[5]]
+        columns = tuple(None if cid < 0 else column for _, cid, column, *_ in keys)
+        if origin == "u" and None not in columns:
+            unique.append(tuple(str(column) for column in columns))
+        elif origin == "c" and name in definitions:
+            descending = tuple(bool(row[3]) for row in keys)
+            indexes.append(Index(name, columns, descending, bool(is_unique), definitions[name]))
+    return tuple(unique), tuple(sorted(indexes, key=lambda index: index.name))
 
 
 def _sqlite_quote(name: str) -> str:
@@ -882,7 +929,7 @@ class Catalog:
                     "relowner": OWNER,
                     "relam": 2 if relation.kind == "r" else 0,
                     "relfilenode": oid,
-                    "relhasindex": int(bool(relation.key)),
+                    "relhasindex": int(bool(relation.key or relation.unique or relation.indexes)),
                     # PostgreSQL keeps a foreign key with triggers: psql's \d looks for keys only then
                     "relhastriggers": int(bool(relation.references) or relation.name in referenced),
                     "relpersistence": "p",
@@ -919,7 +966,7 @@ class Catalog:
                         "schemaname": "public",
                         "tablename": relation.name,
                         "tableowner": self.user,
-                        "hasindexes": int(bool(relation.key)),
+                        "hasindexes": int(bool(relation.key or relation.unique or relation.indexes)),
                     }
                 )
             tables["tables"].append(
@@ -1108,6 +1155,7 @@ class Catalog:
             )
 
     def _indexes(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
+        self._user_indexes(relation, tables)
         numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
         groups = [(relation.key, True)] if relation.key else []
         groups += [(group, False) for group in relation.unique]
@@ -1212,6 +1260,68 @@ class Catalog:
                         "ordinal_position": number,
                     }
                 )
+
+    def _user_indexes(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """The indexes a user made (CREATE INDEX): in pg_class, pg_index and pg_indexes, as PostgreSQL lists an
+        index that backs no constraint. PostgreSQL's indoption: 1 for DESC, with NULLS FIRST (2) its default."""
+        numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
+        for position, index in enumerate(relation.indexes):
+            oid = relation.oid + 50 + position
+            names = tuple(column or "expr" for column in index.columns)
+            self.index_columns[oid] = names
+            self.index_definitions[oid] = index.definition(relation.name)
+            self.names_by_oid[oid] = index.name
+            tables["pg_class"].append(
+                {
+                    "oid": oid,
+                    "relname": index.name,
+                    "relnamespace": PUBLIC,
+                    "relowner": OWNER,
+                    "relam": BTREE,
+                    "relfilenode": oid,
+                    "relpersistence": "p",
+                    "relkind": "i",
+                    "relnatts": len(names),
+                    "relreplident": "n",
+                    "relispopulated": 1,
+                    "reltuples": -1,
+                }
+            )
+            for number, column in enumerate(index.columns, 1):
+                type_oid, typmod = relation.columns[numbers[column] - 1][1:3] if column else (types.TEXT, -1)
+                tables["pg_attribute"].append(
+                    _attribute(oid, names[number - 1], number, type_oid, typmod, False, False)
+                )
+            tables["pg_index"].append(
+                {
+                    "indexrelid": oid,
+                    "indrelid": relation.oid,
+                    "indnatts": len(names),
+                    "indnkeyatts": len(names),
+                    "indisunique": int(index.unique),
+                    "indisprimary": 0,
+                    "indimmediate": 1,
+                    "indisvalid": 1,
+                    "indisready": 1,
+                    "indislive": 1,
+                    "indkey": " ".join(str(numbers[column]) if column else "0" for column in index.columns),
+                    "indcollation": " ".join("0" for _ in names),
+                    "indclass": " ".join(
+                        str(opclass_oid(relation.columns[numbers[column] - 1][1] if column else types.TEXT))
+                        for column in index.columns
+                    ),
+                    "indoption": " ".join("3" if descending else "0" for descending in index.descending),
+                    "indexprs": "expressions" if None in index.columns else None,
+                }
+            )
+            tables["pg_indexes"].append(
+                {
+                    "schemaname": "public",
+                    "tablename": relation.name,
+                    "indexname": index.name,
+                    "indexdef": self.index_definitions[oid],
+                }
+            )
 
 
 FUNCTION_OID = 16300
@@ -1436,6 +1546,9 @@ def _functions(installed: Installed) -> None:
         for relation in catalog.relations:
             if relation.name.lower() == name.lower():
                 return relation.oid
+        for oid, known in catalog.names_by_oid.items():  # an index ('"Assets_pkey"'::regclass)
+            if known.lower() == name.lower():
+                return oid
         return None
 
     def regproc(value: Any) -> Any:

@@ -517,6 +517,8 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         return node
     if isinstance(node, exp.ColumnDef) and isinstance(node.args.get("kind"), exp.DataType):
         return _column_definition(node)
+    if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
+        return _index(node)
     if isinstance(node, exp.Lock):
         return None  # SELECT ... FOR UPDATE: SQLite locks the whole file anyway
     return node
@@ -967,6 +969,42 @@ def _column_definition(node: exp.ColumnDef) -> exp.ColumnDef:
         text = "INTEGER"
     node = node.copy()
     node.set("kind", exp.DataType.build(text, udt=True))
+    return node
+
+
+def _index(node: exp.Create) -> exp.Create:
+    """CREATE INDEX as PostgreSQL clients write it, as the b-tree SQLite makes of it. What only steers PostgreSQL's
+    storage or planner goes: NULLS FIRST/LAST (SQLite orders NULLs first, ascending, and a query's ORDER BY says
+    where they go, whatever the index), USING (every SQLite index is a b-tree), operator classes and collations,
+    WITH (...), TABLESPACE, CONCURRENTLY. INCLUDE's columns become trailing key columns (a covering index), except
+    in a unique index, whose uniqueness they would change. An index without a name is named as PostgreSQL names
+    it (``table_column_idx``). The WHERE of a partial index stays."""
+    index = node.this
+    params = index.args.get("params") if isinstance(index, exp.Index) else None
+    if params is None:
+        return node
+    unique = bool(node.args.get("unique"))
+    columns = []
+    for item in params.args.get("columns") or ():
+        ordered = item if isinstance(item, exp.Ordered) else exp.Ordered(this=item)
+        value = ordered.this
+        while isinstance(value, (exp.Opclass, exp.Collate)):
+            value = value.this
+        descending = bool(ordered.args.get("desc"))
+        # SQLite's own NULL order for the direction: the generator then writes no NULLS clause
+        columns.append(exp.Ordered(this=value, desc=descending, nulls_first=not descending))
+    if not unique:
+        columns += [
+            exp.Ordered(this=exp.column(name.name), nulls_first=True) for name in params.args.get("include") or ()
+        ]
+    params.set("columns", columns)
+    for name in ("using", "include", "with_storage", "tablespace"):
+        params.set(name, None)
+    node.set("concurrently", False)
+    if index.args.get("this") is None and isinstance(index.args.get("table"), exp.Table):
+        names = [c.this.name if isinstance(c.this, exp.Column) else "expr" for c in columns] or ["idx"]
+        named = "_".join([index.args["table"].name, *names, "idx"])[:63]
+        index.set("this", exp.to_identifier(named, quoted=True))
     return node
 
 
