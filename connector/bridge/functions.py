@@ -27,6 +27,7 @@ import statistics
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import apsw
@@ -508,6 +509,22 @@ def nonzero(value: Any) -> Any:
     return value
 
 
+def numeric_key(value: Any) -> str | None:
+    """A number as text that is equal for equal values, whatever their spelling or scale (``0.30``, ``0.3`` and a
+    float 0.3 all give ``'0.3'``): what ``IN`` compares a computed decimal with."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode()
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ClientError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    if not number.is_finite():
+        return str(number)
+    return format(number.normalize(), "f") if number else "0"
+
+
 # -- arrays --------------------------------------------------------------------------------------------------
 
 
@@ -703,6 +720,7 @@ SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_int": (cast_integer, (1,)),
     "pg_float": (cast_float, (1,)),
     "pg_nonzero": (nonzero, (1,)),
+    "pg_numeric_key": (numeric_key, (1,)),
     "pg_numeric_text": (lambda value, scale: None if value is None else f"{value:.{int(scale)}f}", (2,)),
     "pg_scale_interval": (scale_interval, (2,)),
     "pg_at_time_zone": (at_time_zone, (3,)),

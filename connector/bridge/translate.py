@@ -158,8 +158,10 @@ def _translate(text: str) -> Translation:
     node = _balanced(node)
     empty = _empty_columns(node)
     top = _top_select(node)
-    if top is not None:
-        _name_columns(top)  # named as PostgreSQL names them, before the expressions change
+    returning = node.args.get("returning") if isinstance(node, (exp.Insert, exp.Update, exp.Delete)) else None
+    for listed in (top, returning):
+        if listed is not None:
+            _name_columns(listed)  # named as PostgreSQL names them, before the expressions change
     numeric = _exact_numbers(node)
     _annotate(node)
     numbers: dict[int, int] = {}
@@ -169,18 +171,23 @@ def _translate(text: str) -> Translation:
     hints = None
     starred = _star_source(node, top) if top is not None else None
     if starred is not None:
-        derived = _derived_columns(node)
+        derived = _derived_columns(node, top)
         hints = tuple(_column_type(e, derived) for e in starred.expressions)
     elif top is not None:
         if not any(
             isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
             for e in top.expressions
         ):
-            derived = _derived_columns(node)
+            derived = _derived_columns(node, top)
             hints = tuple(
                 _column_type(e, derived) if not numeric or i >= len(numeric) or numeric[i] is None else types.NUMERIC
                 for i, e in enumerate(top.expressions)
             )
+    elif returning is not None and not any(isinstance(e, exp.Star) for e in returning.expressions):
+        hints = tuple(
+            types.NUMERIC if i < len(numeric) and numeric[i] is not None else _column_type(e)
+            for i, e in enumerate(returning.expressions)
+        )
     count = max(numbers, default=0)
     parameter_types = tuple(numbers.get(n, 0) for n in range(1, count + 1))
     parameter_dates = tuple(dates.get(n) for n in range(1, count + 1))
@@ -192,9 +199,10 @@ def _translate(text: str) -> Translation:
 
 
 def _derived_key(expression: exp.Expr) -> tuple[str, str] | None:
-    """(table alias, column) of an output column that reads a column of a subquery in FROM."""
+    """(table alias, column) of an output column that reads a column of a subquery or WITH query in FROM; the
+    alias is ``""`` for an unqualified column (:func:`_derived_columns` says which source that is)."""
     column = expression.this if isinstance(expression, exp.Alias) else expression
-    if isinstance(column, exp.Column) and column.table:
+    if isinstance(column, exp.Column) and not isinstance(column.this, exp.Star):
         return column.table.lower(), column.name.lower()
     return None
 
@@ -215,15 +223,26 @@ def _star_source(node: exp.Expr, top: exp.Select) -> exp.Select | None:
     return None
 
 
-def _derived_columns(node: exp.Expr) -> dict[tuple[str, str], exp.Expr]:
-    """The expressions behind the columns of every aliased subquery of a statement (``(SELECT NOT x AS y ...) AS
-    tmp``), so ``tmp.y`` is typed as what it computes."""
+def _derived_columns(node: exp.Expr, top: exp.Select | None = None) -> dict[tuple[str, str], exp.Expr]:
+    """The expressions behind the columns of every aliased subquery and WITH query of a statement (``(SELECT NOT
+    x AS y ...) AS tmp``), so ``tmp.y`` is typed as what it computes; when ``top`` reads one such source alone,
+    its columns unqualified too (``SELECT y FROM (...) AS tmp``)."""
     found: dict[tuple[str, str], exp.Expr] = {}
-    for subquery in node.find_all(exp.Subquery):
-        if isinstance(subquery.this, exp.Select) and subquery.alias:
-            for expression in subquery.this.expressions:
+    sources: list[tuple[str, exp.Expr]] = [
+        (subquery.alias, subquery.this) for subquery in node.find_all(exp.Subquery) if subquery.alias
+    ]
+    sources += [(cte.alias, cte.this) for cte in node.find_all(exp.CTE) if cte.alias]
+    for alias, select in sources:
+        if isinstance(select, exp.Select):
+            for expression in select.expressions:
                 if isinstance(expression, exp.Alias):
-                    found[(subquery.alias.lower(), expression.alias.lower())] = expression.this
+                    found[(alias.lower(), expression.alias.lower())] = expression.this
+    source = top.args.get("from_") if top is not None and not top.args.get("joins") else None
+    item = source.this if source is not None else None
+    name = item.alias_or_name.lower() if isinstance(item, (exp.Subquery, exp.Table)) else ""
+    for (alias, column), expression in list(found.items()):
+        if name and alias == name:
+            found[("", column)] = expression
     return found
 
 
@@ -245,10 +264,46 @@ def _syntax(error: sqlglot.errors.SqlglotError) -> str:
 
 def _exact_numbers(node: exp.Expr) -> tuple[str | None, ...]:
     """Decimal arithmetic and aggregates made exact (PostgreSQL's numeric), before the rest is translated; the
-    declared type of each output column that became a decimal."""
+    declared type of each output column (of a write, each RETURNING column) that became a decimal."""
+    if isinstance(node, (exp.Insert, exp.Update, exp.Delete)):
+        return _exact_write(node)
     if not isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery)) and node.find(exp.Select) is None:
         return ()
     return exact.rewrite_tree(node, postgres=True) or ()
+
+
+def _exact_write(node: exp.Insert | exp.Update | exp.Delete) -> tuple[str | None, ...]:
+    """A write computes as exactly as a SELECT: its source SELECT, the values it writes (SET, VALUES), its WHERE
+    and its RETURNING (``SET "PurchasePrice" = "PurchasePrice" + 0.01`` would otherwise reach the register as
+    SQLite's float, 0.30000000000000004, and be refused). They are typed together as the output columns and the
+    WHERE of one SELECT, the form :mod:`connector.sql.exact` rewrites."""
+    source = node.args.get("expression") if isinstance(node, exp.Insert) else None
+    if isinstance(source, (exp.Select, exp.SetOperation, exp.Subquery)):
+        exact.rewrite_tree(source, postgres=True)
+    written: list[exp.Expr] = []
+    if isinstance(node, exp.Update):
+        written += [assignment.expression for assignment in node.expressions if isinstance(assignment, exp.EQ)]
+    if isinstance(source, exp.Values):
+        for row in source.expressions:
+            written += row.expressions if isinstance(row, exp.Tuple) else [row]
+    returning = node.args.get("returning")
+    returned = [] if returning is None else list(returning.expressions)
+    where = node.args.get("where")
+    parts = written + returned
+    if not parts and where is None:
+        return ()
+    holder = exp.Select(expressions=[part.copy() for part in parts])
+    if where is not None:
+        holder.set("where", where.copy())
+    found = exact.rewrite_tree(holder, postgres=True)
+    if found is None:
+        return ()
+    for original, rewritten in zip(parts, holder.expressions, strict=True):
+        if rewritten != original:
+            original.replace(rewritten)
+    if where is not None:
+        node.set("where", holder.args["where"])
+    return tuple(found[len(written) :])
 
 
 def _balanced(node: exp.Expr) -> exp.Expr:
@@ -391,10 +446,9 @@ def _kind_here(node: exp.Expr) -> str | None:
     if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
         return "timestamp" if _kind(node.this) == "timestamp" else "timestamptz"
     if isinstance(node, exp.Anonymous):
-        name = node.name.lower()
-        if name == "num" or name.startswith("num_") and name != "num_cmp":
+        if _exact_call(node) and node.name.lower() != "num_cmp":
             return "numeric"
-        return _FUNCTION_KINDS.get(name)
+        return _FUNCTION_KINDS.get(node.name.lower())
     if isinstance(node, (exp.Add, exp.Sub)):
         left, right = _kind(node.this), _kind(node.expression)
         if left in _TEMPORAL and right == "interval":
@@ -412,6 +466,14 @@ def _kind_here(node: exp.Expr) -> str | None:
         if left == right and left in ("int", "numeric", "float"):
             return left
     return None
+
+
+def _exact_call(node: exp.Expr | None) -> bool:
+    """A call of :mod:`connector.sql.exact`'s decimal functions (``num``, ``num_add``, ... ``num_cmp``)."""
+    if not isinstance(node, exp.Anonymous):
+        return False
+    name = node.name.lower()
+    return name == "num" or name.startswith("num_")
 
 
 _OID_OF_KIND = {
@@ -493,6 +555,16 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, (exp.Div, exp.Mod)):
         node.set("expression", exp.Anonymous(this="pg_nonzero", expressions=[node.expression]))
         return node
+    if isinstance(node, exp.Between) and any(_exact_call(node.args.get(part)) for part in ("this", "low", "high")):
+        value = node.this
+        return exp.Paren(
+            this=exp.and_(
+                exp.GTE(this=_call("num_cmp", value, node.args["low"]), expression=exp.Literal.number(0)),
+                exp.LTE(this=_call("num_cmp", value.copy(), node.args["high"]), expression=exp.Literal.number(0)),
+            )
+        )
+    if isinstance(node, exp.In) and node.expressions and any(_exact_call(e) for e in (node.this, *node.expressions)):
+        return _in_exactly(node)
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
         node = _dates_compared(node)
         if isinstance(node, (exp.EQ, exp.NEQ)):
@@ -530,6 +602,20 @@ _AS_TABLES = {"pg_get_keywords": "pg_keywords"}
 
 def _call(name: str, *arguments: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(arguments))
+
+
+def _in_exactly(node: exp.In) -> exp.Expr:
+    """``x IN (...)`` where a side is a computed decimal (exact text, which SQLite never finds equal to a number):
+    both sides as :func:`~connector.bridge.functions.numeric_key`, literals keyed here once."""
+
+    def key(value: exp.Expr) -> exp.Expr:
+        if isinstance(value, exp.Literal) and not value.is_string:
+            return exp.Literal.string(functions.numeric_key(value.name) or "")
+        return _call("pg_numeric_key", value)
+
+    node.set("this", key(node.this))
+    node.set("expressions", [key(value) for value in node.expressions])
+    return node
 
 
 def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
@@ -1026,6 +1112,12 @@ def _parameter_type(node: exp.Parameter, number: int, dates: dict[int, str]) -> 
             return oid
     if isinstance(parent, (exp.Like, exp.ILike)):
         return types.TEXT
+    if _exact_call(parent):
+        return types.NUMERIC  # an operand of exact decimal arithmetic, or of its comparison
+    if isinstance(parent, (exp.Between, exp.In)):
+        beside = (parent.this, parent.args.get("low"), parent.args.get("high"), *parent.expressions)
+        if any(_exact_call(part) for part in beside):
+            return types.NUMERIC
     if isinstance(parent, exp.Tuple) and isinstance(parent.parent, exp.Values):
         insert = parent.parent.parent
         target = insert.this if isinstance(insert, exp.Insert) else None
@@ -1051,8 +1143,9 @@ def _column_type_by_name(name: str) -> int:
 # -- output columns ----------------------------------------------------------------------------------------
 
 
-def _name_columns(select: exp.Select) -> None:
-    """Name unnamed expression columns as PostgreSQL does (``count``, ``version``, ``?column?``)."""
+def _name_columns(select: exp.Select | exp.Returning) -> None:
+    """Name unnamed expression columns (of a SELECT, or of RETURNING) as PostgreSQL does (``count``, ``version``,
+    ``?column?``)."""
     for index, expression in enumerate(select.expressions):
         if isinstance(expression, (exp.Alias, exp.Column, exp.Star)) or isinstance(expression, exp.Dot):
             continue

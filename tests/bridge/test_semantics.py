@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import connector
-from tests.bridge.conftest import VAN
+from connector.bridge.server import Config
+from tests.bridge.conftest import VAN, make_register, start
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
 
@@ -63,6 +64,80 @@ def test_money_is_exact_and_numeric(client, register_file: Path) -> None:
         'HAVING SUM("PurchasePrice") > 2000 ORDER BY s DESC',
     )
     assert row[1] == max(known)
+
+
+@pytest.fixture
+def pens(tmp_path: Path):
+    """A register of its own (these tests write) with pens at 0.10 and 0.20, and a bridge server on it."""
+    register = make_register(tmp_path / "pens.db")
+    con = connector.connect(str(register))
+    con.execute("INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('Pen', 'PEN-1', 0.10)")
+    con.execute("INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('Pen', 'PEN-2', 0.20)")
+    con.commit()
+    con.close()
+    server, port = start(Config(str(register), port=0))
+    yield register, f"host=127.0.0.1 port={port} dbname=register user=tester connect_timeout=10"
+    server.stop()
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_money_plus_a_literal_is_exact_wherever_it_stands(pens, binary: bool) -> None:
+    """``"PurchasePrice" + 0.01`` computes as numeric (never SQLite's float: 0.10 + 0.20 is 0.30000000000000004
+    there) in the values a write stores (SET, VALUES), in its WHERE and RETURNING, in BETWEEN and IN, and through
+    a subquery or a WITH query, typed numeric on the wire."""
+    register, dsn = pens
+
+    def stored(number: str) -> Decimal | None:
+        return prices(register).get(number)
+
+    with psycopg.connect(dsn, autocommit=True) as con:
+        cursor = con.cursor(binary=binary)
+        cursor.execute(
+            'UPDATE "Assets" SET "PurchasePrice" = "PurchasePrice" + 0.20 WHERE "AssetNumber" = %s', ("PEN-1",)
+        )
+        assert stored("PEN-1") == Decimal("0.30")
+        cursor.execute(
+            'UPDATE "Assets" SET "PurchasePrice" = "PurchasePrice" + %s WHERE "AssetNumber" = %s '
+            'RETURNING "PurchasePrice", "PurchasePrice" + 0.01, "PurchasePrice" * 3 AS tripled',
+            (Decimal("0.01"), "PEN-1"),
+        )
+        assert cursor.fetchall() == [(Decimal("0.31"), Decimal("0.32"), Decimal("0.93"))]
+        assert [(d.name, d.type_code) for d in cursor.description] == [
+            ("PurchasePrice", NUMERIC),
+            ("?column?", NUMERIC),
+            ("tripled", NUMERIC),
+        ]
+        assert stored("PEN-1") == Decimal("0.31")
+        cursor.execute(
+            """INSERT INTO "Assets" ("AssetName", "AssetNumber", "PurchasePrice") VALUES ('Pen', 'PEN-3', 0.1 + 0.2)
+            RETURNING "PurchasePrice" + 0.01"""
+        )
+        assert cursor.fetchall() == [(Decimal("0.31"),)] and stored("PEN-3") == Decimal("0.30")
+        for condition, parameters in (
+            ('"PurchasePrice" + 0.01 = 0.21', None),
+            ('"PurchasePrice" + 0.01 BETWEEN 0.21 AND 0.21', None),
+            ('"PurchasePrice" + 0.01 BETWEEN %s AND %s', (Decimal("0.21"), Decimal("0.21"))),
+            ('"PurchasePrice" + 0.01 IN (0.21, 7)', None),
+            ('"PurchasePrice" + 0.01 IN (%s)', (Decimal("0.210"),)),
+            ('"PurchasePrice" IN (0.1 + 0.1)', None),
+            ('NOT ("PurchasePrice" + 0.01 NOT BETWEEN 0.2 AND 0.21)', None),
+        ):
+            cursor.execute(f'SELECT "AssetNumber", "PurchasePrice" + 0.01 FROM "Assets" WHERE {condition}', parameters)
+            assert cursor.fetchall() == [("PEN-2", Decimal("0.21"))], condition
+            assert cursor.description[1].type_code == NUMERIC
+        for sql in (
+            'SELECT x FROM (SELECT "PurchasePrice" + 0.01 AS x FROM "Assets" WHERE "AssetNumber" = \'PEN-2\') AS s',
+            'WITH s AS (SELECT "PurchasePrice" + 0.01 AS x FROM "Assets" WHERE "AssetNumber" = \'PEN-2\') '
+            "SELECT x FROM s",
+        ):
+            cursor.execute(sql)
+            assert cursor.fetchall() == [(Decimal("0.21"),)] and cursor.description[0].type_code == NUMERIC, sql
+        cursor.execute(
+            'DELETE FROM "Assets" WHERE "AssetNumber" = \'PEN-3\' AND "PurchasePrice" + 0.01 = 0.31 '
+            'RETURNING "AssetNumber", "PurchasePrice" - 0.01'
+        )
+        assert cursor.fetchall() == [("PEN-3", Decimal("0.29"))] and stored("PEN-3") is None
+    assert prices(register)["PEN-2"] == Decimal("0.20")
 
 
 def test_dates_timestamps_and_intervals(client) -> None:
