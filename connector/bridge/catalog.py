@@ -1155,60 +1155,18 @@ class Catalog:
             )
 
     def _indexes(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
-        self._user_indexes(relation, tables)
-        numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
+        """The primary key and UNIQUE constraints (each with its index), then the indexes a user made."""
         groups = [(relation.key, True)] if relation.key else []
         groups += [(group, False) for group in relation.unique]
         for position, (group, primary) in enumerate(groups):
             oid = relation.oid + 1 + position
             name = f"{relation.name}_pkey" if primary else f"{relation.name}_{'_'.join(group)}_key"
             columns = ", ".join(_quote(column) for column in group)
-            keys = " ".join(str(numbers[column]) for column in group)
-            self.index_columns[oid] = tuple(group)
-            self.index_definitions[oid] = (
-                f"CREATE UNIQUE INDEX {_quote(name)} ON public.{_quote(relation.name)} USING btree ({columns})"
+            definition = f"CREATE UNIQUE INDEX {_quote(name)} ON public.{_quote(relation.name)} USING btree ({columns})"
+            keys = self._index(
+                relation, tables, oid, name, tuple(group), definition, unique=True, primary=primary, constraint=True
             )
             self.constraint_definitions[oid] = f"{'PRIMARY KEY' if primary else 'UNIQUE'} ({columns})"
-            self.names_by_oid[oid] = name
-            tables["pg_class"].append(
-                {
-                    "oid": oid,
-                    "relname": name,
-                    "relnamespace": PUBLIC,
-                    "relowner": OWNER,
-                    "relam": BTREE,
-                    "relfilenode": oid,
-                    "relpersistence": "p",
-                    "relkind": "i",
-                    "relnatts": len(group),
-                    "relreplident": "n",
-                    "relispopulated": 1,
-                    "reltuples": -1,
-                }
-            )
-            for number, column in enumerate(group, 1):
-                type_oid, typmod = relation.columns[numbers[column] - 1][1:3]
-                tables["pg_attribute"].append(_attribute(oid, column, number, type_oid, typmod, True, False))
-            tables["pg_index"].append(
-                {
-                    "indexrelid": oid,
-                    "indrelid": relation.oid,
-                    "indnatts": len(group),
-                    "indnkeyatts": len(group),
-                    "indisunique": 1,
-                    "indisprimary": int(primary),
-                    "indimmediate": 1,
-                    "indisvalid": 1,
-                    "indisready": 1,
-                    "indislive": 1,
-                    "indkey": keys,
-                    "indcollation": " ".join("0" for _ in group),
-                    "indclass": " ".join(
-                        str(opclass_oid(relation.columns[numbers[column] - 1][1])) for column in group
-                    ),
-                    "indoption": " ".join("0" for _ in group),
-                }
-            )
             tables["pg_constraint"].append(
                 {
                     "oid": oid,
@@ -1220,15 +1178,7 @@ class Catalog:
                     "conindid": oid,
                     "conislocal": 1,
                     "connoinherit": 1,
-                    "conkey": "{" + ",".join(keys.split()) + "}",
-                }
-            )
-            tables["pg_indexes"].append(
-                {
-                    "schemaname": "public",
-                    "tablename": relation.name,
-                    "indexname": name,
-                    "indexdef": self.index_definitions[oid],
+                    "conkey": "{" + ",".join(keys) + "}",
                 }
             )
             constraint_type = "PRIMARY KEY" if primary else "UNIQUE"
@@ -1260,68 +1210,87 @@ class Catalog:
                         "ordinal_position": number,
                     }
                 )
-
-    def _user_indexes(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
-        """The indexes a user made (CREATE INDEX): in pg_class, pg_index and pg_indexes, as PostgreSQL lists an
-        index that backs no constraint. PostgreSQL's indoption: 1 for DESC, with NULLS FIRST (2) its default."""
-        numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
         for position, index in enumerate(relation.indexes):
             oid = relation.oid + 50 + position
-            names = tuple(column or "expr" for column in index.columns)
-            self.index_columns[oid] = names
-            self.index_definitions[oid] = index.definition(relation.name)
-            self.names_by_oid[oid] = index.name
-            tables["pg_class"].append(
-                {
-                    "oid": oid,
-                    "relname": index.name,
-                    "relnamespace": PUBLIC,
-                    "relowner": OWNER,
-                    "relam": BTREE,
-                    "relfilenode": oid,
-                    "relpersistence": "p",
-                    "relkind": "i",
-                    "relnatts": len(names),
-                    "relreplident": "n",
-                    "relispopulated": 1,
-                    "reltuples": -1,
-                }
+            definition = index.definition(relation.name)
+            self._index(
+                relation,
+                tables,
+                oid,
+                index.name,
+                index.columns,
+                definition,
+                unique=index.unique,
+                descending=index.descending,
             )
-            for number, column in enumerate(index.columns, 1):
-                type_oid, typmod = relation.columns[numbers[column] - 1][1:3] if column else (types.TEXT, -1)
-                tables["pg_attribute"].append(
-                    _attribute(oid, names[number - 1], number, type_oid, typmod, False, False)
-                )
-            tables["pg_index"].append(
-                {
-                    "indexrelid": oid,
-                    "indrelid": relation.oid,
-                    "indnatts": len(names),
-                    "indnkeyatts": len(names),
-                    "indisunique": int(index.unique),
-                    "indisprimary": 0,
-                    "indimmediate": 1,
-                    "indisvalid": 1,
-                    "indisready": 1,
-                    "indislive": 1,
-                    "indkey": " ".join(str(numbers[column]) if column else "0" for column in index.columns),
-                    "indcollation": " ".join("0" for _ in names),
-                    "indclass": " ".join(
-                        str(opclass_oid(relation.columns[numbers[column] - 1][1] if column else types.TEXT))
-                        for column in index.columns
-                    ),
-                    "indoption": " ".join("3" if descending else "0" for descending in index.descending),
-                    "indexprs": "expressions" if None in index.columns else None,
-                }
+
+    def _index(
+        self,
+        relation: Relation,
+        tables: dict[str, list[dict[str, Any]]],
+        oid: int,
+        name: str,
+        columns: tuple[str | None, ...],
+        definition: str,
+        *,
+        unique: bool,
+        primary: bool = False,
+        constraint: bool = False,
+        descending: tuple[bool, ...] = (),
+    ) -> list[str]:
+        """One index in pg_class, pg_attribute, pg_index and pg_indexes (``columns``: a column's name, None for an
+        expression); the column numbers it keys on (0 for an expression), as pg_index's indkey lists them.
+        PostgreSQL's indoption: 1 for DESC, with NULLS FIRST (2) its default."""
+        numbers = {column: number for number, (column, *_) in enumerate(relation.columns, 1)}
+        names = tuple(column or "expr" for column in columns)
+        self.index_columns[oid] = names
+        self.index_definitions[oid] = definition
+        self.names_by_oid[oid] = name
+        tables["pg_class"].append(
+            {
+                "oid": oid,
+                "relname": name,
+                "relnamespace": PUBLIC,
+                "relowner": OWNER,
+                "relam": BTREE,
+                "relfilenode": oid,
+                "relpersistence": "p",
+                "relkind": "i",
+                "relnatts": len(names),
+                "relreplident": "n",
+                "relispopulated": 1,
+                "reltuples": -1,
+            }
+        )
+        types_of = [relation.columns[numbers[column] - 1][1:3] if column else (types.TEXT, -1) for column in columns]
+        for number, (type_oid, typmod) in enumerate(types_of, 1):
+            tables["pg_attribute"].append(
+                _attribute(oid, names[number - 1], number, type_oid, typmod, constraint, False)
             )
-            tables["pg_indexes"].append(
-                {
-                    "schemaname": "public",
-                    "tablename": relation.name,
-                    "indexname": index.name,
-                    "indexdef": self.index_definitions[oid],
-                }
-            )
+        keys = [str(numbers[column]) if column else "0" for column in columns]
+        tables["pg_index"].append(
+            {
+                "indexrelid": oid,
+                "indrelid": relation.oid,
+                "indnatts": len(names),
+                "indnkeyatts": len(names),
+                "indisunique": int(unique),
+                "indisprimary": int(primary),
+                "indimmediate": 1,
+                "indisvalid": 1,
+                "indisready": 1,
+                "indislive": 1,
+                "indkey": " ".join(keys),
+                "indcollation": " ".join("0" for _ in names),
+                "indclass": " ".join(str(opclass_oid(type_oid)) for type_oid, _ in types_of),
+                "indoption": " ".join("3" if down else "0" for down in descending or [False] * len(names)),
+                "indexprs": "expressions" if None in columns else None,
+            }
+        )
+        tables["pg_indexes"].append(
+            {"schemaname": "public", "tablename": relation.name, "indexname": name, "indexdef": definition}
+        )
+        return keys
 
 
 FUNCTION_OID = 16300
@@ -1479,7 +1448,6 @@ class Installed:
         self.pid = pid
         #: a read-only user of the users file: whatever its settings say, the session may only read
         self.read_only_user = read_only_user
-        self.schema_version: int | None = None
         # The catalog is the bridge's own: its statements run trusted by the connection's guard, which refuses ATTACH
         # and writes to attached databases to the client's statements.
         _internal(connection, "ATTACH DATABASE ':memory:' AS pg_catalog")
@@ -1524,11 +1492,21 @@ class Installed:
                         _internal(self.connection, f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
             _internal(self.connection, "DELETE FROM pg_catalog._bridge_state")
             _internal(self.connection, "INSERT INTO pg_catalog._bridge_state VALUES (?)", [(version,)])
-        self.schema_version = version
 
 
 # -- the functions catalog queries call ----------------------------------------------------------------------
 
+#: PostgreSQL's privilege functions, answered from the session (:func:`_functions`).
+PRIVILEGE_FUNCTIONS = (
+    "has_table_privilege",
+    "has_schema_privilege",
+    "has_database_privilege",
+    "has_column_privilege",
+    "has_any_column_privilege",
+    "has_function_privilege",
+    "has_sequence_privilege",
+    "has_type_privilege",
+)
 VERSION = "PostgreSQL 15.0 on x86_64-pc-linux-gnu, assets-sql bridge over SQLite " + apsw.sqlite_lib_version()
 
 
@@ -1666,16 +1644,7 @@ def _functions(installed: Installed) -> None:
         writes = {"INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "CREATE", "TEMPORARY", "TEMP"}
         return int(not (read_only and wanted & writes))
 
-    for name in (
-        "has_table_privilege",
-        "has_schema_privilege",
-        "has_database_privilege",
-        "has_column_privilege",
-        "has_any_column_privilege",
-        "has_function_privilege",
-        "has_sequence_privilege",
-        "has_type_privilege",
-    ):
+    for name in PRIVILEGE_FUNCTIONS:
         connection.create_scalar_function(name, privilege, -1)
 
     def set_config(name: Any, value: Any, local: Any) -> Any:

@@ -444,9 +444,7 @@ class Session:
             values[f"p{number}"] = value
         return values
 
-    def run(
-        self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int] = (), portal_name: str = ""
-    ) -> Result:
+    def run(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int] = ()) -> Result:
         """Start a statement; its Result yields the rows."""
         keyword = first_keyword(prepared.text)
         if self.transaction.status == "E" and not self._ends_block(prepared.text, keyword):

@@ -46,14 +46,7 @@ _BOOLEAN_FUNCTIONS = frozenset(
         "pg_type_is_visible",
         "pg_function_is_visible",
         "pg_collation_is_visible",
-        "has_table_privilege",
-        "has_schema_privilege",
-        "has_database_privilege",
-        "has_column_privilege",
-        "has_any_column_privilege",
-        "has_function_privilege",
-        "has_sequence_privilege",
-        "has_type_privilege",
+        *catalog.PRIVILEGE_FUNCTIONS,
         "pg_relation_is_publishable",
     }
 )
