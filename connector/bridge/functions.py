@@ -33,6 +33,7 @@ from typing import Any
 import apsw
 
 from connector.bridge.errors import ClientError
+from connector.domain.codecs import DATE, MONEY
 
 # -- dates and timestamps ----------------------------------------------------------------------------------------
 
@@ -105,7 +106,8 @@ def parse_moment(value: Any, *, strict: bool = True) -> dt.datetime | None:
 
 
 def date_text(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+    """A date as SQLite holds it (the date codec's ISO-8601 text)."""
+    return None if value is None else DATE.to_sql(value)
 
 
 def moment_text(value: dt.datetime | None) -> str | None:
@@ -721,7 +723,7 @@ SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_float": (cast_float, (1,)),
     "pg_nonzero": (nonzero, (1,)),
     "pg_numeric_key": (numeric_key, (1,)),
-    "pg_numeric_text": (lambda value, scale: None if value is None else f"{value:.{int(scale)}f}", (2,)),
+    "pg_money_text": (lambda value: None if value is None else MONEY.pg_text(value), (1,)),
     "pg_scale_interval": (scale_interval, (2,)),
     "pg_at_time_zone": (at_time_zone, (3,)),
     "make_date": (lambda y, m, d: date_text(dt.date(int(y), int(m), int(d))) if None not in (y, m, d) else None, (3,)),

@@ -930,6 +930,10 @@ _FUNCTION_CASTS: dict[str, tuple[str, int]] = {
 }
 
 
+#: What :mod:`connector.sql.exact` says a money column (``DECIMAL(18,2)``) computes.
+_MONEY = exact.Kind("decimal", 2)
+
+
 def cast_type(to: exp.Expr) -> int | None:
     name, _ = _type_name(to)
     if name in ("numeric", "decimal"):
@@ -964,10 +968,8 @@ def _cast(node: exp.Cast) -> exp.Expr:
             return _call("pg_int", value)
         if textual and target == "REAL":
             return _call("pg_float", value)
-        if target == "TEXT" and isinstance(value, exp.Column):
-            found = exact.column_kind(value.name)
-            if found is not None and found.decimal and found.scale is not None:
-                return _call("pg_numeric_text", value, exp.Literal.number(found.scale))  # 1500.00, as numeric prints
+        if target == "TEXT" and isinstance(value, exp.Column) and exact.column_kind(value.name) == _MONEY:
+            return _call("pg_money_text", value)  # 1500.00, as numeric(18,2) prints
         return exp.Cast(this=value, to=exp.DataType.build(target))
     if name == "regclass" and not _shown(node):
         return _call("pg_regclass_oid", value)  # compared or joined: the OID, whatever was written
