@@ -1042,6 +1042,12 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
     return node
 
 
+#: Types whose PostgreSQL name SQLite's would lose: ``numeric(18,2)`` (sqlglot writes REAL, a float, for SQLite) and
+#: ``boolean`` (INTEGER). Kept as named, a column of them reads back as numeric (exact at its scale: the DB-API's
+#: Decimal) and as boolean, and the catalog shows them so.
+_KEPT_TYPES = frozenset({exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL, exp.DataType.Type.BOOLEAN})
+
+
 def _column_definition(node: exp.ColumnDef) -> exp.ColumnDef:
     """CREATE TABLE keeps the client's type names, so the catalog shows them back (serial becomes INTEGER)."""
     kind = node.args["kind"]
@@ -1049,7 +1055,10 @@ def _column_definition(node: exp.ColumnDef) -> exp.ColumnDef:
     if text in ("SERIAL", "BIGSERIAL", "SMALLSERIAL", "SERIAL4", "SERIAL8"):
         text = "INTEGER"
     node = node.copy()
-    node.set("kind", exp.DataType.build(text, udt=True))
+    if kind.this in _KEPT_TYPES:
+        node.set("kind", exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=text))
+    else:
+        node.set("kind", exp.DataType.build(text, udt=True))
     return node
 
 

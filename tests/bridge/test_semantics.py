@@ -20,7 +20,7 @@ from tests.bridge.conftest import VAN, make_register, start
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
 
-NUMERIC, DATE, TIMESTAMP, TIMESTAMPTZ, INTERVAL, INT4, FLOAT8 = 1700, 1082, 1114, 1184, 1186, 23, 701
+NUMERIC, DATE, TIMESTAMP, TIMESTAMPTZ, INTERVAL, INT4, FLOAT8, BOOL = 1700, 1082, 1114, 1184, 1186, 23, 701, 16
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +138,31 @@ def test_money_plus_a_literal_is_exact_wherever_it_stands(pens, binary: bool) ->
         )
         assert cursor.fetchall() == [("PEN-3", Decimal("0.29"))] and stored("PEN-3") is None
     assert prices(register)["PEN-2"] == Decimal("0.20")
+
+
+def test_numeric_and_boolean_columns_of_your_own_tables_read_back_as_declared(client) -> None:
+    """CREATE TABLE keeps numeric(p,s) and boolean (they became SQLite's REAL and INTEGER): 0.10 reads back as
+    numeric 0.10, true as boolean, and the catalog shows the types the client declared."""
+    client.execute("CREATE TABLE ledger_lines (id int, amount numeric(18,2), ratio numeric, settled boolean)")
+    client.execute(
+        "INSERT INTO ledger_lines VALUES (1, 0.10, 1.5, true), (2, %s, %s, %s)",
+        (Decimal("0.20"), Decimal("2.25"), False),
+    )
+    cursor = client.execute("SELECT amount, ratio, settled FROM ledger_lines ORDER BY id")
+    assert cursor.fetchall() == [(Decimal("0.10"), Decimal("1.5"), True), (Decimal("0.20"), Decimal("2.25"), False)]
+    assert [d.type_code for d in cursor.description] == [NUMERIC, NUMERIC, BOOL]
+    assert client.execute("SELECT id FROM ledger_lines WHERE settled").fetchall() == [(1,)]
+    shown = client.execute(
+        "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns "
+        "WHERE table_name = 'ledger_lines' ORDER BY ordinal_position"
+    ).fetchall()
+    assert [row[:2] for row in shown] == [
+        ("id", "integer"),
+        ("amount", "numeric"),
+        ("ratio", "numeric"),
+        ("settled", "boolean"),
+    ]
+    assert shown[1][2:] == (18, 2)
 
 
 def test_dates_timestamps_and_intervals(client) -> None:
