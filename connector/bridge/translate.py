@@ -580,6 +580,8 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         _qualify_join_columns(node)
         _set_returning(node)
         return node
+    if isinstance(node, exp.Values) and isinstance(node.args.get("alias"), exp.TableAlias) and node.alias_column_names:
+        return _named_values(node)
     if isinstance(node, exp.ColumnDef) and isinstance(node.args.get("kind"), exp.DataType):
         return _column_definition(node)
     if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
@@ -1040,6 +1042,24 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
             node.set(side, exp.Literal.number(int(truth)))
             return node
     return node
+
+
+def _named_values(node: exp.Values) -> exp.Expr:
+    """``(VALUES (1, 'a')) AS v(x, y)``: SQLite names a VALUES list's columns column1, column2... and takes no
+    column names after its alias, so the list is selected from under the names given (psql's ``\\gdesc`` writes
+    such a list)."""
+    alias = node.args["alias"]
+    names = node.alias_column_names
+    first = node.expressions[0] if node.expressions else None
+    width = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+    values = node.copy()
+    values.set("alias", None)
+    columns = [
+        exp.alias_(exp.column(f"column{i + 1}"), names[i] if i < len(names) else f"column{i + 1}", quoted=True)
+        for i in range(width)
+    ]
+    select = exp.select(*columns).from_(exp.Subquery(this=values))
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=alias.this.copy()))
 
 
 #: Types whose PostgreSQL name SQLite's would lose: ``numeric(18,2)`` (sqlglot writes REAL, a float, for SQLite) and
