@@ -24,6 +24,7 @@ import json
 import math
 import re
 import statistics
+import uuid
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -798,12 +799,18 @@ def format_text(pattern: Any, *values: Any) -> str | None:
     return re.sub(r"%([sIL%])", one, str(pattern))
 
 
+def _new_uuid(*_: Any) -> str:
+    return str(uuid.uuid4())
+
+
 def install(connection: apsw.Connection) -> None:
     """Register the functions on one connection."""
     for name, (function, counts) in SCALARS.items():
         for count in counts:
             connection.create_scalar_function(name, function, count, deterministic=name != "age" or count == 2)
     connection.create_scalar_function("pg_array", lambda *values: array_text(values), -1, deterministic=True)
+    # gen_random_uuid() (sqlglot writes UUID()): the default the catalog shows for the register's generated keys
+    connection.create_scalar_function("uuid", _new_uuid, 0, deterministic=False)
     connection.create_scalar_function("format", format_text, -1, deterministic=True)  # type: ignore[arg-type]
     for name, (final, count, keep_nulls) in _COLLECTORS.items():
         connection.create_aggregate_function(name, _collector(final, keep_nulls), count)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -43,6 +44,9 @@ def test_generated_keys_show_a_server_default(dsn: str) -> None:
         }
     generated = {(t.name, c.name) for t in TABLES.values() for c in t.columns if c.generated}
     assert generated and all(shown[key] == attrdef[key] == "(gen_random_uuid())::text" for key in generated)
+    with psycopg.connect(dsn) as con:  # a client that evaluates the default itself gets a new UUID each time
+        first, second = con.execute("SELECT (gen_random_uuid())::text, gen_random_uuid()").fetchone()
+    assert str(uuid.UUID(first)) == first and first != str(second)
     defaults = {(t.name, c.name) for t in TABLES.values() for c in t.columns if c.default is not None}
     assert {key for key in shown if key[0] in TABLES and shown[key] is not None} == generated | defaults
     assert set(attrdef) >= generated | defaults
