@@ -48,6 +48,7 @@ _BOOLEAN_FUNCTIONS = frozenset(
         "pg_collation_is_visible",
         *catalog.PRIVILEGE_FUNCTIONS,
         "pg_relation_is_publishable",
+        "pg_array_contains",
     }
 )
 _PREDICATES = (
@@ -977,6 +978,8 @@ def _cast(node: exp.Cast) -> exp.Expr:
         return _call("pg_regclass_oid", value)  # compared or joined: the OID, whatever was written
     if name in _FUNCTION_CASTS:
         return exp.Anonymous(this=_FUNCTION_CASTS[name][0], expressions=[value])
+    if name.endswith("[]") and _CASTS.get(name[:-2], ("",))[0] in ("INTEGER", "REAL") or name == "decimal[]":
+        value.meta["numbers"] = True  # '{1,2}'::int[]: its elements are numbers (= ANY compares them so)
     return value  # arrays, json, uuid...: the value as it is
 
 
@@ -1019,10 +1022,12 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
     if isinstance(right, exp.Any):
         inner = right.this.this if isinstance(right.this, exp.Paren) else right.this
         if isinstance(inner, exp.Array) or (isinstance(inner, exp.Literal) and inner.name.startswith("{")):
+            numbers = inner.meta.get("numbers") or _kind(left) in ("int", "numeric", "float")
+            element = exp.Literal.number if numbers else exp.Literal.string
             items = (
                 inner.expressions
                 if isinstance(inner, exp.Array)
-                else [exp.Literal.string(part) for part in inner.name.strip("{}").split(",") if part]
+                else [element(part.strip()) for part in inner.name.strip("{}").split(",") if part]
             )
             found: exp.Expr = exp.In(this=left, expressions=items)
         else:

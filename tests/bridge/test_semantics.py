@@ -213,6 +213,27 @@ def test_arrays_and_set_returning_functions(client) -> None:
     assert one(client, "SELECT count(*) FROM pg_matviews")[0] == (0,)
 
 
+def test_any_of_an_array_literal_compares_as_its_element_type(client, register_file: Path) -> None:
+    """'{1,2}'::int[] holds numbers (compared as text they matched nothing: 1 = ANY('{1,2}'::int[]) was false);
+    untyped, the array takes the other side's type, as PostgreSQL infers it; the answers are boolean."""
+    row, kinds = one(
+        client,
+        "SELECT 1 = ANY('{1,2}'::int[]), 3 = ANY('{1,2}'::int[]), 1 = ANY('{1,2}'), '1' = ANY('{1,2}'::text[]), "
+        "2.5 = ANY('{2.5}'::numeric[]), 1 = ANY(%s), 1 <> ALL(%s)",
+        ([1, 2], [1, 2]),
+    )
+    assert row == (True, False, True, True, True, True, False) and set(kinds) == {BOOL}
+    lives = 'SELECT count(*) FROM "Assets" WHERE "BookDepreciationSetting_EffectiveLifeYears" = ANY(\'{5,7}\'::int[])'
+    con = connector.connect(str(register_file))
+    try:
+        expected = con.execute(
+            "SELECT count(*) FROM Assets WHERE BookDepreciationSetting_EffectiveLifeYears IN (5, 7)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert one(client, lives)[0] == expected and expected[0] > 0
+
+
 def test_statistics(client, register_file: Path) -> None:
     known = [p for p in prices(register_file).values() if p is not None]
     row, kinds = one(
