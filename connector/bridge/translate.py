@@ -570,6 +570,8 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         return exp.Anonymous(this="pg_array_get", expressions=[node.this, index, exp.Literal.number(int(zero))])
     if isinstance(node, exp.Array):
         return _array(node)
+    if isinstance(node, exp.ArraySize):  # array_length(a, 1): sqlglot drops the dimension SQLite's function takes
+        return _call("array_length", node.this, node.args.get("expression") or exp.Literal.number(1))
     if isinstance(node, exp.ArrayAgg):
         return exp.Anonymous(this="pg_array_agg", expressions=[node.this])
     if isinstance(node, exp.WithinGroup) and isinstance(node.this, (exp.PercentileCont, exp.PercentileDisc)):
@@ -1213,6 +1215,7 @@ def _pg_name(expression: exp.Expr) -> str:
         exp.DateTrunc: "date_trunc",
         exp.VariancePop: "var_pop",
         exp.CurrentSchemas: "current_schemas",
+        exp.ArraySize: "array_length",
     }
     if type(expression) in names:
         return names[type(expression)]

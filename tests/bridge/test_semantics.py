@@ -211,6 +211,8 @@ def test_arrays_and_set_returning_functions(client) -> None:
     row, _ = one(client, "SELECT current_schemas(true), to_regtype('int4'), to_regclass('\"Assets\"') IS NOT NULL")
     assert row == (["pg_catalog", "public"], "integer", True)
     assert one(client, "SELECT count(*) FROM pg_matviews")[0] == (0,)
+    cursor = client.execute("SELECT array_length(ARRAY[1,2,3], 1), array_length('{a,b}'::text[], 1)")
+    assert cursor.fetchone() == (3, 2) and cursor.description[0].name == "array_length"
 
 
 def test_any_of_an_array_literal_compares_as_its_element_type(client, register_file: Path) -> None:
