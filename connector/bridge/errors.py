@@ -41,6 +41,7 @@ _SQLITE_TEXT = (
     ("no such function", "42883"),
     ("syntax error", "42601"),
     ("incomplete input", "42601"),
+    ("unrecognized token", "42601"),
     ("already exists", "42P07"),
     ("UNIQUE constraint", "23505"),
     ("NOT NULL constraint", "23502"),

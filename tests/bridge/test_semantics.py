@@ -262,6 +262,7 @@ def test_statistics(client, register_file: Path) -> None:
         ("SELECT (", "42601"),
         ("SELECT SELECT", "42601"),
         ("PREPARE q AS SELECT 1", "0A000"),
+        ("""SELECT '{"a": 1}'::jsonb @> '{}'""", "42601"),  # an operator SQLite cannot even read
     ],
 )
 def test_postgresql_errors(client, sql: str, code: str) -> None:
