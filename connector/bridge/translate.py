@@ -1216,6 +1216,8 @@ def _pg_name(expression: exp.Expr) -> str:
         exp.VariancePop: "var_pop",
         exp.CurrentSchemas: "current_schemas",
         exp.ArraySize: "array_length",
+        exp.LogicalAnd: "bool_and",
+        exp.LogicalOr: "bool_or",
     }
     if type(expression) in names:
         return names[type(expression)]
@@ -1281,7 +1283,7 @@ def _column_type(expression: exp.Expr | None, derived: dict[tuple[str, str], exp
         )
     if isinstance(expression, exp.Count):
         return types.INT8
-    if isinstance(expression, exp.Boolean) or isinstance(expression, _PREDICATES):
+    if isinstance(expression, (exp.Boolean, exp.LogicalAnd, exp.LogicalOr)) or isinstance(expression, _PREDICATES):
         return types.BOOL
     if isinstance(expression, exp.Literal):
         if expression.is_string:

@@ -211,6 +211,9 @@ def test_arrays_and_set_returning_functions(client) -> None:
     row, _ = one(client, "SELECT current_schemas(true), to_regtype('int4'), to_regclass('\"Assets\"') IS NOT NULL")
     assert row == (["pg_catalog", "public"], "integer", True)
     assert one(client, "SELECT count(*) FROM pg_matviews")[0] == (0,)
+    cursor = client.execute('SELECT bool_and("PurchasePrice" > 0), bool_or("PurchasePrice" > 30000) FROM "Assets"')
+    assert cursor.fetchone() == (True, True) and [d.name for d in cursor.description] == ["bool_and", "bool_or"]
+    assert [d.type_code for d in cursor.description] == [BOOL, BOOL]
     cursor = client.execute("SELECT array_length(ARRAY[1,2,3], 1), array_length('{a,b}'::text[], 1)")
     assert cursor.fetchone() == (3, 2) and cursor.description[0].name == "array_length"
 
