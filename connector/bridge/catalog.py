@@ -694,6 +694,28 @@ def table_oid(name: str) -> int:
     return 16386 + 16 * (zlib.crc32(name.lower().encode()) % 100_000_000)
 
 
+@dataclass(frozen=True)
+class Index:
+    """An index a user made on a table of their own (CREATE INDEX), as SQLite keeps it."""
+
+    name: str
+    columns: tuple[str | None, ...]  # a column's name, or None for an expression
+    descending: tuple[bool, ...]
+    unique: bool
+    sql: str  # the statement SQLite keeps: the definition of an index on expressions or with a WHERE
+
+    def definition(self, table: str) -> str:
+        """What ``pg_get_indexdef`` shows: PostgreSQL's form for an index of plain columns."""
+        if None in self.columns or re.search(r"\bWHERE\b", self.sql, re.IGNORECASE):
+            return self.sql
+        columns = ", ".join(
+            _quote(str(name)) + (" DESC" if descending else "")
+            for name, descending in zip(self.columns, self.descending, strict=True)
+        )
+        unique = "UNIQUE " if self.unique else ""
+        return f"CREATE {unique}INDEX {_quote(self.name)} ON public.{_quote(table)} USING btree ({columns})"
+
+
 @dataclass
 class Relation:
     """A table or view as the catalog shows it."""
@@ -708,6 +730,8 @@ class Relation:
     definition: str | None = None
     #: (column, the table whose key it holds), from ``schema/``'s ``references``
     references: tuple[tuple[str, str], ...] = ()
+    #: the indexes a user made on a table of their own
+    indexes: tuple[Index, ...] = ()
 
     @property
     def oid(self) -> int:
@@ -718,12 +742,19 @@ def _quote(name: str) -> str:
     return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
 
 
+#: The default a key the register generates shows (a version-4 UUID, as text), as PostgreSQL's ``pg_get_expr``
+#: prints it: reflection (SQLAlchemy, Metabase, pgjdbc) then knows the server fills the column.
+GENERATED_KEY_DEFAULT = "(gen_random_uuid())::text"
+
+
 def _register_relation(table: Table) -> Relation:
     columns = []
     for column in table.columns:
         oid, typmod = types.pg_type_of(column.sql_type) or (types.TEXT, -1)
         default = None
-        if column.default is not None:
+        if column.generated:
+            default = GENERATED_KEY_DEFAULT
+        elif column.default is not None:
             default = _default_expression(column.default, oid)
         not_null = column.name == table.key or column.required
         columns.append((column.name, oid, typmod, not_null, default, column.description))
@@ -758,16 +789,39 @@ def _user_relations(connection: apsw.Connection) -> list[Relation]:
             columns.append((column, oid, typmod, bool(not_null or primary), default, None))
             if primary:
                 key.append((primary, column))
+        unique, indexes = _user_indexes(connection, name) if kind == "table" else ((), ())
         found.append(
             Relation(
                 name,
                 "v" if kind == "view" else "r",
                 columns,
                 tuple(column for _, column in sorted(key)),
+                unique,
                 definition=sql if kind == "view" else None,
+                indexes=indexes,
             )
         )
     return found
+
+
+def _user_indexes(connection: apsw.Connection, table: str) -> tuple[tuple[tuple[str, ...], ...], tuple[Index, ...]]:
+    """A user table's UNIQUE constraints (as column groups) and the indexes made with CREATE INDEX."""
+    unique: list[tuple[str, ...]] = []
+    indexes: list[Index] = []
+    definitions = dict(
+        _internal(connection, "SELECT name, sql FROM main.sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
+    )
+    for _, name, is_unique, origin, _partial in _internal(
+        connection, f"PRAGMA main.index_list({_sqlite_quote(table)})"
+    ):
+        keys = [row for row in _internal(connection, f"PRAGMA main.index_xinfo({_sqlite_quote(name)})") if row[5]]
+        columns = tuple(None if cid < 0 else column for _, cid, column, *_ in keys)
+        if origin == "u" and None not in columns:
+            unique.append(tuple(str(column) for column in columns))
+        elif origin == "c" and name in definitions:
+            descending = tuple(bool(row[3]) for row in keys)
+            indexes.append(Index(name, columns, descending, bool(is_unique), definitions[name]))
+    return tuple(unique), tuple(sorted(indexes, key=lambda index: index.name))
 
 
 def _sqlite_quote(name: str) -> str:
@@ -790,6 +844,7 @@ class Catalog:
     function_arguments: dict[int, str] = field(default_factory=dict)
     settings: Callable[[str], str | None] = lambda name: None
     function_definitions: dict[int, str] = field(default_factory=dict)
+    read_only_user: bool = False
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
         """Every catalog table's rows, as column → value mappings (missing columns take their default)."""
@@ -843,19 +898,20 @@ class Catalog:
                 "collctype": "C",
             },
         ]
+        owner = int(not self.read_only_user)  # a read-only user is no superuser (is_superuser says off too)
         tables["pg_roles"] = [
             {
                 "oid": OWNER,
                 "rolname": self.user,
-                "rolsuper": 1,
+                "rolsuper": owner,
                 "rolinherit": 1,
-                "rolcreaterole": 1,
-                "rolcreatedb": 1,
+                "rolcreaterole": owner,
+                "rolcreatedb": owner,
                 "rolcanlogin": 1,
                 "rolconnlimit": -1,
             }
         ]
-        tables["pg_user"] = [{"usename": self.user, "usesysid": OWNER, "usecreatedb": 1, "usesuper": 1}]
+        tables["pg_user"] = [{"usename": self.user, "usesysid": OWNER, "usecreatedb": owner, "usesuper": owner}]
         tables["pg_type"] = [_type_row(t) for t in types.TYPES.values()]
         tables["schemata"] = [
             {"catalog_name": self.database, "schema_name": name, "schema_owner": self.user}
@@ -873,7 +929,7 @@ class Catalog:
                     "relowner": OWNER,
                     "relam": 2 if relation.kind == "r" else 0,
                     "relfilenode": oid,
-                    "relhasindex": int(bool(relation.key)),
+                    "relhasindex": int(bool(relation.key or relation.unique or relation.indexes)),
                     # PostgreSQL keeps a foreign key with triggers: psql's \d looks for keys only then
                     "relhastriggers": int(bool(relation.references) or relation.name in referenced),
                     "relpersistence": "p",
@@ -910,7 +966,7 @@ class Catalog:
                         "schemaname": "public",
                         "tablename": relation.name,
                         "tableowner": self.user,
-                        "hasindexes": int(bool(relation.key)),
+                        "hasindexes": int(bool(relation.key or relation.unique or relation.indexes)),
                     }
                 )
             tables["tables"].append(
@@ -1099,59 +1155,18 @@ class Catalog:
             )
 
     def _indexes(self, relation: Relation, tables: dict[str, list[dict[str, Any]]]) -> None:
-        numbers = {name: number for number, (name, *_) in enumerate(relation.columns, 1)}
+        """The primary key and UNIQUE constraints (each with its index), then the indexes a user made."""
         groups = [(relation.key, True)] if relation.key else []
         groups += [(group, False) for group in relation.unique]
         for position, (group, primary) in enumerate(groups):
             oid = relation.oid + 1 + position
             name = f"{relation.name}_pkey" if primary else f"{relation.name}_{'_'.join(group)}_key"
             columns = ", ".join(_quote(column) for column in group)
-            keys = " ".join(str(numbers[column]) for column in group)
-            self.index_columns[oid] = tuple(group)
-            self.index_definitions[oid] = (
-                f"CREATE UNIQUE INDEX {_quote(name)} ON public.{_quote(relation.name)} USING btree ({columns})"
+            definition = f"CREATE UNIQUE INDEX {_quote(name)} ON public.{_quote(relation.name)} USING btree ({columns})"
+            keys = self._index(
+                relation, tables, oid, name, tuple(group), definition, unique=True, primary=primary, constraint=True
             )
             self.constraint_definitions[oid] = f"{'PRIMARY KEY' if primary else 'UNIQUE'} ({columns})"
-            self.names_by_oid[oid] = name
-            tables["pg_class"].append(
-                {
-                    "oid": oid,
-                    "relname": name,
-                    "relnamespace": PUBLIC,
-                    "relowner": OWNER,
-                    "relam": BTREE,
-                    "relfilenode": oid,
-                    "relpersistence": "p",
-                    "relkind": "i",
-                    "relnatts": len(group),
-                    "relreplident": "n",
-                    "relispopulated": 1,
-                    "reltuples": -1,
-                }
-            )
-            for number, column in enumerate(group, 1):
-                type_oid, typmod = relation.columns[numbers[column] - 1][1:3]
-                tables["pg_attribute"].append(_attribute(oid, column, number, type_oid, typmod, True, False))
-            tables["pg_index"].append(
-                {
-                    "indexrelid": oid,
-                    "indrelid": relation.oid,
-                    "indnatts": len(group),
-                    "indnkeyatts": len(group),
-                    "indisunique": 1,
-                    "indisprimary": int(primary),
-                    "indimmediate": 1,
-                    "indisvalid": 1,
-                    "indisready": 1,
-                    "indislive": 1,
-                    "indkey": keys,
-                    "indcollation": " ".join("0" for _ in group),
-                    "indclass": " ".join(
-                        str(opclass_oid(relation.columns[numbers[column] - 1][1])) for column in group
-                    ),
-                    "indoption": " ".join("0" for _ in group),
-                }
-            )
             tables["pg_constraint"].append(
                 {
                     "oid": oid,
@@ -1163,15 +1178,7 @@ class Catalog:
                     "conindid": oid,
                     "conislocal": 1,
                     "connoinherit": 1,
-                    "conkey": "{" + ",".join(keys.split()) + "}",
-                }
-            )
-            tables["pg_indexes"].append(
-                {
-                    "schemaname": "public",
-                    "tablename": relation.name,
-                    "indexname": name,
-                    "indexdef": self.index_definitions[oid],
+                    "conkey": "{" + ",".join(keys) + "}",
                 }
             )
             constraint_type = "PRIMARY KEY" if primary else "UNIQUE"
@@ -1203,6 +1210,87 @@ class Catalog:
                         "ordinal_position": number,
                     }
                 )
+        for position, index in enumerate(relation.indexes):
+            oid = relation.oid + 50 + position
+            definition = index.definition(relation.name)
+            self._index(
+                relation,
+                tables,
+                oid,
+                index.name,
+                index.columns,
+                definition,
+                unique=index.unique,
+                descending=index.descending,
+            )
+
+    def _index(
+        self,
+        relation: Relation,
+        tables: dict[str, list[dict[str, Any]]],
+        oid: int,
+        name: str,
+        columns: tuple[str | None, ...],
+        definition: str,
+        *,
+        unique: bool,
+        primary: bool = False,
+        constraint: bool = False,
+        descending: tuple[bool, ...] = (),
+    ) -> list[str]:
+        """One index in pg_class, pg_attribute, pg_index and pg_indexes (``columns``: a column's name, None for an
+        expression); the column numbers it keys on (0 for an expression), as pg_index's indkey lists them.
+        PostgreSQL's indoption: 1 for DESC, with NULLS FIRST (2) its default."""
+        numbers = {column: number for number, (column, *_) in enumerate(relation.columns, 1)}
+        names = tuple(column or "expr" for column in columns)
+        self.index_columns[oid] = names
+        self.index_definitions[oid] = definition
+        self.names_by_oid[oid] = name
+        tables["pg_class"].append(
+            {
+                "oid": oid,
+                "relname": name,
+                "relnamespace": PUBLIC,
+                "relowner": OWNER,
+                "relam": BTREE,
+                "relfilenode": oid,
+                "relpersistence": "p",
+                "relkind": "i",
+                "relnatts": len(names),
+                "relreplident": "n",
+                "relispopulated": 1,
+                "reltuples": -1,
+            }
+        )
+        types_of = [relation.columns[numbers[column] - 1][1:3] if column else (types.TEXT, -1) for column in columns]
+        for number, (type_oid, typmod) in enumerate(types_of, 1):
+            tables["pg_attribute"].append(
+                _attribute(oid, names[number - 1], number, type_oid, typmod, constraint, False)
+            )
+        keys = [str(numbers[column]) if column else "0" for column in columns]
+        tables["pg_index"].append(
+            {
+                "indexrelid": oid,
+                "indrelid": relation.oid,
+                "indnatts": len(names),
+                "indnkeyatts": len(names),
+                "indisunique": int(unique),
+                "indisprimary": int(primary),
+                "indimmediate": 1,
+                "indisvalid": 1,
+                "indisready": 1,
+                "indislive": 1,
+                "indkey": " ".join(keys),
+                "indcollation": " ".join("0" for _ in names),
+                "indclass": " ".join(str(opclass_oid(type_oid)) for type_oid, _ in types_of),
+                "indoption": " ".join("3" if down else "0" for down in descending or [False] * len(names)),
+                "indexprs": "expressions" if None in columns else None,
+            }
+        )
+        tables["pg_indexes"].append(
+            {"schemaname": "public", "tablename": relation.name, "indexname": name, "indexdef": definition}
+        )
+        return keys
 
 
 FUNCTION_OID = 16300
@@ -1345,13 +1433,21 @@ class Installed:
     """The catalog attached to one connection, rebuilt when the file's schema changes."""
 
     def __init__(
-        self, connection: apsw.Connection, database: str, user: str, settings: Callable[[str], str | None], pid: int
+        self,
+        connection: apsw.Connection,
+        database: str,
+        user: str,
+        settings: Callable[[str], str | None],
+        pid: int,
+        *,
+        read_only_user: bool = False,
     ) -> None:
         self.connection = connection
-        self.catalog = Catalog(database, user, settings=settings)
+        self.catalog = Catalog(database, user, settings=settings, read_only_user=read_only_user)
         self.settings = settings
         self.pid = pid
-        self.schema_version: int | None = None
+        #: a read-only user of the users file: whatever its settings say, the session may only read
+        self.read_only_user = read_only_user
         # The catalog is the bridge's own: its statements run trusted by the connection's guard, which refuses ATTACH
         # and writes to attached databases to the client's statements.
         _internal(connection, "ATTACH DATABASE ':memory:' AS pg_catalog")
@@ -1396,11 +1492,21 @@ class Installed:
                         _internal(self.connection, f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
             _internal(self.connection, "DELETE FROM pg_catalog._bridge_state")
             _internal(self.connection, "INSERT INTO pg_catalog._bridge_state VALUES (?)", [(version,)])
-        self.schema_version = version
 
 
 # -- the functions catalog queries call ----------------------------------------------------------------------
 
+#: PostgreSQL's privilege functions, answered from the session (:func:`_functions`).
+PRIVILEGE_FUNCTIONS = (
+    "has_table_privilege",
+    "has_schema_privilege",
+    "has_database_privilege",
+    "has_column_privilege",
+    "has_any_column_privilege",
+    "has_function_privilege",
+    "has_sequence_privilege",
+    "has_type_privilege",
+)
 VERSION = "PostgreSQL 15.0 on x86_64-pc-linux-gnu, assets-sql bridge over SQLite " + apsw.sqlite_lib_version()
 
 
@@ -1418,6 +1524,9 @@ def _functions(installed: Installed) -> None:
         for relation in catalog.relations:
             if relation.name.lower() == name.lower():
                 return relation.oid
+        for oid, known in catalog.names_by_oid.items():  # an index ('"Assets_pkey"'::regclass)
+            if known.lower() == name.lower():
+                return oid
         return None
 
     def regproc(value: Any) -> Any:
@@ -1524,25 +1633,18 @@ def _functions(installed: Installed) -> None:
             )
 
     def privilege(*arguments: Any) -> int:
-        """The session's user owns everything, except that a read-only session may only read (SELECT, USAGE,
-        CONNECT...); the privilege asked for is the last argument."""
+        """The session's user owns everything, except that a read-only user, or a read-only session, may only read
+        (SELECT, USAGE, CONNECT...); the privilege asked for is the last argument."""
         wanted = {part.strip().upper() for part in str(arguments[-1] or "").split(",")}
-        read_only = (installed.settings("transaction_read_only") or "off") == "on" or (
-            installed.settings("default_transaction_read_only") or "off"
-        ) == "on"
+        read_only = (
+            installed.read_only_user
+            or (installed.settings("transaction_read_only") or "off") == "on"
+            or (installed.settings("default_transaction_read_only") or "off") == "on"
+        )
         writes = {"INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "CREATE", "TEMPORARY", "TEMP"}
         return int(not (read_only and wanted & writes))
 
-    for name in (
-        "has_table_privilege",
-        "has_schema_privilege",
-        "has_database_privilege",
-        "has_column_privilege",
-        "has_any_column_privilege",
-        "has_function_privilege",
-        "has_sequence_privilege",
-        "has_type_privilege",
-    ):
+    for name in PRIVILEGE_FUNCTIONS:
         connection.create_scalar_function(name, privilege, -1)
 
     def set_config(name: Any, value: Any, local: Any) -> Any:

@@ -33,6 +33,7 @@ _DOMAIN: tuple[tuple[type[Exception], str], ...] = (
     (domain.Forbidden, "42501"),
     (domain.ReadOnlyConnection, "25006"),
     (domain.RowNotFound, "55000"),
+    (domain.TooComplex, "54001"),  # statement_too_complex
 )
 _SQLITE_TEXT = (
     ("no such table", "42P01"),
@@ -40,6 +41,7 @@ _SQLITE_TEXT = (
     ("no such function", "42883"),
     ("syntax error", "42601"),
     ("incomplete input", "42601"),
+    ("unrecognized token", "42601"),
     ("already exists", "42P07"),
     ("UNIQUE constraint", "23505"),
     ("NOT NULL constraint", "23502"),

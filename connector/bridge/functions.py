@@ -24,14 +24,17 @@ import json
 import math
 import re
 import statistics
+import uuid
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import apsw
 
 from connector.bridge.errors import ClientError
+from connector.domain.codecs import DATE, MONEY
 
 # -- dates and timestamps ----------------------------------------------------------------------------------------
 
@@ -104,7 +107,8 @@ def parse_moment(value: Any, *, strict: bool = True) -> dt.datetime | None:
 
 
 def date_text(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+    """A date as SQLite holds it (the date codec's ISO-8601 text)."""
+    return None if value is None else DATE.to_sql(value)
 
 
 def moment_text(value: dt.datetime | None) -> str | None:
@@ -508,6 +512,22 @@ def nonzero(value: Any) -> Any:
     return value
 
 
+def numeric_key(value: Any) -> str | None:
+    """A number as text that is equal for equal values, whatever their spelling or scale (``0.30``, ``0.3`` and a
+    float 0.3 all give ``'0.3'``): what ``IN`` compares a computed decimal with."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode()
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ClientError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    if not number.is_finite():
+        return str(number)
+    return format(number.normalize(), "f") if number else "0"
+
+
 # -- arrays --------------------------------------------------------------------------------------------------
 
 
@@ -703,7 +723,8 @@ SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_int": (cast_integer, (1,)),
     "pg_float": (cast_float, (1,)),
     "pg_nonzero": (nonzero, (1,)),
-    "pg_numeric_text": (lambda value, scale: None if value is None else f"{value:.{int(scale)}f}", (2,)),
+    "pg_numeric_key": (numeric_key, (1,)),
+    "pg_money_text": (lambda value: None if value is None else MONEY.pg_text(value), (1,)),
     "pg_scale_interval": (scale_interval, (2,)),
     "pg_at_time_zone": (at_time_zone, (3,)),
     "make_date": (lambda y, m, d: date_text(dt.date(int(y), int(m), int(d))) if None not in (y, m, d) else None, (3,)),
@@ -778,12 +799,18 @@ def format_text(pattern: Any, *values: Any) -> str | None:
     return re.sub(r"%([sIL%])", one, str(pattern))
 
 
+def _new_uuid(*_: Any) -> str:
+    return str(uuid.uuid4())
+
+
 def install(connection: apsw.Connection) -> None:
     """Register the functions on one connection."""
     for name, (function, counts) in SCALARS.items():
         for count in counts:
             connection.create_scalar_function(name, function, count, deterministic=name != "age" or count == 2)
     connection.create_scalar_function("pg_array", lambda *values: array_text(values), -1, deterministic=True)
+    # gen_random_uuid() (sqlglot writes UUID()): the default the catalog shows for the register's generated keys
+    connection.create_scalar_function("uuid", _new_uuid, 0, deterministic=False)
     connection.create_scalar_function("format", format_text, -1, deterministic=True)  # type: ignore[arg-type]
     for name, (final, count, keep_nulls) in _COLLECTORS.items():
         connection.create_aggregate_function(name, _collector(final, keep_nulls), count)

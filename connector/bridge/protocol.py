@@ -14,7 +14,6 @@ import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-PROTOCOL_3 = 196608
 SSL_REQUEST = 80877103
 GSSENC_REQUEST = 80877104
 CANCEL_REQUEST = 80877102

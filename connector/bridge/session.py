@@ -280,7 +280,9 @@ class Session:
         if read_only:
             self.defaults.update(default_transaction_read_only="on", transaction_read_only="on", is_superuser="off")
         self.settings = dict(self.defaults)
-        self.catalog = catalog.Installed(self.connection.raw, database_name, user, self.setting, pid)
+        self.catalog = catalog.Installed(
+            self.connection.raw, database_name, user, self.setting, pid, read_only_user=read_only
+        )
         self.statements: dict[str, Prepared] = {}
         self.portals: dict[str, Portal] = {}
         self.transaction = Transaction()
@@ -442,9 +444,7 @@ class Session:
             values[f"p{number}"] = value
         return values
 
-    def run(
-        self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int] = (), portal_name: str = ""
-    ) -> Result:
+    def run(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int] = ()) -> Result:
         """Start a statement; its Result yields the rows."""
         keyword = first_keyword(prepared.text)
         if self.transaction.status == "E" and not self._ends_block(prepared.text, keyword):
@@ -454,6 +454,7 @@ class Session:
         try:
             if prepared.translation is None:
                 return self._session_statement(prepared, keyword, values, formats)
+            _refuse_other_files(prepared.text, keyword)
             if self.transaction.status == "T":
                 self.transaction.ran = True
             return self._waiting_for_writes(lambda: self._sql(prepared, values, formats))
@@ -811,6 +812,22 @@ def _as_date(value: Any, operator: str, timestamp: bool) -> Any:
     if operator in (">=", "<"):
         return day + dt.timedelta(days=1)
     return day if operator == "insert" else ""  # = and <>: equal to no date
+
+
+_VACUUM_INTO = re.compile(r"\bINTO\b", re.IGNORECASE)
+
+
+def _refuse_other_files(text: str, keyword: str) -> None:
+    """ATTACH, DETACH and VACUUM INTO reach files other than the register: never over the bridge. The register's
+    guard refuses them too, but its message speaks of the in-process opt-in, which a bridge client cannot use."""
+    if keyword in ("ATTACH", "DETACH") or keyword == "VACUUM" and _VACUUM_INTO.search(text):
+        what = "VACUUM INTO a file" if keyword == "VACUUM" else f"{keyword} a database"
+        raise ClientError(
+            "42501",
+            f"permission denied to {what}: a session of assets-sql serve uses only the register file the server serves",
+            hint="to reach another register, connect to an assets-sql serve of that file; to copy this one, ask "
+            "whoever runs the server for an export (assets-sql export) or a backup of the file",
+        )
 
 
 def _done(tag: str) -> Result:

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import URL
 
 import connector
-from connector.schema import TABLES
+from connector.schema import TABLES, Column
 from connector.store import shadow
 
 _TYPES = {
@@ -47,6 +47,20 @@ class _Date(sqltypes.Date):
 
     def result_processor(self, dialect: Any, coltype: Any) -> None:
         return None
+
+
+def _server_default(column: Column) -> str | None:
+    """What fills a column the INSERT leaves out, as SQL text: the key the register generates (so reflection knows
+    the server fills it, and a Core insert without it neither warns nor sends NULL), or ``schema/``'s default."""
+    if column.generated:
+        return "gen_random_uuid()"
+    if column.default is None:
+        return None
+    if isinstance(column.default, bool):
+        return "1" if column.default else "0"
+    if isinstance(column.default, (int, float)):
+        return str(column.default)
+    return "'" + str(column.default).replace("'", "''") + "'"
 
 
 class AssetsDialect(SQLiteDialect):
@@ -92,7 +106,7 @@ class AssetsDialect(SQLiteDialect):
                 "name": column.name,
                 "type": sqltypes.Numeric(18, 2) if column.type == "Decimal" else _TYPES[column.type](),
                 "nullable": column.name != table.key and not column.required,
-                "default": None,
+                "default": _server_default(column),
                 "autoincrement": False,
                 "comment": column.description,
             }

@@ -31,7 +31,7 @@ import sqlglot.expressions as exp
 
 from connector.bridge import cache, catalog, functions, types
 from connector.schema import TABLES
-from connector.sql import exact
+from connector.sql import exact, limits
 
 #: Schema (and database) names in front of a table that all mean the register file itself.
 _OURS = frozenset({"public", "main"})
@@ -46,15 +46,9 @@ _BOOLEAN_FUNCTIONS = frozenset(
         "pg_type_is_visible",
         "pg_function_is_visible",
         "pg_collation_is_visible",
-        "has_table_privilege",
-        "has_schema_privilege",
-        "has_database_privilege",
-        "has_column_privilege",
-        "has_any_column_privilege",
-        "has_function_privilege",
-        "has_sequence_privilege",
-        "has_type_privilege",
+        *catalog.PRIVILEGE_FUNCTIONS,
         "pg_relation_is_publishable",
+        "pg_array_contains",
     }
 )
 _PREDICATES = (
@@ -132,7 +126,15 @@ def first_keyword(text: str) -> str:
 
 @cache.by_text(max_bytes=16 * 1024 * 1024)
 def translate(text: str) -> Translation:
-    """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes)."""
+    """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes). A statement nested
+    deeper than the front door reads (:data:`connector.sql.limits.MAX_NESTING`) is
+    :class:`~connector.domain.errors.TooComplex`, as on every other road."""
+    limits.check_nesting(text)
+    with limits.deep():
+        return _translate(text)
+
+
+def _translate(text: str) -> Translation:
     keyword = first_keyword(text)
     prepared = _OWN_FUNCTIONS.sub(r"pg_\1(", _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text))))
     try:
@@ -150,8 +152,10 @@ def translate(text: str) -> Translation:
     node = _balanced(node)
     empty = _empty_columns(node)
     top = _top_select(node)
-    if top is not None:
-        _name_columns(top)  # named as PostgreSQL names them, before the expressions change
+    returning = node.args.get("returning") if isinstance(node, (exp.Insert, exp.Update, exp.Delete)) else None
+    for listed in (top, returning):
+        if listed is not None:
+            _name_columns(listed)  # named as PostgreSQL names them, before the expressions change
     numeric = _exact_numbers(node)
     _annotate(node)
     numbers: dict[int, int] = {}
@@ -161,18 +165,23 @@ def translate(text: str) -> Translation:
     hints = None
     starred = _star_source(node, top) if top is not None else None
     if starred is not None:
-        derived = _derived_columns(node)
+        derived = _derived_columns(node, top)
         hints = tuple(_column_type(e, derived) for e in starred.expressions)
     elif top is not None:
         if not any(
             isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
             for e in top.expressions
         ):
-            derived = _derived_columns(node)
+            derived = _derived_columns(node, top)
             hints = tuple(
                 _column_type(e, derived) if not numeric or i >= len(numeric) or numeric[i] is None else types.NUMERIC
                 for i, e in enumerate(top.expressions)
             )
+    elif returning is not None and not any(isinstance(e, exp.Star) for e in returning.expressions):
+        hints = tuple(
+            types.NUMERIC if i < len(numeric) and numeric[i] is not None else _column_type(e)
+            for i, e in enumerate(returning.expressions)
+        )
     count = max(numbers, default=0)
     parameter_types = tuple(numbers.get(n, 0) for n in range(1, count + 1))
     parameter_dates = tuple(dates.get(n) for n in range(1, count + 1))
@@ -184,9 +193,10 @@ def translate(text: str) -> Translation:
 
 
 def _derived_key(expression: exp.Expr) -> tuple[str, str] | None:
-    """(table alias, column) of an output column that reads a column of a subquery in FROM."""
+    """(table alias, column) of an output column that reads a column of a subquery or WITH query in FROM; the
+    alias is ``""`` for an unqualified column (:func:`_derived_columns` says which source that is)."""
     column = expression.this if isinstance(expression, exp.Alias) else expression
-    if isinstance(column, exp.Column) and column.table:
+    if isinstance(column, exp.Column) and not isinstance(column.this, exp.Star):
         return column.table.lower(), column.name.lower()
     return None
 
@@ -207,15 +217,26 @@ def _star_source(node: exp.Expr, top: exp.Select) -> exp.Select | None:
     return None
 
 
-def _derived_columns(node: exp.Expr) -> dict[tuple[str, str], exp.Expr]:
-    """The expressions behind the columns of every aliased subquery of a statement (``(SELECT NOT x AS y ...) AS
-    tmp``), so ``tmp.y`` is typed as what it computes."""
+def _derived_columns(node: exp.Expr, top: exp.Select | None = None) -> dict[tuple[str, str], exp.Expr]:
+    """The expressions behind the columns of every aliased subquery and WITH query of a statement (``(SELECT NOT
+    x AS y ...) AS tmp``), so ``tmp.y`` is typed as what it computes; when ``top`` reads one such source alone,
+    its columns unqualified too (``SELECT y FROM (...) AS tmp``)."""
     found: dict[tuple[str, str], exp.Expr] = {}
-    for subquery in node.find_all(exp.Subquery):
-        if isinstance(subquery.this, exp.Select) and subquery.alias:
-            for expression in subquery.this.expressions:
+    sources: list[tuple[str, exp.Expr]] = [
+        (subquery.alias, subquery.this) for subquery in node.find_all(exp.Subquery) if subquery.alias
+    ]
+    sources += [(cte.alias, cte.this) for cte in node.find_all(exp.CTE) if cte.alias]
+    for alias, select in sources:
+        if isinstance(select, exp.Select):
+            for expression in select.expressions:
                 if isinstance(expression, exp.Alias):
-                    found[(subquery.alias.lower(), expression.alias.lower())] = expression.this
+                    found[(alias.lower(), expression.alias.lower())] = expression.this
+    source = top.args.get("from_") if top is not None and not top.args.get("joins") else None
+    item = source.this if source is not None else None
+    name = item.alias_or_name.lower() if isinstance(item, (exp.Subquery, exp.Table)) else ""
+    for (alias, column), expression in list(found.items()):
+        if name and alias == name:
+            found[("", column)] = expression
     return found
 
 
@@ -237,10 +258,46 @@ def _syntax(error: sqlglot.errors.SqlglotError) -> str:
 
 def _exact_numbers(node: exp.Expr) -> tuple[str | None, ...]:
     """Decimal arithmetic and aggregates made exact (PostgreSQL's numeric), before the rest is translated; the
-    declared type of each output column that became a decimal."""
+    declared type of each output column (of a write, each RETURNING column) that became a decimal."""
+    if isinstance(node, (exp.Insert, exp.Update, exp.Delete)):
+        return _exact_write(node)
     if not isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery)) and node.find(exp.Select) is None:
         return ()
     return exact.rewrite_tree(node, postgres=True) or ()
+
+
+def _exact_write(node: exp.Insert | exp.Update | exp.Delete) -> tuple[str | None, ...]:
+    """A write computes as exactly as a SELECT: its source SELECT, the values it writes (SET, VALUES), its WHERE
+    and its RETURNING (``SET "PurchasePrice" = "PurchasePrice" + 0.01`` would otherwise reach the register as
+    SQLite's float, 0.30000000000000004, and be refused). They are typed together as the output columns and the
+    WHERE of one SELECT, the form :mod:`connector.sql.exact` rewrites."""
+    source = node.args.get("expression") if isinstance(node, exp.Insert) else None
+    if isinstance(source, (exp.Select, exp.SetOperation, exp.Subquery)):
+        exact.rewrite_tree(source, postgres=True)
+    written: list[exp.Expr] = []
+    if isinstance(node, exp.Update):
+        written += [assignment.expression for assignment in node.expressions if isinstance(assignment, exp.EQ)]
+    if isinstance(source, exp.Values):
+        for row in source.expressions:
+            written += row.expressions if isinstance(row, exp.Tuple) else [row]
+    returning = node.args.get("returning")
+    returned = [] if returning is None else list(returning.expressions)
+    where = node.args.get("where")
+    parts = written + returned
+    if not parts and where is None:
+        return ()
+    holder = exp.Select(expressions=[part.copy() for part in parts])
+    if where is not None:
+        holder.set("where", where.copy())
+    found = exact.rewrite_tree(holder, postgres=True)
+    if found is None:
+        return ()
+    for original, rewritten in zip(parts, holder.expressions, strict=True):
+        if rewritten != original:
+            original.replace(rewritten)
+    if where is not None:
+        node.set("where", holder.args["where"])
+    return tuple(found[len(written) :])
 
 
 def _balanced(node: exp.Expr) -> exp.Expr:
@@ -383,10 +440,9 @@ def _kind_here(node: exp.Expr) -> str | None:
     if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
         return "timestamp" if _kind(node.this) == "timestamp" else "timestamptz"
     if isinstance(node, exp.Anonymous):
-        name = node.name.lower()
-        if name == "num" or name.startswith("num_") and name != "num_cmp":
+        if _exact_call(node) and node.name.lower() != "num_cmp":
             return "numeric"
-        return _FUNCTION_KINDS.get(name)
+        return _FUNCTION_KINDS.get(node.name.lower())
     if isinstance(node, (exp.Add, exp.Sub)):
         left, right = _kind(node.this), _kind(node.expression)
         if left in _TEMPORAL and right == "interval":
@@ -404,6 +460,14 @@ def _kind_here(node: exp.Expr) -> str | None:
         if left == right and left in ("int", "numeric", "float"):
             return left
     return None
+
+
+def _exact_call(node: exp.Expr | None) -> bool:
+    """A call of :mod:`connector.sql.exact`'s decimal functions (``num``, ``num_add``, ... ``num_cmp``)."""
+    if not isinstance(node, exp.Anonymous):
+        return False
+    name = node.name.lower()
+    return name == "num" or name.startswith("num_")
 
 
 _OID_OF_KIND = {
@@ -485,6 +549,16 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, (exp.Div, exp.Mod)):
         node.set("expression", exp.Anonymous(this="pg_nonzero", expressions=[node.expression]))
         return node
+    if isinstance(node, exp.Between) and any(_exact_call(node.args.get(part)) for part in ("this", "low", "high")):
+        value = node.this
+        return exp.Paren(
+            this=exp.and_(
+                exp.GTE(this=_call("num_cmp", value, node.args["low"]), expression=exp.Literal.number(0)),
+                exp.LTE(this=_call("num_cmp", value.copy(), node.args["high"]), expression=exp.Literal.number(0)),
+            )
+        )
+    if isinstance(node, exp.In) and node.expressions and any(_exact_call(e) for e in (node.this, *node.expressions)):
+        return _in_exactly(node)
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
         node = _dates_compared(node)
         if isinstance(node, (exp.EQ, exp.NEQ)):
@@ -496,6 +570,8 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         return exp.Anonymous(this="pg_array_get", expressions=[node.this, index, exp.Literal.number(int(zero))])
     if isinstance(node, exp.Array):
         return _array(node)
+    if isinstance(node, exp.ArraySize):  # array_length(a, 1): sqlglot drops the dimension SQLite's function takes
+        return _call("array_length", node.this, node.args.get("expression") or exp.Literal.number(1))
     if isinstance(node, exp.ArrayAgg):
         return exp.Anonymous(this="pg_array_agg", expressions=[node.this])
     if isinstance(node, exp.WithinGroup) and isinstance(node.this, (exp.PercentileCont, exp.PercentileDisc)):
@@ -507,8 +583,12 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         _qualify_join_columns(node)
         _set_returning(node)
         return node
+    if isinstance(node, exp.Values) and isinstance(node.args.get("alias"), exp.TableAlias) and node.alias_column_names:
+        return _named_values(node)
     if isinstance(node, exp.ColumnDef) and isinstance(node.args.get("kind"), exp.DataType):
         return _column_definition(node)
+    if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
+        return _index(node)
     if isinstance(node, exp.Lock):
         return None  # SELECT ... FOR UPDATE: SQLite locks the whole file anyway
     return node
@@ -520,6 +600,20 @@ _AS_TABLES = {"pg_get_keywords": "pg_keywords"}
 
 def _call(name: str, *arguments: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(arguments))
+
+
+def _in_exactly(node: exp.In) -> exp.Expr:
+    """``x IN (...)`` where a side is a computed decimal (exact text, which SQLite never finds equal to a number):
+    both sides as :func:`~connector.bridge.functions.numeric_key`, literals keyed here once."""
+
+    def key(value: exp.Expr) -> exp.Expr:
+        if isinstance(value, exp.Literal) and not value.is_string:
+            return exp.Literal.string(functions.numeric_key(value.name) or "")
+        return _call("pg_numeric_key", value)
+
+    node.set("this", key(node.this))
+    node.set("expressions", [key(value) for value in node.expressions])
+    return node
 
 
 def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
@@ -841,6 +935,10 @@ _FUNCTION_CASTS: dict[str, tuple[str, int]] = {
 }
 
 
+#: What :mod:`connector.sql.exact` says a money column (``DECIMAL(18,2)``) computes.
+_MONEY = exact.Kind("decimal", 2)
+
+
 def cast_type(to: exp.Expr) -> int | None:
     name, _ = _type_name(to)
     if name in ("numeric", "decimal"):
@@ -875,15 +973,15 @@ def _cast(node: exp.Cast) -> exp.Expr:
             return _call("pg_int", value)
         if textual and target == "REAL":
             return _call("pg_float", value)
-        if target == "TEXT" and isinstance(value, exp.Column):
-            found = exact.column_kind(value.name)
-            if found is not None and found.decimal and found.scale is not None:
-                return _call("pg_numeric_text", value, exp.Literal.number(found.scale))  # 1500.00, as numeric prints
+        if target == "TEXT" and isinstance(value, exp.Column) and exact.column_kind(value.name) == _MONEY:
+            return _call("pg_money_text", value)  # 1500.00, as numeric(18,2) prints
         return exp.Cast(this=value, to=exp.DataType.build(target))
     if name == "regclass" and not _shown(node):
         return _call("pg_regclass_oid", value)  # compared or joined: the OID, whatever was written
     if name in _FUNCTION_CASTS:
         return exp.Anonymous(this=_FUNCTION_CASTS[name][0], expressions=[value])
+    if name.endswith("[]") and _CASTS.get(name[:-2], ("",))[0] in ("INTEGER", "REAL") or name == "decimal[]":
+        value.meta["numbers"] = True  # '{1,2}'::int[]: its elements are numbers (= ANY compares them so)
     return value  # arrays, json, uuid...: the value as it is
 
 
@@ -926,10 +1024,12 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
     if isinstance(right, exp.Any):
         inner = right.this.this if isinstance(right.this, exp.Paren) else right.this
         if isinstance(inner, exp.Array) or (isinstance(inner, exp.Literal) and inner.name.startswith("{")):
+            numbers = inner.meta.get("numbers") or _kind(left) in ("int", "numeric", "float")
+            element = exp.Literal.number if numbers else exp.Literal.string
             items = (
                 inner.expressions
                 if isinstance(inner, exp.Array)
-                else [exp.Literal.string(part) for part in inner.name.strip("{}").split(",") if part]
+                else [element(part.strip()) for part in inner.name.strip("{}").split(",") if part]
             )
             found: exp.Expr = exp.In(this=left, expressions=items)
         else:
@@ -951,6 +1051,30 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
     return node
 
 
+def _named_values(node: exp.Values) -> exp.Expr:
+    """``(VALUES (1, 'a')) AS v(x, y)``: SQLite names a VALUES list's columns column1, column2... and takes no
+    column names after its alias, so the list is selected from under the names given (psql's ``\\gdesc`` writes
+    such a list)."""
+    alias = node.args["alias"]
+    names = node.alias_column_names
+    first = node.expressions[0] if node.expressions else None
+    width = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+    values = node.copy()
+    values.set("alias", None)
+    columns = [
+        exp.alias_(exp.column(f"column{i + 1}"), names[i] if i < len(names) else f"column{i + 1}", quoted=True)
+        for i in range(width)
+    ]
+    select = exp.select(*columns).from_(exp.Subquery(this=values))
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=alias.this.copy()))
+
+
+#: Types whose PostgreSQL name SQLite's would lose: ``numeric(18,2)`` (sqlglot writes REAL, a float, for SQLite) and
+#: ``boolean`` (INTEGER). Kept as named, a column of them reads back as numeric (exact at its scale: the DB-API's
+#: Decimal) and as boolean, and the catalog shows them so.
+_KEPT_TYPES = frozenset({exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL, exp.DataType.Type.BOOLEAN})
+
+
 def _column_definition(node: exp.ColumnDef) -> exp.ColumnDef:
     """CREATE TABLE keeps the client's type names, so the catalog shows them back (serial becomes INTEGER)."""
     kind = node.args["kind"]
@@ -958,7 +1082,46 @@ def _column_definition(node: exp.ColumnDef) -> exp.ColumnDef:
     if text in ("SERIAL", "BIGSERIAL", "SMALLSERIAL", "SERIAL4", "SERIAL8"):
         text = "INTEGER"
     node = node.copy()
-    node.set("kind", exp.DataType.build(text, udt=True))
+    if kind.this in _KEPT_TYPES:
+        node.set("kind", exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=text))
+    else:
+        node.set("kind", exp.DataType.build(text, udt=True))
+    return node
+
+
+def _index(node: exp.Create) -> exp.Create:
+    """CREATE INDEX as PostgreSQL clients write it, as the b-tree SQLite makes of it. What only steers PostgreSQL's
+    storage or planner goes: NULLS FIRST/LAST (SQLite orders NULLs first, ascending, and a query's ORDER BY says
+    where they go, whatever the index), USING (every SQLite index is a b-tree), operator classes and collations,
+    WITH (...), TABLESPACE, CONCURRENTLY. INCLUDE's columns become trailing key columns (a covering index), except
+    in a unique index, whose uniqueness they would change. An index without a name is named as PostgreSQL names
+    it (``table_column_idx``). The WHERE of a partial index stays."""
+    index = node.this
+    params = index.args.get("params") if isinstance(index, exp.Index) else None
+    if params is None:
+        return node
+    unique = bool(node.args.get("unique"))
+    columns = []
+    for item in params.args.get("columns") or ():
+        ordered = item if isinstance(item, exp.Ordered) else exp.Ordered(this=item)
+        value = ordered.this
+        while isinstance(value, (exp.Opclass, exp.Collate)):
+            value = value.this
+        descending = bool(ordered.args.get("desc"))
+        # SQLite's own NULL order for the direction: the generator then writes no NULLS clause
+        columns.append(exp.Ordered(this=value, desc=descending, nulls_first=not descending))
+    if not unique:
+        columns += [
+            exp.Ordered(this=exp.column(name.name), nulls_first=True) for name in params.args.get("include") or ()
+        ]
+    params.set("columns", columns)
+    for name in ("using", "include", "with_storage", "tablespace"):
+        params.set(name, None)
+    node.set("concurrently", False)
+    if index.args.get("this") is None and isinstance(index.args.get("table"), exp.Table):
+        names = [c.this.name if isinstance(c.this, exp.Column) else "expr" for c in columns] or ["idx"]
+        named = "_".join([index.args["table"].name, *names, "idx"])[:63]
+        index.set("this", exp.to_identifier(named, quoted=True))
     return node
 
 
@@ -980,6 +1143,12 @@ def _parameter_type(node: exp.Parameter, number: int, dates: dict[int, str]) -> 
             return oid
     if isinstance(parent, (exp.Like, exp.ILike)):
         return types.TEXT
+    if _exact_call(parent):
+        return types.NUMERIC  # an operand of exact decimal arithmetic, or of its comparison
+    if isinstance(parent, (exp.Between, exp.In)):
+        beside = (parent.this, parent.args.get("low"), parent.args.get("high"), *parent.expressions)
+        if any(_exact_call(part) for part in beside):
+            return types.NUMERIC
     if isinstance(parent, exp.Tuple) and isinstance(parent.parent, exp.Values):
         insert = parent.parent.parent
         target = insert.this if isinstance(insert, exp.Insert) else None
@@ -1005,8 +1174,9 @@ def _column_type_by_name(name: str) -> int:
 # -- output columns ----------------------------------------------------------------------------------------
 
 
-def _name_columns(select: exp.Select) -> None:
-    """Name unnamed expression columns as PostgreSQL does (``count``, ``version``, ``?column?``)."""
+def _name_columns(select: exp.Select | exp.Returning) -> None:
+    """Name unnamed expression columns (of a SELECT, or of RETURNING) as PostgreSQL does (``count``, ``version``,
+    ``?column?``)."""
     for index, expression in enumerate(select.expressions):
         if isinstance(expression, (exp.Alias, exp.Column, exp.Star)) or isinstance(expression, exp.Dot):
             continue
@@ -1045,6 +1215,9 @@ def _pg_name(expression: exp.Expr) -> str:
         exp.DateTrunc: "date_trunc",
         exp.VariancePop: "var_pop",
         exp.CurrentSchemas: "current_schemas",
+        exp.ArraySize: "array_length",
+        exp.LogicalAnd: "bool_and",
+        exp.LogicalOr: "bool_or",
     }
     if type(expression) in names:
         return names[type(expression)]
@@ -1110,7 +1283,7 @@ def _column_type(expression: exp.Expr | None, derived: dict[tuple[str, str], exp
         )
     if isinstance(expression, exp.Count):
         return types.INT8
-    if isinstance(expression, exp.Boolean) or isinstance(expression, _PREDICATES):
+    if isinstance(expression, (exp.Boolean, exp.LogicalAnd, exp.LogicalOr)) or isinstance(expression, _PREDICATES):
         return types.BOOL
     if isinstance(expression, exp.Literal):
         if expression.is_string:

@@ -7,8 +7,8 @@ A column's PostgreSQL type comes from its declared SQLite type (``DECIMAL(18,2)`
 (1700, 1179654)
 >>> format_type(1700, 1179654)
 'numeric(18,2)'
->>> encode_text(BOOL, 1), encode_text(NUMERIC, Decimal("12.50")), encode_text(DATE, dt.date(2025, 1, 15))
-(b't', b'12.50', b'2025-01-15')
+>>> text_encoder(BOOL)(1), text_encoder(NUMERIC)(Decimal("12.50")), text_encoder(DATE)(dt.date(2025, 1, 15))
+('t', '12.50', '2025-01-15')
 >>> decode_binary(INT2, b"\\x00\\x07")
 7
 """
@@ -76,7 +76,6 @@ _BASE = (
 #: Every type the catalog shows: the base types and an array type for each.
 TYPES: dict[int, PgType] = {t.oid: t for t in _BASE}
 TYPES.update({t.array: PgType(t.array, "_" + t.name, -1, "A", 0, t.sql_name + "[]", t.oid) for t in _BASE if t.array})
-BY_NAME: dict[str, PgType] = {t.name: t for t in TYPES.values()}
 
 BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID = 16, 17, 18, 19, 20, 21, 23, 25, 26
 FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR = 700, 701, 705, 1042, 1043
@@ -282,10 +281,6 @@ def text_encoder(oid: int) -> Callable[[Any], str]:
     if oid in (TIMESTAMP, TIMESTAMPTZ):
         return _timestamp_text
     return _any_text
-
-
-def encode_text(oid: int, value: Any) -> bytes | None:
-    return None if value is None else text_encoder(oid)(value).encode()
 
 
 def decode_text(oid: int, text: str) -> Any:

@@ -1,6 +1,7 @@
 """node-postgres (``pg``), as JavaScript dashboards and services use it: typed parameters (a JS ``Date`` among
-them), transactions, a ``statement_timeout`` in the connection settings (every query here runs with it set; that
-the server enforces it is the network service's concern, tested with it); answers checked against the register."""
+them), transactions, a ``statement_timeout`` in the connection settings (node-postgres sends it in the startup
+packet: the first client's 30 s never cuts a query short, the second's 300 ms cancels an endless one with 57014);
+answers checked against the register."""
 
 from __future__ import annotations
 
@@ -91,3 +92,11 @@ def test_transactions_and_rules(answers) -> None:
         con.close()
     assert rows == [("NJ-0002", dt.date(2024, 7, 2), Decimal("10.10"))]
     assert found["disposal"] == "0A000"
+
+
+def test_statement_timeout_from_the_client_config_cancels_a_long_statement(answers) -> None:
+    found, register = answers
+    assert found["timeoutShown"] == "300ms"
+    assert found["timeoutCode"] == "57014"
+    assert 250 <= found["timeoutAfterMs"] < 5000, found["timeoutAfterMs"]
+    assert found["afterTimeout"] == len(_numbers(register, "SELECT AssetNumber FROM Assets"))

@@ -95,3 +95,42 @@ def test_report_functions_are_listed_and_defined(psql) -> None:
         assert f"public | {report.name} " in result.stdout
         assert all(f'"{name}"' in result.stdout for name, _ in report.columns)
     assert 'CREATE OR REPLACE FUNCTION public."TrialBalance"("AsOf" date DEFAULT NULL' in result.stdout
+
+
+def test_describe_a_query_and_your_own_indexes(port: int) -> None:
+    """psql's \\gdesc (it names a VALUES list's columns after its alias) types a query's columns as the bridge sends
+    them; an index made on a table of your own, NULLS LAST as psql users write it, shows under \\d."""
+    script = "\n".join(
+        (
+            'SELECT "AssetNumber", "PurchasePrice", "PurchaseDate", "PurchasePrice" + 0.01 AS plus',
+            'FROM "Assets" \\gdesc',
+            "SELECT x, y FROM (VALUES (1, 'a'), (2, 'b')) AS v(x, y) ORDER BY x DESC;",
+            "CREATE TABLE visits (id integer PRIMARY KEY, seen date, note text);",
+            "CREATE INDEX visits_seen ON public.visits USING btree (seen DESC NULLS LAST);",
+            "CREATE INDEX ON visits (note NULLS LAST);",
+            "\\d visits",
+        )
+    )
+    result = subprocess.run(
+        [need("psql"), "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(port), "-U", "tester", "-d"]
+        + ["register"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PGCONNECT_TIMEOUT": "10", "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+    )
+    assert result.returncode == 0, result.stderr
+    described = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    for line in (
+        "AssetNumber | text",
+        "PurchasePrice | numeric(18,2)",
+        "PurchaseDate | date",
+        "plus | numeric",
+        "2 | b",
+        "1 | a",
+        '"visits_pkey" PRIMARY KEY, btree (id)',
+        '"visits_note_idx" btree (note)',
+        '"visits_seen" btree (seen DESC)',
+    ):
+        assert line in described, (line, result.stdout)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
 
+from connector.schema import TABLES
 from tests.bridge.conftest import VAN
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed (pip install 'psycopg[binary]')")
@@ -20,6 +22,34 @@ def test_binary_int_parameters_and_typed_values(dsn: str) -> None:
             (VAN, 3),
         ).fetchall()
     assert rows == [(VAN, Decimal("32500.00"), dt.date(2025, 1, 15))]
+
+
+def test_generated_keys_show_a_server_default(dsn: str) -> None:
+    """Every key the register generates has PostgreSQL's default for a UUID in the catalog (information_schema and
+    pg_attrdef, as reflection reads them); every other column shows the default ``schema/`` gives it, or none."""
+    with psycopg.connect(dsn) as con:
+        shown = {
+            (table, column): default
+            for table, column, default in con.execute(
+                "SELECT table_name, column_name, column_default FROM information_schema.columns "
+                "WHERE table_schema = 'public'"
+            )
+        }
+        attrdef = {
+            (table, column): default
+            for table, column, default in con.execute(
+                "SELECT c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+                "JOIN pg_class c ON c.oid = d.adrelid JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum"
+            )
+        }
+    generated = {(t.name, c.name) for t in TABLES.values() for c in t.columns if c.generated}
+    assert generated and all(shown[key] == attrdef[key] == "(gen_random_uuid())::text" for key in generated)
+    with psycopg.connect(dsn) as con:  # a client that evaluates the default itself gets a new UUID each time
+        first, second = con.execute("SELECT (gen_random_uuid())::text, gen_random_uuid()").fetchone()
+    assert str(uuid.UUID(first)) == first and first != str(second)
+    defaults = {(t.name, c.name) for t in TABLES.values() for c in t.columns if c.default is not None}
+    assert {key for key in shown if key[0] in TABLES and shown[key] is not None} == generated | defaults
+    assert set(attrdef) >= generated | defaults
 
 
 def test_a_query_run_more_than_five_times_is_prepared(dsn: str) -> None:

@@ -81,3 +81,55 @@ def test_pandas_reads_through_the_bridge(engine) -> None:
     pandas = pytest.importorskip("pandas", reason="pandas is not installed")
     frame = pandas.read_sql('SELECT "AssetNumber", "PurchasePrice" FROM "Assets" ORDER BY 1', engine)
     assert frame["AssetNumber"].iloc[0] == VAN
+
+
+def test_sqlalchemy_creates_indexes_on_a_table_of_your_own(engine, register_file) -> None:
+    """Indexes as SQLAlchemy's PostgreSQL dialect writes them (NULLS LAST, USING btree, INCLUDE, an unnamed one by
+    psycopg2 as a DBA would type it) become SQLite indexes of the file; the catalog lists them back, and ORDER BY
+    still puts NULLs where the query says."""
+    import sqlalchemy
+
+    import connector
+
+    metadata = sqlalchemy.MetaData()
+    readings = sqlalchemy.Table(
+        "readings",
+        metadata,
+        sqlalchemy.Column("id", sqlalchemy.Integer, primary_key=True),
+        sqlalchemy.Column("taken", sqlalchemy.Date),
+        sqlalchemy.Column("label", sqlalchemy.Text),
+        sqlalchemy.Column("amount", sqlalchemy.Integer),
+    )
+    sqlalchemy.Index("readings_taken_idx", readings.c.taken.desc().nulls_last())
+    sqlalchemy.Index("readings_amount_taken_idx", readings.c.amount.nulls_last(), readings.c.taken)
+    sqlalchemy.Index(
+        "readings_label_idx",
+        readings.c.label.asc().nulls_first(),
+        postgresql_using="btree",
+        postgresql_include=["amount"],
+    )
+    sqlalchemy.Index("readings_label_unique", readings.c.label, readings.c.id, unique=True)
+    metadata.create_all(engine)
+    with engine.begin() as con:
+        con.execute(sqlalchemy.insert(readings), [{"id": 1, "taken": None}, {"id": 2, "taken": "2024-01-02"}])
+        con.exec_driver_sql("CREATE INDEX ON public.readings USING btree (amount DESC NULLS LAST) WITH (fillfactor=90)")
+        ordered = con.execute(sqlalchemy.select(readings.c.id).order_by(readings.c.taken.asc().nulls_last())).all()
+    assert ordered == [(2,), (1,)]
+
+    shown = {
+        index["name"]: (index["column_names"], index["unique"])
+        for index in sqlalchemy.inspect(engine).get_indexes("readings")
+    }
+    assert shown == {
+        "readings_taken_idx": (["taken"], False),
+        "readings_amount_taken_idx": (["amount", "taken"], False),
+        "readings_label_idx": (["label", "amount"], False),
+        "readings_label_unique": (["label", "id"], True),
+        "readings_amount_idx": (["amount"], False),
+    }
+    con = connector.connect(str(register_file))
+    try:
+        kept = {row[1] for row in con.execute("PRAGMA index_list(readings)")}
+    finally:
+        con.close()
+    assert set(shown) <= kept

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 import connector
-from tests.bridge.conftest import VAN
+from connector.bridge.server import Config
+from tests.bridge.conftest import VAN, make_register, start
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
 
-NUMERIC, DATE, TIMESTAMP, TIMESTAMPTZ, INTERVAL, INT4, FLOAT8 = 1700, 1082, 1114, 1184, 1186, 23, 701
+NUMERIC, DATE, TIMESTAMP, TIMESTAMPTZ, INTERVAL, INT4, FLOAT8, BOOL = 1700, 1082, 1114, 1184, 1186, 23, 701, 16
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +64,105 @@ def test_money_is_exact_and_numeric(client, register_file: Path) -> None:
         'HAVING SUM("PurchasePrice") > 2000 ORDER BY s DESC',
     )
     assert row[1] == max(known)
+
+
+@pytest.fixture
+def pens(tmp_path: Path):
+    """A register of its own (these tests write) with pens at 0.10 and 0.20, and a bridge server on it."""
+    register = make_register(tmp_path / "pens.db")
+    con = connector.connect(str(register))
+    con.execute("INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('Pen', 'PEN-1', 0.10)")
+    con.execute("INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('Pen', 'PEN-2', 0.20)")
+    con.commit()
+    con.close()
+    server, port = start(Config(str(register), port=0))
+    yield register, f"host=127.0.0.1 port={port} dbname=register user=tester connect_timeout=10"
+    server.stop()
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_money_plus_a_literal_is_exact_wherever_it_stands(pens, binary: bool) -> None:
+    """``"PurchasePrice" + 0.01`` computes as numeric (never SQLite's float: 0.10 + 0.20 is 0.30000000000000004
+    there) in the values a write stores (SET, VALUES), in its WHERE and RETURNING, in BETWEEN and IN, and through
+    a subquery or a WITH query, typed numeric on the wire."""
+    register, dsn = pens
+
+    def stored(number: str) -> Decimal | None:
+        return prices(register).get(number)
+
+    with psycopg.connect(dsn, autocommit=True) as con:
+        cursor = con.cursor(binary=binary)
+        cursor.execute(
+            'UPDATE "Assets" SET "PurchasePrice" = "PurchasePrice" + 0.20 WHERE "AssetNumber" = %s', ("PEN-1",)
+        )
+        assert stored("PEN-1") == Decimal("0.30")
+        cursor.execute(
+            'UPDATE "Assets" SET "PurchasePrice" = "PurchasePrice" + %s WHERE "AssetNumber" = %s '
+            'RETURNING "PurchasePrice", "PurchasePrice" + 0.01, "PurchasePrice" * 3 AS tripled',
+            (Decimal("0.01"), "PEN-1"),
+        )
+        assert cursor.fetchall() == [(Decimal("0.31"), Decimal("0.32"), Decimal("0.93"))]
+        assert [(d.name, d.type_code) for d in cursor.description] == [
+            ("PurchasePrice", NUMERIC),
+            ("?column?", NUMERIC),
+            ("tripled", NUMERIC),
+        ]
+        assert stored("PEN-1") == Decimal("0.31")
+        cursor.execute(
+            """INSERT INTO "Assets" ("AssetName", "AssetNumber", "PurchasePrice") VALUES ('Pen', 'PEN-3', 0.1 + 0.2)
+            RETURNING "PurchasePrice" + 0.01"""
+        )
+        assert cursor.fetchall() == [(Decimal("0.31"),)] and stored("PEN-3") == Decimal("0.30")
+        for condition, parameters in (
+            ('"PurchasePrice" + 0.01 = 0.21', None),
+            ('"PurchasePrice" + 0.01 BETWEEN 0.21 AND 0.21', None),
+            ('"PurchasePrice" + 0.01 BETWEEN %s AND %s', (Decimal("0.21"), Decimal("0.21"))),
+            ('"PurchasePrice" + 0.01 IN (0.21, 7)', None),
+            ('"PurchasePrice" + 0.01 IN (%s)', (Decimal("0.210"),)),
+            ('"PurchasePrice" IN (0.1 + 0.1)', None),
+            ('NOT ("PurchasePrice" + 0.01 NOT BETWEEN 0.2 AND 0.21)', None),
+        ):
+            cursor.execute(f'SELECT "AssetNumber", "PurchasePrice" + 0.01 FROM "Assets" WHERE {condition}', parameters)
+            assert cursor.fetchall() == [("PEN-2", Decimal("0.21"))], condition
+            assert cursor.description[1].type_code == NUMERIC
+        for sql in (
+            'SELECT x FROM (SELECT "PurchasePrice" + 0.01 AS x FROM "Assets" WHERE "AssetNumber" = \'PEN-2\') AS s',
+            'WITH s AS (SELECT "PurchasePrice" + 0.01 AS x FROM "Assets" WHERE "AssetNumber" = \'PEN-2\') '
+            "SELECT x FROM s",
+        ):
+            cursor.execute(sql)
+            assert cursor.fetchall() == [(Decimal("0.21"),)] and cursor.description[0].type_code == NUMERIC, sql
+        cursor.execute(
+            'DELETE FROM "Assets" WHERE "AssetNumber" = \'PEN-3\' AND "PurchasePrice" + 0.01 = 0.31 '
+            'RETURNING "AssetNumber", "PurchasePrice" - 0.01'
+        )
+        assert cursor.fetchall() == [("PEN-3", Decimal("0.29"))] and stored("PEN-3") is None
+    assert prices(register)["PEN-2"] == Decimal("0.20")
+
+
+def test_numeric_and_boolean_columns_of_your_own_tables_read_back_as_declared(client) -> None:
+    """CREATE TABLE keeps numeric(p,s) and boolean (they became SQLite's REAL and INTEGER): 0.10 reads back as
+    numeric 0.10, true as boolean, and the catalog shows the types the client declared."""
+    client.execute("CREATE TABLE ledger_lines (id int, amount numeric(18,2), ratio numeric, settled boolean)")
+    client.execute(
+        "INSERT INTO ledger_lines VALUES (1, 0.10, 1.5, true), (2, %s, %s, %s)",
+        (Decimal("0.20"), Decimal("2.25"), False),
+    )
+    cursor = client.execute("SELECT amount, ratio, settled FROM ledger_lines ORDER BY id")
+    assert cursor.fetchall() == [(Decimal("0.10"), Decimal("1.5"), True), (Decimal("0.20"), Decimal("2.25"), False)]
+    assert [d.type_code for d in cursor.description] == [NUMERIC, NUMERIC, BOOL]
+    assert client.execute("SELECT id FROM ledger_lines WHERE settled").fetchall() == [(1,)]
+    shown = client.execute(
+        "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns "
+        "WHERE table_name = 'ledger_lines' ORDER BY ordinal_position"
+    ).fetchall()
+    assert [row[:2] for row in shown] == [
+        ("id", "integer"),
+        ("amount", "numeric"),
+        ("ratio", "numeric"),
+        ("settled", "boolean"),
+    ]
+    assert shown[1][2:] == (18, 2)
 
 
 def test_dates_timestamps_and_intervals(client) -> None:
@@ -111,6 +211,32 @@ def test_arrays_and_set_returning_functions(client) -> None:
     row, _ = one(client, "SELECT current_schemas(true), to_regtype('int4'), to_regclass('\"Assets\"') IS NOT NULL")
     assert row == (["pg_catalog", "public"], "integer", True)
     assert one(client, "SELECT count(*) FROM pg_matviews")[0] == (0,)
+    cursor = client.execute('SELECT bool_and("PurchasePrice" > 0), bool_or("PurchasePrice" > 30000) FROM "Assets"')
+    assert cursor.fetchone() == (True, True) and [d.name for d in cursor.description] == ["bool_and", "bool_or"]
+    assert [d.type_code for d in cursor.description] == [BOOL, BOOL]
+    cursor = client.execute("SELECT array_length(ARRAY[1,2,3], 1), array_length('{a,b}'::text[], 1)")
+    assert cursor.fetchone() == (3, 2) and cursor.description[0].name == "array_length"
+
+
+def test_any_of_an_array_literal_compares_as_its_element_type(client, register_file: Path) -> None:
+    """'{1,2}'::int[] holds numbers (compared as text they matched nothing: 1 = ANY('{1,2}'::int[]) was false);
+    untyped, the array takes the other side's type, as PostgreSQL infers it; the answers are boolean."""
+    row, kinds = one(
+        client,
+        "SELECT 1 = ANY('{1,2}'::int[]), 3 = ANY('{1,2}'::int[]), 1 = ANY('{1,2}'), '1' = ANY('{1,2}'::text[]), "
+        "2.5 = ANY('{2.5}'::numeric[]), 1 = ANY(%s), 1 <> ALL(%s)",
+        ([1, 2], [1, 2]),
+    )
+    assert row == (True, False, True, True, True, True, False) and set(kinds) == {BOOL}
+    lives = 'SELECT count(*) FROM "Assets" WHERE "BookDepreciationSetting_EffectiveLifeYears" = ANY(\'{5,7}\'::int[])'
+    con = connector.connect(str(register_file))
+    try:
+        expected = con.execute(
+            "SELECT count(*) FROM Assets WHERE BookDepreciationSetting_EffectiveLifeYears IN (5, 7)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert one(client, lives)[0] == expected and expected[0] > 0
 
 
 def test_statistics(client, register_file: Path) -> None:
@@ -139,6 +265,7 @@ def test_statistics(client, register_file: Path) -> None:
         ("SELECT (", "42601"),
         ("SELECT SELECT", "42601"),
         ("PREPARE q AS SELECT 1", "0A000"),
+        ("""SELECT '{"a": 1}'::jsonb @> '{}'""", "42601"),  # an operator SQLite cannot even read
     ],
 )
 def test_postgresql_errors(client, sql: str, code: str) -> None:

@@ -85,6 +85,39 @@ def test_a_read_only_user_is_refused_too(books: Path, tmp_path: Path, serve, sql
     assert not (tmp_path / "copy.db").exists()
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "ATTACH DATABASE '{copy}' AS o",
+        "attach '{copy}' as o",
+        "ATTACH DATABASE ':memory:' AS m",
+        "DETACH DATABASE m",
+        "DETACH m",
+        "VACUUM INTO '{copy}'",
+        "VACUUM main INTO '{copy}'",
+    ],
+)
+def test_other_files_are_refused_in_words_that_fit_a_bridge_client(
+    books: Path, tmp_path: Path, serve, sql: str
+) -> None:
+    """The register's in-process opt-in (connect(..., allow_attach=True)) is no way out for a bridge client: the
+    refusal says what the bridge allows instead, and never names it."""
+    before = everything(books)
+    _, port = serve(books)
+    with psycopg.connect(dsn(port), autocommit=True) as con:
+        with pytest.raises(psycopg.Error) as refused:
+            con.execute(sql.format(copy=tmp_path / "copy.db"))
+        diagnostic = refused.value.diag
+        assert refused.value.sqlstate == "42501", refused.value
+        assert diagnostic.message_primary.startswith("permission denied to ")
+        assert "assets-sql serve" in diagnostic.message_primary and diagnostic.message_hint
+        said = f"{diagnostic.message_primary} {diagnostic.message_hint}"
+        assert "allow_attach" not in said and "allow-attach" not in said and "connect(" not in said
+        assert con.execute("SELECT 1").fetchone() == (1,)
+    assert everything(books) == before
+    assert not (tmp_path / "copy.db").exists()
+
+
 def test_psql_is_refused_the_same(books: Path, tmp_path: Path, serve) -> None:
     psql = need("psql")
     before = everything(books)

@@ -330,3 +330,36 @@ def test_the_translation_cache_is_bounded_in_bytes(books: Path, serve) -> None:
             con.execute(f"SELECT {number}, '" + "x" * 400_000 + "'").fetchone()
     kept = translate.translate.cache
     assert kept.size <= 16 * MiB and len(kept) < 60
+
+
+def test_statements_nest_as_deep_as_in_process_and_deeper_is_54001(books: Path, serve) -> None:
+    """200 levels of parentheses read as on every other road (the translation used to run out of recursion near
+    100, XX000); beyond the front door's limit PostgreSQL's statement_too_complex, with the register's message, and
+    the session goes on. Over the simple and the extended protocol, read and written."""
+    from connector.sql.limits import MAX_NESTING
+
+    before = everything(books)
+    _, port = serve(books)
+
+    def nested(depth: int, inner: str) -> str:
+        return "(" * depth + inner + ")" * depth
+
+    with psycopg.connect(dsn(port), autocommit=True) as con:
+        assert con.execute(f"SELECT {nested(200, '1')}").fetchone() == (1,)
+        assert con.execute(f"SELECT {nested(MAX_NESTING, '1')}", prepare=True).fetchone() == (1,)
+        found = f'SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" = {nested(200, "%s")}'
+        assert con.execute(found, ("FA-0042",)).fetchall() == [("FA-0042",)]
+        assert con.execute(f'UPDATE "Assets" SET "Description" = {nested(200, "%s")} WHERE false', ("x",)).rowcount == 0
+        too_deep = nested(MAX_NESTING + 1, "1")
+        for sql in (
+            f"SELECT {too_deep}",
+            f'UPDATE "Assets" SET "Description" = {too_deep}',
+            f"SELECT {nested(5000, '1')}",
+        ):
+            for prepare in (False, True):
+                with pytest.raises(psycopg.Error) as refused:
+                    con.execute(sql, prepare=prepare)
+                assert refused.value.sqlstate == "54001", refused.value
+                assert f"at most {MAX_NESTING}" in refused.value.diag.message_primary
+            assert con.execute("SELECT 1").fetchone() == (1,)
+    assert everything(books) == before

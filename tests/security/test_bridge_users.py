@@ -125,6 +125,43 @@ def test_a_read_only_user_cannot_write(books: Path, users_file: Path, serve, sta
     assert everything(books) == before
 
 
+PRIVILEGES = (
+    "SELECT has_table_privilege('\"Assets\"', 'SELECT'), has_table_privilege('\"Assets\"', 'INSERT'), "
+    "has_table_privilege(current_user, '\"Assets\"', 'UPDATE, DELETE'), "
+    "has_any_column_privilege('\"Assets\"', 'UPDATE'), has_column_privilege('\"Assets\"', 'AssetName', 'INSERT'), "
+    "has_schema_privilege('public', 'USAGE'), has_schema_privilege('public', 'CREATE')"
+)
+READS_ONLY = (True, False, False, False, False, True, False)
+
+
+def test_privilege_functions_say_a_read_only_user_may_only_read(books: Path, users_file: Path, serve) -> None:
+    """Whatever the session's settings say (turned off in the startup packet, by SET, by a READ WRITE block), the
+    privilege functions BI tools ask before offering writes answer for the read-only user, as its writes are
+    refused; the catalog shows it as no superuser. The read-write user may do everything."""
+    _, port = serve(books, users=users.load(users_file))
+    reader = dsn(port, "bi", "bi pass") + " options='-c default_transaction_read_only=off'"
+    with psycopg.connect(reader, autocommit=True) as con:
+        assert con.execute("SHOW default_transaction_read_only").fetchone() == ("off",)
+        assert con.execute(PRIVILEGES).fetchone() == READS_ONLY
+        con.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")
+        assert con.execute(PRIVILEGES).fetchone() == READS_ONLY
+        con.execute("BEGIN READ WRITE")
+        con.execute("SET TRANSACTION READ WRITE")
+        assert con.execute(PRIVILEGES).fetchone() == READS_ONLY
+        with pytest.raises(psycopg.Error) as refused:
+            con.execute(WRITES[0])
+        assert refused.value.sqlstate == "25006"
+        con.execute("ROLLBACK")
+        assert con.execute(PRIVILEGES).fetchone() == READS_ONLY
+        roles = "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user"
+        assert con.execute(roles).fetchone() == (False, False, False)
+        assert con.execute("SELECT usesuper FROM pg_user WHERE usename = 'bi'").fetchone() == (False,)
+        assert con.execute("SHOW is_superuser").fetchone() == ("off",)
+    with psycopg.connect(dsn(port, "clerk", "clerk pass"), autocommit=True) as con:
+        assert con.execute(PRIVILEGES).fetchone() == (True,) * len(READS_ONLY)
+        assert con.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone() == (True,)
+
+
 def test_a_user_sees_only_their_tenants(books: Path, users_file: Path, serve) -> None:
     _, port = serve(books, users=users.load(users_file))
     globex = tenant_id(books, GLOBEX)

@@ -1,4 +1,5 @@
-// node-postgres against the bridge: typed parameters (a JS Date among them), transactions, statement_timeout.
+// node-postgres against the bridge: typed parameters (a JS Date among them), transactions, statement_timeout
+// from the client's config enforced.
 // Prints one JSON object with every answer; tests/bridge/test_node.py checks it against the register's rows.
 const { Client } = require("pg");
 
@@ -39,6 +40,28 @@ async function main() {
     out.disposal = error.code;
   }
   await client.end();
+
+  // statement_timeout given in the client's config (node-postgres sends it in the startup packet): a statement
+  // that would run for ever is cancelled with 57014, and the session goes on (query_timeout, the client's own
+  // limit, only keeps this script from waiting for ever should the server not cancel it)
+  const hurried = new Client({
+    host: "127.0.0.1", port: Number(port), database: "register", user: "tester", statement_timeout: 300,
+    query_timeout: 10000,
+  });
+  await hurried.connect();
+  out.timeoutShown = (await hurried.query("SHOW statement_timeout")).rows[0].statement_timeout;
+  const started = Date.now();
+  try {
+    await hurried.query("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n");
+    out.timeoutCode = "finished";
+  } catch (error) {
+    out.timeoutCode = error.code || error.message;
+  }
+  out.timeoutAfterMs = Date.now() - started;
+  if (out.timeoutCode === "57014") {
+    out.afterTimeout = (await hurried.query("SELECT count(*)::int AS n FROM \"Assets\"")).rows[0].n;
+  }
+  await hurried.end();
   console.log(JSON.stringify(out));
 }
 
