@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 BATCHED = frozenset({"Assets", "AssetTypes", "AssetTracking"})
 #: New rows kept before they are written, at most: bounds what a long executemany holds in memory.
 KEEP_AT_MOST = 8192
-#: The most keys made at once (:func:`connector.store.new_keys`).
-KEYS_AT_ONCE = 1024
+#: The most keys made at once (:func:`connector.store.new_keys`): a batch's rows and their accounts take keys in
+#: ascending order, so each key index takes them in order, not scattered over its pages flush after flush.
+KEYS_AT_ONCE = 65536
 
 SETTINGS = TABLES["Settings"]
 ACCOUNTS = TABLES["Accounts"]
@@ -109,29 +110,41 @@ class Batch:
         return self.register.tenant_of(table, key)
 
     def expect(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Look up, in one query a tenant, the unique names that rows of ``columns`` about to be inserted give (as
-        written), so that each row's own check finds its answer here. A row whose name or tenant does not even type
-        is left to fail in its turn, as it would alone."""
+        """Look up, in one query a tenant, the unique names that rows of ``columns`` about to be inserted give, so
+        that each row's own check finds its answer here. What is learnt is which names are free in which tenant, a
+        fact whatever the rows turn out to be: a row whose values do not type fails in its turn, as it would alone,
+        and one whose name types to another text is looked up when its turn comes."""
+        rows = list(rows)
+        if not self._keys_made:  # a key for each row, and one for an asset's account
+            self._keys_at_once = max(self._keys_at_once, min(2 * len(rows), KEYS_AT_ONCE))
         column = RULES[self.table.name].unique_column
         if column is None or column not in LAYOUTS[self.table.name].keys:
             return
-        given = [position for position, name in enumerate(columns) if self.table.column(name).name == column]
-        tenants = [position for position, name in enumerate(columns) if self.table.column(name).name == "TenantId"]
+        found = [self.table.find(name) for name in columns]
+        given = [
+            position for position, found_column in enumerate(found) if found_column and found_column.name == column
+        ]
+        tenants = [
+            position for position, found_column in enumerate(found) if found_column and found_column.name == "TenantId"
+        ]
         if len(given) != 1 or len(tenants) > 1:
-            return  # a column written twice fails each row alone
+            return
+        (position,) = given
+        resolved: dict[Any, str | None] = {}
         wanted: dict[str, set[str]] = {}
         for row in rows:
-            try:
-                typed = self.register.unique_value(
-                    self.table, {columns[position]: row[position] for position in given + tenants}
-                )
-            except RegisterError:
+            name = row[position]
+            written = row[tenants[0]] if tenants else None
+            if not _plain_text(name) or not (written is None or isinstance(written, str)):
                 continue
-            if typed is None or not isinstance(typed[column], str):
-                continue
-            tenant = typed["TenantId"]
-            if (self.table.name, tenant, unique_key(typed[column])) not in self._names:
-                wanted.setdefault(tenant, set()).add(typed[column])
+            if written not in resolved:
+                try:
+                    resolved[written] = self.register.tenancy.resolve(written)
+                except RegisterError:
+                    resolved[written] = None  # the row fails in its turn
+            tenant = resolved[written]
+            if tenant is not None and (self.table.name, tenant, unique_key(name)) not in self._names:
+                wanted.setdefault(tenant, set()).add(name)
         for tenant, names in wanted.items():
             present = self.store.names_present(self.table, column, tenant, names)
             for name in names:
@@ -358,6 +371,17 @@ def _reads(table: str) -> frozenset[str]:
     for name in layout.read_names[len(layout.names) :]:
         found.update(re.findall(rf"\b(\w+)_{SHADOW_SUFFIX}\b", layout.expressions[name]))
     return frozenset(found)
+
+
+def _plain_text(value: Any) -> bool:
+    """Whether ``value`` is text that can be looked up as it is (valid Unicode; rows with other values fail alone)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _may_match(table: Table, row: Mapping[str, Any], where: Mapping[str, Any]) -> bool:

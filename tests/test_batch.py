@@ -81,7 +81,7 @@ def mostly(right: list[Any], wrong: list[Any]) -> tuple[list[Any], list[Any]]:
 NUMBERS = ["FA-0001", "fa-0001", "FA-0002", "FA-0004", "N-1", "N-2", "n-3", "VAN-1", "B-9", "FA-ß", "FA-SS", "r-n-2"]
 ASSET_VALUES: dict[str, tuple[list[Any], list[Any]]] = {
     "AssetName": mostly(["Van", "Laptop", "Desk"], ["", None]),
-    "AssetNumber": mostly(NUMBERS, ["", None, "  "]),
+    "AssetNumber": mostly(NUMBERS, ["", None, "  ", "N-\x00", "N-\ud800"]),
     "AssetStatus": mostly(["Draft", "Registered", "REGISTERED"], ["Disposed", "Sold", None]),
     "AssetTypeId": mostly(["own vehicles", "vehicles", "plant"], ["beta vehicles", "no-such-type", None]),
     "PurchaseDate": mostly([dt.date(2025, 1, 15), "2024-07-01"], ["2025-02-30", None]),
