@@ -16,6 +16,7 @@ from connector.domain.money import from_cents, to_cents
 from connector.domain.rows import Row
 from connector.schema import TABLES
 from connector.store import Store
+from connector.store.journal import StoredEntry, StoredLine
 
 ACCOUNTS = TABLES["Accounts"]
 ENTRIES = TABLES["JournalEntries"]
@@ -78,19 +79,9 @@ class Books:
         return account_id
 
     def new_ledger_account(self, tenant_id: str, name: str, parent_id: str | None) -> str:
-        account_id = str(uuid.uuid4())
-        self.store.insert(
-            ACCOUNTS,
-            {
-                "AccountId": account_id,
-                "Name": name,
-                "Type": AccountType.ASSET,
-                "StableName": None,
-                "ParentAccountId": parent_id,
-                "TenantId": tenant_id,
-            },
-        )
-        return account_id
+        account = ledger_account(tenant_id, name, parent_id)
+        self.store.insert(ACCOUNTS, account)
+        return str(account["AccountId"])
 
     # -- the journal ----------------------------------------------------------------------------------------------
 
@@ -98,17 +89,11 @@ class Books:
         self, tenant_id: str, date: dt.date, memo: str, source: str, lines: Sequence[Line], reverses: str | None = None
     ) -> str | None:
         """Post a balanced entry; None when every line is zero (nothing to post)."""
-        lines = [line for line in lines if line.debit or line.credit]
-        if not lines:
+        found = journal_entry(date, memo, source, lines, reverses)
+        if found is None:
             return None
-        check_balanced(lines)
-        entry_id = str(uuid.uuid4())
-        stored_lines = [
-            (str(uuid.uuid4()), line.account_id, to_cents(line.debit), to_cents(line.credit), line.asset_id)
-            for line in lines
-        ]
-        self.store.journal.append(tenant_id, [((entry_id, date.isoformat(), memo, source, reverses), stored_lines)])
-        return entry_id
+        self.store.journal.append(tenant_id, [found])
+        return str(found[0][0])
 
     def reverse(self, entry_id: str | None, memo: str) -> str | None:
         """Post the mirror of an entry, dated as it was; the entry itself is never edited."""
@@ -124,4 +109,33 @@ class Books:
         return self.post(entry["TenantId"], entry["Date"], memo, entry["Source"], reversed_lines(lines), entry_id)
 
 
-__all__ = ["Books"]
+def ledger_account(tenant_id: str, name: str, parent_id: str | None, account_id: str | None = None) -> Row:
+    """A new asset's own ledger account, under ``parent_id``; ``account_id`` when the caller has made its key."""
+    return {
+        "AccountId": account_id or str(uuid.uuid4()),
+        "Name": name,
+        "Type": AccountType.ASSET,
+        "StableName": None,
+        "ParentAccountId": parent_id,
+        "TenantId": tenant_id,
+    }
+
+
+def journal_entry(
+    date: dt.date, memo: str, source: str, lines: Sequence[Line], reverses: str | None = None
+) -> tuple[StoredEntry, list[StoredLine]] | None:
+    """A balanced entry with its lines, as the journal stores them (:meth:`Journal.append`), its zero lines left
+    out; None when every line is zero."""
+    lines = [line for line in lines if line.debit or line.credit]
+    if not lines:
+        return None
+    check_balanced(lines)
+    entry_id = str(uuid.uuid4())
+    stored_lines = [
+        (str(uuid.uuid4()), line.account_id, to_cents(line.debit), to_cents(line.credit), line.asset_id)
+        for line in lines
+    ]
+    return (entry_id, date.isoformat(), memo, source, reverses), stored_lines
+
+
+__all__ = ["Books", "journal_entry", "ledger_account"]

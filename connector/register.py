@@ -23,7 +23,7 @@ from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AssetStatus
 from connector.domain.errors import MissingReference, ReadOnlyConnection, RowNotFound
 from connector.domain.rows import Row, typed_values
-from connector.domain.tables import RULES
+from connector.domain.tables import RULES, Context
 from connector.schema import TABLES, Table
 from connector.store import Store, to_stored
 from connector.tenancy import Tenancy
@@ -49,8 +49,9 @@ class Register:
         """A statement starts: forget what the last one resolved."""
         self.books.new_statement()
 
-    def apply(self, command: Command) -> Any:
-        """Apply one command; the key of the row it wrote (None when an INSERT was skipped)."""
+    def apply(self, command: Command, context: Context | None = None) -> Any:
+        """Apply one command; the key of the row it wrote (None when an INSERT was skipped). ``context`` answers
+        an INSERT's rules instead of the register itself: a batch of inserts (:mod:`connector.batch`)."""
         table = TABLES[command.table]
         rules = RULES[table.name]
         if self.store.guard.read_only:
@@ -60,25 +61,26 @@ class Register:
             typed = typed_values(table, command.values)
             if rules.scoped:
                 typed["TenantId"] = self.tenancy.resolve(typed.get("TenantId"))
-            self._resolve_accounts(table, typed, typed.get("TenantId"))
-            return rules.insert(typed, command.on_conflict, self)
+            self._resolve_accounts(table, typed, typed.get("TenantId"), context or self)
+            return rules.insert(typed, command.on_conflict, context or self)
         current = self._load(table, command.key)
         if isinstance(command, Update):
             rules.before_update(current)
             typed = typed_values(table, command.assigned)
             if rules.scoped and "TenantId" in typed:
                 typed["TenantId"] = self.tenancy.resolve(typed["TenantId"])
-            self._resolve_accounts(table, typed, current.get("TenantId"))
+            self._resolve_accounts(table, typed, current.get("TenantId"), self)
             return rules.update(current, typed, self)
         if isinstance(command, Delete):
             return rules.delete(current, self)
         raise TypeError(command)
 
-    def _resolve_accounts(self, table: Table, typed: Row, tenant: str | None) -> None:
+    @staticmethod
+    def _resolve_accounts(table: Table, typed: Row, tenant: str | None, context: Context) -> None:
         """Every column ``schema/`` says holds an account takes its AccountId or its StableName; it keeps the id."""
         for column, target in table.references:
             if target == "Accounts" and typed.get(column.name) is not None and tenant is not None:
-                typed[column.name] = self.books.account_id(tenant, typed[column.name], f"{table.name}.{column.name}")
+                typed[column.name] = context.account_id(tenant, typed[column.name], f"{table.name}.{column.name}")
 
     def _load(self, table: Table, key: Any) -> Row:
         current = self.get(table, key)
@@ -86,8 +88,18 @@ class Register:
             raise RowNotFound(f"{table.name} has no row {key!r}", table=table.name)
         return current
 
-    def conflicting(self, table: Table, values: Mapping[str, Any]) -> Any:
-        """The key of the row whose unique value (AssetNumber, AssetTypeName, Name, ...) ``values`` would take."""
+    def conflicting(self, table: Table, values: Mapping[str, Any], context: Context | None = None) -> Any:
+        """The key of the row whose unique value (AssetNumber, AssetTypeName, Name, ...) ``values`` would take;
+        ``context`` answers the rules instead of the register itself, as in :meth:`apply`."""
+        typed = self.unique_value(table, values)
+        if typed is None:
+            return None
+        found = RULES[table.name].taken(typed, context or self)
+        return None if found is None else found[table.key]
+
+    def unique_value(self, table: Table, values: Mapping[str, Any]) -> Row | None:
+        """The unique value of ``values`` (an INSERT's columns as written), typed, with its tenant: what
+        :meth:`conflicting` looks for; None when the table has none or ``values`` leaves it out."""
         rules = RULES[table.name]
         column = rules.unique_column
         if column is None:
@@ -98,8 +110,7 @@ class Register:
             return None
         if rules.scoped:
             typed["TenantId"] = self.tenancy.resolve(typed.get("TenantId"))
-        found = rules.taken(typed, self)
-        return None if found is None else found[table.key]
+        return typed
 
     def tenant_of(self, table: Table, key: Any) -> str:
         tenant: str = self._load(table, key)["TenantId"]
@@ -185,13 +196,19 @@ class Register:
         found = self.store.get(ASSET_TYPES, asset_type_id, computed=False)
         return found if found is not None and found["TenantId"] == tenant else None
 
-    def booked(self, row: Mapping[str, Any]) -> ledger.Booked:
+    def booked(self, row: Mapping[str, Any], tenant: Row | None = None, new: bool = False) -> ledger.Booked:
         """Split the asset's accumulated depreciation at the start of the current financial year: the one that
-        holds Settings.LastDepreciationDate, or the asset's depreciation start while nothing has been run."""
-        tenant = self.settings(row["TenantId"])
+        holds Settings.LastDepreciationDate, or the asset's depreciation start while nothing has been run.
+        ``tenant`` is the tenant's Settings row when the caller has it; ``new`` says the asset is being created, so
+        that no value update names it yet."""
+        if tenant is None:
+            tenant = self.settings(row["TenantId"])
         month, day = tenant[settings.YEAR_END_MONTH], tenant[settings.YEAR_END_DAY]
         year_start = assets.balance_year_start(row, tenant["LastDepreciationDate"], month, day)
-        posted, latest_run = self.store.ledger.posted(row["AssetId"], row["TenantId"], year_start)
+        if new:
+            posted, latest_run = ledger.Posted(), None
+        else:
+            posted, latest_run = self.store.ledger.posted(row["AssetId"], row["TenantId"], year_start)
         can_roll_back = latest_run is not None and latest_run == self.runs.latest_run_id(row["TenantId"])
         return assets.booked(row, posted, year_start, month, day, can_roll_back, tenant["AssetStartDate"])
 

@@ -17,6 +17,7 @@ import difflib
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ class Column:
     #: The register table whose key this column holds (``references = "Accounts"``), or None.
     references: str | None = None
 
-    @property
+    @cached_property
     def codec(self) -> Codec:
         """How the column's values travel, from a client's value to storage and back (one codec per type)."""
         return codec_for(self.type, self.enum)
@@ -97,7 +98,7 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 
-    @property
+    @cached_property
     def references(self) -> tuple[tuple[Column, str], ...]:
         """Every column that holds another row's key, with the table it refers to, in column order."""
         return tuple((column, column.references) for column in self.columns if column.references is not None)

@@ -125,9 +125,9 @@ class RuleBook(RuleBasedStateMachine):
 
     # -- helpers -------------------------------------------------------------------------------------------------
 
-    def write(self, sql: str, parameters: Any, change) -> list[tuple[Any, ...]] | None:
-        """Run a write; ``change`` applies it to a copy of the model or raises Refused. The rows it returned,
-        or None when it was (rightly) refused."""
+    def write(self, sql: str, parameters: Any, change, many: bool = False) -> list[tuple[Any, ...]] | None:
+        """Run a write (``many``: by executemany, ``parameters`` being its sets); ``change`` applies it to a copy of
+        the model or raises Refused. The rows it returned, or None when it was (rightly) refused."""
         expected = self.model.copy()
         try:
             change(expected)
@@ -135,7 +135,7 @@ class RuleBook(RuleBasedStateMachine):
         except Refused as error:
             refused = error
         try:
-            cursor = self.con.execute(sql, parameters)
+            cursor = self.con.executemany(sql, parameters) if many else self.con.execute(sql, parameters)
             returned = cursor.fetchall() if cursor.description else []
         except connector.Error as error:
             assert refused is not None, f"{sql} {parameters}: the rules allow it, yet: {type(error).__name__}: {error}"
@@ -234,6 +234,56 @@ class RuleBook(RuleBasedStateMachine):
         if returned is not None:
             ((asset_id,),) = returned
             self.model.assets[asset_id] = self.model.assets.pop(PENDING)
+
+    @rule(data=st.data(), count=st.integers(2, 4), many=st.booleans())
+    def insert_assets_at_once(self, data: st.DataObject, count: int, many: bool) -> None:
+        """Several assets in one statement (VALUES (...), (...) or executemany): each row is judged as if the rows
+        before it were written, a number an earlier row took included; one refused row refuses them all."""
+        tenant = self.tenant_of_choice(data)
+        columns = [NAME, *sorted(data.draw(st.sets(st.sampled_from([NUMBER, STATUS, TYPE, PURCHASE_DATE, PRICE]))))]
+        if STATUS in columns:
+            columns += [START_DATE, METHOD, AVERAGING_METHOD, RATE]
+        draws = {
+            NAME: names,
+            NUMBER: numbers,
+            STATUS: st.sampled_from(["Registered", "draft", "Disposed"]),
+            PURCHASE_DATE: dates,
+            PRICE: prices,
+            START_DATE: dates,
+            METHOD: methods,
+            AVERAGING_METHOD: averaging,
+            RATE: st.one_of(st.none(), rates),
+        }
+        rows = [
+            {column: self.type_id(data) if column == TYPE else data.draw(draws[column]) for column in columns}
+            for _ in range(count)
+        ]
+        pending = [f"{PENDING} {index}" for index in range(count)]
+
+        def change(model: rules.Register) -> None:
+            for key, written in zip(pending, rows):
+                model.insert_asset(tenant, key, written)
+
+        head = f"INSERT INTO Assets ({', '.join(columns)}, TenantId)"
+        marks = f"({', '.join('?' * (len(columns) + 1))})"
+        if many:
+            sets = [(*written.values(), tenant) for written in rows]
+            returned = self.write(f"{head} VALUES {marks}", sets, change, many=True)
+            if returned is not None:  # executemany returns no rows: find each asset by the number it was given
+                returned = [
+                    self.con.execute(
+                        "SELECT AssetId FROM Assets WHERE TenantId = ? AND AssetNumber = ?",
+                        (tenant, self.model.assets[key].values[NUMBER]),
+                    ).fetchone()
+                    for key in pending
+                ]
+        else:
+            values = [value for written in rows for value in (*written.values(), tenant)]
+            returned = self.write(f"{head} VALUES {', '.join([marks] * count)} RETURNING AssetId", values, change)
+        event(f"assets at once {'accepted' if returned is not None else 'refused'}")
+        if returned is not None:
+            for key, (asset_id,) in zip(pending, returned):
+                self.model.assets[asset_id] = self.model.assets.pop(key)
 
     @rule(data=st.data())
     def insert_or_ignore_a_number(self, data: st.DataObject) -> None:
@@ -376,6 +426,28 @@ class RuleBook(RuleBasedStateMachine):
         if returned is not None:
             ((type_id,),) = returned
             self.model.types[type_id] = self.model.types.pop(PENDING)
+
+    @rule(data=st.data(), names_given=st.lists(type_names, min_size=2, max_size=4))
+    def insert_asset_types_at_once(self, data: st.DataObject, names_given: list[str]) -> None:
+        """Several asset types by one executemany: a name an earlier row took is taken; all or none."""
+        tenant = self.tenant_of_choice(data)
+        rows = [{TYPE_NAME: name, METHOD: data.draw(methods), LIFE: data.draw(lives)} for name in names_given]
+        pending = [f"{PENDING} {index}" for index in range(len(rows))]
+
+        def change(model: rules.Register) -> None:
+            for key, written in zip(pending, rows):
+                model.insert_type(tenant, key, written)
+
+        sql = f"INSERT INTO AssetTypes ({TYPE_NAME}, {METHOD}, {LIFE}, TenantId) VALUES (?, ?, ?, ?)"
+        accepted = self.write(sql, [(*written.values(), tenant) for written in rows], change, many=True) is not None
+        event(f"asset types at once {'accepted' if accepted else 'refused'}")
+        if accepted:
+            for key, written in zip(pending, rows):
+                (type_id,) = self.con.execute(
+                    f"SELECT AssetTypeId FROM AssetTypes WHERE TenantId = ? AND {TYPE_NAME} = ?",
+                    (tenant, written[TYPE_NAME]),
+                ).fetchone()
+                self.model.types[type_id] = self.model.types.pop(key)
 
     @precondition(lambda self: self.model.types)
     @rule(data=st.data())

@@ -11,6 +11,7 @@ User input is matched without regard to case in one place, :func:`parse_enum`:
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 
@@ -92,8 +93,13 @@ ENUMS: dict[str, type[StrEnum]] = {
 
 def parse_enum(enum: type[E], raw: str) -> E | None:
     """The member spelled ``raw`` in any case, or None when there is none."""
-    folded = raw.strip().casefold()
+    return _spellings(enum).get(raw.strip().casefold())
+
+
+@cache
+def _spellings(enum: type[E]) -> dict[str, E]:
+    """The members of an enumeration by their folded spelling (the first member, should two fold alike)."""
+    found: dict[str, E] = {}
     for member in enum:
-        if member.value.casefold() == folded:
-            return member
-    return None
+        found.setdefault(member.value.casefold(), member)
+    return found

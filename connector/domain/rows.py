@@ -48,7 +48,17 @@ def read_only_reason(column: str) -> str:
 
 def blank(table: Table) -> Row:
     """A row of ``table`` with every column at its default."""
-    return {column.name: column.default for column in (*table.columns, *table.internal)}
+    found = _DEFAULTS.get(table.name)
+    if found is None or found[0] is not table:
+        found = _DEFAULTS[table.name] = (
+            table,
+            {column.name: column.default for column in (*table.columns, *table.internal)},
+        )
+    return dict(found[1])
+
+
+#: Each table's row of defaults, made once (the defaults are text, numbers and booleans: nothing a row shares).
+_DEFAULTS: dict[str, tuple[Table, Row]] = {}
 
 
 def require_text(table: Table, row: Mapping[str, Any], column: str, what: str) -> None:

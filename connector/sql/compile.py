@@ -45,6 +45,10 @@ class Executor(Protocol):
     def tenant_of(self, table: Table, key: Any) -> str:
         """The tenant of a row."""
 
+    def expect(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Rows of ``columns`` are about to be inserted one after another (a hint: their unique values may be looked
+        up at once)."""
+
 
 DIALECT = "sqlite"
 _KEY = "__key"
@@ -222,12 +226,17 @@ class InsertPlan(Plan):
         )
         return OnConflict.ABORT, (tuple(assigned), sql)
 
+    def rows_of(self, bindings: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """The rows of an INSERT of literal rows (VALUES made of literals and parameters) for one set of bindings."""
+        assert self.literal_rows is not None
+        return [
+            tuple(value.value if isinstance(value, _Literal) else _bound(bindings, value.name) for value in row)
+            for row in self.literal_rows
+        ]
+
     def rows(self, executor: Executor, bindings: Mapping[str, Any]) -> list[Sequence[Any]]:
         if self.literal_rows is not None:
-            return [
-                tuple(value.value if isinstance(value, _Literal) else _bound(bindings, value.name) for value in row)
-                for row in self.literal_rows
-            ]
+            return self.rows_of(bindings)
         assert self.source_sql is not None
         _, rows = executor.query(self.source_sql, bindings)
         for row in rows:
@@ -239,8 +248,13 @@ class InsertPlan(Plan):
                 )
         return list(rows)
 
-    def run(self, executor: Executor, bindings: Mapping[str, Any]) -> Outcome:
-        rows = self.rows(executor, bindings)
+    def run(
+        self, executor: Executor, bindings: Mapping[str, Any], rows: Sequence[Sequence[Any]] | None = None
+    ) -> Outcome:
+        if rows is None:
+            rows = self.rows(executor, bindings)
+        if len(rows) > 1:
+            executor.expect(self.columns, rows)
         keys: list[tuple[Any, Any]] = []
         for number, row in enumerate(rows, start=1):
             values = dict(zip(self.columns, row))

@@ -15,13 +15,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import apsw
 import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
+from connector.batch import BATCHED, Batch
 from connector.domain.commands import Command
 from connector.domain.errors import Forbidden, InvalidValue, ReadOnlyConnection, RegisterError, UnknownName
 from connector.exceptions import ProgrammingError
@@ -29,7 +30,7 @@ from connector.guard import is_storage
 from connector.register import Register
 from connector.schema import TABLES, Table, nearest
 from connector.sql import exact, lexer
-from connector.sql.compile import DIALECT, Description, Outcome, Plan, compile_write, table_of
+from connector.sql.compile import DIALECT, Description, InsertPlan, Outcome, Plan, compile_write, table_of
 from connector.sql.limits import BoundedCache, check_nesting, deep
 
 _WRITES = frozenset({"INSERT", "REPLACE", "UPDATE", "DELETE"})
@@ -229,6 +230,11 @@ class FrontDoor:
         self.begin_before_writes = True
         #: Result sets of SELECTs that may still be reading (see :meth:`_before`).
         self._open_rows: weakref.WeakSet[_OpenRows] = weakref.WeakSet()
+        #: INSERTs into the tables :mod:`connector.batch` takes go through a batch: the same rules, storage written in
+        #: bulk. False applies them a row at a time through the register, as a one-row INSERT goes (for comparison).
+        self.batch_inserts = True
+        #: The batch of the INSERT running, if any.
+        self._batch: Batch | None = None
         exact.install(connection)
 
     # -- entry points ----------------------------------------------------------------------------------------
@@ -296,7 +302,7 @@ class FrontDoor:
 
             def run() -> Outcome:
                 self.register.new_statement()
-                return plan.run(self, values)
+                return self._batched(plan, lambda: plan.run(self, values))
 
             outcome = self._register_write(lambda: self.register.store.writing(run))
             return Result(outcome.description, iter(outcome.rows), outcome.rowcount)
@@ -357,10 +363,18 @@ class FrontDoor:
     def _run_plan_many(self, plan: Plan, all_bindings: list[dict[str, Any]]) -> int:
         def work() -> int:
             self.register.new_statement()
+            rows: list[list[Sequence[Any]] | None] = [None] * len(all_bindings)
+            if self._batch is not None and isinstance(plan, InsertPlan) and plan.literal_rows is not None:
+                rows = [_literal_rows(plan, bindings) for bindings in all_bindings]
+                self._batch.expect(plan.columns, (row for found in rows if found for row in found))
             total = 0
             for number, values in enumerate(all_bindings, start=1):
                 try:
-                    total += plan.run(self, values).rowcount
+                    found = rows[number - 1]
+                    outcome = (
+                        plan.run(self, values) if found is None else cast(InsertPlan, plan).run(self, values, found)
+                    )
+                    total += outcome.rowcount
                 except RegisterError as error:
                     if len(all_bindings) > 1:
                         error.args = (
@@ -370,7 +384,20 @@ class FrontDoor:
                     raise
             return total
 
-        return self.register.store.writing(work)
+        return self.register.store.writing(lambda: self._batched(plan, work))
+
+    def _batched(self, plan: Plan, work: Callable[[], T]) -> T:
+        """Run a plan's ``work`` with its INSERTs through one :class:`Batch`, when its table takes them so, written
+        out at its end."""
+        if not self.batch_inserts or not isinstance(plan, InsertPlan) or plan.table.name not in BATCHED:
+            return work()
+        self._batch = Batch(self.register, plan.table)
+        try:
+            result = work()
+            self._batch.flush()
+            return result
+        finally:
+            self._batch = None
 
     def _before(self, statement: Statement) -> None:
         """PEP 249: a write opens a transaction that lasts until commit() or rollback()."""
@@ -420,6 +447,8 @@ class FrontDoor:
 
     def query(self, sql: str, bindings: Mapping[str, Any]) -> tuple[Description, list[tuple[Any, ...]]]:
         """Run a SELECT a plan built from the user's statement: untrusted, though the store is at work around it."""
+        if self._batch is not None:
+            self._batch.flush()  # the SELECT reads the register as the rows before have left it
         cursor, described = _describing_cursor(self.connection)
         adapted = {name: adapt(value) for name, value in bindings.items()}
         guard = self.register.store.guard
@@ -436,13 +465,32 @@ class FrontDoor:
         return (described[-1] if described else ()), rows
 
     def apply(self, command: Command) -> Any:
+        if self._batch is not None:
+            return self._batch.apply(command)
         return self.register.apply(command)
 
     def conflicting(self, table: Table, values: Mapping[str, Any]) -> Any:
+        if self._batch is not None:
+            return self._batch.conflicting(table, values)
         return self.register.conflicting(table, values)
 
     def tenant_of(self, table: Table, key: Any) -> str:
+        if self._batch is not None:
+            return self._batch.tenant_of(table, key)
         return self.register.tenant_of(table, key)
+
+    def expect(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if self._batch is not None:
+            self._batch.expect(columns, rows)
+
+
+def _literal_rows(plan: InsertPlan, bindings: Mapping[str, Any]) -> list[Sequence[Any]] | None:
+    """The rows an INSERT of literal rows inserts for a set of bindings; None for a set that does not bind, left
+    to fail in its turn."""
+    try:
+        return plan.rows_of(bindings)
+    except ProgrammingError:
+        return None
 
 
 class _OpenRows:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -38,6 +39,10 @@ from connector.store.layout import (
 from connector.store.ledger import Ledger
 
 WRITE_GATEWAY = "_register_write"
+#: Rows a bulk insert writes per statement (:meth:`Store.insert_rows`), and the most values one statement binds
+#: (SQLite's default limit is 32,766).
+ROWS_PER_INSERT = 64
+MAX_BINDINGS = 32_000
 
 T = TypeVar("T")
 #: Conditions of :meth:`Store.select` and its kin: column = value (typed), all of them.
@@ -282,6 +287,39 @@ class Store:
         _check_stored(table, columns)
         sql = f"INSERT INTO {shadow(table)} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         self.executemany(sql, rows)
+
+    def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert typed rows, in order, by multi-row INSERT statements (:meth:`insert_stored_rows`)."""
+        layout = LAYOUTS[table.name]
+        self.insert_stored_rows(table, layout.names, [layout.stored_row(row) for row in rows])
+
+    def insert_stored_rows(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows given in stored form as tuples of ``columns``, in order, :data:`ROWS_PER_INSERT` to a
+        statement. Storage's triggers make SQLite keep a statement journal for every statement that writes it, so
+        a statement per row pays for one per row (about three times what the row itself costs); a statement per
+        many rows pays for it once."""
+        _check_stored(table, columns)
+        width = len(columns)
+        per = max(1, min(ROWS_PER_INSERT, MAX_BINDINGS // width))
+        head = f"INSERT INTO {shadow(table)} ({', '.join(columns)}) VALUES "
+        one = f"({', '.join('?' * width)})"
+        chain = itertools.chain.from_iterable
+        whole = len(rows) - len(rows) % per
+        if whole:
+            statement = head + ", ".join([one] * per)
+            for start in range(0, whole, per):
+                self.execute(statement, list(chain(rows[start : start + per])))
+        if whole < len(rows):
+            self.execute(head + ", ".join([one] * (len(rows) - whole)), list(chain(rows[whole:])))
+
+    def names_present(self, table: Table, column: str, tenant_id: str, values: Iterable[str]) -> set[str]:
+        """Which of ``values`` the tenant's rows hold in ``column``, a unique name (as the :func:`unique_key` of
+        each one found), from one query for all of them."""
+        layout = LAYOUTS[table.name]
+        key = layout.keys[column]
+        wanted = json.dumps(sorted({unique_key(value) for value in values}))
+        sql = f"SELECT {key} FROM {layout.name} WHERE TenantId = ? AND {key} IN (SELECT value FROM json_each(?))"
+        return {found for (found,) in self.execute(sql, (tenant_id, wanted))}
 
     def update_stored(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Set ``columns`` of rows by rowid; each row is the stored values of ``columns`` followed by the rowid."""
