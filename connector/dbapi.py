@@ -103,9 +103,12 @@ def converter(declared: str | None) -> Callable[[Any], Any] | None:
 _converter = lru_cache(maxsize=256)(from_sql_by_declared)
 
 
+@lru_cache(maxsize=256)
 def _row_converter(
-    description: Sequence[tuple[str, str | None]],
+    description: tuple[tuple[str, str | None], ...],
 ) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+    """How a row of ``description`` reaches Python; made once for each shape of result (a statement run again
+    reuses it)."""
     conversions = [(i, f) for i, (_, declared) in enumerate(description) if (f := converter(declared)) is not None]
     if not conversions:
         return None
@@ -357,7 +360,7 @@ class Cursor:
             self.description = tuple(
                 (name, declared, None, None, None, None, None) for name, declared in result.description
             )
-            self._convert = _row_converter(result.description)
+            self._convert = _row_converter(tuple(result.description))
         self.rowcount = result.rowcount
         self.lastrowid = result.lastrowid
         self._rows = result.rows

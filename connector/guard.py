@@ -23,9 +23,7 @@ the text of a trusted statement, and so never finds one in the cache.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-from collections.abc import Iterator
 
 import apsw
 
@@ -142,27 +140,19 @@ class Guard:
         #: Why the last statement was refused, for the error the caller raises (SQLite only says "not authorized").
         self.denial: RegisterError | None = None
         self._scopes: list[bool] = []
+        self._trusted = _Scope(self._scopes, True)
+        self._untrusted = _Scope(self._scopes, False)
         connection.authorizer = self.authorize
 
     # -- scopes ------------------------------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def trusted(self) -> Iterator[None]:
+    def trusted(self) -> _Scope:
         """Run the register's own statements: nothing is refused (their text must start with :data:`MARK`)."""
-        self._scopes.append(True)
-        try:
-            yield
-        finally:
-            self._scopes.pop()
+        return self._trusted
 
-    @contextlib.contextmanager
-    def untrusted(self) -> Iterator[None]:
+    def untrusted(self) -> _Scope:
         """Run SQL a user wrote, even from inside the register's own work."""
-        self._scopes.append(False)
-        try:
-            yield
-        finally:
-            self._scopes.pop()
+        return self._untrusted
 
     @property
     def is_trusted(self) -> bool:
@@ -270,3 +260,20 @@ class Guard:
         if self.read_only and action in _DDL and (database or "main").lower() != "temp":
             return f"cannot change the schema: {_READ_ONLY}"
         return None
+
+
+class _Scope:
+    """Entering pushes trusted or untrusted on the guard's stack of scopes, leaving pops it: a plain context manager
+    (the register enters one for each of its own statements, every read of a virtual table included)."""
+
+    __slots__ = ("_scopes", "_value")
+
+    def __init__(self, scopes: list[bool], value: bool) -> None:
+        self._scopes = scopes
+        self._value = value
+
+    def __enter__(self) -> None:
+        self._scopes.append(self._value)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._scopes.pop()

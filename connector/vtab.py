@@ -213,7 +213,7 @@ class Cursor:
         if tenants is None:
             tenants = tenancy.visible() if vtable.table.name == "Tenants" else [tenancy.current]
         self.rows = vtable.register.store.scan(vtable.sql[indexnum], [json.dumps(tenants), *bindings])
-        self.row = next(self.rows, None)
+        self.Next()
 
     def Eof(self) -> bool:  # noqa: N802
         return self.row is None
@@ -222,10 +222,9 @@ class Cursor:
         self.row = next(self.rows, None)
 
     def Column(self, number: int) -> Any:  # noqa: N802
-        if number < 0:
-            return self.Rowid()
-        assert self.row is not None  # SQLite asks only while not at the end
-        return self.row[number]
+        if number >= 0:
+            return self.row[number]  # type: ignore[index]  # SQLite asks only while not at the end
+        return self.Rowid()
 
     def ColumnNoChange(self, number: int) -> Any:  # noqa: N802
         return apsw.no_change
