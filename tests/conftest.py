@@ -7,11 +7,9 @@ from pathlib import Path
 import pytest
 
 import connector
-from tests.helpers import register_dump
+from tests.helpers import ROOT, register_dump
 
 __all__ = ["ROOT", "register_dump"]
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import apsw
@@ -11,6 +15,22 @@ import connector
 from connector.hooks import register_of
 from connector.schema import TABLES
 from connector.store import Store
+
+#: The checkout the tests run from.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def assets_sql(*arguments: Any, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the ``assets-sql`` command of this checkout (``python -m connector.shell``) and take what it prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "connector.shell", *map(str, arguments)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def internal(con: connector.Connection | apsw.Connection) -> Store:

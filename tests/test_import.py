@@ -31,7 +31,7 @@ import connector
 from connector.transfer.importer import import_files
 from connector.transfer.report import ImportFailed
 from tests.conftest import ROOT
-from tests.helpers import register_dump
+from tests.helpers import assets_sql, register_dump
 
 #: The header row of Xero's fixed-asset import template, as Xero's help centre lists it.
 TEMPLATE = (
@@ -48,18 +48,6 @@ WRITE_FORMATS = {
     "mm/dd/yyyy": lambda d: f"{d.month:02d}/{d.day:02d}/{d.year}",
     "yyyy/mm/dd": lambda d: f"{d.year}/{d.month:02d}/{d.day:02d}",
 }
-
-
-def assets_sql(*arguments, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "connector.shell", *map(str, arguments)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
 
 
 def template_file(path: Path, rows: list[dict[str, str]], headers=TEMPLATE) -> Path:

@@ -1,5 +1,6 @@
 """The assets-sql console, run as users run it: a real process on a real register file."""
 
+import functools
 import os
 import re
 import select
@@ -11,18 +12,9 @@ import time
 import connector
 from connector.schema import REPORTS, TABLES
 from tests.conftest import ROOT
+from tests.helpers import assets_sql as _assets_sql
 
-
-def assets_sql(*arguments, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "connector.shell", *map(str, arguments)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+assets_sql = functools.partial(_assets_sql, timeout=60)
 
 
 def test_help_describes_every_option():

@@ -3,16 +3,14 @@ per-user tenants, and an unknown name that fails exactly like a wrong password."
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from connector.bridge import cli, users
 from connector.bridge.auth import ScramKeys
-from tests.conftest import ROOT
+from tests.helpers import assets_sql
 from tests.security.conftest import ACME, GLOBEX, dsn, everything, tenant_id
 from tests.security.wire import Wire
 
@@ -33,15 +31,7 @@ EMPTY_PASSWORD = ScramKeys.derive("").verifier()
 
 
 def passwd(*arguments: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "connector.shell", "passwd", *arguments],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    return assets_sql("passwd", *arguments, stdin=stdin, timeout=60)
 
 
 @pytest.fixture(scope="module")
