@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +59,14 @@ def refused(
     with pytest.raises(error, match=match):
         con.execute(sql, parameters)
     assert register_dump(con) == before
+
+
+@contextlib.contextmanager
+def committed(path: Path) -> Iterator[connector.Connection]:
+    """A connection to ``path`` whose writes are committed at the end of the block, then closed."""
+    con = connector.connect(str(path))
+    try:
+        yield con
+        con.commit()
+    finally:
+        con.close()

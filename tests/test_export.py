@@ -6,7 +6,6 @@ Real ``assets-sql export`` and ``assets-sql import`` processes on real files; th
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -19,6 +18,7 @@ import pytest
 
 import connector
 from tests.conftest import ROOT
+from tests.helpers import committed
 
 
 def assets_sql(*arguments):
@@ -30,16 +30,6 @@ def assets_sql(*arguments):
         timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-
-
-@contextlib.contextmanager
-def committed(path: Path):
-    con = connector.connect(str(path))
-    try:
-        yield con
-        con.commit()
-    finally:
-        con.close()
 
 
 @pytest.fixture

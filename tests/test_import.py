@@ -7,7 +7,6 @@ bar drawn on a pseudo-terminal.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import fcntl
 import io
@@ -31,7 +30,7 @@ import connector
 from connector.transfer.importer import import_files
 from connector.transfer.report import ImportFailed
 from tests.conftest import ROOT
-from tests.helpers import assets_sql, register_dump
+from tests.helpers import assets_sql, committed, register_dump
 
 #: The header row of Xero's fixed-asset import template, as Xero's help centre lists it.
 TEMPLATE = (
@@ -68,17 +67,6 @@ def vehicles(path: Path) -> str:
             "VALUES ('Vehicles', 'StraightLine', 'FullMonth', 5) RETURNING AssetTypeId"
         ).fetchone()
     return type_id
-
-
-@contextlib.contextmanager
-def committed(path: Path):
-    """A connection whose writes are committed at the end of the block, then closed."""
-    con = connector.connect(str(path))
-    try:
-        yield con
-        con.commit()
-    finally:
-        con.close()
 
 
 def rows_of(path: Path, sql: str, parameters=()) -> list[tuple]:
