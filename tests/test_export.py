@@ -18,18 +18,7 @@ import pytest
 
 import connector
 from tests.conftest import ROOT
-from tests.helpers import committed
-
-
-def assets_sql(*arguments):
-    return subprocess.run(
-        [sys.executable, "-m", "connector.shell", *map(str, arguments)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+from tests.helpers import assets_sql, committed
 
 
 @pytest.fixture
@@ -213,6 +202,29 @@ def test_export_refuses_what_it_cannot_write(register, tmp_path):
     result = assets_sql("export", missing)
     assert result.returncode == 1 and "no such register file" in result.stderr
     assert not missing.exists()
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(path):
+    """``assets-sql export FILE | head``: when what reads the output stops, the export stops, exit status 1,
+    with nothing on standard error."""
+    with committed(path) as con:
+        con.executemany(
+            "INSERT INTO Assets (AssetName, AssetNumber) VALUES (?, ?)",
+            [(f"Chair {i}", f"CH-{i}") for i in range(3000)],
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "connector.shell", "export", str(path), "--format", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100).startswith(b"AssetId")
+    process.stdout.close()  # far less than the export writes: it meets a closed pipe
+    errors = process.stderr.read()
+    assert process.wait(timeout=120) == 1
+    assert errors == b""
 
 
 def test_other_tables_export_as_csv_and_json(register):

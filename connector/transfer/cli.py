@@ -111,9 +111,15 @@ def export_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """``argv`` is ``["import", ...]`` or ``["export", ...]``; the exit status."""
-    if argv[0] == "import":
-        return run_import(argv[1:], sys.stdout, sys.stderr)
-    return run_export(argv[1:], sys.stdout, sys.stderr)
+    try:
+        if argv[0] == "import":
+            return run_import(argv[1:], sys.stdout, sys.stderr)
+        return run_export(argv[1:], sys.stdout, sys.stderr)
+    except BrokenPipeError:
+        # What reads standard output stopped reading (``| head``): stop quietly, as other commands do, with
+        # standard output pointed at nothing so that Python's own flush at exit does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -199,6 +205,8 @@ def run_export(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         else:
             export(connection, stdout, arguments.format, arguments.table, arguments.date_format)
         return 0
+    except BrokenPipeError:
+        raise
     except OSError as error:
         print(f"assets-sql: {error.filename}: {error.strerror}", file=stderr)
         return 1
