@@ -135,7 +135,7 @@ class Batch:
         for row in rows:
             name = row[position]
             written = row[tenants[0]] if tenants else None
-            if not _plain_text(name) or not (written is None or isinstance(written, str)):
+            if not _plain_text(name) or not (written is None or _plain_text(written)):
                 continue
             if written not in resolved:
                 try:

@@ -411,3 +411,18 @@ def test_a_number_taken_earlier_in_the_statement_is_refused_naming_the_row(
             "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Van', 'FA-ß'), ('Car', 'FA-1'), ('Bus', 'fa-ss')"
         )
     assert register_dump(connection) == before
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_a_tenant_that_is_not_valid_text_is_refused_naming_its_row(
+    connection: connector.Connection, batched: bool
+) -> None:
+    """A lone surrogate in a later row's TenantId: the first row's own error still comes first, then that row's."""
+    connection.front_door.batch_inserts = batched
+    before = register_dump(connection)
+    sql = "INSERT INTO Assets (AssetName, AssetNumber, TenantId) VALUES (?, 'Z1', NULL), ('b', 'Z2', ?)"
+    with pytest.raises(connector.DataError, match=r"TenantId: .* is not valid Unicode text .*\(row 2 of 2; no row"):
+        connection.execute(sql, ("a", "bad\udc80"))
+    with pytest.raises(connector.DataError, match=r"AssetName is required.*\(row 1 of 2; no row"):
+        connection.execute(sql, (None, "bad\udc80"))
+    assert register_dump(connection) == before
