@@ -10,14 +10,19 @@ assets-sql export register.db --format json    export a table (see assets-sql ex
 from __future__ import annotations
 
 import argparse
+import base64
 import inspect
+import json
+import math
+import os
 import re
-import shutil
 import sys
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any, TextIO
 
 import apsw
+import apsw.ext
 import apsw.shell
 
 import connector
@@ -25,6 +30,7 @@ from connector.reports import REPORTS
 from connector.schema import TABLES, Table
 from connector.sql.lexer import split
 from connector.store import SHADOW_SUFFIX
+from connector.transfer import files
 
 DESCRIPTION = "The fixed-asset register's SQL console: SQLite's shell with the register's tables and rules."
 EPILOG = """\
@@ -45,10 +51,12 @@ Inside the console, .help lists the dot commands and .tables the register's tabl
 
 
 class _Rows:
-    """A result in the shape APSW's shell prints from: a description and an iterator of rows."""
+    """A result in the shape APSW's shell prints from: a description and an iterator of rows (typed values, as the
+    connector gives them; each output mode shows them its own way)."""
 
     def __init__(self, cursor: connector.Cursor) -> None:
         self.cursor = cursor
+        self.shown = False  # each value as the text SQL would show (for APSW's own modes)
 
     def get_description(self) -> Sequence[tuple[str, str | None]]:
         if self.cursor.description is None:
@@ -62,7 +70,7 @@ class _Rows:
         row = self.cursor.fetchone()
         if row is None:
             raise StopIteration
-        return tuple(_shown(value) for value in row)
+        return tuple(_shown(value) for value in row) if self.shown else tuple(row)
 
 
 def _shown(value: Any) -> Any:
@@ -74,6 +82,45 @@ def _shown(value: Any) -> Any:
     return str(value)
 
 
+def json_value(value: Any) -> str:
+    """A value as JSON, exactly: money and other decimals as numbers with their digits (``32500.00``), booleans as
+    ``true``/``false``, NULL as ``null``, dates as ISO-8601 strings, blobs as base64 strings.
+
+    >>> from decimal import Decimal
+    >>> print(*(json_value(v) for v in (Decimal("32500.00"), True, None, 3, "van", b"van")))
+    32500.00 true null 3 "van" "dmFu"
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Decimal):
+        return str(value) if value.is_finite() else json.dumps(str(value))
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else json.dumps(repr(value))
+    if isinstance(value, bytes):
+        return json.dumps(base64.b64encode(value).decode("ascii"))
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _markdown_cell(value: Any) -> str:
+    text = "NULL" if value is None else value.hex() if isinstance(value, bytes) else str(_shown(value))
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+
+
+#: A box's width: wide enough that no value is ever wrapped or hyphenated, on a terminal or not.
+_UNWRAPPED = 1_000_000
+
+
+def _a_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _json_object(columns: Sequence[str], row: Sequence[Any]) -> str:
+    return "{" + ", ".join(f"{json_value(name)}: {json_value(value)}" for name, value in zip(columns, row)) + "}"
+
+
 def described(error: BaseException) -> str:
     """An error on one line, with its class: ``NotSupportedError: cannot dispose of asset FA-0042 ...``."""
     message = " ".join(str(error).split())
@@ -81,7 +128,12 @@ def described(error: BaseException) -> str:
 
 
 class Shell(apsw.shell.Shell):
-    """APSW's shell, with user SQL run through the connector (so the register's rules and upserts apply)."""
+    """APSW's shell, with user SQL run through the connector (so the register's rules and upserts apply).
+
+    Output follows sqlite3's habits: the box on a terminal, else list mode (``|`` between values, a header row); no
+    mode wraps or hyphenates a value, whatever the width. json and jsonl give exact JSON (money as a number with its
+    two decimals, booleans, null); markdown gives a GitHub table.
+    """
 
     def __init__(self, connection: connector.Connection, **kwargs: Any) -> None:
         self.connection = connection
@@ -92,10 +144,10 @@ class Shell(apsw.shell.Shell):
             "string_sanitize": 0,
             "null": "NULL",
             "truncate": 4096,
-            "text_width": shutil.get_terminal_size((160, 24)).columns,
+            "text_width": _UNWRAPPED,
             "use_unicode": self._using_a_terminal(),
         }
-        self.output = self.output_box
+        self.output = self.output_box if _a_terminal(self.stdout) else self.output_list
         self.header = True
 
     def process_sql(self, sql: str, bindings: Any = None, internal: bool = False, summary: Any = None) -> None:
@@ -112,12 +164,16 @@ class Shell(apsw.shell.Shell):
             columns = tuple(name for name, _ in source.get_description())
         except apsw.ExecutionCompleteError:
             return
+        if getattr(self.output, "typed", False):
+            self.output(columns, list(source))
+            return
         if getattr(self.output, "all_at_once", False):
-            rows = list(source)
+            rows = [tuple(_shown(value) for value in row) for row in source]
             if rows:
                 self.output(columns, rows)
             return
         header_done = False
+        source.shown = True
         for position in apsw.shell.Shell.PositionRow(source):
             if not header_done:
                 self.output(True, columns)
@@ -127,6 +183,50 @@ class Shell(apsw.shell.Shell):
     def _wants_position_rows(self) -> bool:
         parameters = list(inspect.signature(self.output).parameters.values())
         return len(parameters) > 1 and parameters[1].annotation == "Shell.Row"
+
+    def output_box(self, column_names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        "Outputs using line drawing and auto sizing columns, each value on its line, never wrapped"
+        options = dict(self.box_options)
+        options["text_width"] = _UNWRAPPED
+        options.setdefault("truncate", 4096)
+        text = apsw.ext.format_query_table._format_table(  # type: ignore[attr-defined]
+            list(column_names),
+            [list(row) for row in rows],
+            colour=self.colour != self._colours["off"],
+            quote=bool(options.get("quote")),
+            string_sanitize=options.get("string_sanitize", 0),
+            binary=lambda value: f"[ {len(value)} bytes ]",
+            null=str(options.get("null", "NULL")),
+            truncate=int(options["truncate"]),
+            truncate_val=" ...",
+            text_width=_UNWRAPPED,
+            use_unicode=bool(options.get("use_unicode")),
+        )
+        self.write(self.stdout, text)
+
+    output_box.all_at_once = True  # type: ignore[attr-defined]
+
+    def output_json(self, column_names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:  # type: ignore[override]
+        "A JSON array of objects, exact: decimals as numbers with their digits, booleans, null"
+        lines = [_json_object(column_names, row) for row in rows]
+        self.write(self.stdout, "[" + ",\n".join(lines) + "]\n")
+
+    output_json.typed = True  # type: ignore[attr-defined]
+
+    def output_jsonl(self, column_names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:  # type: ignore[override]
+        "One JSON object a line, exact as json is"
+        self.write(self.stdout, "".join(_json_object(column_names, row) + "\n" for row in rows))
+
+    output_jsonl.typed = True  # type: ignore[attr-defined]
+
+    def output_markdown(self, column_names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        "A GitHub markdown table (| inside a value written \\|, line breaks as <br>)"
+        lines = ["| " + " | ".join(_markdown_cell(name) for name in column_names) + " |"]
+        lines.append("|" + "|".join("---" for _ in column_names) + "|")
+        lines.extend("| " + " | ".join(_markdown_cell(value) for value in row) + " |" for row in rows)
+        self.write(self.stdout, "\n".join(lines) + "\n")
+
+    output_markdown.typed = True  # type: ignore[attr-defined]
 
     def command_tables(self, cmd: list[str]) -> None:
         """tables: lists the register's tables, then any other tables and views"""
@@ -152,6 +252,9 @@ class Shell(apsw.shell.Shell):
         if len(arguments) != 2:
             raise self.Error("import takes a file and a table: .import ?--csv? FILE TABLE")
         path, table = arguments
+        problem = files.input_problem(path)
+        if problem is not None:
+            raise self.Error(f"import of {path}: {problem}")
         if table not in TABLES:
             separator = self.separator
             if "--csv" in options:
@@ -261,6 +364,10 @@ def _options(cmd: list[str]) -> tuple[dict[str, str], list[str]]:
 
 def run_script(shell: Shell, text: str, source: str, stderr: TextIO) -> int:
     """Run a script of SQL and dot commands; stop at the first error with a one-line message. The exit status."""
+    if "\x00" in text:
+        where = text.count("\n", 0, text.index("\x00")) + 1
+        print(f"assets-sql: {source}:{where}: a NUL character: this is not a script of SQL text", file=stderr)
+        return 1
     buffer: list[str] = []
     first_line = 1
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
@@ -281,6 +388,8 @@ def run_script(shell: Shell, text: str, source: str, stderr: TextIO) -> int:
                 shell.process_command(unit)
             else:
                 shell.process_sql(unit)
+        except BrokenPipeError:
+            raise  # what reads the output has gone: main() ends quietly
         except Exception as error:
             print(f"assets-sql: {source}:{first_line}: {described(error)}", file=stderr)
             return 1
@@ -297,7 +406,8 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "database",
         nargs="?",
-        help="the register file to open, created when missing (default: an in-memory register, kept nowhere)",
+        help="the register file to open; a missing one is created when its name ends .db, .sqlite or .sqlite3, or "
+        "with --create (default: an in-memory register, kept nowhere)",
     )
     parser.add_argument(
         "script",
@@ -316,7 +426,17 @@ def parser() -> argparse.ArgumentParser:
         help="let statements ATTACH other database files and VACUUM INTO one (the register's storage stays out of "
         "reach all the same)",
     )
-    parser.add_argument("--mode", default="box", help="output mode: box (default), table, column, csv, json, list, ...")
+    parser.add_argument(
+        "--mode",
+        help="output mode: box (the default on a terminal), list (the default otherwise: values between |, a header "
+        "row), csv, json, jsonl, markdown, table, column, line, ... No mode wraps a value",
+    )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="make a new register when DATABASE does not exist (a name ending .db, .sqlite or .sqlite3 is made "
+        "without it)",
+    )
     parser.add_argument(
         "--convert",
         action="store_true",
@@ -328,6 +448,19 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # What reads standard output stopped reading (``| head``): stop quietly, with standard output pointed at
+        # nothing so that Python's own flush at exit does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("assets-sql: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["serve"]:
         from connector.bridge.cli import main as serve  # the PostgreSQL bridge: assets-sql serve --help
 
@@ -346,53 +479,101 @@ def main(argv: Sequence[str] | None = None) -> int:
         return transfer(argv)
     arguments = parser().parse_args(argv)
     database = arguments.database or ":memory:"
-    try:
-        connection = connector.connect(
-            database,
-            tenant=arguments.tenant,
-            autocommit=True,
-            allow_attach=arguments.allow_attach,
-            convert=arguments.convert,
-        )
-    except connector.Error as error:
-        print(f"assets-sql: {database}: {described(error)}", file=sys.stderr)
+    new = files.missing(database)
+    if new:
+        guess = files.suggestion(database)
+        if guess is not None:
+            print(
+                f"assets-sql: {database}: no such command or register file; did you mean {guess}? "
+                f"(assets-sql {guess} --help)",
+                file=sys.stderr,
+            )
+            return 2
+        if not (arguments.create or files.has_database_extension(database)):
+            print(
+                f"assets-sql: {database}: no such register file; a new one is made for a name ending "
+                f"{', '.join(files.DATABASE_EXTENSIONS)} or with --create",
+                file=sys.stderr,
+            )
+            return 1
+        problem = files.creatable_problem(database)
+    else:
+        problem = files.register_problem(database, convert=arguments.convert)
+    if problem is not None:
+        print(f"assets-sql: {database}: {problem}", file=sys.stderr)
         return 1
-    if connection.created and database != ":memory:":
-        print(f"assets-sql: created register {database}", file=sys.stderr)
-    where = f"the register in {database}" if arguments.database else "an in-memory register"
+    if arguments.script and arguments.script != "-":
+        problem = files.input_problem(arguments.script)
+        if problem is not None:
+            print(f"assets-sql: {arguments.script}: {problem}", file=sys.stderr)
+            return 1
+    with files.removed_unless_kept(database, new) as kept:
+        try:
+            connection = connector.connect(
+                database,
+                tenant=arguments.tenant,
+                autocommit=True,
+                allow_attach=arguments.allow_attach,
+                convert=arguments.convert,
+            )
+        except connector.Error as error:
+            print(f"assets-sql: {database}: {described(error)}", file=sys.stderr)
+            return 1
+        try:
+            return _run(connection, arguments, database, kept)
+        finally:
+            connection.close()
+    return 1  # not reached: the block returns
+
+
+def _run(connection: connector.Connection, arguments: argparse.Namespace, database: str, kept: list[bool]) -> int:
+    """Run what the command line asks on an open register. ``kept[0]`` is set once a new file is to be kept: when
+    the script, a statement or the console has run (a failure before that leaves no new file)."""
     shell = Shell(connection)
-    if arguments.mode != "box":
+    if arguments.mode is not None:
         try:
             shell.process_command(f".mode {arguments.mode}")
         except Exception as error:
-            print(f"assets-sql: --mode {arguments.mode}: {error}", file=sys.stderr)
+            print(f"assets-sql: --mode {arguments.mode}: {' '.join(str(error).split())}", file=sys.stderr)
             return 2
-    try:
-        if arguments.command:
-            script = "\n".join(
+    if arguments.command:
+        script, source = (
+            "\n".join(
                 c if c.lstrip().startswith(".") or c.rstrip().endswith(";") else c + ";" for c in arguments.command
-            )
-            return run_script(shell, script, "-c", sys.stderr)
-        if arguments.script:
-            if arguments.script == "-":
-                return run_script(shell, sys.stdin.read(), "<stdin>", sys.stderr)
-            try:
-                with open(arguments.script, encoding="utf-8") as handle:
-                    text = handle.read()
-            except OSError as error:
-                print(f"assets-sql: {arguments.script}: {error.strerror}", file=sys.stderr)
-                return 1
-            return run_script(shell, text, arguments.script, sys.stderr)
-        if not sys.stdin.isatty():
-            return run_script(shell, sys.stdin.read(), "<stdin>", sys.stderr)
+            ),
+            "-c",
+        )
+    elif arguments.script and arguments.script != "-":
+        try:
+            with open(arguments.script, encoding="utf-8") as handle:
+                script, source = handle.read(), arguments.script
+        except OSError as error:
+            print(f"assets-sql: {arguments.script}: {error.strerror}", file=sys.stderr)
+            return 1
+        except UnicodeDecodeError:
+            print(f"assets-sql: {arguments.script}: not a script: it is not UTF-8 text", file=sys.stderr)
+            return 1
+    elif arguments.script == "-" or not sys.stdin.isatty():
+        try:
+            script, source = sys.stdin.read(), "<stdin>"
+        except UnicodeDecodeError:
+            print("assets-sql: <stdin>: not a script: it is not UTF-8 text", file=sys.stderr)
+            return 1
+    else:
+        kept[0] = True
+        if connection.created and database != ":memory:":
+            print(f"assets-sql: created register {database}", file=sys.stderr)
+        where = f"the register in {database}" if arguments.database else "an in-memory register"
         shell.cmdloop(
             intro=f"assets-sql {connector.__version__}: {where}. "
             "Enter .help for the dot commands, .tables for the tables.\n",
             transient="Nothing is kept in memory: give a file name (assets-sql register.db) to keep a register.\n",
         )
         return 0
-    finally:
-        connection.close()
+    kept[0] = True
+    if connection.created and database != ":memory:":
+        print(f"assets-sql: created register {database}", file=sys.stderr)
+    return run_script(shell, script, source, sys.stderr)
 
 
 if __name__ == "__main__":

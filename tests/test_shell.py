@@ -1,15 +1,23 @@
 """The assets-sql console, run as users run it: a real process on a real register file."""
 
+import csv
+import decimal
 import functools
+import io
+import json
 import os
 import re
 import select
+import signal
 import sqlite3
 import subprocess
 import sys
 import time
 
+import pytest
+
 import connector
+from connector import shell
 from connector.schema import REPORTS, TABLES
 from tests.conftest import ROOT
 from tests.helpers import assets_sql as _assets_sql
@@ -179,3 +187,297 @@ def test_the_console_says_when_it_creates_a_register_and_refuses_a_file_that_is_
     converted = assets_sql(other, "--convert", "--mode", "list", "-c", "SELECT count(*) AS n FROM Assets")
     assert converted.returncode == 0, converted.stderr
     assert converted.stdout.split() == ["n", "0"]
+
+
+# -- nothing is created unless asked; no traceback from any command line ------------------------------------------
+
+
+def _files(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_a_mistyped_subcommand_is_named_and_creates_nothing(tmp_path):
+    register = tmp_path / "d1.db"
+    connector.connect(str(register)).close()
+    before = _files(tmp_path)
+    for word, meant in (("exprot", "export"), ("imprt", "import"), ("chekc", "check"), ("serv", "serve")):
+        result = subprocess.run(
+            [sys.executable, "-m", "connector.shell", word, str(register)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert result.returncode == 2, result.stderr
+        assert f"did you mean {meant}?" in result.stderr and "Traceback" not in result.stderr
+        assert _files(tmp_path) == before  # no register named after the typo
+
+
+def test_the_console_creates_a_file_only_for_a_database_name_or_with_create(tmp_path):
+    plain = tmp_path / "register"
+    refused = assets_sql(plain, "-c", "SELECT 1")
+    assert refused.returncode == 1 and "no such register file" in refused.stderr and "--create" in refused.stderr
+    assert not plain.exists()
+    made = assets_sql(plain, "--create", "-c", "SELECT 1")
+    assert made.returncode == 0 and plain.exists(), made.stderr
+    for name in ("new.db", "new.sqlite", "new.sqlite3"):
+        assert assets_sql(tmp_path / name, "-c", "SELECT 1").returncode == 0
+        assert (tmp_path / name).exists()
+
+
+def test_the_console_refuses_an_empty_file_and_a_file_that_is_not_sqlite(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.db"
+    text.write_text("hello\n")
+    for file, words in ((empty, "empty file"), (text, "not an SQLite database")):
+        result = assets_sql(file, "-c", "SELECT 1")
+        assert result.returncode == 1 and words in result.stderr
+    assert empty.read_bytes() == b"" and text.read_text() == "hello\n"
+
+
+def test_a_failed_start_leaves_no_new_register(tmp_path):
+    new = tmp_path / "new.db"
+    result = assets_sql(new, tmp_path / "missing.sql")
+    assert result.returncode == 1 and "no such file" in result.stderr
+    result = assets_sql(new, "--mode", "nonsense", "-c", "SELECT 1")
+    assert result.returncode == 2
+    assert _files(tmp_path) == []
+
+
+def test_serve_never_creates_a_register(tmp_path):
+    for arguments in ([], [tmp_path / "typo.db"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "connector.shell", "serve", *map(str, arguments), "--port", "0"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert result.returncode == 1 and "no such register file" in result.stderr
+    assert _files(tmp_path) == []
+
+
+def test_a_failed_import_into_a_new_file_leaves_no_file(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("*AssetName,*AssetNumber,PurchasePrice\nVan,FA-1,lots\n")
+    result = assets_sql("import", tmp_path / "new.db", bad)
+    assert result.returncode == 1 and "PurchasePrice" in result.stderr
+    assert _files(tmp_path) == ["bad.csv"]
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """Files no command can use, by kind, next to a real register and a CSV file."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    files = {
+        "binary": folder / "binary.db",
+        "empty": folder / "empty.db",
+        "directory": folder / "directory.db",
+        "fifo": folder / "fifo.db",
+        "dangling": folder / "dangling.db",
+        "sqlite": folder / "other.db",
+        "text": folder / "text.db",
+    }
+    files["binary"].write_bytes(bytes(range(256)) * 64)
+    files["empty"].write_bytes(b"")
+    files["directory"].mkdir()
+    os.mkfifo(files["fifo"])
+    files["dangling"].symlink_to(folder / "nowhere")
+    sqlite3.connect(files["sqlite"]).executescript("CREATE TABLE mine (n); INSERT INTO mine VALUES (1);").close()
+    files["text"].write_text("SELECT 1;\n")
+    return files
+
+
+def _call(argv, monkeypatch, capsys):
+    """Run the command line in this process (a FIFO opened for reading would block: an alarm ends the test)."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+
+    class Blocked(BaseException):  # not an Exception: no handler of the command line may take it for an error
+        pass
+
+    def stuck(*_):
+        raise Blocked(f"assets-sql {argv} blocked")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(20)
+    try:
+        status = shell.main([str(a) for a in argv])
+    except SystemExit as exit:  # argparse's usage error
+        status = exit.code
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_no_traceback_from_any_command_line(tmp_path, hostile, monkeypatch, capsys):
+    register = tmp_path / "register.db"
+    with connector.connect(str(register)) as con:
+        con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Van', 'FA-1')")
+    csv_file = ROOT / "samples" / "xero_import.csv"
+    new = tmp_path / "new.db"
+    cases = []
+    for bad in hostile.values():
+        cases += [
+            [bad],
+            [bad, "-c", "SELECT 1"],
+            ["--create", bad],
+            ["--convert", bad, "-c", "SELECT 1"] if bad != hostile["sqlite"] else [bad, "-c", "SELECT 1"],
+            [register, bad],
+            ["import", bad, csv_file],
+            ["import", new, bad],
+            ["import", register, bad],
+            ["import", "--convert", bad, csv_file] if bad != hostile["sqlite"] else ["import", bad, csv_file],
+            ["export", bad],
+            ["check", bad],
+            ["serve", bad, "--port", "0"],
+            ["serve", register, "--users", bad, "--port", "0"],
+            ["serve", register, "--tls-cert", bad, "--tls-key", bad, "--port", "0"],
+        ]
+    for kind in ("directory", "fifo", "dangling"):  # files that cannot be written (a regular file can)
+        cases += [
+            ["import", register, csv_file, "--date-format", "dd/mm/yyyy", "--report", hostile[kind]],
+            ["export", register, "--output", hostile[kind]],
+        ]
+    cases += [
+        [],
+        ["--mode"],
+        [register, "--mode", "nonsense"],
+        [register, "--tenant", "Nobody Ltd", "-c", "SELECT 1"],
+        [register, "--tenant", "\x00", "-c", "SELECT 1"],
+        [register, "-c", "\x00"],
+        [register, "-c", "SELECT * FROM nowhere"],
+        [register, "-c", ".nonsense"],
+        [register, "-c", ".import"],
+        [register, "-c", f".import {hostile['fifo']} Assets"],
+        [register, "-c", f".import {hostile['binary']} Assets"],
+        [register, "-c", f".import {hostile['directory']} Assets"],
+        [register, "-c", ".mode nonsense"],
+        [register, tmp_path / "missing.sql"],
+        [register, "one", "two"],
+        ["--version"],
+        ["--help"],
+        ["import"],
+        ["import", register],
+        ["import", register, csv_file, "--date-format", "someday"],
+        ["import", register, csv_file, "--table", "Nowhere"],
+        ["import", register, csv_file, "--tenant", "Nobody Ltd"],
+        ["import", register, "-"],
+        ["import", tmp_path / "no" / "such" / "folder.db", csv_file],
+        ["export"],
+        ["export", register, "--format", "yaml"],
+        ["export", register, "--table", "Nowhere"],
+        ["export", register, "--tenant", "Nobody Ltd"],
+        ["export", register, "--output", tmp_path / "no" / "such.csv"],
+        ["export", tmp_path / "missing.db"],
+        ["check"],
+        ["check", tmp_path / "missing.db"],
+        ["serve", "--port", "nonsense"],
+        ["serve", tmp_path / "missing.db", "--port", "0"],
+        ["passwd"],
+        ["passwd", "bi", "--iterations", "x"],
+        ["exprot", register],
+        ["nonsense"],
+    ]
+    content = register.read_bytes()
+    before = _files(tmp_path)
+    for argv in cases:
+        status, out, err = _call(argv, monkeypatch, capsys)
+        assert isinstance(status, int), (argv, status)
+        assert "Traceback" not in err and "Traceback" not in out, (argv, err)
+        if argv not in (["--version"], ["--help"], [], [register, hostile["text"]], [register, hostile["empty"]]):
+            assert status != 0, (argv, out, err)
+        assert _files(tmp_path) == before, argv  # nothing created, nothing left behind
+    assert register.read_bytes() == content
+    assert hostile["empty"].read_bytes() == b""
+
+
+# -- output that pipes ---------------------------------------------------------------------------------------------
+
+_WIDE = (
+    "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice, Description) VALUES "
+    "('Corporate van', 'FA-0042', 32500, 'a description long enough to pass any terminal width: ' || "
+    "printf('%.200c', 'x'))"
+)
+
+
+def test_piped_output_is_a_plain_list_with_a_header_and_never_wraps(path):
+    result = assets_sql(path, "-c", _WIDE, "-c", "SELECT AssetNumber, PurchasePrice, Description FROM Assets")
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert header == "AssetNumber|PurchasePrice|Description"
+    assert row.startswith("FA-0042|32500.00|a description long enough") and row.endswith("x" * 200)
+
+
+def test_the_box_asked_for_in_a_pipe_is_a_box_that_never_wraps(path):
+    result = assets_sql(path, "--mode", "box", "-c", _WIDE, "-c", "SELECT PurchasePrice, Description FROM Assets")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4  # top, header, one row, bottom: nothing wrapped onto another line
+    assert "32500.00" in lines[2] and "x" * 200 in lines[2] and "325-" not in result.stdout
+
+
+def test_json_mode_gives_exact_numbers_booleans_and_null(path):
+    result = assets_sql(
+        path,
+        "--mode",
+        "json",
+        "-c",
+        "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('Van', 'FA-0042', 32500.1)",
+        "-c",
+        "SELECT AssetNumber, PurchasePrice, CanRollBack, AssetTypeId, 7 AS n FROM Assets",
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"PurchasePrice": 32500.10' in result.stdout  # the money's two decimals, as a JSON number
+    (row,) = json.loads(result.stdout, parse_float=decimal.Decimal)
+    assert row == {
+        "AssetNumber": "FA-0042",
+        "PurchasePrice": decimal.Decimal("32500.10"),
+        "CanRollBack": False,
+        "AssetTypeId": None,
+        "n": 7,
+    }
+    empty = assets_sql(path, "--mode", "json", "-c", "SELECT AssetNumber FROM Assets WHERE 0")
+    assert json.loads(empty.stdout) == []
+
+
+def test_csv_and_markdown_modes(path):
+    insert = "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice) VALUES ('Van, white | long', 'FA-1', 5)"
+    query = "SELECT AssetName, PurchasePrice, CanRollBack, AssetTypeId FROM Assets"
+    result = assets_sql(path, "--mode", "csv", "-c", insert, "-c", query)
+    assert list(csv.reader(io.StringIO(result.stdout))) == [
+        ["AssetName", "PurchasePrice", "CanRollBack", "AssetTypeId"],
+        ["Van, white | long", "5.00", "false", ""],
+    ]
+    result = assets_sql(path, "--mode", "markdown", "-c", query)
+    assert result.stdout.splitlines() == [
+        "| AssetName | PurchasePrice | CanRollBack | AssetTypeId |",
+        "|---|---|---|---|",
+        "| Van, white \\| long | 5.00 | false | NULL |",
+    ]
+
+
+def test_a_closed_pipe_ends_quietly(path):
+    script = "".join(f"SELECT {n} AS n;\n" for n in range(20000))
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "connector.shell", str(path), "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    reader.stdin.write(script.encode())
+    reader.stdin.close()
+    reader.stdout.readline()
+    reader.stdout.close()  # as head does once it has its lines
+    status = reader.wait(timeout=60)
+    error = reader.stderr.read().decode()
+    reader.stderr.close()
+    assert status in (0, 1)
+    assert "Broken pipe" not in error and "Traceback" not in error, error

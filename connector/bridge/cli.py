@@ -133,6 +133,16 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(level=logging.INFO if arguments.verbose else logging.WARNING, format="%(message)s")
+    from connector.transfer.files import input_problem, register_problem  # serve never creates a register
+
+    problem = register_problem(arguments.database)
+    if problem is not None:
+        print(f"assets-sql serve: {arguments.database}: {problem}", file=sys.stderr)
+        return 1
+    for given in (arguments.users, arguments.tls_cert, arguments.tls_key, arguments.password_file):
+        if given is not None and (problem := input_problem(given)) is not None:
+            print(f"assets-sql serve: {given}: {problem}", file=sys.stderr)
+            return 2
     try:
         config = Config(
             arguments.database,

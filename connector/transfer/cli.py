@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 import connector
-from connector.transfer import report
+from connector.transfer import files, report
 from connector.transfer.dates import DateFormat
 from connector.transfer.exporter import FORMATS, check, export
 from connector.transfer.importer import IMPORTABLE, import_files
@@ -124,6 +124,29 @@ def main(argv: Sequence[str]) -> int:
 
 def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     arguments = import_parser().parse_args(argv)
+    database = arguments.database
+    new = files.missing(database)
+    problem = files.creatable_problem(database) if new else files.register_problem(database, convert=arguments.convert)
+    if problem is not None:
+        print(f"assets-sql: {database}: {problem}", file=stderr)
+        return 1
+    for path in [*arguments.files]:
+        problem = files.input_problem(path) if path != "-" else "standard input is not read; give a file"
+        if problem is not None:
+            print(f"assets-sql: {path}: {problem}; nothing was imported", file=stderr)
+            return 1
+    if arguments.report:
+        problem = files.output_problem(arguments.report)
+        if problem is not None:
+            print(f"assets-sql: --report {arguments.report}: {problem}; nothing was imported", file=stderr)
+            return 1
+    with files.removed_unless_kept(database, new) as kept:
+        status = _import(arguments, stdout, stderr)
+        kept[0] = status == 0
+        return status
+
+
+def _import(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         connection = connector.connect(
             arguments.database, tenant=arguments.tenant, autocommit=True, convert=arguments.convert
@@ -132,8 +155,6 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         print(f"assets-sql: {arguments.database}: {type(error).__name__}: {error}", file=stderr)
         return 1
     try:
-        if connection.created:
-            print(f"assets-sql: created register {arguments.database}", file=stderr)
         try:
             outcome = import_files(
                 connection,
@@ -147,7 +168,13 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             show_failure(failed, stderr, arguments.report)
             return 1
         except OSError as error:
-            print(f"assets-sql: {error.filename}: {error.strerror}", file=stderr)
+            print(f"assets-sql: {error.filename}: {error.strerror}; nothing was imported", file=stderr)
+            return 1
+        except UnicodeDecodeError as error:
+            print(
+                f"assets-sql: import failed, a file is not UTF-8 text ({error.reason}); nothing was imported",
+                file=stderr,
+            )
             return 1
         except connector.Error as error:
             print(f"assets-sql: import stopped, nothing was imported: {type(error).__name__}: {error}", file=stderr)
@@ -162,6 +189,8 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             _write_report(arguments.report, outcome.skipped)
         for notice in outcome.notices:
             print(f"assets-sql: note: {notice}", file=stderr)
+        if connection.created:
+            print(f"assets-sql: created register {arguments.database}", file=stderr)
         print(outcome.summary(into=arguments.database), file=stdout)
         return 0
     finally:
@@ -189,9 +218,15 @@ def run_export(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except ValueError as error:
         print(f"assets-sql: export: {error}", file=stderr)
         return 2
-    if arguments.database != ":memory:" and not os.path.exists(arguments.database):
-        print(f"assets-sql: {arguments.database}: no such register file", file=stderr)
+    problem = files.register_problem(arguments.database)
+    if problem is not None:
+        print(f"assets-sql: {arguments.database}: {problem}", file=stderr)
         return 1
+    if arguments.output:
+        problem = files.output_problem(arguments.output)
+        if problem is not None:
+            print(f"assets-sql: --output {arguments.output}: {problem}", file=stderr)
+            return 1
     try:
         connection = connector.connect(arguments.database, tenant=arguments.tenant, autocommit=True)
     except connector.Error as error:
