@@ -3,7 +3,9 @@ a table-valued function over the books, declared in ``schema/reports/`` and comp
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +17,7 @@ from connector.domain.assets import PRIOR_ACCUMULATED as PRIOR
 from connector.domain.codecs import MONEY
 from connector.domain.depreciation import depreciable_value, schedule
 from connector.domain.enums import AssetStatus, DepreciationMethod
-from connector.domain.errors import InvalidValue
+from connector.domain.errors import InvalidValue, MissingReference
 from connector.domain.money import from_cents
 from connector.register import Register
 from connector.vtab import Report
@@ -49,9 +51,16 @@ def _date_argument(report: str, name: str, value: Any, *, required: bool = False
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidValue(
-            f"{report}.{name}: {value!r} is not a date (use YYYY-MM-DD)", table=report, column=name
-        ) from None
+        shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
+        if shaped is None:
+            problem = "is not a date (use YYYY-MM-DD)"
+        elif not 1 <= int(shaped[2]) <= 12:
+            problem = f"has no such month ({int(shaped[2])}; months run 01 to 12)"
+        else:
+            year, month = int(shaped[1]), int(shaped[2])
+            days = calendar.monthrange(year, month)[1] if year else 31
+            problem = f"is no such day: {calendar.month_name[month]} {year} has {days} days"
+        raise InvalidValue(f"{report}.{name}: {value!r} {problem}", table=report, column=name) from None
 
 
 def _tenant(register: Register, arguments: dict[str, Any]) -> str:
@@ -146,7 +155,12 @@ def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, 
             column="Asset",
         )
     tenant = _tenant(register, arguments)
-    asset = register.asset_by_id_or_number(tenant, wanted)
+    try:
+        asset = register.asset_by_id_or_number(tenant, wanted)
+    except MissingReference as missing:  # an argument that names nothing: bad input, not a broken reference
+        raise InvalidValue(
+            f"DepreciationSchedule.Asset: {missing}", table="DepreciationSchedule", column="Asset"
+        ) from None
     if asset["AssetStatus"] is AssetStatus.DRAFT:  # a preview of what registration would start from
         asset = {**asset, OPENING_PRIOR: asset[PRIOR], OPENING_CURRENT: asset[CURRENT]}
     setting = postings.setting_of(asset)

@@ -25,12 +25,13 @@ def main(path: str = "demo.db") -> None:
     (vehicles,) = cur.fetchone()
 
     # The documented INSERT; RETURNING hands back the generated AssetId. Upsert by number: safe to run twice.
+    found = cur.execute("SELECT count(*) FROM Assets WHERE AssetNumber = 'FA-0042'").fetchone()[0]
     cur.execute(
         "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Corporate van', 'FA-0042') "
         "ON CONFLICT (AssetNumber) DO UPDATE SET AssetName = excluded.AssetName RETURNING AssetId, AssetStatus"
     )
     asset_id, status = cur.fetchone()
-    print(f"created FA-0042 as {status}: AssetId {asset_id}")
+    print(f"{'found' if found else 'created'} FA-0042 as {status}: AssetId {asset_id}")
 
     if status == "Draft":
         cur.execute(

@@ -1,6 +1,6 @@
 -- A register's first session: an asset type, a draft asset, its depreciation setting, registration,
 -- and the one thing the register refuses to do (dispose of an asset).
--- Run it with:  assets-sql demo.db samples/quickstart.sql
+-- Run it with:  assets-sql demo2.db samples/quickstart.sql
 
 -- An asset type: the default depreciation setting its assets take at registration.
 INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod,

@@ -254,7 +254,7 @@ def test_the_schedule_preview(register):
         "ends here: the next period rounds to zero",
         "ends at the 50-year horizon",
     )
-    with pytest.raises(connector.IntegrityError, match="there is no asset 'NOPE'"):
+    with pytest.raises(connector.DataError, match="DepreciationSchedule.Asset: there is no asset 'NOPE'"):
         register.execute("SELECT * FROM DepreciationSchedule('NOPE')").fetchall()
 
 

@@ -481,3 +481,72 @@ def test_a_closed_pipe_ends_quietly(path):
     reader.stderr.close()
     assert status in (0, 1)
     assert "Broken pipe" not in error and "Traceback" not in error, error
+
+
+# -- wording ---------------------------------------------------------------------------------------------------------
+
+
+def test_a_date_in_the_right_form_that_is_no_day_says_so(path):
+    result = assets_sql(path, "-c", "SELECT * FROM TrialBalance('2024-02-30')")
+    assert result.returncode == 1
+    assert "DataError: TrialBalance.AsOf: '2024-02-30' is no such day: February 2024 has 29 days" in result.stderr
+    result = assets_sql(path, "-c", "SELECT * FROM TrialBalance('2024-13-01')")
+    assert "'2024-13-01' has no such month (13; months run 01 to 12)" in result.stderr
+    result = assets_sql(path, "-c", "SELECT * FROM TrialBalance('31/01/2024')")
+    assert "'31/01/2024' is not a date (use YYYY-MM-DD)" in result.stderr
+
+
+def test_a_day_first_date_read_as_month_first_names_the_month(tmp_path):
+    source = tmp_path / "assets.csv"
+    source.write_text("*AssetName,*AssetNumber,PurchaseDate\nVan,FA-1,15/01/2024\n")
+    result = assets_sql("import", tmp_path / "new.db", source, "--date-format", "mm/dd/yyyy")
+    assert result.returncode == 1
+    assert "there is no month 15: read as mm/dd/yyyy, months run 1 to 12 (is the file dd/mm/yyyy?" in result.stderr
+    source.write_text("*AssetName,*AssetNumber,PurchaseDate\nVan,FA-1,30/02/2023\n")
+    result = assets_sql("import", tmp_path / "new.db", source, "--date-format", "dd/mm/yyyy")
+    assert "there is no such day: February 2023 has 28 days" in result.stderr
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_schedule_of_no_asset_is_bad_input_not_a_broken_reference(path):
+    result = assets_sql(path, "-c", "SELECT * FROM DepreciationSchedule('CMP-999')")
+    assert result.returncode == 1
+    assert "DataError: DepreciationSchedule.Asset: there is no asset 'CMP-999' in this tenant" in result.stderr
+
+
+def test_export_counts_one_row_as_one_row(path, tmp_path):
+    assets_sql(path, "-c", "INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Van', 'FA-1')")
+    result = assets_sql("export", path, "--output", tmp_path / "out.csv")
+    assert result.stdout == f"exported 1 row of Assets to {tmp_path / 'out.csv'}\n"
+
+
+def test_the_demo_run_again_says_it_found_the_asset(tmp_path):
+    demo = tmp_path / "demo.db"
+    command = [sys.executable, "samples/dbapi_example.py", str(demo)]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=120)
+    again = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=120)
+    assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
+    assert "created FA-0042" in first.stdout and "found FA-0042" in again.stdout and "created" not in again.stdout
+
+
+def test_the_samples_and_readme_name_the_same_files_and_values():
+    readme = (ROOT / "README.md").read_text()
+    quickstart = (ROOT / "samples" / "quickstart.sql").read_text()
+    assert "assets-sql demo2.db samples/quickstart.sql" in readme
+    assert "-- Run it with:  assets-sql demo2.db samples/quickstart.sql" in quickstart
+    status_row = next(line for line in readme.splitlines() if line.startswith("| `AssetStatus` |"))
+    assert "`Draft`, `Registered` or `Disposed`" in status_row and "DRAFT" not in status_row
+
+
+def test_the_readme_first_line_says_what_a_plain_sqlite_tool_sees(path):
+    connector.connect(str(path)).close()
+    plain = sqlite3.connect(path)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            plain.execute("SELECT * FROM Assets")
+    finally:
+        plain.close()
+    opening = (ROOT / "README.md").read_text().split("\n\n")[1]
+    assert str(raised.value) in " ".join(opening.replace("`", "").split())
+    assert "any tool that runs SQL on the file" not in opening

@@ -236,7 +236,10 @@ def run_export(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if arguments.output:
             with open(arguments.output, "w", encoding="utf-8", newline="") as stream:
                 count = export(connection, stream, arguments.format, arguments.table, arguments.date_format)
-            print(f"exported {count:,} rows of {arguments.table} to {arguments.output}", file=stdout)
+            print(
+                f"exported {count:,} {'row' if count == 1 else 'rows'} of {arguments.table} to {arguments.output}",
+                file=stdout,
+            )
         else:
             export(connection, stdout, arguments.format, arguments.table, arguments.date_format)
         return 0

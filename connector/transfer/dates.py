@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -76,10 +77,20 @@ def parse(text: str, form: DateFormat | None) -> str:
         day, month, year = first, second, third  # 05/05/2024 reads the same both ways
     else:
         raise ValueError(_expected(form))
+    if not 1 <= int(month) <= 12:
+        read = "yyyy-mm-dd" if len(first) == 4 else form.value if form else "dd/mm/yyyy"
+        other = {
+            "dd/mm/yyyy": " (is the file mm/dd/yyyy? give --date-format)",
+            "mm/dd/yyyy": " (is the file dd/mm/yyyy? give --date-format)",
+        }.get(read, "")
+        raise ValueError(f"there is no month {int(month)}: read as {read}, months run 1 to 12{other}")
     try:
         return dt.date(int(year), int(month), int(day)).isoformat()
     except ValueError:
-        raise ValueError(f"there is no such day ({_expected(form)})") from None
+        days = calendar.monthrange(int(year), int(month))[1] if int(year) else 31
+        raise ValueError(
+            f"there is no such day: {calendar.month_name[int(month)]} {int(year)} has {days} days"
+        ) from None
 
 
 def _expected(form: DateFormat | None) -> str:
