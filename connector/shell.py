@@ -281,6 +281,8 @@ class Shell(apsw.shell.Shell):
             raise self.Error(f"import of {path}: {getattr(error, 'strerror', None) or error}") from None
         for notice in outcome.notices:
             self.write(self.stderr, f"note: {notice}\n")
+        for line in outcome.unused_lines():
+            self.write(self.stdout, line + "\n")
         self.write(self.stdout, outcome.summary() + "\n")
 
     def command_schema(self, cmd: list[str]) -> None:

@@ -842,3 +842,90 @@ def test_the_readme_import_example_runs_as_written(tmp_path):
     ]
     exported = assets_sql("export", demo, "--format", "xero-csv", "--output", tmp_path / "assets.csv")
     assert exported.returncode == 0, exported.stderr
+
+
+# -- the import reads what people write ------------------------------------------------------------------------------
+
+_UNPREFIXED = (
+    "AssetName,AssetNumber,PurchaseDate,PurchasePrice,DepreciationStartDate,Rate,EffectiveLife,DepreciationMethod,"
+    "AveragingMethod,AccumulatedDepreciation,CostLimit,ResidualValue"
+).split(",")
+
+
+def test_book_columns_without_their_prefix_fill_the_book_settings(path, tmp_path):
+    source = template_file(
+        tmp_path / "assets.csv",
+        [
+            {
+                "AssetName": "Van",
+                "AssetNumber": "FA-1",
+                "PurchaseDate": "2024-01-15",
+                "PurchasePrice": "32500.00",
+                "DepreciationStartDate": "2024-02-01",
+                "Rate": "",
+                "EffectiveLife": "5",
+                "DepreciationMethod": "Straight Line",
+                "AveragingMethod": "Full Month",
+                "AccumulatedDepreciation": "1200.00",
+                "CostLimit": "40000.00",
+                "ResidualValue": "2500.00",
+            }
+        ],
+        headers=_UNPREFIXED,
+    )
+    result = assets_sql("import", path, source)
+    assert result.returncode == 0, result.stderr
+    assert "not used" not in result.stdout and "Tax_" not in result.stdout + result.stderr
+    assert rows_of(
+        path,
+        "SELECT BookDepreciationDetail_DepreciationStartDate, BookDepreciationSetting_EffectiveLifeYears, "
+        "BookDepreciationSetting_DepreciationMethod, BookDepreciationSetting_AveragingMethod, "
+        "BookDepreciationDetail_PriorAccumDepreciationAmount, BookDepreciationDetail_CostLimit, "
+        "BookDepreciationDetail_ResidualValue FROM Assets",
+    ) == [
+        (
+            date(2024, 2, 1),
+            5,
+            "StraightLine",
+            "FullMonth",
+            Decimal("1200.00"),
+            Decimal("40000.00"),
+            Decimal("2500.00"),
+        )
+    ]
+
+
+def test_a_header_is_never_matched_to_a_tax_column_unless_it_says_tax(path, tmp_path):
+    source = tmp_path / "assets.csv"
+    source.write_text("AssetName,AssetNumber,DepreciatonStartDate\nVan,FA-1,2024-02-01\n")
+    result = assets_sql("import", path, source)
+    assert result.returncode == 1
+    assert "did you mean DepreciationStartDate?" in result.stderr and "Tax_" not in result.stderr
+    source.write_text("AssetName,AssetNumber,TaxDepreciatonStartDate\nVan,FA-1,2024-02-01\n")
+    result = assets_sql("import", path, source)
+    assert result.returncode == 1 and "did you mean Tax_DepreciationStartDate?" in result.stderr
+    assert not path.exists()
+
+
+def test_every_unused_column_with_values_is_named_on_stdout_and_strict_refuses_it(path, tmp_path):
+    vehicles(path)
+    headers = ["*AssetName", "*AssetNumber", "Book_OpeningBookAccumulatedDepreciation", "AccumulatedDepreciation"]
+    headers += ["Tax_Rate", "Tax_PoolName"]
+    source = template_file(
+        tmp_path / "assets.csv",
+        [{"*AssetName": "Van", "*AssetNumber": "FA-1", "AccumulatedDepreciation": "1500.00", "Tax_Rate": "20"}],
+        headers=headers,
+    )
+    before = dump(path)
+    strict = assets_sql("import", path, source, "--strict")
+    assert strict.returncode == 1
+    assert "AccumulatedDepreciation" in strict.stderr and "Tax_Rate" in strict.stderr and "--strict" in strict.stderr
+    assert dump(path) == before
+    result = assets_sql("import", path, source)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"imported 1 asset (1 new) into {path}"
+    assert lines[0] == (
+        f"{source}: 2 columns not used: AccumulatedDepreciation (computed by Xero); "
+        "Tax_Rate (tax depreciation: the register keeps book depreciation only)"
+    )  # Tax_PoolName, empty in every row, loses nothing and is not named

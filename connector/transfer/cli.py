@@ -76,6 +76,12 @@ def import_parser() -> argparse.ArgumentParser:
         "nothing; a problem of a whole file (a header, its dates) still imports nothing",
     )
     parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a column the import does not use (tax, Xero's computed columns, an unknown JSON key) instead of "
+        "naming it in the summary",
+    )
+    parser.add_argument(
         "--table",
         choices=IMPORTABLE,
         help="the table every file goes into (default: what each file's shape or header says, else Assets)",
@@ -163,6 +169,7 @@ def _import(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
                 table=arguments.table,
                 progress=Bar(stderr),
                 skip_bad_rows=arguments.skip_bad_rows,
+                strict=arguments.strict,
             )
         except ImportFailed as failed:
             show_failure(failed, stderr, arguments.report)
@@ -191,6 +198,8 @@ def _import(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
             print(f"assets-sql: note: {notice}", file=stderr)
         if connection.created:
             print(f"assets-sql: created register {arguments.database}", file=stderr)
+        for line in outcome.unused_lines():
+            print(line, file=stdout)
         print(outcome.summary(into=arguments.database), file=stdout)
         return 0
     finally:

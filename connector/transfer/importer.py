@@ -67,6 +67,8 @@ class Outcome:
     notices: list[str] = field(default_factory=list)
     #: The problems of the rows left out, when the import was asked to skip bad rows.
     skipped: list[Problem] = field(default_factory=list)
+    #: The columns the import did not use: (file, header, why).
+    unused: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, table: str, what: str, number: int = 1) -> None:
         counts = self.counts.setdefault(table, {})
@@ -97,6 +99,23 @@ class Outcome:
             text += f"; skipped {rows:,} bad row{'' if rows == 1 else 's'}"
         return text
 
+    def unused_lines(self) -> list[str]:
+        """A line for each file with columns whose values the import did not use, by why.
+
+        >>> outcome = Outcome(unused=[("a.csv", "Tax_Rate", "tax"), ("a.csv", "Tax_PoolName", "tax")])
+        >>> outcome.unused_lines()
+        ['a.csv: 2 columns not used: Tax_Rate, Tax_PoolName (tax)']
+        """
+        lines = []
+        for file in dict.fromkeys(file for file, _, _ in self.unused):
+            columns = [(header, why) for name, header, why in self.unused if name == file]
+            reasons: dict[str, list[str]] = {}
+            for header, why in columns:
+                reasons.setdefault(why, []).append(header)
+            named = "; ".join(f"{', '.join(headers)} ({why})" for why, headers in reasons.items())
+            lines.append(f"{file}: {len(columns)} column{'' if len(columns) == 1 else 's'} not used: {named}")
+        return lines
+
 
 class Progress:
     """What the importer tells as it goes; the default tells nothing (see :mod:`.progress` for the bar)."""
@@ -119,6 +138,7 @@ def import_files(
     table: str | None = None,
     progress: Progress | None = None,
     skip_bad_rows: bool = False,
+    strict: bool = False,
 ) -> Outcome:
     """Import the files, in order, into the connection's tenant: all of them or nothing.
 
@@ -127,6 +147,8 @@ def import_files(
     they read both ways). ImportFailed lists every problem when anything is wrong, and nothing is written; OSError
     when a file cannot be read. ``skip_bad_rows`` writes the good rows and leaves the bad ones out instead (their
     problems in :attr:`Outcome.skipped`); a problem of a whole file (its header, its dates) still writes nothing.
+    Columns the import does not use (tax, Xero's computed columns, a JSON key that names no column) are named in
+    :attr:`Outcome.unused`; ``strict`` makes each of them a problem instead.
     """
     progress = progress or Progress()
     sources = []
@@ -138,7 +160,7 @@ def import_files(
     tables = [_table_of(source, table) for source in sources]
     progress.start(sum(len(source.records) for source in sources))
     try:
-        return _Import(connection, date_format, progress, skip_bad_rows).run(sources, tables)
+        return _Import(connection, date_format, progress, skip_bad_rows, strict).run(sources, tables)
     finally:
         progress.finish()
 
@@ -175,9 +197,15 @@ def _table_by_headers(headers: Iterable[str]) -> str:
 
 class _Import:
     def __init__(
-        self, connection: connector.Connection, date_format: DateFormat | None, progress: Progress, skip: bool
+        self,
+        connection: connector.Connection,
+        date_format: DateFormat | None,
+        progress: Progress,
+        skip: bool,
+        strict: bool = False,
     ) -> None:
         self.skip_bad_rows = skip
+        self.strict = strict
         self.connection = connection
         self.date_format = date_format
         self.progress = progress
@@ -227,6 +255,28 @@ class _Import:
             self.problems.extend(failed.problems)
             self.progress.advance(len(source.records))
             return
+        unused = [
+            (header, why)
+            for header, why in layout.unused
+            if any(
+                (index := layout.headers.index(header)) < len(cells) and cells[index] not in (None, "")
+                for _, cells in source.records
+            )
+        ]  # a column empty in every row loses nothing: it is not named
+        if unused and self.strict:
+            self.problems.extend(
+                Problem(
+                    source.name,
+                    None,
+                    header,
+                    None,
+                    f"holds values the import does not use ({why}); remove the column, or import without --strict",
+                )
+                for header, why in unused
+            )
+            self.progress.advance(len(source.records))
+            return
+        self.outcome.unused.extend((source.name, header, why) for header, why in unused)
         if source.kind == "csv":
             if not self._date_format(source, layout):
                 self.progress.advance(len(source.records))

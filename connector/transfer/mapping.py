@@ -109,6 +109,8 @@ class Layout:
     #: Headers read past that deserve a word when their cells hold something: (position, header, why).
     ignored: tuple[tuple[int, str, str], ...] = ()
     headers: tuple[str, ...] = ()
+    #: Headers whose values the import does not take, each with why (see :attr:`_Ignored.unused`).
+    unused: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -125,10 +127,13 @@ class Layout:
     def of(cls, table: Table, headers: Sequence[str], file: str, context: Context, *, strict: bool = True) -> Layout:
         """The layout of a file with these headers. ImportFailed listing every header problem; ``strict`` False
         reads headers that name no column past (JSON)."""
-        names = _names(table)
+        names = dict(_names(table))
+        if table.name == "Assets":
+            _book_names(names, {template.fold(header) for header in headers})
         problems: list[Problem] = []
         fields: list[Field] = []
         ignored: list[tuple[int, str, str]] = []
+        unused: list[tuple[str, str]] = []
         taken: dict[str, str] = {}
         tracking: dict[str, int] = {}
         key_index: int | None = None
@@ -142,12 +147,15 @@ class Layout:
                     problems.append(_unknown_header(table, header, file))
                 else:
                     ignored.append((index, header, f"no column of {table.name}"))
+                    unused.append((header, f"no column of {table.name}"))
                 continue
             if isinstance(target, _Ignored):
                 if target.key:
                     key_index = index
                 if target.tell:
                     ignored.append((index, header, target.why))
+                if target.unused:
+                    unused.append((header, target.why))
                 continue
             if target in tracking or target in taken:
                 problems.append(
@@ -194,7 +202,7 @@ class Layout:
             )
             if category in tracking or option in tracking
         )
-        return cls(table, file, tuple(fields), pairs, key_index, tuple(ignored), tuple(headers))
+        return cls(table, file, tuple(fields), pairs, key_index, tuple(ignored), tuple(headers), tuple(unused))
 
     def prepare(self, number: int, cells: Sequence[Any]) -> Prepared:
         """One record's values, with a problem for every cell that cannot become one."""
@@ -271,6 +279,9 @@ class _Ignored:
     key: bool = False
     #: Whether a filled cell is worth a notice (tax values are; a register's own computed columns are not).
     tell: bool = False
+    #: Whether the column is one the import does not use (named in the summary, an error with --strict): tax and
+    #: Xero's computed columns are; the register's own computed columns and keys, which it makes anew, are not.
+    unused: bool = False
 
 
 def _names(table: Table) -> dict[str, str | _Ignored]:
@@ -294,14 +305,38 @@ def _names(table: Table) -> dict[str, str | _Ignored]:
 
 def _ignored_template(header: str) -> _Ignored:
     if header.startswith("Tax_"):
-        return _Ignored("tax depreciation: the register keeps book depreciation only", tell=True)
-    return _Ignored("computed by Xero")
+        return _Ignored("tax depreciation: the register keeps book depreciation only", tell=True, unused=True)
+    return _Ignored("computed by Xero", unused=True)
+
+
+#: The template's book columns under the names people write them without ``Book_`` (``Rate``, ``EffectiveLife``).
+_BOOK_PREFIX = "Book_"
+#: Xero's export's ``AccumulatedDepreciation``: the opening accumulated depreciation when the file has no
+#: ``Book_OpeningBookAccumulatedDepreciation`` (a file written by hand), else read past as Xero's computed total.
+_ACCUMULATED = template.fold("AccumulatedDepreciation")
+_OPENING = template.fold("Book_OpeningBookAccumulatedDepreciation")
+
+
+def _book_names(names: dict[str, str | _Ignored], folded_headers: set[str]) -> None:
+    """Add the book columns' unprefixed names to an Assets file's names (never a Tax_ column: those say tax)."""
+    for spec in template.COLUMNS:
+        if spec.header.startswith(_BOOK_PREFIX) and spec.target is not None:
+            names.setdefault(template.fold(spec.header[len(_BOOK_PREFIX) :]), spec.target)
+    opening = template.TEMPLATE[_OPENING].target
+    if opening is not None and not folded_headers & {_OPENING, template.fold("OpeningBookAccumulatedDepreciation")}:
+        names[_ACCUMULATED] = opening
 
 
 def _unknown_header(table: Table, header: str, file: str) -> Problem:
     candidates = [column.name for column in table.columns]
     if table.name == "Assets":
-        candidates += [column.header.lstrip("*") for column in template.COLUMNS]
+        says_tax = "tax" in header.lower()  # a header is never matched to a Tax_ column unless it says tax
+        candidates += [
+            column.header.lstrip("*") for column in template.COLUMNS if says_tax or not column.header.startswith("Tax_")
+        ]
+        candidates += [
+            column.header[len(_BOOK_PREFIX) :] for column in template.COLUMNS if column.header.startswith(_BOOK_PREFIX)
+        ]
     suggestion = nearest(header, candidates)
     hint = f"; did you mean {suggestion}?" if suggestion else ""
     return Problem(
