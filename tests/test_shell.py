@@ -550,3 +550,31 @@ def test_the_readme_first_line_says_what_a_plain_sqlite_tool_sees(path):
     opening = (ROOT / "README.md").read_text().split("\n\n")[1]
     assert str(raised.value) in " ".join(opening.replace("`", "").split())
     assert "any tool that runs SQL on the file" not in opening
+
+
+def test_insert_or_replace_is_the_upsert_that_keeps_the_asset_and_its_other_columns(path):
+    first = assets_sql(
+        path,
+        "--mode",
+        "csv",
+        "-c",
+        "INSERT INTO Assets (AssetName, AssetNumber, PurchasePrice, SerialNumber) "
+        "VALUES ('Corporate van', 'FA-0042', 32500, 'VIN1')",
+        "-c",
+        "SELECT AssetId FROM Assets",
+    )
+    asset_id = first.stdout.splitlines()[1]
+    result = assets_sql(
+        path,
+        "--mode",
+        "csv",
+        "-c",
+        "INSERT OR REPLACE INTO Assets (AssetName, AssetNumber, Description) VALUES ('Van', 'fa-0042', 'white')",
+        "-c",
+        "SELECT AssetId, AssetName, AssetNumber, PurchasePrice, SerialNumber, Description FROM Assets",
+    )
+    assert result.returncode == 0, result.stderr
+    # SQLite would delete the row and insert another: a new AssetId, PurchasePrice and SerialNumber back to NULL
+    assert result.stdout.splitlines()[1:] == [f"{asset_id},Van,FA-0042,32500.00,VIN1,white"]
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "**`INSERT OR REPLACE` (and `REPLACE`) differs from SQLite's.**" in readme
