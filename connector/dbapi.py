@@ -33,6 +33,7 @@ from connector.exceptions import (
     Warning,
     translate,
 )
+from connector.register import RunSummary
 from connector.sql.frontdoor import FrontDoor, Result
 
 apilevel = "2.0"
@@ -331,6 +332,10 @@ class Cursor:
         self.lastrowid: int | None = None
         self._rows: Iterator[tuple[Any, ...]] = iter(())
         self._convert: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
+        #: What the depreciation runs or rollbacks of the last statement did (assets, asset-months, amount, journal
+        #: entries), or None: ``str()`` of it is the one-line summary the console prints. ``rowcount`` is then the
+        #: asset-months posted or removed.
+        self.run_summary: RunSummary | None = None
 
     def _front_door(self) -> FrontDoor:
         if self._closed:
@@ -340,10 +345,14 @@ class Cursor:
     def execute(self, operation: str, parameters: Sequence[Any] | Mapping[str, Any] | None = None) -> Cursor:
         front_door = self._front_door()
         self._reset()
+        front_door.register.run_summary = None
         try:
             self._take(front_door.execute(operation, parameters))
         except Exception as error:
             raise _error(error) from error
+        if front_door.register.run_summary is not None:  # a depreciation run or rollback: what it did
+            self.run_summary, front_door.register.run_summary = front_door.register.run_summary, None
+            self.rowcount = self.run_summary.asset_months
         return self
 
     def executemany(self, operation: str, seq_of_parameters: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Cursor:

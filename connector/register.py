@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -25,13 +26,50 @@ from connector.domain.errors import MissingReference, ReadOnlyConnection, RowNot
 from connector.domain.rows import Row, typed_values
 from connector.domain.tables import RULES, Context
 from connector.schema import TABLES, Table
-from connector.store import Store, to_stored
+from connector.store import RUN_SOURCE, Store, to_stored
 from connector.tenancy import Tenancy
 
 ASSETS = TABLES["Assets"]
 ASSET_TYPES = TABLES["AssetTypes"]
 SETTINGS = TABLES["Settings"]
 RUNS = TABLES["DepreciationRuns"]
+
+
+@dataclass
+class RunSummary:
+    """What a depreciation run posted, or a rollback removed: runs, assets, asset-months, amount, journal entries.
+
+    >>> print(RunSummary("posted", dt.date(2025, 6, 30), 1, 3, 18, Decimal("300.00"), 6))
+    posted 18 asset-months (3 assets) through 2025-06-30: 300.00 in 6 journal entries
+    """
+
+    what: str  # "posted" or "rolled back"
+    through: dt.date
+    runs: int = 0
+    assets: int = 0
+    asset_months: int = 0
+    amount: Decimal = Decimal("0.00")
+    entries: int = 0
+
+    def plus(self, other: RunSummary) -> RunSummary:
+        return RunSummary(
+            self.what,
+            min(self.through, other.through),
+            self.runs + other.runs,
+            max(self.assets, other.assets),
+            self.asset_months + other.asset_months,
+            self.amount + other.amount,
+            self.entries + other.entries,
+        )
+
+    def __str__(self) -> str:
+        assets = f"{self.assets:,} asset{'' if self.assets == 1 else 's'}"
+        entries = f"{self.entries:,} journal entr{'y' if self.entries == 1 else 'ies'}"
+        if self.what == "posted":
+            months = f"{self.asset_months:,} asset-months ({assets})"
+            return f"posted {months} through {self.through}: {self.amount} in {entries}"
+        runs = f"{self.runs:,} run{'' if self.runs == 1 else 's'}"
+        return f"rolled back {runs}: {self.asset_months:,} asset-months ({assets}), {self.amount} in {entries} removed"
 
 
 class Register:
@@ -42,6 +80,8 @@ class Register:
         self.tenancy = tenancy
         self.books = Books(store)
         self.runs = Runner(self)
+        #: What the depreciation runs (or rollbacks) of the statement running did; the DB-API resets it.
+        self.run_summary: RunSummary | None = None
 
     # -- commands -------------------------------------------------------------------------------------------
 
@@ -267,11 +307,26 @@ class Register:
     # -- the Context: depreciation runs ------------------------------------------------------------------------
 
     def run_depreciation(self, tenant: str, through: dt.date) -> str:
-        return self.runs.run(tenant, through)
+        run_id = self.runs.run(tenant, through)
+        self._tell_run(RunSummary("posted", through), tenant, run_id)
+        return run_id
 
     def roll_back(self, runs: Sequence[Row]) -> None:
         for run in runs:
+            self._tell_run(RunSummary("rolled back", run["ThroughDate"]), run["TenantId"], run["RunId"])
             self.runs.rollback(run)
+
+    def _tell_run(self, summary: RunSummary, tenant: str, run_id: str) -> None:
+        """Add what a run posted (or a rollback is about to remove) to :attr:`run_summary`."""
+        run = self.store.get(TABLES["DepreciationRuns"], run_id)
+        summary.runs = 1
+        summary.assets = run["AssetCount"] if run else 0
+        summary.amount = run["Amount"] if run else summary.amount
+        summary.asset_months = self.store.count(TABLES["ValueUpdates"], {"TenantId": tenant, "RunId": run_id})
+        summary.entries = self.store.count(
+            TABLES["JournalEntries"], {"TenantId": tenant, "Source": f"{RUN_SOURCE}{run_id}"}
+        )
+        self.run_summary = summary if self.run_summary is None else self.run_summary.plus(summary)
 
     def latest_run(self, tenant: str) -> Row | None:
         return self.runs.latest(tenant)

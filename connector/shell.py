@@ -17,6 +17,8 @@ import math
 import os
 import re
 import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
@@ -110,6 +112,55 @@ def _markdown_cell(value: Any) -> str:
 _UNWRAPPED = 1_000_000
 
 
+#: A statement that may run or roll back depreciation (and take a while).
+_RUNS = re.compile(r"\b(?:INSERT|REPLACE|DELETE)\b.*\bDepreciationRuns\b", re.IGNORECASE | re.DOTALL)
+
+
+class Elapsed:
+    """On a terminal, once ``delay`` seconds have passed, the time a statement has taken, redrawn on one line until
+    it ends (then the line is cleared); nothing anywhere else.
+
+    >>> import io
+    >>> with Elapsed(io.StringIO(), "depreciation run", delay=0):  # not a terminal: draws nothing
+    ...     pass
+    """
+
+    def __init__(self, stream: TextIO | None, label: str, delay: float = 1.0) -> None:
+        self.stream = stream if stream is not None and _a_terminal(stream) else None
+        self.label = label
+        self.delay = delay
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Elapsed:
+        if self.stream is not None:
+            self.thread = threading.Thread(target=self._draw, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _draw(self) -> None:
+        assert self.stream is not None
+        start = time.monotonic()
+        if self.done.wait(self.delay):
+            return
+        frames = "|/-\\"
+        turn = 0
+        while not self.done.wait(0.1):
+            seconds = time.monotonic() - start
+            bar = "".join("#" if (turn // 2 + i) % 10 < 3 else "." for i in range(20))
+            self.stream.write(f"\r{self.label} {frames[turn % 4]} [{bar}] {seconds:5.1f} s")
+            self.stream.flush()
+            turn += 1
+        if turn:
+            self.stream.write("\r" + " " * (len(self.label) + 40) + "\r")
+            self.stream.flush()
+
+
 def _a_terminal(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -156,7 +207,11 @@ class Shell(apsw.shell.Shell):
         for piece in split(sql):
             if self.echo:
                 self.write_error(piece.text + "\n")
-            cursor = self.connection.execute(piece.text, bindings or self.bindings or None)
+            timed = _RUNS.search(piece.text) is not None
+            with Elapsed(self.stderr if timed else None, "depreciation run"):
+                cursor = self.connection.execute(piece.text, bindings or self.bindings or None)
+            if cursor.run_summary is not None:  # what a depreciation run or rollback did, as a notice
+                self.write(self.stderr, f"{cursor.run_summary}\n")
             self._print(_Rows(cursor))
 
     def _print(self, source: _Rows) -> None:

@@ -578,3 +578,71 @@ def test_insert_or_replace_is_the_upsert_that_keeps_the_asset_and_its_other_colu
     assert result.stdout.splitlines()[1:] == [f"{asset_id},Van,FA-0042,32500.00,VIN1,white"]
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert "**`INSERT OR REPLACE` (and `REPLACE`) differs from SQLite's.**" in readme
+
+
+# -- a run tells what it did -----------------------------------------------------------------------------------------
+
+_REGISTERED = [
+    "INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod, "
+    "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_EffectiveLifeYears) "
+    "VALUES ('Vehicles', 'StraightLine', 'FullMonth', 5)",
+    *(
+        "INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, "
+        "BookDepreciationSetting_DepreciationStartDate, AssetStatus) VALUES "
+        f"('Van {n}', 'FA-{n}', (SELECT AssetTypeId FROM AssetTypes), '2025-01-15', 6000, '2025-01-15', 'Registered')"
+        for n in range(3)
+    ),
+]
+
+
+def test_a_run_and_a_rollback_give_their_asset_months_as_rowcount_and_a_summary(connection):
+    for statement in _REGISTERED:
+        connection.execute(statement)
+    cursor = connection.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-06-30')")
+    assert cursor.rowcount == 18  # 3 assets x 6 months
+    summary = cursor.run_summary
+    assert (summary.runs, summary.assets, summary.asset_months, summary.entries) == (1, 3, 18, 6)
+    assert summary.amount == decimal.Decimal("1800.00")  # 6000 over 60 months: 100.00 a month each
+    assert str(summary) == "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries"
+    assert connection.execute("SELECT count(*) FROM ValueUpdates WHERE RunId IS NOT NULL").fetchone() == (18,)
+    cursor = connection.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-08-31')")
+    assert cursor.rowcount == 6
+    cursor = connection.execute("DELETE FROM DepreciationRuns WHERE ThroughDate >= '2025-04-30'")
+    assert cursor.rowcount == 24 and cursor.run_summary.runs == 2
+    assert str(cursor.run_summary) == (
+        "rolled back 2 runs: 24 asset-months (3 assets), 2400.00 in 8 journal entries removed"
+    )
+    assert connection.execute("SELECT count(*) FROM ValueUpdates WHERE RunId IS NOT NULL").fetchone() == (0,)
+    assert connection.execute("SELECT 1").run_summary is None
+
+
+def test_the_console_says_what_a_run_posted(path):
+    result = assets_sql(
+        path,
+        *(a for s in _REGISTERED for a in ("-c", s)),
+        "-c",
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-06-30')",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries\n" in result.stderr
+    assert result.stdout == ""  # the output stays the statements' rows alone
+
+
+def test_a_long_statement_shows_its_time_on_a_terminal_and_nowhere_else():
+    controller, terminal = os.openpty()
+    stream = os.fdopen(terminal, "w")
+    output = b""
+    try:
+        with shell.Elapsed(stream, "depreciation run", delay=0):
+            deadline = time.monotonic() + 30
+            while b"depreciation run" not in output and time.monotonic() < deadline:
+                if select.select([controller], [], [], 0.5)[0]:
+                    output += os.read(controller, 4096)
+    finally:
+        stream.close()
+        os.close(controller)
+    assert re.search(rb"depreciation run . \[[#.]{20}\] +\d+\.\d s", output), output
+    quiet = io.StringIO()
+    with shell.Elapsed(quiet, "depreciation run", delay=0):
+        time.sleep(0.3)
+    assert quiet.getvalue() == ""
