@@ -340,6 +340,56 @@ class Shell(apsw.shell.Shell):
             self.write(self.stdout, line + "\n")
         self.write(self.stdout, outcome.summary() + "\n")
 
+    def command_dump(self, cmd: list[str]) -> None:
+        """dump ?TABLE...?: the whole register as an SQL script that restores it, or tables as INSERT statements
+
+        Without TABLE: every tenant, every stored row (ids, journal and its chain included) and your own tables, as
+        a script that `assets-sql NEW.db FILE.sql` restores into a new file exactly (then checks it); an edited
+        script is refused. With TABLE (a register table): its rows as plain INSERTs of the columns you can write,
+        replayable through the rules into another register (ids made anew). Another table dumps as SQLite's shell
+        dumps it.
+        """
+        from connector.transfer.dump import dump_own_table, dump_register, dump_table
+
+        if not cmd:
+            dump_register(self.connection, self.stdout)
+            return
+        for name in cmd:
+            table = TABLES.get(name) or next((t for t in TABLES.values() if t.name.lower() == name.lower()), None)
+            if table is not None:
+                dump_table(self.connection, table, self.stdout)
+            elif name.lower().endswith(f"_{SHADOW_SUFFIX}") or _like(name, "sqlite_%"):
+                raise self.Error(f"{name} is the register's storage: .dump with no table writes the whole register")
+            else:
+                try:
+                    dump_own_table(self.connection, name, self.stdout)
+                except ValueError as error:
+                    raise self.Error(str(error)) from None
+
+    def command_find(self, cmd: list[str]) -> None:
+        """find TEXT: the rows of the register's tables whose text columns contain TEXT (any case)
+
+        Prints the table, the row's key, the column and the value, one line each.
+        """
+        if len(cmd) != 1:
+            raise self.Error("find takes one TEXT (quote it when it has spaces): .find 'Corporate van'")
+        found = 0
+        for table in TABLES.values():
+            columns = [c.name for c in table.columns if c.sql_type == "TEXT" and c.name != table.key]
+            if not columns:
+                continue
+            where = " OR ".join(f"instr(lower({c}), lower(?)) > 0" for c in columns)
+            cursor = self.connection.execute(
+                f"SELECT {table.key}, {', '.join(columns)} FROM {table.name} WHERE {where}", [cmd[0]] * len(columns)
+            )
+            for key, *values in cursor:
+                for column, value in zip(columns, values):
+                    if isinstance(value, str) and cmd[0].lower() in value.lower():
+                        self.write(self.stdout, f"{table.name}|{key}|{column}|{value}\n")
+                        found += 1
+        if not found:
+            self.write(self.stderr, f"no text column of the register holds {cmd[0]!r}\n")
+
     def command_schema(self, cmd: list[str]) -> None:
         """schema ?TABLE? [TABLE...]: shows the CREATE TABLE of tables, with their columns' declared types
 
@@ -564,6 +614,8 @@ def _main(argv: list[str]) -> int:
         if problem is not None:
             print(f"assets-sql: {arguments.script}: {problem}", file=sys.stderr)
             return 1
+    if arguments.script and arguments.script != "-" and _a_dump(arguments.script):
+        return _restore(arguments.script, database, new)
     with files.removed_unless_kept(database, new) as kept:
         try:
             connection = connector.connect(
@@ -581,6 +633,43 @@ def _main(argv: list[str]) -> int:
         finally:
             connection.close()
     return 1  # not reached: the block returns
+
+
+def _a_dump(script: str) -> bool:
+    from connector.transfer.dump import MARKER
+
+    try:
+        with open(script, "rb") as handle:
+            return handle.read(len(MARKER)) == MARKER.encode()
+    except OSError:
+        return False
+
+
+def _restore(script: str, database: str, new: bool) -> int:
+    """Restore a whole-register dump into a new file (see connector.transfer.dump); the exit status."""
+    from connector.transfer.dump import DumpRefused, restore
+
+    if not new:
+        print(
+            f"assets-sql: {script} is a register dump: it restores into a new file only, and {database} exists; "
+            "give a new file name",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        with open(script, encoding="utf-8") as handle:
+            text = handle.read()
+        restore(text, database)
+    except DumpRefused as refused:
+        print(f"assets-sql: {script}: {refused}; nothing was written", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as error:
+        print(
+            f"assets-sql: {script}: {getattr(error, 'strerror', None) or error}; nothing was written", file=sys.stderr
+        )
+        return 1
+    print(f"assets-sql: restored register {database} from {script}; check found it sound", file=sys.stderr)
+    return 0
 
 
 def _run(connection: connector.Connection, arguments: argparse.Namespace, database: str, kept: list[bool]) -> int:

@@ -19,6 +19,7 @@ import pytest
 import connector
 from connector import shell
 from connector.schema import REPORTS, TABLES
+from connector.transfer.dump import MARKER
 from tests.conftest import ROOT
 from tests.helpers import assets_sql as _assets_sql
 
@@ -289,6 +290,8 @@ def hostile(tmp_path):
     files["dangling"].symlink_to(folder / "nowhere")
     sqlite3.connect(files["sqlite"]).executescript("CREATE TABLE mine (n); INSERT INTO mine VALUES (1);").close()
     files["text"].write_text("SELECT 1;\n")
+    files["dump"] = folder / "dump.sql"
+    files["dump"].write_bytes(MARKER.encode() + b"3: junk\n\xff\x00 DROP TABLE Assets;\n")
     return files
 
 
@@ -358,6 +361,10 @@ def test_no_traceback_from_any_command_line(tmp_path, hostile, monkeypatch, caps
         [register, "-c", f".import {hostile['binary']} Assets"],
         [register, "-c", f".import {hostile['directory']} Assets"],
         [register, "-c", ".mode nonsense"],
+        [register, "-c", ".find"],
+        [register, "-c", ".dump nothing"],
+        [register, "-c", ".dump Assets_rows"],
+        [tmp_path / "restored.db", hostile["dump"]],
         [register, tmp_path / "missing.sql"],
         [register, "one", "two"],
         ["--version"],
