@@ -313,8 +313,8 @@ def _ignored_template(header: str) -> _Ignored:
 _BOOK_PREFIX = "Book_"
 #: Xero's export's ``AccumulatedDepreciation``: the opening accumulated depreciation when the file has no
 #: ``Book_OpeningBookAccumulatedDepreciation`` (a file written by hand), else read past as Xero's computed total.
-_ACCUMULATED = template.fold("AccumulatedDepreciation")
-_OPENING = template.fold("Book_OpeningBookAccumulatedDepreciation")
+_ACCUMULATED = "accumulateddepreciation"  # folded (see template.fold), as headers are matched
+_OPENING = "bookopeningbookaccumulateddepreciation"
 
 
 def _book_names(names: dict[str, str | _Ignored], folded_headers: set[str]) -> None:
@@ -323,7 +323,7 @@ def _book_names(names: dict[str, str | _Ignored], folded_headers: set[str]) -> N
         if spec.header.startswith(_BOOK_PREFIX) and spec.target is not None:
             names.setdefault(template.fold(spec.header[len(_BOOK_PREFIX) :]), spec.target)
     opening = template.TEMPLATE[_OPENING].target
-    if opening is not None and not folded_headers & {_OPENING, template.fold("OpeningBookAccumulatedDepreciation")}:
+    if opening is not None and not folded_headers & {_OPENING, _OPENING.removeprefix("book")}:
         names[_ACCUMULATED] = opening
 
 
