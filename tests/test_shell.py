@@ -335,7 +335,7 @@ def test_no_traceback_from_any_command_line(tmp_path, hostile, monkeypatch, caps
             ["import", bad, csv_file],
             ["import", new, bad],
             ["import", register, bad],
-            ["import", "--convert", bad, csv_file] if bad != hostile["sqlite"] else ["import", bad, csv_file],
+            ["import", "--convert", bad, csv_file],
             ["export", bad],
             ["check", bad],
             ["serve", bad, "--port", "0"],
@@ -653,3 +653,21 @@ def test_a_long_statement_shows_its_time_on_a_terminal_and_nowhere_else():
     with shell.Elapsed(quiet, "depreciation run", delay=0):
         time.sleep(0.3)
     assert quiet.getvalue() == ""
+
+
+def test_a_failed_import_with_convert_leaves_the_sqlite_file_as_it_was(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).executescript("CREATE TABLE mine (n); INSERT INTO mine VALUES (1);").close()
+    content = other.read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("*AssetName,*AssetNumber,PurchasePrice\nVan,FA-1,lots\n")
+    result = assets_sql("import", "--convert", other, bad)
+    assert result.returncode == 1 and "PurchasePrice" in result.stderr
+    assert other.read_bytes() == content
+    assert _files(tmp_path) == ["bad.csv", "other.db"]
+    good = tmp_path / "good.csv"
+    good.write_text("*AssetName,*AssetNumber,PurchasePrice\nVan,FA-1,5\n")
+    result = assets_sql("import", "--convert", other, good)
+    assert result.returncode == 0, result.stderr
+    assert _files(tmp_path) == ["bad.csv", "good.csv", "other.db"]
+    assert sqlite3.connect(other).execute("SELECT n FROM mine").fetchall() == [(1,)]

@@ -146,9 +146,10 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if problem is not None:
             print(f"assets-sql: --report {arguments.report}: {problem}; nothing was imported", file=stderr)
             return 1
-    with files.removed_unless_kept(database, new) as kept:
+    converting = not new and arguments.convert and files.register_problem(database) is not None
+    with files.removed_unless_kept(database, new) as kept, files.restored_unless_kept(database, converting) as done:
         status = _import(arguments, stdout, stderr)
-        kept[0] = status == 0
+        kept[0] = done[0] = status == 0
         return status
 
 

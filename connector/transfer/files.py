@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import shutil
 import stat
 from collections.abc import Iterable, Iterator
 
@@ -157,3 +158,29 @@ def removed_unless_kept(path: str, new: bool) -> Iterator[list[bool]]:
     finally:
         if new and not kept[0] and not memory(path):
             remove_register(path)
+
+
+@contextlib.contextmanager
+def restored_unless_kept(path: str, guard: bool) -> Iterator[list[bool]]:
+    """When ``guard``, keep a copy of the file at ``path`` (an SQLite file about to be converted into a register) and
+    put it back when the block ends without setting ``kept[0]``: a failed command leaves the file as it was."""
+    kept = [False]
+    if not guard:
+        yield kept
+        return
+    copies = {name: f"{name}.before-convert" for name in (path, f"{path}-wal") if os.path.exists(name)}
+    for name, copy in copies.items():
+        shutil.copy2(name, copy)
+    try:
+        yield kept
+    finally:
+        if kept[0]:
+            for copy in copies.values():
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(copy)
+        else:
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(f"{path}{suffix}")
+            for name, copy in copies.items():
+                os.replace(copy, name)
