@@ -388,6 +388,32 @@ def test_no_traceback_from_any_command_line(tmp_path, hostile, monkeypatch, caps
         ["serve", tmp_path / "missing.db", "--port", "0"],
         ["passwd"],
         ["passwd", "bi", "--iterations", "x"],
+        ["passwd", "bi", "--tenant"],
+        ["passwd", "bi", "--nonsense"],
+        *(
+            ["serve", register, option, "x", "--port", "0"]
+            for option in (
+                "--port",
+                "--auth",
+                "--max-connections",
+                "--max-message",
+                "--auth-timeout",
+                "--statement-timeout",
+                "--lock-timeout",
+                "--idle-timeout",
+            )
+        ),
+        ["serve", register, "--password-file", hostile["fifo"], "--port", "0"],
+        ["serve", register, "--password-file", hostile["directory"], "--port", "0"],
+        ["serve", register, "--nonsense"],
+        [register, "--allow-attach", "-c", "ATTACH DATABASE '' AS x", "-c", "SELECT * FROM nowhere"],
+        [register, "--nonsense"],
+        ["import", register, csv_file, "--skip-bad-rows", "--strict", "--date-format", "yyyy/dd/mm"],
+        ["import", register, hostile["binary"], "--skip-bad-rows"],
+        ["import", register, csv_file, "--nonsense"],
+        ["export", register, "--date-format", "someday"],
+        ["export", register, "--format", "xero-csv", "--table", "AssetTypes"],
+        ["export", register, "--nonsense"],
         ["exprot", register],
         ["nonsense"],
     ]
