@@ -130,9 +130,12 @@ def text_loaders(con: psycopg.Connection) -> None:
                 con.adapters.register_loader(oid, TextLoader)
 
 
-# The bridge's catalog, read through the bridge: each table's and view's columns and their types.
+# The bridge's catalog, read through the bridge: each table's and view's columns, their types, whether they may be
+# null and their defaults (the generated keys' gen_random_uuid()).
 CATALOG = """
-SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
+  (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d
+   WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum)
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
@@ -141,13 +144,34 @@ ORDER BY c.relname, a.attnum
 """
 
 
+# Its keys (primary and unique before the foreign keys that need them) and its tables' and columns' descriptions.
+CONSTRAINTS = """
+SELECT c.relname, con.conname, pg_catalog.pg_get_constraintdef(con.oid)
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public'
+ORDER BY con.contype = 'f', 1, 2
+"""
+DESCRIPTIONS = """
+SELECT c.relname, a.attname, d.description
+FROM pg_catalog.pg_description d
+JOIN pg_catalog.pg_class c ON c.oid = d.objoid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid AND d.objsubid > 0
+WHERE n.nspname = 'public'
+"""
+
+
 def load(bridge: str, postgres: str) -> list[str]:
-    """Make each of the bridge's tables in PostgreSQL with the columns and types its catalog describes, and copy
-    its rows over as the text the bridge sends for them. Returns the tables' names."""
+    """Make each of the bridge's tables in PostgreSQL with the columns and types its catalog describes, copy its
+    rows over as the text the bridge sends for them, then add the keys and descriptions its catalog shows.
+    Returns the tables' names."""
     tables: dict[str, list[tuple[str, str]]] = {}
     with psycopg.connect(bridge, autocommit=True) as source:
-        for table, column, kind in source.execute(CATALOG):
-            tables.setdefault(table, []).append((column, kind))
+        for table, column, kind, required, default in source.execute(CATALOG):
+            declared = kind + (" NOT NULL" if required else "") + (f" DEFAULT {default}" if default else "")
+            tables.setdefault(table, []).append((column, declared))
         text_loaders(source)
         with psycopg.connect(postgres, autocommit=True) as target:
             for table, columns in tables.items():
@@ -158,6 +182,16 @@ def load(bridge: str, postgres: str) -> list[str]:
                 with target.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
                     for row in rows:
                         copy.write_row(row)
+            for table, name, definition in source.execute(CONSTRAINTS).fetchall():
+                target.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            for table, column, description in source.execute(DESCRIPTIONS).fetchall():
+                target_name = f'"{table}"' + (f'."{column}"' if column else "")
+                target.execute(
+                    f"COMMENT ON {'COLUMN' if column else 'TABLE'} {target_name} IS "
+                    + "'"
+                    + description.replace("'", "''")
+                    + "'"
+                )
             target.execute("ANALYZE")
     return list(tables)
 

@@ -1,0 +1,41 @@
+"""Every corpus entry answers the same on the bridge as on PostgreSQL 15, each way a client may ask, unless
+differences.toml lists it; a listed entry that agrees now must leave the list (python -m tests.conformance --update)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conformance import corpus
+from tests.conformance.servers import Servers
+
+ENTRIES = corpus.everything()
+
+
+@pytest.fixture(scope="module")
+def answers(servers: Servers) -> dict[str, dict[str, Any]]:
+    return corpus.run(ENTRIES, servers.bridge, servers.postgres)
+
+
+@pytest.mark.parametrize("key", [entry.key for entry in ENTRIES])
+def test_entry_answers_as_postgresql(answers: dict[str, dict[str, Any]], key: str) -> None:
+    ways = answers[key]
+    known = corpus.listed()
+    if key in known:
+        assert corpus.differing(ways), (
+            f"{key} answers as PostgreSQL does now: remove it from differences.toml (python -m tests.conformance "
+            f"--update) and from the README's known limits (it was: {known[key]})"
+        )
+    else:
+        assert not corpus.differing(ways), corpus.explain(key, ways)
+
+
+def test_every_listed_difference_is_a_corpus_entry() -> None:
+    keys = {entry.key for entry in ENTRIES}
+    assert not set(corpus.listed()) - keys, "differences.toml lists entries the corpus no longer has"
+
+
+def test_the_corpus_runs_every_way() -> None:
+    assert len(ENTRIES) >= 200
+    assert {entry.file for entry in ENTRIES} >= {"binary", "describe", "parameters", "catalog", "copy", "ddl"}
