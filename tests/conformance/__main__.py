@@ -1,7 +1,9 @@
-"""python -m tests.conformance [--update] [NAME ...]: run the corpus against the bridge and a real PostgreSQL.
+"""python -m tests.conformance [--update] [NAME ...]: run the corpus and the drivers' checks (dbt's too, when a
+dbt is found: see dbt.py) against the bridge and a real PostgreSQL.
 
-Prints each entry that differs and how; with --update, rewrites differences.toml to list exactly the entries that
-differ today, keeping the reasons already written and giving new ones a first reason to be edited.
+Prints each entry that differs and how, and a count by category; with --update, rewrites differences.toml to list
+exactly the entries that differ today, keeping the reasons already written and giving new ones a first reason to
+be edited.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import argparse
 import collections
 import sys
 
-from tests.conformance import corpus
+from tests.conformance import corpus, dbt, drivers
 from tests.conformance.servers import started
 
 
@@ -20,15 +22,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="only the entries whose key (file/name) contains one of these")
     arguments = parser.parse_args(argv)
     entries = corpus.everything()
-    if arguments.names:
-        entries = [e for e in entries if any(n in e.key for n in arguments.names)]
+    names = arguments.names or None
+    if names:
+        entries = [e for e in entries if any(n in e.key for n in names)]
+    found = dbt.executable()
     with started() as servers:
         answers = corpus.run(entries, servers.bridge, servers.postgres)
+        answers.update(drivers.run(servers, names))
+        if found is None:
+            print("dbt is not installed (see tests/conformance/dbt.py): its steps are not run")
+        elif names is None or any(n in key for n in names for key in dbt.CHECKS):
+            answers.update(dbt.run(servers, found))
     known = corpus.listed()
     differ = {key: ways for key, ways in answers.items() if corpus.differing(ways)}
     for key, ways in differ.items():
         print(corpus.explain(key, ways))
-    counts: collections.Counter[str] = collections.Counter(e.file for e in entries)
+    counts: collections.Counter[str] = collections.Counter(key.split("/")[0] for key in answers)
     differs: collections.Counter[str] = collections.Counter(key.split("/")[0] for key in differ)
     print(f"\n{'category':28} {'statements':>10} {'differ':>7}")
     for category in sorted(counts):

@@ -312,6 +312,9 @@ def summary(ways: dict[str, Any]) -> str:
     """A first reason for a newly listed difference: what differs first, and which ways differ."""
     modes = differing(ways)
     bridge, postgres = ways[modes[0]]["bridge"], ways[modes[0]]["postgres"]
+    if modes == ["driver"]:  # a driver's answer (drivers.py, dbt.py): one outcome on each side
+        said = {side: got.get("error") or _brief(got.get("answer")) for side, got in ways["driver"].items()}
+        return f"the bridge: {said['bridge']}; PostgreSQL: {said['postgres']}"
     number, (b, p) = next((n, pair) for n, pair in enumerate(zip(bridge, postgres), 1) if pair[0] != pair[1])
     where = f"statement {number}: " if len(bridge) > 1 else ""
     return f"{where}{contrast(b, p)} ({', '.join(modes)})"
@@ -358,6 +361,18 @@ def contrast(b: dict[str, Any], p: dict[str, Any]) -> str:
 def _brief(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 100 else text[:97] + "..."
+
+
+def judge(key: str, ways: dict[str, Any]) -> None:
+    """Fail when the entry differs and is not listed, or is listed and agrees now."""
+    known = listed()
+    if key in known:
+        assert differing(ways), (
+            f"{key} answers as PostgreSQL does now: remove it from differences.toml (python -m tests.conformance "
+            f"--update) and from the README's known limits (it was: {known[key]})"
+        )
+    else:
+        assert not differing(ways), explain(key, ways)
 
 
 def listed() -> dict[str, str]:

@@ -37,6 +37,14 @@ class Servers:
     postgres: str  # and for the real PostgreSQL holding the same rows
     register: Path  # the register file the bridge serves
     folder: Path
+    ports: dict[str, int]  # "bridge" and "postgres": where each listens on 127.0.0.1 (user tester, dbname register)
+
+    def url(self, side: str) -> str:
+        """A postgresql:// address of one side, for drivers that take one."""
+        return f"postgresql://tester@127.0.0.1:{self.ports[side]}/register"
+
+    def dsn(self, side: str) -> str:
+        return self.bridge if side == "bridge" else self.postgres
 
 
 def free_port() -> int:
@@ -208,7 +216,8 @@ def started(folder: Path | None = None) -> Iterator[Servers]:
     log = open(folder / "servers.log", "wb")  # noqa: SIM115 (closed below)
     try:
         register = make_register(folder / "register.db")
-        port = free_port()
+        ports = {"bridge": free_port()}
+        port = ports["bridge"]
         environment = {**os.environ, "PYTHONPATH": str(ROOT)}
         processes.append(
             subprocess.Popen(
@@ -232,7 +241,7 @@ def started(folder: Path | None = None) -> Iterator[Servers]:
             check=True,
             capture_output=True,
         )
-        port = free_port()
+        port = ports["postgres"] = free_port()
         processes.append(
             subprocess.Popen(
                 [*user, str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder)]
@@ -247,7 +256,7 @@ def started(folder: Path | None = None) -> Iterator[Servers]:
             con.execute("CREATE DATABASE register")
         postgres = postgres.replace("dbname=postgres", "dbname=register")
         load(bridge, postgres)
-        yield Servers(f"{bridge} options='{OPTIONS}'", f"{postgres} options='{OPTIONS}'", register, folder)
+        yield Servers(f"{bridge} options='{OPTIONS}'", f"{postgres} options='{OPTIONS}'", register, folder, ports)
     finally:
         for process in processes:
             process.terminate()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conformance import corpus
+from tests.conformance import corpus, dbt, drivers
 from tests.conformance.servers import Servers
 
 ENTRIES = corpus.everything()
@@ -20,20 +20,12 @@ def answers(servers: Servers) -> dict[str, dict[str, Any]]:
 
 @pytest.mark.parametrize("key", [entry.key for entry in ENTRIES])
 def test_entry_answers_as_postgresql(answers: dict[str, dict[str, Any]], key: str) -> None:
-    ways = answers[key]
-    known = corpus.listed()
-    if key in known:
-        assert corpus.differing(ways), (
-            f"{key} answers as PostgreSQL does now: remove it from differences.toml (python -m tests.conformance "
-            f"--update) and from the README's known limits (it was: {known[key]})"
-        )
-    else:
-        assert not corpus.differing(ways), corpus.explain(key, ways)
+    corpus.judge(key, answers[key])
 
 
-def test_every_listed_difference_is_a_corpus_entry() -> None:
-    keys = {entry.key for entry in ENTRIES}
-    assert not set(corpus.listed()) - keys, "differences.toml lists entries the corpus no longer has"
+def test_every_listed_difference_is_a_corpus_entry_or_a_check() -> None:
+    keys = {entry.key for entry in ENTRIES} | {f"drivers/{name}" for name in drivers.CHECKS} | set(dbt.CHECKS)
+    assert not set(corpus.listed()) - keys, "differences.toml lists entries the corpus and the checks no longer have"
 
 
 def test_the_corpus_runs_every_way() -> None:
