@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update", action="store_true", help="rewrite differences.toml from today's answers")
     parser.add_argument("names", nargs="*", help="only the entries whose key (file/name) contains one of these")
     arguments = parser.parse_args(argv)
+    if arguments.update and arguments.names:
+        parser.error("--update runs everything (an entry's answer can depend on the entries before it): give no NAME")
     entries = corpus.everything()
     names = arguments.names or None
     if names:

@@ -90,3 +90,6 @@ SELECT 1 AS x UNION ALL SELECT 2 ORDER BY 1;
 
 -- name: empty_result_types
 SELECT "PurchaseDate", "PurchasePrice", "CanRollBack" FROM "Assets" WHERE 1 = 0;
+
+-- name: insert_asset_with_account_returning
+INSERT INTO "Assets" ("AssetName", "AssetNumber", "PurchaseAccount") SELECT 'Kettle', 'FA-0900', "AccountId" FROM "Accounts" WHERE "StableName" = 'ACCOUNTS_PAYABLE' RETURNING "AssetName", "AssetNumber", "PurchasePrice";
