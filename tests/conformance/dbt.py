@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -132,34 +133,32 @@ def clean(servers: Servers, side: str) -> None:
 
 
 def run(servers: Servers, dbt: str) -> dict[str, dict[str, Any]]:
-    """Each step's answer on each side, shaped as the corpus's: {"dbt/step": {"driver": {side: ...}}}."""
+    """Each step's answer on each side, shaped as the corpus's: {"dbt/step": {"driver": {side: ...}}}. The two
+    sides run at the same time, each in a project folder of its own."""
     answers: dict[str, dict[str, Any]] = {key: {"driver": {}} for key in CHECKS}
+    commands = {"debug": ["debug"], "run": ["run"], "run_again": ["run"], "test": ["test"]}
+    commands["docs_generate"] = ["docs", "generate"]
     folder = Path(tempfile.mkdtemp(prefix="conformance-dbt-"))
+
+    def steps(side: str) -> None:
+        where = project(folder, servers, side)
+        try:
+            for name, command in commands.items():
+
+                def one(servers: Servers, side: str, command: list[str] = command, name: str = name) -> Any:
+                    answer = step(dbt, where, command)
+                    if name.startswith("run"):
+                        answer["rows"] = rows(servers, side)
+                    return answer
+
+                answers[f"dbt/{name}"]["driver"][side] = outcome(one, servers, side)
+        finally:
+            clean(servers, side)
+
     try:
-        for side in ("bridge", "postgres"):
-            where = project(folder, servers, side)
-            commands = {
-                "debug": ["debug"],
-                "run": ["run"],
-                "run_again": ["run"],
-                "test": ["test"],
-                "docs_generate": ["docs", "generate"],
-            }
-            try:
-                for name, command in commands.items():
-
-                    def one(
-                        servers: Servers, side: str, command: list[str] = command, name: str = name, where: Path = where
-                    ) -> Any:
-                        answer = step(dbt, where, command)
-                        if name.startswith("run"):
-                            answer["rows"] = rows(servers, side)
-                        return answer
-
-                    got = outcome(one, servers, side)
-                    answers[f"dbt/{name}"]["driver"][side] = got
-            finally:
-                clean(servers, side)
+        with ThreadPoolExecutor(2) as pool:
+            for done in [pool.submit(steps, side) for side in ("bridge", "postgres")]:
+                done.result()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return answers
