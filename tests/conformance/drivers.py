@@ -1,5 +1,5 @@
-"""Real drivers against both servers: the same calls through asyncpg, psycopg 3 in binary mode, pg8000, and polars
-(with connectorx and with ADBC), each answer compared with PostgreSQL's. dbt is in dbt.py.
+"""Real drivers against both servers: the same calls through asyncpg, psycopg 3 in binary mode, pg8000, polars
+(with connectorx and with ADBC) and psql's \\copy, each answer compared with PostgreSQL's. dbt is in dbt.py.
 
 Each check is a function of (servers, side) that returns what the driver gave, as plain values with their Python
 types; an exception is an answer too (its SQLSTATE, or the driver's complaint). Writes are rolled back or made in
@@ -12,6 +12,8 @@ import asyncio
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -470,3 +472,35 @@ def _polars(engine: str, query: str) -> Check:
 for _engine in ("connectorx", "adbc"):
     for _name, _query in POLARS_QUERIES.items():
         check(f"polars_{_engine}_{_name}")(_polars(_engine, _query))
+
+
+# psql's \copy, as people move rows out by hand (psql sends COPY ... TO STDOUT and writes what comes back).
+
+
+def _psql_copy(command: str, ordered: bool = True) -> Check:
+    def copy(servers: Servers, side: str) -> Any:
+        psql = shutil.which("psql")
+        if psql is None:
+            raise RuntimeError("psql is not installed (CI installs it: apt-get install postgresql-client)")
+        done = subprocess.run(
+            [psql, servers.url(side), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        out = done.stdout if ordered else sorted(done.stdout.splitlines())
+        return {"exit": done.returncode, "out": out}
+
+    return copy
+
+
+check("psql_copy_query_to_stdout")(
+    _psql_copy(
+        '\\copy (SELECT "AssetNumber", "PurchaseDate", "PurchasePrice" FROM "Assets" '
+        "WHERE \"AssetStatus\" = 'Registered' ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER)"
+    )
+)
+check("psql_copy_table_to_stdout")(
+    _psql_copy('\\copy "AssetTracking" ("AssetNumber", "Option") TO STDOUT', ordered=False)
+)

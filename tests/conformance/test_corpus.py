@@ -31,3 +31,9 @@ def test_every_listed_difference_is_a_corpus_entry_or_a_check() -> None:
 def test_the_corpus_runs_every_way() -> None:
     assert len(ENTRIES) >= 200
     assert {entry.file for entry in ENTRIES} >= {"binary", "describe", "parameters", "catalog", "copy", "ddl"}
+
+
+def test_every_entry_was_run_every_way(answers: dict[str, dict[str, Any]]) -> None:
+    for entry in ENTRIES:
+        expected = [mode for mode in corpus.MODES if not (mode == "simple" and entry.params)]
+        assert list(answers[entry.key]) == expected, entry.key
