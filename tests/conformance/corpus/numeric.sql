@@ -1,0 +1,116 @@
+-- Exact numeric wherever PostgreSQL's type is numeric, and integer overflow as PostgreSQL reports it.
+
+-- name: sum_of_values_numeric
+SELECT sum(x) FROM (VALUES (0.1::numeric), (0.2::numeric)) v(x);
+
+-- name: sum_of_values_literals
+SELECT sum(x) FROM (VALUES (0.1), (0.2)) v(x);
+
+-- name: numeric_addition
+SELECT 0.1 + 0.2 AS s;
+
+-- name: numeric_scale_kept
+SELECT 1.10 + 2.205 AS s, 1.10 * 2 AS m;
+
+-- name: numeric_division
+SELECT 1.0 / 3 AS third, 10::numeric / 4 AS q;
+
+-- name: numeric_round
+SELECT round(2.5) AS a, round(-2.5) AS b, round(1.005, 2) AS c;
+
+-- name: numeric_trunc
+SELECT trunc(2.789, 1) AS t;
+
+-- name: numeric_cast_scale
+SELECT 1.005::numeric(10,2) AS rounded, 1.004::numeric(10,2) AS down;
+
+-- name: numeric_cast_overflow
+SELECT 12345.678::numeric(5,2);
+
+-- name: numeric_big
+SELECT 123456789012345678901234567890.12 + 1 AS big;
+
+-- name: union_of_money_sum
+SELECT sum(p) FROM (SELECT "PurchasePrice" AS p FROM "Assets" UNION ALL SELECT "Amount" FROM "ValueUpdates") u;
+
+-- name: union_of_money_type
+SELECT p FROM (SELECT "PurchasePrice" AS p FROM "Assets" WHERE "AssetNumber" = 'FA-0042' UNION ALL SELECT 0.5) u ORDER BY 1;
+
+-- name: values_numeric_column
+SELECT x * 3 AS y FROM (VALUES (0.1), (1.25)) v(x) ORDER BY 1;
+
+-- name: numeric_avg
+SELECT avg(x) FROM (VALUES (1), (2)) v(x);
+
+-- name: int_avg_numeric
+SELECT avg("BookDepreciationSetting_EffectiveLifeYears") FROM "AssetTypes";
+
+-- name: money_plus_float
+SELECT "PurchasePrice" + 0.5::float8 AS f FROM "Assets" WHERE "AssetNumber" = 'FA-0042';
+
+-- name: numeric_comparison_exact
+SELECT 0.1 + 0.2 = 0.3 AS exact;
+
+-- name: float_comparison_inexact
+SELECT 0.1::float8 + 0.2::float8 = 0.3::float8 AS inexact;
+
+-- name: int8_multiply_overflow
+SELECT 9223372036854775807::bigint * 2;
+
+-- name: int4_multiply_overflow
+SELECT 2147483647 * 2;
+
+-- name: int8_sum_no_overflow
+SELECT sum(x) FROM (VALUES (9223372036854775807::bigint), (1::bigint)) v(x);
+
+-- name: division_by_zero
+SELECT 1 / 0;
+
+-- name: numeric_division_by_zero
+SELECT 1.5 / 0;
+
+-- name: float_division_by_zero
+SELECT 1.5::float8 / 0;
+
+-- name: modulo_numeric
+SELECT 10.5 % 3 AS m;
+
+-- name: power_and_sqrt
+SELECT power(2, 10) AS p, sqrt(2::numeric) AS r;
+
+-- name: abs_and_sign
+SELECT abs(-1.50) AS a, sign(-3) AS s;
+
+-- name: ceil_floor
+SELECT ceil(1.2) AS c, floor(-1.2) AS f;
+
+-- name: numeric_to_int_cast
+SELECT 2.5::int AS a, 3.5::int AS b, (-2.5)::int AS c;
+
+-- name: numeric_text_cast
+SELECT '1.50'::numeric AS a, '1e3'::numeric AS b;
+
+-- name: money_sum_by_type
+SELECT t."AssetTypeName", sum(a."PurchasePrice") AS total FROM "Assets" a JOIN "AssetTypes" t ON t."AssetTypeId" = a."AssetTypeId" GROUP BY 1 ORDER BY 1;
+
+-- name: money_in_cte
+WITH p AS (SELECT "PurchasePrice" * 1.1 AS grossed FROM "Assets" WHERE "AssetNumber" = 'FA-0101') SELECT grossed FROM p;
+
+-- name: own_numeric_column
+CREATE TEMP TABLE n (x numeric(10,2));
+INSERT INTO n VALUES (1.005), (2.499);
+SELECT x, sum(x) OVER () FROM n ORDER BY x;
+
+-- name: own_numeric_precision
+CREATE TEMP TABLE n (x numeric(4,2));
+INSERT INTO n VALUES (123.45);
+
+-- name: own_bigint_column
+CREATE TEMP TABLE n (x bigint);
+INSERT INTO n VALUES (3000000000);
+SELECT x, x * 2 FROM n;
+
+-- name: own_bool_column
+CREATE TEMP TABLE n (b boolean);
+INSERT INTO n VALUES ('t'), ('yes'), (false);
+SELECT count(*) FROM n WHERE b;
