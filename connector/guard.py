@@ -117,6 +117,14 @@ _DDL = frozenset(
     }
 )
 
+#: PRAGMAs that tell of the whole file (its size, its changes, every tenant's included) or checkpoint it: not for a
+#: connection restricted to some tenants, nor a read-only one.
+_ABOUT_THE_FILE = frozenset(
+    {"page_count", "freelist_count", "data_version", "schema_version", "wal_checkpoint", "stats", "max_page_count"}
+)
+#: PRAGMAs that change the file whether or not they are given a value.
+_CHANGING_WITHOUT_VALUE = frozenset({"incremental_vacuum"})
+
 _READ_ONLY = "this connection is read-only"
 _STORAGE_HINT = "query the register's tables (Assets, ValueUpdates, ...) instead; only the register reads its storage"
 
@@ -137,6 +145,8 @@ class Guard:
         self.allow_attach = False
         #: Whether every write and DDL outside ``temp`` is refused.
         self.read_only = False
+        #: Whether the connection may use only some tenants (see :class:`connector.tenancy.Tenancy`).
+        self.restricted = False
         #: Why the last statement was refused, for the error the caller raises (SQLite only says "not authorized").
         self.denial: RegisterError | None = None
         self._scopes: list[bool] = []
@@ -213,9 +223,15 @@ class Guard:
 
     def _pragma(self, name: str, value: str | None) -> str | None:
         lowered = name.lower()
+        if lowered in _ABOUT_THE_FILE and (self.restricted or self.read_only):
+            who = "restricted to some tenants" if self.restricted else "read-only"
+            return (
+                f"cannot run PRAGMA {name}: it tells of the whole register file, every tenant's rows included (or "
+                f"checkpoints it), and this connection is {who}; query the register's tables instead"
+            )
         if lowered in _QUERY_PRAGMAS:
             return None
-        if value is None:
+        if value is None and lowered not in _CHANGING_WITHOUT_VALUE:
             return None  # reading a setting
         if lowered in _SETTABLE_PRAGMAS:
             return None

@@ -16,9 +16,10 @@ import apsw
 from connector.domain.commands import Insert
 from connector.domain.errors import RegisterFileError
 from connector.domain.tenants import DEFAULT_NAME
-from connector.guard import MODULE, Guard
+from connector.guard import MODULE, Guard, is_storage
 from connector.register import Register
 from connector.reports import REPORTS
+from connector.rowids import LastInsert
 from connector.schema import TABLES, Table
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
 from connector.store.upgrade import create_layout, missing_indexes, upgrade
@@ -37,8 +38,10 @@ def attach(connection: apsw.Connection) -> None:
     register = Register(store, Tenancy(store))
     # iVersion 2: savepoint methods, and no xShadowName (APSW has 33 of those per process); the guard keeps user SQL
     # away from storage instead.
-    module = cast("apsw.VTModule", Module(register))  # no ShadowName: version 2 has none
+    tables = Module(register)
+    module = cast("apsw.VTModule", tables)  # no ShadowName: version 2 has none
     connection.create_module(MODULE, module, use_bestindex_object=True, use_no_change=True, iVersion=2)
+    LastInsert(connection, tables.rowids, is_storage)
     for report in REPORTS:
         reports = cast("apsw.VTModule", ReportModule(register, report))
         connection.create_module(report.name, reports, use_bestindex_object=True, eponymous_only=True, read_only=True)

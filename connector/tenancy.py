@@ -27,6 +27,7 @@ class Tenancy:
     def restrict(self, tenants: Iterable[Any] | None, current: Any | None) -> None:
         if tenants is not None:
             self.allowed = frozenset(self.resolve(tenant) for tenant in tenants)
+            self.store.guard.restricted = True
         if current is not None:
             self._current = self.resolve(current)
         elif self.allowed is not None and self._current not in self.allowed:
