@@ -217,7 +217,13 @@ class Server:
         root = str(Path(connector.__file__).resolve().parent.parent)
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from connector.bridge.server import main; main()", str(descriptor)],
+            [
+                sys.executable,
+                "-c",
+                "from connector.bridge.server import main; main()",
+                str(descriptor),
+                str(os.getpid()),
+            ],
             stdin=subprocess.PIPE,
             pass_fds=(descriptor,),
             env=environment,
@@ -264,12 +270,12 @@ class Server:
 
 
 def main() -> None:
-    """The server's process of :meth:`Server.start`: the listener's descriptor as its argument, the pickled
-    configuration on standard input."""
+    """The server's process of :meth:`Server.start`: the listener's descriptor and the starting process's id as its
+    arguments, the pickled configuration on standard input."""
     config = pickle.loads(sys.stdin.buffer.read())
     listener = socket.socket(fileno=int(sys.argv[1]))
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    Postmaster(config, listener).run()
+    Postmaster(config, listener, parent=int(sys.argv[2])).run()
 
 
 def _tls_context(config: Config) -> ssl.SSLContext | None:
@@ -317,8 +323,10 @@ class Postmaster:
     #: Seconds a session has to end after SIGTERM before it is killed.
     SHUTDOWN_GRACE = 1.0
 
-    def __init__(self, config: Config, listener: socket.socket) -> None:
+    def __init__(self, config: Config, listener: socket.socket, parent: int | None = None) -> None:
         self.config = config
+        #: The process that started this one (Server.start), if any: when it is gone, the server stops.
+        self.parent = parent
         self.listener = listener
         self.tls = _tls_context(config)
         self.policy = Policy(config.directory(), config.auth, tls=self.tls is not None, secret=config.mock_secret())
@@ -377,6 +385,8 @@ class Postmaster:
             elif isinstance(key.data, _Pending):
                 self._advance(selector, key.data)
         self._reap()
+        if self.parent is not None and os.getppid() != self.parent:
+            self.stopping = True  # whoever started the server has gone without stopping it
         now = time.monotonic()
         if self._pressed():
             for client in self.pending:
