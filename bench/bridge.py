@@ -2,9 +2,11 @@
 :func:`connector.connect` in-process (target: at most 2x) and against a real PostgreSQL server holding the same
 rows (when ``initdb`` is installed); then a BI dashboard's aggregate (purchases by month and asset type, an exact
 SUM of money) the same three ways, checked to give the same totals; then throughput with 1, 4 and 16 concurrent
-clients.
+clients; the time a new session takes to start (each session is a process of its own, forked from the server's);
+and read-only pgbench (``-n -M extended -T 10``: a lookup by AssetNumber with a parameter, the dashboard's
+aggregate, a date-range filter) with 1, 4 and 8 clients against the bridge and the real PostgreSQL in the same run.
 
-Run: ``python -m bench.bridge [--rows 100000] [--repeat 3]``. Ratios are the numbers to read.
+Run: ``python -m bench.bridge [--rows 100000] [--repeat 3] [--seconds 10]``. Ratios are the numbers to read.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import datetime as dt
 import glob
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -149,6 +152,66 @@ def bi_aggregate(repeat: int, path: Path, dsn: str, postgres_dsn: str | None) ->
     print(f"  the same {len(first)} exact totals every way (grand total {sum(row[2] for row in first)})")
 
 
+#: pgbench scripts (read-only), as a dashboard and a lookup screen send them; ``:rows`` is set with -D.
+PGBENCH_SCRIPTS = {
+    "lookup by AssetNumber": (
+        "\\set n random(0, :rows - 1)\n"
+        'SELECT "AssetName", "PurchasePrice" FROM "Assets" WHERE "AssetNumber" = \'FA-\' || lpad(:n::text, 7, \'0\');\n'
+    ),
+    "dashboard aggregate": BI_POSTGRES + ";\n",
+    "date-range filter": (
+        "\\set d random(0, 1000)\n"
+        'SELECT count(*), sum("PurchasePrice") FROM "Assets" '
+        "WHERE \"PurchaseDate\" BETWEEN DATE '2023-01-01' + :d::int AND DATE '2023-01-01' + :d::int + 30;\n"
+    ),
+}
+
+
+def pgbench(script: Path, port: int, clients: int, seconds: int, rows: int, database: str) -> float:
+    """Transactions per second of pgbench running ``script`` read-only against 127.0.0.1:``port``."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"))
+    program = found[-1] if found else shutil.which("pgbench")
+    assert program, "pgbench is not installed (apt-get install postgresql-client)"
+    result = subprocess.run(
+        [program, "-n", "-M", "extended", "-T", str(seconds), "-c", str(clients), "-j", str(clients)]
+        + ["-D", f"rows={rows}", "-f", str(script), "-h", "127.0.0.1", "-p", str(port), "-U", "bench", database],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    match = re.search(r"tps = ([\d.]+)", result.stdout)
+    failed = re.search(r"number of failed transactions: (\d+)", result.stdout)
+    if result.returncode != 0 or match is None or (failed is not None and failed.group(1) != "0"):
+        raise RuntimeError(f"pgbench failed: {result.stdout[-800:]} {result.stderr[-800:]}")
+    return float(match.group(1))
+
+
+def pgbench_figures(folder: Path, port: int, postgres_port: int | None, rows: int, seconds: int) -> None:
+    print(f"read-only pgbench (-n -M extended -T {seconds}), transactions per second:")
+    print(f"  {'script':24s} {'clients':>7s} {'bridge':>9s} {'PostgreSQL':>11s} {'bridge/PG':>9s} {'vs 1 client':>11s}")
+    for name, text in PGBENCH_SCRIPTS.items():
+        script = folder / (name.replace(" ", "_") + ".sql")
+        script.write_text(text)
+        os.chmod(folder, 0o755)
+        os.chmod(script, 0o644)
+        one = None
+        for clients in (1, 4, 8):
+            bridged = pgbench(script, port, clients, seconds, rows, "register")
+            native = pgbench(script, postgres_port, clients, seconds, rows, "postgres") if postgres_port else None
+            one = one or bridged
+            shown = f"{native:11.0f} {bridged / native:9.2f}" if native else f"{'-':>11s} {'-':>9s}"
+            print(f"  {name:24s} {clients:7d} {bridged:9.0f} {shown} {bridged / one:10.2f}x")
+
+
+def connection_setup(dsn: str, count: int = 50) -> float:
+    """Milliseconds from connect to the first answer and back to closed, the mean of ``count`` sessions."""
+    start = time.perf_counter()
+    for _ in range(count):
+        with psycopg.connect(dsn) as con:
+            con.execute("SELECT 1").fetchone()
+    return (time.perf_counter() - start) / count * 1000
+
+
 def _pg_type(declared: str) -> str:
     return {"DOUBLE": "double precision", "DECIMAL(18,2)": "numeric(18,2)"}.get(declared, declared)
 
@@ -157,6 +220,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10, help="how long each pgbench run lasts (default: 10)")
     arguments = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bridge-bench-"))
     path = folder / "register.db"
@@ -195,11 +259,28 @@ def main() -> None:
         else:
             print("  (no PostgreSQL server installed: apt-get install postgresql for that comparison)")
         bi_aggregate(arguments.repeat, path, dsn, postgres_dsn)
+        concurrent_lookups(dsn, arguments.rows)
+        print("a new session: connect, SELECT 1, close (mean of 50)")
+        bridged_setup = connection_setup(dsn)
+        print(f"  bridge (a process forked per session) : {bridged_setup:6.1f} ms")
+        postgres_port = None
+        if postgres_dsn:
+            native_setup = connection_setup(postgres_dsn)
+            print(
+                f"  PostgreSQL                            : {native_setup:6.1f} ms   "
+                f"ratio {bridged_setup / native_setup:.1f}x"
+            )
+            postgres_port = int(postgres_dsn.split("port=")[1].split()[0])
+        pgbench_figures(folder, port, postgres_port, arguments.rows, arguments.seconds)
     finally:
         if postgres is not None:
             postgres.terminate()
             postgres.wait(timeout=30)
+        server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
+
+def concurrent_lookups(dsn: str, rows: int) -> None:
     print("concurrent clients, each running 'SELECT one asset by AssetNumber' for 2 s:")
     for clients in (1, 4, 16):
         counts = [0] * clients
@@ -210,7 +291,7 @@ def main() -> None:
                 while not stop.is_set():
                     con.execute(
                         'SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = %s',
-                        (f"FA-{(index * 7919 + counts[index]) % arguments.rows:07d}",),
+                        (f"FA-{(index * 7919 + counts[index]) % rows:07d}",),
                     ).fetchone()
                     counts[index] += 1
 
@@ -222,8 +303,6 @@ def main() -> None:
         for thread in threads:
             thread.join()
         print(f"  {clients:2d} clients: {sum(counts) / 2:8.0f} queries/s")
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

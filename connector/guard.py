@@ -41,8 +41,19 @@ STORAGE_GUARD = "assets-sql: storage of a register, written only by assets-sql"
 INTERNAL_FUNCTIONS = frozenset({"_register_write", STORAGE_GUARD.lower()})
 #: Functions no user statement may call: they reach the file system or load code.
 _DANGEROUS_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"})
+#: Actions on a table of the file, and which argument names it.
+_ON_TABLE = {apsw.SQLITE_READ: 1, apsw.SQLITE_INSERT: 1, apsw.SQLITE_UPDATE: 1, apsw.SQLITE_DELETE: 1}
+#: DDL that makes an object (its name in arg1, the table it is on in arg2) and DDL that drops or changes one.
+_MAKES = frozenset(
+    {apsw.SQLITE_CREATE_TABLE, apsw.SQLITE_CREATE_VIEW, apsw.SQLITE_CREATE_TRIGGER, apsw.SQLITE_CREATE_INDEX}
+)
+_MAKES_TEMP_ON = frozenset({apsw.SQLITE_CREATE_TEMP_TRIGGER, apsw.SQLITE_CREATE_TEMP_INDEX})
+_DROPS = frozenset({apsw.SQLITE_DROP_TABLE, apsw.SQLITE_DROP_VIEW, apsw.SQLITE_DROP_TRIGGER, apsw.SQLITE_DROP_INDEX})
 #: The storage tables, lower case.
 STORAGE = frozenset(f"{table.name}_rows".lower() for table in TABLES.values())
+#: The table that says which tenants own each table, view, index and trigger a restricted connection created: only
+#: the register reads and writes it (see :mod:`connector.tenancy`).
+OWNERS = "assets_sql_owners"
 _REGISTER = frozenset(table.name.lower() for table in TABLES.values())
 #: Tables that describe storage page by page or count its rows, and the modules that make them.
 _ABOUT_STORAGE = frozenset({"dbstat", "sqlite_dbpage", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"})
@@ -117,12 +128,20 @@ _DDL = frozenset(
     }
 )
 
+#: PRAGMAs that tell of the whole file (its size, its changes, every tenant's included) or checkpoint it: not for a
+#: connection restricted to some tenants, nor a read-only one.
+_ABOUT_THE_FILE = frozenset(
+    {"page_count", "freelist_count", "data_version", "schema_version", "wal_checkpoint", "stats", "max_page_count"}
+)
+#: PRAGMAs that change the file whether or not they are given a value.
+_CHANGING_WITHOUT_VALUE = frozenset({"incremental_vacuum"})
+
 _READ_ONLY = "this connection is read-only"
 _STORAGE_HINT = "query the register's tables (Assets, ValueUpdates, ...) instead; only the register reads its storage"
 
 
 def is_storage(name: str | None) -> bool:
-    return name is not None and name.lower() in STORAGE
+    return name is not None and (name.lower() in STORAGE or name.lower() == OWNERS)
 
 
 def is_register_table(name: str | None) -> bool:
@@ -137,6 +156,17 @@ class Guard:
         self.allow_attach = False
         #: Whether every write and DDL outside ``temp`` is refused.
         self.read_only = False
+        #: Whether the connection may use only some tenants (see :class:`connector.tenancy.Tenancy`).
+        self.restricted = False
+        #: The tenants the connection may use (None: every tenant, the file's owner).
+        self.tenants: frozenset[str] | None = None
+        #: Who owns the objects restricted connections made (name, lower case: their tenants), and every name the
+        #: file's schema holds, as :class:`connector.tenancy.Tenancy` last read them.
+        self.owners: dict[str, frozenset[str]] = {}
+        self.names: frozenset[str] = frozenset()
+        #: Objects this connection's statements made or dropped, for the register to record after them.
+        self.made: list[str] = []
+        self.dropped: list[str] = []
         #: Why the last statement was refused, for the error the caller raises (SQLite only says "not authorized").
         self.denial: RegisterError | None = None
         self._scopes: list[bool] = []
@@ -170,7 +200,7 @@ class Guard:
     ) -> int:
         if self._scopes and self._scopes[-1]:
             return apsw.SQLITE_OK
-        reason = self._refusal(action, arg1, arg2, database)
+        reason = self._refusal(action, arg1, arg2, database) or self._ownership(action, arg1, arg2, database, source)
         if reason is None:
             return apsw.SQLITE_OK
         self.denial = ReadOnlyConnection(reason) if reason.endswith(_READ_ONLY) else Forbidden(reason)
@@ -213,9 +243,15 @@ class Guard:
 
     def _pragma(self, name: str, value: str | None) -> str | None:
         lowered = name.lower()
+        if lowered in _ABOUT_THE_FILE and (self.restricted or self.read_only):
+            who = "restricted to some tenants" if self.restricted else "read-only"
+            return (
+                f"cannot run PRAGMA {name}: it tells of the whole register file, every tenant's rows included (or "
+                f"checkpoints it), and this connection is {who}; query the register's tables instead"
+            )
         if lowered in _QUERY_PRAGMAS:
             return None
-        if value is None:
+        if value is None and lowered not in _CHANGING_WITHOUT_VALUE:
             return None  # reading a setting
         if lowered in _SETTABLE_PRAGMAS:
             return None
@@ -260,6 +296,75 @@ class Guard:
         if self.read_only and action in _DDL and (database or "main").lower() != "temp":
             return f"cannot change the schema: {_READ_ONLY}"
         return None
+
+    # -- tenants' own objects ------------------------------------------------------------------------------------
+
+    def owner(self, name: str) -> frozenset[str] | None:
+        """The tenants that own an object (None: the file's owner made it, or it is the register's)."""
+        return self.owners.get(name.lower())
+
+    def _may_use(self, name: str) -> bool:
+        """Whether this connection may read, write, change or drop the object: the file's owner may use every
+        object; a restricted connection only those its tenants own (all of them among its own)."""
+        if self.tenants is None:
+            return True
+        owner = self.owner(name)
+        return owner is not None and owner <= self.tenants
+
+    def _ownership(
+        self, action: int, arg1: str | None, arg2: str | None, database: str | None, source: str | None
+    ) -> str | None:
+        if source is not None and not self._runs_here(source):
+            return (
+                f"{source} belongs to other tenants than this connection's: what one tenant defines runs only in "
+                "its own tenants' statements; drop it, or act on it from a connection of its tenants"
+            )
+        if (database or "main").lower() == "temp":
+            if action in _MAKES_TEMP_ON and arg2 is not None and not self._may_use_table(arg2):
+                return self._not_yours(arg2)
+            return None
+        if action in _ON_TABLE:
+            name = arg1 or ""
+            return None if self._may_use_table(name) else self._not_yours(name)
+        if action in _MAKES:
+            name = arg1 or ""
+            if arg2 is not None and action != apsw.SQLITE_CREATE_TABLE and not self._may_use_table(arg2):
+                return self._not_yours(arg2)
+            if self.tenants is not None and name.lower() in self.names and not self._may_use(name):
+                return f"cannot create {name}: the name is taken; choose another"
+            if name.lower() not in self.names:
+                self.made.append(name)
+            return None
+        if action in _DROPS:
+            name = arg1 or ""
+            if not self._may_use(name):
+                return self._not_yours(name)
+            self.dropped.append(name)
+            return None
+        if action == apsw.SQLITE_ALTER_TABLE and arg2 is not None and not self._may_use_table(arg2):
+            return self._not_yours(arg2)
+        return None
+
+    def _may_use_table(self, name: str) -> bool:
+        lowered = name.lower()
+        if lowered in _REGISTER or lowered in STORAGE or lowered.startswith("sqlite_") or lowered == OWNERS:
+            return True  # the register's, whose rules and tenant scope hold whoever asks; storage is refused above
+        if lowered not in self.names and lowered not in (made.lower() for made in self.made):
+            return True  # not in the file: a CTE, a table function, a report, or an object this statement makes
+        return self._may_use(name) or any(made.lower() == lowered for made in self.made)
+
+    def _runs_here(self, source: str) -> bool:
+        """Whether a view or trigger may run in this connection's statement: one a restricted connection made runs
+        only where every tenant is one of its own tenants' (so it reaches no more than its definer could)."""
+        owner = self.owner(source)
+        return owner is None or (self.tenants is not None and self.tenants <= owner)
+
+    @staticmethod
+    def _not_yours(name: str) -> str:
+        return (
+            f"cannot use {name}: it belongs to other tenants (or to the register file's owner); a connection "
+            "restricted to some tenants uses only the tables, views, indexes and triggers those tenants made"
+        )
 
 
 class _Scope:

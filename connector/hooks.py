@@ -9,16 +9,17 @@ changes nothing. A script that opens APSW connections itself and wants the regis
 from __future__ import annotations
 
 import weakref
-from typing import cast
+from typing import Any, cast
 
 import apsw
 
 from connector.domain.commands import Insert
 from connector.domain.errors import RegisterFileError
 from connector.domain.tenants import DEFAULT_NAME
-from connector.guard import MODULE, Guard
+from connector.guard import MODULE, STORAGE_GUARD, Guard, is_storage
 from connector.register import Register
 from connector.reports import REPORTS
+from connector.rowids import LastInsert
 from connector.schema import TABLES, Table
 from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
 from connector.store.upgrade import create_layout, missing_indexes, upgrade
@@ -37,11 +38,15 @@ def attach(connection: apsw.Connection) -> None:
     register = Register(store, Tenancy(store))
     # iVersion 2: savepoint methods, and no xShadowName (APSW has 33 of those per process); the guard keeps user SQL
     # away from storage instead.
-    module = cast("apsw.VTModule", Module(register))  # no ShadowName: version 2 has none
+    tables = Module(register)
+    module = cast("apsw.VTModule", tables)  # no ShadowName: version 2 has none
     connection.create_module(MODULE, module, use_bestindex_object=True, use_no_change=True, iVersion=2)
+    LastInsert(connection, tables.rowids, is_storage)
     for report in REPORTS:
         reports = cast("apsw.VTModule", ReportModule(register, report))
         connection.create_module(report.name, reports, use_bestindex_object=True, eponymous_only=True, read_only=True)
+    gate = cast("apsw.VTModule", StorageGate())
+    connection.create_module(STORAGE_GUARD, gate, eponymous_only=True, read_only=True)
     connection.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
     # Storage's triggers make each write keep a statement journal. SQLite keeps one in memory up to 64 KiB and in a
     # temporary file beyond; PRAGMA temp_store = MEMORY would keep it all in memory in small chunks, which made each
@@ -144,4 +149,56 @@ def _add_missing(store: Store) -> None:
             for statement in statements:
                 store.execute(statement)
     except (apsw.ReadOnlyError, apsw.BusyError, apsw.CantOpenError):
+        pass
+
+
+class StorageGate:
+    """The table-valued function the storage's triggers ask before a write (:data:`~connector.guard.STORAGE_GUARD`,
+    see :mod:`connector.store.layout`): one row, ``writable`` 1, whatever the argument. Only the register's
+    connections have it. Called with an argument, no table of that name can stand in for it, and a plain SQLite client
+    (the sqlite3 shell, Python's sqlite3, DB Browser) cannot make a virtual table module, whatever functions it
+    defines: its write to storage fails."""
+
+    def Connect(self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any):  # noqa: N802
+        return "CREATE TABLE x(writable INTEGER, caller HIDDEN)", _GateTable()
+
+    Create = Connect
+
+
+class _GateTable:
+    def BestIndex(self, constraints: Any, orderbys: Any) -> Any:  # noqa: N802
+        # the argument (the hidden column) is taken and ignored: the table answers the same whoever asks
+        return [(0, True) if column == 1 else None for column, _ in constraints], 0, None, False, 1
+
+    def Open(self) -> _GateCursor:  # noqa: N802
+        return _GateCursor()
+
+    def Disconnect(self) -> None:  # noqa: N802
+        pass
+
+    Destroy = Disconnect
+
+
+class _GateCursor:
+    def __init__(self) -> None:
+        self.done = False
+        self.caller: Any = None
+
+    def Filter(self, number: int, name: str | None, arguments: tuple[Any, ...]) -> None:  # noqa: N802
+        self.done = False
+        self.caller = arguments[0] if arguments else None
+
+    def Eof(self) -> bool:  # noqa: N802
+        return self.done
+
+    def Next(self) -> None:  # noqa: N802
+        self.done = True
+
+    def Rowid(self) -> int:  # noqa: N802
+        return 1
+
+    def Column(self, number: int) -> Any:  # noqa: N802
+        return 1 if number == 0 else self.caller
+
+    def Close(self) -> None:  # noqa: N802
         pass

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+
+import apsw
 
 _HALF = 31
 _MASK = (1 << _HALF) - 1
@@ -49,3 +52,25 @@ class RowidCipher:
         for number in reversed(range(_ROUNDS)):
             left, right = right ^ self._round(number, left), left
         return (left << _HALF) | right
+
+
+class LastInsert:
+    """``last_insert_rowid()`` on a register connection: the rowid of the connection's last insert as the connection
+    shows it. SQLite's own gives the store's rowid of the last storage row written, which counts every tenant's rows;
+    a row of the register's is given through the connection's cipher instead (as ``SELECT rowid`` shows it), a row of
+    the connection's own tables as it is.
+    """
+
+    def __init__(self, connection: apsw.Connection, cipher: RowidCipher, is_storage: Callable[[str], bool]) -> None:
+        self.cipher = cipher
+        self.is_storage = is_storage
+        self.value = 0
+        connection.set_update_hook(self._changed)
+        connection.create_scalar_function("last_insert_rowid", self._last_insert_rowid, 0)  # type: ignore[arg-type]
+
+    def _changed(self, kind: int, database: str, table: str, rowid: int) -> None:
+        if kind == apsw.SQLITE_INSERT:
+            self.value = self.cipher.shown(rowid) if self.is_storage(table) else rowid
+
+    def _last_insert_rowid(self) -> int:
+        return self.value

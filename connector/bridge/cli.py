@@ -27,8 +27,9 @@ examples:
                                                             the users of users.toml, each with their own tenants
 
 Clients see the register as a PostgreSQL 15 database with one schema, public. Writes meet the register's rules.
-A limit that is reached gives the client PostgreSQL's error for it: 53300 too many connections, 54000 message
-too long, 57014 statement timeout, 55P03 lock timeout, 57P05 idle-session timeout.
+Each session runs in a process of its own. A limit that is reached gives the client PostgreSQL's error for it:
+53300 too many connections, 54000 message too long, 53200 out of memory, 57014 statement timeout or cancel,
+55P03 lock timeout, 57P05 idle-session timeout, 57P01 the server stopping.
 """
 
 _SIZE = re.compile(r"^\s*(\d+)\s*(kB|MB|GB)?\s*$")
@@ -86,7 +87,28 @@ def parser() -> argparse.ArgumentParser:
         "start in (default: every tenant of the file)",
     )
     limits = p.add_argument_group("limits")
-    limits.add_argument("--max-connections", type=int, default=100, metavar="N", help="sessions at once (default: 100)")
+    limits.add_argument(
+        "--max-connections",
+        type=int,
+        default=100,
+        metavar="N",
+        help="sessions at once, each a process of its own (default: 100)",
+    )
+    limits.add_argument(
+        "--startups-per-address",
+        type=int,
+        default=8,
+        metavar="N",
+        help="clients of one address that may be starting up (not yet authenticated) at once (default: 8)",
+    )
+    limits.add_argument(
+        "--session-memory",
+        type=size,
+        default=0,
+        metavar="SIZE",
+        help="memory (address space) a session may add to its process, in bytes or with kB, MB or GB (default: "
+        "the machine's memory divided by --max-connections, 512MB at least)",
+    )
     limits.add_argument(
         "--max-message",
         type=size,
@@ -156,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             tls_key=arguments.tls_key,
             users=users.load(arguments.users) if arguments.users else None,
             max_connections=arguments.max_connections,
+            startups_per_address=arguments.startups_per_address,
+            session_memory=arguments.session_memory,
             max_message=arguments.max_message,
             auth_timeout=arguments.auth_timeout,
             statement_timeout=arguments.statement_timeout,

@@ -1,9 +1,11 @@
-"""The bridge's server: PostgreSQL clients on a TCP port.
+"""The bridge's server: PostgreSQL clients on a TCP port, each session in a process of its own, as in PostgreSQL.
 
-One thread (``bridge-startup``) accepts clients and takes each one through start-up and authentication with a
-selector (:mod:`.startup`): until it has proved who it is, a client costs a socket and a few kilobytes, never a
-thread, and it has ``auth_timeout`` seconds for all of it. An authenticated client gets a thread and a register
-connection of its own, up to ``max_connections`` at once.
+The server's process (:class:`Postmaster`) accepts clients and takes each one through start-up and authentication
+with a selector (:mod:`.startup`): until it has proved who it is, a client costs a socket and a few kilobytes, and
+it has ``auth_timeout`` seconds for all of it. An authenticated client gets a process forked from the server's, up to
+``max_connections`` at once: its own register connection, its own CPU and memory (``session_memory`` more address
+space at most), its statements ended by a timer signal when their time is up, its client hangs up or the server
+stops (:class:`~connector.bridge.timeouts.Interrupts`). Whatever one session does, the others keep answering.
 
 >>> server = Server(Config(":memory:", port=0))
 >>> host, port = server.start()
@@ -14,18 +16,25 @@ connection of its own, up to ``max_connections`` at once.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import ipaddress
 import logging
 import os
+import pickle
+import resource
 import secrets
 import select
 import selectors
+import signal
 import socket
 import ssl
 import struct
-import threading
+import subprocess
+import sys
 import time
-from collections.abc import Mapping
+from collections import Counter, deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -37,7 +46,7 @@ from connector.bridge.errors import ClientError
 from connector.bridge.protocol import ProtocolViolation, Reader
 from connector.bridge.session import REPORTED, Portal, Prepared, Result, Session, error_message, split
 from connector.bridge.startup import Handshake, Policy, Refused
-from connector.bridge.timeouts import WriteQueue
+from connector.bridge.timeouts import Hangup, Interrupts, Terminated, WriteQueue, duration_ms
 from connector.bridge.users import Directory, User
 
 log = logging.getLogger("connector.bridge")
@@ -45,6 +54,10 @@ _FLUSH_AT = 256 * 1024
 _DISCARD_CHUNK = 64 * 1024
 #: How often the start-up loop looks at the clock when nothing happens.
 _TICK = 0.5
+#: The least --session-memory defaults to, however many sessions share the machine's memory.
+SESSION_MEMORY_FLOOR = 512 * 1024 * 1024
+#: Clients of one address kept waiting for a start-up slot, per slot; beyond them, 53300.
+_WAITING_PER_SLOT = 4
 
 
 class Closed(Exception):
@@ -64,6 +77,8 @@ class Config:
     tls_key: str | None = None
     users: Mapping[str, User] | None = None  # a users file's users, instead of user and password
     max_connections: int = 100
+    startups_per_address: int = 8  # clients of one address starting up at once
+    session_memory: int = 0  # bytes of address space a session may add (0: machine memory / max_connections)
     max_message: int = 64 * 1024 * 1024  # bytes, once authenticated
     auth_timeout: float = 10.0  # seconds for start-up and authentication together
     statement_timeout: float = 0.0  # seconds; the sessions' statement_timeout to start with (0: none)
@@ -83,6 +98,8 @@ class Config:
             raise ValueError(
                 f"refusing to listen on {self.host} without a password: set one (or give --users), or use 127.0.0.1"
             )
+        if self.session_memory and self.session_memory < 64 * 1024 * 1024:
+            raise ValueError(f"--session-memory must be 64MB or more, not {self.session_memory} bytes")
         if self.auth not in ("scram-sha-256", "md5", "password"):
             raise ValueError(f"unknown authentication method {self.auth!r}")
         if self.auth == "md5" and self.users is not None:
@@ -91,6 +108,7 @@ class Config:
             raise ValueError("TLS needs both a certificate and its key")
         for name, value, least in (
             ("max-connections", self.max_connections, 1),
+            ("startups-per-address", self.startups_per_address, 1),
             ("max-message", self.max_message, 1024),
             ("auth-timeout", self.auth_timeout, 0.1),
         ):
@@ -119,6 +137,15 @@ class Config:
         one = User(self.user or "", keys, password=self.password)
         return Directory({self.user: one}) if self.user is not None else Directory({}, anyone=one)
 
+    def mock_secret(self) -> bytes:
+        """The key of the verifiers made up for unknown user names: derived from the verifiers (or the password)
+        the server holds, so a name gets the same salt after a restart, and nobody without them can compute it."""
+        known = sorted(
+            (user.name, user.keys.verifier()) for user in (self.users or {}).values() if user.keys is not None
+        )
+        material = repr((known, self.password, self.user)).encode()
+        return hashlib.sha256(b"assets-sql mock authentication\x00" + material).digest()
+
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -131,37 +158,35 @@ def is_loopback(host: str) -> bool:
 
 @dataclass(eq=False)
 class _Pending:
-    """A client still starting up: its socket, its handshake, when it runs out of time, what is left to send."""
+    """A client still starting up: its socket and address, its handshake, when it runs out of time, what is left to
+    send."""
 
     sock: socket.socket
+    address: str
     handshake: Handshake
+    started: float
     deadline: float
     out: bytearray = field(default_factory=bytearray)
     tls_handshaking: bool = False
 
 
 class Server:
-    """Listens; takes clients through start-up in one thread, then runs a thread per session. ``stop()`` closes the
-    listener and every client."""
+    """A bridge server for one register file.
+
+    ``start()`` runs it in a new process of its own (a fresh interpreter: it inherits no thread and no register
+    connection of the caller's) and returns the address it listens on; ``stop()`` ends it and every session.
+    ``serve_forever()`` runs it in this process instead (``assets-sql serve``). Either way the server's process only
+    accepts clients and takes them through start-up (:class:`Postmaster`); each authenticated client gets a process
+    forked from it.
+    """
 
     def __init__(self, config: Config) -> None:
         config.check()
         self.config = config
-        self.tls = None
-        if config.tls_cert:
-            self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            self.tls.load_cert_chain(config.tls_cert, config.tls_key)
-        self.policy = Policy(config.directory(), config.auth, tls=self.tls is not None, secret=secrets.token_bytes(32))
-        #: Clients starting up at once, at most; beyond them a new client is told the server is full.
-        self.max_pending = max(256, config.max_connections)
+        _tls_context(config)  # a certificate that cannot be read stops the server now
         self._check_tenants()
         self.listener: socket.socket | None = None
-        self.clients: dict[int, tuple[int, Client]] = {}
-        self.lock = threading.Lock()
-        self.writers = WriteQueue()  # sessions waiting for the register's write lock, in turn
-        self.stopping = threading.Event()
-        self._wake_reader, self._wake_writer = socket.socketpair()
-        self._loop: threading.Thread | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def _check_tenants(self) -> None:
         """Open the register once with each tenant list a session will use, so that a tenant the file does not have
@@ -173,95 +198,309 @@ class Server:
             except connector.Error as error:
                 raise ValueError(f"{self.config.database}: {error}") from None
 
-    def start(self) -> tuple[str, int]:
-        """Bind and start accepting in a background thread; the address actually bound."""
+    def bind(self) -> tuple[str, int]:
+        """Listen on the configured address; the address actually bound."""
         family = socket.AF_INET6 if ":" in self.config.host else socket.AF_INET
         listener = socket.socket(family, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.config.host, self.config.port))
         listener.listen(128)
-        listener.setblocking(False)
         self.listener = listener
-        self._loop = threading.Thread(target=self._startup_loop, name="bridge-startup", daemon=True)
-        self._loop.start()
         return listener.getsockname()[:2]
 
+    def start(self) -> tuple[str, int]:
+        """Bind, and serve from a process of its own; the address. Clients may connect at once: they wait in the
+        listener's backlog while the process starts."""
+        address = self.bind()
+        assert self.listener is not None
+        descriptor = self.listener.fileno()
+        root = str(Path(connector.__file__).resolve().parent.parent)
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from connector.bridge.server import main; main()",
+                str(descriptor),
+                str(os.getpid()),
+            ],
+            stdin=subprocess.PIPE,
+            pass_fds=(descriptor,),
+            env=environment,
+        )
+        assert self.process.stdin is not None
+        self.process.stdin.write(pickle.dumps(self.config))
+        self.process.stdin.close()
+        self.listener.close()
+        self.listener = None
+        return address
+
     def serve_forever(self) -> None:
+        """Serve from this process until SIGTERM or Ctrl-C; every session is ended before it returns."""
         if self.listener is None:
-            self.start()
-        self.stopping.wait()
+            self.bind()
+        assert self.listener is not None
+        Postmaster(self.config, self.listener).run()
 
     def stop(self) -> None:
-        self.stopping.set()
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
+
+    @property
+    def pid(self) -> int:
+        """The server's process."""
+        return self.process.pid if self.process is not None else os.getpid()
+
+    def sessions(self) -> list[int]:
+        """The processes of the sessions running now."""
         try:
-            self._wake_writer.send(b"x")
+            text = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
         except OSError:
-            pass
-        if self._loop is not None:
-            self._loop.join(timeout=5)
-        else:  # never started: the loop that would close them never ran
-            self._wake_reader.close()
-            self._wake_writer.close()
-        with self.lock:
-            clients = [client for _, client in self.clients.values()]
-        for client in clients:
-            client.shutdown()
+            return []
+        return [int(word) for word in text.split()]
 
-    # -- start-up: one thread, a selector, every client that has not authenticated yet ------------------------
 
-    def _startup_loop(self) -> None:
-        assert self.listener is not None
-        selector = selectors.DefaultSelector()
+def main() -> None:
+    """The server's process of :meth:`Server.start`: the listener's descriptor and the starting process's id as its
+    arguments, the pickled configuration on standard input."""
+    config = pickle.loads(sys.stdin.buffer.read())
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    Postmaster(config, listener, parent=int(sys.argv[2])).run()
+
+
+def _tls_context(config: Config) -> ssl.SSLContext | None:
+    if not config.tls_cert:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(config.tls_cert, config.tls_key)
+    return context
+
+
+def default_session_memory(max_connections: int) -> int:
+    """What a session may add to its process's address space unless --session-memory says: the machine's memory
+    shared among ``max_connections`` sessions, and ``SESSION_MEMORY_FLOOR`` at least."""
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(SESSION_MEMORY_FLOOR, physical // max_connections)
+
+
+def _limit_memory(extra: int) -> None:
+    """Let this process's address space grow by ``extra`` bytes, and no more: beyond it an allocation fails
+    (MemoryError in Python, SQLITE_NOMEM in SQLite) in this session only."""
+    pages = int(Path("/proc/self/statm").read_text().split()[0])
+    limit = pages * os.sysconf("SC_PAGE_SIZE") + extra
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class Postmaster:
+    """The server's process: accepts clients, takes each through start-up and authentication with a selector
+    (:mod:`.startup`), then forks a process for it (a session).
+
+    Until a client has proved who it is, it costs a socket and a few kilobytes, and it has ``auth_timeout`` seconds
+    for all of it. No address has more than ``startups_per_address`` clients starting up at once: its next ones
+    wait their turn unread (four per slot at most; beyond them, 53300), so one host cannot take the slots every
+    other needs. When half of the start-up slots are taken, each client's time is cut to ``PRESSED_AUTH_TIMEOUT``.
+    The process runs one thread and holds no register connection, so a fork costs milliseconds and the session
+    inherits nothing it could share with another. A cancel request is passed to the session with that backend key
+    (its process id) as SIGINT. SIGTERM stops the server: every session gets SIGTERM, and SIGKILL a second later if
+    still there.
+    """
+
+    #: Seconds a client has to start up once half the start-up slots are taken (or auth_timeout, if shorter).
+    PRESSED_AUTH_TIMEOUT = 2.0
+    #: Seconds a session has to end after SIGTERM before it is killed.
+    SHUTDOWN_GRACE = 1.0
+
+    def __init__(self, config: Config, listener: socket.socket, parent: int | None = None) -> None:
+        self.config = config
+        #: The process that started this one (Server.start), if any: when it is gone, the server stops.
+        self.parent = parent
+        self.listener = listener
+        self.tls = _tls_context(config)
+        self.policy = Policy(config.directory(), config.auth, tls=self.tls is not None, secret=config.mock_secret())
+        #: Clients starting up at once, at most; beyond them a new client is told the server is full.
+        self.max_pending = max(256, config.max_connections)
+        self.session_memory = config.session_memory or default_session_memory(config.max_connections)
+        self.pending: set[_Pending] = set()
+        self.starting: Counter[str] = Counter()  # clients starting up, by address
+        self.waiting: dict[str, deque[_Pending]] = {}  # clients beyond startups_per_address, in turn, by address
+        self.children: dict[int, int] = {}  # session process id: its cancel key
+        self.stopping = False
+        self.selector: selectors.BaseSelector | None = None
+        self._wake_reader, self._wake_writer = socket.socketpair()
+
+    # -- the loop ------------------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        _warm_up()
+        self.listener.setblocking(False)
+        self._wake_reader.setblocking(False)
+        self._wake_writer.setblocking(False)
+        previous_wakeup = signal.set_wakeup_fd(self._wake_writer.fileno())
+        previous = {number: signal.signal(number, self._on_signal) for number in (signal.SIGTERM, signal.SIGCHLD)}
+        selector = self.selector = selectors.DefaultSelector()
         selector.register(self.listener, selectors.EVENT_READ, None)
         selector.register(self._wake_reader, selectors.EVENT_READ, None)
-        pending: set[_Pending] = set()
         try:
-            while not self.stopping.is_set():
-                now = time.monotonic()
-                wait = min((p.deadline for p in pending), default=now + _TICK) - now
-                for key, _ in selector.select(min(max(wait, 0.0), _TICK)):
-                    if key.fileobj is self.listener:
-                        self._accept(selector, pending)
-                    elif isinstance(key.data, _Pending):
-                        self._advance(selector, pending, key.data)
-                now = time.monotonic()
-                for late in [p for p in pending if p.deadline <= now]:
-                    self._refuse(
-                        selector,
-                        pending,
-                        late,
-                        "08006",
-                        f"start-up and authentication take {self.config.auth_timeout:g} s at most: the time is up",
-                    )
+            while not self.stopping:
+                self._tick(selector)
         finally:
-            for client in pending:
+            signal.set_wakeup_fd(previous_wakeup)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+            for client in [*self.pending, *(c for queue in self.waiting.values() for c in queue)]:
                 _close(client.sock)
+            self.pending.clear()
+            self.waiting.clear()
             selector.close()
             self.listener.close()
+            self._end_sessions()
             self._wake_reader.close()
             self._wake_writer.close()
 
-    def _accept(self, selector: selectors.BaseSelector, pending: set[_Pending]) -> None:
-        assert self.listener is not None
+    def _on_signal(self, signum: int, frame: object) -> None:
+        if signum == signal.SIGTERM:
+            self.stopping = True
+
+    def _tick(self, selector: selectors.BaseSelector) -> None:
+        now = time.monotonic()
+        wait = min((p.deadline for p in self.pending), default=now + _TICK) - now
+        for key, _ in selector.select(min(max(wait, 0.0), _TICK)):
+            if key.fileobj is self.listener:
+                self._accept(selector)
+            elif key.fileobj is self._wake_reader:
+                self._drain_wakeups()
+            elif isinstance(key.data, _Pending):
+                self._advance(selector, key.data)
+        self._reap()
+        if self.parent is not None and os.getppid() != self.parent:
+            self.stopping = True  # whoever started the server has gone without stopping it
+        now = time.monotonic()
+        if self._pressed():
+            for client in self.pending:
+                client.deadline = min(client.deadline, client.started + self._pressed_timeout())
+        self._expire_waiting(now)
+        for late in [p for p in self.pending if p.deadline <= now]:
+            self._refuse(
+                selector,
+                late,
+                "08006",
+                f"start-up and authentication take {late.deadline - late.started:g} s at most: the time is up",
+            )
+
+    def _drain_wakeups(self) -> None:
+        try:
+            while self._wake_reader.recv(4096):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+
+    def _reap(self) -> None:
+        while self.children:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                self.children.clear()
+                return
+            if pid == 0:
+                return
+            self.children.pop(pid, None)
+
+    def _end_sessions(self) -> None:
+        for pid in self.children:
+            _signal(pid, signal.SIGTERM)
+        deadline = time.monotonic() + self.SHUTDOWN_GRACE
+        while self.children and time.monotonic() < deadline:
+            time.sleep(0.02)
+            self._reap()
+        for pid in self.children:
+            _signal(pid, signal.SIGKILL)
+        for pid in list(self.children):
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        self.children.clear()
+
+    # -- start-up: every client that has not authenticated yet -------------------------------------------------
+
+    def _pressed(self) -> bool:
+        return len(self.pending) * 2 >= self.max_pending
+
+    def _pressed_timeout(self) -> float:
+        return min(self.config.auth_timeout, self.PRESSED_AUTH_TIMEOUT)
+
+    def _accept(self, selector: selectors.BaseSelector) -> None:
         for _ in range(64):  # a burst at a time, then the clients already waiting get their turn
             try:
-                sock, _ = self.listener.accept()
-            except BlockingIOError:
+                sock, peer = self.listener.accept()
+            except (BlockingIOError, InterruptedError):
                 return
             except OSError as error:  # out of file descriptors, say: wait a little rather than spin
                 log.warning("cannot accept a client: %s", error)
                 time.sleep(0.1)
                 return
             sock.setblocking(False)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if len(pending) >= self.max_pending:
+            address = str(peer[0]) if isinstance(peer, tuple) else ""
+            if sock.family in (socket.AF_INET, socket.AF_INET6):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if len(self.pending) >= self.max_pending:
                 _send_and_close(sock, _fatal("53300", "sorry, too many clients are starting up: try again shortly"))
                 continue
-            client = _Pending(sock, Handshake(self.policy), time.monotonic() + self.config.auth_timeout)
-            pending.add(client)
-            selector.register(sock, selectors.EVENT_READ, client)
+            now = time.monotonic()
+            timeout = self._pressed_timeout() if self._pressed() else self.config.auth_timeout
+            client = _Pending(sock, address, Handshake(self.policy), now, now + timeout)
+            if self.starting[address] < self.config.startups_per_address:
+                self._begin(selector, client)
+                continue
+            queue = self.waiting.setdefault(address, deque())
+            if len(queue) >= self.config.startups_per_address * _WAITING_PER_SLOT:
+                _send_and_close(
+                    sock,
+                    _fatal(
+                        "53300",
+                        f"sorry, too many clients from {address} are starting up at once: this server takes "
+                        f"{self.config.startups_per_address} at a time from one address (assets-sql serve "
+                        "--startups-per-address) and keeps a few more waiting; try again shortly",
+                    ),
+                )
+                continue
+            queue.append(client)  # read nothing from it until one of its address's clients is through
 
-    def _advance(self, selector: selectors.BaseSelector, pending: set[_Pending], client: _Pending) -> None:
+    def _begin(self, selector: selectors.BaseSelector, client: _Pending) -> None:
+        self.pending.add(client)
+        self.starting[client.address] += 1
+        selector.register(client.sock, selectors.EVENT_READ, client)
+
+    def _next_waiting(self, selector: selectors.BaseSelector, address: str) -> None:
+        """One of the address's start-up slots is free: the client that has waited longest for it takes it."""
+        queue = self.waiting.get(address)
+        if queue:
+            self._begin(selector, queue.popleft())
+            if not queue:
+                del self.waiting[address]
+
+    def _expire_waiting(self, now: float) -> None:
+        for address, queue in list(self.waiting.items()):
+            while queue and queue[0].deadline <= now:
+                late = queue.popleft()
+                _send_and_close(late.sock, _fatal("08006", "start-up took too long: the time is up"))
+            if not queue:
+                del self.waiting[address]
+
+    def _advance(self, selector: selectors.BaseSelector, client: _Pending) -> None:
         """Whatever the client's socket is ready for: the TLS handshake, reading what the handshake needs, sending
         what it has to say; then hand the client off, or wait for it again."""
         handshake = client.handshake
@@ -280,7 +519,7 @@ class Server:
             while not handshake.finished and not handshake.tls_requested:
                 try:
                     data = client.sock.recv(handshake.need)
-                except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                except (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
                     break
                 if not data:
                     raise Closed()
@@ -292,21 +531,20 @@ class Server:
                 self._start_tls(selector, client)
                 return
         except Refused as refusal:
-            self._refuse(selector, pending, client, refusal.code, str(refusal))
+            self._refuse(selector, client, refusal.code, str(refusal))
             return
         except (Closed, OSError):
-            self._forget(selector, pending, client)
+            self._forget(selector, client)
             return
         except Exception:  # one client's trouble must never stop the loop every other client starts up in
             log.exception("client failed while starting up")
-            self._refuse(selector, pending, client, "XX000", "the server failed while this client started up")
+            self._refuse(selector, client, "XX000", "the server failed while this client started up")
             return
         if handshake.cancel is not None:
-            self._forget(selector, pending, client)
+            self._forget(selector, client)
             self.cancel(*handshake.cancel)
         elif handshake.user is not None:
-            selector.unregister(client.sock)
-            pending.discard(client)
+            self._forget(selector, client, close=False)
             self._hand_off(client, handshake.user, handshake.parameters)
         else:
             wanted = selectors.EVENT_READ | (selectors.EVENT_WRITE if client.out else 0)
@@ -320,56 +558,95 @@ class Server:
         client.tls_handshaking = True
         selector.register(client.sock, selectors.EVENT_READ, client)
 
-    def _refuse(
-        self, selector: selectors.BaseSelector, pending: set[_Pending], client: _Pending, code: str, text: str
-    ) -> None:
+    def _refuse(self, selector: selectors.BaseSelector, client: _Pending, code: str, text: str) -> None:
         if not client.tls_handshaking:
             client.out += _fatal(code, text)
             _send_some(client)
-        self._forget(selector, pending, client)
+        self._forget(selector, client)
 
-    def _forget(self, selector: selectors.BaseSelector, pending: set[_Pending], client: _Pending) -> None:
-        pending.discard(client)
+    def _forget(self, selector: selectors.BaseSelector, client: _Pending, *, close: bool = True) -> None:
         try:
             selector.unregister(client.sock)
         except (KeyError, ValueError):
             pass
-        _close(client.sock)
+        if close:
+            _close(client.sock)
+        if client in self.pending:
+            self.pending.discard(client)
+            self.starting[client.address] -= 1
+            if self.starting[client.address] <= 0:
+                del self.starting[client.address]
+            self._next_waiting(selector, client.address)
+
+    # -- sessions ------------------------------------------------------------------------------------------------
 
     def _hand_off(self, pending: _Pending, user: User, parameters: dict[str, str]) -> None:
-        """An authenticated client: its own thread and session, if the server has room for one more."""
+        """An authenticated client: a process of its own, if the server has room for one more."""
         sock = pending.sock
-        with self.lock:
-            full = len(self.clients) >= self.config.max_connections
-            if not full:
-                pid = max(self.clients, default=os.getpid() % 10000 * 1000) + 1
-                secret = secrets.randbits(31)
-                client = Client(self, sock, user, parameters, bytes(pending.out), pid, secret)
-                self.clients[pid] = (secret, client)
-        if full:
+        if len(self.children) >= self.config.max_connections:
             message = (
                 f"sorry, too many clients already: this server takes {self.config.max_connections} at once "
                 "(assets-sql serve --max-connections)"
             )
             _send_and_close(sock, bytes(pending.out) + _fatal("53300", message))
             return
+        secret = secrets.randbits(31)
         try:
-            threading.Thread(target=client.run, name="bridge-client", daemon=True).start()
-        except RuntimeError:  # no thread to be had
-            self.unregister(pid)
+            pid = os.fork()
+        except OSError as error:
+            log.warning("cannot start a session: %s", error)
             _send_and_close(sock, bytes(pending.out) + _fatal("53300", "the server cannot start another session"))
+            return
+        if pid == 0:
+            status = 0
+            try:
+                self._become_session(pending, user, parameters, secret)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        self.children[pid] = secret
+        _close(sock)
 
-    # -- sessions ------------------------------------------------------------------------------------------------
-
-    def unregister(self, pid: int) -> None:
-        with self.lock:
-            self.clients.pop(pid, None)
+    def _become_session(self, pending: _Pending, user: User, parameters: dict[str, str], secret: int) -> None:
+        """In the forked process: drop everything of the server's but this client's socket, bound the memory, run
+        the session."""
+        signal.set_wakeup_fd(-1)
+        for number in (signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(number, signal.SIG_DFL)
+        if self.selector is not None:
+            self.selector.close()
+        for other in [*self.pending, *(c for queue in self.waiting.values() for c in queue)]:
+            _close(other.sock)
+        for sock in (self.listener, self._wake_reader, self._wake_writer):
+            _close(sock)
+        _limit_memory(self.session_memory)
+        Client(self.config, pending.sock, user, parameters, bytes(pending.out), os.getpid(), secret).run()
 
     def cancel(self, pid: int, secret: int) -> None:
-        with self.lock:
-            found = self.clients.get(pid)
-        if found and found[0] == secret:
-            found[1].interrupt()
+        if self.children.get(pid) == secret:
+            _signal(pid, signal.SIGINT)
+
+
+def _warm_up() -> None:
+    """Do once in the server's process what every session's first statements would do (import sqlglot's dialects,
+    build the catalog's code, translate the common statements), so that each forked session starts warm. On a
+    register in memory, closed before any session forks: no connection to the file is ever open here."""
+    session = Session(":memory:", user="postgres", database_name="postgres")
+    try:
+        for text in ("SELECT 1", 'SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = $1', "SHOW server_version"):
+            session.run(session.prepare(text), {"p1": "FA-0001"} if "$1" in text else None).take(0)
+    except Exception:  # a warm-up that fails costs the sessions their head start, never the server
+        log.exception("warming up failed")
+    finally:
+        session.close()
+
+
+def _signal(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:
+        pass
 
 
 def _fatal(code: str, text: str) -> bytes:
@@ -403,11 +680,11 @@ def _close(sock: socket.socket) -> None:
 
 
 class Client:
-    """One authenticated client: its session and the message loop, in a thread of its own."""
+    """One authenticated client: its session and the message loop, in a process of its own."""
 
     def __init__(
         self,
-        server: Server,
+        config: Config,
         sock: socket.socket,
         user: User,
         parameters: dict[str, str],
@@ -415,7 +692,7 @@ class Client:
         pid: int,
         secret: int,
     ) -> None:
-        self.server = server
+        self.config = config
         self.sock = sock
         self.user = user
         self.parameters = parameters
@@ -424,6 +701,7 @@ class Client:
         self.secret = secret
         self.session: Session | None = None
         self.reader: BinaryIO | None = None
+        self.interrupts: Interrupts | None = None
         self._hangup = select.poll()
         self._hangup.register(sock.fileno(), getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR)
 
@@ -448,7 +726,13 @@ class Client:
 
     def flush(self) -> None:
         if self.out:
-            self.sock.sendall(self.out)
+            if self.interrupts is not None:
+                self.interrupts.in_io = True
+            try:
+                self.sock.sendall(self.out)
+            finally:
+                if self.interrupts is not None:
+                    self.interrupts.in_io = False
             self.out.clear()
 
     def read_message(self) -> tuple[bytes, bytes | None]:
@@ -458,7 +742,7 @@ class Client:
         (length,) = struct.unpack(">i", self.read(4))
         if length < 4:
             raise ProtocolViolation(f"invalid message length {length}")
-        if length - 4 > self.server.config.max_message:
+        if length - 4 > self.config.max_message:
             self.discard(length - 4)
             return kind, None
         return kind, self.read(length - 4)
@@ -469,6 +753,8 @@ class Client:
             return bool(self._hangup.poll(0))
         except OSError:
             return True
+        except RuntimeError:  # asked by the timer signal while the watchdog is asking: the watchdog will know
+            return False
 
     def shutdown(self) -> None:
         try:
@@ -481,18 +767,30 @@ class Client:
         if session is not None:
             session.connection.raw.interrupt()
 
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """Around one statement (or one message of the extended protocol): its timeout, a cancel request, a client
+        hanging up and the server stopping end it, in SQLite (the session's watchdog) and in Python alike."""
+        assert self.session is not None and self.interrupts is not None
+        timeout_ms = duration_ms("statement_timeout", self.session.settings["statement_timeout"])
+        with self.interrupts.statement(timeout_ms), self.session.statement():
+            yield
+
     # -- the life of a connection ------------------------------------------------------------------------
 
     def run(self) -> None:
         try:
+            self.interrupts = Interrupts(self.gone, self.interrupt)
             self.sock.setblocking(True)
-            self.sock.settimeout(self.server.config.idle_timeout or None)
+            self.sock.settimeout(self.config.idle_timeout or None)
             self.reader = self.sock.makefile("rb")
             self.open()
             self.loop()
         except TimeoutError:
             self.fatal("57P05", "terminating connection due to idle-session timeout (assets-sql serve --idle-timeout)")
-        except (Closed, ConnectionError, ssl.SSLError, OSError):
+        except Terminated:
+            self.fatal("57P01", "terminating connection due to administrator command: the server is stopping")
+        except (Closed, Hangup, ConnectionError, ssl.SSLError, OSError):
             pass
         except (ProtocolViolation, struct.error, UnicodeDecodeError, ValueError, IndexError) as error:
             self.fatal("08P01", f"protocol violation: {error}")
@@ -513,7 +811,6 @@ class Client:
             pass
 
     def close(self) -> None:
-        self.server.unregister(self.pid)
         if self.session is not None:
             self.session.close()
             self.session = None
@@ -525,7 +822,7 @@ class Client:
             pass
 
     def open(self) -> None:
-        config, user, parameters = self.server.config, self.user, self.parameters
+        config, user, parameters = self.config, self.user, self.parameters
         tenants = user.tenants or config.tenants
         try:
             self.session = Session(
@@ -538,7 +835,7 @@ class Client:
                 statement_timeout=config.statement_timeout,
                 lock_timeout=config.lock_timeout,
                 client_gone=self.gone,
-                writers=self.server.writers,
+                writers=WriteQueue(),
                 pid=self.pid,
             )
         except Exception as error:
@@ -599,7 +896,7 @@ class Client:
                     continue
                 raise ProtocolViolation(f"unknown message type {kind!r}")
             try:
-                with self.session.statement():
+                with self.running():
                     handler(body)
             except (ProtocolViolation, struct.error):
                 raise
@@ -609,7 +906,7 @@ class Client:
 
     def too_long(self, kind: bytes) -> None:
         """A message over ``max_message`` was read and thrown away: say so, and go on with the next one."""
-        limit = self.server.config.max_message
+        limit = self.config.max_message
         self.error(
             "54000",
             f"message too long: this server takes messages of {limit} bytes at most",
@@ -637,6 +934,13 @@ class Client:
         self.send(protocol.error_response("ERROR", code, text, hint=hint))
 
     def statement_error(self, error: BaseException) -> None:
+        if any(isinstance(e, MemoryError) for e in (error, error.__cause__, error.__context__)):
+            self.error(
+                "53200",
+                "out of memory: the statement needed more than this session may use",
+                hint="ask for less at once, or start the server with a larger --session-memory",
+            )
+            return
         code, text, hint = error_message(error)
         if code == "XX000":
             log.warning("statement failed: %r", error)
@@ -645,12 +949,18 @@ class Client:
     def simple_query(self, text: str) -> None:
         assert self.session is not None
         session = self.session
-        statements = split(text)
+        try:
+            with self.running():  # the message's statement_timeout covers finding its statements too
+                statements = split(text)
+        except Exception as error:
+            self.statement_error(error)
+            self.ready()
+            return
         if not statements:
             self.send(protocol.EMPTY_QUERY)
         for statement in statements:
             try:
-                with session.statement():
+                with self.running():
                     prepared = session.prepare(statement)
                     result = session.run(prepared, None)
                     if result.fields is not None:
@@ -766,14 +1076,11 @@ def _startup_options(options: str) -> list[tuple[str, str]]:
 
 
 def serve(server: Server, ready: Any = None) -> None:
-    """Run a server until interrupted (the console's ``assets-sql serve``)."""
-    host, port = server.start()
+    """Run a server in this process until SIGTERM or Ctrl-C (the console's ``assets-sql serve``)."""
+    host, port = server.bind()
     if ready is not None:
         ready(host, port)
-    try:
-        server.serve_forever()
-    finally:
-        server.stop()
+    server.serve_forever()
 
 
 def read_password(path: str | None, variable: str) -> str | None:

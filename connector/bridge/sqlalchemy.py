@@ -4,18 +4,31 @@ SQLAlchemy's SQLite dialect over the register's own DB-API (:func:`connector.con
 SQLAlchemy code reads and writes a register with its rules, and reflection shows the register's tables (not their
 shadow tables) with the types ``schema/`` declares. Registered through the ``sqlalchemy.dialects`` entry point.
 
-URL query options: ``tenant`` (the tenant to work in), ``timeout`` (seconds to wait for a lock).
+URL query options are :func:`connector.connect`'s, each spelled as there: ``tenant`` (the tenant to work in),
+``tenants`` (the tenants the connection may use: repeat it, or separate names with commas), ``read_only``,
+``timeout`` (seconds to wait for a lock), ``dialect``, ``allow_attach``, ``convert``, ``autocommit``. Any other is
+refused, so a misspelt ``read_only`` never quietly gives a connection that writes:
+
+>>> AssetsDialect().create_connect_args(URL.create("assets", database="r.db", query={"tenants": "A,B",
+...     "read_only": "true"}))
+(['r.db'], {'tenants': ['A', 'B'], 'read_only': True})
+>>> AssetsDialect().create_connect_args(URL.create("assets", query={"readonly": "1"}))  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+sqlalchemy.exc.ArgumentError: unknown option 'readonly' in the assets:// URL: it takes allow_attach, ...
 """
 
 from __future__ import annotations
 
 import types as pytypes
+from collections.abc import Callable
 from typing import Any
 
 import apsw
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError
 
 import connector
 from connector.schema import TABLES, Column
@@ -63,6 +76,45 @@ def _server_default(column: Column) -> str | None:
     return "'" + str(column.default).replace("'", "''") + "'"
 
 
+def _flag(values: list[str]) -> bool:
+    text = values[0].strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{values[0]!r} is not true or false: give true, false, 1 or 0")
+
+
+def _seconds(values: list[str]) -> float:
+    try:
+        seconds = float(values[0])
+    except ValueError:
+        raise ValueError(f"{values[0]!r} is not a number of seconds") from None
+    if not seconds >= 0:
+        raise ValueError(f"{values[0]!r} is not 0 or more seconds")
+    return seconds
+
+
+def _tenant_list(values: list[str]) -> list[str]:
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if not names:
+        raise ValueError("it names no tenant: give one or more names or TenantIds, separated by commas")
+    return names
+
+
+#: connect()'s options, as the URL's query spells them, and how each is read.
+_URL_OPTIONS: dict[str, Callable[[list[str]], Any]] = {
+    "tenant": lambda values: values[0],
+    "tenants": _tenant_list,
+    "read_only": _flag,
+    "timeout": _seconds,
+    "dialect": lambda values: values[0],
+    "allow_attach": _flag,
+    "convert": _flag,
+    "autocommit": _flag,
+}
+
+
 class AssetsDialect(SQLiteDialect):
     name = "assets"
     driver = "connector"
@@ -77,10 +129,20 @@ class AssetsDialect(SQLiteDialect):
 
     def create_connect_args(self, url: URL) -> tuple[list[Any], dict[str, Any]]:
         options: dict[str, Any] = {}
-        if "tenant" in url.query:
-            options["tenant"] = url.query["tenant"]
-        if "timeout" in url.query:
-            options["timeout"] = float(str(url.query["timeout"]))
+        for name, value in url.query.items():
+            read = _URL_OPTIONS.get(name)
+            if read is None:
+                raise ArgumentError(
+                    f"unknown option {name!r} in the assets:// URL: it takes {', '.join(sorted(_URL_OPTIONS))} (as "
+                    "connector.connect() does)"
+                )
+            values = [value] if isinstance(value, str) else list(value)
+            if name != "tenants" and len(values) != 1:
+                raise ArgumentError(f"option {name!r} is given {len(values)} times in the assets:// URL: give it once")
+            try:
+                options[name] = read(values)
+            except ValueError as error:
+                raise ArgumentError(f"option {name!r} of the assets:// URL: {error}") from None
         return [url.database or ":memory:"], options
 
     def _get_server_version_info(self, connection: Any) -> tuple[int, ...]:

@@ -1,4 +1,5 @@
-"""How long a session's statement may run and wait: statement_timeout, lock_timeout, and a client that hung up.
+"""How long a session's statement may run and wait: statement_timeout, lock_timeout, a cancel request, a client that
+hung up, and the server's shutdown.
 
 SQLite calls a :class:`Watchdog` while a statement runs (its progress handler) and while a write waits for another
 connection's write lock (its busy handler); either way the statement ends when its time is up or its client has
@@ -14,13 +15,17 @@ many times meanwhile; PostgreSQL queues lock waiters, and so does the bridge.
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import functools
 import math
+import os
 import re
+import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import apsw
 
@@ -158,3 +163,106 @@ class Watchdog:
             return True
         self.waited_out = True
         return False
+
+
+class Hangup(BaseException):
+    """The client went away while its statement ran: the session ends (no error can reach the client)."""
+
+
+class Terminated(BaseException):
+    """The server is shutting down: the session ends with 57P01."""
+
+
+def _canceled(reason: str) -> ClientError:
+    return ClientError("57014", f"canceling statement due to {reason}")
+
+
+class Interrupts:
+    """Ends a session's statement whatever it is doing, Python included, in the session's own process.
+
+    SQLite's progress handler (:class:`Watchdog`) never fires while a statement's work runs in Python (translating
+    it, a function of the bridge's, converting rows): there a timer signal does. While a statement runs, the timer
+    ticks every ``TICK`` seconds; at the tick after the statement's time is up, after a cancel request (SIGINT, sent
+    by the server for the client's backend key) or once the client has hung up, SQLite is interrupted and the
+    statement's Python code is interrupted with an exception: 57014 for a timeout or a cancel, :class:`Hangup` for a
+    client that went away, :class:`Terminated` when the server stops (SIGTERM). Should the statement still run
+    ``GRACE`` seconds later (stuck in C code that never returns to Python), the process exits: its transaction is
+    rolled back by SQLite, and no other session notices.
+    """
+
+    TICK = 0.1
+    GRACE = 1.0
+
+    def __init__(self, client_gone: Callable[[], bool], stop_sqlite: Callable[[], None]) -> None:
+        self.client_gone = client_gone
+        self.stop_sqlite = stop_sqlite
+        self.running = False
+        self.in_io = False  # sending to the client: a raise there would cut a message in two
+        self.terminating = False
+        self._deadline = math.inf
+        self._ending: Callable[[], BaseException] | None = None
+        self._exit_armed = False
+        self._devnull = open(os.devnull, "w")  # noqa: SIM115 - faulthandler writes here for the life of the process
+        for number, handler in (
+            (signal.SIGALRM, self._on_tick),
+            (signal.SIGINT, self._on_cancel),
+            (signal.SIGTERM, self._on_terminate),
+        ):
+            signal.signal(number, handler)
+            signal.siginterrupt(number, False)  # SQLite's own system calls are restarted, never failed
+
+    @contextlib.contextmanager
+    def statement(self, timeout_ms: int) -> Iterator[None]:
+        self._deadline = time.monotonic() + timeout_ms / 1000 if timeout_ms else math.inf
+        self._ending = None
+        self.running = True
+        signal.setitimer(signal.ITIMER_REAL, self.TICK, self.TICK)
+        try:
+            yield
+        except Exception as error:
+            ending = self._ending
+            if ending is not None:  # whatever the interrupted code made of it, say why the statement ended
+                raise ending() from error
+            raise
+        finally:
+            self.running = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if self._exit_armed:
+                faulthandler.cancel_dump_traceback_later()
+                self._exit_armed = False
+            if self.terminating:
+                raise Terminated()
+
+    def _on_tick(self, signum: int, frame: object) -> None:
+        if not self.running:
+            return
+        if self._ending is None:
+            if time.monotonic() >= self._deadline:
+                self._ending = functools.partial(_canceled, "statement timeout")
+            elif self.client_gone():
+                self._ending = Hangup
+        self._end()
+
+    def _on_cancel(self, signum: int, frame: object) -> None:
+        if self.running and self._ending is None:
+            self._ending = functools.partial(_canceled, "user request")
+            self._end()
+
+    def _on_terminate(self, signum: int, frame: object) -> None:
+        self.terminating = True
+        self._ending = Terminated
+        if self.running:
+            self._end()
+        elif not self.in_io:
+            raise Terminated()
+
+    def _end(self) -> None:
+        ending = self._ending
+        if ending is None:
+            return
+        self.stop_sqlite()
+        if not self._exit_armed:
+            faulthandler.dump_traceback_later(self.GRACE, exit=True, file=self._devnull)
+            self._exit_armed = True
+        if not self.in_io:
+            raise ending()

@@ -294,6 +294,7 @@ class FrontDoor:
     # -- one statement ---------------------------------------------------------------------------------------
 
     def _one(self, piece: lexer.Piece, bindings: Any) -> Result:
+        self.register.tenancy.read_owners()  # who owns the tenants' own objects, for the guard to ask
         statement = understand(piece.text, piece.keyword, self.dialect)
         self._before(statement)
         if statement.plan is not None:
@@ -310,7 +311,10 @@ class FrontDoor:
             return self._vacuum(statement)
         if statement.keyword == "CREATE":
             _refuse_stored_definitions(statement.text)
-        return self._sqlite_errors(lambda: self._passthrough(statement, adapt_bindings(bindings)))
+        try:
+            return self._sqlite_errors(lambda: self._passthrough(statement, adapt_bindings(bindings)))
+        finally:
+            self.register.tenancy.record_objects()  # who owns what the statement made, if it made anything
 
     def _register_write(self, work: Callable[[], T]) -> T:
         """Run a write to the register all or nothing. Outside a transaction (autocommit) it takes the write lock

@@ -3,14 +3,14 @@
 Each column is stored as its codec keeps it (money as integer cents, dates as ISO-8601 text, booleans as 0/1,
 enumerations in their documented spelling). A name that must be unique in its tenant (AssetNumber, AssetTypeName,
 a tenant's Name, an account's StableName) is stored a second time as its :func:`~connector.domain.rows.unique_key`
-(``AssetNumberKey``), which is what uniqueness and lookups compare. Every storage table carries triggers that call
-a function only the register's connections define (:data:`~connector.guard.STORAGE_GUARD`), so that a plain SQLite
-tool's write fails, naming assets-sql.
+(``AssetNumberKey``), which is what uniqueness and lookups compare. Every storage table carries triggers that read
+a table-valued function only the register's connections have (:data:`~connector.guard.STORAGE_GUARD`), so that a
+plain SQLite tool's write fails, naming assets-sql.
 
 >>> LAYOUTS["Assets"].keys
 {'AssetNumber': 'AssetNumberKey'}
 >>> LAYOUTS["Tenants"].triggers()[0].split(" BEGIN ")[0]
-'CREATE TRIGGER IF NOT EXISTS Tenants_rows_guard_insert BEFORE INSERT ON Tenants_rows'
+'CREATE TRIGGER IF NOT EXISTS Tenants_rows_gate_insert BEFORE INSERT ON Tenants_rows'
 """
 
 from __future__ import annotations
@@ -180,11 +180,13 @@ class TableLayout:
         return found
 
     def triggers(self) -> list[str]:
-        """A plain SQLite tool's INSERT, UPDATE or DELETE on storage fails: the function the triggers call exists
-        only on the register's connections (whose guard keeps user SQL from storage)."""
+        """A plain SQLite tool's INSERT, UPDATE or DELETE on storage fails: the table-valued function the triggers
+        read exists only on the register's connections (whose guard keeps user SQL from storage), and a function or
+        a table of that name cannot stand in for it (see :class:`connector.hooks.StorageGate`)."""
         return [
-            f"CREATE TRIGGER IF NOT EXISTS {self.name}_guard_{event.lower()} BEFORE {event} ON {self.name} BEGIN "
-            f"SELECT RAISE(ABORT, 'assets-sql') WHERE \"{STORAGE_GUARD}\"() IS NOT 1; END"
+            f"CREATE TRIGGER IF NOT EXISTS {self.name}_gate_{event.lower()} BEFORE {event} ON {self.name} BEGIN "
+            f"SELECT RAISE(ABORT, 'assets-sql') WHERE (SELECT writable FROM \"{STORAGE_GUARD}\"('{self.name}')) "
+            "IS NOT 1; END"
             for event in ("INSERT", "UPDATE", "DELETE")
         ]
 

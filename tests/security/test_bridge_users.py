@@ -97,6 +97,27 @@ def test_an_unknown_user_fails_like_a_wrong_password_after_the_exchange(books: P
         psycopg.connect(dsn(port, "nobody", "bi pass"))
 
 
+def test_an_unknown_user_gets_the_same_salt_after_a_restart(books: Path, users_file: Path, serve) -> None:
+    """A salt made up afresh at each start would tell that the name is unknown (a real user's salt never changes)."""
+
+    def challenge(port: int, user: str) -> dict[str, str]:
+        with Wire(port) as wire:
+            wire.start(user)
+            server_first, _ = wire.sasl_first()
+            return dict(part.split("=", 1) for part in server_first.decode().split(","))
+
+    first, port = serve(books, users=users.load(users_file))
+    before = {user: challenge(port, user) for user in ("bi", "nobody", "somebody else")}
+    first.stop()
+    _, port = serve(books, users=users.load(users_file))
+    after = {user: challenge(port, user) for user in ("bi", "nobody", "somebody else")}
+    assert {user: (c["s"], c["i"]) for user, c in before.items()} == {
+        user: (c["s"], c["i"]) for user, c in after.items()
+    }
+    assert before["nobody"]["s"] != before["somebody else"]["s"] != before["bi"]["s"]
+    assert before["nobody"]["i"] == before["bi"]["i"] == "4096"
+
+
 @pytest.mark.parametrize("statement", WRITES)
 def test_a_read_only_user_cannot_write(books: Path, users_file: Path, serve, statement: str) -> None:
     _, port = serve(books, users=users.load(users_file))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from connector.check import check
+from connector.guard import STORAGE_GUARD
 from connector.schema import TABLES
 from tests.conftest import ROOT
 from tests.security.conftest import ACME
@@ -158,3 +159,36 @@ def test_check_explains_what_it_cannot_check(tmp_path: Path):
     result = assets_sql_check(not_a_register)
     assert result.returncode == 2 and "not a register" in result.stderr
     assert assets_sql_check(tmp_path / "missing.db").returncode == 2
+
+
+def stored(path: Path) -> dict[str, object]:
+    """Every storage row, as a plain SQLite client reads them."""
+    con = sqlite3.connect(path)
+    try:
+        return {
+            f"{table.name}_rows": con.execute(f"SELECT * FROM {table.name}_rows ORDER BY rowid").fetchall()
+            for table in TABLES.values()
+        }
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("look_alike", ["function", "temporary table", "table"])
+def test_a_look_alike_of_what_the_guards_ask_does_not_let_a_plain_client_write(books: Path, look_alike: str):
+    """The guard triggers read a table-valued function only the register's connections have: a function of that
+    name (any number of arguments), or a table of that name holding the answer they want, does not stand in."""
+    before = stored(books)
+    con = sqlite3.connect(books)
+    if look_alike == "function":
+        for arguments in range(3):
+            con.create_function(STORAGE_GUARD, arguments, lambda *_: 1)
+    else:
+        temporary = "TEMP " if look_alike == "temporary table" else ""
+        con.execute(f'CREATE {temporary}TABLE "{STORAGE_GUARD}" (writable, caller)')
+        con.execute(f'INSERT INTO "{STORAGE_GUARD}" VALUES (1, NULL)')
+    for statement in ("UPDATE Assets_rows SET PurchasePrice = 123", "DELETE FROM JournalLines_rows"):
+        with pytest.raises(sqlite3.OperationalError, match="assets-sql"):
+            con.execute(statement)
+    con.rollback()
+    con.close()
+    assert stored(books) == before

@@ -38,8 +38,10 @@ def fields(body: bytes) -> dict[str, str]:
 class Wire:
     """One connection to the server, read message by message."""
 
-    def __init__(self, port: int, timeout: float = 10.0) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port: int, timeout: float = 10.0, source: str | None = None) -> None:
+        """``source``: the loopback address to connect from (127.0.0.2, ...), as another host would."""
+        address = (source, 0) if source is not None else None
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=address)
         self.buffer = b""
 
     def __enter__(self) -> Wire:
