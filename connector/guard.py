@@ -42,7 +42,7 @@ INTERNAL_FUNCTIONS = frozenset({"_register_write", STORAGE_GUARD.lower()})
 #: Functions no user statement may call: they reach the file system or load code.
 _DANGEROUS_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"})
 #: The storage tables, lower case.
-STORAGE = frozenset(f"{table.name}_rows".lower() for table in TABLES.values())
+STORAGE = frozenset(f"{table.name}_rows".lower() for table in TABLES.values()) | {"changelog", "changelogstate"}
 _REGISTER = frozenset(table.name.lower() for table in TABLES.values())
 #: Tables that describe storage page by page or count its rows, and the modules that make them.
 _ABOUT_STORAGE = frozenset({"dbstat", "sqlite_dbpage", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"})

@@ -22,6 +22,7 @@ import apsw
 from connector.domain.rows import Row, unique_key
 from connector.guard import MARK, STORAGE_GUARD, Guard
 from connector.schema import TABLES, Table
+from connector.store.changelog import ChangeLog
 from connector.store.journal import Journal
 from connector.store.layout import (
     APPLICATION_ID,
@@ -61,6 +62,8 @@ class Store:
         self.guard = guard
         self.journal = Journal(self)
         self.ledger = Ledger(self)
+        #: Notes every row this connection writes to storage, and logs them with the write (:mod:`.changelog`).
+        self.changes = ChangeLog(self)
         self._pending: dict[int, Callable[[], Any]] = {}
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
@@ -122,7 +125,8 @@ class Store:
         work = self._pending.pop(token, None)
         if work is None:
             raise apsw.SQLError(f"{WRITE_GATEWAY} is the register's own; it has nothing to run for {token!r}")
-        self._results[token] = work()
+        with self.changes.recording():
+            self._results[token] = work()
         return 1
 
     # -- reads ------------------------------------------------------------------------------------------------
