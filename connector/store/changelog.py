@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 LOG = "ChangeLog"
 STATE = "ChangeLogState"
+#: The log's tables: storage, hidden from listings as the register's storage tables are.
+LOG_TABLES = (LOG, STATE)
 #: How many changes the log keeps unless its Retention says otherwise.
 DEFAULT_RETENTION = 1_000_000
 #: The log is pruned when its newest change crosses a multiple of this.
