@@ -33,6 +33,7 @@ from connector.publish.target import (
     PUBLICATIONS,
     PUBLISHED_TENANTS,
     create_schema,
+    foreign_keys,
     grant,
     quote,
 )
@@ -80,12 +81,18 @@ def _text(codec_name: str, expression: str) -> str:
     return rf"coalesce({escaped}, '\N')"
 
 
-def copy_lines_sql(table: Table) -> str:
-    """A SELECT giving each row the register shows of ``table`` as one line of COPY text, from its source aliased
-    ``t`` (append a WHERE)."""
+def copy_lines_sql(table: Table, condition: str = "") -> str:
+    """A SELECT giving each row the register shows of ``table`` as one line of COPY text; ``condition`` (a WHERE on
+    the table's source aliased ``t``) picks rows. The shown values are selected first (a materialized CTE), so that a
+    computed one (a run month's date, its journal entry) is computed once, not once for each time the line's
+    expression names it (a flattened subquery took half as long again)."""
     layout = LAYOUTS[table.name]
-    parts = [_text(column.codec.name, layout.expressions[column.name]) for column in table.columns]
-    return f"SELECT {' || char(9) || '.join(parts)} FROM {layout.source} AS t"
+    shown = ", ".join(f"{layout.expressions[column.name]} AS c{n}" for n, column in enumerate(table.columns))
+    parts = [_text(column.codec.name, f"c{n}") for n, column in enumerate(table.columns)]
+    return (
+        f"WITH shown AS MATERIALIZED (SELECT {shown} FROM {layout.source} AS t{condition}) "
+        f"SELECT {' || char(9) || '.join(parts)} FROM shown"
+    )
 
 
 def copy_statement(schema: str, table: Table) -> str:
@@ -93,7 +100,6 @@ def copy_statement(schema: str, table: Table) -> str:
     return f"COPY {quote(schema)}.{quote(table.name)} ({columns}) FROM STDIN"
 
 
-_LINES = {table.name: copy_lines_sql(table) for table in TABLES.values()}
 #: The column each table's rows are picked by when their stored rows changed: a value update of a run by its
 #: stored row's id (its months show ids of their own).
 _PICK = {"ValueUpdates": "StoredId"}
@@ -237,7 +243,7 @@ class Publisher:
             )
             self._own_tenants(cursor, identity, tenants)
             done.snapshot = "first publish"
-            done.rows = self._snapshot(cursor, tenants, [])
+            done.rows = self._snapshot(cursor, tenants, [], bulk=True)
             return done
         last, layout, file = found
         if file != self.file and not self.moved:
@@ -305,13 +311,24 @@ class Publisher:
             (tenants, identity),
         )
 
-    def _snapshot(self, cursor: Any, tenants: list[str], published: list[str]) -> int:
-        """Replace every published row of the register's tenants by the rows the register shows now."""
+    def _snapshot(self, cursor: Any, tenants: list[str], published: list[str], bulk: bool = False) -> int:
+        """Replace every published row of the register's tenants by the rows the register shows now. In ``bulk``
+        (a register's first publish) the foreign keys are dropped and made again around the copy, as PostgreSQL
+        advises for loading data: one check of each key over all rows instead of one a row at commit (it took
+        half of a first publish), at the cost of locking the tables against readers until the copy commits."""
         everyone = sorted(set(tenants) | set(published))
         s = quote(self.schema)
+        keys = [key for table in TABLES.values() for key in foreign_keys(self.schema, table)] if bulk else []
         for table in TABLES.values():
             cursor.execute(f'DELETE FROM {s}.{quote(table.name)} WHERE "TenantId" = ANY(%s)', (everyone,))
-        return sum(self._copy(cursor, table, "", ()) for table in TABLES.values())
+        for table in TABLES.values():
+            for constraint, _ in foreign_keys(self.schema, table):
+                if bulk:
+                    cursor.execute(f"ALTER TABLE {s}.{quote(table.name)} DROP CONSTRAINT IF EXISTS {quote(constraint)}")
+        rows = sum(self._copy(cursor, table, "", ()) for table in TABLES.values())
+        for _, statement in keys:
+            cursor.execute(statement)
+        return rows
 
     def _apply(self, cursor: Any, tenants: list[str], work: Iterable[Pick]) -> int:
         """Delete the published rows of each pick, then copy in the rows the register shows for them."""
@@ -347,7 +364,7 @@ class Publisher:
         return rows
 
     def _copy(self, cursor: Any, table: Table, condition: str, bindings: Any) -> int:
-        lines = self.store.scan(_LINES[table.name] + condition, bindings)
+        lines = self.store.scan(copy_lines_sql(table, condition), bindings)
         count = 0
         with cursor.copy(copy_statement(self.schema, table)) as copy:
             while chunk := [line for (line,) in itertools.islice(lines, COPY_CHUNK)]:
