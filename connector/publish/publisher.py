@@ -217,6 +217,7 @@ class Publisher:
                     f"{self.path} has no change log: open it once for writing with this release"
                 ) from None
             version = store.execute("PRAGMA user_version").get
+            state["SchemaVersion"] = store.execute("PRAGMA schema_version").get
             tenants = [key for (key,) in store.execute("SELECT TenantId FROM Tenants_rows")]
             with pg.transaction():
                 done = self._publish(pg.cursor(), state, version, tenants)
@@ -230,22 +231,23 @@ class Publisher:
         s = quote(self.schema)
         cursor.execute(f"LOCK TABLE {s}.{quote(PUBLISHED_TENANTS)} IN SHARE ROW EXCLUSIVE MODE")
         found = cursor.execute(
-            f'SELECT "LastChange", "LayoutVersion", "File" FROM {s}.{quote(PUBLICATIONS)} WHERE "RegisterId" = %s '
+            f'SELECT "LastChange", "LayoutVersion", "File", "SchemaVersion" FROM {s}.{quote(PUBLICATIONS)} '
+            'WHERE "RegisterId" = %s '
             "FOR UPDATE",
             (identity,),
         ).fetchone()
         done = Cycle(through=newest)
         if found is None:
             cursor.execute(
-                f'INSERT INTO {s}.{quote(PUBLICATIONS)} ("RegisterId", "LastChange", "LayoutVersion", "File") '
-                "VALUES (%s, %s, %s, %s)",
-                (identity, newest, version, self.file),
+                f'INSERT INTO {s}.{quote(PUBLICATIONS)} ("RegisterId", "LastChange", "LayoutVersion", "File", '
+                '"SchemaVersion") VALUES (%s, %s, %s, %s, %s)',
+                (identity, newest, version, self.file, state["SchemaVersion"]),
             )
             self._own_tenants(cursor, identity, tenants)
             done.snapshot = "first publish"
             done.rows = self._snapshot(cursor, tenants, [], bulk=True)
             return done
-        last, layout, file = found
+        last, layout, file, schema_version = found
         if file != self.file and not self.moved:
             raise PublishError(
                 f"register {identity} is published from {file}; {self.file} has the same identity: it is a copy of "
@@ -268,6 +270,11 @@ class Publisher:
         self._own_tenants(cursor, identity, tenants)
         if layout != version:
             done.snapshot = f"the register's layout changed (version {layout} to {version})"
+        elif schema_version != state["SchemaVersion"]:
+            done.snapshot = (
+                "the file's schema changed since the last publish: a tool that dropped the register's triggers, wrote "
+                "and made them again would leave no other trace a change log could see"
+            )
         elif last < state["PrunedThrough"]:
             done.snapshot = (
                 f"the published copy is at change {last}, and the register's log keeps changes after "
@@ -281,8 +288,9 @@ class Publisher:
             done.rows = self._apply(cursor, sorted(set(tenants) | set(mine)), picks(changed))
         cursor.execute(
             f'UPDATE {s}.{quote(PUBLICATIONS)} SET "LastChange" = %s, "LayoutVersion" = %s, "File" = %s, '
+            '"SchemaVersion" = %s, '
             '"PublishedAt" = now() WHERE "RegisterId" = %s',
-            (newest, version, self.file, identity),
+            (newest, version, self.file, state["SchemaVersion"], identity),
         )
         return done
 

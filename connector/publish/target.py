@@ -106,6 +106,7 @@ def bookkeeping(schema: str) -> list[str]:
         f'CREATE TABLE IF NOT EXISTS {s}.{quote(PUBLICATIONS)} ("RegisterId" text PRIMARY KEY, '
         '"LastChange" bigint NOT NULL, "LayoutVersion" integer NOT NULL, "File" text NOT NULL, '
         '"PublishedAt" timestamptz NOT NULL DEFAULT now())',
+        f'ALTER TABLE {s}.{quote(PUBLICATIONS)} ADD COLUMN IF NOT EXISTS "SchemaVersion" integer',
         f"COMMENT ON TABLE {s}.{quote(PUBLICATIONS)} IS 'Each register publishing here: its identity, the last change "
         "of its log applied, its layout version and file'",
         f'CREATE TABLE IF NOT EXISTS {s}.{quote(PUBLISHED_TENANTS)} ("TenantId" text PRIMARY KEY, '

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 import connector
+from connector.bridge.server import Config, Server
 from connector.publish.publisher import Publisher, PublishError
 from connector.publish.target import pg_type
 from connector.schema import TABLES
@@ -182,6 +183,17 @@ def test_every_road_is_published_row_for_row(tmp_path, postgres: Postgres, datab
     assert "applied changes" in out
     assert_published(path, dsn)
 
+    # the bridge (assets-sql serve), as a PostgreSQL client writes through it
+    server = Server(Config(str(path), port=0))
+    _, port = server.start()
+    try:
+        with psycopg.connect(f"host=127.0.0.1 port={port} dbname=register user=bi", autocommit=True) as bridge:
+            bridge.execute(
+                'UPDATE "Assets" SET "Description" = %s WHERE "AssetNumber" = %s', ("through the bridge", "EQ-0")
+            )
+            bridge.execute('INSERT INTO "Assets" ("AssetName", "AssetNumber") VALUES (%s, %s)', ("Bridged", "BR-1"))
+    finally:
+        server.stop()
     # the console
     result = assets_sql(
         "--tenant", "Beta", path, "-c", "UPDATE Assets SET PurchasePrice = 2222.22 WHERE AssetNumber = 'EQ-2'"
@@ -225,6 +237,43 @@ def test_a_file_written_round_the_register_is_refused_with_the_findings(tmp_path
     assert result.returncode == 1
     assert "does not check out" in result.stderr and "Assets" in result.stderr
     assert published_rows(postgres.dsn(database)) == before
+
+
+def test_a_write_round_the_register_that_breaks_no_rule_is_published_by_a_fresh_snapshot(
+    tmp_path, postgres: Postgres, database: str
+):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    publish(path, postgres.url(database))
+    raw = apsw.Connection(str(path))
+    (trigger,) = raw.execute("SELECT sql FROM sqlite_schema WHERE name = 'Assets_rows_guard_update'").fetchone()
+    raw.execute("DROP TRIGGER Assets_rows_guard_update")
+    raw.execute("UPDATE Assets_rows SET Description = 'edited round the register' WHERE AssetNumber = 'EQ-1'")
+    raw.execute(trigger)
+    raw.close()
+    out = publish(path, postgres.url(database))
+    assert "published a snapshot" in out and "schema changed" in out
+    assert_published(path, postgres.dsn(database))
+    assert "up to date" in publish(path, postgres.url(database))
+
+
+def test_two_registers_publish_into_one_database_apart(tmp_path, postgres: Postgres, database: str):
+    one, other = tmp_path / "one.db", tmp_path / "other.db"
+    two_tenants(one)
+    two_tenants(other)
+    publish(one, postgres.url(database))
+    publish(other, postgres.url(database))
+    con = connector.connect(str(one), autocommit=True)
+    con.execute("DELETE FROM Assets WHERE AssetStatus = 'Draft'")
+    con.execute("UPDATE Assets SET AssetName = 'only in one'")
+    con.close()
+    publish(one, postgres.url(database))
+    shown = [register_rows(one), register_rows(other)]
+    published = published_rows(postgres.dsn(database))
+    for name in TABLES:
+        assert published[name] == sorted(shown[0][name] + shown[1][name], key=repr), name
+    with psycopg.connect(postgres.dsn(database)) as pg:
+        assert pg.execute('SELECT count(*) FROM assets_sql."_Publications"').fetchone() == (2,)
 
 
 def test_a_publisher_behind_the_retained_log_takes_a_fresh_snapshot(
