@@ -107,20 +107,24 @@ _PICK = {"ValueUpdates": "StoredId"}
 
 @dataclass(frozen=True)
 class Pick:
-    """Rows of a table to publish again: those whose ``column`` is one of ``keys`` (every row when keys is None)."""
+    """Rows of a table to publish again: those whose column is one of its keys, for any of ``by``'s (column, keys);
+    every row of the register's tenants when ``by`` is None."""
 
     table: str
-    column: str
-    keys: frozenset[Any] | None
+    by: tuple[tuple[str, frozenset[Any]], ...] | None
 
 
 def picks(changed: dict[str, set[Any]]) -> list[Pick]:
-    """The shown rows to publish again for the stored rows changed, by table."""
-    found = [Pick(name, TABLES[name].key, frozenset(keys)) for name, keys in changed.items() if name in TABLES]
+    """The shown rows to publish again for the stored rows changed: one pick a table, so that no row is copied
+    twice."""
+    by: dict[str, list[tuple[str, frozenset[Any]]]] = {
+        name: [(TABLES[name].key, frozenset(keys))] for name, keys in changed.items() if name in TABLES
+    }
     if "Assets" in changed:  # a tracking row shows its asset's AssetNumber
-        found.append(Pick("AssetTracking", "AssetId", frozenset(changed["Assets"])))
+        by.setdefault("AssetTracking", []).append(("AssetId", frozenset(changed["Assets"])))
+    found = [Pick(name, tuple(columns)) for name, columns in by.items()]
     if "Assets" in changed or "ValueUpdates" in changed:  # an asset type's Locks counts its assets' value updates
-        found = [pick for pick in found if pick.table != "AssetTypes"] + [Pick("AssetTypes", "AssetTypeId", None)]
+        found = [pick for pick in found if pick.table != "AssetTypes"] + [Pick("AssetTypes", None)]
     return found
 
 
@@ -344,31 +348,29 @@ class Publisher:
         s = quote(self.schema)
         for pick in work:
             target = f"{s}.{quote(pick.table)}"
-            if pick.keys is None:
+            if pick.by is None:
                 cursor.execute(f'DELETE FROM {target} WHERE "TenantId" = ANY(%s)', (tenants,))
                 continue
-            keys = sorted(pick.keys)
-            if pick.table == "ValueUpdates":  # a run's row shows months whose ids share its first 33 characters
-                prefixes = [key[:33] for key in keys if isinstance(key, str) and len(key) == 36 and key.endswith("000")]
-                cursor.execute(
-                    f'DELETE FROM {target} WHERE "TenantId" = ANY(%s) AND ("ValueUpdateId" = ANY(%s) OR '
-                    'left("ValueUpdateId", 33) = ANY(%s))',
-                    (tenants, keys, prefixes),
-                )
-            else:
-                cursor.execute(
-                    f'DELETE FROM {target} WHERE "TenantId" = ANY(%s) AND {quote(pick.column)} = ANY(%s)',
-                    (tenants, keys),
-                )
+            conditions, bindings = [], []
+            for column, keys in pick.by:
+                ordered = sorted(keys)
+                conditions.append(f"{quote(column)} = ANY(%s)")
+                bindings.append(ordered)
+                if pick.table == "ValueUpdates":  # a run's row shows months whose ids share its first 33 characters
+                    conditions.append('left("ValueUpdateId", 33) = ANY(%s)')
+                    bindings.append([key[:33] for key in ordered if isinstance(key, str) and key.endswith("000")])
+            cursor.execute(
+                f'DELETE FROM {target} WHERE "TenantId" = ANY(%s) AND ({" OR ".join(conditions)})', (tenants, *bindings)
+            )
         rows = 0
         for pick in work:
             table = TABLES[pick.table]
-            if pick.keys is None:
+            if pick.by is None:
                 rows += self._copy(cursor, table, "", ())
-            else:
-                column = _PICK.get(pick.table, pick.column)
-                condition = f" WHERE t.{column} IN (SELECT value FROM json_each(?))"
-                rows += self._copy(cursor, table, condition, (json.dumps(sorted(pick.keys)),))
+                continue
+            wanted = [f"t.{_PICK.get(pick.table, column)} IN (SELECT value FROM json_each(?))" for column, _ in pick.by]
+            condition = f" WHERE {' OR '.join(wanted)}"
+            rows += self._copy(cursor, table, condition, [json.dumps(sorted(keys)) for _, keys in pick.by])
         return rows
 
     def _copy(self, cursor: Any, table: Table, condition: str, bindings: Any) -> int:

@@ -168,6 +168,8 @@ def test_every_road_is_published_row_for_row(tmp_path, postgres: Postgres, datab
         "WHERE AssetNumber = 'EQ-1'"
     )
     add(con, "NEW-1", price="99.99")
+    con.execute("INSERT INTO AssetTracking (AssetNumber, Category, Option) VALUES ('NEW-1', 'Region', 'South')")
+    con.execute("UPDATE Assets SET AssetNumber = 'NEW-2' WHERE AssetNumber = 'NEW-1'")  # its tracking row shows it
     con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Draft', 'D-1'), ('Draft 2', 'D-2')")
     con.execute("DELETE FROM Assets WHERE AssetNumber = 'D-2'")
     con.execute("UPDATE AssetTypes SET AssetTypeName = 'Plant'")
