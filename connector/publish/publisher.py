@@ -35,6 +35,7 @@ from connector.publish.target import (
     create_schema,
     foreign_keys,
     grant,
+    lock,
     quote,
 )
 from connector.schema import TABLES, Table
@@ -169,7 +170,9 @@ class Publisher:
         if self.pg is None or self.pg.closed:
             self.pg = psycopg.connect(self.dsn)
             with self.pg.transaction():
-                create_schema(self.pg.cursor(), self.schema)
+                cursor = self.pg.cursor()
+                lock(cursor, self.schema)
+                create_schema(cursor, self.schema)
         return self.pg
 
     def close(self) -> None:
@@ -209,37 +212,44 @@ class Publisher:
         return changelog.state(self.store)["Newest"]
 
     def cycle(self) -> Cycle:
-        """Bring the published copy up to the register's newest committed change, in one PostgreSQL transaction."""
+        """Bring the published copy up to the register's newest committed change, in one PostgreSQL transaction.
+
+        The register's row in ``_Publications`` is locked before the register's snapshot is taken: a second
+        publisher of the same register waits, then reads a snapshot at least as new as what the first applied."""
         store = self.store
         pg = self.postgres()
-        store.execute("BEGIN")
         try:
+            identity = changelog.state(store)["RegisterId"]
+        except ChangeLogMissing:
+            raise PublishError(f"{self.path} has no change log: open it once for writing with this release") from None
+        s = quote(self.schema)
+        with pg.transaction():
+            cursor = pg.cursor()
+            lock(cursor, self.schema)
+            found = cursor.execute(
+                f'SELECT "LastChange", "LayoutVersion", "File", "SchemaVersion" FROM {s}.{quote(PUBLICATIONS)} '
+                'WHERE "RegisterId" = %s FOR UPDATE',
+                (identity,),
+            ).fetchone()
+            store.execute("BEGIN")
             try:
                 state = changelog.state(store)
-            except ChangeLogMissing:
-                raise PublishError(
-                    f"{self.path} has no change log: open it once for writing with this release"
-                ) from None
-            version = store.execute("PRAGMA user_version").get
-            state["SchemaVersion"] = store.execute("PRAGMA schema_version").get
-            tenants = [key for (key,) in store.execute("SELECT TenantId FROM Tenants_rows")]
-            with pg.transaction():
-                done = self._publish(pg.cursor(), state, version, tenants)
-        finally:
-            store.execute("COMMIT")
+                if state["RegisterId"] != identity:
+                    raise PublishError(f"{self.path} was given another identity while publishing; publish it again")
+                version = store.execute("PRAGMA user_version").get
+                state["SchemaVersion"] = store.execute("PRAGMA schema_version").get
+                tenants = [key for (key,) in store.execute("SELECT TenantId FROM Tenants_rows")]
+                done = self._publish(cursor, found, state, version, tenants)
+            finally:
+                store.execute("COMMIT")
         self.applied = done.through
         return done
 
-    def _publish(self, cursor: Any, state: dict[str, Any], version: int, tenants: list[str]) -> Cycle:
+    def _publish(
+        self, cursor: Any, found: tuple[Any, ...] | None, state: dict[str, Any], version: int, tenants: list[str]
+    ) -> Cycle:
         identity, newest = state["RegisterId"], state["Newest"]
         s = quote(self.schema)
-        cursor.execute(f"LOCK TABLE {s}.{quote(PUBLISHED_TENANTS)} IN SHARE ROW EXCLUSIVE MODE")
-        found = cursor.execute(
-            f'SELECT "LastChange", "LayoutVersion", "File", "SchemaVersion" FROM {s}.{quote(PUBLICATIONS)} '
-            'WHERE "RegisterId" = %s '
-            "FOR UPDATE",
-            (identity,),
-        ).fetchone()
         done = Cycle(through=newest)
         if found is None:
             cursor.execute(
@@ -400,7 +410,9 @@ class Publisher:
         pg = self.postgres()
         try:
             with pg.transaction():
-                grant(pg.cursor(), self.schema, role, tenants)
+                cursor = pg.cursor()
+                lock(cursor, self.schema)
+                grant(cursor, self.schema, role, tenants)
         except psycopg.errors.UndefinedObject:
             raise PublishError(
                 f"--grant {role}=...: there is no role {role!r} in PostgreSQL; CREATE ROLE it first"

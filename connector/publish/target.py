@@ -136,6 +136,13 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def lock(cursor: Any, schema: str) -> None:
+    """Take the schema's publishing lock until the transaction ends: the publishers of a schema (of one register or
+    of several) make its tables and apply their changes one at a time, so that none waits on another's locks in a
+    circle."""
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"assets-sql publish {schema}",))
+
+
 def create_schema(cursor: Any, schema: str) -> None:
     """Make (or bring up to this release) the published schema: idempotent, run by every publisher as it starts."""
     cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")

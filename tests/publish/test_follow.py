@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import psycopg
 import pytest
 
 import connector
+from connector.publish.publisher import Publisher
 from tests.helpers import ROOT
 from tests.publish.conftest import Postgres
 from tests.publish.test_publish import add, assert_published, publish, two_tenants
@@ -138,8 +140,12 @@ def test_a_publisher_killed_anywhere_resumes_with_nothing_lost_and_nothing_twice
     kills, step = 0, 0
     try:
         for segment in range(7):  # each follower killed at a random moment, after a random stream of writes
+            before = published_count(dsn, "SELECT count(*) FROM moves")
             ends = time.monotonic() + rng.uniform(1.0, 4.0)
-            while time.monotonic() < ends:
+            give_up = time.monotonic() + 300
+            # at a random moment, once this follower has applied something (it takes seconds to start under load)
+            while time.monotonic() < ends or published_count(dsn, "SELECT count(*) FROM moves") <= before:
+                assert time.monotonic() < give_up, "the follower applied nothing"
                 write_one(rng.choice(writers), rng, step)
                 step += 1
                 time.sleep(rng.uniform(0, 0.03))
@@ -161,9 +167,42 @@ def test_a_publisher_killed_anywhere_resumes_with_nothing_lost_and_nothing_twice
     with psycopg.connect(dsn) as con:
         moves = con.execute("SELECT before, after FROM moves ORDER BY id").fetchall()
         newest = con.execute('SELECT "LastChange" FROM assets_sql."_Publications"').fetchone()[0]
-    assert len(moves) > 10
+    assert len(moves) >= 7  # each follower applied changes before it was killed
     position = start
     for before, after in moves:  # each range of changes applied once, in order, none skipped
         assert before == position and after >= before
         position = after
     assert position == newest
+
+
+def test_two_publishers_of_one_register_at_once_apply_each_change_once(tmp_path, postgres: Postgres, database: str):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    url = postgres.url(database)
+    Publisher(path, url).cycle()
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def publishing() -> None:
+        publisher = Publisher(path, url)
+        try:
+            while not stop.is_set():
+                publisher.cycle()
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            publisher.close()
+
+    threads = [threading.Thread(target=publishing) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    con = connector.connect(str(path), autocommit=True)
+    for number in range(40):
+        con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Raced', ?)", (f"R-{number}",))
+    con.close()
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    Publisher(path, url).cycle()
+    assert_published(path, postgres.dsn(database))
