@@ -118,7 +118,7 @@ def follow_lag(path: Path, dsn: str, writes: int) -> list[float]:
         with psycopg.connect(dsn, autocommit=True) as pg:
             con = connector.connect(str(path), autocommit=True)
             con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Warm-up', 'LAG-WARM')")
-            _wait(pg, "LAG-WARM", 120)
+            _wait(pg, "LAG-WARM", 1800)  # the follower checks the file first
             for number in range(writes):
                 con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Small', ?)", (f"LAG-{number}",))
                 committed = time.perf_counter()

@@ -79,7 +79,9 @@ def _text(codec_name: str, expression: str) -> str:
     if codec_name == "Date":
         return rf"coalesce({e}, '\N')"
     escaped = rf"replace(replace(replace(replace({e}, '\', '\\'), char(9), '\t'), char(10), '\n'), char(13), '\r')"
-    return rf"coalesce({escaped}, '\N')"
+    # most text has nothing to escape: one GLOB over it instead of four replace() copies
+    special = "'*[' || char(9, 10, 13, 92) || ']*'"
+    return rf"CASE WHEN {e} IS NULL THEN '\N' WHEN {e} GLOB {special} THEN {escaped} ELSE {e} END"
 
 
 def copy_lines_sql(table: Table, condition: str = "") -> str:
