@@ -94,7 +94,7 @@ def main(argv: Sequence[str]) -> int:
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        publisher.verify()
+        publisher.verify_unless_published()
         if arguments.retain is not None or arguments.new_identity:
             _write_register(publisher, arguments.retain, arguments.new_identity)
         if arguments.follow:
