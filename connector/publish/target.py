@@ -27,6 +27,10 @@ DEFAULT_SCHEMA = "assets_sql"
 PUBLICATIONS = "_Publications"
 PUBLISHED_TENANTS = "_PublishedTenants"
 GRANTS = "_Grants"
+#: The names the publisher declares besides the register's (which are schema/'s): its bookkeeping's columns, and
+#: the column of the value updates' source (:func:`connector.store.layout.value_update_months`) it picks a run's
+#: rows by.
+NAMES = ("RegisterId", "LastChange", "LayoutVersion", "SchemaVersion", "PublishedAt", "StoredId")
 
 
 def quote(name: str) -> str:

@@ -40,6 +40,8 @@ LOG = "ChangeLog"
 STATE = "ChangeLogState"
 #: The log's tables: storage, hidden from listings as the register's storage tables are.
 LOG_TABLES = (LOG, STATE)
+#: The names the log declares besides its tables': its state's (the names of the register's columns are schema/'s).
+NAMES = (*LOG_TABLES, "RegisterId", "PrunedThrough")
 #: How many changes the log keeps unless its Retention says otherwise.
 DEFAULT_RETENTION = 1_000_000
 #: The log is pruned when its newest change crosses a multiple of this.
