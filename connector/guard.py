@@ -50,7 +50,7 @@ _MAKES = frozenset(
 _MAKES_TEMP_ON = frozenset({apsw.SQLITE_CREATE_TEMP_TRIGGER, apsw.SQLITE_CREATE_TEMP_INDEX})
 _DROPS = frozenset({apsw.SQLITE_DROP_TABLE, apsw.SQLITE_DROP_VIEW, apsw.SQLITE_DROP_TRIGGER, apsw.SQLITE_DROP_INDEX})
 #: The storage tables, lower case.
-STORAGE = frozenset(f"{table.name}_rows".lower() for table in TABLES.values())
+STORAGE = frozenset(f"{table.name}_rows".lower() for table in TABLES.values()) | {"changelog", "changelogstate"}
 #: The table that says which tenants own each table, view, index and trigger a restricted connection created: only
 #: the register reads and writes it (see :mod:`connector.tenancy`).
 OWNERS = "assets_sql_owners"

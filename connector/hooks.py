@@ -21,7 +21,7 @@ from connector.register import Register
 from connector.reports import REPORTS
 from connector.rowids import LastInsert
 from connector.schema import TABLES, Table
-from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store
+from connector.store import APPLICATION_ID, SCHEMA_VERSION, Store, changelog
 from connector.store.upgrade import create_layout, missing_indexes, upgrade
 from connector.tenancy import Tenancy
 from connector.vtab import Module, ReportModule
@@ -117,6 +117,7 @@ def open_register(connection: apsw.Connection, tenant_name: str | None = None, *
 
 def _create(store: Store, tables: list[Table]) -> None:
     create_layout(store)
+    changelog.create(store)
     for table in tables:
         store.execute(f"CREATE VIRTUAL TABLE {table.name} USING {MODULE}({table.name})")
 
@@ -142,12 +143,15 @@ def _add_missing(store: Store) -> None:
     """Add the indexes and triggers a file of this layout version lacks. A file that cannot be written now
     (read-only, or another process writing) is read as it is: the indexes only make it faster."""
     statements = missing_indexes(store)
-    if not statements:
+    log_missing = changelog.missing(store)
+    if not statements and not log_missing:
         return
     try:
         with store.connection:
             for statement in statements:
                 store.execute(statement)
+            if log_missing:
+                changelog.create(store)
     except (apsw.ReadOnlyError, apsw.BusyError, apsw.CantOpenError):
         pass
 

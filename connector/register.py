@@ -92,6 +92,10 @@ class Register:
     def apply(self, command: Command, context: Context | None = None) -> Any:
         """Apply one command; the key of the row it wrote (None when an INSERT was skipped). ``context`` answers
         an INSERT's rules instead of the register itself: a batch of inserts (:mod:`connector.batch`)."""
+        with self.store.changes.recording():  # a raw write through a virtual table logs its changes here
+            return self._apply(command, context)
+
+    def _apply(self, command: Command, context: Context | None) -> Any:
         table = TABLES[command.table]
         rules = RULES[table.name]
         if self.store.guard.read_only:

@@ -32,6 +32,7 @@ from connector.reports import REPORTS
 from connector.schema import TABLES, Table
 from connector.sql.lexer import split
 from connector.store import SHADOW_SUFFIX
+from connector.store.changelog import LOG_TABLES
 from connector.transfer import files
 
 DESCRIPTION = "The fixed-asset register's SQL console: SQLite's shell with the register's tables and rules."
@@ -47,6 +48,7 @@ examples:
   assets-sql serve register.db                        serve the register to PostgreSQL clients (see serve --help)
   assets-sql passwd bi >> users.toml                  a user for serve --users (the password from standard input)
   assets-sql check register.db                        verify a register file (see check --help)
+  assets-sql publish register.db postgresql://...     publish it into PostgreSQL (see publish --help)
 
 Inside the console, .help lists the dot commands and .tables the register's tables.
 """
@@ -291,7 +293,7 @@ class Shell(apsw.shell.Shell):
                 "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
                 "ORDER BY name"
             )
-            if name not in TABLES and not name.endswith(f"_{SHADOW_SUFFIX}")
+            if name not in TABLES and not name.endswith(f"_{SHADOW_SUFFIX}") and name not in LOG_TABLES
         ]
         self.write(self.stdout, "  ".join([*TABLES, *(report.name for report in REPORTS), *others]) + "\n")
 
@@ -400,7 +402,7 @@ class Shell(apsw.shell.Shell):
         for table in TABLES.values():
             if any(_like(pattern, table.name) for pattern in patterns):
                 self.write(self.stdout, create_table(table) + "\n")
-        register = [*TABLES, *(report.name for report in REPORTS)]
+        register = [*TABLES, *(report.name for report in REPORTS), *LOG_TABLES]
         hidden = " AND ".join(["tbl_name NOT LIKE ?"] * (len(register) + 1))
         for pattern in patterns:
             self.push_output()
@@ -576,6 +578,10 @@ def _main(argv: list[str]) -> int:
         from connector.bridge.cli import passwd  # a users file section for assets-sql serve --users
 
         return passwd(argv[1:])
+    if argv[:1] == ["publish"]:
+        from connector.publish.cli import main as publish  # into PostgreSQL, change by change: publish --help
+
+        return publish(argv[1:])
     if argv[:1] == ["check"]:
         from connector.check import main as check  # verify a register file: assets-sql check --help
 

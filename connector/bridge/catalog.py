@@ -26,6 +26,7 @@ from connector.bridge.errors import ClientError
 from connector.hooks import register_of
 from connector.schema import REPORTS, TABLES, Table
 from connector.store import shadow
+from connector.store.changelog import LOG_TABLES
 
 PG_CATALOG, PUBLIC, INFORMATION_SCHEMA = 11, 2200, 13183
 OWNER = 10
@@ -775,6 +776,7 @@ def _default_expression(value: Any, oid: int) -> str:
 def _user_relations(connection: apsw.Connection) -> list[Relation]:
     """Tables and views a user created in the file (not the register's tables nor their shadow tables)."""
     hidden = {name.lower() for table in TABLES.values() for name in (table.name, shadow(table))}
+    hidden |= {name.lower() for name in LOG_TABLES}  # the change log, storage too
     found = []
     listing = "SELECT type, name, sql FROM main.sqlite_schema WHERE type IN ('table', 'view') ORDER BY name"
     for kind, name, sql in _internal(connection, listing):

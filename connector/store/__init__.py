@@ -22,6 +22,7 @@ import apsw
 from connector.domain.rows import Row, unique_key
 from connector.guard import MARK, STORAGE_GUARD, Guard
 from connector.schema import TABLES, Table
+from connector.store.changelog import ChangeLog
 from connector.store.journal import Journal
 from connector.store.layout import (
     APPLICATION_ID,
@@ -61,6 +62,8 @@ class Store:
         self.guard = guard
         self.journal = Journal(self)
         self.ledger = Ledger(self)
+        #: Notes every row this connection writes to storage, and logs them with the write (:mod:`.changelog`).
+        self.changes = ChangeLog(self)
         self._pending: dict[int, Callable[[], Any]] = {}
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
@@ -122,7 +125,8 @@ class Store:
         work = self._pending.pop(token, None)
         if work is None:
             raise apsw.SQLError(f"{WRITE_GATEWAY} is the register's own; it has nothing to run for {token!r}")
-        self._results[token] = work()
+        with self.changes.recording():
+            self._results[token] = work()
         return 1
 
     # -- reads ------------------------------------------------------------------------------------------------
@@ -286,7 +290,14 @@ class Store:
         the columns left out are NULL. For bulk writes whose values the caller has checked."""
         _check_stored(table, columns)
         sql = f"INSERT INTO {shadow(table)} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        self.executemany(sql, rows)
+        if table.key not in columns:
+            self.executemany(sql, rows)
+            return
+        rows = list(rows)
+        with self.changes.told():
+            self.executemany(sql, rows)
+        position = list(columns).index(table.key)
+        self.changes.note(shadow(table), [row[position] for row in rows])
 
     def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert typed rows, in order, by multi-row INSERT statements (:meth:`insert_stored_rows`)."""
@@ -305,13 +316,17 @@ class Store:
         one = f"({', '.join('?' * width)})"
         chain = itertools.chain.from_iterable
         whole = len(rows) - len(rows) % per
-        with self.bulk():
+        keyed = table.key in columns
+        with self.bulk(), self.changes.told() if keyed else contextlib.nullcontext():
             if whole:
                 statement = head + ", ".join([one] * per)
                 for start in range(0, whole, per):
                     self.execute(statement, list(chain(rows[start : start + per])))
             if whole < len(rows):
                 self.execute(head + ", ".join([one] * (len(rows) - whole)), list(chain(rows[whole:])))
+        if keyed:
+            position = list(columns).index(table.key)
+            self.changes.note(shadow(table), [row[position] for row in rows])
 
     def names_present(self, table: Table, column: str, tenant_id: str, values: Iterable[str]) -> set[str]:
         """Which of ``values`` the tenant's rows hold in ``column``, a unique name (as the :func:`unique_key` of
@@ -326,7 +341,11 @@ class Store:
         """Set ``columns`` of rows by rowid; each row is the stored values of ``columns`` followed by the rowid."""
         _check_stored(table, columns)
         assignments = ", ".join(f"{name} = ?" for name in columns)
-        self.executemany(f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ?", rows)
+        sql = f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ? RETURNING {table.key}"
+        # each row's UPDATE runs as its RETURNING row is read: read them all inside the scopes
+        with self.guard.trusted(), self.bulk(), self.changes.told():
+            keys = [key for (key,) in self.connection.executemany(MARK + sql, rows)]
+        self.changes.note(shadow(table), keys)
 
     def set(self, table: Table, key: Any, values: Mapping[str, Any]) -> None:
         """Set some columns (typed values) of the row with that key, leaving the others as they are."""
@@ -351,8 +370,14 @@ class Store:
         if not where:
             raise ValueError("delete_where needs a condition")
         condition, bindings = _conditions(LAYOUTS[table.name], where)
-        with self.bulk():
-            self.execute(f"DELETE FROM {shadow(table)} AS t WHERE {condition}", bindings)
+        with self.bulk(), self.changes.told():
+            keys = [
+                key
+                for (key,) in self.execute(
+                    f"DELETE FROM {shadow(table)} AS t WHERE {condition} RETURNING {table.key}", bindings
+                )
+            ]
+        self.changes.note(shadow(table), keys)
 
 
 def _storage_writable(*_: Any) -> int:

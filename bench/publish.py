@@ -1,0 +1,202 @@
+"""Publishing into PostgreSQL: ``python -m bench.publish [--assets 100000] [--lag-writes 50]``.
+
+A register of N Registered assets with a year of depreciation runs (one run through 2024-12-31: twelve value
+updates an asset, and their journal), built as :mod:`bench.runs` builds it, is published into a PostgreSQL 15
+started for the run (``initdb`` into a temporary folder, as :mod:`bench.bridge` does). Reported:
+
+* the first publish (the schema made, every row the register shows copied in, one transaction), in rows per second,
+  against PostgreSQL's own ``COPY ... FROM 'file'`` of the same rows (written out by ``COPY ... TO`` first) into
+  tables of the same columns and keys (``LIKE ... INCLUDING ALL``), in the same run: the ratio is the figure to read
+  (target: within 2x);
+* the lag of ``assets-sql publish --follow`` (a process of its own, looking every 0.2 s) under a steady load of small
+  writes (one new asset every 0.1 s): from each write's commit until PostgreSQL shows its row;
+* a BI aggregate (purchases by month and asset type, an exact SUM of money, as :mod:`bench.bridge` asks it) on the
+  published copy, against the same through the bridge (``assets-sql serve``) over the register, best of three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+import connector
+from bench import runs
+from bench.bridge import BI_POSTGRES
+from connector.bridge.server import Config, Server
+from connector.publish.publisher import Publisher
+from connector.schema import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_postgres(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+    binaries = Path(found[-1]).parent
+    data = folder / "pgdata"
+    user = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+    if user:
+        shutil.chown(folder, "postgres")
+    subprocess.run(
+        [*user, str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "bench"],
+        check=True,
+        capture_output=True,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [*user, str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder), "-h", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    dsn = f"postgresql://bench@127.0.0.1:{port}/postgres"
+    for _ in range(200):
+        try:
+            psycopg.connect(dsn).close()
+            break
+        except psycopg.OperationalError:
+            time.sleep(0.1)
+    return server, dsn
+
+
+def build(path: Path, assets: int) -> float:
+    """The register: assets, then a run of twelve months; the seconds it took."""
+    started = time.perf_counter()
+    con, _ = runs.build(path, assets)
+    runs.run(con)
+    con.close()
+    return time.perf_counter() - started
+
+
+def first_publish(path: Path, dsn: str) -> tuple[float, int]:
+    publisher = Publisher(path, dsn)
+    started = time.perf_counter()
+    done = publisher.cycle()
+    seconds = time.perf_counter() - started
+    publisher.close()
+    return seconds, done.rows
+
+
+def native_copy(dsn: str, folder: Path) -> float:
+    """PostgreSQL's own COPY of the published rows from files, into tables of the same columns and keys."""
+    os.chmod(folder, 0o777)
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute("CREATE SCHEMA native")
+        for table in TABLES.values():
+            file = folder / f"{table.name}.copy"
+            con.execute(f"COPY assets_sql.\"{table.name}\" TO '{file}'")
+            con.execute(f'CREATE TABLE native."{table.name}" (LIKE assets_sql."{table.name}" INCLUDING ALL)')
+        started = time.perf_counter()
+        with con.transaction():
+            for table in TABLES.values():
+                con.execute(f"COPY native.\"{table.name}\" FROM '{folder / f'{table.name}.copy'}'")
+        return time.perf_counter() - started
+
+
+def follow_lag(path: Path, dsn: str, writes: int) -> list[float]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "connector.shell", "publish", str(path), dsn, "--follow"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+    )
+    lags = []
+    try:
+        with psycopg.connect(dsn, autocommit=True) as pg:
+            con = connector.connect(str(path), autocommit=True)
+            con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Warm-up', 'LAG-WARM')")
+            _wait(pg, "LAG-WARM", 1800)  # the follower checks the file first
+            for number in range(writes):
+                con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Small', ?)", (f"LAG-{number}",))
+                committed = time.perf_counter()
+                _wait(pg, f"LAG-{number}", 30)
+                lags.append(time.perf_counter() - committed)
+                time.sleep(0.1)
+            con.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return lags
+
+
+def _wait(pg: psycopg.Connection, number: str, timeout: float) -> None:
+    ends = time.perf_counter() + timeout
+    while not pg.execute('SELECT 1 FROM assets_sql."Assets" WHERE "AssetNumber" = %s', (number,)).fetchone():
+        if time.perf_counter() > ends:
+            raise SystemExit(f"{number} not published within {timeout} s")
+        time.sleep(0.005)
+
+
+def bi_aggregate(path: Path, dsn: str, repeat: int = 3) -> tuple[float, float]:
+    server = Server(Config(str(path), port=0))
+    _, port = server.start()
+    bridge = f"host=127.0.0.1 port={port} dbname=register user=bench"
+    copy = f"{dsn}?options=-csearch_path%3Dassets_sql"
+    answers = {}
+    times = {}
+    try:
+        for name, target in (("copy", copy), ("bridge", bridge)):
+            best = float("inf")
+            for _ in range(repeat):
+                started = time.perf_counter()
+                with psycopg.connect(target) as con:
+                    answers[name] = con.execute(BI_POSTGRES).fetchall()
+                best = min(best, time.perf_counter() - started)
+            times[name] = best
+    finally:
+        server.stop()
+    assert answers["copy"] == answers["bridge"], "the published copy and the bridge give other totals"
+    return times["copy"], times["bridge"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.publish", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--assets", type=int, default=100_000)
+    parser.add_argument("--lag-writes", type=int, default=50)
+    arguments = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="publish-bench-"))
+    path = folder / "register.db"
+    server, dsn = start_postgres(folder)
+    try:
+        built = build(path, arguments.assets)
+        print(f"register: {arguments.assets:,} assets and a run of twelve months, built in {built:.1f} s")
+        seconds, rows = first_publish(path, dsn)
+        native = native_copy(dsn, folder)
+        print(f"first publish: {rows:,} rows in {seconds:.2f} s, {rows / seconds:,.0f} rows/s")
+        print(
+            f"PostgreSQL's own COPY of the same rows from files: {native:.2f} s, {rows / native:,.0f} rows/s; "
+            f"publish / COPY = {seconds / native:.2f}x (target: within 2x)"
+        )
+        lags = follow_lag(path, dsn, arguments.lag_writes)
+        median, worst = statistics.median(lags) * 1000, max(lags) * 1000
+        p95 = sorted(lags)[max(int(len(lags) * 0.95) - 1, 0)] * 1000
+        print(
+            f"--follow lag over {len(lags)} small writes (one every 0.1 s): median {median:.0f} ms, 95th percentile "
+            f"{p95:.0f} ms, max {worst:.0f} ms (target: within a second)"
+        )
+        copy, bridge = bi_aggregate(path, dsn)
+        print(
+            f"BI aggregate (SUM(PurchasePrice), count by month and asset type): published copy {copy * 1000:.1f} ms, "
+            f"through the bridge {bridge * 1000:.1f} ms ({bridge / copy:.1f}x the copy), the same totals"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""``assets-sql publish`` against a real PostgreSQL: the published tables equal the register's, row for row, after a
+first publish and after writes through every road; tenants' rows kept apart; files that must not publish refused."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import apsw
+import psycopg
+import pytest
+
+import connector
+from connector.bridge.server import Config, Server
+from connector.publish.publisher import Publisher, PublishError
+from connector.publish.target import pg_type
+from connector.schema import TABLES
+from connector.store import changelog
+from tests.helpers import assets_sql, internal
+from tests.publish.conftest import Postgres
+
+TYPE_SQL = (
+    "INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod, "
+    "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_DepreciationRate) "
+    "VALUES ('Equipment', 'StraightLine', 'FullMonth', 20)"
+)
+
+
+def add(con: Any, number: str, price: str = "1500.25", start: str = "2024-01-01", **extra: Any) -> None:
+    columns = {
+        "AssetName": f"Asset {number}",
+        "AssetNumber": number,
+        "PurchaseDate": start,
+        "PurchasePrice": price,
+        "BookDepreciationDetail_DepreciationStartDate": start,
+        "AssetStatus": "Registered",
+        **extra,
+    }
+    names = ", ".join(columns)
+    marks = ", ".join("?" * len(columns))
+    con.execute(
+        f"INSERT INTO Assets (AssetTypeId, {names}) SELECT AssetTypeId, {marks} FROM AssetTypes",
+        tuple(columns.values()),
+    )
+
+
+def two_tenants(path: Path) -> tuple[str, str]:
+    """A register with two tenants (A: the first, B: 'Beta'), each with a type, assets, a run and value updates."""
+    con = connector.connect(str(path), autocommit=True, tenant="Alpha")
+    con.execute("INSERT INTO Tenants (Name) VALUES ('Beta')")
+    first = con.execute("SELECT TenantId FROM Tenants WHERE Name = 'Alpha'").fetchone()[0]
+    second = con.execute("SELECT TenantId FROM Tenants WHERE Name = 'Beta'").fetchone()[0]
+    con.close()
+    for tenant, count in ((first, 4), (second, 3)):
+        con = connector.connect(str(path), autocommit=True, tenant=tenant)
+        con.execute(TYPE_SQL)
+        for number in range(count):
+            add(con, f"EQ-{number}", price=f"{1000 + number * 250}.{number}5")
+        add(con, "OLD-1", start="2023-03-01", BookDepreciationDetail_CostLimit="900")
+        con.execute(
+            "INSERT INTO AssetTracking (AssetId, Category, Option) SELECT AssetId, 'Region', 'North' FROM Assets"
+        )
+        con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-06-30')")
+        con.close()
+    return first, second
+
+
+def register_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table as the register shows it through the DB-API, all tenants."""
+    con = connector.connect(str(path), autocommit=True)
+    tenants = [tenant for (tenant,) in con.execute("SELECT TenantId FROM Tenants").fetchall()]
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for table in TABLES.values():
+        names = ", ".join(table.column_names)
+        rows = []
+        for tenant in tenants:
+            rows += con.execute(f"SELECT {names} FROM {table.name} WHERE TenantId = ?", (tenant,)).fetchall()
+        found[table.name] = sorted(set(map(tuple, rows)), key=repr)
+        assert len(found[table.name]) == len(rows)
+    con.close()
+    return found
+
+
+def published_rows(dsn: str, schema: str = "assets_sql") -> dict[str, list[tuple[Any, ...]]]:
+    found = {}
+    with psycopg.connect(dsn) as con:
+        for table in TABLES.values():
+            names = ", ".join(f'"{name}"' for name in table.column_names)
+            rows = con.execute(f'SELECT {names} FROM {schema}."{table.name}"').fetchall()
+            found[table.name] = sorted(map(tuple, rows), key=repr)
+    return found
+
+
+def assert_published(path: Path, dsn: str) -> None:
+    shown, published = register_rows(path), published_rows(dsn)
+    for name in TABLES:
+        assert published[name] == shown[name], name
+
+
+def publish(path: Path, url: str, *more: str) -> str:
+    result = assets_sql("publish", path, url, *more)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_schema_is_made_from_schema_files(tmp_path, postgres: Postgres, database: str):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    out = publish(path, postgres.url(database))
+    assert "first publish" in out
+    with psycopg.connect(postgres.dsn(database)) as con:
+        columns = {
+            (table, column): (kind, comment)
+            for table, column, kind, comment in con.execute(
+                "SELECT c.table_name, c.column_name, format_type(a.atttypid, a.atttypmod), "
+                "col_description(a.attrelid, a.attnum) FROM information_schema.columns AS c "
+                "JOIN pg_attribute AS a ON a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass "
+                "AND a.attname = c.column_name WHERE c.table_schema = 'assets_sql'"
+            )
+        }
+        keys = dict(
+            con.execute(
+                "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE connamespace = 'assets_sql'::regnamespace AND contype = 'p'"
+            ).fetchall()
+        )
+        foreign = [
+            definition
+            for (definition,) in con.execute(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'assets_sql'::regnamespace "
+                "AND contype = 'f' AND conrelid::regclass::text NOT LIKE 'assets_sql.\"\\_%'"
+            )
+        ]
+        secured = dict(
+            con.execute(
+                "SELECT relname, relrowsecurity FROM pg_class WHERE relnamespace = 'assets_sql'::regnamespace "
+                "AND relkind = 'r'"
+            ).fetchall()
+        )
+    for table in TABLES.values():
+        for column in table.columns:
+            assert columns[(table.name, column.name)] == (pg_type(column), column.description)
+        assert secured[table.name] is True
+    assert columns[("Assets", "PurchasePrice")][0] == "numeric(18,2)"
+    assert columns[("Assets", "PurchaseDate")][0] == "date"
+    assert keys['assets_sql."Assets"'] == 'PRIMARY KEY ("TenantId", "AssetId")'
+    assert (
+        'FOREIGN KEY ("TenantId", "AssetTypeId") REFERENCES assets_sql."AssetTypes"("TenantId", "AssetTypeId") '
+        "DEFERRABLE INITIALLY DEFERRED" in foreign
+    )
+    assert all(definition.startswith('FOREIGN KEY ("TenantId"') for definition in foreign)
+
+
+def test_every_road_is_published_row_for_row(tmp_path, postgres: Postgres, database: str):
+    path = tmp_path / "register.db"
+    first, second = two_tenants(path)
+    url, dsn = postgres.url(database), postgres.dsn(database)
+    publish(path, url)
+    assert_published(path, dsn)
+    assert sum(map(len, published_rows(dsn).values())) > 100
+
+    # the DB-API: every kind of write, in both tenants, some in one transaction
+    con = connector.connect(str(path), tenant=first)
+    con.execute(
+        "UPDATE Assets SET AssetName = 'Renamed', Description = 'tab\there, line\nthere \\ and \"' "
+        "WHERE AssetNumber = 'EQ-1'"
+    )
+    add(con, "NEW-1", price="99.99")
+    con.execute("INSERT INTO AssetTracking (AssetNumber, Category, Option) VALUES ('NEW-1', 'Region', 'South')")
+    con.execute("UPDATE Assets SET AssetNumber = 'NEW-2' WHERE AssetNumber = 'NEW-1'")  # its tracking row shows it
+    con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Draft', 'D-1'), ('Draft 2', 'D-2')")
+    con.execute("DELETE FROM Assets WHERE AssetNumber = 'D-2'")
+    con.execute("UPDATE AssetTypes SET AssetTypeName = 'Plant'")
+    con.commit()
+    con.execute(
+        "INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date) VALUES "
+        "('EQ-1', 'IMPROVEMENT', 250, 'CASH', '2024-07-15'), ('EQ-2', 'IMPAIRMENT', 100, 'IMPAIRMENT_LOSS', "
+        "'2024-07-20'), ('EQ-3', 'DEPRECIATION_AMORTIZATION', 10, 'DEPRECIATION', '2024-12-31')"
+    )
+    con.commit()
+    con.close()
+    out = publish(path, url)
+    assert "applied changes" in out
+    assert_published(path, dsn)
+
+    # the bridge (assets-sql serve), as a PostgreSQL client writes through it
+    server = Server(Config(str(path), port=0))
+    _, port = server.start()
+    try:
+        with psycopg.connect(f"host=127.0.0.1 port={port} dbname=register user=bi", autocommit=True) as bridge:
+            bridge.execute(
+                'UPDATE "Assets" SET "Description" = %s WHERE "AssetNumber" = %s', ("through the bridge", "EQ-0")
+            )
+            bridge.execute('INSERT INTO "Assets" ("AssetName", "AssetNumber") VALUES (%s, %s)', ("Bridged", "BR-1"))
+    finally:
+        server.stop()
+    # the console
+    result = assets_sql(
+        "--tenant", "Beta", path, "-c", "UPDATE Assets SET PurchasePrice = 2222.22 WHERE AssetNumber = 'EQ-2'"
+    )
+    assert result.returncode == 0, result.stderr
+    # an import
+    source = tmp_path / "assets.csv"
+    source.write_text("*AssetName,*AssetNumber,PurchaseDate,PurchasePrice\nVan,IMP-1,2024-01-15,1200\nCar,IMP-2,,\n")
+    result = assets_sql("import", path, source, "--tenant", "Beta")
+    assert result.returncode == 0, result.stderr
+    publish(path, url)
+    assert_published(path, dsn)
+
+    # a run, then its rollback, and a disposal
+    con = connector.connect(str(path), autocommit=True, tenant=second)
+    run = con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-09-30') RETURNING RunId").fetchone()[0]
+    publish(path, url)
+    assert_published(path, dsn)
+    con.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run,))
+    con.close()
+    publish(path, url)
+    assert_published(path, dsn)
+    con = connector.connect(str(path), autocommit=True, tenant=first)
+    con.execute("DELETE FROM Assets WHERE AssetNumber = 'D-1'")
+    con.close()
+    out = publish(path, url)
+    assert_published(path, dsn)
+    assert "up to date" in publish(path, url)
+
+
+def test_a_file_written_round_the_register_is_refused_with_the_findings(tmp_path, postgres: Postgres, database: str):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    publish(path, postgres.url(database))
+    raw = apsw.Connection(str(path))
+    raw.execute("DROP TRIGGER Assets_rows_gate_update")
+    raw.execute("UPDATE Assets_rows SET PurchasePrice = 1 WHERE AssetNumber = 'EQ-1'")
+    raw.close()
+    before = published_rows(postgres.dsn(database))
+    result = assets_sql("publish", path, postgres.url(database))
+    assert result.returncode == 1
+    assert "does not check out" in result.stderr and "Assets" in result.stderr
+    assert published_rows(postgres.dsn(database)) == before
+
+
+def test_a_write_round_the_register_that_breaks_no_rule_is_published_by_a_fresh_snapshot(
+    tmp_path, postgres: Postgres, database: str
+):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    publish(path, postgres.url(database))
+    raw = apsw.Connection(str(path))
+    (trigger,) = raw.execute("SELECT sql FROM sqlite_schema WHERE name = 'Assets_rows_gate_update'").fetchone()
+    raw.execute("DROP TRIGGER Assets_rows_gate_update")
+    raw.execute("UPDATE Assets_rows SET Description = 'edited round the register' WHERE AssetNumber = 'EQ-1'")
+    raw.execute(trigger)
+    raw.close()
+    out = publish(path, postgres.url(database))
+    assert "published a snapshot" in out and "schema changed" in out
+    assert_published(path, postgres.dsn(database))
+    assert "up to date" in publish(path, postgres.url(database))
+
+
+def test_two_registers_publish_into_one_database_apart(tmp_path, postgres: Postgres, database: str):
+    one, other = tmp_path / "one.db", tmp_path / "other.db"
+    two_tenants(one)
+    two_tenants(other)
+    publish(one, postgres.url(database))
+    publish(other, postgres.url(database))
+    con = connector.connect(str(one), autocommit=True)
+    con.execute("DELETE FROM Assets WHERE AssetStatus = 'Draft'")
+    con.execute("UPDATE Assets SET AssetName = 'only in one'")
+    con.close()
+    publish(one, postgres.url(database))
+    shown = [register_rows(one), register_rows(other)]
+    published = published_rows(postgres.dsn(database))
+    for name in TABLES:
+        assert published[name] == sorted(shown[0][name] + shown[1][name], key=repr), name
+    with psycopg.connect(postgres.dsn(database)) as pg:
+        assert pg.execute('SELECT count(*) FROM assets_sql."_Publications"').fetchone() == (2,)
+
+
+def test_a_publisher_behind_the_retained_log_takes_a_fresh_snapshot(
+    tmp_path, postgres: Postgres, database: str, monkeypatch
+):
+    monkeypatch.setattr(changelog, "PRUNE_EVERY", 8)
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    publish(path, postgres.url(database), "--retain", "5")
+    con = connector.connect(str(path), autocommit=True)
+    for number in range(20):
+        con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('A', ?)", (f"P-{number}",))
+    assert changelog.state(internal(con))["PrunedThrough"] > 0
+    con.close()
+    out = publish(path, postgres.url(database))
+    assert "published a snapshot" in out and "keeps changes after" in out
+    assert_published(path, postgres.dsn(database))
+
+
+def test_a_new_layout_is_published_again(tmp_path, postgres: Postgres, database: str):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    publish(path, postgres.url(database))
+    with psycopg.connect(postgres.dsn(database)) as con:
+        con.execute('ALTER TABLE assets_sql."Assets" DROP COLUMN "Description"')
+        con.execute('UPDATE assets_sql."_Publications" SET "LayoutVersion" = 2')
+    out = publish(path, postgres.url(database))
+    assert "layout changed" in out
+    assert_published(path, postgres.dsn(database))
+
+
+def test_a_copied_file_is_told_apart(tmp_path, postgres: Postgres, database: str):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    publish(path, postgres.url(database))
+    copy = tmp_path / "copy.db"
+    shutil.copy(path, copy)
+    result = assets_sql("publish", copy, postgres.url(database))
+    assert result.returncode == 1
+    assert "same identity: it is a copy" in result.stderr and "--new-identity" in result.stderr
+    result = assets_sql("publish", copy, postgres.url(database), "--new-identity")
+    assert result.returncode == 1
+    assert "is published already by register" in result.stderr
+    assert "publish it into another schema" in result.stderr
+    publish(copy, postgres.url(database), "--schema", "copy")
+    # an older copy of the register (a backup), put back in its place, is refused
+    backup = tmp_path / "backup.db"
+    shutil.copy(path, backup)
+    con = connector.connect(str(path), autocommit=True)
+    con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Later', 'L-1')")
+    con.close()
+    publish(path, postgres.url(database))
+    shutil.copy(backup, path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    result = assets_sql("publish", path, postgres.url(database))
+    assert result.returncode == 1
+    assert "older copy of the register" in result.stderr
+
+
+def test_a_role_granted_tenant_a_sees_no_row_of_b_and_cannot_write(tmp_path, postgres: Postgres, database: str):
+    path = tmp_path / "register.db"
+    first, second = two_tenants(path)
+    with psycopg.connect(postgres.dsn(database), autocommit=True) as con:
+        con.execute("DROP ROLE IF EXISTS bi_alpha")
+        con.execute("CREATE ROLE bi_alpha LOGIN")
+    out = publish(path, postgres.url(database), "--grant", "bi_alpha=Alpha")
+    assert f"granted bi_alpha read access to {first}" in out
+    published = published_rows(postgres.dsn(database))
+    with psycopg.connect(postgres.dsn(database, user="bi_alpha"), autocommit=True) as con:
+        for table in TABLES.values():
+            rows = con.execute(f'SELECT "TenantId" FROM assets_sql."{table.name}"').fetchall()
+            mine = [row for row in published[table.name] if row[table.column_names.index("TenantId")] == first]
+            assert len(rows) == len(mine), table.name
+            assert {tenant for (tenant,) in rows} <= {first}, table.name
+        assert con.execute('SELECT count(*) FROM assets_sql."Assets" WHERE "TenantId" = %s', (second,)).fetchone() == (
+            0,
+        )
+        for statement in (
+            'INSERT INTO assets_sql."Tenants" ("TenantId", "Name") VALUES (\'x\', \'x\')',
+            'UPDATE assets_sql."Assets" SET "AssetName" = \'x\'',
+            'DELETE FROM assets_sql."Assets"',
+            "INSERT INTO assets_sql.\"_Grants\" VALUES ('bi_alpha', %s)",
+            'SELECT * FROM assets_sql."_Publications"',
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute(statement, (second,) if "%s" in statement else None)
+    result = assets_sql("publish", path, postgres.url(database), "--grant", "nobody_here=Alpha")
+    assert result.returncode == 1 and "CREATE ROLE" in result.stderr
+    result = assets_sql("publish", path, postgres.url(database), "--grant", "bi_alpha=Gamma")
+    assert result.returncode == 1 and "is not a tenant" in result.stderr
+
+
+def test_money_dates_and_booleans_arrive_exact(tmp_path, postgres: Postgres, database: str):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    con = connector.connect(str(path), autocommit=True)
+    add(con, "NEG", price="0.01")
+    con.close()
+    Publisher(path, postgres.url(database)).cycle()
+    with psycopg.connect(postgres.dsn(database)) as pg:
+        price, day = pg.execute(
+            'SELECT "PurchasePrice", "PurchaseDate" FROM assets_sql."Assets" WHERE "AssetNumber" = \'NEG\''
+        ).fetchone()
+    assert price == Decimal("0.01")
+    assert str(day) == "2024-01-01"
+    with pytest.raises(PublishError, match="no such file"):
+        Publisher(tmp_path / "none.db", postgres.url(database)).cycle()
