@@ -29,7 +29,8 @@ import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
-from connector.bridge import cache, catalog, functions, types
+from connector.bridge import cache, catalog, functions, typer, types
+from connector.bridge.dialect import BridgePostgres
 from connector.schema import TABLES
 from connector.sql import exact, limits
 
@@ -92,6 +93,8 @@ class Translation:
     column_types: tuple[int | None, ...] | None  # a type OID for each output column when its expression says
     origin: str | None  # the one table a plain SELECT reads, for RowDescription's table OIDs
     empty_columns: tuple[str, ...] | None  # columns of a catalog query that cannot have rows
+    #: the statement as PostgreSQL reads it, its output columns named (what :mod:`connector.bridge.typer` types)
+    source: exp.Expr | None = None
 
     @property
     def returns_rows(self) -> bool:
@@ -103,8 +106,6 @@ class Translation:
 _OPERATOR = re.compile(r"OPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!=<>*@#%^&|`?+\-/]+)\s*\)", re.IGNORECASE)
 _COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\s*\.\s*)?(?:\"default\"|default|\"C\"|\"POSIX\")", re.IGNORECASE)
 _DOLLAR = re.compile(r"\$(\d+)")
-#: Functions whose PostgreSQL meaning sqlglot would rewrite on the way (its to_char takes strftime patterns).
-_OWN_FUNCTIONS = re.compile(r"\b(to_char|to_date|to_timestamp)\s*\(", re.IGNORECASE)
 #: Reserved words PostgreSQL accepts as a column label after AS (``... AS select``, ``AS table``: Metabase
 #: writes them); quoted before parsing, as they mean the same name.
 _KEYWORD_ALIAS = re.compile(
@@ -136,9 +137,9 @@ def translate(text: str) -> Translation:
 
 def _translate(text: str) -> Translation:
     keyword = first_keyword(text)
-    prepared = _OWN_FUNCTIONS.sub(r"pg_\1(", _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text))))
+    prepared = _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text)))
     try:
-        node = sqlglot.parse_one(prepared, read="postgres")
+        node = sqlglot.parse_one(prepared, read=BridgePostgres)
     except sqlglot.errors.SqlglotError as error:
         if keyword in ("SELECT", "WITH", "VALUES") or "incomplete input" in str(error).lower():
             raise TranslationError(_syntax(error)) from None
@@ -156,6 +157,7 @@ def _translate(text: str) -> Translation:
     for listed in (top, returning):
         if listed is not None:
             _name_columns(listed)  # named as PostgreSQL names them, before the expressions change
+    source = node.copy()
     numeric = _exact_numbers(node)
     _annotate(node)
     numbers: dict[int, int] = {}
@@ -189,7 +191,7 @@ def _translate(text: str) -> Translation:
         sql = node.sql("sqlite", unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
-    return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty)
+    return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
 
 
 def _derived_key(expression: exp.Expr) -> tuple[str, str] | None:
@@ -1185,12 +1187,20 @@ def _name_columns(select: exp.Select | exp.Returning) -> None:
 
 
 def _pg_name(expression: exp.Expr) -> str:
+    if expression.meta.get("pg_name"):
+        return expression.meta["pg_name"]
     if isinstance(expression, exp.Column):
         return expression.name
     if isinstance(expression, exp.Cast):
         inner = _pg_name(expression.this)
+        if inner != "?column?":
+            return inner
+        target = typer.cast_target(expression.to)
+        found = types.TYPES.get(target[0]) if target is not None else None
+        if found is not None:  # PostgreSQL names the column after the type's own name: int8, float8, bool
+            return types.TYPES[found.element].name if found.element else found.name
         name = _type_name(expression.to)[0]
-        return inner if inner != "?column?" else {"decimal": "numeric", "double": "float8"}.get(name, name)
+        return {"decimal": "numeric", "double": "float8"}.get(name, name)
     if isinstance(expression, exp.Anonymous):
         name = expression.name.lower()
         return {
