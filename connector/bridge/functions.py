@@ -710,6 +710,11 @@ def regexp_replace(text: Any, pattern: Any, replacement: Any, flags: Any = "") -
 
 SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_interval": (interval_text, (1,)),
+    "quote_literal": (lambda value: quote_literal(value), (1,)),
+    "quote_nullable": (lambda value: "NULL" if value is None else quote_literal(value), (1,)),
+    "array_remove": (lambda array, value: array_remove(array, value), (2,)),
+    "pg_my_temp_schema": (lambda: 0, (0,)),
+    "pg_is_other_temp_schema": (lambda oid: 0, (1,)),
     "pg_add_interval": (add_interval, (3,)),
     "pg_add_days": (add_days, (2,)),
     "pg_days_between": (days_between, (2,)),
@@ -797,6 +802,23 @@ def format_text(pattern: Any, *values: Any) -> str | None:
         return "" if value is None else str(value)
 
     return re.sub(r"%([sIL%])", one, str(pattern))
+
+
+def quote_literal(value: Any) -> str | None:
+    """PostgreSQL's ``quote_literal``: a string literal (``E'...'`` when it holds a backslash)."""
+    if value is None:
+        return None
+    text = str(value).replace("'", "''")
+    return "E'" + text.replace("\\", "\\\\") + "'" if "\\" in text else "'" + text + "'"
+
+
+def array_remove(array: Any, value: Any) -> str | None:
+    """``array_remove(array, value)``: the array without the elements equal to value."""
+    if array is None:
+        return None
+    items = array_items(array)
+    wanted = None if value is None else str(value)
+    return array_text([item for item in items if (None if item is None else str(item)) != wanted])
 
 
 def _new_uuid(*_: Any) -> str:

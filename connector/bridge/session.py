@@ -811,6 +811,8 @@ class Session:
         name = " ".join(text.split()[1:]).rstrip(";").strip().lower()
         if name in ("transaction isolation level", "transaction_isolation"):
             return "transaction_isolation"
+        if name == "time zone":
+            return "TimeZone"
         return name.strip('"')
 
     def _show(self, text: str, formats: Sequence[int]) -> Result:

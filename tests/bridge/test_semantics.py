@@ -343,3 +343,13 @@ def test_privileges_follow_the_session(dsn: str) -> None:
             for row in con.execute("SELECT tablename FROM pg_tables WHERE has_table_privilege(tablename, 'SELECT')")
         }
         assert set(TABLES) <= tables
+
+
+def test_functions_tools_call_answer_as_postgresql(client) -> None:
+    """Each as PostgreSQL 15 answers it (dbt's docs generate calls pg_is_other_temp_schema)."""
+    row, kinds = one(client, "SELECT quote_literal('it''s'), quote_nullable(NULL), array_remove(ARRAY[1,2,1,3], 1)")
+    assert row == ("'it''s'", "NULL", [2, 3]) and kinds == (25, 25, 1007)
+    row, kinds = one(client, "SELECT pg_my_temp_schema(), pg_is_other_temp_schema(11)")
+    assert row == (0, False) and kinds == (26, 16)
+    cursor = client.execute("SHOW time zone")
+    assert cursor.description[0].name == "TimeZone" and cursor.fetchone() == ("UTC",)
