@@ -9,12 +9,17 @@ functions keep PostgreSQL's template patterns (sqlglot's own ``to_char`` would t
 'SELECT $1, $2'
 >>> sqlglot.parse_one("SELECT to_char(d, 'YYYY')", read=BridgePostgres).sql("postgres")
 "SELECT PG_TO_CHAR(d, 'YYYY')"
+>>> sqlglot.parse_one("SELECT upper(a) FROM t WHERE b ILIKE 'ü%'", read=BridgePostgres).sql(BridgeSQLite)
+"SELECT PG_UPPER(a) FROM t WHERE PG_LOWER(b) LIKE PG_LOWER('ü%')"
 """
 
 from __future__ import annotations
 
 import sqlglot.expressions as exp
+from sqlglot.dialects.dialect import rename_func
 from sqlglot.dialects.postgres import Postgres
+from sqlglot.dialects.sqlite import SQLite
+from sqlglot.generators.sqlite import SQLiteGenerator
 from sqlglot.tokenizer_core import TokenizerCore
 from sqlglot.tokens import TokenType
 
@@ -67,3 +72,49 @@ class BridgePostgres(Postgres):
             "TO_TIMESTAMP": _own("pg_to_timestamp"),
             "NOW": _named(exp.CurrentTimestamp, "now"),
         }
+
+
+class _SQLiteGenerator(SQLiteGenerator):
+    TRANSFORMS = {
+        **SQLiteGenerator.TRANSFORMS,
+        # Unicode case mapping (SQLite's own maps ASCII only): upper('ünï') is ÜNÏ; ILIKE compares pg_lower of each
+        exp.Upper: rename_func("pg_upper"),
+        exp.Lower: rename_func("pg_lower"),
+    }
+
+    def drop_sql(self, expression: exp.Drop) -> str:
+        # SQLite drops what it is asked to only: no CASCADE/RESTRICT (a view over a dropped table stays, and fails
+        # when read), a materialized view is a view here, and a list of tables is one DROP each
+        expression = expression.copy()
+        for flag in ("cascade", "restrict", "materialized"):
+            expression.set(flag, False)
+        tables = expression.args.get("tables") or []
+        if len(tables) > 1:
+            drops = []
+            for table in tables:
+                one = expression.copy()
+                one.set("tables", [table.copy()])
+                drops.append(super().drop_sql(one))
+            return "; ".join(drops)
+        return super().drop_sql(expression)
+
+    def create_sql(self, expression: exp.Create) -> str:
+        # AS (SELECT ...): SQLite takes the query without its parentheses
+        query = expression.args.get("expression")
+        while isinstance(query, (exp.Subquery, exp.Paren)) and not query.alias:
+            expression = expression.copy()
+            query = query.this
+            expression.set("expression", query.copy())
+        # CREATE MATERIALIZED VIEW: a view, always as fresh as its tables (REFRESH has nothing to do)
+        properties = expression.args.get("properties")
+        if properties is not None and properties.find(exp.MaterializedProperty):
+            expression = expression.copy()
+            kept = [p for p in expression.args["properties"].expressions if not isinstance(p, exp.MaterializedProperty)]
+            expression.set("properties", exp.Properties(expressions=kept) if kept else None)
+        return super().create_sql(expression)
+
+
+class BridgeSQLite(SQLite):
+    """The SQLite the bridge writes: sqlglot's, with PostgreSQL's meaning where SQLite's functions differ."""
+
+    Generator = _SQLiteGenerator

@@ -106,6 +106,21 @@ def parse_moment(value: Any, *, strict: bool = True) -> dt.datetime | None:
     return moment
 
 
+def _case_mapped(value: Any, mapping: Callable[[str], str]) -> Any:
+    """upper/lower with Unicode's case mapping, as PostgreSQL's in a UTF-8 database (SQLite's maps ASCII only)."""
+    if value is None or isinstance(value, (bytes, int, float)):
+        return value
+    return mapping(str(value))
+
+
+def _infinity(value: Any) -> str | None:
+    """``'infinity'`` and ``'-infinity'``, the dates and timestamps after and before all others (as text they sort
+    after and before every ISO date too)."""
+    if isinstance(value, str) and value.strip().lower() in ("infinity", "+infinity", "-infinity"):
+        return value.strip().lower().lstrip("+")
+    return None
+
+
 def date_text(value: dt.date | None) -> str | None:
     """A date as SQLite holds it (the date codec's ISO-8601 text)."""
     return None if value is None else DATE.to_sql(value)
@@ -437,6 +452,8 @@ def _parse_with(text: str, pattern: str) -> dt.datetime:
                 fields["pm"] = int(name == "pm")
             continue
         width = {"YYYY": 6, "IYYY": 6, "YYY": 3, "YY": 2, "Y": 1, "DDD": 3, "MS": 3, "US": 6}.get(token, 2)
+        if found.end() < len(pattern) and pattern[found.end()].isalnum():
+            width = min(width, 4)  # another field follows without a separator (YYYYMMDD): a year is four digits
         digits = re.match(rf"\d{{1,{width}}}", text[cursor:])
         if digits is None:
             raise ClientError("22007", f'invalid value "{text[cursor : cursor + width]}" for "{token}"')
@@ -710,6 +727,8 @@ def regexp_replace(text: Any, pattern: Any, replacement: Any, flags: Any = "") -
 
 SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_interval": (interval_text, (1,)),
+    "pg_upper": (lambda value: _case_mapped(value, str.upper), (1,)),
+    "pg_lower": (lambda value: _case_mapped(value, str.lower), (1,)),
     "quote_literal": (lambda value: quote_literal(value), (1,)),
     "quote_nullable": (lambda value: "NULL" if value is None else quote_literal(value), (1,)),
     "array_remove": (lambda array, value: array_remove(array, value), (2,)),
@@ -723,7 +742,7 @@ SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_to_char": (to_char, (2,)),
     "pg_to_date": (to_date, (2,)),
     "pg_to_timestamp": (to_timestamp, (1, 2)),
-    "pg_date": (lambda value: date_text(parse_date(value)), (1,)),
+    "pg_date": (lambda value: _infinity(value) or date_text(parse_date(value)), (1,)),
     "pg_timestamp": (lambda value: moment_text(parse_moment(value)), (1,)),
     "pg_int": (cast_integer, (1,)),
     "pg_float": (cast_float, (1,)),

@@ -24,6 +24,7 @@ from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
 from connector.bridge.translate import Translation, TranslationError, first_keyword, translate
+from connector.schema import TABLES
 
 SERVER_VERSION = "15.0"
 #: Settings a client learns of by ParameterStatus, at startup and whenever SET changes them.
@@ -228,6 +229,7 @@ _SESSION = frozenset(
         "UNLISTEN",
         "NOTIFY",
         "COPY",
+        "REFRESH",
     }
 )
 _TEXT_TYPE = (types.TEXT, -1, -1)
@@ -448,7 +450,14 @@ class Session:
         for attempt in range(2):
             for relation in self.catalog.catalog.relations:
                 if relation.name.lower() == lowered:
-                    return [(c[0], c[1], c[2]) for c in relation.columns]
+                    if relation.kind != "r":
+                        return None  # a view's columns have no declared types: typed by their values
+                    if relation.name in TABLES:
+                        return [(c[0], c[1], c[2]) for c in relation.columns]
+                    # a table of the client's own: a column declared with no type (CREATE TABLE ... AS SELECT) is
+                    # typed by its values, as it runs
+                    kinds = self.catalog.declared_types(relation.name)
+                    return [(c[0], c[1] if kinds.get(c[0]) else 0, c[2]) for c in relation.columns]
             if attempt == 0:
                 self.catalog.refresh()
         return None
@@ -738,6 +747,8 @@ class Session:
             return _done("CLOSE CURSOR")
         if keyword in ("LISTEN", "UNLISTEN", "NOTIFY"):
             return _done(keyword)
+        if keyword == "REFRESH" and words[1:3] == ["MATERIALIZED", "VIEW"]:
+            return _done("REFRESH MATERIALIZED VIEW")  # a materialized view is a view here: always fresh
         raise ClientError("0A000", f"{keyword} is not supported by this server")
 
     def _in_block(self, what: str) -> None:

@@ -30,7 +30,7 @@ import sqlglot.errors
 import sqlglot.expressions as exp
 
 from connector.bridge import cache, catalog, functions, typer, types
-from connector.bridge.dialect import BridgePostgres
+from connector.bridge.dialect import BridgePostgres, BridgeSQLite
 from connector.schema import TABLES
 from connector.sql import exact, limits
 
@@ -109,9 +109,11 @@ _DOLLAR = re.compile(r"\$(\d+)")
 #: Reserved words PostgreSQL accepts as a column label after AS (``... AS select``, ``AS table``: Metabase
 #: writes them); quoted before parsing, as they mean the same name.
 _KEYWORD_ALIAS = re.compile(
-    r"\bAS\s+(select|insert|update|delete|table|column|user|from|where|order|group|having|limit|offset|"
+    r"\bAS\s+(insert|update|delete|column|user|from|where|order|group|having|limit|offset|"
     r"union|check|default|end|grant|window|both|case|primary|references|unique|analyse|analyze|desc|asc|"
-    r"returning|fetch|only|to|do|else|for|into|then|when|with|all|and|or|not|on|in|is)\b(?!\s*\()",
+    r"returning|fetch|only|to|do|else|for|into|then|when|all|and|or|not|on|in|is)\b(?!\s*\()"
+    # select, with and table only where a label ends: after AS they may begin a query (CREATE VIEW v AS SELECT ...)
+    r"|\bAS\s+(select|with|table)\b(?=\s*(?:,|\)|;|$|from\b))",
     re.IGNORECASE,
 )
 _STRINGS = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
@@ -188,7 +190,7 @@ def _translate(text: str) -> Translation:
     parameter_types = tuple(numbers.get(n, 0) for n in range(1, count + 1))
     parameter_dates = tuple(dates.get(n) for n in range(1, count + 1))
     try:
-        sql = node.sql("sqlite", unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
+        sql = node.sql(BridgeSQLite, unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
@@ -246,7 +248,8 @@ def _keyword_aliases(text: str) -> str:
     """``AS select`` as ``AS "select"``, outside quoted strings and names."""
     parts = _STRINGS.split(text)
     return "".join(
-        part if i % 2 else _KEYWORD_ALIAS.sub(lambda m: f'AS "{m.group(1)}"', part) for i, part in enumerate(parts)
+        part if i % 2 else _KEYWORD_ALIAS.sub(lambda m: f'AS "{m.group(1) or m.group(2)}"', part)
+        for i, part in enumerate(parts)
     )
 
 
@@ -975,6 +978,8 @@ def _cast(node: exp.Cast) -> exp.Expr:
             return _call("pg_int", value)
         if textual and target == "REAL":
             return _call("pg_float", value)
+        if target == "TEXT" and isinstance(value, exp.Anonymous) and value.name.lower() == "pg_regclass_oid":
+            return _call("quote_ident", _call("pg_regclass", value))  # '"Assets"'::regclass::text: the name
         if target == "TEXT" and isinstance(value, exp.Column) and exact.column_kind(value.name) == _MONEY:
             return _call("pg_money_text", value)  # 1500.00, as numeric(18,2) prints
         return exp.Cast(this=value, to=exp.DataType.build(target))
@@ -1193,8 +1198,8 @@ def _pg_name(expression: exp.Expr) -> str:
         return expression.name
     if isinstance(expression, exp.Cast):
         inner = _pg_name(expression.this)
-        if inner != "?column?":
-            return inner
+        if inner != "?column?" and not isinstance(expression.this, exp.Cast):
+            return inner  # a cast's own name is weaker than an outer cast's (PostgreSQL's FigureColname)
         target = typer.cast_target(expression.to)
         found = types.TYPES.get(target[0]) if target is not None else None
         if found is not None:  # PostgreSQL names the column after the type's own name: int8, float8, bool
@@ -1216,6 +1221,8 @@ def _pg_name(expression: exp.Expr) -> str:
         }.get(name, name)
     if isinstance(expression, exp.AtTimeZone):
         return "timezone"
+    if isinstance(expression, (exp.RegexpLike, exp.RegexpILike)):
+        return "?column?"  # an operator (~, ~*), not a function
     if isinstance(expression, exp.Case):
         return "case"
     names: dict[type[exp.Expr], str] = {

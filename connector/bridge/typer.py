@@ -194,7 +194,7 @@ class _Typer:
             if columns is None:
                 found = self.resolve(item.name)
                 if found is not None:
-                    columns = [(column, (oid, typmod)) for column, oid, typmod in found]
+                    columns = [(column, (oid, typmod) if oid else None) for column, oid, typmod in found]
                     table = item.name
         elif isinstance(item, exp.Subquery):
             columns = [
@@ -749,7 +749,7 @@ def _write_targets(typer: _Typer, node: exp.Expr) -> tuple[_Scope | None, dict[i
     found = typer.resolve(table.name)
     if found is None:
         return None, {}
-    source = _Source([(name, (oid, typmod)) for name, oid, typmod in found], table.name)
+    source = _Source([(name, (oid, typmod) if oid else None) for name, oid, typmod in found], table.name)
     scope = _Scope({table.alias_or_name.lower(): source})
     targets: dict[int, Type] = {}
     if isinstance(node, exp.Insert):

@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connector.bridge import functions
+from connector.bridge.errors import ClientError
 
 
 @dataclass(frozen=True)
@@ -267,10 +268,25 @@ def _numeric_text(value: Any) -> str:
     return _number_text(value)
 
 
+_RANGES = {INT2: ("smallint", 2**15), INT4: ("integer", 2**31), INT8: ("bigint", 2**63)}
+
+
+def _in_range(oid: int, value: Any) -> Any:
+    """An integer result that fits its type; SQLite turns an overflowing sum into a float, PostgreSQL refuses it."""
+    found = _RANGES.get(oid)
+    if found is not None and isinstance(value, (int, float)) and not -found[1] <= value < found[1]:
+        raise ClientError("22003", f"{found[0]} out of range")
+    return value
+
+
 def _integer_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return _number_text(value)
+
+
+def _integer_encoder(oid: int) -> Callable[[Any], str]:
+    return lambda value: _integer_text(_in_range(oid, value))
 
 
 def _bool_text(value: Any) -> str:
@@ -376,6 +392,8 @@ def text_encoder(oid: int, zone: str = "UTC") -> Callable[[Any], str]:
         return _bool_array_text
     if oid == BOOL:
         return _bool_text
+    if oid in _RANGES:
+        return _integer_encoder(oid)
     if oid in INTEGERS:
         return _integer_text
     if oid == FLOAT4:
@@ -591,7 +609,7 @@ def encode_binary(oid: int, value: Any) -> bytes | None:
         if oid == OID or oid in _REGISTERED:
             if isinstance(value, str) and not value.isdigit():
                 return None
-        return struct.pack(_INT_FORMATS[oid], int(value))
+        return struct.pack(_INT_FORMATS[oid], int(_in_range(oid, value)))
     if oid in _REGISTERED:
         return struct.pack(">I", int(value)) if str(value).isdigit() else None
     if oid == BOOL:
