@@ -40,6 +40,8 @@ _INTERVAL = 1186
 _TEMPORAL = frozenset({types.DATE, types.TIMESTAMP, types.TIMESTAMPTZ})
 #: PostgreSQL's numeric types, narrowest first: an operation over two of them is of the wider.
 _NUMERIC_ORDER = (types.INT2, types.INT4, types.INT8, types.NUMERIC, types.FLOAT4, types.FLOAT8)
+#: Set-returning functions whose rows have one column (others in FROM, json_each..., are not listed here)
+_ONE_COLUMN = frozenset({"generate_series", "unnest", "generate_subscripts"})
 _TEXTS = frozenset({types.TEXT, types.VARCHAR, types.BPCHAR, types.NAME, types.UNKNOWN})
 
 
@@ -205,7 +207,7 @@ class _Typer:
         elif isinstance(item, exp.Unnest) and item.expressions:
             element = _element_of(self.type(item.expressions[0], scope))
             columns = [(renamed[0] if renamed else "unnest", element)]
-        elif isinstance(item, exp.Table) and isinstance(item.this, exp.Func):
+        elif isinstance(item, exp.Table) and isinstance(item.this, exp.Func) and call_name(item.this) in _ONE_COLUMN:
             kind = self.type(item.this, scope)
             columns = [(renamed[0] if renamed else name, _resolved(kind))]
         if columns is None:
