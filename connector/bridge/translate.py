@@ -1235,6 +1235,7 @@ def _pg_name(expression: exp.Expr) -> str:
         exp.ArraySize: "array_length",
         exp.LogicalAnd: "bool_and",
         exp.LogicalOr: "bool_or",
+        exp.GroupConcat: "string_agg",
     }
     if type(expression) in names:
         return names[type(expression)]

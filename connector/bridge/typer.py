@@ -642,6 +642,7 @@ _RULES: dict[type[exp.Expr], Callable[..., Type | None]] = {
     exp.Alias: _same,
     exp.Neg: _same,
     exp.Collate: _same,
+    exp.Order: _same,  # array_agg(x ORDER BY y): x's type
     exp.Distinct: lambda typer, node, scope: typer.type(node.expressions[0], scope) if node.expressions else None,
     exp.Add: _arithmetic,
     exp.Sub: _arithmetic,

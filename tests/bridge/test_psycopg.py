@@ -228,6 +228,11 @@ def _described(port: int, sql: str) -> tuple[list[int], list[tuple[str, int]] | 
             [("now", 1184), ("?column?", 1082), ("interval", 1186), ("array", 1007)],
         ),
         ("SELECT sum(x) FROM (VALUES (0.1::numeric), (0.2::numeric)) v(x)", [], [("sum", 1700)]),
+        (
+            'SELECT array_agg("AssetNumber" ORDER BY 1), string_agg("AssetNumber", \',\' ORDER BY 1) FROM "Assets"',
+            [],
+            [("array_agg", 1009), ("string_agg", 25)],
+        ),
     ],
 )
 def test_describe_answers_from_types_without_running(port: int, sql: str, parameters, columns) -> None:
