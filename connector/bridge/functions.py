@@ -513,13 +513,16 @@ def cast_integer(value: Any) -> int | None:
         raise ClientError("22P02", f'invalid input syntax for type integer: "{text}"') from None
 
 
-def cast_float(value: Any) -> float | None:
-    if value is None or isinstance(value, float):
+def cast_float(value: Any) -> float | str | None:
+    """``'1.5'::float8``; ``'NaN'`` stays the text NaN (SQLite stores a NaN float as NULL), which the column's
+    float8 type sends as NaN and which sorts after every number, as PostgreSQL's NaN does."""
+    if value is None:
         return value
     try:
-        return float(value)
+        number = value if isinstance(value, float) else float(value)
     except (TypeError, ValueError):
         raise ClientError("22P02", f'invalid input syntax for type double precision: "{value}"') from None
+    return "NaN" if math.isnan(number) else number
 
 
 def nonzero(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import socket
 import struct
 import uuid
@@ -306,6 +307,7 @@ def test_every_type_reads_back_in_both_formats(dsn: str, sql: str, expected, bin
         ("SELECT '2025-07-01 10:00:00.5+00'::timestamptz", ("2025-07-01 10:00:00.5+00",)),
         ("SELECT '1 day 02:00'::interval, true, ARRAY[1, 2]", ("1 day 02:00:00", "t", "{1,2}")),
         ("SELECT '\\xdeadbeef'::bytea", ("\\xdeadbeef",)),
+        ("SELECT 'NaN'::float8, 'Infinity'::float8", ("NaN", "Infinity")),
     ],
 )
 def test_text_output_is_postgresql_s(dsn: str, sql: str, text: tuple[str, ...]) -> None:
@@ -319,3 +321,10 @@ def test_timestamptz_is_shown_in_the_session_time_zone(dsn: str) -> None:
         con.execute("SET TIME ZONE 'Europe/Paris'")
         result = con.pgconn.exec_(b"SELECT '2025-07-01 10:00:00+00'::timestamptz")
         assert result.get_value(0, 0) == b"2025-07-01 12:00:00+02"
+
+
+def test_nan_is_a_float_in_both_formats(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        for binary in (False, True):
+            row = con.execute("SELECT 'NaN'::float8", binary=binary).fetchone()
+            assert row is not None and isinstance(row[0], float) and math.isnan(row[0])
