@@ -1463,6 +1463,12 @@ class Installed:
         functions.install(connection)
         self.refresh()
 
+    def declared_types(self, table: str) -> dict[str, str]:
+        """The types a table of the client's own declares for its columns ('' where it declares none)."""
+        quoted = "'" + table.replace("'", "''") + "'"
+        rows = _internal(self.connection, f"SELECT name, type FROM main.pragma_table_info({quoted})")
+        return {name: kind for name, kind in rows}
+
     def refresh(self) -> None:
         """Rebuild the rows when the file's schema changed since they were built (another client's CREATE TABLE)."""
         version = _internal(self.connection, "PRAGMA main.schema_version")[0][0]

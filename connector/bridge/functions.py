@@ -106,6 +106,21 @@ def parse_moment(value: Any, *, strict: bool = True) -> dt.datetime | None:
     return moment
 
 
+def _case_mapped(value: Any, mapping: Callable[[str], str]) -> Any:
+    """upper/lower with Unicode's case mapping, as PostgreSQL's in a UTF-8 database (SQLite's maps ASCII only)."""
+    if value is None or isinstance(value, (bytes, int, float)):
+        return value
+    return mapping(str(value))
+
+
+def _infinity(value: Any) -> str | None:
+    """``'infinity'`` and ``'-infinity'``, the dates and timestamps after and before all others (as text they sort
+    after and before every ISO date too)."""
+    if isinstance(value, str) and value.strip().lower() in ("infinity", "+infinity", "-infinity"):
+        return value.strip().lower().lstrip("+")
+    return None
+
+
 def date_text(value: dt.date | None) -> str | None:
     """A date as SQLite holds it (the date codec's ISO-8601 text)."""
     return None if value is None else DATE.to_sql(value)
@@ -437,6 +452,8 @@ def _parse_with(text: str, pattern: str) -> dt.datetime:
                 fields["pm"] = int(name == "pm")
             continue
         width = {"YYYY": 6, "IYYY": 6, "YYY": 3, "YY": 2, "Y": 1, "DDD": 3, "MS": 3, "US": 6}.get(token, 2)
+        if found.end() < len(pattern) and pattern[found.end()].isalnum():
+            width = min(width, 4)  # another field follows without a separator (YYYYMMDD): a year is four digits
         digits = re.match(rf"\d{{1,{width}}}", text[cursor:])
         if digits is None:
             raise ClientError("22007", f'invalid value "{text[cursor : cursor + width]}" for "{token}"')
@@ -496,13 +513,16 @@ def cast_integer(value: Any) -> int | None:
         raise ClientError("22P02", f'invalid input syntax for type integer: "{text}"') from None
 
 
-def cast_float(value: Any) -> float | None:
-    if value is None or isinstance(value, float):
+def cast_float(value: Any) -> float | str | None:
+    """``'1.5'::float8``; ``'NaN'`` stays the text NaN (SQLite stores a NaN float as NULL), which the column's
+    float8 type sends as NaN and which sorts after every number, as PostgreSQL's NaN does."""
+    if value is None:
         return value
     try:
-        return float(value)
+        number = value if isinstance(value, float) else float(value)
     except (TypeError, ValueError):
         raise ClientError("22P02", f'invalid input syntax for type double precision: "{value}"') from None
+    return "NaN" if math.isnan(number) else number
 
 
 def nonzero(value: Any) -> Any:
@@ -710,6 +730,13 @@ def regexp_replace(text: Any, pattern: Any, replacement: Any, flags: Any = "") -
 
 SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_interval": (interval_text, (1,)),
+    "pg_upper": (lambda value: _case_mapped(value, str.upper), (1,)),
+    "pg_lower": (lambda value: _case_mapped(value, str.lower), (1,)),
+    "quote_literal": (lambda value: quote_literal(value), (1,)),
+    "quote_nullable": (lambda value: "NULL" if value is None else quote_literal(value), (1,)),
+    "array_remove": (lambda array, value: array_remove(array, value), (2,)),
+    "pg_my_temp_schema": (lambda: 0, (0,)),
+    "pg_is_other_temp_schema": (lambda oid: 0, (1,)),
     "pg_add_interval": (add_interval, (3,)),
     "pg_add_days": (add_days, (2,)),
     "pg_days_between": (days_between, (2,)),
@@ -718,7 +745,7 @@ SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "pg_to_char": (to_char, (2,)),
     "pg_to_date": (to_date, (2,)),
     "pg_to_timestamp": (to_timestamp, (1, 2)),
-    "pg_date": (lambda value: date_text(parse_date(value)), (1,)),
+    "pg_date": (lambda value: _infinity(value) or date_text(parse_date(value)), (1,)),
     "pg_timestamp": (lambda value: moment_text(parse_moment(value)), (1,)),
     "pg_int": (cast_integer, (1,)),
     "pg_float": (cast_float, (1,)),
@@ -797,6 +824,23 @@ def format_text(pattern: Any, *values: Any) -> str | None:
         return "" if value is None else str(value)
 
     return re.sub(r"%([sIL%])", one, str(pattern))
+
+
+def quote_literal(value: Any) -> str | None:
+    """PostgreSQL's ``quote_literal``: a string literal (``E'...'`` when it holds a backslash)."""
+    if value is None:
+        return None
+    text = str(value).replace("'", "''")
+    return "E'" + text.replace("\\", "\\\\") + "'" if "\\" in text else "'" + text + "'"
+
+
+def array_remove(array: Any, value: Any) -> str | None:
+    """``array_remove(array, value)``: the array without the elements equal to value."""
+    if array is None:
+        return None
+    items = array_items(array)
+    wanted = None if value is None else str(value)
+    return array_text([item for item in items if (None if item is None else str(item)) != wanted])
 
 
 def _new_uuid(*_: Any) -> str:

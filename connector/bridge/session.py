@@ -19,11 +19,12 @@ from typing import Any
 import apsw
 
 import connector
-from connector.bridge import catalog, functions, protocol, types
+from connector.bridge import catalog, functions, protocol, typer, types
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
 from connector.bridge.translate import Translation, TranslationError, first_keyword, translate
+from connector.schema import TABLES
 
 SERVER_VERSION = "15.0"
 #: Settings a client learns of by ParameterStatus, at startup and whenever SET changes them.
@@ -86,6 +87,7 @@ class Prepared:
     translation: Translation | None  # None for session statements
     parameter_types: tuple[int, ...]
     fields: list[Field] | None = None  # once described
+    typed: typer.Typed | None = None  # its columns' and parameters' PostgreSQL types, when the typer could tell
 
 
 class Result:
@@ -97,8 +99,10 @@ class Result:
         rows: Iterator[Sequence[Any]],
         tag: Callable[[int], str],
         formats: Sequence[int] = (),
+        zone: str = "UTC",
     ) -> None:
         self.fields = fields
+        self.zone = zone  # the session's TimeZone, that timestamptz values are shown in
         self.rows = rows
         self.tag = tag
         self.count = 0
@@ -114,7 +118,7 @@ class Result:
             Field(f.name, f.type_oid, f.type_length, f.type_modifier, f.table_oid, f.column_number, code)
             for f, code in zip(self.fields, codes, strict=True)
         ]
-        self.encoders = [_encoder(f.type_oid, f.format) for f in self.fields]
+        self.encoders = [_encoder(f.type_oid, f.format, self.zone) for f in self.fields]
 
     def take(self, limit: int) -> Iterator[bytes]:
         """DataRow messages for up to ``limit`` rows (0: all of them)."""
@@ -131,8 +135,8 @@ class Result:
             self.done = True
 
 
-def _encoder(oid: int, code: int) -> Callable[[Any], bytes | None]:
-    text = types.text_encoder(oid)
+def _encoder(oid: int, code: int, zone: str = "UTC") -> Callable[[Any], bytes | None]:
+    text = types.text_encoder(oid, zone)
     if code == 1:
 
         def binary(value: Any) -> bytes | None:
@@ -225,6 +229,7 @@ _SESSION = frozenset(
         "UNLISTEN",
         "NOTIFY",
         "COPY",
+        "REFRESH",
     }
 )
 _TEXT_TYPE = (types.TEXT, -1, -1)
@@ -415,14 +420,47 @@ class Session:
                 raise ClientError("42601", f"syntax error: {error}") from None
             inferred = translation.parameter_types
             translation = translation if keyword else translation
-        count = max(len(declared), len(inferred))
+        typed = self._type(translation)
+        found = typed.parameters if typed is not None else {}
+        count = max(len(declared), len(inferred), max(found, default=0))
         parameter_types = tuple(
             (declared[i] if i < len(declared) and declared[i] else 0)
+            or found.get(i + 1, 0)
             or (inferred[i] if i < len(inferred) else 0)
             or types.TEXT
             for i in range(count)
         )
-        return Prepared(text, None if keyword in _SESSION else translation, parameter_types)
+        return Prepared(text, None if keyword in _SESSION else translation, parameter_types, typed=typed)
+
+    def _type(self, translation: Translation | None) -> typer.Typed | None:
+        """The statement's PostgreSQL types, from its text and the tables it names (never by running it)."""
+        if translation is None or translation.source is None:
+            return None
+        try:
+            return typer.statement(translation.source, self._columns_of)
+        except Exception:  # noqa: BLE001 - a statement the typer cannot follow is typed as it runs
+            return None
+
+    def _columns_of(self, name: str) -> Sequence[tuple[str, int, int]] | None:
+        """A table's columns (name, type OID, typmod): the catalog's own, the register's or the client's."""
+        lowered = name.lower()
+        declared = catalog.PG_TABLES.get(lowered) or catalog.INFO_TABLES.get(lowered)
+        if declared is not None:
+            return [(column, *(types.pg_type_of(kind) or _TEXT_TYPE[:2])) for column, kind in declared]
+        for attempt in range(2):
+            for relation in self.catalog.catalog.relations:
+                if relation.name.lower() == lowered:
+                    if relation.kind != "r":
+                        return None  # a view's columns have no declared types: typed by their values
+                    if relation.name in TABLES:
+                        return [(c[0], c[1], c[2]) for c in relation.columns]
+                    # a table of the client's own: a column declared with no type (CREATE TABLE ... AS SELECT) is
+                    # typed by its values, as it runs
+                    kinds = self.catalog.declared_types(relation.name)
+                    return [(c[0], c[1] if kinds.get(c[0]) else 0, c[2]) for c in relation.columns]
+            if attempt == 0:
+                self.catalog.refresh()
+        return None
 
     def bind_values(self, prepared: Prepared, formats: Sequence[int], raw: Sequence[bytes | None]) -> dict[str, Any]:
         codes = protocol.formats_for(formats, len(raw))
@@ -506,17 +544,19 @@ class Session:
         if "pg_" in translation.sql or "information_schema" in translation.sql.lower():
             self.catalog.refresh()
         if translation.empty_columns is not None:
-            fields = prepared.fields or [Field(name, types.TEXT) for name in translation.empty_columns]
-            return Result(fields, iter(()), lambda count: f"SELECT {count}", formats)
+            fields = prepared.fields or self._typed_fields(prepared, [None] * len(translation.empty_columns))
+            return Result(fields, iter(()), lambda count: f"SELECT {count}", formats, self.settings["TimeZone"])
         cursor = self.connection.cursor()
         cursor.execute(translation.sql, self._bindings(translation, values))
         if cursor.description:
             rows: Iterator[Sequence[Any]] = iter(cursor)
             first = next(rows, None)
-            fields = prepared.fields or self._fields(translation, cursor.description, first)
+            fields = prepared.fields or self._typed_fields(
+                prepared, self._fields(translation, cursor.description, first)
+            )
             rows = itertools.chain([first], rows) if first is not None else iter(())
             tag = _tag(translation.keyword, cursor.rowcount, returning=True)
-            return Result(fields, rows, tag, formats)
+            return Result(fields, rows, tag, formats, self.settings["TimeZone"])
         if translation.keyword in ("CREATE", "DROP", "ALTER"):
             self.catalog.refresh()
         return Result(None, iter(()), _tag(translation.keyword, cursor.rowcount, text=translation.text))
@@ -558,9 +598,41 @@ class Session:
             )
         return fields
 
+    def _typed_fields(self, prepared: Prepared, fallback: Sequence[Field | None]) -> list[Field]:
+        """The row description of a statement: each column as the typer types it; where it cannot tell, the
+        column as SQLite describes it (``fallback``), else text."""
+        typed = prepared.typed
+        columns = typed.columns if typed is not None and typed.columns is not None else []
+        if len(columns) != len(fallback):
+            columns = []
+        fields = []
+        for index, other in enumerate(fallback):
+            column = columns[index] if columns else None
+            if column is None or not column.oid:
+                if other is not None:
+                    fields.append(other)
+                    continue
+                names = prepared.translation.empty_columns if prepared.translation else None
+                name = column.name if column is not None else names[index] if names else "?column?"
+                fields.append(Field(name, types.TEXT, types.length_of(types.TEXT)))
+                continue
+            name = other.name if other is not None else column.name
+            table = column.table
+            table_oid = catalog.table_oid(table) if table and not self._is_catalog(table) else 0
+            number = column.number if table_oid else 0
+            if other is not None and other.table_oid:
+                table_oid, number = other.table_oid, other.column_number
+            fields.append(Field(name, column.oid, types.length_of(column.oid), column.typmod, table_oid, number))
+        return fields
+
+    @staticmethod
+    def _is_catalog(table: str) -> bool:
+        return table.lower() in catalog.PG_TABLES or table.lower() in catalog.INFO_TABLES
+
     def describe(self, prepared: Prepared) -> list[Field] | None:
-        """The columns a statement will return, without running it for real (SELECTs run once with null
-        parameters, reading one row at most)."""
+        """The columns a statement will return, from their types (:mod:`connector.bridge.typer`), never by running
+        it; only a SELECT the typer cannot follow (a table it does not know) runs once with null parameters,
+        reading one row at most."""
         if prepared.fields is not None:
             return prepared.fields
         keyword = first_keyword(prepared.text)
@@ -573,8 +645,13 @@ class Session:
                 return portal.result.fields if portal and portal.result else None
             return None
         translation = prepared.translation
+        typed = prepared.typed
         if translation.empty_columns is not None:
-            prepared.fields = [Field(name, types.TEXT) for name in translation.empty_columns]
+            prepared.fields = self._typed_fields(prepared, [None] * len(translation.empty_columns))
+        elif typed is not None and typed.columns is not None and typed.complete:
+            prepared.fields = self._typed_fields(prepared, [None] * len(typed.columns))
+        elif typed is not None and typed.columns is None and translation.keyword not in ("SELECT", "WITH", "VALUES"):
+            return None  # no row can come
         elif translation.keyword in ("SELECT", "WITH", "VALUES", "TABLE"):
             if self.transaction.status == "E":
                 raise ClientError(
@@ -670,6 +747,8 @@ class Session:
             return _done("CLOSE CURSOR")
         if keyword in ("LISTEN", "UNLISTEN", "NOTIFY"):
             return _done(keyword)
+        if keyword == "REFRESH" and words[1:3] == ["MATERIALIZED", "VIEW"]:
+            return _done("REFRESH MATERIALIZED VIEW")  # a materialized view is a view here: always fresh
         raise ClientError("0A000", f"{keyword} is not supported by this server")
 
     def _in_block(self, what: str) -> None:
@@ -743,6 +822,8 @@ class Session:
         name = " ".join(text.split()[1:]).rstrip(";").strip().lower()
         if name in ("transaction isolation level", "transaction_isolation"):
             return "transaction_isolation"
+        if name == "time zone":
+            return "TimeZone"
         return name.strip('"')
 
     def _show(self, text: str, formats: Sequence[int]) -> Result:

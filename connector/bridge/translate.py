@@ -29,7 +29,8 @@ import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
-from connector.bridge import cache, catalog, functions, types
+from connector.bridge import cache, catalog, functions, typer, types
+from connector.bridge.dialect import BridgePostgres, BridgeSQLite
 from connector.schema import TABLES
 from connector.sql import exact, limits
 
@@ -92,6 +93,8 @@ class Translation:
     column_types: tuple[int | None, ...] | None  # a type OID for each output column when its expression says
     origin: str | None  # the one table a plain SELECT reads, for RowDescription's table OIDs
     empty_columns: tuple[str, ...] | None  # columns of a catalog query that cannot have rows
+    #: the statement as PostgreSQL reads it, its output columns named (what :mod:`connector.bridge.typer` types)
+    source: exp.Expr | None = None
 
     @property
     def returns_rows(self) -> bool:
@@ -103,14 +106,14 @@ class Translation:
 _OPERATOR = re.compile(r"OPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!=<>*@#%^&|`?+\-/]+)\s*\)", re.IGNORECASE)
 _COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\s*\.\s*)?(?:\"default\"|default|\"C\"|\"POSIX\")", re.IGNORECASE)
 _DOLLAR = re.compile(r"\$(\d+)")
-#: Functions whose PostgreSQL meaning sqlglot would rewrite on the way (its to_char takes strftime patterns).
-_OWN_FUNCTIONS = re.compile(r"\b(to_char|to_date|to_timestamp)\s*\(", re.IGNORECASE)
 #: Reserved words PostgreSQL accepts as a column label after AS (``... AS select``, ``AS table``: Metabase
 #: writes them); quoted before parsing, as they mean the same name.
 _KEYWORD_ALIAS = re.compile(
-    r"\bAS\s+(select|insert|update|delete|table|column|user|from|where|order|group|having|limit|offset|"
+    r"\bAS\s+(insert|update|delete|column|user|from|where|order|group|having|limit|offset|"
     r"union|check|default|end|grant|window|both|case|primary|references|unique|analyse|analyze|desc|asc|"
-    r"returning|fetch|only|to|do|else|for|into|then|when|with|all|and|or|not|on|in|is)\b(?!\s*\()",
+    r"returning|fetch|only|to|do|else|for|into|then|when|all|and|or|not|on|in|is)\b(?!\s*\()"
+    # select, with and table only where a label ends: after AS they may begin a query (CREATE VIEW v AS SELECT ...)
+    r"|\bAS\s+(select|with|table)\b(?=\s*(?:,|\)|;|$|from\b))",
     re.IGNORECASE,
 )
 _STRINGS = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
@@ -136,9 +139,9 @@ def translate(text: str) -> Translation:
 
 def _translate(text: str) -> Translation:
     keyword = first_keyword(text)
-    prepared = _OWN_FUNCTIONS.sub(r"pg_\1(", _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text))))
+    prepared = _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text)))
     try:
-        node = sqlglot.parse_one(prepared, read="postgres")
+        node = sqlglot.parse_one(prepared, read=BridgePostgres)
     except sqlglot.errors.SqlglotError as error:
         if keyword in ("SELECT", "WITH", "VALUES") or "incomplete input" in str(error).lower():
             raise TranslationError(_syntax(error)) from None
@@ -156,6 +159,7 @@ def _translate(text: str) -> Translation:
     for listed in (top, returning):
         if listed is not None:
             _name_columns(listed)  # named as PostgreSQL names them, before the expressions change
+    source = node.copy()
     numeric = _exact_numbers(node)
     _annotate(node)
     numbers: dict[int, int] = {}
@@ -186,10 +190,10 @@ def _translate(text: str) -> Translation:
     parameter_types = tuple(numbers.get(n, 0) for n in range(1, count + 1))
     parameter_dates = tuple(dates.get(n) for n in range(1, count + 1))
     try:
-        sql = node.sql("sqlite", unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
+        sql = node.sql(BridgeSQLite, unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
-    return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty)
+    return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
 
 
 def _derived_key(expression: exp.Expr) -> tuple[str, str] | None:
@@ -244,7 +248,8 @@ def _keyword_aliases(text: str) -> str:
     """``AS select`` as ``AS "select"``, outside quoted strings and names."""
     parts = _STRINGS.split(text)
     return "".join(
-        part if i % 2 else _KEYWORD_ALIAS.sub(lambda m: f'AS "{m.group(1)}"', part) for i, part in enumerate(parts)
+        part if i % 2 else _KEYWORD_ALIAS.sub(lambda m: f'AS "{m.group(1) or m.group(2)}"', part)
+        for i, part in enumerate(parts)
     )
 
 
@@ -973,6 +978,8 @@ def _cast(node: exp.Cast) -> exp.Expr:
             return _call("pg_int", value)
         if textual and target == "REAL":
             return _call("pg_float", value)
+        if target == "TEXT" and isinstance(value, exp.Anonymous) and value.name.lower() == "pg_regclass_oid":
+            return _call("quote_ident", _call("pg_regclass", value))  # '"Assets"'::regclass::text: the name
         if target == "TEXT" and isinstance(value, exp.Column) and exact.column_kind(value.name) == _MONEY:
             return _call("pg_money_text", value)  # 1500.00, as numeric(18,2) prints
         return exp.Cast(this=value, to=exp.DataType.build(target))
@@ -1185,12 +1192,20 @@ def _name_columns(select: exp.Select | exp.Returning) -> None:
 
 
 def _pg_name(expression: exp.Expr) -> str:
+    if expression.meta.get("pg_name"):
+        return expression.meta["pg_name"]
     if isinstance(expression, exp.Column):
         return expression.name
     if isinstance(expression, exp.Cast):
         inner = _pg_name(expression.this)
+        if inner != "?column?" and not isinstance(expression.this, exp.Cast):
+            return inner  # a cast's own name is weaker than an outer cast's (PostgreSQL's FigureColname)
+        target = typer.cast_target(expression.to)
+        found = types.TYPES.get(target[0]) if target is not None else None
+        if found is not None:  # PostgreSQL names the column after the type's own name: int8, float8, bool
+            return types.TYPES[found.element].name if found.element else found.name
         name = _type_name(expression.to)[0]
-        return inner if inner != "?column?" else {"decimal": "numeric", "double": "float8"}.get(name, name)
+        return {"decimal": "numeric", "double": "float8"}.get(name, name)
     if isinstance(expression, exp.Anonymous):
         name = expression.name.lower()
         return {
@@ -1206,6 +1221,8 @@ def _pg_name(expression: exp.Expr) -> str:
         }.get(name, name)
     if isinstance(expression, exp.AtTimeZone):
         return "timezone"
+    if isinstance(expression, (exp.RegexpLike, exp.RegexpILike)):
+        return "?column?"  # an operator (~, ~*), not a function
     if isinstance(expression, exp.Case):
         return "case"
     names: dict[type[exp.Expr], str] = {
@@ -1218,6 +1235,7 @@ def _pg_name(expression: exp.Expr) -> str:
         exp.ArraySize: "array_length",
         exp.LogicalAnd: "bool_and",
         exp.LogicalOr: "bool_or",
+        exp.GroupConcat: "string_agg",
     }
     if type(expression) in names:
         return names[type(expression)]

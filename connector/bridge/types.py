@@ -19,12 +19,15 @@ import datetime as dt
 import math
 import re
 import struct
+import uuid
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connector.bridge import functions
+from connector.bridge.errors import ClientError
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,9 @@ BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID = 16, 17, 18, 19, 20, 21, 2
 FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR = 700, 701, 705, 1042, 1043
 DATE, TIME, TIMESTAMP, TIMESTAMPTZ = 1082, 1083, 1114, 1184
 NUMERIC, UUID, RECORD = 1700, 2950, 2249
+INTERVAL, JSON, JSONB = 1186, 114, 3802
 INTEGERS = frozenset({INT2, INT4, INT8, OID, 24, 2205, 2206, 4089})
+_REGISTERED = frozenset({24, 2205, 2206, 4089})  # regproc, regclass, regtype, regnamespace
 FLOATS = frozenset({FLOAT4, FLOAT8})
 
 #: Declared SQLite types (upper case, without their size) and the PostgreSQL type each stands for. The catalog's
@@ -199,13 +204,57 @@ def format_type(oid: int | None, typmod: int | None) -> str | None:
 # -- text format ----------------------------------------------------------------------------------------------
 
 
+def float_text(value: float, digits: int = 15) -> str:
+    """A float as PostgreSQL prints it: the shortest text that reads back the same, in exponent form from 1e15 (1e6
+    for float4) or below 1e-4: ``1``, ``0.1``, ``1e+15``, ``NaN``, ``-Infinity``.
+
+    >>> float_text(1.0), float_text(1e15), float_text(123456.789), float_text(0.0001), float_text(1.5e-5)
+    ('1', '1e+15', '123456.789', '0.0001', '1.5e-05')
+    """
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    sign, figures, exponent = Decimal(repr(value)).as_tuple()
+    shown = "".join(map(str, figures)).rstrip("0") or "0"
+    power = len(figures) + int(exponent) - 1
+    minus = "-" if sign else ""
+    if power < -4 or power >= digits:
+        mantissa = shown[0] + ("." + shown[1:] if len(shown) > 1 else "")
+        return f"{minus}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}"
+    if power < 0:
+        return f"{minus}0.{'0' * (-power - 1)}{shown}"
+    whole = shown[: power + 1].ljust(power + 1, "0")
+    fraction = shown[power + 1 :]
+    return f"{minus}{whole}" + (f".{fraction}" if fraction else "")
+
+
+def _float4_text(value: Any) -> str:
+    number = float(value) if not isinstance(value, str) else float(value)
+    if not math.isfinite(number):
+        return float_text(number)
+    single = struct.unpack(">f", struct.pack(">f", number))[0]
+    for precision in range(1, 10):
+        shortest = float(f"{single:.{precision}g}")
+        if struct.pack(">f", shortest) == struct.pack(">f", single):
+            return float_text(shortest, 6)
+    return float_text(single, 6)
+
+
+def _float8_text(value: Any) -> str:
+    if isinstance(value, (str, int, Decimal)) and not isinstance(value, bool):
+        try:
+            return float_text(float(value))
+        except ValueError:
+            return str(value)
+    return _number_text(value)
+
+
 def _number_text(value: Any) -> str:
     if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return repr(value)
+        return float_text(value)
     if isinstance(value, bool):
         return "1" if value else "0"
     return str(value)
@@ -219,10 +268,25 @@ def _numeric_text(value: Any) -> str:
     return _number_text(value)
 
 
+_RANGES = {INT2: ("smallint", 2**15), INT4: ("integer", 2**31), INT8: ("bigint", 2**63)}
+
+
+def _in_range(oid: int, value: Any) -> Any:
+    """An integer result that fits its type; SQLite turns an overflowing sum into a float, PostgreSQL refuses it."""
+    found = _RANGES.get(oid)
+    if found is not None and isinstance(value, (int, float)) and not -found[1] <= value < found[1]:
+        raise ClientError("22003", f"{found[0]} out of range")
+    return value
+
+
 def _integer_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return _number_text(value)
+
+
+def _integer_encoder(oid: int) -> Callable[[Any], str]:
+    return lambda value: _integer_text(_in_range(oid, value))
 
 
 def _bool_text(value: Any) -> str:
@@ -244,7 +308,64 @@ def _timestamp_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat() + " 00:00:00"
-    return str(value).replace("T", " ")
+    text = str(value)
+    if text.lower() in ("infinity", "-infinity"):
+        return text.lower()
+    moment = functions.parse_moment(text, strict=False)
+    return moment.isoformat(sep=" ") if moment is not None else text.replace("T", " ")
+
+
+def _zone_offset(offset: dt.timedelta | None) -> str:
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return (
+        f"{sign}{hours:02d}"
+        + (f":{minutes:02d}" if minutes or seconds else "")
+        + (f":{seconds:02d}" if seconds else "")
+    )
+
+
+def timestamptz_text(value: Any, zone: str = "UTC") -> str:
+    """A timestamp with time zone as PostgreSQL prints it in the session's TimeZone: ``2025-07-01 00:00:00+00``,
+    microseconds when it has them (the register keeps these moments in UTC).
+
+    >>> timestamptz_text("2025-07-01 00:00:00"), timestamptz_text("2025-07-01 10:00:00.5", "Europe/Paris")
+    ('2025-07-01 00:00:00+00', '2025-07-01 12:00:00.5+02')
+    """
+    text = str(value)
+    if text.lower() in ("infinity", "-infinity"):
+        return text.lower()
+    moment = functions.parse_moment(value, strict=False)
+    if moment is None:
+        return text
+    local = moment.replace(tzinfo=dt.UTC).astimezone(_zone(zone))
+    shown = local.replace(tzinfo=None).isoformat(sep=" ")
+    if "." in shown:
+        shown = shown.rstrip("0")
+    return shown + _zone_offset(local.utcoffset())
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _interval_text(value: Any) -> str:
+    try:
+        return functions.parse_interval(value).text()
+    except Exception:  # noqa: BLE001 - shown as it is kept
+        return str(value)
+
+
+def _bytea_text(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\x" + bytes(value).hex()
+    text = str(value)
+    return text if text.startswith("\\x") else "\\x" + text.encode().hex()
 
 
 def _any_text(value: Any) -> str:
@@ -265,26 +386,39 @@ def _bool_array_text(value: Any) -> str:
     return functions.array_text([None if item is None else _bool_text(item) for item in items])
 
 
-def text_encoder(oid: int) -> Callable[[Any], str]:
+def text_encoder(oid: int, zone: str = "UTC") -> Callable[[Any], str]:
+    """The text form of a value of type ``oid``, as PostgreSQL's output function writes it."""
     if oid == TYPES[BOOL].array:
         return _bool_array_text
     if oid == BOOL:
         return _bool_text
+    if oid in _RANGES:
+        return _integer_encoder(oid)
     if oid in INTEGERS:
         return _integer_text
+    if oid == FLOAT4:
+        return _float4_text
     if oid in FLOATS:
-        return _number_text
+        return _float8_text
     if oid == NUMERIC:
         return _numeric_text
     if oid == DATE:
         return _date_text
-    if oid in (TIMESTAMP, TIMESTAMPTZ):
+    if oid == TIMESTAMP:
         return _timestamp_text
+    if oid == TIMESTAMPTZ:
+        return lambda value: timestamptz_text(value, zone)
+    if oid == INTERVAL:
+        return _interval_text
+    if oid == BYTEA:
+        return _bytea_text
     return _any_text
 
 
 def decode_text(oid: int, text: str) -> Any:
     """A parameter sent in text format, as the Python value the register binds."""
+    if oid in _REGISTERED and not text.strip().isdigit():
+        return text  # a name ('"Assets"'::regclass), looked up as it is used
     if oid in INTEGERS:
         return int(text)
     if oid in FLOATS:
@@ -325,9 +459,15 @@ def decode_binary(oid: int, data: bytes) -> Any:
     if oid in (TIMESTAMP, TIMESTAMPTZ):
         return _EPOCH_TIME + dt.timedelta(microseconds=struct.unpack(">q", data)[0])
     if oid == UUID and len(data) == 16:
-        import uuid
-
         return str(uuid.UUID(bytes=data))
+    if oid == INTERVAL:
+        micros, days, months = struct.unpack(">qii", data)
+        return functions.Interval(months, days, micros).text()
+    if oid == JSONB and data[:1] == b"\x01":
+        return bytes(data[1:]).decode()
+    found = TYPES.get(oid)
+    if found is not None and found.element:
+        return functions.array_text(_decode_array(data))
     if oid == BYTEA:
         return bytes(data)
     return bytes(data).decode()
@@ -372,21 +512,125 @@ def _encode_numeric(value: Any) -> bytes:
     return struct.pack(f">hhHH{len(groups)}h", len(groups), weight, 0x4000 if sign else 0, scale, *groups)
 
 
+def _days(value: Any) -> int:
+    day = functions.parse_date(value)
+    assert day is not None
+    return (day - _EPOCH).days
+
+
+def _micros(value: Any) -> int:
+    moment = functions.parse_moment(value)
+    assert moment is not None
+    return (moment - _EPOCH_TIME) // dt.timedelta(microseconds=1)
+
+
+def _infinite(value: Any, bits: int) -> int | None:
+    text = str(value).strip().lower() if isinstance(value, str) else ""
+    if text in ("infinity", "+infinity"):
+        return 2 ** (bits - 1) - 1
+    if text == "-infinity":
+        return -(2 ** (bits - 1))
+    return None
+
+
+def _date_binary(value: Any) -> bytes:
+    infinite = _infinite(value, 32)
+    return struct.pack(">i", infinite if infinite is not None else _days(value))
+
+
+def _moment_binary(value: Any) -> bytes:
+    infinite = _infinite(value, 64)
+    return struct.pack(">q", infinite if infinite is not None else _micros(value))
+
+
+def _interval_binary(value: Any) -> bytes:
+    interval = functions.parse_interval(value)
+    return struct.pack(">qii", interval.micros, interval.days, interval.months)
+
+
+def _uuid_binary(value: Any) -> bytes:
+    return value.bytes if isinstance(value, uuid.UUID) else uuid.UUID(str(value)).bytes
+
+
+def _bytea_binary(value: Any) -> bytes:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    text = str(value)
+    return bytes.fromhex(text[2:]) if text.startswith("\\x") else text.encode()
+
+
+def _array_binary(oid: int, value: Any) -> bytes:
+    """A one-dimensional array: dimensions, a null flag, the element type, then each element (length, bytes)."""
+    element = TYPES[oid].element
+    items = value if isinstance(value, (list, tuple)) else functions.array_items(value)
+    if not items:
+        return struct.pack(">iii", 0, 0, element)
+    parts = [struct.pack(">iiiii", 1, int(any(i is None for i in items)), element, len(items), 1)]
+    for item in items:
+        encoded = None if item is None else encode_binary(element, item)
+        if item is not None and encoded is None:
+            encoded = text_encoder(element)(item).encode()
+        parts.append(struct.pack(">i", -1) if encoded is None else struct.pack(">i", len(encoded)) + encoded)
+    return b"".join(parts)
+
+
+def _decode_array(data: bytes) -> list[Any]:
+    dimensions, _, element = struct.unpack(">iii", data[:12])
+    if dimensions == 0:
+        return []
+    count = struct.unpack(">i", data[12:16])[0]
+    position = 12 + 8 * dimensions
+    items: list[Any] = []
+    for _ in range(count):
+        size = struct.unpack(">i", data[position : position + 4])[0]
+        position += 4
+        if size < 0:
+            items.append(None)
+            continue
+        items.append(decode_binary(element, data[position : position + size]))
+        position += size
+    return items
+
+
+def _float_binary(oid: int, value: Any) -> bytes:
+    number = float(value) if not isinstance(value, str) else float(value.strip())
+    return struct.pack(_INT_FORMATS[oid], number)
+
+
+_TEXTUAL = frozenset({TEXT, VARCHAR, BPCHAR, NAME, CHAR, UNKNOWN, JSON, 1033})
+
+
 def encode_binary(oid: int, value: Any) -> bytes | None:
-    """A result value in binary format; None (send text) for the types the bridge has no binary form of."""
+    """A result value in binary format, as PostgreSQL's send function writes it; None for a type the bridge has
+    no binary form of (the reg* types, which show a name)."""
+    if oid in FLOATS:
+        return _float_binary(oid, value)
     if oid in _INT_FORMATS:
-        if oid in FLOATS:
-            return struct.pack(_INT_FORMATS[oid], float(value))
-        return struct.pack(_INT_FORMATS[oid], int(value))
+        if oid == OID or oid in _REGISTERED:
+            if isinstance(value, str) and not value.isdigit():
+                return None
+        return struct.pack(_INT_FORMATS[oid], int(_in_range(oid, value)))
+    if oid in _REGISTERED:
+        return struct.pack(">I", int(value)) if str(value).isdigit() else None
     if oid == BOOL:
         return b"\x01" if _bool_text(value) == "t" else b"\x00"
     if oid == NUMERIC:
         return _encode_numeric(value)
-    if oid == DATE and isinstance(value, dt.date):
-        day = value.date() if isinstance(value, dt.datetime) else value
-        return struct.pack(">i", (day - _EPOCH).days)
-    if oid == BYTEA and isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value)
-    if oid in (TEXT, VARCHAR, BPCHAR, NAME, CHAR, UNKNOWN):
+    if oid == DATE:
+        return _date_binary(value)
+    if oid in (TIMESTAMP, TIMESTAMPTZ):
+        return _moment_binary(value)
+    if oid == INTERVAL:
+        return _interval_binary(value)
+    if oid == UUID:
+        return _uuid_binary(value)
+    if oid == BYTEA:
+        return _bytea_binary(value)
+    if oid == JSONB:
+        return b"\x01" + _any_text(value).encode()
+    if oid in _TEXTUAL:
         return _any_text(value).encode()
+    found = TYPES.get(oid)
+    if found is not None and found.element:
+        return _array_binary(oid, value)
     return None

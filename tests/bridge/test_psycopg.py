@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import socket
+import struct
 import uuid
 from decimal import Decimal
 
@@ -10,6 +13,7 @@ import pytest
 
 from connector.schema import TABLES
 from tests.bridge.conftest import VAN
+from tests.bridge.test_server import startup_packet
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed (pip install 'psycopg[binary]')")
 
@@ -146,3 +150,181 @@ def test_prepare_always(dsn: str) -> None:
             assert con.execute('SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = %s', (VAN,)).fetchone() == (
                 "Corporate van",
             )
+
+
+def _messages(sock: socket.socket, until: bytes) -> list[tuple[bytes, bytes]]:
+    """The server's messages (type, body) up to and including the first of type ``until``."""
+    received, messages = b"", []
+    while True:
+        while len(received) >= 5 and len(received) >= 1 + struct.unpack(">i", received[1:5])[0]:
+            size = struct.unpack(">i", received[1:5])[0]
+            messages.append((received[:1], received[5 : 1 + size]))
+            received = received[1 + size :]
+            if messages[-1][0] == until:
+                return messages
+        chunk = sock.recv(65536)
+        assert chunk, messages
+        received += chunk
+
+
+def _described(port: int, sql: str) -> tuple[list[int], list[tuple[str, int]] | None]:
+    """What the server says of a statement it has only parsed (Parse, Describe, Sync): its parameters' types and
+    its columns (None for NoData)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(startup_packet())
+        _messages(sock, b"Z")
+        parse = b"\x00" + sql.encode() + b"\x00" + struct.pack(">h", 0)
+        describe = b"S\x00"
+        sock.sendall(
+            b"P" + struct.pack(">i", len(parse) + 4) + parse + b"D" + struct.pack(">i", len(describe) + 4) + describe
+        )
+        sock.sendall(b"S\x00\x00\x00\x04")
+        messages = dict(_messages(sock, b"Z"))
+    assert b"E" not in messages, messages[b"E"]
+    body = messages[b"t"]
+    parameters = list(struct.unpack(f">{struct.unpack('>h', body[:2])[0]}i", body[2:]))
+    if b"n" in messages:
+        return parameters, None
+    body = messages[b"T"]
+    columns, position = [], 2
+    for _ in range(struct.unpack(">h", body[:2])[0]):
+        end = body.index(b"\x00", position)
+        name = body[position:end].decode()
+        oid = struct.unpack(">i", body[end + 7 : end + 11])[0]
+        columns.append((name, oid))
+        position = end + 19
+    return parameters, columns
+
+
+@pytest.mark.parametrize(
+    ("sql", "parameters", "columns"),
+    [
+        # as PostgreSQL 15 describes each (checked against one)
+        ('SELECT "AssetNumber" FROM "Assets" ORDER BY 1 LIMIT $1', [20], [("AssetNumber", 25)]),
+        ('SELECT "AssetNumber" FROM "Assets" LIMIT $1::integer OFFSET $2', [23, 20], [("AssetNumber", 25)]),
+        (
+            'SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" BETWEEN $1 AND $2',
+            [1082, 1082],
+            [("AssetNumber", 25)],
+        ),
+        ('SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" IN ($1,$2)', [25, 25], [("AssetNumber", 25)]),
+        ('SELECT 1 FROM "Assets" WHERE "AssetNumber" IS NOT DISTINCT FROM $1', [25], [("?column?", 23)]),
+        ('SELECT coalesce("PurchasePrice", $1) FROM "Assets"', [1700], [("coalesce", 1700)]),
+        ('SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = ANY($1)', [1009], [("AssetName", 25)]),
+        ("SELECT $1::uuid", [2950], [("uuid", 2950)]),
+        ("SELECT $1,$2", [25, 25], [("?column?", 25), ("?column?", 25)]),
+        (
+            "SELECT 3000000000::bigint, 1::int2, 2.5::float4, 'NaN'::float8",
+            [],
+            [("int8", 20), ("int2", 21), ("float4", 700), ("float8", 701)],
+        ),
+        (
+            'SELECT count(*), sum("PurchasePrice"), min("PurchaseDate") FROM "Assets"',
+            [],
+            [("count", 20), ("sum", 1700), ("min", 1082)],
+        ),
+        (
+            "SELECT now(), '2024-02-29'::date + 1, '1 day'::interval, ARRAY[1, 2]",
+            [],
+            [("now", 1184), ("?column?", 1082), ("interval", 1186), ("array", 1007)],
+        ),
+        ("SELECT sum(x) FROM (VALUES (0.1::numeric), (0.2::numeric)) v(x)", [], [("sum", 1700)]),
+        (
+            'SELECT array_agg("AssetNumber" ORDER BY 1), string_agg("AssetNumber", \',\' ORDER BY 1) FROM "Assets"',
+            [],
+            [("array_agg", 1009), ("string_agg", 25)],
+        ),
+    ],
+)
+def test_describe_answers_from_types_without_running(port: int, sql: str, parameters, columns) -> None:
+    assert _described(port, sql) == (parameters, columns)
+
+
+def test_a_write_returning_rows_is_described_with_them_and_a_write_without_has_none(dsn: str, port: int) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        before = con.execute('SELECT count(*) FROM "Assets"').fetchone()
+        insert = 'INSERT INTO "Assets" ("AssetName", "AssetNumber") VALUES ($1, $2) '
+        described = _described(port, insert + 'RETURNING "AssetNumber", "PurchasePrice"')
+        assert described == ([25, 25], [("AssetNumber", 25), ("PurchasePrice", 1700)])
+        assert _described(port, 'UPDATE "Assets" SET "AssetName" = $1 WHERE "AssetNumber" = $2') == ([25, 25], None)
+        # described, never run: nothing was written
+        assert con.execute('SELECT count(*) FROM "Assets"').fetchone() == before
+        with con.cursor() as cursor:
+            cursor.execute(
+                'INSERT INTO "Assets" ("AssetName", "AssetNumber") VALUES (%s, %s) RETURNING "AssetNumber"',
+                ("Described", "FA-0900"),
+                prepare=True,
+            )
+            assert cursor.fetchall() == [("FA-0900",)]
+        con.execute('DELETE FROM "Assets" WHERE "AssetNumber" = %s', ("FA-0900",))
+
+
+def test_limit_takes_a_parameter_in_a_prepared_statement(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        for binary in (False, True):
+            rows = con.execute(
+                'SELECT "AssetNumber" FROM "Assets" ORDER BY 1 LIMIT %s', (1,), prepare=True, binary=binary
+            ).fetchall()
+            assert rows == [("FA-0042",)]
+
+
+BOTH_FORMATS = [
+    # (statement, the value PostgreSQL 15 returns in text and in binary format)
+    ("SELECT 3000000000::bigint", 3000000000),
+    ("SELECT '2024-02-29'::date", dt.date(2024, 2, 29)),
+    ('SELECT min("PurchaseDate") FROM "Assets"', dt.date(2025, 1, 15)),
+    ('SELECT "PurchaseDate" + 1 FROM "Assets" WHERE "PurchaseDate" IS NOT NULL', dt.date(2025, 1, 16)),
+    ("SELECT '2024-01-01 10:00:00.25'::timestamp", dt.datetime(2024, 1, 1, 10, 0, 0, 250000)),
+    ("SELECT '2025-07-01 00:00:00+00'::timestamptz", dt.datetime(2025, 7, 1, tzinfo=dt.UTC)),
+    ("SELECT '1 day 02:00'::interval", dt.timedelta(days=1, hours=2)),
+    ("SELECT ARRAY[1, 2, 3]", [1, 2, 3]),
+    ("SELECT ARRAY['a', 'b']", ["a", "b"]),
+    ("SELECT '{a,NULL}'::text[]", ["a", None]),
+    ("SELECT 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid", uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
+    ("SELECT '\\xdeadbeef'::bytea", b"\xde\xad\xbe\xef"),
+    ("""SELECT '{"a": 1}'::json""", {"a": 1}),
+    ("""SELECT '{"a": 1}'::jsonb""", {"a": 1}),
+    ("SELECT 1e15::float8", 1e15),
+    ("SELECT 2.5::float4", 2.5),
+    ('SELECT sum("PurchasePrice") FROM "Assets"', Decimal("34499.99")),
+]
+
+
+@pytest.mark.parametrize(("sql", "expected"), BOTH_FORMATS)
+@pytest.mark.parametrize("binary", [False, True])
+def test_every_type_reads_back_in_both_formats(dsn: str, sql: str, expected, binary: bool) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        assert con.execute(sql, binary=binary).fetchone() == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("sql", "text"),
+    [
+        # as PostgreSQL 15 prints each
+        ("SELECT 1.0::float8, 1e15::float8, 0.1::float8, 1.5e-5::float8", ("1", "1e+15", "0.1", "1.5e-05")),
+        ("SELECT 123456.789::float4, 1e6::float4, 1e5::float4", ("123456.79", "1e+06", "100000")),
+        ("SELECT '2025-07-01 00:00:00'::timestamptz", ("2025-07-01 00:00:00+00",)),
+        ("SELECT '2025-07-01 10:00:00.5+00'::timestamptz", ("2025-07-01 10:00:00.5+00",)),
+        ("SELECT '1 day 02:00'::interval, true, ARRAY[1, 2]", ("1 day 02:00:00", "t", "{1,2}")),
+        ("SELECT '\\xdeadbeef'::bytea", ("\\xdeadbeef",)),
+        ("SELECT 'NaN'::float8, 'Infinity'::float8", ("NaN", "Infinity")),
+    ],
+)
+def test_text_output_is_postgresql_s(dsn: str, sql: str, text: tuple[str, ...]) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        result = con.pgconn.exec_(sql.encode())
+        assert tuple(result.get_value(0, i).decode() for i in range(result.nfields)) == text
+
+
+def test_timestamptz_is_shown_in_the_session_time_zone(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute("SET TIME ZONE 'Europe/Paris'")
+        result = con.pgconn.exec_(b"SELECT '2025-07-01 10:00:00+00'::timestamptz")
+        assert result.get_value(0, 0) == b"2025-07-01 12:00:00+02"
+
+
+def test_nan_is_a_float_in_both_formats(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        for binary in (False, True):
+            row = con.execute("SELECT 'NaN'::float8", binary=binary).fetchone()
+            assert row is not None and isinstance(row[0], float) and math.isnan(row[0])

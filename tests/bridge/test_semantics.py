@@ -266,6 +266,8 @@ def test_statistics(client, register_file: Path) -> None:
         ("SELECT SELECT", "42601"),
         ("PREPARE q AS SELECT 1", "0A000"),
         ("""SELECT '{"a": 1}'::jsonb @> '{}'""", "42601"),  # an operator SQLite cannot even read
+        ("SELECT 9223372036854775807::bigint + 1", "22003"),  # bigint out of range, as PostgreSQL refuses it
+        ("SELECT 2147483647::int4 + 1", "22003"),
     ],
 )
 def test_postgresql_errors(client, sql: str, code: str) -> None:
@@ -343,3 +345,49 @@ def test_privileges_follow_the_session(dsn: str) -> None:
             for row in con.execute("SELECT tablename FROM pg_tables WHERE has_table_privilege(tablename, 'SELECT')")
         }
         assert set(TABLES) <= tables
+
+
+def test_functions_tools_call_answer_as_postgresql(client) -> None:
+    """Each as PostgreSQL 15 answers it (dbt's docs generate calls pg_is_other_temp_schema)."""
+    row, kinds = one(client, "SELECT quote_literal('it''s'), quote_nullable(NULL), array_remove(ARRAY[1,2,1,3], 1)")
+    assert row == ("'it''s'", "NULL", [2, 3]) and kinds == (25, 25, 1007)
+    row, kinds = one(client, "SELECT pg_my_temp_schema(), pg_is_other_temp_schema(11)")
+    assert row == (0, False) and kinds == (26, 16)
+    cursor = client.execute("SHOW time zone")
+    assert cursor.description[0].name == "TimeZone" and cursor.fetchone() == ("UTC",)
+
+
+def test_unicode_case_regclass_text_and_dates_as_postgresql_answers(client, register_file: Path) -> None:
+    """Each as PostgreSQL 15 answers it."""
+    row, kinds = one(client, "SELECT upper('ünï'), lower('ÜNÏ'), 'ÜNÏ' ILIKE 'ünï', 'ÜNÏ' ~* 'ünï'")
+    assert row == ("ÜNÏ", "ünï", True, True) and kinds == (25, 25, BOOL, BOOL)
+    assert one(client, 'SELECT count(*) FROM "Assets" WHERE "AssetName" ILIKE %s', ("%VAN%",))[0] == (1,)
+    assert one(client, """SELECT '"Assets"'::regclass::text""") == (('"Assets"',), (25,))
+    assert one(client, "SELECT to_date('20240701', 'YYYYMMDD')")[0] == (dt.date(2024, 7, 1),)
+    text = client.pgconn.exec_(b"SELECT 'infinity'::date, '-infinity'::date")
+    assert (text.get_value(0, 0), text.get_value(0, 1)) == (b"infinity", b"-infinity")
+    for binary in (False, True):  # a date range bound on the boundary day finds the rows of that day
+        found = client.execute(
+            'SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" BETWEEN %s AND %s',
+            (dt.date(2025, 1, 15), dt.date(2025, 1, 15)),
+            binary=binary,
+        ).fetchall()
+        assert found == [(VAN,)]
+
+
+def test_ddl_as_tools_write_it(client) -> None:
+    """dbt's forms: a query in parentheses, schema-qualified and three-part names in public, CASCADE, several tables
+    in one DROP, a materialized view (a view here, so REFRESH has nothing to do)."""
+    client.execute("CREATE TABLE public.ddl_a AS (SELECT 1 AS x)")
+    client.execute('CREATE TABLE "register"."public"."ddl_b" AS SELECT 2 AS x')
+    client.execute("CREATE VIEW public.ddl_v AS SELECT x FROM ddl_a UNION ALL SELECT x FROM public.ddl_b")
+    client.execute("CREATE MATERIALIZED VIEW ddl_m AS (SELECT sum(x) AS total FROM ddl_v)")
+    assert client.execute('SELECT x FROM "public"."ddl_v" ORDER BY x').fetchall() == [(1,), (2,)]
+    client.execute("INSERT INTO ddl_a VALUES (3)")
+    assert client.execute("REFRESH MATERIALIZED VIEW ddl_m").statusmessage == "REFRESH MATERIALIZED VIEW"
+    assert client.execute("SELECT total FROM ddl_m").fetchall() == [(6,)]
+    client.execute("DROP MATERIALIZED VIEW ddl_m")
+    client.execute("DROP VIEW IF EXISTS public.ddl_v CASCADE")
+    client.execute("DROP TABLE ddl_a, public.ddl_b")
+    left = client.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'ddl_%'").fetchone()
+    assert left == (0,)
