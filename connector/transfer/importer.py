@@ -258,10 +258,7 @@ class _Import:
         unused = [
             (header, why)
             for header, why in layout.unused
-            if any(
-                (index := layout.headers.index(header)) < len(cells) and cells[index] not in (None, "")
-                for _, cells in source.records
-            )
+            if _filled_somewhere(source.records, layout.headers.index(header))
         ]  # a column empty in every row loses nothing: it is not named
         if unused and self.strict:
             self.problems.extend(
@@ -311,7 +308,7 @@ class _Import:
         notices = [*source.notices]
         filled: dict[str, list[str]] = {}
         for index, header, why in layout.ignored:
-            if any(index < len(cells) and cells[index] not in (None, "") for _, cells in source.records):
+            if _filled_somewhere(source.records, index):
                 filled.setdefault(why, []).append(header)
         for why, headers in filled.items():
             notices.append(f"{source.name}: read past {', '.join(headers)} ({why})")
@@ -386,6 +383,11 @@ class _Import:
             return
         self._execute("RELEASE transfer_row")
         writer.done(row, writes)
+
+
+def _filled_somewhere(records: Sequence[tuple[int, Sequence[Any]]], index: int) -> bool:
+    """Whether any record has a value (neither None nor empty text) in its cell at ``index``."""
+    return any(index < len(cells) and cells[index] not in (None, "") for _, cells in records)
 
 
 def _is_date(table: Table, column: str) -> bool:
