@@ -387,7 +387,10 @@ class _Import:
 
 def _filled_somewhere(records: Sequence[tuple[int, Sequence[Any]]], index: int) -> bool:
     """Whether any record has a value (neither None nor empty text) in its cell at ``index``."""
-    return any(index < len(cells) and cells[index] not in (None, "") for _, cells in records)
+    for _, cells in records:
+        if index < len(cells) and cells[index] not in (None, ""):
+            return True
+    return False
 
 
 def _is_date(table: Table, column: str) -> bool:
