@@ -115,9 +115,10 @@ class Money(Codec):
             raise Refused("a finite amount")
         if abs(value) > MAX_MONEY:
             raise Refused(f"an amount the register holds (at most {MAX_MONEY})")
-        if value != value.quantize(CENT):
+        cents = value.quantize(CENT)
+        if value != cents:
             raise Refused("an amount in whole cents (at most two decimal places)")
-        return value.quantize(CENT)
+        return cents
 
     def to_stored(self, value: Decimal) -> int:
         return to_cents(value)
@@ -357,6 +358,8 @@ def decimal_from_sql(value: Any, exponent: Decimal | None) -> Any:
 def _valid_text(text: str) -> str:
     if "\x00" in text:
         raise Refused("text without NUL characters")
+    if text.isascii():  # no surrogate to look for
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -129,5 +129,9 @@ def unique_key(name: str) -> str:
 
     >>> unique_key("FA-ß") == unique_key("fa-ss"), unique_key("FA-É") == unique_key("fa-é"), unique_key("Ｆ１") == "f1"
     (True, True, True)
+    >>> unique_key("FA-0042 Van"), unique_key("FA-ﬁ") == unique_key("fa-fi")
+    ('fa-0042 van', True)
     """
+    if name.isascii():  # NFKC leaves ASCII as it is, and folds its case as lower() does
+        return name.lower()
     return unicodedata.normalize("NFKC", name).casefold()
