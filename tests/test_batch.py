@@ -426,3 +426,46 @@ def test_a_tenant_that_is_not_valid_text_is_refused_naming_its_row(
     with pytest.raises(connector.DataError, match=r"AssetName is required.*\(row 1 of 2; no row"):
         connection.execute(sql, (None, "bad\udc80"))
     assert register_dump(connection) == before
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_every_row_of_an_executemany_is_checked_however_its_values_repeat(
+    connection: connector.Connection, batched: bool
+) -> None:
+    """The columns a set of names writes are looked up once, dates and methods read once and parameters taken out
+    in one call: a later row that breaks a rule is still refused, naming its parameter set, and nothing is
+    written; so is a row that binds no value for a parameter, or that writes a read-only column."""
+    connection.front_door.batch_inserts = batched
+    before = register_dump(connection)
+    sql = (
+        "INSERT INTO Assets (AssetName, PurchaseDate, BookDepreciationSetting_DepreciationMethod, PurchasePrice) "
+        "VALUES (?, ?, ?, ?)"
+    )
+    good = [("Desk", "2024-02-29", "StraightLine", "10.00"), ("Chair", "2024-02-29", "straightline", "12.50")]
+    for bad, error in [
+        (("Lamp", "2023-02-29", "StraightLine", "1"), r"Assets.PurchaseDate: '2023-02-29' is not a date"),
+        (("Lamp", "2024-02-29\x00", "StraightLine", "1"), r"Assets.PurchaseDate: '2024-02-29\\x00' is not a date"),
+        (("Lamp", "2024-02-29", "Straight", "1"), r"Assets.BookDepreciationSetting_DepreciationMethod: 'Straight'"),
+        (("Lamp", "2024-02-29", "StraightLine", "1.001"), r"Assets.PurchasePrice: '1.001' is not an amount in whole"),
+        (("Lamp", "2024-02-29", "StraightLine", "-1"), r"Assets.PurchasePrice: '-1' is negative"),
+    ]:
+        with pytest.raises(connector.DataError, match=error + r".*\(parameter set 3 of 3; nothing of this"):
+            connection.executemany(sql, [*good, bad])
+        assert register_dump(connection) == before
+    named = "INSERT INTO Assets (AssetName, AssetNumber) VALUES (:name, :number)"
+    for _ in range(2):
+        with pytest.raises(connector.ProgrammingError, match=r"no value was bound for parameter 'number'"):
+            connection.executemany(named, [{"name": "Desk", "number": "N-1"}, {"name": "Chair"}])
+        with pytest.raises(connector.DatabaseError, match=r"Assets.AssetId is read-only.*\(parameter set 1 of 2"):
+            connection.executemany(
+                "INSERT INTO Assets (AssetName, AssetId) VALUES (?, ?)", [("Desk", "x"), ("Chair", "y")]
+            )
+        assert register_dump(connection) == before
+    connection.executemany(sql, good)
+    assert connection.execute(
+        "SELECT AssetName, PurchaseDate, BookDepreciationSetting_DepreciationMethod, PurchasePrice FROM Assets "
+        "ORDER BY AssetName"
+    ).fetchall() == [
+        ("Chair", dt.date(2024, 2, 29), "StraightLine", Decimal("12.50")),
+        ("Desk", dt.date(2024, 2, 29), "StraightLine", Decimal("10.00")),
+    ]

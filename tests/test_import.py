@@ -23,6 +23,7 @@ import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -929,3 +930,37 @@ def test_every_unused_column_with_values_is_named_on_stdout_and_strict_refuses_i
         f"{source}: 2 columns not used: AccumulatedDepreciation (computed by Xero); "
         "Tax_Rate (tax depreciation: the register keeps book depreciation only)"
     )  # Tax_PoolName, empty in every row, loses nothing and is not named
+
+
+@pytest.mark.parametrize("shape", ["full rows", "a short row", "a structure in a cell"])
+def test_a_column_filled_in_its_last_row_only_is_named_unused_and_strict_refuses_it(path, tmp_path, shape):
+    """Whether a column the import does not use holds a value is read over every row: one value in the last of many
+    rows is found, whatever the rows look like (a row with fewer cells, a JSON structure in a cell)."""
+    rows: list[dict[str, Any]] = [{"AssetName": f"Asset {i}", "AssetNumber": f"FA-{i}"} for i in range(300)]
+    if shape == "a structure in a cell":
+        rows[5]["Tax_PoolName"] = ["A", "B"]
+        rows[-1]["Tax_Rate"] = 20
+        source = tmp_path / "assets.json"
+        source.write_text(json.dumps(rows))
+    else:
+        lines = ["*AssetName,*AssetNumber,Tax_PoolName,Tax_Rate"]
+        lines += [f"{row['AssetName']},{row['AssetNumber']},," for row in rows[:-1]] + ["Last,FA-299,,20"]
+        if shape == "a short row":
+            lines[5] = "Short,FA-4"
+        source = tmp_path / "assets.csv"
+        source.write_text("\n".join(lines) + "\n")
+    before = dump(path)
+    con = connector.connect(str(path))
+    try:
+        with pytest.raises(ImportFailed) as failed:
+            import_files(con, [source], strict=True)
+        assert register_dump(con) == before
+        outcome = import_files(con, [source])
+        con.commit()
+    finally:
+        con.close()
+    named = ["Tax_PoolName", "Tax_Rate"] if shape == "a structure in a cell" else ["Tax_Rate"]
+    assert sorted(problem.column or "" for problem in failed.value.problems) == named
+    assert all("--strict" in problem.rule for problem in failed.value.problems)
+    assert sorted(header for _, header, _ in outcome.unused) == named
+    assert rows_of(path, "SELECT count(*) FROM Assets") == [(300,)]

@@ -115,9 +115,10 @@ class Money(Codec):
             raise Refused("a finite amount")
         if abs(value) > MAX_MONEY:
             raise Refused(f"an amount the register holds (at most {MAX_MONEY})")
-        if value != value.quantize(CENT):
+        cents = value.quantize(CENT)
+        if value != cents:
             raise Refused("an amount in whole cents (at most two decimal places)")
-        return value.quantize(CENT)
+        return cents
 
     def to_stored(self, value: Decimal) -> int:
         return to_cents(value)
@@ -153,6 +154,9 @@ class Date(Codec):
         if isinstance(raw, dt.date):
             return _in_range(raw)
         if isinstance(raw, str):
+            known = _DAYS.get(raw)
+            if known is not None:
+                return known
             text = raw.strip()
             # A timestamp at midnight ('2024-03-01T00:00:00', as JSON clients send dates) names the same day.
             if len(text) > 10 and text[10] in "T " and text[11:].strip("0:.Z") == "":
@@ -163,7 +167,11 @@ class Date(Codec):
                 except ValueError:
                     pass
                 else:
-                    return _in_range(day)
+                    day = _in_range(day)
+                    if len(_DAYS) >= _DAYS_AT_MOST:
+                        _DAYS.clear()
+                    _DAYS[raw] = day
+                    return day
         raise Refused("a date (use YYYY-MM-DD)")
 
     def to_stored(self, value: dt.date) -> str:
@@ -276,8 +284,14 @@ class Enumeration(Text):
     def __init__(self, enum: type[StrEnum]) -> None:
         self.enum = enum
         self._members = {member.value: member for member in enum}
+        #: What each documented spelling, written exactly so, parses to.
+        self._exact = {member.value: parse_enum(enum, member.value) for member in enum}
 
     def parse(self, raw: Any) -> StrEnum:
+        if raw.__class__ is str:
+            exact = self._exact.get(raw)
+            if exact is not None:
+                return exact
         text = super().parse(raw)
         member = parse_enum(self.enum, text)
         if member is None:
@@ -344,11 +358,18 @@ def decimal_from_sql(value: Any, exponent: Decimal | None) -> Any:
 def _valid_text(text: str) -> str:
     if "\x00" in text:
         raise Refused("text without NUL characters")
+    if text.isascii():  # no surrogate to look for
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise Refused("valid Unicode text (it holds a lone surrogate)") from None
     return text
+
+
+#: Dates already read from text, by the text: a register's dates repeat (a month's purchases). Bounded.
+_DAYS: dict[str, dt.date] = {}
+_DAYS_AT_MOST = 4096
 
 
 def _in_range(day: dt.date) -> dt.date:

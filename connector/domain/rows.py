@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from connector.domain.codecs import Refused
 from connector.domain.errors import InvalidValue, ReadOnlyColumn, UnknownName
 from connector.domain.values import coerce
-from connector.schema import Table
+from connector.schema import Column, Table
 
 Row = dict[str, Any]
 
@@ -19,6 +20,10 @@ def typed_values(table: Table, values: Mapping[str, Any], *, writable: frozenset
     Names may be in any case or a documented alias. A read-only column is refused unless it is in
     ``writable`` (a column the caller handles itself, such as TenantId).
     """
+    names = tuple(values)
+    plan = _plan(table, names, writable)
+    if plan is not None:
+        return _typed_by_plan(table, plan, values)
     typed: Row = {}
     for name, raw in values.items():
         column = table.find(name)
@@ -38,6 +43,57 @@ def typed_values(table: Table, values: Mapping[str, Any], *, writable: frozenset
             )
         typed[column.name] = coerce(table, column, raw)
     return typed
+
+
+#: A column's part in a plan: the name written, the column, its codec's parse, and whether it has bounds to check.
+_Step = tuple[str, Column, Callable[[Any], Any], bool]
+
+
+def _plan(table: Table, names: tuple[str, ...], writable: frozenset[str]) -> tuple[_Step, ...] | None:
+    """How to type rows that write ``names``, worked out once for that set of names: None when the names break a
+    rule (unknown, read-only, written twice), which the row by row loop reports as it always has."""
+    key = (table.name, names, writable)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is table:
+        return found[1]
+    steps: list[_Step] = []
+    seen: set[str] = set()
+    plan: tuple[_Step, ...] | None = None
+    for name in names:
+        column = table.find(name)
+        if column is None or (column.read_only and column.name not in writable) or column.name in seen:
+            break
+        seen.add(column.name)
+        steps.append((name, column, column.codec.parse, column.minimum is not None or column.maximum is not None))
+    else:
+        plan = tuple(steps)
+    if len(_PLANS) >= _PLANS_AT_MOST:
+        _PLANS.clear()
+    _PLANS[key] = (table, plan)
+    return plan
+
+
+def _typed_by_plan(table: Table, plan: tuple[_Step, ...], values: Mapping[str, Any]) -> Row:
+    """:func:`typed_values` for names known to be writable: each value through its column's codec; a value refused,
+    or one with bounds to check, through :func:`coerce`, which words the error."""
+    typed: Row = {}
+    for name, column, parse, bounded in plan:
+        raw = values[name]
+        if raw is None:
+            typed[column.name] = None
+        elif bounded:
+            typed[column.name] = coerce(table, column, raw)
+        else:
+            try:
+                typed[column.name] = parse(raw)
+            except Refused:
+                typed[column.name] = coerce(table, column, raw)
+    return typed
+
+
+#: Plans by table, names written and the writable read-only columns; bounded, since the names come from statements.
+_PLANS: dict[tuple[str, tuple[str, ...], frozenset[str]], tuple[Table, tuple[_Step, ...] | None]] = {}
+_PLANS_AT_MOST = 1024
 
 
 def read_only_reason(column: str) -> str:
@@ -73,5 +129,9 @@ def unique_key(name: str) -> str:
 
     >>> unique_key("FA-ß") == unique_key("fa-ss"), unique_key("FA-É") == unique_key("fa-é"), unique_key("Ｆ１") == "f1"
     (True, True, True)
+    >>> unique_key("FA-0042 Van"), unique_key("FA-ﬁ") == unique_key("fa-fi")
+    ('fa-0042 van', True)
     """
+    if name.isascii():  # NFKC leaves ASCII as it is, and folds its case as lower() does
+        return name.lower()
     return unicodedata.normalize("NFKC", name).casefold()

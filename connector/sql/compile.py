@@ -15,9 +15,10 @@ change and which columns each command assigns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Protocol
 
 import sqlglot.expressions as exp
@@ -180,6 +181,9 @@ class InsertPlan(Plan):
                 source = source.copy()
                 source.set("with_", node.args["with_"])
             self.source_sql = source.sql(DIALECT)
+        #: For each literal row made of parameters only (``VALUES (?, ?, ...)``, executemany's usual shape), what
+        #: takes its values out of a set of bindings in one call; None for a row with a literal in it.
+        self._getters = [_getter(row) for row in self.literal_rows or ()]
         for row in self.literal_rows or ():
             if len(row) != len(self.columns):
                 raise InvalidValue(
@@ -229,6 +233,11 @@ class InsertPlan(Plan):
     def rows_of(self, bindings: Mapping[str, Any]) -> list[Sequence[Any]]:
         """The rows of an INSERT of literal rows (VALUES made of literals and parameters) for one set of bindings."""
         assert self.literal_rows is not None
+        if all(getter is not None for getter in self._getters):
+            try:
+                return [getter(bindings) for getter in self._getters if getter is not None]
+            except KeyError:
+                pass  # a parameter left unbound: the row by row reading below says which
         return [
             tuple(value.value if isinstance(value, _Literal) else _bound(bindings, value.name) for value in row)
             for row in self.literal_rows
@@ -379,6 +388,17 @@ def _assignments(table: Table, expressions: list[exp.Expression]) -> list[exp.EQ
             )
         pairs.append(assignment)
     return pairs
+
+
+def _getter(row: tuple[_Literal | _Parameter, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]] | None:
+    """What reads a row of parameters only out of a set of bindings, as a tuple; None for any other row."""
+    if not row or not all(isinstance(value, _Parameter) for value in row):
+        return None
+    names = [value.name for value in row if isinstance(value, _Parameter)]
+    if len(names) == 1:
+        (name,) = names
+        return lambda bindings: (bindings[name],)
+    return itemgetter(*names)
 
 
 def _bound(bindings: Mapping[str, Any], name: str) -> Any:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -258,10 +259,7 @@ class _Import:
         unused = [
             (header, why)
             for header, why in layout.unused
-            if any(
-                (index := layout.headers.index(header)) < len(cells) and cells[index] not in (None, "")
-                for _, cells in source.records
-            )
+            if _filled_somewhere(source.records, layout.headers.index(header))
         ]  # a column empty in every row loses nothing: it is not named
         if unused and self.strict:
             self.problems.extend(
@@ -311,7 +309,7 @@ class _Import:
         notices = [*source.notices]
         filled: dict[str, list[str]] = {}
         for index, header, why in layout.ignored:
-            if any(index < len(cells) and cells[index] not in (None, "") for _, cells in source.records):
+            if _filled_somewhere(source.records, index):
                 filled.setdefault(why, []).append(header)
         for why, headers in filled.items():
             notices.append(f"{source.name}: read past {', '.join(headers)} ({why})")
@@ -386,6 +384,21 @@ class _Import:
             return
         self._execute("RELEASE transfer_row")
         writer.done(row, writes)
+
+
+_EMPTY = frozenset({None, ""})
+
+
+def _filled_somewhere(records: Sequence[tuple[int, Sequence[Any]]], index: int) -> bool:
+    """Whether any record has a value (neither None nor empty text) in its cell at ``index``."""
+    try:  # the cells of that column as a set, read without a Python loop: every record long enough, no structure
+        return not set(map(itemgetter(index), map(itemgetter(1), records))) <= _EMPTY
+    except (IndexError, TypeError):
+        pass
+    for _, cells in records:
+        if index < len(cells) and cells[index] not in (None, ""):
+            return True
+    return False
 
 
 def _is_date(table: Table, column: str) -> bool:
