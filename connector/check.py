@@ -28,6 +28,7 @@ import apsw
 
 from connector import hooks
 from connector.domain.errors import RegisterError
+from connector.store.upgrade import SAME_TABLES
 from connector.store.verify import Checker
 
 
@@ -43,7 +44,9 @@ def check(path: str | Path) -> list[str]:
         raise Uncheckable(f"cannot open it: {error}") from None
     try:
         hooks.attach(raw)
-        hooks.open_register(raw)
+        version = raw.execute("PRAGMA user_version").get
+        if not (isinstance(version, int) and version in SAME_TABLES):
+            hooks.open_register(raw)  # a file of an earlier layout is refused: it cannot be upgraded read-only
         register = hooks.register_of(raw)
         return list(Checker(register).findings())
     except (apsw.Error, RegisterError) as error:

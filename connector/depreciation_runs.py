@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from connector.domain import assets, book_setting, ledger, postings
 from connector.domain.depreciation import financial_year_start
@@ -238,15 +239,97 @@ class Runner:
         return total
 
     def rollback(self, run: Row) -> None:
-        """Remove exactly what the run posted (its value updates and journal entries) and move
-        Settings.LastDepreciationDate back; the run rules check it is the latest."""
-        tenant = run["TenantId"]
-        self.store.journal.remove(tenant, "Source = ?", (f"{RUN_SOURCE}{run['RunId']}",))
-        self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run["RunId"]})
-        self.store.delete(RUNS, run["RunId"])
-        previous = self.latest(tenant)
-        self.store.set(SETTINGS, tenant, {"LastDepreciationDate": previous["ThroughDate"] if previous else None})
+        """Roll the run back: whole, or, given with a ThroughDate before its own, to that month end (its months after
+        it). Its journal entries of those months are reversed by entries dated as they were (the journal only grows),
+        its value updates of those months leave ValueUpdates, and Settings.LastDepreciationDate moves back; the run
+        rules check it is the latest."""
+        tenant, run_id = run["TenantId"], run["RunId"]
+        stored = self.store.get(RUNS, run_id)
+        assert stored is not None
+        previous = self._before(tenant, stored["ThroughDate"])
+        to: dt.date | None = run["ThroughDate"] if run["ThroughDate"] < stored["ThroughDate"] else None
+        if to is not None and previous is not None and to <= previous["ThroughDate"]:
+            to = None  # nothing of this run is left
+        self.reverse_entries(tenant, f"{RUN_SOURCE}{run_id}", to, "depreciation run rolled back")
+        if to is None:
+            self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run_id})
+            self.store.delete(RUNS, run_id)
+            last = previous["ThroughDate"] if previous else None
+        else:
+            count, total = self._truncate(tenant, run_id, to)
+            self.store.set(RUNS, run_id, {"ThroughDate": to, "AssetCount": count, "Amount": from_cents(total)})
+            last = to
+        self.store.set(SETTINGS, tenant, {"LastDepreciationDate": last})
         self.register.refresh_tenant(tenant)
+
+    def reverse_entries(self, tenant: str, source: str, after: dt.date | None, why: str) -> None:
+        """Post the reversal of each of the tenant's entries from ``source`` (dated after ``after``, when given) that
+        stands, newest first, each dated as the entry it reverses."""
+        entries = self.store.execute(
+            "SELECT JournalEntryId, Date, Memo FROM JournalEntries_rows AS e WHERE TenantId = ?1 AND Source = ?2 "
+            "AND ReversesId IS NULL AND (?3 IS NULL OR Date > ?3) AND NOT EXISTS (SELECT 1 FROM JournalEntries_rows "
+            "AS r WHERE r.TenantId = ?1 AND r.Source = ?2 AND r.ReversesId = e.JournalEntryId) ORDER BY Date DESC",
+            (tenant, source, after.isoformat() if after else None),
+        ).fetchall()
+        if not entries:
+            return
+        lines: dict[str, list[tuple[Any, ...]]] = {}
+        for entry, account, debit, credit, asset in self.store.execute(
+            "SELECT l.JournalEntryId, l.AccountId, l.Debit, l.Credit, l.AssetId FROM JournalLines_rows AS l "
+            "JOIN JournalEntries_rows AS e ON e.JournalEntryId = l.JournalEntryId WHERE e.TenantId = ?1 "
+            "AND e.Source = ?2 AND e.ReversesId IS NULL AND (?3 IS NULL OR e.Date > ?3) ORDER BY l.rowid",
+            (tenant, source, after.isoformat() if after else None),
+        ):
+            lines.setdefault(entry, []).append((account, credit, debit, asset))  # the sides swapped
+        line_ids = iter(new_keys(sum(len(found) for found in lines.values())))
+        self.store.journal.append(
+            tenant,
+            [
+                (
+                    (reversal, day, f"Reversal: {memo} ({why})", source, entry),
+                    [(next(line_ids), *line) for line in lines.get(str(entry), [])],
+                )
+                for reversal, (entry, day, memo) in zip(new_keys(len(entries)), entries)
+            ],
+        )
+
+    def _truncate(self, tenant: str, run_id: str, to: dt.date) -> tuple[int, int]:
+        """Take the run's months after ``to`` out of its value-update rows; the assets and the cents left."""
+        keep_rows: list[tuple[Any, ...]] = []
+        gone: list[tuple[Any, ...]] = []
+        assets_left: set[str] = set()
+        total = 0
+        for rowid, asset, first, months, amounts, amount in self.store.execute(
+            "SELECT rowid, AssetId, Date, Months, Amounts, Amount FROM ValueUpdates_rows WHERE TenantId = ? "
+            "AND RunId = ?",
+            (tenant, run_id),
+        ):
+            start = dt.date.fromisoformat(first)
+            if months is None:  # a month of its own (a row written before runs kept an asset's months in one)
+                kept = [amount] if start <= to else []
+            else:
+                cents = json.loads(amounts)
+                kept = cents[: max(0, min(len(cents), (to.year - start.year) * 12 + to.month - start.month + 1))]
+            if not kept or not any(kept):
+                gone.append((rowid,))
+                continue
+            assets_left.add(asset)
+            total += sum(kept)
+            if months is not None and len(kept) < months:
+                keep_rows.append((len(kept), f"[{','.join(map(str, kept))}]", sum(kept), rowid))
+        self.store.executemany("DELETE FROM ValueUpdates_rows WHERE rowid = ?", gone)
+        self.store.executemany(
+            "UPDATE ValueUpdates_rows SET Months = ?, Amounts = ?, Amount = ? WHERE rowid = ?", keep_rows
+        )
+        return len(assets_left), total
+
+    def _before(self, tenant: str, through: dt.date) -> Row | None:
+        """The tenant's run before the one through ``through``."""
+        for key in self.store.keys(RUNS, {"TenantId": tenant}, order=("-ThroughDate",)):
+            found = self.store.get(RUNS, key)
+            if found is not None and found["ThroughDate"] < through:
+                return found
+        return None
 
     # -- helpers -----------------------------------------------------------------------------------------------
 

@@ -18,11 +18,12 @@ from the tables:
   split at the start of the current financial year, and AccountingBookValue is PurchasePrice + improvements +
   revaluations up - impairments - revaluations down - that accumulated depreciation; it is never below zero;
 * the asset's ledger account holds its carrying cost (nothing once back in Draft), and its accumulated depreciation
-  lines hold its recorded depreciation;
+  lines hold its recorded depreciation and, while registered, its opening balance;
 * Settings.LastDepreciationDate is the ThroughDate of the latest run, CanRollBack is true exactly where the asset's
   latest depreciation belongs to the latest run, and what a run posted stays exactly as posted while it stands;
 * a run never depreciates beyond the depreciable value, never takes a straight-line asset below its residual value,
-  and a run followed directly by its rollback leaves every table as it was before the run.
+  and a run followed directly by its rollback leaves every table as it was before the run, but the journal, which
+  grows by the reversal of each entry the run posted (every balance as it was).
 
 ``CONNECTOR_RULEBOOK_EXAMPLES`` raises the number of examples (100 by default) for a longer search. The plain tests
 at the end pin down, each on its own, what the machine found.
@@ -956,9 +957,7 @@ class Books(RuleBasedStateMachine):
         del self.posted[run_id]
         if before_run is not None:
             event("run rolled back right after it")
-            after = self.snapshot(self.con)
-            for table in TABLES:
-                assert after[table] == before_run[table], f"{table} is not as it was before the rolled-back run"
+            self.as_before_the_run(before_run)
 
     @precondition(lambda self: self.model.runs)
     @rule(data=st.data(), how=st.sampled_from([">=", ">=", "<=", "="]))
@@ -1005,9 +1004,36 @@ class Books(RuleBasedStateMachine):
         self.model.runs.pop()
         self.model.updates = {key: u for key, u in self.model.updates.items() if u.run_id != run_id}
         del self.posted[run_id]
+        self.as_before_the_run(before_run)
+
+    def as_before_the_run(self, before_run: dict[str, list[tuple[Any, ...]]]) -> None:
+        """README: a rollback leaves every table as it was before the run, but the journal, which only grows: every
+        entry and line posted before stays, each entry the run posted is reversed by one dated in its month, and
+        every account's balance is as it was."""
         after = self.snapshot(self.con)
         for table in TABLES:
-            assert after[table] == before_run[table], f"{table} is not as it was before the rolled-back run"
+            if table not in ("JournalEntries", "JournalLines"):
+                assert after[table] == before_run[table], f"{table} is not as it was before the rolled-back run"
+        for table in ("JournalEntries", "JournalLines"):
+            assert set(before_run[table]) <= set(after[table]), f"a row of {table} posted before the run is gone"
+        known = {row[0] for row in before_run["JournalEntries"]}
+        since = [
+            (key, day, reverses)
+            for key, day, reverses in self.con.execute("SELECT JournalEntryId, Date, ReversesId FROM JournalEntries")
+            if key not in known
+        ]
+        posted = sorted((key, day) for key, day, reverses in since if reverses is None)
+        assert posted == sorted((reverses, day) for _, day, reverses in since if reverses is not None), (
+            "each entry of the rolled-back run is reversed once, in its month"
+        )
+
+        def balances(lines: list[tuple[Any, ...]]) -> dict[str, Decimal]:
+            found: dict[str, Decimal] = {}
+            for line in lines:
+                found[line[2]] = found.get(line[2], ZERO) + line[3] - line[4]
+            return {account: balance for account, balance in found.items() if balance}
+
+        assert balances(after["JournalLines"]) == balances(before_run["JournalLines"]), "a balance changed"
 
     # -- transactions ----------------------------------------------------------------------------------------------
 
@@ -1094,10 +1120,12 @@ class Books(RuleBasedStateMachine):
             on_ledger = sum((debit - credit for account, _, debit, credit in lines if account == ledger), ZERO)
             carrying = price + self.model.adjustment(asset_id) if asset.status == "Registered" else ZERO
             assert on_ledger == carrying, f"asset {asset.number}: its ledger account holds {on_ledger}, not {carrying}"
-            # depreciation recorded by hand posts lines of its own; a run's lines are summed over its assets
+            # depreciation recorded by hand posts lines of its own, and so does the opening balance of a registered
+            # asset (against the opening-balances account); a run's lines are summed over its assets
             by_hand = sum((u.amount for u in depreciation if u.run_id is None), ZERO)
+            opening = self.model.opening(asset_id) if asset.status == "Registered" else ZERO
             contra = sum((credit - debit for _, kind, debit, credit in lines if kind == "CONTRA_ASSET"), ZERO)
-            assert contra == by_hand, f"asset {asset.number}: accumulated depreciation lines {contra}"
+            assert contra == by_hand + opening, f"asset {asset.number}: accumulated depreciation lines {contra}"
             if asset.status == "Draft":
                 assert (prior, current, can_roll_back) == (asset.opening_prior, asset.opening_current, False)
                 continue

@@ -1,12 +1,14 @@
-"""The journal in storage: posting entries with their lines, removing a rolled-back run's, and the chain that makes
-an edit made behind the register's back visible.
+"""The journal in storage: posting entries with their lines, and the chain that makes an edit made behind the
+register's back visible. The journal only grows: a rollback or a change posts reversing entries, nothing posted is
+deleted or edited, so the chain never rewinds.
 
 Each tenant's entries are numbered in the order they are posted (``Sequence``) and each keeps ``Hash``: SHA-256 of
 the previous entry's Hash, the entry's own content and its lines, in their stored form. The tenant's Settings row
 keeps the head of the chain (the latest Sequence and Hash), so that removing the latest entries shows too.
 ``assets-sql check`` recomputes every chain (:func:`entry_hash`); an entry, or a line, changed, added or removed by
-a tool that went round the register no longer matches. Removing entries (rolling runs back) re-links the entries
-after them.
+a tool that went round the register no longer matches; an entry removed with the head set back to the one before
+it leaves what it posted (a run's month, a value update) without its entry, which ``check`` finds too. Numbering
+the entries of a file made by the first release links them (:meth:`Journal.relink`).
 
 >>> entry_hash("", ("e1", "2025-01-31", "Depreciation", "Run:r", None, "t", 1), [("l1", "a", 100, 0, None)])[:16]
 '7f4d950e7b1059fc'
@@ -84,24 +86,6 @@ class Journal:
             "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE JournalEntryId = ? ORDER BY rowid",
             (entry_id,),
         ).fetchall()
-
-    def remove(self, tenant: str, condition: str, bindings: Sequence[Any]) -> None:
-        """Remove the tenant's entries matching ``condition`` (on JournalEntries_rows) with their lines, and re-link
-        the chain after the first of them."""
-        store = self.store
-        first = store.execute(
-            f"SELECT min(Sequence) FROM JournalEntries_rows WHERE TenantId = ? AND ({condition})", (tenant, *bindings)
-        ).get
-        if first is None:
-            return
-        with store.bulk():
-            store.execute(
-                "DELETE FROM JournalLines_rows WHERE TenantId = ? AND JournalEntryId IN "
-                f"(SELECT JournalEntryId FROM JournalEntries_rows WHERE TenantId = ? AND ({condition}))",
-                (tenant, tenant, *bindings),
-            )
-            store.execute(f"DELETE FROM JournalEntries_rows WHERE TenantId = ? AND ({condition})", (tenant, *bindings))
-        self.relink(tenant, first)
 
     def relink(self, tenant: str, start: int) -> None:
         """Recompute the Hash of the tenant's entries from Sequence ``start`` on, after the one before it."""
