@@ -29,6 +29,7 @@ from connector.domain.money import from_cents, to_cents
 from connector.domain.rows import Row
 from connector.schema import TABLES
 from connector.store import MONTH_SLOTS, RUN_SOURCE, new_keys, to_stored
+from connector.store.layout import value_update_months
 from connector.store.ledger import NO_SUMS, RunSums
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ class Runner:
         year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
         register_start = settings["AssetStartDate"]
         last = settings["LastDepreciationDate"]
+        lock = settings["LockDate"]
         # after the run, LastDepreciationDate is ``through``: balances split at the start of its financial year
         year_start = financial_year_start(through, *year_end)
         # most assets restart where the tenant's next unposted month opens its financial year
@@ -99,7 +101,7 @@ class Runner:
         balances: list[tuple[Row, ledger.Booked]] = []
         for asset in self.register.registered_assets(tenant, RUN_COLUMNS):
             sums = by_asset.get(asset["AssetId"], NO_SUMS)
-            months = self._months(tenant, asset, sums, through, register_start, year_end, usual_point)
+            months = self._months(tenant, asset, sums, through, register_start, year_end, usual_point, lock)
             before, during = sums.before_year, sums.depreciation - sums.before_year
             if months:
                 expense, accumulated = accounts.of(asset)
@@ -139,6 +141,7 @@ class Runner:
         register_start: dt.date | None,
         year_end: tuple[int, int],
         usual_point: dt.date,
+        lock: dt.date | None,
     ) -> list[tuple[dt.date, int]]:
         """The months a run through ``through`` posts for the asset, with their amounts in cents: by its schedule
         from its restart point (:func:`postings.restart_point`), never taking its carrying value below zero."""
@@ -163,7 +166,7 @@ class Runner:
             )
             if cents > 0
         ]
-        return _capped(months, to_cents(asset[assets.BOOK_VALUE]))
+        return postings.after_lock(_capped(months, to_cents(asset[assets.BOOK_VALUE])), lock)
 
     def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, int]]]]) -> int:
         """Write the run: per asset one value-update row holding its months (:data:`connector.store.MONTH_SLOTS`
@@ -239,17 +242,18 @@ class Runner:
         return total
 
     def rollback(self, run: Row) -> None:
-        """Roll the run back: whole, or, given with a ThroughDate before its own, to that month end (its months after
-        it). Its journal entries of those months are reversed by entries dated as they were (the journal only grows),
-        its value updates of those months leave ValueUpdates, and Settings.LastDepreciationDate moves back; the run
-        rules check it is the latest."""
+        """Roll the run back: whole; given with a ThroughDate before its own, to that month end (its months after
+        it); given with an AssetId, that asset's months only (:meth:`recalculate`). Its journal entries of those
+        months are reversed by entries dated as they were (the journal only grows), its value updates of those months
+        leave ValueUpdates, and Settings.LastDepreciationDate moves back; the run rules check it is the latest."""
+        if run.get("AssetId"):
+            self.recalculate(run)
+            return
         tenant, run_id = run["TenantId"], run["RunId"]
         stored = self.store.get(RUNS, run_id)
         assert stored is not None
         previous = self._before(tenant, stored["ThroughDate"])
         to: dt.date | None = run["ThroughDate"] if run["ThroughDate"] < stored["ThroughDate"] else None
-        if to is not None and previous is not None and to <= previous["ThroughDate"]:
-            to = None  # nothing of this run is left
         self.reverse_entries(tenant, f"{RUN_SOURCE}{run_id}", to, "depreciation run rolled back")
         if to is None:
             self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run_id})
@@ -257,39 +261,89 @@ class Runner:
             last = previous["ThroughDate"] if previous else None
         else:
             count, total = self._truncate(tenant, run_id, to)
-            self.store.set(RUNS, run_id, {"ThroughDate": to, "AssetCount": count, "Amount": from_cents(total)})
+            if count or previous is None or to > previous["ThroughDate"]:
+                self.store.set(RUNS, run_id, {"ThroughDate": to, "AssetCount": count, "Amount": from_cents(total)})
+            else:
+                self.store.delete(RUNS, run_id)
             last = to
         self.store.set(SETTINGS, tenant, {"LastDepreciationDate": last})
         self.register.refresh_tenant(tenant)
 
-    def reverse_entries(self, tenant: str, source: str, after: dt.date | None, why: str) -> None:
-        """Post the reversal of each of the tenant's entries from ``source`` (dated after ``after``, when given) that
-        stands, newest first, each dated as the entry it reverses."""
-        entries = self.store.execute(
-            "SELECT JournalEntryId, Date, Memo FROM JournalEntries_rows AS e WHERE TenantId = ?1 AND Source = ?2 "
-            "AND ReversesId IS NULL AND (?3 IS NULL OR Date > ?3) AND NOT EXISTS (SELECT 1 FROM JournalEntries_rows "
-            "AS r WHERE r.TenantId = ?1 AND r.Source = ?2 AND r.ReversesId = e.JournalEntryId) ORDER BY Date DESC",
-            (tenant, source, after.isoformat() if after else None),
+    def recalculate(self, run: Row) -> None:
+        """Take one asset's months out of the run: each month's entry gets a reversing entry of the asset's share (Dr
+        the accumulated depreciation account its months were credited to, ``run["AccumulatedDepreciationAccountId"]``;
+        Cr the expense account of its value update), dated in that month, and its value updates of the run leave."""
+        tenant, run_id, asset_id = run["TenantId"], run["RunId"], run["AssetId"]
+        accumulated = run["AccumulatedDepreciationAccountId"]
+        source = f"{RUN_SOURCE}{run_id}"
+        months = value_update_months(("TenantId", "AssetId", "RunId", "Date", "Amount", "CounterAccount"))
+        found: list[tuple[Any, ...]] = self.store.execute(
+            f"SELECT v.Date, v.Amount, v.CounterAccount, (SELECT e.JournalEntryId FROM JournalEntries_rows AS e "
+            "WHERE e.TenantId = v.TenantId AND e.Source = ?3 AND e.Date = v.Date AND e.ReversesId IS NULL) "
+            f"FROM {months} AS v WHERE v.TenantId = ?1 AND v.AssetId = ?2 AND v.RunId = ?4 ORDER BY v.Date DESC",
+            (tenant, asset_id, source, run_id),
         ).fetchall()
-        if not entries:
+        if not found:
             return
-        lines: dict[str, list[tuple[Any, ...]]] = {}
-        for entry, account, debit, credit, asset in self.store.execute(
-            "SELECT l.JournalEntryId, l.AccountId, l.Debit, l.Credit, l.AssetId FROM JournalLines_rows AS l "
-            "JOIN JournalEntries_rows AS e ON e.JournalEntryId = l.JournalEntryId WHERE e.TenantId = ?1 "
-            "AND e.Source = ?2 AND e.ReversesId IS NULL AND (?3 IS NULL OR e.Date > ?3) ORDER BY l.rowid",
-            (tenant, source, after.isoformat() if after else None),
-        ):
-            lines.setdefault(entry, []).append((account, credit, debit, asset))  # the sides swapped
-        line_ids = iter(new_keys(sum(len(found) for found in lines.values())))
+        line_ids = iter(new_keys(2 * len(found)))
         self.store.journal.append(
             tenant,
             [
                 (
-                    (reversal, day, f"Reversal: {memo} ({why})", source, entry),
-                    [(next(line_ids), *line) for line in lines.get(str(entry), [])],
+                    (key, day, f"Reversal: depreciation {str(day)[:7]} of {asset_id} recalculated", source, entry),
+                    [(next(line_ids), accumulated, cents, 0, asset_id), (next(line_ids), expense, 0, cents, asset_id)],
                 )
-                for reversal, (entry, day, memo) in zip(new_keys(len(entries)), entries)
+                for key, (day, cents, expense, entry) in zip(new_keys(len(found)), found)
+            ],
+        )
+        self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run_id, "AssetId": asset_id})
+        total: int = sum(row[1] for row in found)
+        stored = self.store.get(RUNS, run_id)
+        assert stored is not None
+        self.store.set(
+            RUNS,
+            run_id,
+            {"AssetCount": max(stored["AssetCount"] - 1, 0), "Amount": stored["Amount"] - from_cents(total)},
+        )
+
+    def reverse_entries(self, tenant: str, source: str, after: dt.date | None, why: str) -> None:
+        """Post the reversal of what stands of each of the tenant's entries from ``source`` (dated after ``after``,
+        when given): its lines less those of the entries that reversed part of it already (a recalculated asset's
+        share), newest first, each dated as the entry it reverses."""
+        bindings = (tenant, source, after.isoformat() if after else None)
+        entries = self.store.execute(
+            "SELECT JournalEntryId, Date, Memo FROM JournalEntries_rows WHERE TenantId = ?1 AND Source = ?2 "
+            "AND ReversesId IS NULL AND (?3 IS NULL OR Date > ?3) ORDER BY Date DESC",
+            bindings,
+        ).fetchall()
+        if not entries:
+            return
+        net: dict[str, dict[str, int]] = {}  # per entry: what stands of it, per account (debit less credit)
+        for entry, account, debit, credit in self.store.execute(
+            "SELECT coalesce(e.ReversesId, e.JournalEntryId), l.AccountId, l.Debit, l.Credit FROM JournalLines_rows "
+            "AS l JOIN JournalEntries_rows AS e ON e.JournalEntryId = l.JournalEntryId WHERE e.TenantId = ?1 "
+            "AND e.Source = ?2 AND (?3 IS NULL OR e.Date > ?3) ORDER BY l.rowid",
+            bindings,
+        ):
+            accounts = net.setdefault(entry, {})
+            accounts[account] = accounts.get(account, 0) + debit - credit
+        reversals = []
+        for entry, day, memo in entries:
+            standing = {account: cents for account, cents in net.get(str(entry), {}).items() if cents}
+            if standing:
+                reversals.append((entry, day, memo, standing))
+        line_ids = iter(new_keys(sum(len(standing) for *_, standing in reversals)))
+        self.store.journal.append(
+            tenant,
+            [
+                (
+                    (key, day, f"Reversal: {memo} ({why})", source, entry),
+                    [
+                        (next(line_ids), account, -cents if cents < 0 else 0, cents if cents > 0 else 0, None)
+                        for account, cents in standing.items()
+                    ],
+                )
+                for key, (entry, day, memo, standing) in zip(new_keys(len(reversals)), reversals)
             ],
         )
 

@@ -170,6 +170,7 @@ def as_the_previous_release_left_it(con):
     store.execute("UPDATE JournalEntries_rows SET Sequence = Sequence - 1 WHERE Sequence > 1")
     store.journal.relink(tenant, 1)
     store.execute("DELETE FROM Accounts_rows WHERE StableName = 'OPENING_BALANCES'")
+    store.execute("ALTER TABLE Settings_rows DROP COLUMN ChangesOfEstimate")
     store.execute("PRAGMA user_version = 3")
 
 
@@ -192,6 +193,7 @@ def test_check_finds_the_opening_balance_gap_of_a_previous_release_and_none_afte
     assert "have accumulated 600.00" in findings[0] and "OB-1" in findings[0]
     con = connector.connect(str(path), autocommit=True)  # upgraded when opened for writing
     assert con.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert con.execute("SELECT ChangesOfEstimate FROM Settings").fetchone() == ("Prospective",)
     assert balances(con) == {
         "OB-1 (OB-1)": D("1000.00"),
         "ACCUMULATED_DEPRECIATION": D("-600.00"),
@@ -337,3 +339,184 @@ def test_a_rollback_to_a_date_that_is_not_an_earlier_month_end_is_refused(regist
     add(register, "EQ-1", price="1200", start="2025-01-01")
     run(register, "2025-12-31")
     refused(register, error, f"UPDATE Settings SET LastDepreciationDate = '{date}'", match=match)
+
+
+# -- edits as Xero makes them ------------------------------------------------------------------------------------------
+
+
+def add_with_life(con, number, price, start, life):
+    con.execute(
+        "INSERT INTO Assets (AssetTypeId, AssetName, AssetNumber, PurchaseDate, PurchasePrice, "
+        "BookDepreciationDetail_DepreciationStartDate, BookDepreciationSetting_EffectiveLifeYears, AssetStatus) "
+        "SELECT AssetTypeId, ?1, ?1, ?2, ?3, ?2, ?4, 'Registered' FROM AssetTypes",
+        (number, start, price, life),
+    )
+
+
+def accumulated(con, number):
+    (found,) = con.execute(
+        "SELECT BookDepreciationDetail_PriorAccumDepreciationAmount "
+        "+ BookDepreciationDetail_CurrentAccumDepreciationAmount FROM Assets WHERE AssetNumber = ?",
+        (number,),
+    ).fetchone()
+    return D(found).quantize(D("0.01"))
+
+
+@pytest.mark.parametrize("changes, expected", [("Recalculate", D("260.00")), ("Prospective", D("140.00"))])
+def test_a_change_of_life_is_recalculated_from_the_start_as_xero_does(register, path, changes, expected):
+    """The issue's figures: 1,200 over 10 years from 2024-01-01, run to December 2024 (120.00), then 5 years: after
+    January 2025, 260.00 accumulated when recalculated (13 months at 20.00), 140.00 when prospective."""
+    if changes == "Prospective":
+        register.execute("UPDATE Settings SET ChangesOfEstimate = 'prospective'")
+    add_with_life(register, "LF-1", "1200", "2024-01-01", 10)
+    run(register, "2024-12-31")
+    assert accumulated(register, "LF-1") == D("120.00")
+    register.execute("UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5")
+    run(register, "2025-01-31")
+    assert accumulated(register, "LF-1") == expected
+    assert book_value(register, "LF-1") == D("1200.00") - expected
+    assert balances(register)["ACCUMULATED_DEPRECIATION"] == -expected
+    assert check(path) == []
+
+
+@pytest.mark.parametrize("changes, expected", [("Recalculate", D("120.00")), ("Prospective", D("180.00"))])
+def test_a_change_of_residual_is_recalculated_from_the_start_as_xero_does(register, path, changes, expected):
+    """The issue's figures: 1,200 at 20 % from 2025-01-01, financial years ending in June, run to June 2025 (120.00);
+    the residual value 0 -> 600, run to December 2025: 120.00 when recalculated, 180.00 when prospective."""
+    register.execute(
+        f"UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 30, ChangesOfEstimate = '{changes}'"
+    )
+    add(register, "RV-1", price="1200", start="2025-01-01")
+    run(register, "2025-06-30")
+    assert accumulated(register, "RV-1") == D("120.00")
+    register.execute("UPDATE Assets SET BookDepreciationDetail_ResidualValue = 600")
+    run(register, "2025-12-31")
+    assert accumulated(register, "RV-1") == expected
+    assert check(path) == []
+
+
+def test_a_recalculation_reverses_only_the_assets_share_of_each_month(register, path):
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    add(register, "EQ-2", price="2400", start="2025-01-01")
+    run(register, "2025-06-30")
+    register.execute("UPDATE Assets SET PurchasePrice = 600 WHERE AssetNumber = 'EQ-1'")
+    assert accumulated(register, "EQ-1") == D("0.00") and accumulated(register, "EQ-2") == D("240.00")
+    assert balances(register)["ACCUMULATED_DEPRECIATION"] == D("-240.00")
+    assert check(path) == []
+    run(register, "2025-07-31")
+    assert accumulated(register, "EQ-1") == D("70.00")  # 7 months at 10.00, restated
+    assert check(path) == []
+    register.execute("UPDATE Settings SET LastDepreciationDate = '2025-03-31'")  # a rollback after the edit
+    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("30.00"), D("120.00"))
+    assert balances(register)["ACCUMULATED_DEPRECIATION"] == D("-150.00")
+    assert check(path) == []
+    register.execute("DELETE FROM DepreciationRuns")
+    assert balances(register).get("ACCUMULATED_DEPRECIATION") is None
+    assert check(path) == []
+
+
+def test_a_type_change_moves_the_asset_and_its_accumulated_depreciation(register, path):
+    register.execute("UPDATE Settings SET AssetStartDate = '2025-01-01'")
+    add(register, "OB-1", opening="400")  # of Equipment, the only type yet
+    register.execute(
+        "INSERT INTO Accounts (Name, Type, StableName, ParentAccountId) VALUES "
+        "('Vehicles', 'ASSET', 'VEHICLES', 'FIXED_ASSETS'), "
+        "('Vehicles accumulated depreciation', 'CONTRA_ASSET', 'VEHICLES_AD', 'VEHICLES')"
+    )
+    register.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, FixedAssetAccountId, AccumulatedDepreciationAccountId, "
+        "BookDepreciationSetting_DepreciationMethod, BookDepreciationSetting_AveragingMethod, "
+        "BookDepreciationSetting_DepreciationRate) VALUES ('Vehicles', 'VEHICLES', 'VEHICLES_AD', 'StraightLine', "
+        "'FullMonth', 25)"
+    )
+    run(register, "2025-06-30")
+    register.execute(
+        "UPDATE Assets SET AssetTypeId = (SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Vehicles')"
+    )
+    assert register.execute(
+        "SELECT p.StableName FROM Assets AS a JOIN Accounts AS l ON l.AccountId = a.LedgerAccountId "
+        "JOIN Accounts AS p ON p.AccountId = l.ParentAccountId"
+    ).fetchone() == ("VEHICLES",)
+    assert balances(register).get("ACCUMULATED_DEPRECIATION") is None
+    assert balances(register)["VEHICLES_AD"] == D("-400.00")
+    assert check(path) == []
+    run(register, "2025-07-31")  # posted again from the start, by its own setting (20 %, taken at registration)
+    assert accumulated(register, "OB-1") == D("516.67")
+    assert balances(register)["VEHICLES_AD"] == D("-516.67")
+    assert check(path) == []
+
+
+def test_a_price_behind_a_closed_year_is_recalculated(register, path):
+    add(register, "PC-1", price="1200", start="2024-01-01")
+    run(register, "2025-01-31")
+    register.execute("UPDATE Assets SET PurchasePrice = 2400")
+    run(register, "2025-02-28")
+    assert accumulated(register, "PC-1") == D("560.00")  # 14 months at 40.00
+    assert balances(register)["PC-1 (PC-1)"] == D("2400.00")
+    assert check(path) == []
+
+
+def test_changes_of_estimate_cannot_be_null(register):
+    refused(
+        register,
+        connector.DataError,
+        "UPDATE Settings SET ChangesOfEstimate = NULL",
+        match="Settings.ChangesOfEstimate cannot be NULL: use Recalculate",
+    )
+
+
+# -- the lock date ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def locked(register):
+    """EQ-1 from 2024-01-01 (20.00 a month), run to March 2025; the books locked up to 2024-12-31."""
+    add(register, "EQ-1", price="1200", start="2024-01-01")
+    run(register, "2025-03-31")
+    register.execute("UPDATE Settings SET LockDate = '2024-12-31'")
+    return register
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM DepreciationRuns",
+        "UPDATE Settings SET LastDepreciationDate = '2024-06-30'",
+        "UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5, BookDepreciationSetting_DepreciationRate "
+        "= NULL",
+        "UPDATE Assets SET PurchasePrice = 2400",
+        "INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date) "
+        "VALUES ('EQ-1', 'IMPAIRMENT', 10, 'IMPAIRMENT_LOSS', '2024-06-30')",
+        "INSERT INTO Assets (AssetName, AssetNumber, PurchaseDate, PurchasePrice, AssetStatus, AssetTypeId, "
+        "BookDepreciationDetail_DepreciationStartDate) SELECT 'Old', 'OLD-1', '2024-06-01', 500, 'Registered', "
+        "AssetTypeId, '2024-06-01' FROM AssetTypes",
+        "UPDATE Settings SET AssetStartDate = '2025-01-01'",
+    ],
+)
+def test_a_lock_date_refuses_every_change_that_reaches_into_it(locked, sql):
+    refused(locked, connector.IntegrityError, sql, match=r"locked up to Settings.LockDate 2024-12-31, .* touch 2024-")
+
+
+def test_a_run_through_the_lock_date_is_refused_and_one_after_it_posts_what_is_owed_after_it(locked, path):
+    refused(
+        locked,
+        connector.IntegrityError,
+        "UPDATE Settings SET LastDepreciationDate = NULL",
+        match="locked up to Settings.LockDate 2024-12-31",
+    )
+    locked.execute("UPDATE Settings SET LastDepreciationDate = '2025-01-31'")  # after the lock date: allowed
+    assert book_value(locked, "EQ-1") == D("940.00")
+    locked.execute("UPDATE Settings SET LockDate = '2025-02-28'")
+    add(locked, "LATE-1", price="1200", start="2024-07-01", status="Draft")
+    locked.execute("UPDATE Assets SET PurchaseDate = '2025-03-01' WHERE AssetNumber = 'LATE-1'")
+    locked.execute("UPDATE Assets SET AssetStatus = 'Registered' WHERE AssetNumber = 'LATE-1'")
+    refused(
+        locked,
+        connector.IntegrityError,
+        "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-02-28')",
+        match="on or before Settings.LockDate 2025-02-28",
+    )
+    run(locked, "2025-03-31")
+    late = locked.execute("SELECT Date, Amount FROM ValueUpdates WHERE AssetNumber = 'LATE-1' ORDER BY Date").fetchall()
+    assert late == [(dt.date(2025, 3, 31), D("180.00"))]  # July 2024 to March 2025, all in March
+    assert check(path) == []

@@ -215,6 +215,7 @@ def test_a_late_registration_catches_up_in_the_next_run(register):
 
 
 def test_a_changed_setting_applies_to_the_months_not_yet_posted(register):
+    register.execute("UPDATE Settings SET ChangesOfEstimate = 'Prospective'")  # IAS 8, not Xero's recalculation
     add(register, "EQ-1")
     run(register, "2024-06-30")
     register.execute("UPDATE Assets SET PurchasePrice = 3000")  # depreciable 2,800: 560.00 a year from now on
@@ -644,6 +645,7 @@ def test_a_change_of_rate_within_the_year_catches_up_within_the_year(register):
 
 
 def test_changes_of_estimate_of_every_kind_leave_closed_years_alone(register):
+    register.execute("UPDATE Settings SET ChangesOfEstimate = 'Prospective'")  # IAS 8, not Xero's recalculation
     add(register, "CE-3", price="6000", residual="0")
     run(register, "2024-12-31")
     before = register.execute("SELECT ValueUpdateId, Amount FROM ValueUpdates ORDER BY 1").fetchall()
@@ -669,6 +671,7 @@ def test_changes_of_estimate_of_every_kind_leave_closed_years_alone(register):
 
 
 def test_a_price_behind_a_closed_year_is_changed_only_after_a_rollback(register):
+    register.execute("UPDATE Settings SET ChangesOfEstimate = 'Prospective'")  # IAS 8, not Xero's recalculation
     add(register, "PC-1", price="1200", residual="0")
     run(register, "2024-12-31")
     run(register, "2025-01-31")

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from connector.domain import book_setting
 from connector.domain.book_setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
 from connector.domain.depreciation import financial_year_start
-from connector.domain.enums import AccountingBasis, AssetStatus, DepreciationMethod
+from connector.domain.enums import AccountingBasis, AssetStatus, ChangesOfEstimate, DepreciationMethod
 from connector.domain.errors import (
     InvalidValue,
     MissingReference,
@@ -29,6 +29,7 @@ from connector.domain.ledger import (
     ACCUMULATED_DEPRECIATION,
     COST_SOURCE,
     FIXED_ASSETS,
+    MOVED_SOURCE,
     OPENING_BALANCES,
     OPENING_SOURCE,
     REGISTRATION_SOURCE,
@@ -399,7 +400,11 @@ class AssetRules(Rules):
 
     def change(self, current: Row, assigned: Row, context: Context) -> Row:
         row = update(current, assigned, context)
-        if current[STATUS] is AssetStatus.REGISTERED and row[PRICE] != current[PRICE]:
+        if (
+            current[STATUS] is AssetStatus.REGISTERED
+            and row[PRICE] != current[PRICE]
+            and not _recalculates(row[TENANT], context)
+        ):
             _refuse_restating_closed_years(current, row, context)
         return row
 
@@ -423,6 +428,13 @@ class AssetRules(Rules):
                 )
         if ledger_name(row) != ledger_name(current):
             context.set(ACCOUNTS, row["LedgerAccountId"], {"Name": ledger_name(row)})
+        if was is AssetStatus.REGISTERED and becomes is AssetStatus.REGISTERED:
+            if any(row[column] != current[column] for column in RECALCULATED) and _recalculates(row[TENANT], context):
+                recalculate(current, context)
+            if row[TYPE] != current[TYPE]:
+                # the asset moves under its new type: its own account, and its accumulated depreciation
+                context.set(ACCOUNTS, row["LedgerAccountId"], {"ParentAccountId": self._fixed_assets(row, context)})
+            _transfer_accumulated(current, row, context)
 
     def check_delete(self, current: Row, context: Context) -> None:
         check_delete(current)
@@ -476,6 +488,61 @@ def named_asset(row: Mapping[str, Any], context: Context, table: str) -> Row:
 def ledger_name(asset: Mapping[str, Any]) -> str:
     """The name of an asset's own ledger account."""
     return f"{asset[NAME]} ({asset[NUMBER]})"
+
+
+#: What Xero recalculates from an asset's depreciation start when it changes on a registered asset: its price, its
+#: asset type and every book depreciation field but the rate (a change of rate takes effect from the current year).
+RECALCULATED = (PRICE, TYPE, METHOD, AVERAGING, LIFE, START_DATE, COST_LIMIT, RESIDUAL)
+
+
+def _recalculates(tenant: str, context: Context) -> bool:
+    return context.settings(tenant)["ChangesOfEstimate"] is ChangesOfEstimate.RECALCULATE
+
+
+def recalculate(current: Mapping[str, Any], context: Context) -> None:
+    """Reverse the asset's run depreciation back to its depreciation start (its entries' share reversed in their
+    months, its run months out of ValueUpdates), so that the next run posts it again as its setting now says. Its
+    accumulated depreciation account is the one it had (``current``), where those months were credited."""
+    tenant = current[TENANT]
+    runs = sorted(
+        context.rows(RUNS, ("RunId", "ThroughDate", "TenantId"), {TENANT: tenant}),
+        key=lambda run: run["ThroughDate"],
+        reverse=True,
+    )
+    if not runs:
+        return
+    context.roll_back(
+        [
+            {
+                **run,
+                "AssetId": current["AssetId"],
+                "AccumulatedDepreciationAccountId": accumulated_account(current, context),
+            }
+            for run in runs
+        ]
+    )
+    context.refresh_asset(current["AssetId"])
+
+
+def _transfer_accumulated(current: Mapping[str, Any], row: Mapping[str, Any], context: Context) -> None:
+    """An asset whose accumulated depreciation account changes (a new asset type, or an account of its own) takes
+    what that account holds for it along: its opening balance and the depreciation recorded for it (a recalculation
+    has reversed its run months from the old account already), by an entry between the two accounts."""
+    old, new = accumulated_account(current, context), accumulated_account(row, context)
+    if old == new or not _accrual(row[TENANT], context):
+        return
+    amount = opening_accumulated(row) + context.depreciation_before(row["AssetId"], date.max)
+    if not amount:
+        return
+    settings = context.settings(row[TENANT])
+    day = max(opening_date(row, settings["AssetStartDate"]), settings["LastDepreciationDate"] or date.min)
+    context.post(
+        row[TENANT],
+        day,
+        f"Accumulated depreciation of {label(row)} moved to its new account",
+        f"{MOVED_SOURCE}{row['AssetId']}",
+        transfer(old, new, amount, row["AssetId"]),
+    )
 
 
 def _accrual(tenant: str, context: Context) -> bool:
@@ -572,7 +639,11 @@ def resync_books(row: Mapping[str, Any], context: Context, why: str) -> bool:
     opening_day = opening_date(row, register_start)
     entries = [(key, context.get(ENTRIES, key)) for key in context.acquisitions(row["AssetId"])]
     if all(
-        entry is not None and entry["Date"] == (opening_day if entry["Source"].startswith(OPENING_SOURCE) else cost_day)
+        entry is not None
+        and (
+            entry["Source"].startswith(MOVED_SOURCE)
+            or entry["Date"] == (opening_day if entry["Source"].startswith(OPENING_SOURCE) else cost_day)
+        )
         for _, entry in entries
     ):
         return False
@@ -611,3 +682,4 @@ def _settings_rules() -> Any:
 
 ACCOUNTS = TABLES["Accounts"]
 ENTRIES = TABLES["JournalEntries"]
+RUNS = TABLES["DepreciationRuns"]

@@ -49,7 +49,9 @@ OPENING_BALANCES = "OPENING_BALANCES"
 REGISTRATION_SOURCE = "Registration:"
 COST_SOURCE = "Cost:"
 OPENING_SOURCE = "Opening:"
-ACQUISITION_SOURCES = (REGISTRATION_SOURCE, COST_SOURCE, OPENING_SOURCE)
+#: An asset's accumulated depreciation moved to the account of its new asset type.
+MOVED_SOURCE = "Moved:"
+ACQUISITION_SOURCES = (REGISTRATION_SOURCE, COST_SOURCE, OPENING_SOURCE, MOVED_SOURCE)
 #: The Source of a value update's entries, followed by its ValueUpdateId.
 VALUE_UPDATE_SOURCE = "ValueUpdate:"
 

@@ -102,6 +102,12 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
         )
     if row["OptInForTax"] is None:
         row["OptInForTax"] = False
+    if row["ChangesOfEstimate"] is None:
+        raise InvalidValue(
+            "Settings.ChangesOfEstimate cannot be NULL: use Recalculate (as Xero does) or Prospective",
+            table=SETTINGS.name,
+            column="ChangesOfEstimate",
+        )
     if row["AccountingBasis"] is None:
         raise InvalidValue(
             "Settings.AccountingBasis cannot be NULL: use ACCRUAL or CASH",

@@ -21,8 +21,24 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from connector.domain.errors import RuleViolation
+
 if TYPE_CHECKING:
     from connector.store import Store
+
+
+class PeriodLocked(RuleViolation):
+    """An entry would be posted, or reversed, on or before the tenant's lock date."""
+
+    def __init__(self, first: str, lock: str) -> None:
+        super().__init__(
+            f"cannot post or reverse anything dated {first}: the books are locked up to Settings.LockDate {lock}, "
+            f"and this would touch {first[:7]} first; leave that period alone, or move the lock date back (UPDATE "
+            "Settings SET LockDate = ...) first",
+            table="Settings",
+            column="LockDate",
+        )
+
 
 #: An entry as storage keeps it: JournalEntryId, Date, Memo, Source, ReversesId, TenantId; and its Sequence.
 StoredEntry = tuple[Any, ...]
@@ -47,18 +63,27 @@ class Journal:
 
     def head(self, tenant: str) -> tuple[int, str]:
         """The tenant's latest Sequence (0 for none) and Hash ('' for none)."""
+        sequence, digest, _ = self._settings(tenant)
+        return sequence, digest
+
+    def _settings(self, tenant: str) -> tuple[int, str, str | None]:
         found = self.store.execute(
-            "SELECT coalesce(JournalSequence, 0), coalesce(JournalHash, '') FROM Settings_rows WHERE TenantId = ?",
+            "SELECT coalesce(JournalSequence, 0), coalesce(JournalHash, ''), LockDate FROM Settings_rows "
+            "WHERE TenantId = ?",
             (tenant,),
         ).fetchone()
-        return (found[0], found[1]) if found else (0, "")
+        return (found[0], found[1], found[2]) if found else (0, "", None)
 
     def append(self, tenant: str, entries: Sequence[tuple[StoredEntry, Sequence[StoredLine]]]) -> None:
         """Post entries of one tenant, in order: each ``(JournalEntryId, Date, Memo, Source, ReversesId)`` with its
         lines ``(JournalLineId, AccountId, Debit, Credit, AssetId)`` in stored form (cents, ISO dates)."""
         if not entries:
             return
-        sequence, previous = self.head(tenant)
+        sequence, previous, lock = self._settings(tenant)
+        if lock is not None:
+            first = min(entry[1] for entry, _ in entries)
+            if first <= lock:
+                raise PeriodLocked(first, lock)
         entry_rows: list[tuple[Any, ...]] = []
         line_rows: list[tuple[Any, ...]] = []
         for (entry_id, day, memo, source, reverses), lines in entries:

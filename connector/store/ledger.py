@@ -31,8 +31,9 @@ class Ledger:
         return [
             entry
             for (entry,) in self.store.execute(
-                "SELECT JournalEntryId FROM JournalEntries_rows WHERE Source IN (?1, ?2, ?3) AND ReversesId IS NULL "
-                "AND JournalEntryId NOT IN (SELECT ReversesId FROM JournalEntries_rows WHERE ReversesId IS NOT NULL) "
+                "SELECT JournalEntryId FROM JournalEntries_rows WHERE Source IN (?1, ?2, ?3, ?4) "
+                "AND ReversesId IS NULL AND JournalEntryId NOT IN "
+                "(SELECT ReversesId FROM JournalEntries_rows WHERE ReversesId IS NOT NULL) "
                 "ORDER BY rowid",
                 tuple(f"{source}{asset_id}" for source in ACQUISITION_SOURCES),
             )

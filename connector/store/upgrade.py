@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     from connector.store import Store
 
 _UNIQUE_KEY_FUNCTION = "_register_unique_key"
-#: The layout versions whose storage tables are this release's: a file of one of them differs only in what it holds
-#: (version 3 lacks the opening balances' entries), so it can be read, and checked, as it is.
-SAME_TABLES = (3, 4)
+#: The earlier layout versions whose storage tables lack only columns this release adds (version 3: Settings'
+#: ChangesOfEstimate; and the opening balances' entries): ``assets-sql check`` reads such a file through a copy in
+#: memory with those columns added (:func:`add_missing_columns`), so it finds what the file holds as it is.
+COLUMNS_ADDED_SINCE = (3,)
 
 
 def create_layout(store: Store) -> None:
@@ -68,6 +69,9 @@ def upgrade(store: Store, version: int) -> None:
         for statement in missing_indexes(store):
             store.execute(statement)
     if version < 4:
+        add_missing_columns(store)
+        # a register made by an earlier release keeps its changes of estimate prospective, as they were
+        store.execute("UPDATE Settings_rows SET ChangesOfEstimate = 'Prospective'")
         post_opening_balances(store)
     store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -168,6 +172,14 @@ def _to_version_2(store: Store) -> None:
         store.execute(statement)
     for tenant in tenants:
         store.journal.relink(tenant, 1)
+
+
+def add_missing_columns(store: Store) -> None:
+    """Add the columns this release's storage tables have and the file's lack."""
+    present = {name for (name,) in store.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    for layout in LAYOUTS.values():
+        if layout.name in present:
+            _add_columns(store, layout)
 
 
 def _add_columns(store: Store, layout: TableLayout) -> None:

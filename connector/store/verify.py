@@ -223,7 +223,9 @@ class Checker:
         months = value_update_months(("ValueUpdateId", "JournalEntryId", "TenantId", "Amount"))
         for entry, tenant, amount, debit, first in self._sql(
             "SELECT v.JournalEntryId, v.TenantId, sum(v.Amount), "
-            "(SELECT sum(l.Debit) FROM JournalLines_rows AS l WHERE l.JournalEntryId = v.JournalEntryId), "
+            "(SELECT sum(l.Debit) FROM JournalLines_rows AS l WHERE l.JournalEntryId = v.JournalEntryId) "
+            "- coalesce((SELECT sum(l.Debit) FROM JournalLines_rows AS l JOIN JournalEntries_rows AS r "
+            "ON r.JournalEntryId = l.JournalEntryId WHERE r.ReversesId = v.JournalEntryId), 0), "
             f"min(v.ValueUpdateId) FROM {months} AS v GROUP BY v.JournalEntryId"
         ):
             if entry is None:
