@@ -22,6 +22,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from connector.domain import assets, book_setting, ledger, postings
+from connector.domain.commands import Update
 from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import UpdateType
 from connector.domain.errors import RuleViolation
@@ -86,6 +87,8 @@ class Runner:
     def run(self, tenant: str, through: dt.date) -> str:
         """Post the run through ``through`` (checked by the run rules); its RunId."""
         settings = self.register.settings(tenant)
+        if settings["AssetStartDate"] is None and settings["LastDepreciationDate"] is None:
+            settings = self._start_register(tenant, settings)
         run_id = str(uuid.uuid4())
         year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
         register_start = settings["AssetStartDate"]
@@ -131,6 +134,21 @@ class Runner:
         self.store.set(SETTINGS, tenant, {"LastDepreciationDate": through})
         self.register.store_balances(balances)
         return run_id
+
+    def _start_register(self, tenant: str, settings: Row) -> Row:
+        """A tenant's first run with no start date sets it first (Settings.AssetStartDate): the first day of the
+        financial year that holds the earliest depreciation start among its registered assets; an asset bought
+        before it goes on the books as at the day before it."""
+        starts = [
+            asset[assets.START_DATE]
+            for asset in self.register.registered_assets(tenant, ("AssetId", assets.START_DATE))
+            if asset[assets.START_DATE] is not None
+        ]
+        if not starts:
+            return settings
+        start = financial_year_start(min(starts), settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
+        self.register.apply(Update("Settings", tenant, {"AssetStartDate": start}))
+        return self.register.settings(tenant)
 
     def _months(
         self,

@@ -48,6 +48,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 import connector
+from connector.check import check
 
 D = Decimal
 ZERO = D("0.00")
@@ -323,6 +324,8 @@ class Books(RuleBasedStateMachine):
         beta = connector.connect(self.path, tenant="Beta Pty")
         try:
             assert self.snapshot(beta) == self.beta_rows, "a run or a write reached another tenant's books"
+            # README: the books reconcile with the register, the chain whole
+            assert check(self.path) == [], "assets-sql check finds the register unsound"
         finally:
             beta.close()
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -725,17 +728,29 @@ class Books(RuleBasedStateMachine):
 
     @rule(start=st.sampled_from([None, dt.date(2024, 1, 1), dt.date(2024, 7, 1), dt.date(2025, 3, 1)]))
     def set_asset_start_date(self, start: dt.date | None) -> None:
-        if self.write("UPDATE Settings SET AssetStartDate = ?", (start,), None, what="set AssetStartDate") is not None:
+        """README: the register starts on the first day of a financial year, and its start moves only while no run
+        depreciation is posted."""
+        refused: Errors | None = None
+        if start is not None and start != year_start(start, self.model.year_end_month):
+            refused = DATA
+        elif start != self.model.asset_start and self.model.runs:
+            refused = INTEGRITY
+        if (
+            self.write("UPDATE Settings SET AssetStartDate = ?", (start,), refused, what="set AssetStartDate")
+            is not None
+        ):
             self.model.asset_start = start
 
     @rule(month=st.sampled_from([12, 6, 3]))
     def change_the_financial_year(self, month: int) -> None:
-        """The split of accumulated depreciation into Prior and Current follows the financial year."""
+        """The split of accumulated depreciation into Prior and Current follows the financial year; the register's
+        start stays the first day of one."""
+        start = self.model.asset_start
         if (
             self.write(
                 "UPDATE Settings SET FinancialYearEndMonth = ?, FinancialYearEndDay = ?",
                 (month, calendar.monthrange(2023, month)[1]),
-                None,
+                DATA if start is not None and start != year_start(start, month) else None,
                 what="change the year end",
             )
             is not None
@@ -767,6 +782,7 @@ class Books(RuleBasedStateMachine):
             key: self.figures(key, through if refused is None else None) for key in self.assets_in("Registered")
         }
         snapshot = self.snapshot(self.con)
+        (earliest,) = self.con.execute(f"SELECT min({START}) FROM Assets WHERE AssetStatus = 'Registered'").fetchone()
         returned = self.write(
             "INSERT INTO DepreciationRuns (ThroughDate) VALUES (?) RETURNING RunId",
             (through,),
@@ -776,6 +792,13 @@ class Books(RuleBasedStateMachine):
         if returned is None:
             return False
         ((run_id,),) = returned
+        if self.model.asset_start is None and earliest is not None and len(self.model.runs) == 0:
+            earliest = dt.date.fromisoformat(earliest) if isinstance(earliest, str) else earliest
+            # README: a first run with no start date sets it, to the first day of the financial year that holds the
+            # earliest depreciation start among the registered assets
+            self.model.asset_start = year_start(earliest, self.model.year_end_month)
+        (start,) = self.con.execute("SELECT AssetStartDate FROM Settings").fetchone()
+        assert start == self.model.asset_start, f"Settings.AssetStartDate {start}, not {self.model.asset_start}"
         self.posted_by(run_id, through, before_figures)
         self.model.runs.append((run_id, through))
         self.before_run = snapshot
@@ -1014,7 +1037,9 @@ class Books(RuleBasedStateMachine):
         every account's balance is as it was."""
         after = self.snapshot(self.con)
         for table in TABLES:
-            if table not in ("JournalEntries", "JournalLines"):
+            if table == "Settings":  # but the register's start, which a first run sets and which stays
+                assert [row[:2] + row[3:] for row in after[table]] == [row[:2] + row[3:] for row in before_run[table]]
+            elif table not in ("JournalEntries", "JournalLines"):
                 assert after[table] == before_run[table], f"{table} is not as it was before the rolled-back run"
         for table in ("JournalEntries", "JournalLines"):
             assert set(before_run[table]) <= set(after[table]), f"a row of {table} posted before the run is gone"

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AssetStatus
 from connector.domain.errors import InvalidValue, RuleViolation
 from connector.domain.rows import Row, blank
@@ -28,6 +29,7 @@ SEQUENCE = "AssetNumberSequence"
 YEAR_END_MONTH = "FinancialYearEndMonth"
 YEAR_END_DAY = "FinancialYearEndDay"
 LAST_DEPRECIATION = "LastDepreciationDate"
+START = "AssetStartDate"
 RUNS = TABLES["DepreciationRuns"]
 
 
@@ -70,6 +72,30 @@ def check_roll_back_to(to: date | None, last: date | None, start: date | None) -
             "every run back",
             table=SETTINGS.name,
             column=LAST_DEPRECIATION,
+        )
+
+
+def check_start(row: Mapping[str, Any], current: Mapping[str, Any]) -> None:
+    """The register's start is the first day of a financial year (Xero's fixed-asset start date), and moves only
+    while no run depreciation is posted (roll the runs back first)."""
+    start: date | None = row[START]
+    if start is not None:
+        first = financial_year_start(start, row[YEAR_END_MONTH], row[YEAR_END_DAY])
+        if start != first:
+            raise InvalidValue(
+                f"Settings.{START}: {start} is not the first day of a financial year (ending {row[YEAR_END_MONTH]}/"
+                f"{row[YEAR_END_DAY]}); the register starts on one, as Xero's fixed-asset start date does: give "
+                f"{first} or the first day of another financial year",
+                table=SETTINGS.name,
+                column=START,
+            )
+    if row[START] != current[START] and current[LAST_DEPRECIATION] is not None:
+        raise RuleViolation(
+            f"cannot change Settings.{START}: run depreciation is posted through {current[LAST_DEPRECIATION]}; roll "
+            f"it back first (UPDATE Settings SET {LAST_DEPRECIATION} = NULL), then change the start date and run "
+            "again",
+            table=SETTINGS.name,
+            column=START,
         )
 
 
@@ -136,6 +162,11 @@ class SettingsRules(Rules):
         row = update(current, assigned)
         if row[LAST_DEPRECIATION] != current[LAST_DEPRECIATION]:
             check_roll_back_to(row[LAST_DEPRECIATION], current[LAST_DEPRECIATION], row["AssetStartDate"])
+        if row[START] != current[START] or (row[YEAR_END_MONTH], row[YEAR_END_DAY]) != (
+            current[YEAR_END_MONTH],
+            current[YEAR_END_DAY],
+        ):
+            check_start(row, current)
         if row["AccountingBasis"] != current["AccountingBasis"] and context.has_entries(current["TenantId"]):
             raise RuleViolation(
                 "cannot change Settings.AccountingBasis: this tenant's journal has entries already",
@@ -161,12 +192,19 @@ class SettingsRules(Rules):
                 ]
             )
         if current["AssetStartDate"] != row["AssetStartDate"]:
-            # an asset bought before the register's start is on the books as at the day before it
+            # an asset bought, or depreciating, before the register's start (the old or the new one) is on the books
+            # as at the day before it: only those move
             from connector.domain import assets
 
+            bound = max(day for day in (current["AssetStartDate"], row["AssetStartDate"]) if day is not None)
             for found in context.rows(
-                assets.ASSETS, ("AssetId",), {"TenantId": row["TenantId"], "AssetStatus": AssetStatus.REGISTERED}
+                assets.ASSETS,
+                ("AssetId", assets.PURCHASE_DATE, assets.START_DATE),
+                {"TenantId": row["TenantId"], "AssetStatus": AssetStatus.REGISTERED},
             ):
+                begun = found[assets.START_DATE] or found[assets.PURCHASE_DATE]
+                if not (found[assets.PURCHASE_DATE] < bound or (begun is not None and begun < bound)):
+                    continue
                 asset = context.get(assets.ASSETS, found["AssetId"])
                 if asset is not None:
                     assets.resync_books(asset, context, f"Settings.AssetStartDate changed to {row['AssetStartDate']}")
