@@ -138,8 +138,11 @@ def build(path: Path, count: int) -> tuple[Any, float]:
     """A register with ``count`` Registered assets; the connection and the time of the executemany + commit."""
     con = connector.connect(str(path))
     type_id = con.execute(ASSET_TYPE).fetchone()[0]
-    con.commit()
     purchase = START - dt.timedelta(days=10)
+    # the register's start, the first day of the year of the purchases: the run measures the run alone (a first run
+    # with no start date would set it, moving each asset bought before it onto opening balances)
+    con.execute("UPDATE Settings SET AssetStartDate = ?", (dt.date(purchase.year, 1, 1),))
+    con.commit()
     rows = [(f"Machine {i}", type_id, purchase, price, START) for i, price in enumerate(prices(count))]
 
     def insert() -> None:
