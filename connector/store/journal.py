@@ -108,7 +108,10 @@ class Journal:
     def lines(self, entry_id: str) -> list[tuple[Any, ...]]:
         """The lines of an entry: (AccountId, Debit, Credit, AssetId) in stored form, in posting order."""
         return self.store.execute(
-            "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE JournalEntryId = ? ORDER BY rowid",
+            # by the (TenantId, JournalEntryId) index: a reversal reads its entry's lines without a scan of the journal
+            "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE TenantId = "
+            "(SELECT TenantId FROM JournalEntries_rows WHERE JournalEntryId = ?1) AND JournalEntryId = ?1 "
+            "ORDER BY rowid",
             (entry_id,),
         ).fetchall()
 
