@@ -28,6 +28,7 @@ import apsw
 
 from connector import hooks
 from connector.domain.errors import RegisterError
+from connector.store.upgrade import COLUMNS_ADDED_SINCE, add_missing_columns
 from connector.store.verify import Checker
 
 
@@ -42,14 +43,30 @@ def check(path: str | Path) -> list[str]:
     except apsw.Error as error:
         raise Uncheckable(f"cannot open it: {error}") from None
     try:
-        hooks.attach(raw)
-        hooks.open_register(raw)
+        version = raw.execute("PRAGMA user_version").get
+        if isinstance(version, int) and version in COLUMNS_ADDED_SINCE:
+            raw = _copy_in_memory(raw)
+            hooks.attach(raw)
+            add_missing_columns(hooks.register_of(raw).store)
+        else:
+            hooks.attach(raw)
+            hooks.open_register(raw)  # a file of an earlier layout is refused: it cannot be upgraded read-only
         register = hooks.register_of(raw)
         return list(Checker(register).findings())
     except (apsw.Error, RegisterError) as error:
         raise Uncheckable(f"not a register this release can check: {error}") from None
     finally:
         raw.close()
+
+
+def _copy_in_memory(raw: apsw.Connection) -> apsw.Connection:
+    """A copy of the file in memory (the file is closed): a file of the previous release's layout is checked as it
+    is, through its copy, with the columns this release adds (the file itself is never written)."""
+    copy = apsw.Connection(":memory:")
+    with copy.backup("main", raw, "main") as backup:
+        backup.step()
+    raw.close()
+    return copy
 
 
 def main(argv: Sequence[str] | None = None) -> int:

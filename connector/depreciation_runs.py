@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from connector.domain import assets, book_setting, ledger, postings
+from connector.domain.commands import Update
 from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import UpdateType
 from connector.domain.errors import RuleViolation
@@ -28,6 +30,7 @@ from connector.domain.money import from_cents, to_cents
 from connector.domain.rows import Row
 from connector.schema import TABLES
 from connector.store import MONTH_SLOTS, RUN_SOURCE, new_keys, to_stored
+from connector.store.layout import value_update_months
 from connector.store.ledger import NO_SUMS, RunSums
 
 if TYPE_CHECKING:
@@ -84,10 +87,13 @@ class Runner:
     def run(self, tenant: str, through: dt.date) -> str:
         """Post the run through ``through`` (checked by the run rules); its RunId."""
         settings = self.register.settings(tenant)
+        if settings["AssetStartDate"] is None and settings["LastDepreciationDate"] is None:
+            settings = self._start_register(tenant, settings)
         run_id = str(uuid.uuid4())
         year_end = (settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
         register_start = settings["AssetStartDate"]
         last = settings["LastDepreciationDate"]
+        lock = settings["LockDate"]
         # after the run, LastDepreciationDate is ``through``: balances split at the start of its financial year
         year_start = financial_year_start(through, *year_end)
         # most assets restart where the tenant's next unposted month opens its financial year
@@ -98,7 +104,7 @@ class Runner:
         balances: list[tuple[Row, ledger.Booked]] = []
         for asset in self.register.registered_assets(tenant, RUN_COLUMNS):
             sums = by_asset.get(asset["AssetId"], NO_SUMS)
-            months = self._months(tenant, asset, sums, through, register_start, year_end, usual_point)
+            months = self._months(tenant, asset, sums, through, register_start, year_end, usual_point, lock)
             before, during = sums.before_year, sums.depreciation - sums.before_year
             if months:
                 expense, accumulated = accounts.of(asset)
@@ -129,6 +135,21 @@ class Runner:
         self.register.store_balances(balances)
         return run_id
 
+    def _start_register(self, tenant: str, settings: Row) -> Row:
+        """A tenant's first run with no start date sets it first (Settings.AssetStartDate): the first day of the
+        financial year that holds the earliest depreciation start among its registered assets; an asset bought
+        before it goes on the books as at the day before it."""
+        starts = [
+            asset[assets.START_DATE]
+            for asset in self.register.registered_assets(tenant, ("AssetId", assets.START_DATE))
+            if asset[assets.START_DATE] is not None
+        ]
+        if not starts:
+            return settings
+        start = financial_year_start(min(starts), settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
+        self.register.apply(Update("Settings", tenant, {"AssetStartDate": start}))
+        return self.register.settings(tenant)
+
     def _months(
         self,
         tenant: str,
@@ -138,6 +159,7 @@ class Runner:
         register_start: dt.date | None,
         year_end: tuple[int, int],
         usual_point: dt.date,
+        lock: dt.date | None,
     ) -> list[tuple[dt.date, int]]:
         """The months a run through ``through`` posts for the asset, with their amounts in cents: by its schedule
         from its restart point (:func:`postings.restart_point`), never taking its carrying value below zero."""
@@ -162,7 +184,7 @@ class Runner:
             )
             if cents > 0
         ]
-        return _capped(months, to_cents(asset[assets.BOOK_VALUE]))
+        return postings.after_lock(_capped(months, to_cents(asset[assets.BOOK_VALUE])), lock)
 
     def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, int]]]]) -> int:
         """Write the run: per asset one value-update row holding its months (:data:`connector.store.MONTH_SLOTS`
@@ -238,15 +260,148 @@ class Runner:
         return total
 
     def rollback(self, run: Row) -> None:
-        """Remove exactly what the run posted (its value updates and journal entries) and move
-        Settings.LastDepreciationDate back; the run rules check it is the latest."""
-        tenant = run["TenantId"]
-        self.store.journal.remove(tenant, "Source = ?", (f"{RUN_SOURCE}{run['RunId']}",))
-        self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run["RunId"]})
-        self.store.delete(RUNS, run["RunId"])
-        previous = self.latest(tenant)
-        self.store.set(SETTINGS, tenant, {"LastDepreciationDate": previous["ThroughDate"] if previous else None})
+        """Roll the run back: whole; given with a ThroughDate before its own, to that month end (its months after
+        it); given with an AssetId, that asset's months only (:meth:`recalculate`). Its journal entries of those
+        months are reversed by entries dated as they were (the journal only grows), its value updates of those months
+        leave ValueUpdates, and Settings.LastDepreciationDate moves back; the run rules check it is the latest."""
+        if run.get("AssetId"):
+            self.recalculate(run)
+            return
+        tenant, run_id = run["TenantId"], run["RunId"]
+        stored = self.store.get(RUNS, run_id)
+        assert stored is not None
+        previous = self._before(tenant, stored["ThroughDate"])
+        to: dt.date | None = run["ThroughDate"] if run["ThroughDate"] < stored["ThroughDate"] else None
+        self.reverse_entries(tenant, f"{RUN_SOURCE}{run_id}", to, "depreciation run rolled back")
+        if to is None:
+            self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run_id})
+            self.store.delete(RUNS, run_id)
+            last = previous["ThroughDate"] if previous else None
+        else:
+            count, total = self._truncate(tenant, run_id, to)
+            if count or previous is None or to > previous["ThroughDate"]:
+                self.store.set(RUNS, run_id, {"ThroughDate": to, "AssetCount": count, "Amount": from_cents(total)})
+            else:
+                self.store.delete(RUNS, run_id)
+            last = to
+        self.store.set(SETTINGS, tenant, {"LastDepreciationDate": last})
         self.register.refresh_tenant(tenant)
+
+    def recalculate(self, run: Row) -> None:
+        """Take one asset's months out of the run: each month's entry gets a reversing entry of the asset's share (Dr
+        the accumulated depreciation account its months were credited to, ``run["AccumulatedDepreciationAccountId"]``;
+        Cr the expense account of its value update), dated in that month, and its value updates of the run leave."""
+        tenant, run_id, asset_id = run["TenantId"], run["RunId"], run["AssetId"]
+        accumulated = run["AccumulatedDepreciationAccountId"]
+        source = f"{RUN_SOURCE}{run_id}"
+        months = value_update_months(("TenantId", "AssetId", "RunId", "Date", "Amount", "CounterAccount"))
+        found: list[tuple[Any, ...]] = self.store.execute(
+            f"SELECT v.Date, v.Amount, v.CounterAccount, (SELECT e.JournalEntryId FROM JournalEntries_rows AS e "
+            "WHERE e.TenantId = v.TenantId AND e.Source = ?3 AND e.Date = v.Date AND e.ReversesId IS NULL) "
+            f"FROM {months} AS v WHERE v.TenantId = ?1 AND v.AssetId = ?2 AND v.RunId = ?4 ORDER BY v.Date DESC",
+            (tenant, asset_id, source, run_id),
+        ).fetchall()
+        if not found:
+            return
+        line_ids = iter(new_keys(2 * len(found)))
+        self.store.journal.append(
+            tenant,
+            [
+                (
+                    (key, day, f"Reversal: depreciation {str(day)[:7]} of {asset_id} recalculated", source, entry),
+                    [(next(line_ids), accumulated, cents, 0, asset_id), (next(line_ids), expense, 0, cents, asset_id)],
+                )
+                for key, (day, cents, expense, entry) in zip(new_keys(len(found)), found)
+            ],
+        )
+        self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run_id, "AssetId": asset_id})
+        total: int = sum(row[1] for row in found)
+        stored = self.store.get(RUNS, run_id)
+        assert stored is not None
+        self.store.set(
+            RUNS,
+            run_id,
+            {"AssetCount": max(stored["AssetCount"] - 1, 0), "Amount": stored["Amount"] - from_cents(total)},
+        )
+
+    def reverse_entries(self, tenant: str, source: str, after: dt.date | None, why: str) -> None:
+        """Post the reversal of what stands of each of the tenant's entries from ``source`` (dated after ``after``,
+        when given): its lines less those of the entries that reversed part of it already (a recalculated asset's
+        share), newest first, each dated as the entry it reverses."""
+        bindings = (tenant, source, after.isoformat() if after else None)
+        entries = self.store.execute(
+            "SELECT JournalEntryId, Date, Memo FROM JournalEntries_rows WHERE TenantId = ?1 AND Source = ?2 "
+            "AND ReversesId IS NULL AND (?3 IS NULL OR Date > ?3) ORDER BY Date DESC",
+            bindings,
+        ).fetchall()
+        if not entries:
+            return
+        net: dict[str, dict[str, int]] = {}  # per entry: what stands of it, per account (debit less credit)
+        for entry, account, debit, credit in self.store.execute(
+            "SELECT coalesce(e.ReversesId, e.JournalEntryId), l.AccountId, l.Debit, l.Credit FROM JournalLines_rows "
+            "AS l JOIN JournalEntries_rows AS e ON e.JournalEntryId = l.JournalEntryId WHERE e.TenantId = ?1 "
+            "AND e.Source = ?2 AND (?3 IS NULL OR e.Date > ?3) ORDER BY l.rowid",
+            bindings,
+        ):
+            accounts = net.setdefault(entry, {})
+            accounts[account] = accounts.get(account, 0) + debit - credit
+        reversals = []
+        for entry, day, memo in entries:
+            standing = {account: cents for account, cents in net.get(str(entry), {}).items() if cents}
+            if standing:
+                reversals.append((entry, day, memo, standing))
+        line_ids = iter(new_keys(sum(len(standing) for *_, standing in reversals)))
+        self.store.journal.append(
+            tenant,
+            [
+                (
+                    (key, day, f"Reversal: {memo} ({why})", source, entry),
+                    [
+                        (next(line_ids), account, -cents if cents < 0 else 0, cents if cents > 0 else 0, None)
+                        for account, cents in standing.items()
+                    ],
+                )
+                for key, (entry, day, memo, standing) in zip(new_keys(len(reversals)), reversals)
+            ],
+        )
+
+    def _truncate(self, tenant: str, run_id: str, to: dt.date) -> tuple[int, int]:
+        """Take the run's months after ``to`` out of its value-update rows; the assets and the cents left."""
+        keep_rows: list[tuple[Any, ...]] = []
+        gone: list[tuple[Any, ...]] = []
+        assets_left: set[str] = set()
+        total = 0
+        for rowid, asset, first, months, amounts, amount in self.store.execute(
+            "SELECT rowid, AssetId, Date, Months, Amounts, Amount FROM ValueUpdates_rows WHERE TenantId = ? "
+            "AND RunId = ?",
+            (tenant, run_id),
+        ):
+            start = dt.date.fromisoformat(first)
+            if months is None:  # a month of its own (a row written before runs kept an asset's months in one)
+                kept = [amount] if start <= to else []
+            else:
+                cents = json.loads(amounts)
+                kept = cents[: max(0, min(len(cents), (to.year - start.year) * 12 + to.month - start.month + 1))]
+            if not kept or not any(kept):
+                gone.append((rowid,))
+                continue
+            assets_left.add(asset)
+            total += sum(kept)
+            if months is not None and len(kept) < months:
+                keep_rows.append((len(kept), f"[{','.join(map(str, kept))}]", sum(kept), rowid))
+        self.store.executemany("DELETE FROM ValueUpdates_rows WHERE rowid = ?", gone)
+        self.store.executemany(
+            "UPDATE ValueUpdates_rows SET Months = ?, Amounts = ?, Amount = ? WHERE rowid = ?", keep_rows
+        )
+        return len(assets_left), total
+
+    def _before(self, tenant: str, through: dt.date) -> Row | None:
+        """The tenant's run before the one through ``through``."""
+        for key in self.store.keys(RUNS, {"TenantId": tenant}, order=("-ThroughDate",)):
+            found = self.store.get(RUNS, key)
+            if found is not None and found["ThroughDate"] < through:
+                return found
+        return None
 
     # -- helpers -----------------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""The register's computed tables: ``TrialBalance``, ``DepreciationSchedule`` and ``AssetReconciliation``. Each is
-a table-valued function over the books, declared in ``schema/reports/`` and computed here."""
+"""The register's computed tables: ``TrialBalance``, ``DepreciationSchedule``, ``AssetReconciliation`` and
+``LedgerReconciliation``. Each is a table-valued function over the books, declared in ``schema/reports/`` and
+computed here."""
 
 from __future__ import annotations
 
@@ -12,11 +13,19 @@ from typing import Any
 from connector import schema
 from connector.domain import ledger, postings, reconciliation
 from connector.domain.assets import CURRENT_ACCUMULATED as CURRENT
-from connector.domain.assets import OPENING_CURRENT, OPENING_PRIOR, PRICE, PURCHASE_DATE, START_DATE, opening_date
+from connector.domain.assets import (
+    OPENING_CURRENT,
+    OPENING_PRIOR,
+    PRICE,
+    PURCHASE_DATE,
+    START_DATE,
+    acquired_as_at,
+    opening_date,
+)
 from connector.domain.assets import PRIOR_ACCUMULATED as PRIOR
 from connector.domain.codecs import MONEY
 from connector.domain.depreciation import depreciable_value, schedule
-from connector.domain.enums import AssetStatus, DepreciationMethod
+from connector.domain.enums import AccountingBasis, AssetStatus, DepreciationMethod, UpdateType
 from connector.domain.errors import InvalidValue, MissingReference
 from connector.domain.money import from_cents
 from connector.register import Register
@@ -143,6 +152,82 @@ def _reconciliation(register: Register, arguments: dict[str, Any]) -> list[tuple
     return rows
 
 
+#: The asset columns the ledger reconciliation reads.
+ON_THE_BOOKS = (
+    "AssetId",
+    "AssetTypeId",
+    "LedgerAccountId",
+    "AccumulatedDepreciationAccountId",
+    PRICE,
+    PURCHASE_DATE,
+    OPENING_PRIOR,
+    OPENING_CURRENT,
+    START_DATE,
+)
+
+
+def _ledger_reconciliation(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Per account a register figure stands behind, what the register says it holds as at AsOf and what the ledger
+    holds, as balances (debit minus credit); accrual books only (under the cash basis the register follows the
+    ledger)."""
+    as_of = _date_argument("LedgerReconciliation", "AsOf", arguments.get("AsOf"))
+    tenant = _tenant(register, arguments)
+    settings = register.settings(tenant)
+    if settings["AccountingBasis"] is not AccountingBasis.ACCRUAL:
+        return []
+    last = as_of or dt.date.max
+    register_start = settings["AssetStartDate"]
+    types = {
+        row["AssetTypeId"]: row["AccumulatedDepreciationAccountId"]
+        for row in register.rows(
+            schema.TABLES["AssetTypes"], ("AssetTypeId", "AccumulatedDepreciationAccountId"), {"TenantId": tenant}
+        )
+    }
+    chart = register.store.key_of_value(
+        schema.TABLES["Accounts"], "StableName", ledger.ACCUMULATED_DEPRECIATION, tenant
+    )
+    movements = register.store.ledger.movements(tenant, dt.date.min, last)
+    held: dict[str, Decimal] = {}
+    counted: dict[str, int] = {}
+    for asset in register.registered_assets(tenant, ON_THE_BOOKS):
+        moved = movements.get(asset["AssetId"], {})
+
+        def total(kind: UpdateType, moved: dict[tuple[str, bool], Decimal] = moved) -> Decimal:
+            return sum((amount for (name, _), amount in moved.items() if name == kind.value), ledger.ZERO)
+
+        cost = asset[PRICE] or ledger.ZERO
+        if acquired_as_at(asset, register_start)[0] > last:
+            cost = ledger.ZERO
+        cost += total(UpdateType.IMPROVEMENT) + total(UpdateType.REVALUATION_UP)
+        cost -= total(UpdateType.IMPAIRMENT) + total(UpdateType.REVALUATION_DOWN)
+        accumulated = total(UpdateType.DEPRECIATION_AMORTIZATION)
+        if opening_date(asset, register_start) <= last:
+            accumulated += (asset[OPENING_PRIOR] or ledger.ZERO) + (asset[OPENING_CURRENT] or ledger.ZERO)
+        contra = asset["AccumulatedDepreciationAccountId"] or types.get(asset["AssetTypeId"]) or chart
+        for account, balance in ((asset["LedgerAccountId"], cost), (contra, -accumulated)):
+            if account is None:
+                continue
+            held[account] = held.get(account, ledger.ZERO) + balance
+            counted[account] = counted.get(account, 0) + 1
+    rows = []
+    for t in register.store.ledger.trial_balance(tenant, as_of):
+        if t.account_id in held:
+            figure = held[t.account_id]
+            rows.append(
+                (
+                    t.account_id,
+                    t.stable_name,
+                    t.name,
+                    t.type,
+                    counted[t.account_id],
+                    _money(figure),
+                    _money(t.balance),
+                    _money(t.balance - figure),
+                )
+            )
+    return rows
+
+
 def _schedule(register: Register, arguments: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Every period of an asset's depreciation: the months posted (as posted) and the months to come (as a run
     would post them, from what is posted so far: :func:`postings.to_post`), to the end of its life or the 50-year
@@ -239,4 +324,7 @@ REPORTS = (
     Report(schema.REPORTS["TrialBalance"], lambda register, arguments: _trial_balance(register, arguments)),
     Report(schema.REPORTS["DepreciationSchedule"], lambda register, arguments: _schedule(register, arguments)),
     Report(schema.REPORTS["AssetReconciliation"], lambda register, arguments: _reconciliation(register, arguments)),
+    Report(
+        schema.REPORTS["LedgerReconciliation"], lambda register, arguments: _ledger_reconciliation(register, arguments)
+    ),
 )

@@ -13,16 +13,18 @@ ON CONFLICT (AssetTypeName) DO NOTHING;
 INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Corporate van', 'FA-0042')
 ON CONFLICT (AssetNumber) DO NOTHING;
 
--- Give it an effective life of five years (and no rate: a setting has one or the other) ...
+-- Give the draft an effective life of five years (and no rate: a setting has one or the other) ... Once it is
+-- registered with depreciation posted, such an edit is recalculated from its start, as Xero does; so the script
+-- edits it only while it is a draft, to be repeatable.
 UPDATE Assets SET BookDepreciationSetting_EffectiveLifeYears = 5, BookDepreciationSetting_DepreciationRate = NULL
-WHERE AssetNumber = 'FA-0042';
+WHERE AssetNumber = 'FA-0042' AND AssetStatus = 'Draft';
 
 -- ... then switch to a rate, as the documentation does: the other one is set to null in the same statement.
 -- The rate is a percentage a year: 12 means 12 %.
 UPDATE Assets
 SET BookDepreciationSetting_DepreciationRate = 12,
 BookDepreciationSetting_EffectiveLifeYears = null
-WHERE AssetNumber = 'FA-0042';
+WHERE AssetNumber = 'FA-0042' AND AssetStatus = 'Draft';
 
 -- Set what registration needs, and register it.
 UPDATE Assets
@@ -33,7 +35,7 @@ SET AssetTypeId = (SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Veh
     BookDepreciationSetting_DepreciationMethod = 'StraightLine',
     BookDepreciationSetting_AveragingMethod = 'FullMonth',
     AssetStatus = 'Registered'
-WHERE AssetNumber = 'FA-0042';
+WHERE AssetNumber = 'FA-0042' AND AssetStatus = 'Draft';
 
 -- A second asset takes the next number from Settings (FA-0001, ...); INSERT ... SELECT adds it only once.
 INSERT INTO Assets (AssetName, Description)

@@ -28,7 +28,7 @@ def register(path: Path) -> Path:
     with committed(path) as con:
         con.execute(
             "UPDATE Settings SET AssetNumberPrefix = 'EQ-', AssetNumberSequence = '0100', "
-            "AssetStartDate = '2024-01-01', FinancialYearEndMonth = 6, FinancialYearEndDay = 30"
+            "AssetStartDate = '2023-07-01', FinancialYearEndMonth = 6, FinancialYearEndDay = 30"
         )
         con.execute(
             "INSERT INTO AssetTypes (AssetTypeName, FixedAssetAccountId, DepreciationExpenseAccountId, "
@@ -181,7 +181,7 @@ def test_json_export_has_xeros_shape(register):
     assert types[0]["fixedAssetAccountId"] == "FIXED_ASSETS"
     assert types[0]["bookDepreciationSetting"]["depreciationMethod"] == "StraightLine"
     settings = json.loads(export(register, "--format", "json", "--table", "Settings"))
-    assert settings["assetNumberPrefix"] == "EQ-" and settings["assetStartDate"] == "2024-01-01T00:00:00"
+    assert settings["assetNumberPrefix"] == "EQ-" and settings["assetStartDate"] == "2023-07-01T00:00:00"
 
 
 def test_amounts_are_exact_in_every_format(register):

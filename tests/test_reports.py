@@ -158,9 +158,12 @@ def test_trial_balance_rolls_child_accounts_into_their_parents(register):
     # Fixed Assets holds the cost of every registered asset bought by then, with improvements, revaluations and
     # impairments: 1,200 + 200 + 50 (the van), 6,000 - 100 (the press).
     assert by_name["FIXED_ASSETS"] == D("7350.00")
-    assert by_name["ACCUMULATED_DEPRECIATION"] == D("-740.00"), "a contra account keeps its own line"
+    # Accumulated Depreciation: the van's 480.00 brought in (as at 2024-12-31, against opening balances) and the
+    # 740.00 the run posted in 2025
+    assert by_name["ACCUMULATED_DEPRECIATION"] == D("-1220.00"), "a contra account keeps its own line"
+    assert by_name["OPENING_BALANCES"] == D("-720.00")  # the van's cost 1,200 less its 480.00 brought in
     (assets,) = register.execute("SELECT count(*) FROM Assets").fetchone()
-    assert len(rolled) == len(flat) - assets == 9, "each asset's own ledger account is rolled into Fixed Assets"
+    assert len(rolled) == len(flat) - assets == 10, "each asset's own ledger account is rolled into Fixed Assets"
     for kind in {kind for _, kind, _ in flat}:
         assert sum(b for _, k, b in flat if k == kind) == sum(b for _, k, b in rolled if k == kind)
     assert register.execute("SELECT count(*) FROM TrialBalance WHERE Rollup = 0").fetchone()[0] == len(flat)

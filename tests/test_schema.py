@@ -91,7 +91,7 @@ def test_the_other_tables():
         12,
         31,
     )
-    assert settings.column("LastDepreciationDate").read_only
+    assert not settings.column("LastDepreciationDate").read_only  # writable backwards: a rollback to a month end
     types = TABLES["AssetTypes"]
     assert types.column("Locks").read_only
     assert types.column("BookDepreciationSetting_DepreciationCalculationMethod").read_only

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from connector.domain import book_setting
 from connector.domain.book_setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
 from connector.domain.depreciation import financial_year_start
-from connector.domain.enums import AccountingBasis, AssetStatus, DepreciationMethod
+from connector.domain.enums import AccountingBasis, AssetStatus, ChangesOfEstimate, DepreciationMethod
 from connector.domain.errors import (
     InvalidValue,
     MissingReference,
@@ -26,7 +26,13 @@ from connector.domain.errors import (
 )
 from connector.domain.ledger import (
     ACCOUNTS_PAYABLE,
+    ACCUMULATED_DEPRECIATION,
+    COST_SOURCE,
     FIXED_ASSETS,
+    MOVED_SOURCE,
+    OPENING_BALANCES,
+    OPENING_SOURCE,
+    REGISTRATION_SOURCE,
     ZERO,
     Booked,
     Posted,
@@ -394,7 +400,11 @@ class AssetRules(Rules):
 
     def change(self, current: Row, assigned: Row, context: Context) -> Row:
         row = update(current, assigned, context)
-        if current[STATUS] is AssetStatus.REGISTERED and row[PRICE] != current[PRICE]:
+        if (
+            current[STATUS] is AssetStatus.REGISTERED
+            and row[PRICE] != current[PRICE]
+            and not _recalculates(row[TENANT], context)
+        ):
             _refuse_restating_closed_years(current, row, context)
         return row
 
@@ -405,18 +415,26 @@ class AssetRules(Rules):
         elif was is AssetStatus.REGISTERED and becomes is AssetStatus.DRAFT:
             for entry in context.acquisitions(row["AssetId"]):
                 context.reverse(entry, f"Reversal: {label(row)} moved back to Draft")
-        elif becomes is AssetStatus.REGISTERED and row[PRICE] != current[PRICE]:
+        elif becomes is AssetStatus.REGISTERED and not resync_books(row, context, f"{label(row)} changed"):
             change = (row[PRICE] or ZERO) - (current[PRICE] or ZERO)
-            if _accrual(row["TenantId"], context):
+            if change and _accrual(row["TenantId"], context):
+                day, counter = _acquisition(row, context)
                 context.post(
                     row["TenantId"],
-                    row[PURCHASE_DATE],
+                    day,
                     f"Cost of {label(row)} changed",
-                    f"Cost:{row['AssetId']}",
-                    transfer(row["LedgerAccountId"], row[PURCHASE_ACCOUNT], change, row["AssetId"]),
+                    f"{COST_SOURCE}{row['AssetId']}",
+                    transfer(row["LedgerAccountId"], counter, change, row["AssetId"]),
                 )
         if ledger_name(row) != ledger_name(current):
             context.set(ACCOUNTS, row["LedgerAccountId"], {"Name": ledger_name(row)})
+        if was is AssetStatus.REGISTERED and becomes is AssetStatus.REGISTERED:
+            if any(row[column] != current[column] for column in RECALCULATED) and _recalculates(row[TENANT], context):
+                recalculate(current, context)
+            if row[TYPE] != current[TYPE]:
+                # the asset moves under its new type: its own account, and its accumulated depreciation
+                context.set(ACCOUNTS, row["LedgerAccountId"], {"ParentAccountId": self._fixed_assets(row, context)})
+            _transfer_accumulated(current, row, context)
 
     def check_delete(self, current: Row, context: Context) -> None:
         check_delete(current)
@@ -472,21 +490,167 @@ def ledger_name(asset: Mapping[str, Any]) -> str:
     return f"{asset[NAME]} ({asset[NUMBER]})"
 
 
+#: What Xero recalculates from an asset's depreciation start when it changes on a registered asset: its price, its
+#: asset type and every book depreciation field but the rate (a change of rate takes effect from the current year).
+RECALCULATED = (PRICE, TYPE, METHOD, AVERAGING, LIFE, START_DATE, COST_LIMIT, RESIDUAL)
+
+
+def _recalculates(tenant: str, context: Context) -> bool:
+    return context.settings(tenant)["ChangesOfEstimate"] is ChangesOfEstimate.RECALCULATE
+
+
+def recalculate(current: Mapping[str, Any], context: Context) -> None:
+    """Reverse the asset's run depreciation back to its depreciation start (its entries' share reversed in their
+    months, its run months out of ValueUpdates), so that the next run posts it again as its setting now says. Its
+    accumulated depreciation account is the one it had (``current``), where those months were credited."""
+    tenant = current[TENANT]
+    runs = sorted(
+        context.rows(RUNS, ("RunId", "ThroughDate", "TenantId"), {TENANT: tenant}),
+        key=lambda run: run["ThroughDate"],
+        reverse=True,
+    )
+    if not runs:
+        return
+    context.roll_back(
+        [
+            {
+                **run,
+                "AssetId": current["AssetId"],
+                "AccumulatedDepreciationAccountId": accumulated_account(current, context),
+            }
+            for run in runs
+        ]
+    )
+    context.refresh_asset(current["AssetId"])
+
+
+def _transfer_accumulated(current: Mapping[str, Any], row: Mapping[str, Any], context: Context) -> None:
+    """An asset whose accumulated depreciation account changes (a new asset type, or an account of its own) takes
+    what that account holds for it along: its opening balance and the depreciation recorded for it (a recalculation
+    has reversed its run months from the old account already), by an entry between the two accounts."""
+    old, new = accumulated_account(current, context), accumulated_account(row, context)
+    if old == new or not _accrual(row[TENANT], context):
+        return
+    amount = opening_accumulated(row) + context.depreciation_before(row["AssetId"], date.max)
+    if not amount:
+        return
+    settings = context.settings(row[TENANT])
+    day = max(opening_date(row, settings["AssetStartDate"]), settings["LastDepreciationDate"] or date.min)
+    context.post(
+        row[TENANT],
+        day,
+        f"Accumulated depreciation of {label(row)} moved to its new account",
+        f"{MOVED_SOURCE}{row['AssetId']}",
+        transfer(old, new, amount, row["AssetId"]),
+    )
+
+
 def _accrual(tenant: str, context: Context) -> bool:
     return context.settings(tenant)["AccountingBasis"] is AccountingBasis.ACCRUAL
 
 
-def _post_acquisition(row: Row, context: Context) -> None:
-    """Registering puts the cost on the books: Dr the asset's ledger account, Cr its purchase account."""
-    if not _accrual(row[TENANT], context) or not row[PRICE]:
+def acquired_as_at(row: Mapping[str, Any], register_start: date | None) -> tuple[date, bool]:
+    """The day a registered asset's cost enters the books, and whether as an opening balance: an asset bought before
+    the register's start is on the books as at the day before it (against the opening-balances account), any other
+    on its purchase date (against its purchase account).
+
+    >>> acquired_as_at({PURCHASE_DATE: date(2020, 1, 1)}, date(2022, 1, 1))
+    (datetime.date(2021, 12, 31), True)
+    >>> acquired_as_at({PURCHASE_DATE: date(2023, 5, 1)}, date(2022, 1, 1))
+    (datetime.date(2023, 5, 1), False)
+    """
+    bought: date = row[PURCHASE_DATE]
+    if register_start is not None and bought < register_start:
+        return register_start - timedelta(days=1), True
+    return bought, False
+
+
+def opening_accumulated(row: Mapping[str, Any]) -> Decimal:
+    """The accumulated depreciation a registered asset was brought in with."""
+    return (row.get(OPENING_PRIOR) or ZERO) + (row.get(OPENING_CURRENT) or ZERO)
+
+
+def opening_balances_account(tenant: str, context: Context) -> str:
+    """The tenant's opening-balances equity account; a tenant made by an earlier release gains it."""
+    found = context.find(ACCOUNTS, "StableName", OPENING_BALANCES, tenant)
+    if found is not None:
+        return str(found["AccountId"])
+    from connector.domain.ledger import opening_balances_account as chart_row
+
+    account = chart_row(tenant, context.new_key())
+    context.insert(ACCOUNTS, account)
+    return str(account["AccountId"])
+
+
+def accumulated_account(row: Mapping[str, Any], context: Context) -> str:
+    """The account an asset's accumulated depreciation is credited to: its own, its type's, or the chart's."""
+    own: str | None = row.get("AccumulatedDepreciationAccountId")
+    if own:
+        return own
+    asset_type = context.asset_type(row[TENANT], row[TYPE]) if row.get(TYPE) else None
+    if asset_type and asset_type.get("AccumulatedDepreciationAccountId"):
+        return str(asset_type["AccumulatedDepreciationAccountId"])
+    return context.account_id(row[TENANT], ACCUMULATED_DEPRECIATION, "Assets.AccumulatedDepreciationAccountId")
+
+
+def _acquisition(row: Mapping[str, Any], context: Context) -> tuple[date, str]:
+    """The day and the counter account of the asset's cost on the books (:func:`acquired_as_at`)."""
+    day, opening = acquired_as_at(row, context.settings(row[TENANT])["AssetStartDate"])
+    return day, opening_balances_account(row[TENANT], context) if opening else row[PURCHASE_ACCOUNT]
+
+
+def _post_acquisition(row: Mapping[str, Any], context: Context) -> None:
+    """Registering puts the asset on the books: its cost (Dr its ledger account, Cr its purchase account; or, bought
+    before the register's start, Cr the opening-balances account as at the day before it) and the accumulated
+    depreciation it was brought in with (Dr the opening-balances account, Cr its accumulated depreciation account),
+    as at :func:`opening_date`."""
+    tenant = row[TENANT]
+    if not _accrual(tenant, context):
         return
-    context.post(
-        row[TENANT],
-        row[PURCHASE_DATE],
-        f"Acquisition of {label(row)}",
-        f"Registration:{row['AssetId']}",
-        transfer(row["LedgerAccountId"], row[PURCHASE_ACCOUNT], row[PRICE], row["AssetId"]),
-    )
+    if row[PRICE]:
+        day, counter = _acquisition(row, context)
+        context.post(
+            tenant,
+            day,
+            f"Acquisition of {label(row)}",
+            f"{REGISTRATION_SOURCE}{row['AssetId']}",
+            transfer(row["LedgerAccountId"], counter, row[PRICE], row["AssetId"]),
+        )
+    opening = opening_accumulated(row)
+    if opening:
+        equity = opening_balances_account(tenant, context)
+        context.post(
+            tenant,
+            opening_date(row, context.settings(tenant)["AssetStartDate"]),
+            f"Opening accumulated depreciation of {label(row)}",
+            f"{OPENING_SOURCE}{row['AssetId']}",
+            transfer(equity, accumulated_account(row, context), opening, row["AssetId"]),
+        )
+
+
+def resync_books(row: Mapping[str, Any], context: Context, why: str) -> bool:
+    """Put a registered asset's acquisition entries where they belong now (a change of its purchase date, its
+    depreciation start or the register's start moves them): when one is dated otherwise, reverse them all and post
+    them anew. Whether it did."""
+    if not _accrual(row[TENANT], context):
+        return False
+    register_start = context.settings(row[TENANT])["AssetStartDate"]
+    cost_day, _ = acquired_as_at(row, register_start)
+    opening_day = opening_date(row, register_start)
+    entries = [(key, context.get(ENTRIES, key)) for key in context.acquisitions(row["AssetId"])]
+    if all(
+        entry is not None
+        and (
+            entry["Source"].startswith(MOVED_SOURCE)
+            or entry["Date"] == (opening_day if entry["Source"].startswith(OPENING_SOURCE) else cost_day)
+        )
+        for _, entry in entries
+    ):
+        return False
+    for key, _ in entries:
+        context.reverse(key, f"Reversal: {why}")
+    _post_acquisition(row, context)
+    return True
 
 
 def _refuse_restating_closed_years(current: Row, row: Row, context: Context) -> None:
@@ -517,3 +681,5 @@ def _settings_rules() -> Any:
 
 
 ACCOUNTS = TABLES["Accounts"]
+ENTRIES = TABLES["JournalEntries"]
+RUNS = TABLES["DepreciationRuns"]

@@ -16,8 +16,11 @@ from connector.domain.rows import Row
 from connector.domain.tables import Context, Rules
 
 
-def check_through(through: dt.date | None, last: dt.date | None, start: dt.date | None) -> None:
-    """Refuse a ThroughDate that is missing, not a month end, not after the last run, or before the register starts."""
+def check_through(
+    through: dt.date | None, last: dt.date | None, start: dt.date | None, lock: dt.date | None = None
+) -> None:
+    """Refuse a ThroughDate that is missing, not a month end, not after the last run, before the register starts, or
+    on or before the lock date."""
     if through is None:
         raise InvalidValue(
             "DepreciationRuns.ThroughDate is required: the month end to run through",
@@ -36,6 +39,14 @@ def check_through(through: dt.date | None, last: dt.date | None, start: dt.date 
         raise RuleViolation(
             f"DepreciationRuns.ThroughDate: {through} is not after Settings.LastDepreciationDate {last}; "
             "depreciation is posted through then already (roll the latest run back to run it again)",
+            table="DepreciationRuns",
+            column="ThroughDate",
+        )
+    if lock is not None and through <= lock:
+        raise RuleViolation(
+            f"DepreciationRuns.ThroughDate: {through} is on or before Settings.LockDate {lock}: the books are locked "
+            "to then; run through a later month end (what is owed for locked months is posted in the first month "
+            "after the lock date), or move the lock date back first",
             table="DepreciationRuns",
             column="ThroughDate",
         )
@@ -58,7 +69,7 @@ class RunRules(Rules):
         tenant = row["TenantId"]
         settings = context.settings(tenant)
         through: dt.date | None = row.get("ThroughDate")
-        check_through(through, settings["LastDepreciationDate"], settings["AssetStartDate"])
+        check_through(through, settings["LastDepreciationDate"], settings["AssetStartDate"], settings["LockDate"])
         assert through is not None
         if settings["AccountingBasis"] is AccountingBasis.CASH:
             raise NotSupported(

@@ -74,6 +74,14 @@ class AccountingBasis(StrEnum):
     CASH = "CASH"
 
 
+class ChangesOfEstimate(StrEnum):
+    """How an edit of a registered asset's depreciation takes effect: recalculated from its depreciation start, as
+    Xero does, or from the current financial year on (IAS 8's prospective change of estimate)."""
+
+    RECALCULATE = "Recalculate"
+    PROSPECTIVE = "Prospective"
+
+
 E = TypeVar("E", bound=StrEnum)
 
 #: The enumerations ``schema/`` refers to by name.
@@ -87,6 +95,7 @@ ENUMS: dict[str, type[StrEnum]] = {
         AccountType,
         UpdateType,
         AccountingBasis,
+        ChangesOfEstimate,
     )
 }
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from connector.domain.enums import AccountType, UpdateType
 from connector.domain.errors import RuleViolation
@@ -36,9 +37,36 @@ DEFAULT_CHART: tuple[tuple[str, str, AccountType, str | None], ...] = (
     ("REVALUATION_RESERVE", "Revaluation Reserve", AccountType.EQUITY, None),
     ("REVALUATION_GAIN", "Revaluation Gain", AccountType.INCOME, None),
     ("REVALUATION_LOSS", "Revaluation Loss", AccountType.EXPENSE, None),
+    ("OPENING_BALANCES", "Opening Balance Equity", AccountType.EQUITY, None),
 )
 FIXED_ASSETS = "FIXED_ASSETS"
 ACCOUNTS_PAYABLE = "ACCOUNTS_PAYABLE"
+ACCUMULATED_DEPRECIATION = "ACCUMULATED_DEPRECIATION"
+#: The equity account an asset's opening balances are posted against (as at the day before the register's start).
+OPENING_BALANCES = "OPENING_BALANCES"
+#: The Source of the entries that put an asset on the books: its cost, later changes of it, its opening accumulated
+#: depreciation. Each is followed by the AssetId.
+REGISTRATION_SOURCE = "Registration:"
+COST_SOURCE = "Cost:"
+OPENING_SOURCE = "Opening:"
+#: An asset's accumulated depreciation moved to the account of its new asset type.
+MOVED_SOURCE = "Moved:"
+ACQUISITION_SOURCES = (REGISTRATION_SOURCE, COST_SOURCE, OPENING_SOURCE, MOVED_SOURCE)
+#: The Source of a value update's entries, followed by its ValueUpdateId.
+VALUE_UPDATE_SOURCE = "ValueUpdate:"
+
+
+def opening_balances_account(tenant_id: str, account_id: str) -> dict[str, Any]:
+    """The opening-balances account of the chart, for a tenant made by an earlier release that lacks it."""
+    stable, name, account_type, _ = DEFAULT_CHART[-1]
+    return {
+        "AccountId": account_id,
+        "Name": name,
+        "Type": account_type,
+        "StableName": stable,
+        "ParentAccountId": None,
+        "TenantId": tenant_id,
+    }
 
 
 @dataclass(frozen=True)

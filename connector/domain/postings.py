@@ -108,6 +108,25 @@ def postings(
     return found
 
 
+def after_lock(months: list[tuple[dt.date, int]], lock: dt.date | None) -> list[tuple[dt.date, int]]:
+    """What a run posts when the books are locked up to ``lock``: what it owes for months on or before it (an asset
+    registered late) is posted in the first month after it.
+
+    >>> after_lock([(dt.date(2024, 11, 30), 100), (dt.date(2024, 12, 31), 100), (dt.date(2025, 1, 31), 100)],
+    ...            dt.date(2024, 12, 31))
+    [(datetime.date(2025, 1, 31), 300)]
+    """
+    if lock is None or not months or months[0][0] > lock:
+        return months
+    owed = sum(cents for month_end, cents in months if month_end <= lock)
+    later = [(month_end, cents) for month_end, cents in months if month_end > lock]
+    first = lock + dt.timedelta(days=1)
+    first = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    if later and later[0][0] == first:
+        return [(first, later[0][1] + owed), *later[1:]]
+    return [(first, owed), *later]
+
+
 def opening_at_register_start(setting: Setting, register_start: dt.date | None) -> bool:
     """Whether the asset's opening balance is its accumulated depreciation as at the register's start (it started
     depreciating before it), rather than depreciation taken before its own start."""

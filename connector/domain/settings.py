@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+from connector.domain.depreciation import financial_year_start
+from connector.domain.enums import AssetStatus
 from connector.domain.errors import InvalidValue, RuleViolation
 from connector.domain.rows import Row, blank
 from connector.domain.tables import Context, Rules
@@ -25,6 +28,9 @@ PREFIX = "AssetNumberPrefix"
 SEQUENCE = "AssetNumberSequence"
 YEAR_END_MONTH = "FinancialYearEndMonth"
 YEAR_END_DAY = "FinancialYearEndDay"
+LAST_DEPRECIATION = "LastDepreciationDate"
+START = "AssetStartDate"
+RUNS = TABLES["DepreciationRuns"]
 
 
 def defaults(tenant_id: str) -> Row:
@@ -37,6 +43,60 @@ def next_asset_number(prefix: str, sequence: str) -> tuple[str, str]:
     """The number to give now, and the sequence after it."""
     following = str(int(sequence) + 1).zfill(len(sequence))
     return f"{prefix}{sequence}", following
+
+
+def check_roll_back_to(to: date | None, last: date | None, start: date | None) -> None:
+    """Refuse a LastDepreciationDate that does not roll the runs back: one later than it is, not a month end, or
+    before the register's start (NULL rolls every run back)."""
+    if to is None:
+        return
+    if last is None or to > last:
+        raise RuleViolation(
+            f"Settings.{LAST_DEPRECIATION}: {to} is not before {last or 'the last run (there is none)'}; a run "
+            "moves it on (INSERT INTO DepreciationRuns (ThroughDate) VALUES (...)); setting it rolls the runs back "
+            "to an earlier month end",
+            table=SETTINGS.name,
+            column=LAST_DEPRECIATION,
+        )
+    if to.day != calendar.monthrange(to.year, to.month)[1]:
+        end = to.replace(day=calendar.monthrange(to.year, to.month)[1])
+        raise InvalidValue(
+            f"Settings.{LAST_DEPRECIATION}: {to} is not a month end; runs are rolled back to a month end (did you "
+            f"mean {end}?)",
+            table=SETTINGS.name,
+            column=LAST_DEPRECIATION,
+        )
+    if start is not None and to < start:
+        raise RuleViolation(
+            f"Settings.{LAST_DEPRECIATION}: {to} is before Settings.AssetStartDate {start}; set it to NULL to roll "
+            "every run back",
+            table=SETTINGS.name,
+            column=LAST_DEPRECIATION,
+        )
+
+
+def check_start(row: Mapping[str, Any], current: Mapping[str, Any]) -> None:
+    """The register's start is the first day of a financial year (Xero's fixed-asset start date), and moves only
+    while no run depreciation is posted (roll the runs back first)."""
+    start: date | None = row[START]
+    if start is not None:
+        first = financial_year_start(start, row[YEAR_END_MONTH], row[YEAR_END_DAY])
+        if start != first:
+            raise InvalidValue(
+                f"Settings.{START}: {start} is not the first day of a financial year (ending {row[YEAR_END_MONTH]}/"
+                f"{row[YEAR_END_DAY]}); the register starts on one, as Xero's fixed-asset start date does: give "
+                f"{first} or the first day of another financial year",
+                table=SETTINGS.name,
+                column=START,
+            )
+    if row[START] != current[START] and current[LAST_DEPRECIATION] is not None:
+        raise RuleViolation(
+            f"cannot change Settings.{START}: run depreciation is posted through {current[LAST_DEPRECIATION]}; roll "
+            f"it back first (UPDATE Settings SET {LAST_DEPRECIATION} = NULL), then change the start date and run "
+            "again",
+            table=SETTINGS.name,
+            column=START,
+        )
 
 
 def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
@@ -68,6 +128,12 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any]) -> Row:
         )
     if row["OptInForTax"] is None:
         row["OptInForTax"] = False
+    if row["ChangesOfEstimate"] is None:
+        raise InvalidValue(
+            "Settings.ChangesOfEstimate cannot be NULL: use Recalculate (as Xero does) or Prospective",
+            table=SETTINGS.name,
+            column="ChangesOfEstimate",
+        )
     if row["AccountingBasis"] is None:
         raise InvalidValue(
             "Settings.AccountingBasis cannot be NULL: use ACCRUAL or CASH",
@@ -94,6 +160,13 @@ class SettingsRules(Rules):
 
     def change(self, current: Row, assigned: Row, context: Context) -> Row:
         row = update(current, assigned)
+        if row[LAST_DEPRECIATION] != current[LAST_DEPRECIATION]:
+            check_roll_back_to(row[LAST_DEPRECIATION], current[LAST_DEPRECIATION], row["AssetStartDate"])
+        if row[START] != current[START] or (row[YEAR_END_MONTH], row[YEAR_END_DAY]) != (
+            current[YEAR_END_MONTH],
+            current[YEAR_END_DAY],
+        ):
+            check_start(row, current)
         if row["AccountingBasis"] != current["AccountingBasis"] and context.has_entries(current["TenantId"]):
             raise RuleViolation(
                 "cannot change Settings.AccountingBasis: this tenant's journal has entries already",
@@ -103,6 +176,38 @@ class SettingsRules(Rules):
         return row
 
     def changed(self, current: Row, row: Row, context: Context) -> None:
+        if row[LAST_DEPRECIATION] != current[LAST_DEPRECIATION]:
+            to: date | None = row[LAST_DEPRECIATION]
+            runs = sorted(
+                context.rows(RUNS, ("RunId", "ThroughDate", "TenantId"), {"TenantId": row["TenantId"]}),
+                key=lambda run: run["ThroughDate"],
+                reverse=True,
+            )
+            # newest first; a run that goes on past the date is given the date, and keeps its months up to it
+            context.roll_back(
+                [
+                    {**run, "ThroughDate": to} if to is not None else run
+                    for run in runs
+                    if to is None or run["ThroughDate"] > to
+                ]
+            )
+        if current["AssetStartDate"] != row["AssetStartDate"]:
+            # an asset bought, or depreciating, before the register's start (the old or the new one) is on the books
+            # as at the day before it: only those move
+            from connector.domain import assets
+
+            bound = max(day for day in (current["AssetStartDate"], row["AssetStartDate"]) if day is not None)
+            for found in context.rows(
+                assets.ASSETS,
+                ("AssetId", assets.PURCHASE_DATE, assets.START_DATE),
+                {"TenantId": row["TenantId"], "AssetStatus": AssetStatus.REGISTERED},
+            ):
+                begun = found[assets.START_DATE] or found[assets.PURCHASE_DATE]
+                if not (found[assets.PURCHASE_DATE] < bound or (begun is not None and begun < bound)):
+                    continue
+                asset = context.get(assets.ASSETS, found["AssetId"])
+                if asset is not None:
+                    assets.resync_books(asset, context, f"Settings.AssetStartDate changed to {row['AssetStartDate']}")
         # the split of accumulated depreciation into prior and current years follows the financial year
         if any(
             current[column] != row[column]

@@ -107,7 +107,9 @@ class Context(Protocol):
         """Post every unposted month of the tenant's registered assets through ``through``; the run's id."""
 
     def roll_back(self, runs: Sequence[Row]) -> None:
-        """Remove what the runs posted, newest first."""
+        """Roll the runs back, newest first: a run as stored, whole; given with an earlier ThroughDate, to that month
+        end; given with an AssetId (and the AccumulatedDepreciationAccountId its months were credited to), that
+        asset's months only (a recalculation)."""
 
     def latest_run(self, tenant: str) -> Row | None:
         """The tenant's latest depreciation run."""

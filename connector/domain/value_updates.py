@@ -14,7 +14,7 @@ from connector.domain import assets
 from connector.domain.commands import OnConflict
 from connector.domain.enums import AccountingBasis, AssetStatus, UpdateType
 from connector.domain.errors import InvalidValue, NotSupported, RuleViolation
-from connector.domain.ledger import carrying_change, lines_for, refuse_negative_carrying_value
+from connector.domain.ledger import VALUE_UPDATE_SOURCE, carrying_change, lines_for, refuse_negative_carrying_value
 from connector.domain.rows import Row, blank
 from connector.domain.tables import Context, Rules
 from connector.schema import TABLES
@@ -161,7 +161,7 @@ class ValueUpdateRules(Rules):
             tenant,
             row["Date"],
             memo,
-            f"ValueUpdate:{row['ValueUpdateId']}",
+            f"{VALUE_UPDATE_SOURCE}{row['ValueUpdateId']}",
             lines_for(row["UpdateType"], row["Amount"], accounts, asset["AssetId"]),
         )
         if current is None:

@@ -1,12 +1,14 @@
-"""The journal in storage: posting entries with their lines, removing a rolled-back run's, and the chain that makes
-an edit made behind the register's back visible.
+"""The journal in storage: posting entries with their lines, and the chain that makes an edit made behind the
+register's back visible. The journal only grows: a rollback or a change posts reversing entries, nothing posted is
+deleted or edited, so the chain never rewinds.
 
 Each tenant's entries are numbered in the order they are posted (``Sequence``) and each keeps ``Hash``: SHA-256 of
 the previous entry's Hash, the entry's own content and its lines, in their stored form. The tenant's Settings row
 keeps the head of the chain (the latest Sequence and Hash), so that removing the latest entries shows too.
 ``assets-sql check`` recomputes every chain (:func:`entry_hash`); an entry, or a line, changed, added or removed by
-a tool that went round the register no longer matches. Removing entries (rolling runs back) re-links the entries
-after them.
+a tool that went round the register no longer matches; an entry removed with the head set back to the one before
+it leaves what it posted (a run's month, a value update) without its entry, which ``check`` finds too. Numbering
+the entries of a file made by the first release links them (:meth:`Journal.relink`).
 
 >>> entry_hash("", ("e1", "2025-01-31", "Depreciation", "Run:r", None, "t", 1), [("l1", "a", 100, 0, None)])[:16]
 '7f4d950e7b1059fc'
@@ -19,8 +21,24 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from connector.domain.errors import RuleViolation
+
 if TYPE_CHECKING:
     from connector.store import Store
+
+
+class PeriodLocked(RuleViolation):
+    """An entry would be posted, or reversed, on or before the tenant's lock date."""
+
+    def __init__(self, first: str, lock: str) -> None:
+        super().__init__(
+            f"cannot post or reverse anything dated {first}: the books are locked up to Settings.LockDate {lock}, "
+            f"and this would touch {first[:7]} first; leave that period alone, or move the lock date back (UPDATE "
+            "Settings SET LockDate = ...) first",
+            table="Settings",
+            column="LockDate",
+        )
+
 
 #: An entry as storage keeps it: JournalEntryId, Date, Memo, Source, ReversesId, TenantId; and its Sequence.
 StoredEntry = tuple[Any, ...]
@@ -45,18 +63,27 @@ class Journal:
 
     def head(self, tenant: str) -> tuple[int, str]:
         """The tenant's latest Sequence (0 for none) and Hash ('' for none)."""
+        sequence, digest, _ = self._settings(tenant)
+        return sequence, digest
+
+    def _settings(self, tenant: str) -> tuple[int, str, str | None]:
         found = self.store.execute(
-            "SELECT coalesce(JournalSequence, 0), coalesce(JournalHash, '') FROM Settings_rows WHERE TenantId = ?",
+            "SELECT coalesce(JournalSequence, 0), coalesce(JournalHash, ''), LockDate FROM Settings_rows "
+            "WHERE TenantId = ?",
             (tenant,),
         ).fetchone()
-        return (found[0], found[1]) if found else (0, "")
+        return (found[0], found[1], found[2]) if found else (0, "", None)
 
     def append(self, tenant: str, entries: Sequence[tuple[StoredEntry, Sequence[StoredLine]]]) -> None:
         """Post entries of one tenant, in order: each ``(JournalEntryId, Date, Memo, Source, ReversesId)`` with its
         lines ``(JournalLineId, AccountId, Debit, Credit, AssetId)`` in stored form (cents, ISO dates)."""
         if not entries:
             return
-        sequence, previous = self.head(tenant)
+        sequence, previous, lock = self._settings(tenant)
+        if lock is not None:
+            first = min(entry[1] for entry, _ in entries)
+            if first <= lock:
+                raise PeriodLocked(first, lock)
         entry_rows: list[tuple[Any, ...]] = []
         line_rows: list[tuple[Any, ...]] = []
         for (entry_id, day, memo, source, reverses), lines in entries:
@@ -81,27 +108,12 @@ class Journal:
     def lines(self, entry_id: str) -> list[tuple[Any, ...]]:
         """The lines of an entry: (AccountId, Debit, Credit, AssetId) in stored form, in posting order."""
         return self.store.execute(
-            "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE JournalEntryId = ? ORDER BY rowid",
+            # by the (TenantId, JournalEntryId) index: a reversal reads its entry's lines without a scan of the journal
+            "SELECT AccountId, Debit, Credit, AssetId FROM JournalLines_rows WHERE TenantId = "
+            "(SELECT TenantId FROM JournalEntries_rows WHERE JournalEntryId = ?1) AND JournalEntryId = ?1 "
+            "ORDER BY rowid",
             (entry_id,),
         ).fetchall()
-
-    def remove(self, tenant: str, condition: str, bindings: Sequence[Any]) -> None:
-        """Remove the tenant's entries matching ``condition`` (on JournalEntries_rows) with their lines, and re-link
-        the chain after the first of them."""
-        store = self.store
-        first = store.execute(
-            f"SELECT min(Sequence) FROM JournalEntries_rows WHERE TenantId = ? AND ({condition})", (tenant, *bindings)
-        ).get
-        if first is None:
-            return
-        with store.bulk():
-            store.execute(
-                "DELETE FROM JournalLines_rows WHERE TenantId = ? AND JournalEntryId IN "
-                f"(SELECT JournalEntryId FROM JournalEntries_rows WHERE TenantId = ? AND ({condition}))",
-                (tenant, tenant, *bindings),
-            )
-            store.execute(f"DELETE FROM JournalEntries_rows WHERE TenantId = ? AND ({condition})", (tenant, *bindings))
-        self.relink(tenant, first)
 
     def relink(self, tenant: str, start: int) -> None:
         """Recompute the Hash of the tenant's entries from Sequence ``start`` on, after the one before it."""

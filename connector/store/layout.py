@@ -23,8 +23,9 @@ from connector.guard import STORAGE_GUARD
 from connector.schema import TABLES, Column, Table
 
 #: Bumped when the layout changes; recorded in the file as PRAGMA user_version. 1: the first release;
-#: 2: unique keys, the journal's chain, the guard triggers; 3: a depreciation run's months of an asset in one row.
-SCHEMA_VERSION = 3
+#: 2: unique keys, the journal's chain, the guard triggers; 3: a depreciation run's months of an asset in one row;
+#: 4: the opening balances on the books (the same tables as 3).
+SCHEMA_VERSION = 4
 #: Marks a file as a register (PRAGMA application_id): 'FAR1'.
 APPLICATION_ID = 0x46415231
 SHADOW_SUFFIX = "rows"
@@ -52,7 +53,7 @@ _MONTHLY = {
     "Date": _MONTH_END,
     "Memo": f"'Depreciation ' || substr({_MONTH_END}, 1, 7) || ' of ' || v.Memo",
     "JournalEntryId": "(SELECT e.JournalEntryId FROM JournalEntries_rows AS e WHERE e.TenantId = v.TenantId "
-    f"AND e.Source = '{RUN_SOURCE}' || v.RunId AND e.Date = {_MONTH_END})",
+    f"AND e.Source = '{RUN_SOURCE}' || v.RunId AND e.Date = {_MONTH_END} AND e.ReversesId IS NULL)",
     "Months": "NULL",
     "Amounts": "NULL",
 }

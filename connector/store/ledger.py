@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from connector.domain.ledger import AccountTotal, Posted
+from connector.domain.ledger import ACQUISITION_SOURCES, AccountTotal, Posted
 from connector.domain.money import from_cents
 from connector.store.layout import value_update_months
 
@@ -26,15 +26,16 @@ class Ledger:
         self.store = store
 
     def acquisitions(self, asset_id: str) -> list[str]:
-        """The entries that put the asset's cost on the books (its registration, later changes of cost) and have not
-        been reversed, oldest first."""
+        """The entries that put the asset on the books (its cost at registration, later changes of cost, the
+        accumulated depreciation it was brought in with) and have not been reversed, oldest first."""
         return [
             entry
             for (entry,) in self.store.execute(
-                "SELECT JournalEntryId FROM JournalEntries_rows WHERE Source IN (?1, ?2) AND ReversesId IS NULL "
-                "AND JournalEntryId NOT IN (SELECT ReversesId FROM JournalEntries_rows WHERE ReversesId IS NOT NULL) "
+                "SELECT JournalEntryId FROM JournalEntries_rows WHERE Source IN (?1, ?2, ?3, ?4) "
+                "AND ReversesId IS NULL AND JournalEntryId NOT IN "
+                "(SELECT ReversesId FROM JournalEntries_rows WHERE ReversesId IS NOT NULL) "
                 "ORDER BY rowid",
-                (f"Registration:{asset_id}", f"Cost:{asset_id}"),
+                tuple(f"{source}{asset_id}" for source in ACQUISITION_SOURCES),
             )
         ]
 

@@ -3,14 +3,26 @@
 Layout versions (``PRAGMA user_version``): 1, the first release; 2 adds each unique name's key (``AssetNumberKey``,
 ...), the journal's chain (``Sequence``, ``Hash``, and its head in Settings) and the triggers that stop a plain
 SQLite tool writing storage; 3 keeps a depreciation run's months of an asset in one value-update row (``Months``,
-``Amounts``; rows written before stay one a month). A file is upgraded when it is first opened for writing, in one
-transaction: all of it or none.
+``Amounts``; rows written before stay one a month); 4 puts the opening balances on the books (the tables are those of
+3: only entries are added, see :func:`post_opening_balances`). A file is upgraded when it is first opened for
+writing, in one transaction: all of it or none.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
+from connector.domain import assets
+from connector.domain.enums import AccountingBasis, AssetStatus
+from connector.domain.ledger import (
+    ACCUMULATED_DEPRECIATION,
+    OPENING_BALANCES,
+    OPENING_SOURCE,
+    REGISTRATION_SOURCE,
+    opening_balances_account,
+    transfer,
+)
 from connector.domain.rows import unique_key
 from connector.schema import TABLES
 from connector.store.layout import LAYOUTS, SCHEMA_VERSION, TableLayout
@@ -19,6 +31,10 @@ if TYPE_CHECKING:
     from connector.store import Store
 
 _UNIQUE_KEY_FUNCTION = "_register_unique_key"
+#: The earlier layout versions whose storage tables lack only columns this release adds (version 3: Settings'
+#: ChangesOfEstimate; and the opening balances' entries): ``assets-sql check`` reads such a file through a copy in
+#: memory with those columns added (:func:`add_missing_columns`), so it finds what the file holds as it is.
+COLUMNS_ADDED_SINCE = (3,)
 
 
 def create_layout(store: Store) -> None:
@@ -52,7 +68,88 @@ def upgrade(store: Store, version: int) -> None:
         store.execute("DROP INDEX IF EXISTS JournalEntries_rows_by_Source")
         for statement in missing_indexes(store):
             store.execute(statement)
+    if version < 4:
+        add_missing_columns(store)
+        # a register made by an earlier release keeps its changes of estimate prospective, as they were
+        store.execute("UPDATE Settings_rows SET ChangesOfEstimate = 'Prospective'")
+        post_opening_balances(store)
     store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def post_opening_balances(store: Store) -> None:
+    """Put every registered asset of an accrual tenant on the books as this release does (see
+    :func:`connector.domain.assets.acquired_as_at`): an asset bought before the register's start has its cost, posted
+    against its purchase account on its purchase date by an earlier release, reversed and posted as at the day before
+    the start against the opening-balances account; the accumulated depreciation an asset was brought in with, which
+    an earlier release left out of the books, is posted against that account too."""
+    from connector.books import Books
+
+    books = Books(store)
+    for tenant in [row["TenantId"] for row in store.select(SETTINGS, ("TenantId",))]:
+        settings = store.get(SETTINGS, tenant)
+        assert settings is not None
+        if settings["AccountingBasis"] is not AccountingBasis.ACCRUAL:
+            continue
+        register_start = settings["AssetStartDate"]
+        equity: str | None = store.key_of_value(ACCOUNTS, "StableName", OPENING_BALANCES, tenant)
+        types = {
+            row["AssetTypeId"]: row["AccumulatedDepreciationAccountId"]
+            for row in store.select(
+                ASSET_TYPES, ("AssetTypeId", "AccumulatedDepreciationAccountId"), {"TenantId": tenant}
+            )
+        }
+        registered = store.select(ASSETS, _ASSET_COLUMNS, {"TenantId": tenant, "AssetStatus": AssetStatus.REGISTERED})
+        for asset in registered:
+            day, opening = assets.acquired_as_at(asset, register_start)
+            accumulated = assets.opening_accumulated(asset)
+            if not (opening and asset["PurchasePrice"]) and not accumulated:
+                continue
+            if equity is None:
+                equity = str(uuid.uuid4())
+                store.insert(ACCOUNTS, opening_balances_account(tenant, equity))
+            who = assets.label(asset)
+            if opening and asset["PurchasePrice"]:
+                for entry in store.ledger.acquisitions(asset["AssetId"]):
+                    books.reverse(entry, f"Reversal: {who} is on the books as at the day before the register's start")
+                books.post(
+                    tenant,
+                    day,
+                    f"Acquisition of {who}",
+                    f"{REGISTRATION_SOURCE}{asset['AssetId']}",
+                    transfer(asset["LedgerAccountId"], equity, asset["PurchasePrice"], asset["AssetId"]),
+                )
+            if accumulated:
+                account = (
+                    asset["AccumulatedDepreciationAccountId"]
+                    or types.get(asset["AssetTypeId"])
+                    or store.key_of_value(ACCOUNTS, "StableName", ACCUMULATED_DEPRECIATION, tenant)
+                )
+                books.post(
+                    tenant,
+                    assets.opening_date(asset, register_start),
+                    f"Opening accumulated depreciation of {who}",
+                    f"{OPENING_SOURCE}{asset['AssetId']}",
+                    transfer(equity, account, accumulated, asset["AssetId"]),
+                )
+
+
+SETTINGS = TABLES["Settings"]
+ACCOUNTS = TABLES["Accounts"]
+ASSETS = TABLES["Assets"]
+ASSET_TYPES = TABLES["AssetTypes"]
+_ASSET_COLUMNS = (
+    "AssetId",
+    "AssetNumber",
+    "AssetName",
+    "AssetTypeId",
+    "PurchaseDate",
+    "PurchasePrice",
+    "LedgerAccountId",
+    "AccumulatedDepreciationAccountId",
+    assets.START_DATE,
+    assets.OPENING_PRIOR,
+    assets.OPENING_CURRENT,
+)
 
 
 def _to_version_2(store: Store) -> None:
@@ -75,6 +172,14 @@ def _to_version_2(store: Store) -> None:
         store.execute(statement)
     for tenant in tenants:
         store.journal.relink(tenant, 1)
+
+
+def add_missing_columns(store: Store) -> None:
+    """Add the columns this release's storage tables have and the file's lack."""
+    present = {name for (name,) in store.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    for layout in LAYOUTS.values():
+        if layout.name in present:
+            _add_columns(store, layout)
 
 
 def _add_columns(store: Store, layout: TableLayout) -> None:

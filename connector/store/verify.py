@@ -3,19 +3,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from connector.domain import assets, book_setting
 from connector.domain.codecs import Refused
+from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AccountingBasis, AssetStatus, UpdateType
 from connector.domain.errors import RegisterError
+from connector.domain.ledger import ACQUISITION_SOURCES, VALUE_UPDATE_SOURCE
 from connector.domain.money import from_cents
 from connector.domain.rows import unique_key
 from connector.schema import TABLES, Column, Table
 from connector.store.journal import entry_hash
-from connector.store.layout import LAYOUTS, shadow, value_update_months
+from connector.store.layout import LAYOUTS, RUN_SOURCE, shadow, value_update_months
 
 if TYPE_CHECKING:
     from connector.register import Register
@@ -46,10 +49,13 @@ class Checker:
         yield from self.asset_rules()
         yield from self.journal_balances()
         yield from self.value_updates()
+        yield from self.sources()
         for tenant in self.tenants:
             yield from self.chain(tenant)
+            yield from self.start_date(tenant)
             if tenant not in self.broken_tenants:
                 yield from self.ledger_accounts(tenant)
+                yield from self.accumulated_accounts(tenant)
                 yield from self.asset_balances(tenant)
 
     # -- the file -------------------------------------------------------------------------------------------------
@@ -106,6 +112,8 @@ class Checker:
         for column, target in table.references:
             if column.name not in LAYOUTS[table.name].names:
                 continue
+            if (table.name, column.name) == ("JournalLines", "AssetId"):
+                continue  # the journal only grows: a line keeps the asset of a draft deleted after its reversal
             other = TABLES[target]
             same_tenant = "" if target == "Tenants" else " AND o.TenantId = t.TenantId"
             tenant = "t.TenantId" if table.name != "Tenants" else "NULL"
@@ -202,13 +210,29 @@ class Checker:
             self.broken_tenants.add(tenant)
         if unreadable:
             return  # the months of the register's value updates cannot be read
+        # accrual books: every value update, and every month of a run, has its entry
+        missing = value_update_months(("ValueUpdateId", "JournalEntryId", "TenantId", "Date", "RunId"))
+        for key, tenant, day, run in self._sql(
+            f"SELECT v.ValueUpdateId, v.TenantId, v.Date, v.RunId FROM {missing} AS v JOIN Settings_rows AS s "
+            "ON s.TenantId = v.TenantId WHERE v.JournalEntryId IS NULL AND s.AccountingBasis = ? ORDER BY v.rowid",
+            (AccountingBasis.ACCRUAL.value,),
+        ):
+            what = f"the month {day} of depreciation run {run}" if run else "the value update"
+            yield (
+                f"{self._where(table, 0, key, tenant)}: {what} has no journal entry: an entry was removed outside "
+                "the register"
+            )
         months = value_update_months(("ValueUpdateId", "JournalEntryId", "TenantId", "Amount"))
         for entry, tenant, amount, debit, first in self._sql(
             "SELECT v.JournalEntryId, v.TenantId, sum(v.Amount), "
-            "(SELECT sum(l.Debit) FROM JournalLines_rows AS l WHERE l.JournalEntryId = v.JournalEntryId), "
+            "(SELECT sum(l.Debit) FROM JournalLines_rows AS l WHERE l.JournalEntryId = v.JournalEntryId) "
+            "- coalesce((SELECT sum(l.Debit) FROM JournalLines_rows AS l JOIN JournalEntries_rows AS r "
+            "ON r.JournalEntryId = l.JournalEntryId WHERE r.ReversesId = v.JournalEntryId), 0), "
             f"min(v.ValueUpdateId) FROM {months} AS v GROUP BY v.JournalEntryId"
         ):
-            if entry is not None and debit is not None and amount != debit:
+            if entry is None:
+                continue
+            if debit is not None and amount != debit:
                 yield (
                     f"{self._where(table, 0, first, tenant)}: Amount {from_cents(amount)} differs from the "
                     f"{from_cents(debit)} its journal entry {entry} posted"
@@ -245,6 +269,116 @@ class Checker:
                 yield (
                     f"{self._where(TABLES['Assets'], 0, asset, tenant)}: asset {number}'s ledger account holds "
                     f"{from_cents(held)}, but its PurchasePrice and value updates make {from_cents(expected)}"
+                )
+
+    def _accrual(self, tenant: str) -> bool:
+        basis = self._sql("SELECT AccountingBasis FROM Settings_rows WHERE TenantId = ?", (tenant,))
+        return bool(basis) and basis[0][0] == AccountingBasis.ACCRUAL.value
+
+    def accumulated_accounts(self, tenant: str) -> Iterator[str]:
+        """Each account that holds registered assets' accumulated depreciation (an asset's own, or its type's)
+        holds, in credits less debits, what the register says they have accumulated: the opening balances they were
+        brought in with and the depreciation recorded for them, by runs and by hand (accrual books)."""
+        if not self._accrual(tenant):
+            return
+        months = value_update_months(("TenantId", "AssetId", "UpdateType", "Amount"))
+        depreciation = dict(
+            self._sql(
+                f"SELECT AssetId, sum(Amount) FROM {months} WHERE TenantId = ? AND UpdateType = ? GROUP BY AssetId",
+                (tenant, UpdateType.DEPRECIATION_AMORTIZATION.value),
+            )
+        )
+        expected: dict[str, int] = {}
+        assets_of: dict[str, list[str]] = {}
+        for asset, number, status, opening, account in self._sql(
+            "SELECT a.AssetId, a.AssetNumber, a.AssetStatus, coalesce(a.OpeningPriorAccumDepreciation, 0) "
+            "+ coalesce(a.OpeningCurrentAccumDepreciation, 0), coalesce(a.AccumulatedDepreciationAccountId, "
+            "(SELECT t.AccumulatedDepreciationAccountId FROM AssetTypes_rows AS t "
+            "WHERE t.AssetTypeId = a.AssetTypeId), "
+            "(SELECT c.AccountId FROM Accounts_rows AS c WHERE c.TenantId = a.TenantId "
+            "AND c.StableName = 'ACCUMULATED_DEPRECIATION')) FROM Assets_rows AS a WHERE a.TenantId = ?",
+            (tenant,),
+        ):
+            if account is None:
+                continue
+            held = depreciation.get(asset, 0)
+            if status == AssetStatus.REGISTERED.value:
+                held += opening
+            expected[account] = expected.get(account, 0) + held
+            assets_of.setdefault(account, []).append(number)
+        if not expected:
+            return
+        ledger = dict(
+            self._sql(
+                "SELECT AccountId, sum(Credit - Debit) FROM JournalLines_rows WHERE TenantId = ? GROUP BY AccountId",
+                (tenant,),
+            )
+        )
+        names = dict(self._sql("SELECT AccountId, Name FROM Accounts_rows WHERE TenantId = ?", (tenant,)))
+        for account, cents in expected.items():
+            held = ledger.get(account, 0)
+            if held != cents:
+                numbers = assets_of[account]
+                shown = ", ".join(numbers[:5]) + (", ..." if len(numbers) > 5 else "")
+                yield (
+                    f"{self._where(TABLES['Accounts'], 0, account, tenant)}: the ledger holds {from_cents(held)} of "
+                    f"accumulated depreciation in {names.get(account)!r}, but the register's assets on it ({shown}) "
+                    f"have accumulated {from_cents(cents)} (opening balances and depreciation recorded): a difference "
+                    f"of {from_cents(cents - held)}"
+                )
+
+    def sources(self) -> Iterator[str]:
+        """Every entry that stands (neither a reversal nor reversed) has what posted it: its depreciation run, its
+        value update, its registered asset."""
+        reversed_ids = {
+            key for (key,) in self._sql("SELECT ReversesId FROM JournalEntries_rows WHERE ReversesId IS NOT NULL")
+        }
+        runs = {key for (key,) in self._sql("SELECT RunId FROM DepreciationRuns_rows")}
+        updates = {key for (key,) in self._sql("SELECT ValueUpdateId FROM ValueUpdates_rows WHERE Months IS NULL")}
+        registered = {
+            key
+            for (key,) in self._sql(
+                "SELECT AssetId FROM Assets_rows WHERE AssetStatus = ?", (AssetStatus.REGISTERED.value,)
+            )
+        }
+        entries = TABLES["JournalEntries"]
+        for entry, tenant, source in self._sql(
+            "SELECT JournalEntryId, TenantId, Source FROM JournalEntries_rows WHERE ReversesId IS NULL ORDER BY rowid"
+        ):
+            if entry in reversed_ids or source is None:
+                continue
+            kind, _, key = source.partition(":")
+            if kind == RUN_SOURCE.rstrip(":"):
+                present, what = key in runs, f"depreciation run {key}"
+            elif f"{kind}:" == VALUE_UPDATE_SOURCE:
+                present, what = key in updates, f"value update {key}"
+            elif f"{kind}:" in ACQUISITION_SOURCES:
+                present, what = key in registered, f"registered asset {key}"
+            else:
+                continue
+            if not present:
+                yield (
+                    f"{self._where(entries, 0, entry, tenant)}: the entry stands, but the {what} that posted it is "
+                    "gone and no entry reverses it: an entry was removed outside the register"
+                )
+
+    def start_date(self, tenant: str) -> Iterator[str]:
+        """The register's start is the first day of a financial year (Xero's fixed-asset start date)."""
+        for start, month, day in self._sql(
+            "SELECT AssetStartDate, FinancialYearEndMonth, FinancialYearEndDay FROM Settings_rows WHERE TenantId = ?",
+            (tenant,),
+        ):
+            try:
+                begins = dt.date.fromisoformat(start) if start else None
+                first = financial_year_start(begins, month, day) if begins else None
+            except (TypeError, ValueError):
+                continue  # reported with the values
+            if begins is not None and begins != first:
+                yield (
+                    f"Settings_rows TenantId={tenant!r} (tenant {self.tenants[tenant]!r}): AssetStartDate {start} is "
+                    f"not the first day of a financial year (that year starts on {first}): runs and opening balances "
+                    "go by a start date that opens a financial year; with no run posted, set it to one (UPDATE "
+                    "Settings SET AssetStartDate = ...)"
                 )
 
     def asset_balances(self, tenant: str) -> Iterator[str]:

@@ -158,9 +158,9 @@ def test_read_only_columns_of_the_other_tables(connection, asset_type):
     )
     refused(
         connection,
-        connector.ProgrammingError,
+        connector.IntegrityError,
         "UPDATE Settings SET LastDepreciationDate = '2025-01-31'",
-        match="Settings.LastDepreciationDate is read-only",
+        match="Settings.LastDepreciationDate: 2025-01-31 is not before the last run .there is none.; a run moves it on",
     )
 
 
