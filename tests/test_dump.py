@@ -235,3 +235,19 @@ def test_find_searches_the_text_columns(tmp_path):
     assert ["Assets", "AssetName", "Renamed"] in [[row[0], row[2], row[3]] for row in found]
     nothing = assets_sql(original, "-c", ".find zebra")
     assert nothing.returncode == 0 and nothing.stdout == "" and "no text column" in nothing.stderr
+
+
+def test_a_restored_copy_has_a_change_log_and_an_identity_of_its_own(tmp_path):
+    """The change log and the register's identity are not in the script: a restored file is a copy, told apart from
+    its original when both are published."""
+    original, script = dumped(tmp_path)
+    assert "ChangeLog" not in script.read_text()
+    copy = tmp_path / "copy.db"
+    assert assets_sql(copy, script).returncode == 0
+
+    def identity(path: Path) -> str:
+        with sqlite3.connect(path) as raw:
+            (value,) = raw.execute("SELECT Value FROM ChangeLogState WHERE Name = 'RegisterId'").fetchone()
+        return value
+
+    assert identity(copy) != identity(original)

@@ -24,9 +24,11 @@ from typing import Any, TextIO
 import apsw
 
 import connector
+from connector.guard import OWNERS
 from connector.hooks import register_of
 from connector.schema import TABLES, Table
 from connector.store import SHADOW_SUFFIX
+from connector.store.changelog import LOG_TABLES
 from connector.store.layout import SCHEMA_VERSION
 
 #: The first line of a whole-register dump (followed by the layout version).
@@ -49,10 +51,13 @@ def _storage(table: Table) -> str:
 
 
 def _register_object(name: str) -> bool:
+    """Whether ``name`` is the register's own (storage, its indexes and triggers, the change log, the owners' table):
+    those are not the user's tables. A restored file starts a change log and an identity of its own, as a copy must."""
     lowered = name.lower()
-    return any(
-        lowered in (t.name.lower(), _storage(t).lower()) or lowered.startswith(_storage(t).lower())
-        for t in TABLES.values()
+    return (
+        any(lowered.startswith(_storage(t).lower()) or lowered == t.name.lower() for t in TABLES.values())
+        or any(lowered.startswith(table.lower()) for table in LOG_TABLES)
+        or lowered == OWNERS
     )
 
 
