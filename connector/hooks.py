@@ -16,7 +16,7 @@ import apsw
 from connector.domain.commands import Insert
 from connector.domain.errors import RegisterFileError
 from connector.domain.tenants import DEFAULT_NAME
-from connector.guard import MODULE, STORAGE_GUARD, Guard, is_storage
+from connector.guard import MODULE, OWNERS, STORAGE_GUARD, Guard, is_storage
 from connector.register import Register
 from connector.reports import REPORTS
 from connector.rowids import LastInsert
@@ -41,7 +41,9 @@ def attach(connection: apsw.Connection) -> None:
     tables = Module(register)
     module = cast("apsw.VTModule", tables)  # no ShadowName: version 2 has none
     connection.create_module(MODULE, module, use_bestindex_object=True, use_no_change=True, iVersion=2)
-    LastInsert(connection, tables.rowids, is_storage)
+    LastInsert(
+        connection, tables.rowids, is_storage, frozenset({OWNERS, *(table.lower() for table in changelog.LOG_TABLES)})
+    )
     for report in REPORTS:
         reports = cast("apsw.VTModule", ReportModule(register, report))
         connection.create_module(report.name, reports, use_bestindex_object=True, eponymous_only=True, read_only=True)

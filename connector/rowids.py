@@ -61,15 +61,23 @@ class LastInsert:
     the connection's own tables as it is.
     """
 
-    def __init__(self, connection: apsw.Connection, cipher: RowidCipher, is_storage: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        connection: apsw.Connection,
+        cipher: RowidCipher,
+        is_storage: Callable[[str], bool],
+        bookkeeping: frozenset[str] = frozenset(),
+    ) -> None:
         self.cipher = cipher
         self.is_storage = is_storage
+        #: Tables (lower case) the register writes beside a row, such as the change log: their inserts are no one's.
+        self.bookkeeping = bookkeeping
         self.value = 0
         connection.set_update_hook(self._changed)
         connection.create_scalar_function("last_insert_rowid", self._last_insert_rowid, 0)  # type: ignore[arg-type]
 
     def _changed(self, kind: int, database: str, table: str, rowid: int) -> None:
-        if kind == apsw.SQLITE_INSERT:
+        if kind == apsw.SQLITE_INSERT and table.lower() not in self.bookkeeping:
             self.value = self.cipher.shown(rowid) if self.is_storage(table) else rowid
 
     def _last_insert_rowid(self) -> int:

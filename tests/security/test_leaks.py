@@ -80,3 +80,18 @@ def test_over_the_bridge_a_restricted_session_learns_nothing_of_the_file(books: 
         last = con.execute("SELECT last_insert_rowid()").fetchone()[0]
         assert last > 10_000
     assert everything(books) != before  # the insert, and nothing else, went in
+
+
+def test_last_insert_rowid_tells_nothing_of_the_registers_bookkeeping(books: Path) -> None:
+    """The change log's row and the owners' row written beside a tenant's insert or CREATE are no one's insert: they
+    would count every tenant's writes and objects."""
+    globex = connector.connect(str(books), tenants=[GLOBEX], autocommit=True)
+    globex.execute("CREATE TABLE globex_notes (body TEXT)")
+    globex.close()
+    acme = connector.connect(str(books), tenants=[ACME], autocommit=True)
+    acme.execute("CREATE TABLE acme_notes (body TEXT)")
+    assert acme.execute("SELECT last_insert_rowid()").fetchone() == (0,)  # no insert of its own yet
+    acme.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Logged', 'FA-0300')")
+    last = acme.execute("SELECT last_insert_rowid()").fetchone()[0]
+    assert acme.execute("SELECT AssetNumber FROM Assets WHERE rowid = ?", (last,)).fetchone() == ("FA-0300",)
+    acme.close()
