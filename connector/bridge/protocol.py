@@ -217,3 +217,16 @@ CLOSE_COMPLETE = message(b"3")
 NO_DATA = message(b"n")
 PORTAL_SUSPENDED = message(b"s")
 EMPTY_QUERY = message(b"I")
+
+
+def copy_out_response(binary: bool, columns: int) -> bytes:
+    """CopyOutResponse: the overall format and each column's (all text, or all binary)."""
+    code = 1 if binary else 0
+    return message(b"H", struct.pack("!bh", code, columns) + struct.pack(f"!{columns}h", *([code] * columns)))
+
+
+def copy_data(data: bytes) -> bytes:
+    return message(b"d", data)
+
+
+COPY_DONE = message(b"c")

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import connector
-from connector.bridge import protocol
+from connector.bridge import copy, protocol
 from connector.bridge.auth import ScramKeys
 from connector.bridge.errors import ClientError
 from connector.bridge.protocol import ProtocolViolation, Reader
@@ -961,6 +961,9 @@ class Client:
         for statement in statements:
             try:
                 with self.running():
+                    if copy.is_copy(statement):
+                        self.copy_out(statement)
+                        continue
                     prepared = session.prepare(statement)
                     result = session.run(prepared, None)
                     if result.fields is not None:
@@ -972,6 +975,19 @@ class Client:
             finally:
                 self.report()
         self.ready()
+
+    def copy_out(self, text: str) -> None:
+        """``COPY ... TO STDOUT``: the rows of its query, as CopyData messages in its format."""
+        assert self.session is not None
+        order = copy.parse(text)
+        prepared = self.session.prepare(order.query)
+        result = self.session.run(prepared, None, [1 if order.binary else 0])
+        fields = result.fields or []
+        self.send(protocol.copy_out_response(order.binary, len(fields)))
+        for data in copy.encode(order, [f.name for f in fields], result.encoded()):
+            self.send(protocol.copy_data(data))
+        self.send(protocol.COPY_DONE)
+        self.send(protocol.command_complete(f"COPY {result.count}"))
 
     def send_rows(self, result: Result, limit: int) -> None:
         for row in result.take(limit):
@@ -1023,6 +1039,10 @@ class Client:
             prepared = self.statement(name)
             self.send(protocol.parameter_description(prepared.parameter_types))
             fields = self.session.describe(prepared)
+        elif kind == "P" and copy.is_copy(
+            self.session.portals[name].prepared.text if name in self.session.portals else ""
+        ):
+            fields = None  # COPY sends its rows as CopyData, when it runs
         elif kind == "P":
             portal = self.portal(name)
             fields = portal.result.fields if portal.result is not None else None
@@ -1034,6 +1054,15 @@ class Client:
         assert self.session is not None
         reader = Reader(body)
         name, limit = reader.cstring(), reader.int32()
+        waiting = self.session.portals.get(name)
+        if waiting is not None and copy.is_copy(waiting.prepared.text):
+            try:
+                self.copy_out(waiting.prepared.text)
+            finally:
+                self.report()
+            if name == "":
+                self.session.portals.pop("", None)
+            return
         portal = self.portal(name)
         assert portal.result is not None
         try:

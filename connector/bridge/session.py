@@ -122,14 +122,17 @@ class Result:
 
     def take(self, limit: int) -> Iterator[bytes]:
         """DataRow messages for up to ``limit`` rows (0: all of them)."""
+        for values in self.encoded(limit):
+            yield protocol.data_row(values)
+
+    def encoded(self, limit: int = 0) -> Iterator[list[bytes | None]]:
+        """Each of up to ``limit`` rows (0: all of them) as its columns' encoded values (None for NULL)."""
         encoders = self.encoders
         rows = self.rows if limit <= 0 else itertools.islice(self.rows, limit)
         count = 0
         for row in rows:
             count += 1
-            yield protocol.data_row(
-                [None if v is None else encode(v) for encode, v in zip(encoders, row, strict=False)]
-            )
+            yield [None if v is None else encode(v) for encode, v in zip(encoders, row, strict=False)]
         self.count += count
         if limit <= 0 or count < limit:
             self.done = True
