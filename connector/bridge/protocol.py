@@ -225,6 +225,11 @@ def copy_out_response(binary: bool, columns: int) -> bytes:
     return message(b"H", struct.pack("!bh", code, columns) + struct.pack(f"!{columns}h", *([code] * columns)))
 
 
+def copy_in_response(columns: int) -> bytes:
+    """CopyInResponse: the client is to send its rows as text (text or CSV), each column as text."""
+    return message(b"G", struct.pack("!bh", 0, columns) + struct.pack(f"!{columns}h", *([0] * columns)))
+
+
 def copy_data(data: bytes) -> bytes:
     return message(b"d", data)
 
