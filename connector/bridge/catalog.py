@@ -346,7 +346,25 @@ PG_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("extrelocatable", _B),
         ("extversion", _T),
     ),
-    # Always empty here: no policies, statistics objects, publications, inheritance, triggers, rules, enums.
+    "pg_language": (
+        ("oid", _O),
+        ("lanname", _N),
+        ("lanowner", _O),
+        ("lanispl", _B),
+        ("lanpltrusted", _B),
+        ("lanplcallfoid", _O),
+        ("laninline", _O),
+        ("lanvalidator", _O),
+        ("lanacl", _T),
+    ),
+    # Always empty here: no role is a member of another, no policies, statistics objects, publications,
+    # inheritance, triggers, rules, enums.
+    "pg_auth_members": (
+        ("roleid", _O),
+        ("member", _O),
+        ("grantor", _O),
+        ("admin_option", _B),
+    ),
     "pg_policy": (
         ("oid", _O),
         ("polname", _N),
@@ -909,6 +927,10 @@ class Catalog:
                 "datctype": "C",
             }
         ]
+        tables["pg_language"] = [  # PostgreSQL's own languages (the functions the catalog lists are internal/sql)
+            {"oid": oid, "lanname": name, "lanowner": OWNER, "lanispl": int(name == "plpgsql"), "lanpltrusted": trusted}
+            for oid, name, trusted in ((12, "internal", 0), (13, "c", 0), (14, "sql", 1), (13566, "plpgsql", 1))
+        ]
         tables["pg_tablespace"] = [
             {"oid": 1663, "spcname": "pg_default", "spcowner": OWNER},
             {"oid": 1664, "spcname": "pg_global", "spcowner": OWNER},
@@ -946,6 +968,8 @@ class Catalog:
                 "rolcreatedb": owner,
                 "rolcanlogin": 1,
                 "rolconnlimit": -1,
+                "rolreplication": owner,  # a superuser's, as psql's \du shows them
+                "rolbypassrls": owner,
             }
         ]
         tables["pg_user"] = [{"usename": self.user, "usesysid": OWNER, "usecreatedb": owner, "usesuper": owner}]
