@@ -21,7 +21,8 @@ def test_psqls_du_shows_the_owner_as_a_superuser(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as con:
         row = con.execute(
             "SELECT r.rolsuper, r.rolreplication, r.rolbypassrls, "
-            "ARRAY(SELECT b.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles b ON (m.roleid = b.oid) WHERE m.member = r.oid) AS memberof "
+            "ARRAY(SELECT b.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles b ON (m.roleid = b.oid) "
+            "WHERE m.member = r.oid) AS memberof "
             "FROM pg_catalog.pg_roles r WHERE r.rolname = current_user"
         ).fetchone()
     assert row == (True, True, True, [])
