@@ -26,3 +26,14 @@ def test_psqls_du_shows_the_owner_as_a_superuser(dsn: str) -> None:
             "FROM pg_catalog.pg_roles r WHERE r.rolname = current_user"
         ).fetchone()
     assert row == (True, True, True, [])
+
+
+def test_an_array_of_an_expression_subquery_as_psqls_dp_writes_it(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        row = con.execute(
+            'SELECT ARRAY(SELECT "AssetNumber" || \':\' || "AssetName" FROM "Assets" ORDER BY 1), '
+            "pg_catalog.array_to_string(ARRAY(SELECT attname || E':\\n' FROM pg_catalog.pg_attribute "
+            "WHERE attrelid = c.oid AND attacl IS NOT NULL), E'\\n') FROM pg_catalog.pg_class c "
+            "WHERE c.relname = 'Assets'"
+        ).fetchone()
+    assert row == (["FA-0042:Corporate van", "FA-0100:Laptop"], "")
