@@ -136,6 +136,15 @@ _ABOUT_THE_FILE = frozenset(
 #: PRAGMAs that change the file whether or not they are given a value.
 _CHANGING_WITHOUT_VALUE = frozenset({"incremental_vacuum"})
 
+#: The PRAGMAs that describe one object (named by their argument): a connection restricted to some tenants reads no
+#: other tenant's object's description, nor PRAGMA table_list (every tenant's objects).
+_ABOUT_AN_OBJECT = frozenset(
+    {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list", "foreign_key_check"}
+)
+_EVERY_TENANTS_OBJECTS = (
+    "lists every tenant's tables, views, indexes and triggers, and this connection is restricted to some tenants; "
+    "the catalog (information_schema, pg_class over the bridge) lists its own"
+)
 _READ_ONLY = "this connection is read-only"
 _STORAGE_HINT = "query the register's tables (Assets, ValueUpdates, ...) instead; only the register reads its storage"
 
@@ -249,6 +258,10 @@ class Guard:
                 f"cannot run PRAGMA {name}: it tells of the whole register file, every tenant's rows included (or "
                 f"checkpoints it), and this connection is {who}; query the register's tables instead"
             )
+        if self.restricted and lowered == "table_list":
+            return f"cannot run PRAGMA {name}: it {_EVERY_TENANTS_OBJECTS}"
+        if self.restricted and lowered in _ABOUT_AN_OBJECT and value and not self._may_use_table(value):
+            return self._not_yours(value)
         if lowered in _QUERY_PRAGMAS:
             return None
         if value is None and lowered not in _CHANGING_WITHOUT_VALUE:

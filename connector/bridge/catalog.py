@@ -23,6 +23,7 @@ import apsw
 
 from connector.bridge import functions, types
 from connector.bridge.errors import ClientError
+from connector.guard import OWNERS
 from connector.hooks import register_of
 from connector.schema import REPORTS, TABLES, Table
 from connector.store import shadow
@@ -345,7 +346,25 @@ PG_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("extrelocatable", _B),
         ("extversion", _T),
     ),
-    # Always empty here: no policies, statistics objects, publications, inheritance, triggers, rules, enums.
+    "pg_language": (
+        ("oid", _O),
+        ("lanname", _N),
+        ("lanowner", _O),
+        ("lanispl", _B),
+        ("lanpltrusted", _B),
+        ("lanplcallfoid", _O),
+        ("laninline", _O),
+        ("lanvalidator", _O),
+        ("lanacl", _T),
+    ),
+    # Always empty here: no role is a member of another, no policies, statistics objects, publications,
+    # inheritance, triggers, rules, enums.
+    "pg_auth_members": (
+        ("roleid", _O),
+        ("member", _O),
+        ("grantor", _O),
+        ("admin_option", _B),
+    ),
     "pg_policy": (
         ("oid", _O),
         ("polname", _N),
@@ -773,14 +792,20 @@ def _default_expression(value: Any, oid: int) -> str:
     return f"{text}::{types.TYPES[oid].name}" if oid in types.TYPES else text
 
 
-def _user_relations(connection: apsw.Connection) -> list[Relation]:
-    """Tables and views a user created in the file (not the register's tables nor their shadow tables)."""
+def _user_relations(connection: apsw.Connection, owners: dict[str, frozenset[str]] | None) -> list[Relation]:
+    """Tables and views a user created in the file (not the register's tables nor their shadow tables, nor the record
+    of who owns them), and of those only what this connection may use: a connection restricted to some tenants sees
+    only its own tenants' objects, as if the others' were not in the file (see :mod:`connector.tenancy`)."""
     hidden = {name.lower() for table in TABLES.values() for name in (table.name, shadow(table))}
     hidden |= {name.lower() for name in LOG_TABLES}  # the change log, storage too
+    hidden.add(OWNERS)
+    shown = _shown_to(connection, owners)
     found = []
     listing = "SELECT type, name, sql FROM main.sqlite_schema WHERE type IN ('table', 'view') ORDER BY name"
     for kind, name, sql in _internal(connection, listing):
         if name.lower() in hidden or name.startswith("sqlite_") or (sql or "").upper().startswith("CREATE VIRTUAL"):
+            continue
+        if not shown(name):
             continue
         columns, key = [], []
         info = _internal(connection, f"PRAGMA main.table_xinfo({_sqlite_quote(name)})")
@@ -792,6 +817,7 @@ def _user_relations(connection: apsw.Connection) -> list[Relation]:
             if primary:
                 key.append((primary, column))
         unique, indexes = _user_indexes(connection, name) if kind == "table" else ((), ())
+        indexes = tuple(index for index in indexes if shown(index.name))
         found.append(
             Relation(
                 name,
@@ -804,6 +830,33 @@ def _user_relations(connection: apsw.Connection) -> list[Relation]:
             )
         )
     return found
+
+
+def _owners(connection: apsw.Connection) -> dict[str, frozenset[str]] | None:
+    """Who owns the objects restricted connections made (name, lower case: their tenants), read from the file now;
+    None for a connection not restricted to some tenants (the file's owner, who sees every object)."""
+    if register_of(connection).store.guard.tenants is None:
+        return None
+    present = _internal(connection, f"SELECT 1 FROM main.sqlite_schema WHERE name = '{OWNERS}'")
+    if not present:
+        return {}
+    rows = _internal(connection, f"SELECT name, tenants FROM main.{OWNERS}")
+    return {str(name).lower(): frozenset(str(tenants).split(",")) for name, tenants in rows}
+
+
+def _shown_to(connection: apsw.Connection, owners: dict[str, frozenset[str]] | None) -> Callable[[str], bool]:
+    """Whether the catalog lists an object of the file to this connection: every one to the file's owner; to a
+    connection restricted to some tenants, only those its tenants made, never the file owner's nor another
+    tenant's."""
+    tenants = register_of(connection).store.guard.tenants
+    if owners is None or tenants is None:
+        return lambda name: True
+
+    def shown(name: str) -> bool:
+        owner = owners.get(name.lower())
+        return owner is not None and owner <= tenants
+
+    return shown
 
 
 def _user_indexes(connection: apsw.Connection, table: str) -> tuple[tuple[tuple[str, ...], ...], tuple[Index, ...]]:
@@ -874,6 +927,10 @@ class Catalog:
                 "datctype": "C",
             }
         ]
+        tables["pg_language"] = [  # PostgreSQL's own languages (the functions the catalog lists are internal/sql)
+            {"oid": oid, "lanname": name, "lanowner": OWNER, "lanispl": int(name == "plpgsql"), "lanpltrusted": trusted}
+            for oid, name, trusted in ((12, "internal", 0), (13, "c", 0), (14, "sql", 1), (13566, "plpgsql", 1))
+        ]
         tables["pg_tablespace"] = [
             {"oid": 1663, "spcname": "pg_default", "spcowner": OWNER},
             {"oid": 1664, "spcname": "pg_global", "spcowner": OWNER},
@@ -911,6 +968,8 @@ class Catalog:
                 "rolcreatedb": owner,
                 "rolcanlogin": 1,
                 "rolconnlimit": -1,
+                "rolreplication": owner,  # a superuser's, as psql's \du shows them
+                "rolbypassrls": owner,
             }
         ]
         tables["pg_user"] = [{"usename": self.user, "usesysid": OWNER, "usecreatedb": owner, "usesuper": owner}]
@@ -1445,6 +1504,7 @@ class Installed:
         read_only_user: bool = False,
     ) -> None:
         self.connection = connection
+        self._owners_built: dict[str, frozenset[str]] | None = None
         self.catalog = Catalog(database, user, settings=settings, read_only_user=read_only_user)
         self.settings = settings
         self.pid = pid
@@ -1470,14 +1530,19 @@ class Installed:
         return {name: kind for name, kind in rows}
 
     def refresh(self) -> None:
-        """Rebuild the rows when the file's schema changed since they were built (another client's CREATE TABLE)."""
+        """Rebuild the rows when the file's schema changed since they were built (another client's CREATE TABLE), or,
+        for a connection restricted to some tenants, who owns its objects did (a tenant's object is recorded just
+        after it is made)."""
         version = _internal(self.connection, "PRAGMA main.schema_version")[0][0]
         state = _internal(self.connection, "SELECT schema_version FROM pg_catalog._bridge_state")
         built = state[0][0] if state else None
-        if built == version:
+        owners = _owners(self.connection)
+        if built == version and owners == self._owners_built:
             return
+        self._owners_built = owners
         catalog = self.catalog
-        catalog.relations = [_register_relation(table) for table in TABLES.values()] + _user_relations(self.connection)
+        catalog.relations = [_register_relation(table) for table in TABLES.values()]
+        catalog.relations += _user_relations(self.connection, owners)
         catalog.index_definitions.clear()
         catalog.constraint_definitions.clear()
         catalog.names_by_oid = {r.oid: r.name for r in catalog.relations}

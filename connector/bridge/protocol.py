@@ -217,3 +217,21 @@ CLOSE_COMPLETE = message(b"3")
 NO_DATA = message(b"n")
 PORTAL_SUSPENDED = message(b"s")
 EMPTY_QUERY = message(b"I")
+
+
+def copy_out_response(binary: bool, columns: int) -> bytes:
+    """CopyOutResponse: the overall format and each column's (all text, or all binary)."""
+    code = 1 if binary else 0
+    return message(b"H", struct.pack("!bh", code, columns) + struct.pack(f"!{columns}h", *([code] * columns)))
+
+
+def copy_in_response(columns: int) -> bytes:
+    """CopyInResponse: the client is to send its rows as text (text or CSV), each column as text."""
+    return message(b"G", struct.pack("!bh", 0, columns) + struct.pack(f"!{columns}h", *([0] * columns)))
+
+
+def copy_data(data: bytes) -> bytes:
+    return message(b"d", data)
+
+
+COPY_DONE = message(b"c")

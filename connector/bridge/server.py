@@ -40,8 +40,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import connector
-from connector.bridge import protocol
+from connector.bridge import copy, protocol
 from connector.bridge.auth import ScramKeys
+from connector.bridge.copy import CopyIn, CopyOut
 from connector.bridge.errors import ClientError
 from connector.bridge.protocol import ProtocolViolation, Reader
 from connector.bridge.session import REPORTED, Portal, Prepared, Result, Session, error_message, split
@@ -961,6 +962,9 @@ class Client:
         for statement in statements:
             try:
                 with self.running():
+                    if copy.is_copy(statement):
+                        self.copy(statement)
+                        continue
                     prepared = session.prepare(statement)
                     result = session.run(prepared, None)
                     if result.fields is not None:
@@ -972,6 +976,91 @@ class Client:
             finally:
                 self.report()
         self.ready()
+
+    def copy(self, text: str) -> None:
+        order = copy.parse(text)
+        if isinstance(order, CopyIn):
+            self.copy_in(order)
+        else:
+            self.copy_out(order)
+
+    def copy_in(self, order: CopyIn) -> None:
+        """``COPY table FROM STDIN``: take the client's CopyData until CopyDone, then insert every row with INSERT
+        (through the register's rules), all of them or none; an error names the line it comes from."""
+        assert self.session is not None
+        session = self.session
+        names = order.columns
+        if names is None:
+            described = session.describe(session.prepare(f"SELECT * FROM {order.table}"))
+            names = ", ".join('"' + f.name.replace('"', '""') + '"' for f in described or [])
+        count = len([name for name in names.split(",") if name.strip()])
+        statement = session.prepare(
+            f"INSERT INTO {order.table} ({names}) VALUES ({', '.join(f'${n}' for n in range(1, count + 1))})"
+        )
+        self.send(protocol.copy_in_response(count))
+        self.flush()
+        chunks: list[bytes] = []
+        failed: str | None = None
+        while True:
+            kind, body = self.read_message()
+            if kind == b"d" and body is not None:
+                chunks.append(body)
+            elif kind == b"c":
+                break
+            elif kind == b"f":
+                failed = Reader(body or b"\x00").cstring()
+                break
+            elif kind in (b"H", b"S"):
+                continue
+            elif body is None:
+                failed = "a COPY data message was longer than this server takes"
+                break
+            else:
+                raise ProtocolViolation(f"unexpected message type {kind!r} during COPY FROM STDIN")
+        if failed is not None:
+            raise ClientError("57014", f"COPY from stdin failed: {failed}")
+        own = session.transaction.status == "I"
+        if own:
+            session.run(session.prepare("BEGIN"), None)
+        done = 0
+        try:
+            for line, fields in copy.rows_in(order, b"".join(chunks)):
+                if len(fields) != count:
+                    raise ClientError(
+                        "22P04",
+                        f"COPY {order.table}, line {line}: {len(fields)} columns where {count} are expected "
+                        f"({names}); nothing was copied",
+                    )
+                raw = [None if value is None else value.encode() for value in fields]
+                try:
+                    result = session.run(statement, session.bind_values(statement, [0], raw))
+                    for _ in result.take(0):
+                        pass
+                except Exception as error:
+                    code, text, hint = error_message(error)
+                    raise ClientError(
+                        code, f"COPY {order.table}, line {line}: {text}; nothing was copied", hint=hint
+                    ) from None
+                done += 1
+        except BaseException:
+            if own:
+                session.run(session.prepare("ROLLBACK"), None)
+            raise
+        if own:
+            session.run(session.prepare("COMMIT"), None)
+        self.send(protocol.command_complete(f"COPY {done}"))
+
+    def copy_out(self, order: CopyOut) -> None:
+        """``COPY ... TO STDOUT``: the rows of its query, as CopyData messages in its format."""
+        assert self.session is not None
+        prepared = self.session.prepare(order.query)
+        result = self.session.run(prepared, None, [1 if order.binary else 0])
+        fields = result.fields or []
+        self.send(protocol.copy_out_response(order.binary, len(fields)))
+        for data in copy.encode(order, [f.name for f in fields], result.encoded()):
+            self.send(protocol.copy_data(data))
+        self.send(protocol.COPY_DONE)
+        self.send(protocol.command_complete(f"COPY {result.count}"))
 
     def send_rows(self, result: Result, limit: int) -> None:
         for row in result.take(limit):
@@ -1023,6 +1112,10 @@ class Client:
             prepared = self.statement(name)
             self.send(protocol.parameter_description(prepared.parameter_types))
             fields = self.session.describe(prepared)
+        elif kind == "P" and copy.is_copy(
+            self.session.portals[name].prepared.text if name in self.session.portals else ""
+        ):
+            fields = None  # COPY sends its rows as CopyData, when it runs
         elif kind == "P":
             portal = self.portal(name)
             fields = portal.result.fields if portal.result is not None else None
@@ -1034,6 +1127,15 @@ class Client:
         assert self.session is not None
         reader = Reader(body)
         name, limit = reader.cstring(), reader.int32()
+        waiting = self.session.portals.get(name)
+        if waiting is not None and copy.is_copy(waiting.prepared.text):
+            try:
+                self.copy(waiting.prepared.text)
+            finally:
+                self.report()
+            if name == "":
+                self.session.portals.pop("", None)
+            return
         portal = self.portal(name)
         assert portal.result is not None
         try:

@@ -122,14 +122,17 @@ class Result:
 
     def take(self, limit: int) -> Iterator[bytes]:
         """DataRow messages for up to ``limit`` rows (0: all of them)."""
+        for values in self.encoded(limit):
+            yield protocol.data_row(values)
+
+    def encoded(self, limit: int = 0) -> Iterator[list[bytes | None]]:
+        """Each of up to ``limit`` rows (0: all of them) as its columns' encoded values (None for NULL)."""
         encoders = self.encoders
         rows = self.rows if limit <= 0 else itertools.islice(self.rows, limit)
         count = 0
         for row in rows:
             count += 1
-            yield protocol.data_row(
-                [None if v is None else encode(v) for encode, v in zip(encoders, row, strict=False)]
-            )
+            yield [None if v is None else encode(v) for encode, v in zip(encoders, row, strict=False)]
         self.count += count
         if limit <= 0 or count < limit:
             self.done = True
@@ -206,6 +209,9 @@ _FETCH = re.compile(
 _SET = re.compile(
     r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?([\w.]+)\s*(?:=|\bTO\b)\s*(.*?)\s*;?\s*$", re.IGNORECASE | re.DOTALL
 )
+#: The file's own list of its objects (every tenant's), however it is named: SQLite's names are the same case-blind
+#: ASCII words whatever quoting or schema prefix a statement gives them, so naming it means spelling this.
+_FILE_SCHEMA = re.compile(r"sqlite_(master|schema)", re.IGNORECASE)
 _SESSION = frozenset(
     {
         "BEGIN",
@@ -275,6 +281,7 @@ class Session:
             database, tenant=tenants[0] if tenants else None, tenants=tenants or None, autocommit=True
         )
         self.user_read_only = read_only  # a read-only user: no write, whatever the transaction says
+        self.restricted = bool(tenants)  # a user of some tenants: the file's own list of objects is not theirs
         self.watchdog = Watchdog(self.connection.raw, client_gone, writers or WriteQueue())
         # PostgreSQL's "x" is always a name: never let SQLite read an unknown one as the string 'x'
         self.connection.raw.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
@@ -420,6 +427,13 @@ class Session:
                 raise ClientError("42601", f"syntax error: {error}") from None
             inferred = translation.parameter_types
             translation = translation if keyword else translation
+        if self.restricted and translation is not None and _FILE_SCHEMA.search(translation.sql):
+            raise ClientError(
+                "42501",
+                "permission denied for sqlite_schema: it lists every tenant's tables, views, indexes and triggers, "
+                "and this user is restricted to some tenants; query pg_class or information_schema, which list the "
+                "register's tables and your tenants' own",
+            )
         typed = self._type(translation)
         found = typed.parameters if typed is not None else {}
         count = max(len(declared), len(inferred), max(found, default=0))

@@ -673,10 +673,17 @@ def _array(node: exp.Array) -> exp.Expr:
         inner = node.expressions[0]
         query = inner.this if isinstance(inner, exp.Subquery) else inner
         if isinstance(query, exp.Select) and len(query.expressions) == 1:
-            value = query.expressions[0]
-            value = value.this if isinstance(value, exp.Alias) else value
-            source = exp.Subquery(this=query.copy(), alias=exp.TableAlias(this=exp.to_identifier("_array")))
-            collected = exp.select(_call("pg_array_agg", exp.column(_output_name(value), "_array"))).from_(source)
+            query = query.copy()
+            item = query.expressions[0]
+            if isinstance(item, exp.Alias):
+                name = item.alias
+            elif isinstance(item, (exp.Column, exp.Star)):
+                name = _output_name(item)
+            else:  # an expression SQLite would name by its text: name it, to collect it by that name
+                name = "_value"
+                query.set("expressions", [exp.alias_(item, name, quoted=True)])
+            source = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("_array")))
+            collected = exp.select(_call("pg_array_agg", exp.column(name, "_array", quoted=True))).from_(source)
             return exp.Coalesce(this=exp.Subquery(this=collected), expressions=[exp.Literal.string("{}")])
         return exp.Null()
     if (
