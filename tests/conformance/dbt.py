@@ -125,10 +125,10 @@ def clean(servers: Servers, side: str) -> None:
     with psycopg.connect(servers.dsn(side), autocommit=True) as con:
         made = con.execute(
             "SELECT c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-            "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') "
-            "AND c.relname LIKE 'assets\\_%'"
+            "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v')"
         ).fetchall()
-        for name, kind in made:
+        # picked here, not by LIKE 'assets\_%': the bridge's LIKE has no backslash escape (like_backslash_escapes)
+        for name, kind in [(name, kind) for name, kind in made if name.startswith("assets_")]:
             con.execute(f'DROP {"VIEW" if kind == "v" else "TABLE"} IF EXISTS "{name}"')
 
 

@@ -33,6 +33,9 @@ SELECT "AssetNumber" FROM "Assets" WHERE "AssetName" ILIKE '%ÜNÏ%' ORDER BY 1;
 -- name: ilike_ascii
 SELECT "AssetNumber" FROM "Assets" WHERE "AssetName" ILIKE '%van%' ORDER BY 1;
 
+-- name: like_backslash_escapes
+SELECT 'a_b' LIKE 'a\_b' AS escaped, 'axb' LIKE 'a\_b' AS wildcard, 'assets_view' LIKE 'assets\_%' AS prefix;
+
 -- name: like_case_sensitive
 SELECT count(*) FROM "Assets" WHERE "AssetName" LIKE '%VAN%';
 
