@@ -76,10 +76,12 @@ def best(repeat: int, work: Callable[[], int]) -> tuple[float, int]:
     return min(times), count
 
 
-def real_postgres(folder: Path, path: Path) -> tuple[subprocess.Popen | None, str | None]:
+def start_postgres(folder: Path) -> tuple[subprocess.Popen, int] | None:
+    """A PostgreSQL of Debian's package in ``folder`` (initdb as the postgres user when run as root), listening on
+    127.0.0.1 at the port returned, its superuser ``bench``; None where none is installed."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
-        return None, None
+        return None
     binaries = Path(found[-1]).parent
     data = folder / "pgdata"
     user = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
@@ -98,13 +100,21 @@ def real_postgres(folder: Path, path: Path) -> tuple[subprocess.Popen | None, st
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    dsn = f"host=127.0.0.1 port={port} dbname=postgres user=bench"
-    for _ in range(100):
+    for _ in range(200):
         try:
-            psycopg.connect(dsn).close()
+            psycopg.connect(f"host=127.0.0.1 port={port} dbname=postgres user=bench").close()
             break
         except psycopg.OperationalError:
             time.sleep(0.1)
+    return server, port
+
+
+def real_postgres(folder: Path, path: Path) -> tuple[subprocess.Popen | None, str | None]:
+    started = start_postgres(folder)
+    if started is None:
+        return None, None
+    server, port = started
+    dsn = f"host=127.0.0.1 port={port} dbname=postgres user=bench"
     source = connector.connect(str(path))
     cursor = source.execute("SELECT * FROM Assets")
     columns = ", ".join(f'"{d[0]}" {_pg_type(d[1])}' for d in cursor.description)

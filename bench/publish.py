@@ -17,10 +17,8 @@ started for the run (``initdb`` into a temporary folder, as :mod:`bench.bridge` 
 from __future__ import annotations
 
 import argparse
-import glob
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,7 +29,7 @@ from pathlib import Path
 import psycopg
 
 import connector
-from bench import runs
+from bench import bridge, runs
 from bench.bridge import BI_POSTGRES
 from connector.bridge.server import Config, Server
 from connector.publish.publisher import Publisher
@@ -41,35 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_postgres(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
+    started = bridge.start_postgres(folder)
+    if started is None:
         raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-    binaries = Path(found[-1]).parent
-    data = folder / "pgdata"
-    user = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
-    if user:
-        shutil.chown(folder, "postgres")
-    subprocess.run(
-        [*user, str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "bench"],
-        check=True,
-        capture_output=True,
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [*user, str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder), "-h", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    dsn = f"postgresql://bench@127.0.0.1:{port}/postgres"
-    for _ in range(200):
-        try:
-            psycopg.connect(dsn).close()
-            break
-        except psycopg.OperationalError:
-            time.sleep(0.1)
-    return server, dsn
+    server, port = started
+    return server, f"postgresql://bench@127.0.0.1:{port}/postgres"
 
 
 def build(path: Path, assets: int) -> float:

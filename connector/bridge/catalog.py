@@ -23,6 +23,7 @@ import apsw
 
 from connector.bridge import functions, types
 from connector.bridge.errors import ClientError
+from connector.bridge.registry import PRIVILEGE_FUNCTIONS
 from connector.guard import OWNERS
 from connector.hooks import register_of
 from connector.schema import REPORTS, TABLES, Table
@@ -1569,17 +1570,6 @@ class Installed:
 
 # -- the functions catalog queries call ----------------------------------------------------------------------
 
-#: PostgreSQL's privilege functions, answered from the session (:func:`_functions`).
-PRIVILEGE_FUNCTIONS = (
-    "has_table_privilege",
-    "has_schema_privilege",
-    "has_database_privilege",
-    "has_column_privilege",
-    "has_any_column_privilege",
-    "has_function_privilege",
-    "has_sequence_privilege",
-    "has_type_privilege",
-)
 VERSION = "PostgreSQL 15.0 on x86_64-pc-linux-gnu, assets-sql bridge over SQLite " + apsw.sqlite_lib_version()
 
 

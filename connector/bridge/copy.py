@@ -79,19 +79,7 @@ def parse(text: str) -> CopyOut | CopyIn:
             f"COPY to a file ({found['where']}) is not allowed: the server writes no files; use COPY ... TO STDOUT "
             "(psql's \\copy) to receive the rows",
         )
-    options = _options(found["options"])
-    kind = options.pop("format", "text").lower()
-    if kind not in ("text", "csv", "binary"):
-        raise ClientError("22023", f'COPY format "{kind}" not recognized: use text, csv or binary')
-    header = options.pop("header", "false").lower() in ("true", "on", "1", "")
-    delimiter = options.pop("delimiter", "," if kind == "csv" else "\t")
-    null = options.pop("null", "" if kind == "csv" else "\\N")
-    quote = options.pop("quote", '"')
-    options.pop("escape", None)
-    if options:
-        raise ClientError("0A000", f"COPY option {sorted(options)[0]} is not supported by this server")
-    if len(delimiter) != 1:
-        raise ClientError("22023", "COPY delimiter must be a single one-byte character")
+    kind, header, delimiter, null, quote = _format(found["options"], ("text", "csv", "binary"))
     if kind == "binary" and header:
         raise ClientError("0A000", "cannot specify HEADER in BINARY mode")
     what = found["what"].strip()
@@ -114,21 +102,7 @@ def _parse_in(found: re.Match[str]) -> CopyIn:
     what = found["what"].strip()
     if what.startswith("("):
         raise ClientError("42601", "COPY FROM takes a table, not a query: COPY table (columns) FROM STDIN")
-    options = _options(found["options"])
-    kind = options.pop("format", "text").lower()
-    if kind == "binary":
-        raise ClientError("0A000", "COPY FROM STDIN in binary is not supported by this server: send text or CSV")
-    if kind not in ("text", "csv"):
-        raise ClientError("22023", f'COPY format "{kind}" not recognized: use text or csv')
-    header = options.pop("header", "false").lower() in ("true", "on", "1", "")
-    delimiter = options.pop("delimiter", "," if kind == "csv" else "\t")
-    null = options.pop("null", "" if kind == "csv" else "\\N")
-    quote = options.pop("quote", '"')
-    options.pop("escape", None)
-    if options:
-        raise ClientError("0A000", f"COPY option {sorted(options)[0]} is not supported by this server")
-    if len(delimiter) != 1:
-        raise ClientError("22023", "COPY delimiter must be a single one-byte character")
+    kind, header, delimiter, null, quote = _format(found["options"], ("text", "csv"))
     columns = found["columns"]
     table = what[: what.index("(")].strip() if columns is not None else what
     return CopyIn(table, columns.strip() if columns and columns.strip() else None, kind, header, delimiter, null, quote)
@@ -239,6 +213,27 @@ def _csv_records(copy: CopyIn, text: str) -> Iterator[tuple[int, list[str | None
                 line += 1
             break
         yield start_line, fields
+
+
+def _format(text: str, kinds: tuple[str, ...]) -> tuple[str, bool, str, str, str]:
+    """A COPY's format, header, delimiter, null string and quote from its options, ``kinds`` the formats this
+    direction takes (COPY FROM STDIN takes no binary)."""
+    options = _options(text)
+    kind = options.pop("format", "text").lower()
+    if kind == "binary" and kind not in kinds:
+        raise ClientError("0A000", "COPY FROM STDIN in binary is not supported by this server: send text or CSV")
+    if kind not in kinds:
+        raise ClientError("22023", f'COPY format "{kind}" not recognized: use {", ".join(kinds[:-1])} or {kinds[-1]}')
+    header = options.pop("header", "false").lower() in ("true", "on", "1", "")
+    delimiter = options.pop("delimiter", "," if kind == "csv" else "\t")
+    null = options.pop("null", "" if kind == "csv" else "\\N")
+    quote = options.pop("quote", '"')
+    options.pop("escape", None)
+    if options:
+        raise ClientError("0A000", f"COPY option {sorted(options)[0]} is not supported by this server")
+    if len(delimiter) != 1:
+        raise ClientError("22023", "COPY delimiter must be a single one-byte character")
+    return kind, header, delimiter, null, quote
 
 
 def _options(text: str) -> dict[str, str]:

@@ -33,6 +33,17 @@ _T, _I4, _I8, _F8, _N, _B = types.TEXT, types.INT4, types.INT8, types.FLOAT8, ty
 _TS, _TSTZ, _D = types.TIMESTAMP, types.TIMESTAMPTZ, types.DATE
 _INTERVAL, _JSON, _JSONB, _NAME = 1186, 114, 3802, types.NAME
 
+#: PostgreSQL's privilege functions, answered from the session (see :mod:`connector.bridge.catalog`).
+PRIVILEGE_FUNCTIONS = (
+    "has_table_privilege",
+    "has_schema_privilege",
+    "has_database_privilege",
+    "has_column_privilege",
+    "has_any_column_privilege",
+    "has_function_privilege",
+    "has_sequence_privilege",
+    "has_type_privilege",
+)
 _ENTRIES = (
     # text
     *(
@@ -150,14 +161,7 @@ _ENTRIES = (
             "pg_relation_is_publishable",
             "pg_is_in_recovery",
             "pg_is_other_temp_schema",
-            "has_table_privilege",
-            "has_schema_privilege",
-            "has_database_privilege",
-            "has_column_privilege",
-            "has_any_column_privilege",
-            "has_function_privilege",
-            "has_sequence_privilege",
-            "has_type_privilege",
+            *PRIVILEGE_FUNCTIONS,
             "bool_and",
             "bool_or",
             "every",

@@ -29,7 +29,7 @@ import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
-from connector.bridge import cache, catalog, functions, typer, types
+from connector.bridge import cache, catalog, functions, registry, typer, types
 from connector.bridge.dialect import BridgePostgres, BridgeSQLite
 from connector.schema import TABLES
 from connector.sql import exact, limits
@@ -47,7 +47,7 @@ _BOOLEAN_FUNCTIONS = frozenset(
         "pg_type_is_visible",
         "pg_function_is_visible",
         "pg_collation_is_visible",
-        *catalog.PRIVILEGE_FUNCTIONS,
+        *registry.PRIVILEGE_FUNCTIONS,
         "pg_relation_is_publishable",
         "pg_array_contains",
     }
