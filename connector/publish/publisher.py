@@ -41,6 +41,7 @@ from connector.publish.target import (
 from connector.schema import TABLES, Table
 from connector.store import LAYOUTS, Store, changelog
 from connector.store.changelog import ChangeLogMissing
+from connector.transfer import files
 
 #: Rows of COPY text sent to PostgreSQL at a time.
 COPY_CHUNK = 20_000
@@ -159,8 +160,9 @@ class Publisher:
     @property
     def store(self) -> Store:
         if self.raw is None:
-            if not self.path.is_file():
-                raise PublishError(f"{self.path}: no such file")
+            problem = files.register_problem(str(self.path))
+            if problem is not None:  # a missing, empty or foreign file is refused, never made a register
+                raise PublishError(f"{self.path}: {problem}")
             raw = apsw.Connection(str(self.path))
             raw.set_busy_timeout(5000)
             hooks.attach(raw)

@@ -4,6 +4,7 @@ first publish and after writes through every road; tenants' rows kept apart; fil
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -382,5 +383,29 @@ def test_money_dates_and_booleans_arrive_exact(tmp_path, postgres: Postgres, dat
         ).fetchone()
     assert price == Decimal("0.01")
     assert str(day) == "2024-01-01"
-    with pytest.raises(PublishError, match="no such file"):
+    with pytest.raises(PublishError, match="no such register file"):
         Publisher(tmp_path / "none.db", postgres.url(database)).cycle()
+
+
+def test_a_file_that_is_no_register_is_refused_and_left_as_it_was(tmp_path):
+    """publish never makes a register: an empty file, a directory, a missing name and an SQLite file of other tables
+    are refused before PostgreSQL is reached, each in its own words, and left as they were."""
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    folder = tmp_path / "folder.db"
+    folder.mkdir()
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as raw:
+        raw.execute("CREATE TABLE notes (body TEXT)")
+    before = foreign.read_bytes()
+    for path, says in (
+        (empty, "empty file"),
+        (folder, "directory"),
+        (tmp_path / "typo.db", "no such register file"),
+        (foreign, "not a register"),
+    ):
+        result = assets_sql("publish", path, "postgresql://nobody@127.0.0.1:1/nowhere")
+        assert result.returncode == 1, result.stderr
+        assert says in result.stderr and "Traceback" not in result.stderr
+    assert empty.read_bytes() == b"" and foreign.read_bytes() == before
+    assert not (tmp_path / "typo.db").exists() and not list(folder.iterdir())
