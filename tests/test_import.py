@@ -964,3 +964,60 @@ def test_a_column_filled_in_its_last_row_only_is_named_unused_and_strict_refuses
     assert all("--strict" in problem.rule for problem in failed.value.problems)
     assert sorted(header for _, header, _ in outcome.unused) == named
     assert rows_of(path, "SELECT count(*) FROM Assets") == [(300,)]
+
+
+# -- cells read a column at a time ----------------------------------------------------------------------------------
+
+
+def test_a_bad_cell_repeated_down_a_column_is_reported_in_every_row_it_is_in(path, tmp_path):
+    """A cell converted once for the whole column (dates, methods, types) still gives each row its own problem."""
+    vehicles(path)
+    before = dump(path)
+    good = {"*AssetName": "Van", "PurchaseDate": "15/01/2024", "PurchasePrice": "100", "AssetType": "Vehicles"}
+    rows = [
+        {**good, "*AssetNumber": "V-1", "PurchaseDate": "31/02/2024"},
+        {**good, "*AssetNumber": "V-2"},
+        {**good, "*AssetNumber": "V-3", "PurchaseDate": "31/02/2024", "AssetType": "Boats"},
+        {**good, "*AssetNumber": "V-4", "AssetType": "Boats", "Book_DepreciationMethod": "Sum of digits"},
+        {**good, "*AssetNumber": "V-5", "PurchaseDate": " 31/02/2024 ", "Book_DepreciationMethod": "Sum of digits"},
+    ]
+    source = template_file(tmp_path / "assets.csv", rows)
+    con = connector.connect(str(path), autocommit=True)
+    try:
+        with pytest.raises(ImportFailed) as failed:
+            import_files(con, [source])
+    finally:
+        con.close()
+    assert [(p.row, p.column, p.value) for p in failed.value.problems] == [
+        (2, "PurchaseDate", "31/02/2024"),
+        (4, "PurchaseDate", "31/02/2024"),
+        (4, "AssetType", "Boats"),
+        (5, "AssetType", "Boats"),
+        (5, "Book_DepreciationMethod", "Sum of digits"),
+        (6, "PurchaseDate", "31/02/2024"),
+        (6, "Book_DepreciationMethod", "Sum of digits"),
+    ]
+    rules = [problem.rule for problem in failed.value.problems]
+    assert rules[0] == rules[1] == rules[5] and "there is no such day" in rules[0]
+    assert rules[2] == rules[3] and "is not an asset type of this register" in rules[2]
+    assert dump(path) == before
+
+
+def test_each_foreign_account_id_is_counted_however_often_it_repeats(path, tmp_path):
+    """An account id from elsewhere is left out and counted for every row it is in, not once per distinct id."""
+    foreign = "0f6c7e9a-1111-4000-8000-000000000001"
+    rows = [
+        {"*AssetName": f"Desk {i}", "*AssetNumber": f"D-{i}", "PurchaseAccount": foreign if i < 3 else ""}
+        for i in range(4)
+    ]
+    source = template_file(tmp_path / "assets.csv", rows, headers=["*AssetName", "*AssetNumber", "PurchaseAccount"])
+    con = connector.connect(str(path), autocommit=True)
+    try:
+        outcome = import_files(con, [source])
+        payable = con.execute("SELECT AccountId FROM Accounts WHERE StableName = 'ACCOUNTS_PAYABLE'").fetchone()[0]
+        accounts = con.execute("SELECT DISTINCT PurchaseAccount FROM Assets").fetchall()
+    finally:
+        con.close()
+    assert outcome.counts == {"Assets": {"new": 4}}
+    assert any("were left out (PurchaseAccount 3)" in notice for notice in outcome.notices)
+    assert accounts == [(payable,)]

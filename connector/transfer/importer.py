@@ -280,7 +280,7 @@ class _Import:
                 self.progress.advance(len(source.records))
                 return
         self.context.foreign_accounts.clear()
-        rows = [layout.prepare(number, cells) for number, cells in source.records]
+        rows = layout.prepare_all(source.records)
         writer = _WRITERS[table.name](self, layout)
         start, size = 0, BATCH
         while start < len(rows):

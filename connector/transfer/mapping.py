@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from connector.domain.enums import AveragingMethod, DepreciationMethod
@@ -81,6 +82,8 @@ class Field:
     header: str
     column: str
     convert: Callable[[Any], Any]
+    #: Whether the value depends on the cell alone, so that a cell met again takes the value found before.
+    repeatable: bool = True
 
 
 @dataclass(slots=True)
@@ -187,7 +190,8 @@ class Layout:
                 continue
             taken[column] = header
             taken[target] = header
-            fields.append(Field(index, header, column, _converter(table, column, target, context)))
+            convert = _converter(table, column, target, context)
+            fields.append(Field(index, header, column, convert, table.column(column).references != "Accounts"))
         if problems:
             raise ImportFailed(problems)
         pairs = tuple(
@@ -206,57 +210,136 @@ class Layout:
 
     def prepare(self, number: int, cells: Sequence[Any]) -> Prepared:
         """One record's values, with a problem for every cell that cannot become one."""
-        values: list[Any] = []
-        problems: list[Problem] = []
-        width = len(cells)
-        if width > len(self.headers) and any(_filled(cell) for cell in cells[len(self.headers) :]):
-            problems.append(
-                Problem(
-                    self.file,
-                    number,
-                    None,
-                    None,
-                    f"the row has {width} cells but the header names "
-                    f"{len(self.headers)} columns: remove the extra cells or add their headers",
-                )
-            )
-        for f in self.fields:
-            cell = cells[f.index] if f.index < width else None
-            if cell.__class__ is str:
-                cell = cell.strip()
-                if not cell:
-                    values.append(None)
-                    continue
-            elif cell is None:
-                values.append(None)
-                continue
-            try:
-                values.append(f.convert(cell))
-            except Refused as refused:
-                values.append(None)
-                problems.append(Problem(self.file, number, f.header, _shown(cell), str(refused)))
-        tracking: list[tuple[str, str, int]] = []
-        for pair, (category_index, option_index, category_header, option_header) in enumerate(self.tracking):
-            category = _text(cells, category_index)
-            option = _text(cells, option_index)
-            if not category and not option:
-                continue
-            if category and option:
-                tracking.append((category, option, pair))
-            elif category or option:
-                missing, given = (option_header, category) if category else (category_header, option)
-                problems.append(
+        return self.prepare_all([(number, cells)])[0]
+
+    def prepare_all(self, records: Sequence[tuple[int, Sequence[Any]]]) -> list[Prepared]:
+        """Each record's values (:meth:`prepare`), worked out a column at a time: a field's cells go through one
+        loop, and a cell that repeats down the column (a date, a method, the type's name) is converted once, when
+        its value depends on the cell alone."""
+        count = len(self.headers)
+        rows = [cells for _, cells in records]
+        problems: dict[int, list[Problem]] = {}
+        for position, cells in enumerate(rows):
+            if len(cells) > count and any(_filled(cell) for cell in cells[count:]):
+                problems[position] = [
                     Problem(
                         self.file,
-                        number,
+                        records[position][0],
+                        None,
+                        None,
+                        f"the row has {len(cells)} cells but the header names "
+                        f"{count} columns: remove the extra cells or add their headers",
+                    )
+                ]
+        columns = [self._convert(f, _column(rows, f.index), records, problems) for f in self.fields]
+        tracking: list[list[tuple[str, str, int]]] = [[] for _ in rows] if self.tracking else []
+        for pair, (category_index, option_index, category_header, option_header) in enumerate(self.tracking):
+            categories, options = _texts(rows, category_index), _texts(rows, option_index)
+            for position, (category, option) in enumerate(zip(categories, options)):
+                if not category and not option:
+                    continue
+                if category and option:
+                    tracking[position].append((category, option, pair))
+                    continue
+                missing, given = (option_header, category) if category else (category_header, option)
+                problems.setdefault(position, []).append(
+                    Problem(
+                        self.file,
+                        records[position][0],
                         missing,
                         None,
                         f"is empty while {given!r} is given: a tracking "
                         "category needs its option (and an option its category); fill both or neither",
                     )
                 )
-        key = cells[self.key_index] if self.key_index is not None and self.key_index < width else None
-        return Prepared(number, cells, values, tracking, key, problems)
+        keys = _column(rows, self.key_index) if self.key_index is not None else [None] * len(rows)
+        values = zip(*columns) if columns else ([] for _ in rows)
+        return [
+            Prepared(number, cells, list(row), tracking[position] if tracking else [], key, problems.get(position, []))
+            for position, ((number, cells), row, key) in enumerate(zip(records, values, keys))
+        ]
+
+    def _convert(
+        self,
+        f: Field,
+        cells: list[Any],
+        records: Sequence[tuple[int, Sequence[Any]]],
+        problems: dict[int, list[Problem]],
+    ) -> list[Any]:
+        """A field's cells as values: empty ones None; each problem goes on its record's list."""
+        if f.convert is _plain:
+            try:  # text as it is, stripped: every cell of a CSV file is text
+                return [cell.strip() or None for cell in cells]
+            except AttributeError:
+                pass
+        repeats: dict[str, Any] | None = {} if f.repeatable else None
+        values: list[Any] = []
+        append = values.append
+        for position, cell in enumerate(cells):
+            if cell.__class__ is str:
+                if repeats is not None:
+                    found = repeats.get(cell, _UNSEEN)
+                    if found is not _UNSEEN:
+                        if found.__class__ is Refused:
+                            append(None)
+                            problems.setdefault(position, []).append(
+                                Problem(self.file, records[position][0], f.header, cell.strip(), str(found))
+                            )
+                        else:
+                            append(found)
+                        continue
+                text = cell.strip()
+                if not text:
+                    append(None)
+                    if repeats is not None:
+                        repeats[cell] = None
+                    continue
+                try:
+                    value = f.convert(text)
+                except Refused as refused:
+                    append(None)
+                    problems.setdefault(position, []).append(
+                        Problem(self.file, records[position][0], f.header, text, str(refused))
+                    )
+                    if repeats is not None:
+                        repeats[cell] = refused
+                    continue
+                append(value)
+                if repeats is not None:
+                    repeats[cell] = value
+                continue
+            if cell is None:
+                append(None)
+                continue
+            try:
+                append(f.convert(cell))
+            except Refused as refused:
+                append(None)
+                problems.setdefault(position, []).append(
+                    Problem(self.file, records[position][0], f.header, _shown(cell), str(refused))
+                )
+        return values
+
+
+_UNSEEN = object()
+
+
+def _column(rows: list[Sequence[Any]], index: int) -> list[Any]:
+    """The cells at ``index`` of every row (None where a row is shorter)."""
+    try:
+        return list(map(itemgetter(index), rows))
+    except IndexError:
+        return [cells[index] if index < len(cells) else None for cells in rows]
+
+
+def _texts(rows: list[Sequence[Any]], index: int | None) -> list[str]:
+    """The cells at ``index`` of every row as stripped text ("" where there is none)."""
+    if index is None:
+        return [""] * len(rows)
+    try:  # every cell text, as in a CSV file
+        return [cell.strip() for cell in _column(rows, index)]
+    except AttributeError:
+        return [_text(cells, index) for cells in rows]
 
 
 def _filled(cell: Any) -> bool:
