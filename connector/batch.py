@@ -88,7 +88,7 @@ class Batch:
     def apply(self, command: Command) -> Any:
         """Apply a command of the statement: an INSERT into the batch's table through its rules, with this batch
         answering them; any other command as the register applies it, after the kept rows are written."""
-        if isinstance(command, Insert) and TABLES[command.table].name == self.table.name:
+        if isinstance(command, Insert) and (command.table == self.table.name or TABLES[command.table] is self.table):
             key = self.register.apply(command, self)
             if self._kept >= KEEP_AT_MOST:
                 self.flush()
@@ -377,6 +377,8 @@ def _plain_text(value: Any) -> bool:
     """Whether ``value`` is text that can be looked up as it is (valid Unicode; rows with other values fail alone)."""
     if not isinstance(value, str):
         return False
+    if value.isascii():
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

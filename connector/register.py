@@ -92,6 +92,9 @@ class Register:
     def apply(self, command: Command, context: Context | None = None) -> Any:
         """Apply one command; the key of the row it wrote (None when an INSERT was skipped). ``context`` answers
         an INSERT's rules instead of the register itself: a batch of inserts (:mod:`connector.batch`)."""
+        if context is not None:
+            # a batch runs inside the statement's write (Store.writing), which logs the changes of all its rows
+            return self._apply(command, context)
         with self.store.changes.recording():  # a raw write through a virtual table logs its changes here
             return self._apply(command, context)
 
@@ -122,9 +125,11 @@ class Register:
     @staticmethod
     def _resolve_accounts(table: Table, typed: Row, tenant: str | None, context: Context) -> None:
         """Every column ``schema/`` says holds an account takes its AccountId or its StableName; it keeps the id."""
-        for column, target in table.references:
-            if target == "Accounts" and typed.get(column.name) is not None and tenant is not None:
-                typed[column.name] = context.account_id(tenant, typed[column.name], f"{table.name}.{column.name}")
+        if tenant is None:
+            return
+        for name in _account_columns(table):
+            if typed.get(name) is not None:
+                typed[name] = context.account_id(tenant, typed[name], f"{table.name}.{name}")
 
     def _load(self, table: Table, key: Any) -> Row:
         current = self.get(table, key)
@@ -348,6 +353,20 @@ class Register:
                 column="AssetId",
             )
         return found
+
+
+def _account_columns(table: Table) -> tuple[str, ...]:
+    """The columns of ``table`` that ``schema/`` says hold an account, worked out once a table."""
+    found = _ACCOUNT_COLUMNS.get(table.name)
+    if found is None or found[0] is not table:
+        found = _ACCOUNT_COLUMNS[table.name] = (
+            table,
+            tuple(column.name for column, target in table.references if target == "Accounts"),
+        )
+    return found[1]
+
+
+_ACCOUNT_COLUMNS: dict[str, tuple[Table, tuple[str, ...]]] = {}
 
 
 __all__ = ["Register"]

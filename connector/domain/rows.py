@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from connector.domain.codecs import Refused
+from connector.domain.codecs import TEXT, Refused
 from connector.domain.errors import InvalidValue, ReadOnlyColumn, UnknownName
 from connector.domain.values import coerce
 from connector.schema import Column, Table
@@ -45,8 +45,11 @@ def typed_values(table: Table, values: Mapping[str, Any], *, writable: frozenset
     return typed
 
 
-#: A column's part in a plan: the name written, the column, its codec's parse, and whether it has bounds to check.
-_Step = tuple[str, Column, Callable[[Any], Any], bool]
+#: A column's part in a plan: the name written, the column, its codec's parse, whether it has bounds to check, and
+#: the values texts written in it stood for (None for a text column, whose values are the texts themselves).
+_Step = tuple[str, Column, Callable[[Any], Any], bool, dict[str, Any] | None]
+#: The most texts a step remembers the values of: a register's dates, amounts and methods repeat down a column.
+_REMEMBERED = 4096
 
 
 def _plan(table: Table, names: tuple[str, ...], writable: frozenset[str]) -> tuple[_Step, ...] | None:
@@ -64,7 +67,8 @@ def _plan(table: Table, names: tuple[str, ...], writable: frozenset[str]) -> tup
         if column is None or (column.read_only and column.name not in writable) or column.name in seen:
             break
         seen.add(column.name)
-        steps.append((name, column, column.codec.parse, column.minimum is not None or column.maximum is not None))
+        bounded = column.minimum is not None or column.maximum is not None
+        steps.append((name, column, column.codec.parse, bounded, None if column.codec is TEXT else {}))
     else:
         plan = tuple(steps)
     if len(_PLANS) >= _PLANS_AT_MOST:
@@ -77,10 +81,17 @@ def _typed_by_plan(table: Table, plan: tuple[_Step, ...], values: Mapping[str, A
     """:func:`typed_values` for names known to be writable: each value through its column's codec; a value refused,
     or one with bounds to check, through :func:`coerce`, which words the error."""
     typed: Row = {}
-    for name, column, parse, bounded in plan:
+    for name, column, parse, bounded, remembered in plan:
         raw = values[name]
         if raw is None:
             typed[column.name] = None
+        elif remembered is not None and raw.__class__ is str:
+            value = remembered.get(raw)
+            if value is None:
+                value = _typed(table, column, parse, bounded, raw)
+                if len(remembered) < _REMEMBERED:
+                    remembered[raw] = value
+            typed[column.name] = value
         elif bounded:
             typed[column.name] = coerce(table, column, raw)
         else:
@@ -89,6 +100,17 @@ def _typed_by_plan(table: Table, plan: tuple[_Step, ...], values: Mapping[str, A
             except Refused:
                 typed[column.name] = coerce(table, column, raw)
     return typed
+
+
+def _typed(table: Table, column: Column, parse: Callable[[Any], Any], bounded: bool, raw: Any) -> Any:
+    """One value through its codec; a value refused, or one with bounds to check, through :func:`coerce`, which words
+    the error."""
+    if bounded:
+        return coerce(table, column, raw)
+    try:
+        return parse(raw)
+    except Refused:
+        return coerce(table, column, raw)
 
 
 #: Plans by table, names written and the writable read-only columns; bounded, since the names come from statements.

@@ -184,6 +184,7 @@ class InsertPlan(Plan):
         #: For each literal row made of parameters only (``VALUES (?, ?, ...)``, executemany's usual shape), what
         #: takes its values out of a set of bindings in one call; None for a row with a literal in it.
         self._getters = [_getter(row) for row in self.literal_rows or ()]
+        self._parameters_only = all(getter is not None for getter in self._getters)
         for row in self.literal_rows or ():
             if len(row) != len(self.columns):
                 raise InvalidValue(
@@ -233,7 +234,7 @@ class InsertPlan(Plan):
     def rows_of(self, bindings: Mapping[str, Any]) -> list[Sequence[Any]]:
         """The rows of an INSERT of literal rows (VALUES made of literals and parameters) for one set of bindings."""
         assert self.literal_rows is not None
-        if all(getter is not None for getter in self._getters):
+        if self._parameters_only:
             try:
                 return [getter(bindings) for getter in self._getters if getter is not None]
             except KeyError:

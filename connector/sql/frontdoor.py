@@ -216,7 +216,13 @@ def named(bindings: Sequence[Any] | Mapping[str, Any] | None) -> dict[str, Any]:
         return {}
     if isinstance(bindings, Mapping):
         return {name.lstrip(":@$"): value for name, value in bindings.items()}
+    if len(bindings) <= len(_POSITIONAL):  # executemany binds thousands of rows: their names are made once
+        return dict(zip(_POSITIONAL, bindings))
     return {f"_{number}": value for number, value in enumerate(bindings, start=1)}
+
+
+#: The names of the first positional parameters, as :func:`named` keys them.
+_POSITIONAL = tuple(f"_{number}" for number in range(1, 257))
 
 
 class FrontDoor:

@@ -15,7 +15,8 @@ plain SQLite tool's write fails, naming assets-sql.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from connector.domain.rows import Row, unique_key
@@ -120,6 +121,10 @@ class TableLayout:
         #: Unique names and the columns keeping their keys.
         self.keys = unique_names(table)
         self._key_positions = tuple((self.names.index(key), name) for name, key in self.keys.items())
+        # the unique names' keys come last among the stored columns; a row holds every other one
+        assert all(position >= len(self.names) - len(self.keys) for position, _ in self._key_positions)
+        self._whole = _getter(self.names[: len(self.names) - len(self.keys)])
+        self._no_keys = (None,) * len(self.keys)
         codecs = [column.codec for column in self.columns]
         self.to_store = tuple((i, codec.to_stored) for i, codec in enumerate(codecs) if not codec.stored_as_is)
         self.from_store = tuple((i, codec.from_stored) for i, codec in enumerate(codecs) if not codec.stored_as_is)
@@ -212,7 +217,10 @@ class TableLayout:
     # -- rows -------------------------------------------------------------------------------------------------------
 
     def stored_row(self, row: Mapping[str, Any]) -> list[Any]:
-        values = [row.get(name) for name in self.names]
+        try:  # a whole row (the rules make one from the table's blank row): its columns in one call
+            values = [*self._whole(row), *self._no_keys]
+        except KeyError:
+            values = [row.get(name) for name in self.names]
         for index, convert in self.to_store:
             value = values[index]
             if value is not None:
@@ -234,6 +242,14 @@ class TableLayout:
         """For each of ``columns`` (stored ones), how its stored value becomes the typed one (None: as it is)."""
         codecs = [self.columns[self.names.index(name)].codec for name in columns]  # ValueError for an unknown one
         return [None if codec.stored_as_is else codec.from_stored for codec in codecs]
+
+
+def _getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
+    """What reads ``names`` out of a row in one call, as a sequence (KeyError when the row lacks one)."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda row: (row[name],)
+    return itemgetter(*names)
 
 
 LAYOUTS = {table.name: TableLayout(table) for table in TABLES.values()}

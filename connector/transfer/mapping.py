@@ -93,7 +93,7 @@ class Prepared:
     number: int
     cells: Sequence[Any]
     values: list[Any]
-    tracking: list[tuple[str, str, int]]
+    tracking: Sequence[tuple[str, str, int]]
     key: Any
     problems: list[Problem]
 
@@ -232,14 +232,14 @@ class Layout:
                     )
                 ]
         columns = [self._convert(f, _column(rows, f.index), records, problems) for f in self.fields]
-        tracking: list[list[tuple[str, str, int]]] = [[] for _ in rows] if self.tracking else []
+        tracking: dict[int, list[tuple[str, str, int]]] = {}
         for pair, (category_index, option_index, category_header, option_header) in enumerate(self.tracking):
             categories, options = _texts(rows, category_index), _texts(rows, option_index)
             for position, (category, option) in enumerate(zip(categories, options)):
                 if not category and not option:
                     continue
                 if category and option:
-                    tracking[position].append((category, option, pair))
+                    tracking.setdefault(position, []).append((category, option, pair))
                     continue
                 missing, given = (option_header, category) if category else (category_header, option)
                 problems.setdefault(position, []).append(
@@ -255,7 +255,7 @@ class Layout:
         keys = _column(rows, self.key_index) if self.key_index is not None else [None] * len(rows)
         values = zip(*columns) if columns else ([] for _ in rows)
         return [
-            Prepared(number, cells, list(row), tracking[position] if tracking else [], key, problems.get(position, []))
+            Prepared(number, cells, list(row), tracking.get(position, ()), key, problems.get(position, []))
             for position, ((number, cells), row, key) in enumerate(zip(records, values, keys))
         ]
 
@@ -272,43 +272,22 @@ class Layout:
                 return [cell.strip() or None for cell in cells]
             except AttributeError:
                 pass
-        repeats: dict[str, Any] | None = {} if f.repeatable else None
+        if f.repeatable:
+            try:
+                distinct = set(cells)
+            except TypeError:  # a structure (JSON): each cell in turn, below
+                distinct = set()
+            if distinct and all(cell.__class__ is str for cell in distinct):
+                return self._convert_texts(f, distinct, cells, records, problems)
         values: list[Any] = []
         append = values.append
         for position, cell in enumerate(cells):
             if cell.__class__ is str:
-                if repeats is not None:
-                    found = repeats.get(cell, _UNSEEN)
-                    if found is not _UNSEEN:
-                        if found.__class__ is Refused:
-                            append(None)
-                            problems.setdefault(position, []).append(
-                                Problem(self.file, records[position][0], f.header, cell.strip(), str(found))
-                            )
-                        else:
-                            append(found)
-                        continue
-                text = cell.strip()
-                if not text:
+                cell = cell.strip()
+                if not cell:
                     append(None)
-                    if repeats is not None:
-                        repeats[cell] = None
                     continue
-                try:
-                    value = f.convert(text)
-                except Refused as refused:
-                    append(None)
-                    problems.setdefault(position, []).append(
-                        Problem(self.file, records[position][0], f.header, text, str(refused))
-                    )
-                    if repeats is not None:
-                        repeats[cell] = refused
-                    continue
-                append(value)
-                if repeats is not None:
-                    repeats[cell] = value
-                continue
-            if cell is None:
+            elif cell is None:
                 append(None)
                 continue
             try:
@@ -320,8 +299,34 @@ class Layout:
                 )
         return values
 
-
-_UNSEEN = object()
+    def _convert_texts(
+        self,
+        f: Field,
+        distinct: set[str],
+        cells: list[str],
+        records: Sequence[tuple[int, Sequence[Any]]],
+        problems: dict[int, list[Problem]],
+    ) -> list[Any]:
+        """A column of text cells whose values depend on the cell alone: each distinct cell converted once."""
+        found: dict[str, Any] = {}
+        refused: dict[str, Refused] = {}
+        for cell in distinct:
+            text = cell.strip()
+            if not text:
+                found[cell] = None
+                continue
+            try:
+                found[cell] = f.convert(text)
+            except Refused as refusal:
+                found[cell] = None
+                refused[cell] = refusal
+        if refused:
+            for position, cell in enumerate(cells):
+                if cell in refused:
+                    problems.setdefault(position, []).append(
+                        Problem(self.file, records[position][0], f.header, cell.strip(), str(refused[cell]))
+                    )
+        return list(map(found.__getitem__, cells))
 
 
 def _column(rows: list[Sequence[Any]], index: int) -> list[Any]:
