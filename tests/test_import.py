@@ -1021,3 +1021,28 @@ def test_each_foreign_account_id_is_counted_however_often_it_repeats(path, tmp_p
     assert outcome.counts == {"Assets": {"new": 4}}
     assert any("were left out (PurchaseAccount 3)" in notice for notice in outcome.notices)
     assert accounts == [(payable,)]
+
+
+def test_the_cycle_collector_is_left_as_it_was_whether_the_import_succeeds_or_fails(path, tmp_path):
+    import gc
+
+    good = template_file(tmp_path / "good.csv", [{"*AssetName": "Van", "*AssetNumber": "V-1"}])
+    bad = template_file(tmp_path / "bad.csv", [{"*AssetName": "Van", "*AssetNumber": "V-2", "PurchasePrice": "-1"}])
+    con = connector.connect(str(path), autocommit=True)
+    try:
+        assert gc.isenabled()
+        import_files(con, [good])
+        assert gc.isenabled()
+        with pytest.raises(ImportFailed):
+            import_files(con, [bad])
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            with pytest.raises(ImportFailed):
+                import_files(con, [bad])
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        assert con.execute("SELECT AssetNumber FROM Assets").fetchall() == [("V-1",)]
+    finally:
+        con.close()

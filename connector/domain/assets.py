@@ -125,8 +125,9 @@ def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
         row[OPENING_PRIOR] = row[PRIOR_ACCUMULATED] or Decimal("0.00")
         row[OPENING_CURRENT] = row[CURRENT_ACCUMULATED] or Decimal("0.00")
     _check_amounts(row)
-    book_setting.check_setting(ASSETS.name, label(row), row, values.keys())
-    book_setting.check_calculation_method(ASSETS.name, label(row), row, values)
+    who = label(row)
+    book_setting.check_setting(ASSETS.name, who, row, values.keys())
+    book_setting.check_calculation_method(ASSETS.name, who, row, values)
     _derive(row, lookups)
     if row[STATUS] is AssetStatus.REGISTERED:
         check_registration(row)
@@ -278,15 +279,14 @@ def opening_date(row: Mapping[str, Any], register_start: date | None) -> date:
     return start
 
 
-def book_value(row: Mapping[str, Any], adjustment: Decimal = Decimal("0.00")) -> Decimal:
+def book_value(row: Mapping[str, Any], adjustment: Decimal = ZERO) -> Decimal:
     """Cost, plus improvements and revaluations up, less impairments, revaluations down and the depreciation
     accumulated so far."""
-    zero = Decimal("0.00")
     return (
-        (row.get(PRICE) or zero)
+        (row.get(PRICE) or ZERO)
         + adjustment
-        - (row.get(PRIOR_ACCUMULATED) or zero)
-        - (row.get(CURRENT_ACCUMULATED) or zero)
+        - (row.get(PRIOR_ACCUMULATED) or ZERO)
+        - (row.get(CURRENT_ACCUMULATED) or ZERO)
     )
 
 

@@ -24,7 +24,9 @@ is rolled back and :class:`ImportFailed` lists every problem; nothing was writte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -152,18 +154,34 @@ def import_files(
     :attr:`Outcome.unused`; ``strict`` makes each of them a problem instead.
     """
     progress = progress or Progress()
-    sources = []
-    for path in paths:
+    with _without_cycle_collection():
+        sources = []
+        for path in paths:
+            try:
+                sources.append(read(path))
+            except ValueError as error:
+                raise ImportFailed([Problem(str(path), None, None, None, str(error))]) from None
+        tables = [_table_of(source, table) for source in sources]
+        progress.start(sum(len(source.records) for source in sources))
         try:
-            sources.append(read(path))
-        except ValueError as error:
-            raise ImportFailed([Problem(str(path), None, None, None, str(error))]) from None
-    tables = [_table_of(source, table) for source in sources]
-    progress.start(sum(len(source.records) for source in sources))
+            return _Import(connection, date_format, progress, skip_bad_rows, strict).run(sources, tables)
+        finally:
+            progress.finish()
+
+
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the files are written, as it was before afterwards. The records
+    read, their values and the rows kept for a batch are many small objects that live until the end and hold no
+    cycles, and the collector went through all of them again and again as they grew (a sixth of the processor time of
+    100,000 rows). Memory is still freed as the objects go; only cycles wait for the collector's next turn."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _Import(connection, date_format, progress, skip_bad_rows, strict).run(sources, tables)
+        yield
     finally:
-        progress.finish()
+        if enabled:
+            gc.enable()
 
 
 def _table_of(source: Source, table: str | None) -> Table:
