@@ -249,7 +249,8 @@ class Batch:
     # -- the Context: the books -------------------------------------------------------------------------------------
 
     def account_id(self, tenant: str, reference: Any, where: str) -> str:
-        kept = self._keys.get(ACCOUNTS.name, {}).get(str(reference))
+        accounts = self._keys.get(ACCOUNTS.name)
+        kept = accounts.get(str(reference)) if accounts else None
         if kept is not None and kept["TenantId"] == tenant:
             return str(reference)
         # the kept accounts are ledger accounts, which have no StableName: storage answers for the rest

@@ -57,6 +57,8 @@ class Codec:
 
     def parse(self, raw: Any) -> Any:
         """The domain value a client's value stands for; :class:`Refused` when there is none. None is never given."""
+        if raw.__class__ is str and raw.isascii() and "\x00" not in raw:
+            return raw  # the usual text, with neither NUL nor surrogate to look for
         if isinstance(raw, str):
             return _valid_text(raw)
         if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
