@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import connector
 from tests.helpers import ROOT, register_dump
 
 __all__ = ["ROOT", "register_dump"]
+
+# No test asserts time: hypothesis's per-example deadline (200 ms) is one, and fails on a loaded machine.
+settings.register_profile("register", deadline=None)
+settings.load_profile("register")
 
 
 @pytest.fixture
