@@ -261,9 +261,10 @@ class Runner:
 
     def rollback(self, run: Row) -> None:
         """Roll the run back: whole; given with a ThroughDate before its own, to that month end (its months after
-        it); given with an AssetId, that asset's months only (:meth:`recalculate`). Its journal entries of those
-        months are reversed by entries dated as they were (the journal only grows), its value updates of those months
-        leave ValueUpdates, and Settings.LastDepreciationDate moves back; the run rules check it is the latest."""
+        it), or whole when the run before it ends on or after that date (each run ends on a month end of its own);
+        given with an AssetId, that asset's months only (:meth:`recalculate`). Its journal entries of those months
+        are reversed by entries dated as they were (the journal only grows), its value updates of those months leave
+        ValueUpdates, and Settings.LastDepreciationDate moves back; the run rules check it is the latest."""
         if run.get("AssetId"):
             self.recalculate(run)
             return
@@ -272,6 +273,10 @@ class Runner:
         assert stored is not None
         previous = self._before(tenant, stored["ThroughDate"])
         to: dt.date | None = run["ThroughDate"] if run["ThroughDate"] < stored["ThroughDate"] else None
+        if to is not None and previous is not None and to <= previous["ThroughDate"]:
+            # A run ends after the one before it. This one holds months up to the date only when it posted again an
+            # asset recalculated after the earlier runs: it goes whole, and the next run posts those months again.
+            to = None
         self.reverse_entries(tenant, f"{RUN_SOURCE}{run_id}", to, "depreciation run rolled back")
         if to is None:
             self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run_id})
@@ -279,10 +284,7 @@ class Runner:
             last = previous["ThroughDate"] if previous else None
         else:
             count, total = self._truncate(tenant, run_id, to)
-            if count or previous is None or to > previous["ThroughDate"]:
-                self.store.set(RUNS, run_id, {"ThroughDate": to, "AssetCount": count, "Amount": from_cents(total)})
-            else:
-                self.store.delete(RUNS, run_id)
+            self.store.set(RUNS, run_id, {"ThroughDate": to, "AssetCount": count, "Amount": from_cents(total)})
             last = to
         self.store.set(SETTINGS, tenant, {"LastDepreciationDate": last})
         self.register.refresh_tenant(tenant)

@@ -333,6 +333,46 @@ def test_a_run_of_july_to_december_rolled_back_to_30_september_keeps_july_to_sep
 
 
 @pytest.mark.parametrize(
+    "to, runs",
+    [
+        ("2025-06-30", [(dt.date(2025, 3, 31), D("120.00")), (dt.date(2025, 6, 30), D("120.00"))]),
+        ("2025-03-31", [(dt.date(2025, 3, 31), D("120.00"))]),
+    ],
+)
+def test_a_rollback_after_a_recalculation_leaves_each_run_its_own_through_date(register, path, to, runs):
+    """EQ-1 recalculated after the runs to June is posted again, January to July, by the run to July: rolled back
+    to June (or March), that run would end on the date an earlier run ends on. It goes whole; the next run posts
+    EQ-1's months again."""
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    add(register, "EQ-2", price="2400", start="2025-01-01")  # 40.00 a month: EQ-1 goes, EQ-2 stays
+    run(register, "2025-03-31")
+    run(register, "2025-06-30")
+    register.execute("UPDATE Assets SET PurchasePrice = 600 WHERE AssetNumber = 'EQ-1'")  # 10.00 a month from now
+    run(register, "2025-07-31")
+    register.execute("UPDATE Settings SET LastDepreciationDate = ?", (to,))
+    assert register.execute("SELECT ThroughDate, Amount FROM DepreciationRuns ORDER BY 1").fetchall() == [
+        (day, amount) for day, amount in runs
+    ]
+    assert register.execute("SELECT LastDepreciationDate FROM Settings").fetchone() == (dt.date.fromisoformat(to),)
+    months = 3 if to == "2025-03-31" else 6
+    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("0.00"), D("40.00") * months)
+    assert check(path) == []
+    run(register, "2025-07-31")
+    assert accumulated(register, "EQ-1") == D("70.00")
+    assert register.execute("SELECT count(DISTINCT ThroughDate) = count(*) FROM DepreciationRuns").fetchone() == (1,)
+    assert check(path) == []
+
+
+def test_check_reports_runs_that_end_on_the_same_date(register, path):
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    run(register, "2025-03-31")
+    later = run(register, "2025-06-30")
+    internal(register).execute("UPDATE DepreciationRuns_rows SET ThroughDate = '2025-03-31' WHERE RunId = ?", (later,))
+    findings = check(path)
+    assert any("2 runs end on ThroughDate 2025-03-31" in finding and later in finding for finding in findings), findings
+
+
+@pytest.mark.parametrize(
     "date, error, match",
     [
         ("2026-01-31", connector.IntegrityError, "2026-01-31 is not before 2025-12-31; a run moves it on"),
@@ -413,8 +453,13 @@ def test_a_recalculation_reverses_only_the_assets_share_of_each_month(register, 
     assert accumulated(register, "EQ-1") == D("70.00")  # 7 months at 10.00, restated
     assert check(path) == []
     register.execute("UPDATE Settings SET LastDepreciationDate = '2025-03-31'")  # a rollback after the edit
-    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("30.00"), D("120.00"))
-    assert balances(register)["ACCUMULATED_DEPRECIATION"] == D("-150.00")
+    # the run to July, which posted EQ-1 again from January, goes whole (the run before it ends on or after the date,
+    # and each run ends on a date of its own): EQ-1 waits for the next run, as it did after the edit
+    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("0.00"), D("120.00"))
+    assert balances(register)["ACCUMULATED_DEPRECIATION"] == D("-120.00")
+    assert check(path) == []
+    run(register, "2025-04-30")
+    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("40.00"), D("160.00"))
     assert check(path) == []
     register.execute("DELETE FROM DepreciationRuns")
     assert balances(register).get("ACCUMULATED_DEPRECIATION") is None

@@ -65,6 +65,7 @@ class Checker:
         for tenant in self.tenants:
             yield from self.chain(tenant)
             yield from self.start_date(tenant)
+            yield from self.run_ends(tenant)
             if tenant not in self.broken_tenants:
                 yield from self.ledger_accounts(tenant)
                 yield from self.accumulated_accounts(tenant)
@@ -391,6 +392,20 @@ class Checker:
                     "go by a start date that opens a financial year; with no run posted, set it to one (UPDATE "
                     "Settings SET AssetStartDate = ...)"
                 )
+
+    def run_ends(self, tenant: str) -> Iterator[str]:
+        """Each of a tenant's runs ends on a month end of its own: the latest is the one LastDepreciationDate names,
+        and runs are rolled back from it down."""
+        for through, count, runs in self._sql(
+            "SELECT ThroughDate, count(*), group_concat(RunId, ', ') FROM DepreciationRuns_rows WHERE TenantId = ? "
+            "GROUP BY ThroughDate HAVING count(*) > 1 ORDER BY ThroughDate",
+            (tenant,),
+        ):
+            yield (
+                f"DepreciationRuns_rows (tenant {self.tenants[tenant]!r}): {count} runs end on ThroughDate {through} "
+                f"({runs}): each run ends on a month end of its own, after the run before it; roll them back (DELETE "
+                f"FROM DepreciationRuns WHERE ThroughDate >= '{through}') and run again"
+            )
 
     def asset_balances(self, tenant: str) -> Iterator[str]:
         try:
