@@ -83,9 +83,12 @@ class Runner:
     def __init__(self, register: Register) -> None:
         self.register = register
         self.store = register.store
+        #: The start date the latest run set (Settings.AssetStartDate; None when it had one already).
+        self.started: dt.date | None = None
 
     def run(self, tenant: str, through: dt.date) -> str:
         """Post the run through ``through`` (checked by the run rules); its RunId."""
+        self.started = None
         settings = self.register.settings(tenant)
         if settings["AssetStartDate"] is None and settings["LastDepreciationDate"] is None:
             settings = self._start_register(tenant, settings)
@@ -148,6 +151,7 @@ class Runner:
             return settings
         start = financial_year_start(min(starts), settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
         self.register.apply(Update("Settings", tenant, {"AssetStartDate": start}))
+        self.started = start
         return self.register.settings(tenant)
 
     def _months(

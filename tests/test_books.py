@@ -8,7 +8,7 @@ import pytest
 import connector
 from connector.check import check
 from connector.store import SCHEMA_VERSION
-from tests.helpers import internal, refused
+from tests.helpers import assets_sql, internal, refused
 
 D = Decimal
 
@@ -590,6 +590,31 @@ def test_a_first_run_without_a_start_date_sets_it(register, path):
     run(register, "2024-12-31")
     assert register.execute("SELECT AssetStartDate FROM Settings").fetchone() == (dt.date(2023, 1, 1),)
     assert check(path) == []
+
+
+STARTED = "start date set to 2022-07-01 (first day of the financial year holding the earliest depreciation start)"
+
+
+def test_a_first_run_that_sets_the_start_date_says_so(path):
+    register = with_equipment(path)
+    register.execute("UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 30")
+    add(register, "EQ-1", price="1200", start="2023-03-01")
+    add(register, "EQ-0", price="1200", start="2022-09-15")
+    cursor = register.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2023-06-30')")
+    assert cursor.run_summary.start_set == dt.date(2022, 7, 1)
+    assert str(cursor.run_summary).endswith(f"; {STARTED}")
+    cursor = register.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2023-07-31')")
+    assert cursor.run_summary.start_set is None and "start date" not in str(cursor.run_summary)
+    register.execute("DELETE FROM DepreciationRuns")
+    register.execute("UPDATE Settings SET AssetStartDate = NULL")
+    register.close()
+    # the console's notice
+    result = assets_sql(path, "-c", "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2023-06-30')")
+    assert result.returncode == 0, result.stderr
+    assert STARTED in result.stderr
+    con = connector.connect(str(path))
+    assert con.execute("SELECT AssetStartDate FROM Settings").fetchone() == (dt.date(2022, 7, 1),)
+    con.close()
 
 
 @pytest.mark.parametrize(

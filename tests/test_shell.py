@@ -636,7 +636,10 @@ def test_a_run_and_a_rollback_give_their_asset_months_as_rowcount_and_a_summary(
     summary = cursor.run_summary
     assert (summary.runs, summary.assets, summary.asset_months, summary.entries) == (1, 3, 18, 6)
     assert summary.amount == decimal.Decimal("1800.00")  # 6000 over 60 months: 100.00 a month each
-    assert str(summary) == "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries"
+    assert str(summary) == (
+        "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries; start date set to "
+        "2025-01-01 (first day of the financial year holding the earliest depreciation start)"
+    )
     assert connection.execute("SELECT count(*) FROM ValueUpdates WHERE RunId IS NOT NULL").fetchone() == (18,)
     cursor = connection.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-08-31')")
     assert cursor.rowcount == 6
@@ -657,7 +660,10 @@ def test_the_console_says_what_a_run_posted(path):
         "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-06-30')",
     )
     assert result.returncode == 0, result.stderr
-    assert "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries\n" in result.stderr
+    assert (
+        "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries; start date set to "
+        "2025-01-01 (first day of the financial year holding the earliest depreciation start)\n"
+    ) in result.stderr
     assert result.stdout == ""  # the output stays the statements' rows alone
 
 
