@@ -186,7 +186,7 @@ class Runner:
             before_point = sums.before_point if point == usual_point else ledger.ZERO
         else:
             before_point = self.store.ledger.depreciation_before(tenant, asset["AssetId"], point)
-        months = postings.to_come(
+        start, cents = postings.to_come_cents(
             setting,
             through,
             point=point,
@@ -195,16 +195,16 @@ class Runner:
             posted_through=sums.run_through,
             year_end=year_end,
         )
-        cents = [posted for _, _, posted in months]
         total = sum(cents)
-        if total <= 0:
+        if start is None or total <= 0:
             return None
-        first = 0
-        while not cents[first]:
-            first += 1
+        if not cents[0]:
+            first = 1
+            while not cents[first]:
+                first += 1
+            start, cents = _months_after(start, first), cents[first:]
         while not cents[-1]:
             cents.pop()
-        start, cents = months[first][0], cents[first:]
         book_value = to_cents(asset[assets.BOOK_VALUE])
         if total > book_value:
             cents = _capped(cents, book_value)

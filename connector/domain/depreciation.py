@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from connector.domain.enums import AveragingMethod, DepreciationMethod
 from connector.domain.money import CENT, is_whole_cents
@@ -57,12 +58,12 @@ _DIMINISHING_FACTOR = {
 }
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """An asset's book depreciation setting together with the figures it applies to.
 
     ``rate`` is a percentage a year (``Decimal("20")`` is 20 %); ``opening_accumulated`` is depreciation
-    already taken before the start period, brought in from another system.
+    already taken before the start period, brought in from another system. (A tuple: a run makes one per asset,
+    and a tuple is made several times faster than a frozen dataclass.)
     """
 
     method: DepreciationMethod

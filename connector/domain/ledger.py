@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from connector.domain.enums import AccountType, UpdateType
 from connector.domain.errors import RuleViolation
@@ -146,10 +146,10 @@ def refuse_negative_carrying_value(
     )
 
 
-@dataclass(frozen=True)
-class Booked:
+class Booked(NamedTuple):
     """What an asset's books hold beyond its cost: the carrying adjustment (improvements and revaluations up, less
-    impairments and revaluations down) and its accumulated depreciation before and during the current year."""
+    impairments and revaluations down) and its accumulated depreciation before and during the current year. (A
+    tuple, as :class:`Posted`: a run makes one of each per asset.)"""
 
     adjustment: Decimal
     prior: Decimal
@@ -157,8 +157,7 @@ class Booked:
     can_roll_back: bool = False
 
 
-@dataclass(frozen=True)
-class Posted:
+class Posted(NamedTuple):
     """The sums of an asset's value updates: the carrying adjustment, and its depreciation dated before and from
     the start of the current financial year."""
 
