@@ -188,12 +188,15 @@ def _last_month_end(through: date) -> date:
 
 
 def _checked_money(setting: Setting) -> None:
-    named = {"cost": setting.cost, "residual": setting.residual, "opening_accumulated": setting.opening_accumulated}
-    if setting.cost_limit is not None:
-        named["cost_limit"] = setting.cost_limit
-    for name, amount in named.items():
-        if amount < 0 or not is_whole_cents(amount):
+    for name, amount in zip(_MONEY_FIELDS, (setting.cost, setting.residual, setting.opening_accumulated)):
+        if amount < 0 or amount != amount.quantize(CENT):
             raise ValueError(f"{name} {amount} is not an amount of money: give whole cents, 0 or more")
+    limit = setting.cost_limit
+    if limit is not None and (limit < 0 or not is_whole_cents(limit)):
+        raise ValueError(f"cost_limit {limit} is not an amount of money: give whole cents, 0 or more")
+
+
+_MONEY_FIELDS = ("cost", "residual", "opening_accumulated")
 
 
 def schedule(
