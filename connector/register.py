@@ -85,7 +85,7 @@ class RunSummary:
             )
             return f"posted {months} through {self.through}: {self.amount} in {entries}{started}"
         runs = f"{self.runs:,} run{'' if self.runs == 1 else 's'}"
-        return f"rolled back {runs}: {self.asset_months:,} asset-months ({assets}), {self.amount} in {entries} removed"
+        return f"rolled back {runs}: {self.asset_months:,} asset-months ({assets}), {self.amount} in {entries} reversed"
 
 
 class Register:

@@ -646,7 +646,7 @@ def test_a_run_and_a_rollback_give_their_asset_months_as_rowcount_and_a_summary(
     cursor = connection.execute("DELETE FROM DepreciationRuns WHERE ThroughDate >= '2025-04-30'")
     assert cursor.rowcount == 24 and cursor.run_summary.runs == 2
     assert str(cursor.run_summary) == (
-        "rolled back 2 runs: 24 asset-months (3 assets), 2400.00 in 8 journal entries removed"
+        "rolled back 2 runs: 24 asset-months (3 assets), 2400.00 in 8 journal entries reversed"
     )
     assert connection.execute("SELECT count(*) FROM ValueUpdates WHERE RunId IS NOT NULL").fetchone() == (0,)
     assert connection.execute("SELECT 1").run_summary is None
