@@ -254,12 +254,12 @@ def schedule_cents(
         rate_top, rate_bottom = _integer_rate(*fraction)
 
     months: list[tuple[date, int, int]] = []
-    month_end = _month_end(start.year, start.month)
-    last = _last_month_end(through)
     year_end = date.min  # the last day of the financial year being posted
     posted = held = 0
     scaled = denominator = 1
-    while month_end <= last and accumulated < depreciable:
+    for month_end in _month_ends(_month_end(start.year, start.month), _last_month_end(through)):
+        if accumulated >= depreciable:
+            break
         if fraction is None:  # FullDepreciation
             amount = depreciable - accumulated
         else:
@@ -284,10 +284,20 @@ def schedule_cents(
             posted = to_date
         accumulated += amount
         months.append((month_end, amount, accumulated))
+    return months
+
+
+@lru_cache(maxsize=256)
+def _month_ends(first: date, last: date) -> tuple[date, ...]:
+    """Every month end from ``first`` to ``last`` (month ends both): the schedules of a run share a few."""
+    found = []
+    month_end = first
+    while month_end <= last:
+        found.append(month_end)
         if month_end == date.max:
             break
         month_end = _next_month_end(month_end)
-    return months
+    return tuple(found)
 
 
 @lru_cache(maxsize=1024)
