@@ -598,7 +598,9 @@ def runs_report(depreciation: runs.RunsReport, command: str) -> list[str]:
         "?` + commit. Peak memory: the process's peak resident memory during the run and during the rollback, above "
         "its own at start (the kernel's peak mark, reset before each). After the run and after the rollback the "
         "benchmark checks the run's asset count and amount, the value updates, the journal's entries and lines, "
-        "and that the rollback removed them all.",
+        "and that the rollback took the run's value updates out of ValueUpdates and reversed each of its journal "
+        "entries by an entry dated in its month (the journal only grows: the run's lines stay, with as many lines "
+        "reversing them), leaving no accumulated depreciation and LastDepreciationDate empty.",
         "",
     ]
     growth_text = runs.growth_text(depreciation.measurements)

@@ -79,6 +79,8 @@ class RunMeasurement:
     run_peak: int  # peak resident memory during the run, above the process's at start, in bytes
     rollback_peak: int
     probe: bool = False
+    run_cpu: float = 0.0  # the process's processor time during the run (user + system)
+    native_cpu: float = 0.0  # and during the native writes
 
     @property
     def asset_months(self) -> int:
@@ -91,6 +93,11 @@ class RunMeasurement:
     @property
     def ratio(self) -> float:
         return self.run / self.native
+
+    @property
+    def cpu_ratio(self) -> float:
+        """The run's processor time over the native side's: what a loaded machine leaves comparable."""
+        return self.run_cpu / self.native_cpu if self.native_cpu else float("nan")
 
 
 @dataclass
@@ -128,10 +135,16 @@ def monthly_cents(yearly: int) -> list[int]:
 
 
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    seconds, _, result = timed_both(work)
+    return seconds, result
+
+
+def timed_both(work: Callable[[], Any]) -> tuple[float, float, Any]:
+    """The elapsed seconds and the process's processor seconds of ``work``, and its result."""
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = work()
-    return time.perf_counter() - start, result
+    return time.perf_counter() - start, time.process_time() - cpu, result
 
 
 def build(path: Path, count: int) -> tuple[Any, float]:
@@ -274,7 +287,7 @@ def _ordered(names: Sequence[str], **values: Any) -> tuple[Any, ...]:
     return tuple(values.get(name) for name in names)
 
 
-def native_side(path: Path, register: Any, count: int) -> float:
+def native_side(path: Path, register: Any, count: int) -> tuple[float, float]:
     """Time the native writes for the register's assets (read untimed) in a fresh plain SQLite file (WAL, as a
     register file is)."""
     assets = [
@@ -285,12 +298,12 @@ def native_side(path: Path, register: Any, count: int) -> float:
     con = apsw.Connection(str(path))
     con.execute("PRAGMA journal_mode = WAL")
     native_tables(con)
-    seconds, _ = timed(lambda: native_journal(con, assets, "tenant"))
+    seconds, cpu, _ = timed_both(lambda: native_journal(con, assets, "tenant"))
     written = con.execute(f"SELECT count(*) FROM {NATIVE_PREFIX}ValueUpdates").fetchone()[0]
     con.close()
     if written != count * MONTHS:
         raise AssertionError(f"the native side wrote {written} value updates, not {count * MONTHS}")
-    return seconds
+    return seconds, cpu
 
 
 # -- memory -------------------------------------------------------------------------------------------------------
@@ -334,12 +347,15 @@ def measure(
     con, build_seconds = build(path, count)
     log(f"  runs {count:,} assets: built in {build_seconds:.2f} s")
     peaks = reset_peak()
-    run_seconds, run_id = timed(lambda: run(con))
+    run_seconds, run_cpu, run_id = timed_both(lambda: run(con))
     run_peak = peak_above_start() if peaks else 0
     log(f"  runs {count:,} assets: run {run_seconds:.2f} s ({count * MONTHS / run_seconds:,.0f} asset-months/s)")
     check_run(con, count, run_id, problems)
-    native_seconds = native_side(directory / f"runs-native-{count}.db", con, count)
-    log(f"  runs {count:,} assets: native journal rows {native_seconds:.2f} s")
+    native_seconds, native_cpu = native_side(directory / f"runs-native-{count}.db", con, count)
+    log(
+        f"  runs {count:,} assets: native journal rows {native_seconds:.2f} s; processor time: run {run_cpu:.2f} s, "
+        f"native {native_cpu:.2f} s ({run_cpu / native_cpu:.2f})"
+    )
     reset_peak()
     rollback_seconds, _ = timed(lambda: rollback(con, run_id))
     rollback_peak = peak_above_start() if peaks else 0
@@ -350,7 +366,16 @@ def measure(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
     return RunMeasurement(
-        count, build_seconds, run_seconds, native_seconds, rollback_seconds, run_peak, rollback_peak, probe
+        count,
+        build_seconds,
+        run_seconds,
+        native_seconds,
+        rollback_seconds,
+        run_peak,
+        rollback_peak,
+        probe,
+        run_cpu,
+        native_cpu,
     )
 
 
@@ -486,15 +511,16 @@ MEMORY_TARGET = 500
 def table(measurements: Sequence[RunMeasurement]) -> str:
     lines = [
         "| assets | asset-months | build: executemany Registered (s) | run (s) | asset-months / s | target ≥ "
-        f"{TARGET:,}/s | native rows (s) | run ÷ native | rollback (s) | rollback ÷ run | peak MiB: run / "
-        "rollback |",
-        "| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        f"{TARGET:,}/s | native rows (s) | run ÷ native | processor time: run ÷ native | rollback (s) | "
+        "rollback ÷ run | peak MiB: run / rollback |",
+        "| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in measurements:
         label = f"{m.assets:,}{' (probe)' if m.probe else ''}"
         lines.append(
             f"| {label} | {m.asset_months:,} | {m.build:.2f} | {m.run:.2f} | {m.rate:,.0f} | "
-            f"{'met' if m.rate >= TARGET else '**missed**'} | {m.native:.2f} | {m.ratio:.1f}× | {m.rollback:.2f} | "
+            f"{'met' if m.rate >= TARGET else '**missed**'} | {m.native:.2f} | {m.ratio:.2f}× | "
+            f"{m.run_cpu:.2f} ÷ {m.native_cpu:.2f} = {m.cpu_ratio:.2f}× | {m.rollback:.2f} | "
             f"{m.rollback / m.run:.2f} | {m.run_peak / MIB:,.0f} / {m.rollback_peak / MIB:,.0f} |"
         )
     return "\n".join(lines)

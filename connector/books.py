@@ -95,8 +95,8 @@ class Books:
         self.store.journal.append(tenant_id, [found])
         return str(found[0][0])
 
-    def reverse(self, entry_id: str | None, memo: str) -> str | None:
-        """Post the mirror of an entry, dated as it was; the entry itself is never edited."""
+    def reverse(self, entry_id: str | None, memo: str, date: dt.date | None = None) -> str | None:
+        """Post the mirror of an entry, dated as it was (or ``date``); the entry itself is never edited."""
         if entry_id is None:
             return None
         entry = self.store.get(ENTRIES, entry_id)
@@ -106,7 +106,9 @@ class Books:
             Line(account, from_cents(debit), from_cents(credit), asset)
             for account, debit, credit, asset in self.store.journal.lines(entry_id)
         ]
-        return self.post(entry["TenantId"], entry["Date"], memo, entry["Source"], reversed_lines(lines), entry_id)
+        return self.post(
+            entry["TenantId"], date or entry["Date"], memo, entry["Source"], reversed_lines(lines), entry_id
+        )
 
 
 def ledger_account(tenant_id: str, name: str, parent_id: str | None, account_id: str | None = None) -> Row:

@@ -19,6 +19,7 @@ import calendar
 import datetime as dt
 import json
 import uuid
+from operator import add
 from typing import TYPE_CHECKING, Any
 
 from connector.domain import assets, book_setting, ledger, postings
@@ -62,6 +63,9 @@ RUN_COLUMNS = tuple(
         )
     )
 )
+#: What a run posts for an asset: the asset, its expense and accumulated depreciation accounts, its first month end
+#: and the cents of each month from it on.
+Plan = tuple[Row, str, str, dt.date, list[int]]
 #: The columns a run writes, in the order its rows are built.
 UPDATE_COLUMNS = (
     "ValueUpdateId",
@@ -83,9 +87,12 @@ class Runner:
     def __init__(self, register: Register) -> None:
         self.register = register
         self.store = register.store
+        #: The start date the latest run set (Settings.AssetStartDate; None when it had one already).
+        self.started: dt.date | None = None
 
     def run(self, tenant: str, through: dt.date) -> str:
         """Post the run through ``through`` (checked by the run rules); its RunId."""
+        self.started = None
         settings = self.register.settings(tenant)
         if settings["AssetStartDate"] is None and settings["LastDepreciationDate"] is None:
             settings = self._start_register(tenant, settings)
@@ -100,22 +107,27 @@ class Runner:
         usual_point = financial_year_start(last + dt.timedelta(days=1), *year_end) if last else year_start
         by_asset = self.store.ledger.run_sums(tenant, usual_point, year_start)
         accounts = _TypeAccounts(self, tenant)
-        plans: list[tuple[Row, str, str, list[tuple[dt.date, int]]]] = []
+        plans: list[Plan] = []
         balances: list[tuple[Row, ledger.Booked]] = []
+        year_index = _month_index(year_start)
         for asset in self.register.registered_assets(tenant, RUN_COLUMNS):
             sums = by_asset.get(asset["AssetId"], NO_SUMS)
-            months = self._months(tenant, asset, sums, through, register_start, year_end, usual_point, lock)
+            planned = self._months(tenant, asset, sums, through, register_start, year_end, usual_point, lock)
             before, during = sums.before_year, sums.depreciation - sums.before_year
-            if months:
+            can_roll_back = False
+            if planned is not None:
+                first, cents, total = planned
                 expense, accumulated = accounts.of(asset)
-                plans.append((asset, expense, accumulated, months))
-                before_cents = sum(cents for month_end, cents in months if month_end < year_start)
-                before += from_cents(before_cents)
-                during += from_cents(sum(cents for _, cents in months) - before_cents)
-            # the run's value updates are the newest: an asset's latest depreciation is the run's unless one dated
-            # after the run's last month was recorded
-            latest = sums.latest_depreciation
-            can_roll_back = bool(months) and (latest is None or months[-1][0] >= latest)
+                plans.append((asset, expense, accumulated, first, cents))
+                # the months dated before the start of the year of ``through`` are prior, the others current
+                before_cents = sum(cents[: year_index - _month_index(first)]) if first < year_start else 0
+                if before_cents:
+                    before += from_cents(before_cents)
+                during += from_cents(total - before_cents)
+                # the run's value updates are the newest: an asset's latest depreciation is the run's unless one
+                # dated after the run's last month was recorded
+                latest = sums.latest_depreciation
+                can_roll_back = latest is None or _months_after(first, len(cents) - 1) >= latest
             posted = ledger.Posted(sums.adjustment, before, during)
             booked = assets.booked(asset, posted, year_start, *year_end, can_roll_back, register_start)
             balances.append((asset, booked))
@@ -148,6 +160,7 @@ class Runner:
             return settings
         start = financial_year_start(min(starts), settings["FinancialYearEndMonth"], settings["FinancialYearEndDay"])
         self.register.apply(Update("Settings", tenant, {"AssetStartDate": start}))
+        self.started = start
         return self.register.settings(tenant)
 
     def _months(
@@ -160,80 +173,99 @@ class Runner:
         year_end: tuple[int, int],
         usual_point: dt.date,
         lock: dt.date | None,
-    ) -> list[tuple[dt.date, int]]:
-        """The months a run through ``through`` posts for the asset, with their amounts in cents: by its schedule
-        from its restart point (:func:`postings.restart_point`), never taking its carrying value below zero."""
+    ) -> tuple[dt.date, list[int], int] | None:
+        """The months a run through ``through`` posts for the asset, by its schedule from its restart point
+        (:func:`postings.restart_point`), never taking its carrying value below zero: the first month end, the cents
+        of each month from it on (a month with nothing to post keeps its place; none after the last that posts), and
+        their sum; None when there is nothing to post."""
         setting = postings.setting_of(asset)
         if setting is None:
-            return []
+            return None
         point = postings.restart_point(setting, sums.run_through, register_start, year_end)
         if point == usual_point or not sums.depreciation:
             before_point = sums.before_point if point == usual_point else ledger.ZERO
         else:
             before_point = self.store.ledger.depreciation_before(tenant, asset["AssetId"], point)
-        months = [
-            (month_end, cents)
-            for month_end, _, cents in postings.to_come(
-                setting,
-                through,
-                point=point,
-                accumulated_at_point=setting.opening_accumulated + before_point,
-                accumulated=setting.opening_accumulated + sums.depreciation,
-                posted_through=sums.run_through,
-                year_end=year_end,
-            )
-            if cents > 0
-        ]
-        return postings.after_lock(_capped(months, to_cents(asset[assets.BOOK_VALUE])), lock)
+        start, cents = postings.to_come_cents(
+            setting,
+            through,
+            point=point,
+            accumulated_at_point=setting.opening_accumulated + before_point,
+            accumulated=setting.opening_accumulated + sums.depreciation,
+            posted_through=sums.run_through,
+            year_end=year_end,
+        )
+        total = sum(cents)
+        if start is None or total <= 0:
+            return None
+        if not cents[0]:
+            first = 1
+            while not cents[first]:
+                first += 1
+            start, cents = _months_after(start, first), cents[first:]
+        while not cents[-1]:
+            cents.pop()
+        book_value = to_cents(asset[assets.BOOK_VALUE])
+        if total > book_value:
+            cents = _capped(cents, book_value)
+            if not cents:
+                return None
+            total = sum(cents)
+        if lock is not None and start <= lock:
+            start, cents = _slots(postings.after_lock(_dated(start, cents), lock))
+        return start, cents, total
 
-    def _post(self, tenant: str, run_id: str, plans: list[tuple[Row, str, str, list[tuple[dt.date, int]]]]) -> int:
+    def _post(self, tenant: str, run_id: str, plans: list[Plan]) -> int:
         """Write the run: per asset one value-update row holding its months (:data:`connector.store.MONTH_SLOTS`
         at most; reads see a value update per month, with the run's RunId), and per month one journal entry whose
         lines sum the expense debits and the accumulated depreciation credits by account, as Xero posts a run; the
         total posted, in cents. Rows are written in stored form by one statement per table, assets in AssetId order,
         keys ascending, so each index takes the run's rows in its own order."""
+        if not plans:
+            return 0
         plans.sort(key=lambda plan: plan[0]["AssetId"])
         source = f"{RUN_SOURCE}{run_id}"
         update_type = to_stored(VALUE_UPDATES.column("UpdateType"), UpdateType.DEPRECIATION_AMORTIZATION)
-        # per pair of accounts (expense, accumulated depreciation): the cents of each month
-        by_accounts: dict[tuple[str, str], dict[dt.date, int]] = {}
+        origin = min(_month_index(first) for *_, first, _ in plans)
+        span = max(_month_index(first) + len(cents) for *_, first, cents in plans) - origin
+        # per pair of accounts (expense, accumulated depreciation): the cents of each month from ``origin`` on
+        by_accounts: dict[tuple[str, str], list[int]] = {}
         rows: list[tuple[Row, str, dt.date, list[int]]] = []  # (asset, expense account, first month, cents a month)
         total = 0
-        for asset, expense, accumulated, posted in plans:
+        for asset, expense, accumulated, first, cents in plans:
             monthly = by_accounts.get((expense, accumulated))
             if monthly is None:
-                monthly = by_accounts[(expense, accumulated)] = {}
-            first = posted[0][0]
-            origin = first.year * 12 + first.month
-            slots: list[int] = []
-            for month_end, cents in posted:
-                monthly[month_end] = monthly.get(month_end, 0) + cents
-                gap = month_end.year * 12 + month_end.month - origin - len(slots)
-                if gap:
-                    slots += [0] * gap  # a month with nothing to post keeps its place
-                slots.append(cents)
-            total += sum(slots)
-            for start in range(0, len(slots), MONTH_SLOTS):
-                rows.append((asset, expense, _months_after(first, start), slots[start : start + MONTH_SLOTS]))
+                monthly = by_accounts[(expense, accumulated)] = [0] * span
+            at = _month_index(first) - origin
+            monthly[at : at + len(cents)] = map(add, monthly[at : at + len(cents)], cents)
+            total += sum(cents)
+            if len(cents) <= MONTH_SLOTS:
+                rows.append((asset, expense, first, cents))
+            else:
+                for start in range(0, len(cents), MONTH_SLOTS):
+                    rows.append((asset, expense, _months_after(first, start), cents[start : start + MONTH_SLOTS]))
         # per month: the expense debits and the accumulated depreciation credits, each summed by account
-        months: dict[dt.date, tuple[dict[str, int], dict[str, int]]] = {}
-        for (expense, accumulated), monthly in by_accounts.items():
-            for month_end, cents in monthly.items():
-                debits, credits = months.setdefault(month_end, ({}, {}))
-                debits[expense] = debits.get(expense, 0) + cents
-                credits[accumulated] = credits.get(accumulated, 0) + cents
-        order = sorted(months)
-        entry_ids = dict(zip(order, new_keys(len(order))))
-        line_ids = iter(new_keys(sum(len(debits) + len(credits) for debits, credits in months.values())))
+        months: list[tuple[dt.date, dict[str, int], dict[str, int]]] = []
+        for at in range(span):
+            debits: dict[str, int] = {}
+            credits: dict[str, int] = {}
+            for (expense, accumulated), monthly in by_accounts.items():
+                cents_of_month = monthly[at]
+                if cents_of_month:
+                    debits[expense] = debits.get(expense, 0) + cents_of_month
+                    credits[accumulated] = credits.get(accumulated, 0) + cents_of_month
+            if debits:
+                months.append((_month_end_of(origin + at), debits, credits))
+        line_ids = iter(new_keys(sum(len(debits) + len(credits) for _, debits, credits in months)))
         self.store.journal.append(
             tenant,
             [
                 (
-                    (entry_ids[month_end], month_end.isoformat(), f"Depreciation {month_end:%Y-%m}", source, None),
-                    [(next(line_ids), account, cents, 0, None) for account, cents in months[month_end][0].items()]
-                    + [(next(line_ids), account, 0, cents, None) for account, cents in months[month_end][1].items()],
+                    (entry_id, month_end.isoformat(), f"Depreciation {month_end:%Y-%m}", source, None),
+                    [(next(line_ids), account, cents, 0, None) for account, cents in debits.items()]
+                    + [(next(line_ids), account, 0, cents, None) for account, cents in credits.items()],
                 )
-                for month_end in order
+                for entry_id, (month_end, debits, credits) in zip(new_keys(len(months)), months)
             ],
         )
         self.store.insert_stored(
@@ -261,9 +293,10 @@ class Runner:
 
     def rollback(self, run: Row) -> None:
         """Roll the run back: whole; given with a ThroughDate before its own, to that month end (its months after
-        it); given with an AssetId, that asset's months only (:meth:`recalculate`). Its journal entries of those
-        months are reversed by entries dated as they were (the journal only grows), its value updates of those months
-        leave ValueUpdates, and Settings.LastDepreciationDate moves back; the run rules check it is the latest."""
+        it), or whole when the run before it ends on or after that date (each run ends on a month end of its own);
+        given with an AssetId, that asset's months only (:meth:`recalculate`). Its journal entries of those months
+        are reversed by entries dated as they were (the journal only grows), its value updates of those months leave
+        ValueUpdates, and Settings.LastDepreciationDate moves back; the run rules check it is the latest."""
         if run.get("AssetId"):
             self.recalculate(run)
             return
@@ -272,6 +305,10 @@ class Runner:
         assert stored is not None
         previous = self._before(tenant, stored["ThroughDate"])
         to: dt.date | None = run["ThroughDate"] if run["ThroughDate"] < stored["ThroughDate"] else None
+        if to is not None and previous is not None and to <= previous["ThroughDate"]:
+            # A run ends after the one before it. This one holds months up to the date only when it posted again an
+            # asset recalculated after the earlier runs: it goes whole, and the next run posts those months again.
+            to = None
         self.reverse_entries(tenant, f"{RUN_SOURCE}{run_id}", to, "depreciation run rolled back")
         if to is None:
             self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run_id})
@@ -279,10 +316,7 @@ class Runner:
             last = previous["ThroughDate"] if previous else None
         else:
             count, total = self._truncate(tenant, run_id, to)
-            if count or previous is None or to > previous["ThroughDate"]:
-                self.store.set(RUNS, run_id, {"ThroughDate": to, "AssetCount": count, "Amount": from_cents(total)})
-            else:
-                self.store.delete(RUNS, run_id)
+            self.store.set(RUNS, run_id, {"ThroughDate": to, "AssetCount": count, "Amount": from_cents(total)})
             last = to
         self.store.set(SETTINGS, tenant, {"LastDepreciationDate": last})
         self.register.refresh_tenant(tenant)
@@ -453,25 +487,48 @@ class _TypeAccounts:
         return expense, accumulated
 
 
-def _capped(months: list[tuple[dt.date, int]], book_value: int) -> list[tuple[dt.date, int]]:
-    """Never take the carrying value below zero (an impairment may have lowered it below the schedule's view)."""
-    if sum(cents for _, cents in months) <= book_value:
-        return months
+def _capped(cents: list[int], book_value: int) -> list[int]:
+    """Never take the carrying value below zero (an impairment may have lowered it below the schedule's view): the
+    months' cents, each at most what is left, ending with the month that takes the last of it."""
     capped = []
-    for month_end, cents in months:
-        if cents > book_value:
-            cents = book_value
-        if cents <= 0:
+    for month in cents:
+        if book_value <= 0:
             break
-        capped.append((month_end, cents))
-        book_value -= cents
+        if month > book_value:
+            month = book_value
+        capped.append(month)
+        book_value -= month
+    while capped and not capped[-1]:
+        capped.pop()
     return capped
+
+
+def _dated(first: dt.date, cents: list[int]) -> list[tuple[dt.date, int]]:
+    """The months that post, with their month ends."""
+    return [(_months_after(first, at), month) for at, month in enumerate(cents) if month]
+
+
+def _slots(months: list[tuple[dt.date, int]]) -> tuple[dt.date, list[int]]:
+    """:func:`_dated` undone: the first month end and the cents of each month from it on."""
+    first = months[0][0]
+    cents = [0] * (_month_index(months[-1][0]) - _month_index(first) + 1)
+    for month_end, month in months:
+        cents[_month_index(month_end) - _month_index(first)] = month
+    return first, cents
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_end_of(index: int) -> dt.date:
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
 def _months_after(month_end: dt.date, count: int) -> dt.date:
     """The month end ``count`` months after ``month_end``'s."""
-    year, month = divmod(month_end.year * 12 + month_end.month - 1 + count, 12)
-    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+    return _month_end_of(_month_index(month_end) + count)
 
 
 def _now() -> str:

@@ -41,6 +41,13 @@ class RunSummary:
 
     >>> print(RunSummary("posted", dt.date(2025, 6, 30), 1, 3, 18, Decimal("300.00"), 6))
     posted 18 asset-months (3 assets) through 2025-06-30: 300.00 in 6 journal entries
+
+    A tenant's first run with no start date sets it, and says so (``start_set``):
+
+    >>> first = RunSummary("posted", dt.date(2022, 12, 31), 1, 1, 6, Decimal("60.00"), 6, dt.date(2022, 7, 1))
+    >>> print(str(first).replace("; ", ";\\n"))
+    posted 6 asset-months (1 asset) through 2022-12-31: 60.00 in 6 journal entries;
+    start date set to 2022-07-01 (first day of the financial year holding the earliest depreciation start)
     """
 
     what: str  # "posted" or "rolled back"
@@ -50,6 +57,8 @@ class RunSummary:
     asset_months: int = 0
     amount: Decimal = Decimal("0.00")
     entries: int = 0
+    #: Settings.AssetStartDate, when the run set it (a tenant's first run with no start date).
+    start_set: dt.date | None = None
 
     def plus(self, other: RunSummary) -> RunSummary:
         return RunSummary(
@@ -60,6 +69,7 @@ class RunSummary:
             self.asset_months + other.asset_months,
             self.amount + other.amount,
             self.entries + other.entries,
+            self.start_set or other.start_set,
         )
 
     def __str__(self) -> str:
@@ -67,9 +77,15 @@ class RunSummary:
         entries = f"{self.entries:,} journal entr{'y' if self.entries == 1 else 'ies'}"
         if self.what == "posted":
             months = f"{self.asset_months:,} asset-months ({assets})"
-            return f"posted {months} through {self.through}: {self.amount} in {entries}"
+            started = (
+                f"; start date set to {self.start_set} (first day of the financial year holding the earliest "
+                "depreciation start)"
+                if self.start_set
+                else ""
+            )
+            return f"posted {months} through {self.through}: {self.amount} in {entries}{started}"
         runs = f"{self.runs:,} run{'' if self.runs == 1 else 's'}"
-        return f"rolled back {runs}: {self.asset_months:,} asset-months ({assets}), {self.amount} in {entries} removed"
+        return f"rolled back {runs}: {self.asset_months:,} asset-months ({assets}), {self.amount} in {entries} reversed"
 
 
 class Register:
@@ -317,7 +333,7 @@ class Register:
 
     def run_depreciation(self, tenant: str, through: dt.date) -> str:
         run_id = self.runs.run(tenant, through)
-        self._tell_run(RunSummary("posted", through), tenant, run_id)
+        self._tell_run(RunSummary("posted", through, start_set=self.runs.started), tenant, run_id)
         return run_id
 
     def roll_back(self, runs: Sequence[Row]) -> None:

@@ -198,9 +198,9 @@ def _ledger_reconciliation(register: Register, arguments: dict[str, Any]) -> lis
         cost = asset[PRICE] or ledger.ZERO
         if acquired_as_at(asset, register_start)[0] > last:
             cost = ledger.ZERO
-        cost += total(UpdateType.IMPROVEMENT) + total(UpdateType.REVALUATION_UP)
-        cost -= total(UpdateType.IMPAIRMENT) + total(UpdateType.REVALUATION_DOWN)
-        accumulated = total(UpdateType.DEPRECIATION_AMORTIZATION)
+        cost += total(UpdateType.IMPROVEMENT) + total(UpdateType.REVALUATION_UP) - total(UpdateType.REVALUATION_DOWN)
+        # IAS 16's accumulated depreciation and impairment losses, as AssetReconciliation has it
+        accumulated = total(UpdateType.DEPRECIATION_AMORTIZATION) + total(UpdateType.IMPAIRMENT)
         if opening_date(asset, register_start) <= last:
             accumulated += (asset[OPENING_PRIOR] or ledger.ZERO) + (asset[OPENING_CURRENT] or ledger.ZERO)
         contra = asset["AccumulatedDepreciationAccountId"] or types.get(asset["AssetTypeId"]) or chart

@@ -8,13 +8,13 @@ import pytest
 import connector
 from connector.check import check
 from connector.store import SCHEMA_VERSION
-from tests.helpers import internal, refused
+from tests.helpers import assets_sql, internal, refused
 
 D = Decimal
 
 
-@pytest.fixture
-def register(path):
+def with_equipment(path):
+    """A new register with one asset type, Equipment, at straight line 20 %."""
     con = connector.connect(str(path), autocommit=True)
     con.execute(
         "INSERT INTO AssetTypes (AssetTypeName, AccumulatedDepreciationAccountId, DepreciationExpenseAccountId, "
@@ -22,6 +22,12 @@ def register(path):
         "BookDepreciationSetting_DepreciationRate) VALUES ('Equipment', 'ACCUMULATED_DEPRECIATION', 'DEPRECIATION', "
         "'StraightLine', 'FullMonth', 20)"
     )
+    return con
+
+
+@pytest.fixture
+def register(path):
+    con = with_equipment(path)
     yield con
     con.close()
 
@@ -327,6 +333,46 @@ def test_a_run_of_july_to_december_rolled_back_to_30_september_keeps_july_to_sep
 
 
 @pytest.mark.parametrize(
+    "to, runs",
+    [
+        ("2025-06-30", [(dt.date(2025, 3, 31), D("120.00")), (dt.date(2025, 6, 30), D("120.00"))]),
+        ("2025-03-31", [(dt.date(2025, 3, 31), D("120.00"))]),
+    ],
+)
+def test_a_rollback_after_a_recalculation_leaves_each_run_its_own_through_date(register, path, to, runs):
+    """EQ-1 recalculated after the runs to June is posted again, January to July, by the run to July: rolled back
+    to June (or March), that run would end on the date an earlier run ends on. It goes whole; the next run posts
+    EQ-1's months again."""
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    add(register, "EQ-2", price="2400", start="2025-01-01")  # 40.00 a month: EQ-1 goes, EQ-2 stays
+    run(register, "2025-03-31")
+    run(register, "2025-06-30")
+    register.execute("UPDATE Assets SET PurchasePrice = 600 WHERE AssetNumber = 'EQ-1'")  # 10.00 a month from now
+    run(register, "2025-07-31")
+    register.execute("UPDATE Settings SET LastDepreciationDate = ?", (to,))
+    assert register.execute("SELECT ThroughDate, Amount FROM DepreciationRuns ORDER BY 1").fetchall() == [
+        (day, amount) for day, amount in runs
+    ]
+    assert register.execute("SELECT LastDepreciationDate FROM Settings").fetchone() == (dt.date.fromisoformat(to),)
+    months = 3 if to == "2025-03-31" else 6
+    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("0.00"), D("40.00") * months)
+    assert check(path) == []
+    run(register, "2025-07-31")
+    assert accumulated(register, "EQ-1") == D("70.00")
+    assert register.execute("SELECT count(DISTINCT ThroughDate) = count(*) FROM DepreciationRuns").fetchone() == (1,)
+    assert check(path) == []
+
+
+def test_check_reports_runs_that_end_on_the_same_date(register, path):
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    run(register, "2025-03-31")
+    later = run(register, "2025-06-30")
+    internal(register).execute("UPDATE DepreciationRuns_rows SET ThroughDate = '2025-03-31' WHERE RunId = ?", (later,))
+    findings = check(path)
+    assert any("2 runs end on ThroughDate 2025-03-31" in finding and later in finding for finding in findings), findings
+
+
+@pytest.mark.parametrize(
     "date, error, match",
     [
         ("2026-01-31", connector.IntegrityError, "2026-01-31 is not before 2025-12-31; a run moves it on"),
@@ -407,8 +453,13 @@ def test_a_recalculation_reverses_only_the_assets_share_of_each_month(register, 
     assert accumulated(register, "EQ-1") == D("70.00")  # 7 months at 10.00, restated
     assert check(path) == []
     register.execute("UPDATE Settings SET LastDepreciationDate = '2025-03-31'")  # a rollback after the edit
-    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("30.00"), D("120.00"))
-    assert balances(register)["ACCUMULATED_DEPRECIATION"] == D("-150.00")
+    # the run to July, which posted EQ-1 again from January, goes whole (the run before it ends on or after the date,
+    # and each run ends on a date of its own): EQ-1 waits for the next run, as it did after the edit
+    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("0.00"), D("120.00"))
+    assert balances(register)["ACCUMULATED_DEPRECIATION"] == D("-120.00")
+    assert check(path) == []
+    run(register, "2025-04-30")
+    assert (accumulated(register, "EQ-1"), accumulated(register, "EQ-2")) == (D("40.00"), D("160.00"))
     assert check(path) == []
     register.execute("DELETE FROM DepreciationRuns")
     assert balances(register).get("ACCUMULATED_DEPRECIATION") is None
@@ -541,6 +592,31 @@ def test_a_first_run_without_a_start_date_sets_it(register, path):
     assert check(path) == []
 
 
+STARTED = "start date set to 2022-07-01 (first day of the financial year holding the earliest depreciation start)"
+
+
+def test_a_first_run_that_sets_the_start_date_says_so(path):
+    register = with_equipment(path)
+    register.execute("UPDATE Settings SET FinancialYearEndMonth = 6, FinancialYearEndDay = 30")
+    add(register, "EQ-1", price="1200", start="2023-03-01")
+    add(register, "EQ-0", price="1200", start="2022-09-15")
+    cursor = register.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2023-06-30')")
+    assert cursor.run_summary.start_set == dt.date(2022, 7, 1)
+    assert str(cursor.run_summary).endswith(f"; {STARTED}")
+    cursor = register.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2023-07-31')")
+    assert cursor.run_summary.start_set is None and "start date" not in str(cursor.run_summary)
+    register.execute("DELETE FROM DepreciationRuns")
+    register.execute("UPDATE Settings SET AssetStartDate = NULL")
+    register.close()
+    # the console's notice
+    result = assets_sql(path, "-c", "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2023-06-30')")
+    assert result.returncode == 0, result.stderr
+    assert STARTED in result.stderr
+    con = connector.connect(str(path))
+    assert con.execute("SELECT AssetStartDate FROM Settings").fetchone() == (dt.date(2022, 7, 1),)
+    con.close()
+
+
 @pytest.mark.parametrize(
     "sql, error, match",
     [
@@ -603,3 +679,137 @@ def test_ledger_reconciliation_shows_each_account_against_the_register(register,
     store.execute("DELETE FROM JournalEntries_rows WHERE Source LIKE 'Opening:%'")
     gap = register.execute("SELECT Name, Difference FROM LedgerReconciliation WHERE Difference <> 0").fetchall()
     assert gap == [("Accumulated Depreciation", D("400.00"))]
+
+
+# -- one story of an impairment ----------------------------------------------------------------------------------------
+
+
+def impair(con, number, amount, day):
+    con.execute(
+        "INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date) "
+        "VALUES (?, 'IMPAIRMENT', ?, 'IMPAIRMENT_LOSS', ?)",
+        (number, amount, day),
+    )
+
+
+def test_an_impairment_joins_the_accumulated_depreciation_in_every_report(register, path):
+    """IAS 16's "accumulated depreciation and impairment losses": the trial balance, AssetReconciliation and
+    LedgerReconciliation tell one story of an impaired asset, its cost left as it was."""
+    add(register, "EQ-1", price="1200", start="2025-01-01")  # 20.00 a month
+    run(register, "2025-06-30")
+    impair(register, "EQ-1", "100", "2025-06-30")
+    assert book_value(register, "EQ-1") == D("980.00")
+    assert balances(register) == {
+        "EQ-1 (EQ-1)": D("1200.00"),
+        "ACCOUNTS_PAYABLE": D("-1200.00"),
+        "ACCUMULATED_DEPRECIATION": D("-220.00"),
+        "DEPRECIATION": D("120.00"),
+        "IMPAIRMENT_LOSS": D("100.00"),
+    }
+    reconciled = register.execute(
+        "SELECT CostAtEnd, Depreciation, Impairments, AccumulatedAtEnd, BookValueAtEnd "
+        "FROM AssetReconciliation('2025-01-01', '2025-12-31')"
+    ).fetchall()
+    assert reconciled == [(D("1200.00"), D("120.00"), D("100.00"), D("220.00"), D("980.00"))]
+    ledger = register.execute(
+        "SELECT Name, Register, Ledger, Difference FROM LedgerReconciliation ORDER BY 1"
+    ).fetchall()
+    assert ledger == [
+        ("Accumulated Depreciation", D("-220.00"), D("-220.00"), D("0.00")),
+        ("EQ-1 (EQ-1)", D("1200.00"), D("1200.00"), D("0.00")),
+    ]
+    assert check(path) == []
+    run(register, "2025-07-31")  # the schedule goes on from the impaired value
+    assert check(path) == []
+    register.execute("DELETE FROM ValueUpdates WHERE UpdateType = 'IMPAIRMENT'")
+    assert balances(register)["ACCUMULATED_DEPRECIATION"] == -accumulated(register, "EQ-1")
+    assert "IMPAIRMENT_LOSS" not in balances(register)
+    assert check(path) == []
+
+
+def test_a_type_change_takes_the_impairment_along_and_a_later_reversal_follows_it(register, path):
+    add(register, "EQ-1", price="1200", start="2025-01-01")  # of Equipment, the only type yet
+    impair(register, "EQ-1", "100", "2025-03-31")
+    register.execute(
+        "INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date) "
+        "VALUES ('EQ-1', 'DEPRECIATION_AMORTIZATION', 30, 'DEPRECIATION', '2025-02-28')"
+    )
+    register.execute(
+        "INSERT INTO Accounts (Name, Type, StableName, ParentAccountId) VALUES "
+        "('Vehicles', 'ASSET', 'VEHICLES', 'FIXED_ASSETS'), "
+        "('Vehicles accumulated depreciation', 'CONTRA_ASSET', 'VEHICLES_AD', 'VEHICLES')"
+    )
+    register.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, FixedAssetAccountId, AccumulatedDepreciationAccountId, "
+        "BookDepreciationSetting_DepreciationMethod, BookDepreciationSetting_AveragingMethod, "
+        "BookDepreciationSetting_DepreciationRate) VALUES ('Vehicles', 'VEHICLES', 'VEHICLES_AD', 'StraightLine', "
+        "'FullMonth', 25)"
+    )
+    register.execute(
+        "UPDATE Assets SET AssetTypeId = (SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Vehicles')"
+    )
+    assert balances(register).get("ACCUMULATED_DEPRECIATION") is None
+    assert balances(register)["VEHICLES_AD"] == D("-130.00")
+    assert check(path) == []
+    # taken back after the move: each reversal follows the asset to its new account
+    register.execute("UPDATE ValueUpdates SET Amount = 20 WHERE UpdateType = 'DEPRECIATION_AMORTIZATION'")
+    register.execute("DELETE FROM ValueUpdates WHERE UpdateType = 'IMPAIRMENT'")
+    assert balances(register).get("ACCUMULATED_DEPRECIATION") is None
+    assert balances(register)["VEHICLES_AD"] == D("-20.00")
+    assert check(path) == []
+
+
+def as_layout_4_posted_impairments(con):
+    """Credit each impairment's entry to the asset's own ledger account, as layout 4 posted it (the chain re-linked
+    over the lines as they then are), and mark the file as layout 4."""
+    store = internal(con)
+    tenant = con.execute("SELECT TenantId FROM Settings").fetchone()[0]
+    store.execute(
+        "UPDATE JournalLines_rows SET AccountId = (SELECT a.LedgerAccountId FROM Assets_rows AS a "
+        "WHERE a.AssetId = JournalLines_rows.AssetId) WHERE Credit > 0 AND JournalEntryId IN "
+        "(SELECT JournalEntryId FROM ValueUpdates_rows WHERE UpdateType = 'IMPAIRMENT')"
+    )
+    store.journal.relink(tenant, 1)
+    store.execute("PRAGMA user_version = 4")
+
+
+@pytest.mark.parametrize("lock", [None, "2025-06-30"])
+def test_a_layout_4_impairment_is_moved_by_the_upgrade_and_check_is_clean_either_way(path, lock):
+    register = with_equipment(path)
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    run(register, "2025-06-30")
+    impair(register, "EQ-1", "100", "2025-03-31")
+    if lock:
+        register.execute("UPDATE Settings SET LockDate = ?", (lock,))
+    as_layout_4_posted_impairments(register)
+    register.close()
+    assert check(path) == [], "a file of layout 4 is sound by its own rule"
+    con = connector.connect(str(path), autocommit=True)
+    assert con.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert balances(con) == {
+        "EQ-1 (EQ-1)": D("1200.00"),
+        "ACCOUNTS_PAYABLE": D("-1200.00"),
+        "ACCUMULATED_DEPRECIATION": D("-220.00"),
+        "DEPRECIATION": D("120.00"),
+        "IMPAIRMENT_LOSS": D("100.00"),
+    }
+    # corrected as at the impairment, or on the first day after the lock date: locked months stay as reported
+    corrected = "2025-07-01" if lock else "2025-03-31"
+    dates = con.execute(
+        "SELECT DISTINCT e.Date FROM JournalEntries AS e JOIN ValueUpdates AS v USING (JournalEntryId) "
+        "WHERE v.UpdateType = 'IMPAIRMENT' UNION SELECT Date FROM JournalEntries WHERE Memo LIKE '%credited to "
+        "accumulated depreciation%'"
+    ).fetchall()
+    assert dates == [(dt.date.fromisoformat(corrected),)]
+    if lock:
+        assert balances(con, lock)["EQ-1 (EQ-1)"] == D("1100.00"), "the locked months as they were reported"
+    assert book_value(con, "EQ-1") == D("980.00")
+    con.close()
+    assert check(path) == []
+    con = connector.connect(str(path), autocommit=True)
+    con.execute("UPDATE Settings SET LockDate = NULL")
+    con.execute("DELETE FROM ValueUpdates WHERE UpdateType = 'IMPAIRMENT'")  # reverses the entry posted again
+    assert balances(con)["EQ-1 (EQ-1)"] == D("1200.00")
+    assert balances(con)["ACCUMULATED_DEPRECIATION"] == D("-120.00")
+    con.close()
+    assert check(path) == []

@@ -101,10 +101,12 @@ def test_the_seed_documents_flow(books):
     value_update(books, "IMPAIRMENT", 1000, "IMPAIRMENT_LOSS", "2025-03-10")
     value_update(books, "REVALUATION_UP", 2000, "REVALUATION_RESERVE", "2025-04-10")
     assert book_value(books) == D("45333.33")
+    # the impairment joins the accumulated depreciation (IAS 16's "accumulated depreciation and impairment losses");
+    # the asset's own account keeps its cost
     assert balances(books) == {
-        "Press (EQ-1)": D("46000.00"),
+        "Press (EQ-1)": D("47000.00"),
         "ACCOUNTS_PAYABLE": D("-40000.00"),
-        "ACCUMULATED_DEPRECIATION": D("-666.67"),
+        "ACCUMULATED_DEPRECIATION": D("-1666.67"),
         "DEPRECIATION": D("666.67"),
         "CASH": D("-5000.00"),
         "IMPAIRMENT_LOSS": D("1000.00"),
@@ -323,11 +325,18 @@ def _check_invariants(con):
             sums.get(kind, D(0))
             for kind in ("IMPROVEMENT", "REVALUATION_UP", "IMPAIRMENT", "REVALUATION_DOWN", "DEPRECIATION_AMORTIZATION")
         )
-        cost = price + improvements + up - impaired - down
+        cost = price + improvements + up - down
         lines = con.execute("SELECT Debit, Credit FROM JournalLines WHERE AccountId = ?", (ledger,)).fetchall()
         assert sum((debit - credit for debit, credit in lines), D(0)) == cost  # the ledger account holds the cost
+        contra = con.execute(
+            "SELECT l.Debit, l.Credit FROM JournalLines AS l JOIN Accounts AS a USING (AccountId) "
+            "WHERE l.AssetId = ? AND a.Type = 'CONTRA_ASSET'",
+            (asset_id,),
+        ).fetchall()
+        # the accumulated depreciation account holds the depreciation and the impairments
+        assert sum((credit - debit for debit, credit in contra), D(0)) == depreciated + impaired
         assert prior + current == depreciated
-        assert value == cost - depreciated
+        assert value == cost - impaired - depreciated
         assert value >= 0
     assert sum(balances(con).values(), D(0)) == 0
 

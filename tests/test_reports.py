@@ -155,12 +155,12 @@ def test_trial_balance_rolls_child_accounts_into_their_parents(register):
     flat = register.execute("SELECT AccountId, Type, Balance FROM TrialBalance('2025-12-31')").fetchall()
     rolled = register.execute("SELECT StableName, Type, Balance FROM TrialBalance('2025-12-31', NULL, true)").fetchall()
     by_name = {name: balance for name, _, balance in rolled if name}
-    # Fixed Assets holds the cost of every registered asset bought by then, with improvements, revaluations and
-    # impairments: 1,200 + 200 + 50 (the van), 6,000 - 100 (the press).
-    assert by_name["FIXED_ASSETS"] == D("7350.00")
-    # Accumulated Depreciation: the van's 480.00 brought in (as at 2024-12-31, against opening balances) and the
-    # 740.00 the run posted in 2025
-    assert by_name["ACCUMULATED_DEPRECIATION"] == D("-1220.00"), "a contra account keeps its own line"
+    # Fixed Assets holds the cost of every registered asset bought by then, with improvements and revaluations:
+    # 1,200 + 200 + 50 (the van), 6,000 (the press).
+    assert by_name["FIXED_ASSETS"] == D("7450.00")
+    # Accumulated Depreciation: the van's 480.00 brought in (as at 2024-12-31, against opening balances), the
+    # 740.00 the run posted in 2025, and the press's impairment of 100.00
+    assert by_name["ACCUMULATED_DEPRECIATION"] == D("-1320.00"), "a contra account keeps its own line"
     assert by_name["OPENING_BALANCES"] == D("-720.00")  # the van's cost 1,200 less its 480.00 brought in
     (assets,) = register.execute("SELECT count(*) FROM Assets").fetchone()
     assert len(rolled) == len(flat) - assets == 10, "each asset's own ledger account is rolled into Fixed Assets"

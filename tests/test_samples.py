@@ -65,7 +65,9 @@ def test_ledger_sql_shows_the_seed_flow_and_is_idempotent(path):
     assert con.execute("SELECT count(*) FROM ValueUpdates").fetchone() == (4,)
     assert con.execute("SELECT count(*) FROM JournalEntries").fetchone() == (5,)  # running it again posted nothing
     trial = dict(con.execute("SELECT coalesce(StableName, Name), Balance FROM TrialBalance('2025-06-30')").fetchall())
-    assert trial["Packaging line (EQ-0001)"] == Decimal("46300.00")
+    # the asset's own account: its cost, the improvement and the revaluation; the impairment is accumulated
+    assert trial["Packaging line (EQ-0001)"] == Decimal("47500.00")
+    assert trial["ACCUMULATED_DEPRECIATION"] == Decimal("-1866.67")
     assert trial["DEPRECIATION"] == Decimal("666.67")
 
 

@@ -636,14 +636,17 @@ def test_a_run_and_a_rollback_give_their_asset_months_as_rowcount_and_a_summary(
     summary = cursor.run_summary
     assert (summary.runs, summary.assets, summary.asset_months, summary.entries) == (1, 3, 18, 6)
     assert summary.amount == decimal.Decimal("1800.00")  # 6000 over 60 months: 100.00 a month each
-    assert str(summary) == "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries"
+    assert str(summary) == (
+        "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries; start date set to "
+        "2025-01-01 (first day of the financial year holding the earliest depreciation start)"
+    )
     assert connection.execute("SELECT count(*) FROM ValueUpdates WHERE RunId IS NOT NULL").fetchone() == (18,)
     cursor = connection.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-08-31')")
     assert cursor.rowcount == 6
     cursor = connection.execute("DELETE FROM DepreciationRuns WHERE ThroughDate >= '2025-04-30'")
     assert cursor.rowcount == 24 and cursor.run_summary.runs == 2
     assert str(cursor.run_summary) == (
-        "rolled back 2 runs: 24 asset-months (3 assets), 2400.00 in 8 journal entries removed"
+        "rolled back 2 runs: 24 asset-months (3 assets), 2400.00 in 8 journal entries reversed"
     )
     assert connection.execute("SELECT count(*) FROM ValueUpdates WHERE RunId IS NOT NULL").fetchone() == (0,)
     assert connection.execute("SELECT 1").run_summary is None
@@ -657,7 +660,10 @@ def test_the_console_says_what_a_run_posted(path):
         "INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2025-06-30')",
     )
     assert result.returncode == 0, result.stderr
-    assert "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries\n" in result.stderr
+    assert (
+        "posted 18 asset-months (3 assets) through 2025-06-30: 1800.00 in 6 journal entries; start date set to "
+        "2025-01-01 (first day of the financial year holding the earliest depreciation start)\n"
+    ) in result.stderr
     assert result.stdout == ""  # the output stays the statements' rows alone
 
 

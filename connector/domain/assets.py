@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from connector.domain import book_setting
 from connector.domain.book_setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
 from connector.domain.depreciation import financial_year_start
-from connector.domain.enums import AccountingBasis, AssetStatus, ChangesOfEstimate, DepreciationMethod
+from connector.domain.enums import AccountingBasis, AssetStatus, ChangesOfEstimate, DepreciationMethod, UpdateType
 from connector.domain.errors import (
     InvalidValue,
     MissingReference,
@@ -526,12 +526,22 @@ def recalculate(current: Mapping[str, Any], context: Context) -> None:
 
 def _transfer_accumulated(current: Mapping[str, Any], row: Mapping[str, Any], context: Context) -> None:
     """An asset whose accumulated depreciation account changes (a new asset type, or an account of its own) takes
-    what that account holds for it along: its opening balance and the depreciation recorded for it (a recalculation
-    has reversed its run months from the old account already), by an entry between the two accounts."""
+    what that account holds for it along: its opening balance, the depreciation recorded for it (a recalculation
+    has reversed its run months from the old account already) and its impairments, by an entry between the two
+    accounts."""
     old, new = accumulated_account(current, context), accumulated_account(row, context)
     if old == new or not _accrual(row[TENANT], context):
         return
-    amount = opening_accumulated(row) + context.depreciation_before(row["AssetId"], date.max)
+    impairments = context.rows(
+        VALUE_UPDATES,
+        ("Amount",),
+        {TENANT: row[TENANT], "AssetId": row["AssetId"], "UpdateType": UpdateType.IMPAIRMENT},
+    )
+    amount = (
+        opening_accumulated(row)
+        + context.depreciation_before(row["AssetId"], date.max)
+        + sum((update["Amount"] for update in impairments), ZERO)
+    )
     if not amount:
         return
     settings = context.settings(row[TENANT])
@@ -683,3 +693,4 @@ def _settings_rules() -> Any:
 ACCOUNTS = TABLES["Accounts"]
 ENTRIES = TABLES["JournalEntries"]
 RUNS = TABLES["DepreciationRuns"]
+VALUE_UPDATES = TABLES["ValueUpdates"]

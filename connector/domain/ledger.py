@@ -5,6 +5,13 @@ entry between the asset (its own ledger account, or its accumulated depreciation
 
 >>> [(line.side, line.role) for line in template(UpdateType.DEPRECIATION_AMORTIZATION)]
 [('debit', 'counter'), ('credit', 'accumulated')]
+
+An impairment is credited to the accumulated depreciation account, as depreciation is: IAS 16's "accumulated
+depreciation and impairment losses" are one figure, the one ``AssetReconciliation`` shows, and the cost stays what
+the asset cost:
+
+>>> [(line.side, line.role) for line in template(UpdateType.IMPAIRMENT)]
+[('debit', 'counter'), ('credit', 'accumulated')]
 >>> [(line.side, line.role) for line in template(UpdateType.IMPROVEMENT)]
 [('debit', 'asset'), ('credit', 'counter')]
 
@@ -16,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from connector.domain.enums import AccountType, UpdateType
 from connector.domain.errors import RuleViolation
@@ -54,6 +61,9 @@ MOVED_SOURCE = "Moved:"
 ACQUISITION_SOURCES = (REGISTRATION_SOURCE, COST_SOURCE, OPENING_SOURCE, MOVED_SOURCE)
 #: The Source of a value update's entries, followed by its ValueUpdateId.
 VALUE_UPDATE_SOURCE = "ValueUpdate:"
+#: The value updates posted to the asset's accumulated depreciation account (the others move its own ledger
+#: account): what that account holds for an asset beyond its opening balance.
+ACCUMULATED_UPDATES = (UpdateType.DEPRECIATION_AMORTIZATION, UpdateType.IMPAIRMENT)
 
 
 def opening_balances_account(tenant_id: str, account_id: str) -> dict[str, Any]:
@@ -77,7 +87,7 @@ class LineTemplate:
 
 _TEMPLATES = {
     UpdateType.DEPRECIATION_AMORTIZATION: (LineTemplate("debit", "counter"), LineTemplate("credit", "accumulated")),
-    UpdateType.IMPAIRMENT: (LineTemplate("debit", "counter"), LineTemplate("credit", "asset")),
+    UpdateType.IMPAIRMENT: (LineTemplate("debit", "counter"), LineTemplate("credit", "accumulated")),
     UpdateType.REVALUATION_DOWN: (LineTemplate("debit", "counter"), LineTemplate("credit", "asset")),
     UpdateType.IMPROVEMENT: (LineTemplate("debit", "asset"), LineTemplate("credit", "counter")),
     UpdateType.REVALUATION_UP: (LineTemplate("debit", "asset"), LineTemplate("credit", "counter")),
@@ -136,10 +146,10 @@ def refuse_negative_carrying_value(
     )
 
 
-@dataclass(frozen=True)
-class Booked:
+class Booked(NamedTuple):
     """What an asset's books hold beyond its cost: the carrying adjustment (improvements and revaluations up, less
-    impairments and revaluations down) and its accumulated depreciation before and during the current year."""
+    impairments and revaluations down) and its accumulated depreciation before and during the current year. (A
+    tuple, as :class:`Posted`: a run makes one of each per asset.)"""
 
     adjustment: Decimal
     prior: Decimal
@@ -147,8 +157,7 @@ class Booked:
     can_roll_back: bool = False
 
 
-@dataclass(frozen=True)
-class Posted:
+class Posted(NamedTuple):
     """The sums of an asset's value updates: the carrying adjustment, and its depreciation dated before and from
     the start of the current financial year."""
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -84,14 +84,34 @@ def to_post(
     schedule's amount, what a run posts)``: what the schedule says should have accumulated by its end, less what has
     (never negative). ``accumulated`` is what the asset has accumulated so far, opening balances included. Runs and
     the schedule preview both go by it. In cents."""
+    months = list(months)
+    at, cents = posted_cents(months, accumulated, posted_through)
+    return [(end, amount, posted) for (end, amount, _), posted in zip(months[at:], cents)]
+
+
+def posted_cents(
+    months: Sequence[tuple[dt.date, int, int]], accumulated: int, posted_through: dt.date | None
+) -> tuple[int, list[int]]:
+    """What a run posts of each month of a schedule after ``posted_through`` (:func:`to_post`'s last figure alone,
+    as a run needs it): the index of the first such month, and the cents of each from it on.
+
+    >>> posted_cents([(dt.date(2025, 1, 31), 100, 100), (dt.date(2025, 2, 28), 100, 200), (dt.date(2025, 3, 31), 100,
+    ...              300)], 150, dt.date(2025, 1, 31))
+    (1, [50, 100])
+    """
+    at = 0
+    if posted_through is not None:
+        while at < len(months) and months[at][0] <= posted_through:
+            at += 1
     found = []
-    for end, amount, scheduled in months:
-        if posted_through is not None and end <= posted_through:
-            continue
-        posted = scheduled - accumulated if scheduled > accumulated else 0
-        accumulated += posted
-        found.append((end, amount, posted))
-    return found
+    for index in range(at, len(months)):
+        scheduled = months[index][2]
+        if scheduled > accumulated:
+            found.append(scheduled - accumulated)
+            accumulated = scheduled
+        else:
+            found.append(0)
+    return at, found
 
 
 def postings(
@@ -200,3 +220,22 @@ def to_come(
         restarted(setting, point, accumulated_at_point), through, year_end_month=year_end[0], year_end_day=year_end[1]
     )
     return to_post(months, to_cents(accumulated), posted_through)
+
+
+def to_come_cents(
+    setting: Setting,
+    through: dt.date,
+    *,
+    point: dt.date,
+    accumulated_at_point: Decimal,
+    accumulated: Decimal,
+    posted_through: dt.date | None,
+    year_end: tuple[int, int],
+) -> tuple[dt.date | None, list[int]]:
+    """:func:`to_come` as a run needs it: the month end of the first month after ``posted_through`` (None when
+    there is none) and what a run posts of each month from it on (:func:`posted_cents`)."""
+    months = schedule_cents(
+        restarted(setting, point, accumulated_at_point), through, year_end_month=year_end[0], year_end_day=year_end[1]
+    )
+    at, cents = posted_cents(months, to_cents(accumulated), posted_through)
+    return (months[at][0] if at < len(months) else None), cents

@@ -1,8 +1,8 @@
 """The rules of the ValueUpdates table: changes to a registered asset's carrying value, each posting one balanced
-journal entry between the asset (its ledger account, or its accumulated depreciation account) and a counter account
-(Layer's value updates). Sending an ExternalId again changes that value update; changing one reverses its entry
-and posts a new one; deleting one reverses it. What a depreciation run posted never changes but by rolling the run
-back."""
+journal entry between the asset (its ledger account, or its accumulated depreciation account for depreciation and
+impairments) and a counter account (Layer's value updates). Sending an ExternalId again changes that value update;
+changing one reverses its entry and posts a new one; deleting one reverses it. What a depreciation run posted never
+changes but by rolling the run back."""
 
 from __future__ import annotations
 
@@ -14,12 +14,21 @@ from connector.domain import assets
 from connector.domain.commands import OnConflict
 from connector.domain.enums import AccountingBasis, AssetStatus, UpdateType
 from connector.domain.errors import InvalidValue, NotSupported, RuleViolation
-from connector.domain.ledger import VALUE_UPDATE_SOURCE, carrying_change, lines_for, refuse_negative_carrying_value
+from connector.domain.ledger import (
+    ACCUMULATED_UPDATES,
+    MOVED_SOURCE,
+    VALUE_UPDATE_SOURCE,
+    carrying_change,
+    lines_for,
+    refuse_negative_carrying_value,
+    transfer,
+)
 from connector.domain.rows import Row, blank
 from connector.domain.tables import Context, Rules
 from connector.schema import TABLES
 
 VALUE_UPDATES = TABLES["ValueUpdates"]
+LINES = TABLES["JournalLines"]
 
 
 def check_value_update(
@@ -129,7 +138,7 @@ class ValueUpdateRules(Rules):
         refuse_run_posted(current)
         self._check_taken_back(current, "delete the", context)
         key = current["ValueUpdateId"]
-        context.reverse(current["JournalEntryId"], f"Reversal: value update {key} deleted")
+        _reverse(current, f"Reversal: value update {key} deleted", context)
         context.delete(self.table, key)
         context.refresh_asset(current["AssetId"])
         return key
@@ -153,8 +162,10 @@ class ValueUpdateRules(Rules):
             accumulated_account=accumulated,
             book_value_without_it=book_value,
         )
+        if accumulated is None and row["UpdateType"] is UpdateType.IMPAIRMENT:
+            accumulated = assets.accumulated_account(asset, context)  # the chart's, as an opening balance's
         if current is not None:
-            context.reverse(current["JournalEntryId"], f"Reversal: value update {current['ValueUpdateId']} changed")
+            _reverse(current, f"Reversal: value update {current['ValueUpdateId']} changed", context)
         accounts = {"asset": asset["LedgerAccountId"], "accumulated": accumulated, "counter": row["CounterAccount"]}
         memo = row["Memo"] or f"{row['UpdateType'].value} of {assets.label(asset)}"
         row["JournalEntryId"] = context.post(
@@ -189,3 +200,27 @@ class ValueUpdateRules(Rules):
         type_id = asset.get(assets.TYPE)
         asset_type = context.asset_type(asset["TenantId"], type_id) if type_id else None
         return asset_type.get("AccumulatedDepreciationAccountId") if asset_type else None
+
+
+def _reverse(update: Row, memo: str, context: Context) -> None:
+    """Reverse a value update's entry. Depreciation and impairments were credited to an accumulated depreciation
+    account the asset may have left since (a change of asset type took what that account held for it along, by an
+    entry between the two accounts): the reversal is then moved to the account the asset has now, by an entry the
+    other way, so that each account holds what its assets accumulated."""
+    entry = update["JournalEntryId"]
+    context.reverse(entry, memo)
+    asset = context.get(assets.ASSETS, update["AssetId"])
+    if entry is None or asset is None or update["UpdateType"] not in ACCUMULATED_UPDATES:
+        return
+    lines = context.rows(LINES, ("AccountId", "Credit"), {"TenantId": update["TenantId"], "JournalEntryId": entry})
+    credited = next((line["AccountId"] for line in lines if line["Credit"]), None)
+    now = assets.accumulated_account(asset, context)
+    if credited is None or credited == now:
+        return
+    context.post(
+        update["TenantId"],
+        update["Date"],
+        f"Accumulated depreciation of {assets.label(asset)} moved to its new account ({memo})",
+        f"{MOVED_SOURCE}{asset['AssetId']}",
+        transfer(now, credited, update["Amount"], asset["AssetId"]),
+    )

@@ -25,8 +25,9 @@ from connector.schema import TABLES, Column, Table
 
 #: Bumped when the layout changes; recorded in the file as PRAGMA user_version. 1: the first release;
 #: 2: unique keys, the journal's chain, the guard triggers; 3: a depreciation run's months of an asset in one row;
-#: 4: the opening balances on the books (the same tables as 3).
-SCHEMA_VERSION = 4
+#: 4: the opening balances on the books (the same tables as 3); 5: impairments credited to accumulated depreciation
+#: (the same tables).
+SCHEMA_VERSION = 5
 #: Marks a file as a register (PRAGMA application_id): 'FAR1'.
 APPLICATION_ID = 0x46415231
 SHADOW_SUFFIX = "rows"

@@ -4,22 +4,25 @@ Layout versions (``PRAGMA user_version``): 1, the first release; 2 adds each uni
 ...), the journal's chain (``Sequence``, ``Hash``, and its head in Settings) and the triggers that stop a plain
 SQLite tool writing storage; 3 keeps a depreciation run's months of an asset in one value-update row (``Months``,
 ``Amounts``; rows written before stay one a month); 4 puts the opening balances on the books (the tables are those of
-3: only entries are added, see :func:`post_opening_balances`). A file is upgraded when it is first opened for
-writing, in one transaction: all of it or none.
+3: only entries are added, see :func:`post_opening_balances`); 5 credits impairments to the accumulated depreciation
+account (the tables are those of 3: only entries are added, see :func:`repost_impairments`). A file is upgraded when
+it is first opened for writing, in one transaction: all of it or none.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from connector.domain import assets
-from connector.domain.enums import AccountingBasis, AssetStatus
+from connector.domain.enums import AccountingBasis, AssetStatus, UpdateType
 from connector.domain.ledger import (
     ACCUMULATED_DEPRECIATION,
     OPENING_BALANCES,
     OPENING_SOURCE,
     REGISTRATION_SOURCE,
+    lines_for,
     opening_balances_account,
     transfer,
 )
@@ -32,9 +35,13 @@ if TYPE_CHECKING:
 
 _UNIQUE_KEY_FUNCTION = "_register_unique_key"
 #: The earlier layout versions whose storage tables lack only columns this release adds (version 3: Settings'
-#: ChangesOfEstimate; and the opening balances' entries): ``assets-sql check`` reads such a file through a copy in
-#: memory with those columns added (:func:`add_missing_columns`), so it finds what the file holds as it is.
-COLUMNS_ADDED_SINCE = (3,)
+#: ChangesOfEstimate; and the opening balances' entries; version 4: none, only impairments' entries change):
+#: ``assets-sql check`` reads such a file through a copy in memory with those columns added
+#: (:func:`add_missing_columns`), so it finds what the file holds as it is.
+COLUMNS_ADDED_SINCE = (3, 4)
+#: The first layout whose impairments are credited to the accumulated depreciation account; an earlier one credited
+#: the asset's own ledger account, and ``assets-sql check`` reads such a file by its own layout's rule.
+IMPAIRMENTS_ACCUMULATED_SINCE = 5
 
 
 def create_layout(store: Store) -> None:
@@ -73,7 +80,68 @@ def upgrade(store: Store, version: int) -> None:
         # a register made by an earlier release keeps its changes of estimate prospective, as they were
         store.execute("UPDATE Settings_rows SET ChangesOfEstimate = 'Prospective'")
         post_opening_balances(store)
+    if version < IMPAIRMENTS_ACCUMULATED_SINCE:
+        repost_impairments(store)
     store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def repost_impairments(store: Store) -> None:
+    """An earlier release credited an impairment to the asset's own ledger account; this one credits its
+    accumulated depreciation account (:data:`connector.domain.ledger.ACCUMULATED_UPDATES`). What was posted stays
+    (the journal only grows): each such impairment's entry is reversed and the impairment posted again as this
+    release posts it, both dated as the impairment (together a correcting entry, Dr the asset's account, Cr its
+    accumulated depreciation), and the value update points to its new entry, so that changing or deleting it later
+    reverses the right lines. An impairment dated on or before the tenant's lock date is corrected on the day after
+    it: the locked months' balances stay as they were reported."""
+    from connector.books import Books
+
+    books = Books(store)
+    for tenant in [row["TenantId"] for row in store.select(SETTINGS, ("TenantId",))]:
+        settings = store.get(SETTINGS, tenant)
+        assert settings is not None
+        if settings["AccountingBasis"] is not AccountingBasis.ACCRUAL:
+            continue
+        lock = settings.get("LockDate")
+        chart = store.key_of_value(ACCOUNTS, "StableName", ACCUMULATED_DEPRECIATION, tenant)
+        types = {
+            row["AssetTypeId"]: row["AccumulatedDepreciationAccountId"]
+            for row in store.select(
+                ASSET_TYPES, ("AssetTypeId", "AccumulatedDepreciationAccountId"), {"TenantId": tenant}
+            )
+        }
+        impairments = store.select(
+            VALUE_UPDATES,
+            ("ValueUpdateId", "AssetId", "Amount", "CounterAccount", "Date", "JournalEntryId"),
+            {"TenantId": tenant, "UpdateType": UpdateType.IMPAIRMENT},
+        )
+        for update in impairments:
+            asset = store.get(ASSETS, update["AssetId"])
+            entry = store.get(ENTRIES, update["JournalEntryId"]) if update["JournalEntryId"] else None
+            if asset is None or entry is None:
+                continue
+            own = asset["LedgerAccountId"]
+            if not any(
+                account == own and credit for account, _, credit, _ in store.journal.lines(entry["JournalEntryId"])
+            ):
+                continue  # posted as this release posts it
+            accumulated = asset["AccumulatedDepreciationAccountId"] or types.get(asset["AssetTypeId"]) or chart
+            if accumulated is None:
+                continue  # a chart without the account: the impairment stays where it is, and check says so
+            day = update["Date"] if lock is None or update["Date"] > lock else lock + dt.timedelta(days=1)
+            books.reverse(
+                entry["JournalEntryId"],
+                f"Reversal: {entry['Memo']} (an impairment is credited to accumulated depreciation)",
+                day,
+            )
+            accounts = {"asset": own, "accumulated": accumulated, "counter": update["CounterAccount"]}
+            reposted = books.post(
+                tenant,
+                day,
+                entry["Memo"],
+                entry["Source"],
+                lines_for(UpdateType.IMPAIRMENT, update["Amount"], accounts, asset["AssetId"]),
+            )
+            store.set(VALUE_UPDATES, update["ValueUpdateId"], {"JournalEntryId": reposted})
 
 
 def post_opening_balances(store: Store) -> None:
@@ -137,6 +205,8 @@ SETTINGS = TABLES["Settings"]
 ACCOUNTS = TABLES["Accounts"]
 ASSETS = TABLES["Assets"]
 ASSET_TYPES = TABLES["AssetTypes"]
+VALUE_UPDATES = TABLES["ValueUpdates"]
+ENTRIES = TABLES["JournalEntries"]
 _ASSET_COLUMNS = (
     "AssetId",
     "AssetNumber",

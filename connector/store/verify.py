@@ -19,6 +19,7 @@ from connector.domain.rows import unique_key
 from connector.schema import TABLES, Column, Table
 from connector.store.journal import entry_hash
 from connector.store.layout import LAYOUTS, RUN_SOURCE, shadow, value_update_months
+from connector.store.upgrade import IMPAIRMENTS_ACCUMULATED_SINCE
 
 if TYPE_CHECKING:
     from connector.register import Register
@@ -34,6 +35,17 @@ class Checker:
         self.tenants = {tenant: name for tenant, name in self._sql("SELECT TenantId, Name FROM Tenants_rows")}
         #: Rows whose stored values do not decode: the checks that need typed rows skip their tenant.
         self.broken_tenants: set[str] = set()
+        #: A file of a layout before :data:`IMPAIRMENTS_ACCUMULATED_SINCE` (checked as it is, not upgraded) credited
+        #: impairments to the asset's own ledger account; its upgrade moves them (see
+        #: :func:`connector.store.upgrade.repost_impairments`).
+        version = self.store.execute("PRAGMA user_version").get
+        self.impairments_accumulated = not isinstance(version, int) or version >= IMPAIRMENTS_ACCUMULATED_SINCE
+        #: The value updates posted to the accumulated depreciation account, and those to the asset's own (less).
+        self.accumulated_kinds = [UpdateType.DEPRECIATION_AMORTIZATION.value]
+        self.decreasing_cost = [UpdateType.REVALUATION_DOWN.value]
+        (self.accumulated_kinds if self.impairments_accumulated else self.decreasing_cost).append(
+            UpdateType.IMPAIRMENT.value
+        )
 
     def _sql(self, sql: str, bindings: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.store.execute(sql, bindings).fetchall()
@@ -53,6 +65,7 @@ class Checker:
         for tenant in self.tenants:
             yield from self.chain(tenant)
             yield from self.start_date(tenant)
+            yield from self.run_ends(tenant)
             if tenant not in self.broken_tenants:
                 yield from self.ledger_accounts(tenant)
                 yield from self.accumulated_accounts(tenant)
@@ -239,23 +252,19 @@ class Checker:
                 )
 
     def ledger_accounts(self, tenant: str) -> Iterator[str]:
-        """A registered asset's own ledger account holds its cost, improvements and revaluations, less impairments
-        and revaluations down (accrual books)."""
+        """A registered asset's own ledger account holds its cost, improvements and revaluations, less revaluations
+        down (accrual books); impairments are in its accumulated depreciation account."""
         basis = self._sql("SELECT AccountingBasis FROM Settings_rows WHERE TenantId = ?", (tenant,))
         if not basis or basis[0][0] != AccountingBasis.ACCRUAL.value:
             return
+        decreasing = ", ".join("?" for _ in self.decreasing_cost)
         adjustments = {
             asset: cents
             for asset, cents in self._sql(
-                "SELECT AssetId, sum(CASE WHEN UpdateType IN (?, ?) THEN Amount WHEN UpdateType IN (?, ?) THEN -Amount "
-                "ELSE 0 END) FROM ValueUpdates_rows WHERE TenantId = ? GROUP BY AssetId",
-                (
-                    UpdateType.IMPROVEMENT.value,
-                    UpdateType.REVALUATION_UP.value,
-                    UpdateType.IMPAIRMENT.value,
-                    UpdateType.REVALUATION_DOWN.value,
-                    tenant,
-                ),
+                "SELECT AssetId, sum(CASE WHEN UpdateType IN (?, ?) THEN Amount "
+                f"WHEN UpdateType IN ({decreasing}) THEN -Amount ELSE 0 END) FROM ValueUpdates_rows "
+                "WHERE TenantId = ? GROUP BY AssetId",
+                (UpdateType.IMPROVEMENT.value, UpdateType.REVALUATION_UP.value, *self.decreasing_cost, tenant),
             )
         }
         for asset, number, price, held in self._sql(
@@ -278,14 +287,17 @@ class Checker:
     def accumulated_accounts(self, tenant: str) -> Iterator[str]:
         """Each account that holds registered assets' accumulated depreciation (an asset's own, or its type's)
         holds, in credits less debits, what the register says they have accumulated: the opening balances they were
-        brought in with and the depreciation recorded for them, by runs and by hand (accrual books)."""
+        brought in with, the depreciation recorded for them, by runs and by hand, and their impairments (accrual
+        books)."""
         if not self._accrual(tenant):
             return
         months = value_update_months(("TenantId", "AssetId", "UpdateType", "Amount"))
+        kinds = ", ".join("?" for _ in self.accumulated_kinds)
         depreciation = dict(
             self._sql(
-                f"SELECT AssetId, sum(Amount) FROM {months} WHERE TenantId = ? AND UpdateType = ? GROUP BY AssetId",
-                (tenant, UpdateType.DEPRECIATION_AMORTIZATION.value),
+                f"SELECT AssetId, sum(Amount) FROM {months} WHERE TenantId = ? AND UpdateType IN ({kinds}) "
+                "GROUP BY AssetId",
+                (tenant, *self.accumulated_kinds),
             )
         )
         expected: dict[str, int] = {}
@@ -323,8 +335,8 @@ class Checker:
                 yield (
                     f"{self._where(TABLES['Accounts'], 0, account, tenant)}: the ledger holds {from_cents(held)} of "
                     f"accumulated depreciation in {names.get(account)!r}, but the register's assets on it ({shown}) "
-                    f"have accumulated {from_cents(cents)} (opening balances and depreciation recorded): a difference "
-                    f"of {from_cents(cents - held)}"
+                    f"have accumulated {from_cents(cents)} (opening balances, depreciation and impairments recorded): "
+                    f"a difference of {from_cents(cents - held)}"
                 )
 
     def sources(self) -> Iterator[str]:
@@ -380,6 +392,20 @@ class Checker:
                     "go by a start date that opens a financial year; with no run posted, set it to one (UPDATE "
                     "Settings SET AssetStartDate = ...)"
                 )
+
+    def run_ends(self, tenant: str) -> Iterator[str]:
+        """Each of a tenant's runs ends on a month end of its own: the latest is the one LastDepreciationDate names,
+        and runs are rolled back from it down."""
+        for through, count, runs in self._sql(
+            "SELECT ThroughDate, count(*), group_concat(RunId, ', ') FROM DepreciationRuns_rows WHERE TenantId = ? "
+            "GROUP BY ThroughDate HAVING count(*) > 1 ORDER BY ThroughDate",
+            (tenant,),
+        ):
+            yield (
+                f"DepreciationRuns_rows (tenant {self.tenants[tenant]!r}): {count} runs end on ThroughDate {through} "
+                f"({runs}): each run ends on a month end of its own, after the run before it; roll them back (DELETE "
+                f"FROM DepreciationRuns WHERE ThroughDate >= '{through}') and run again"
+            )
 
     def asset_balances(self, tenant: str) -> Iterator[str]:
         try:

@@ -52,11 +52,54 @@ def test_an_old_file_is_upgraded_when_opened_and_keeps_every_row(old_file: Path)
     ]
     assert con.execute("SELECT count(*) FROM AssetTracking").fetchone() == (0,)
     store = internal(con)
+    entry_at = [row[1] for row in store.execute("PRAGMA table_info(ValueUpdates_rows)")].index("JournalEntryId")
     for table, rows in stored.items():
         width = len(rows[0])
-        assert [row[:width] for row in store.execute(f"SELECT * FROM {table}_rows ORDER BY rowid")] == rows
+        now = [row[:width] for row in store.execute(f"SELECT * FROM {table}_rows ORDER BY rowid")]
+        if table == "JournalLines":
+            now = now[: len(rows)]  # the journal only grows: the impairments' correction follows what was posted
+        if table == "ValueUpdates":  # an impairment names its entry as posted again
+            now = [row[:entry_at] + rows[n][entry_at : entry_at + 1] + row[entry_at + 1 :] for n, row in enumerate(now)]
+        assert now == rows
     heads = store.execute("SELECT JournalSequence FROM Settings_rows ORDER BY rowid").fetchall()
-    assert heads == [(4,), (4,)]  # acquisition, two months of depreciation, an impairment, in each tenant
+    # acquisition, two months of depreciation, an impairment, in each tenant; the impairment's reversal and its
+    # entry posted again against accumulated depreciation
+    assert heads == [(6,), (6,)]
+    con.close()
+    assert check(old_file) == []
+
+
+def test_an_old_file_s_impairment_moves_to_accumulated_depreciation(old_file: Path):
+    """An earlier layout credited an impairment to the asset's own ledger account: after the upgrade the impairment
+    is in the accumulated depreciation account, dated as it was, the asset's account back at its cost, the book value
+    unchanged (a file of layout 4, checked before its upgrade: tests/test_books.py)."""
+    con = connector.connect(str(old_file), tenant="Acme Ltd", autocommit=True)
+    ledger, price, accumulated_account = con.execute(
+        "SELECT a.LedgerAccountId, a.PurchasePrice, coalesce(a.AccumulatedDepreciationAccountId, "
+        "t.AccumulatedDepreciationAccountId, (SELECT AccountId FROM Accounts WHERE StableName = "
+        "'ACCUMULATED_DEPRECIATION')) FROM Assets AS a LEFT JOIN AssetTypes AS t USING (AssetTypeId) "
+        "WHERE a.AssetNumber = 'FA-0042'"
+    ).fetchone()
+    balances = dict(con.execute("SELECT AccountId, Balance FROM TrialBalance"))
+    depreciation = con.execute(
+        "SELECT sum(Amount) FROM ValueUpdates WHERE UpdateType = 'DEPRECIATION_AMORTIZATION'"
+    ).fetchone()[0]
+    impairment = con.execute("SELECT Amount, Date, JournalEntryId FROM ValueUpdates WHERE UpdateType = 'IMPAIRMENT'")
+    amount, day, entry = impairment.fetchone()
+    assert balances[ledger] == price
+    assert balances[accumulated_account] == -(depreciation + amount)
+    lines = con.execute(
+        "SELECT e.Date, l.AccountId, l.Debit, l.Credit FROM JournalLines AS l JOIN JournalEntries AS e "
+        "USING (JournalEntryId) WHERE e.JournalEntryId = ? ORDER BY l.Credit",
+        (entry,),
+    ).fetchall()
+    assert [(str(line[0]), line[1], line[3]) for line in lines][1] == (str(day), accumulated_account, amount)
+    assert con.execute(
+        "SELECT count(*) FROM JournalEntries WHERE ReversesId IS NOT NULL AND Date = ?", (day,)
+    ).fetchone() == (1,)
+    assert con.execute("SELECT AccountingBookValue FROM Assets WHERE AssetNumber = 'FA-0042'").fetchone() == (
+        Decimal("31316.67"),
+    )
     con.close()
     assert check(old_file) == []
 
