@@ -133,6 +133,7 @@ def _upgrade(store: Store, version: int, missing: list[Table]) -> None:
         with store.connection:
             upgrade(store, version)
             _create(store, missing)
+            store.changes.refresh()
     except (apsw.ReadOnlyError, apsw.CantOpenError):
         raise RegisterFileError(
             f"this register file was made by an earlier release (layout version {version}); it is brought up to this "

@@ -46,7 +46,9 @@ NAMES = (*LOG_TABLES, "RegisterId", "PrunedThrough")
 DEFAULT_RETENTION = 1_000_000
 #: The log is pruned when its newest change crosses a multiple of this.
 PRUNE_EVERY = 4096
-#: The storage tables whose changes are logged, and the position of each one's key among its stored columns.
+#: The storage tables whose changes are logged, and the position of each one's key among its stored columns as this
+#: release makes them (a file upgraded from an earlier layout may hold the columns in another order: see
+#: :meth:`ChangeLog.refresh`).
 _KEY_POSITIONS = {layout.name: layout.names.index(layout.table.key) for layout in LAYOUTS.values()}
 
 
@@ -107,8 +109,19 @@ class ChangeLog:
         #: Keys noted since the last write of the log, by storage table.
         self.noted: dict[str, set[Any]] = {}
         self._depth = 0
-        self._positions = _KEY_POSITIONS
+        self._positions = dict(_KEY_POSITIONS)
+        self.refresh()
         store.connection.preupdate_hook(self._note)
+
+    def refresh(self) -> None:
+        """Read where each storage table's key stands in the file itself. The hook sees a row's values in the order
+        of the table's columns in the file, and an upgrade adds columns at the end (ALTER TABLE ADD COLUMN), so in a
+        file made by an earlier release a key can stand elsewhere than in a new file. Called at connect and after an
+        upgrade."""
+        for layout in LAYOUTS.values():
+            columns = [row[1] for row in self.store.execute(f"PRAGMA main.table_info({layout.name})")]
+            if layout.table.key in columns:
+                self._positions[layout.name] = columns.index(layout.table.key)
 
     def _note(self, update: apsw.PreUpdate) -> None:
         table = update.table_name

@@ -3,6 +3,7 @@ a failed statement or a rolled-back transaction logs nothing; the log keeps its 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from connector import hooks
 from connector.schema import TABLES
 from connector.store import changelog
 from connector.transfer.importer import import_files
-from tests.helpers import internal
+from tests.helpers import ROOT, internal
 
 
 def stored(path: Path) -> dict[tuple[str, Any], tuple[Any, ...]]:
@@ -238,4 +239,20 @@ def test_a_register_of_an_earlier_release_gets_a_log_when_opened(path):
     assert changelog.state(internal(con))["RegisterId"]
     con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('A', 'X-1')")
     assert logged(path)[1]
+    con.close()
+
+
+def test_a_register_upgraded_from_the_first_layout_logs_the_right_keys(path):
+    # An upgrade adds columns at the end of a storage table, so a key can stand elsewhere in the file than in a new
+    # register: the log reads where it stands (it noted None for Settings and refused the write).
+    shutil.copyfile(ROOT / "tests" / "data" / "register_v1.db", path)
+    con = connector.connect(str(path), autocommit=True)
+    watch = Watch(path)
+    con.execute("DELETE FROM ValueUpdates WHERE UpdateType = 'IMPAIRMENT'")
+    con.execute("UPDATE Settings SET LockDate = NULL")
+    con.execute("UPDATE Assets SET Description = 'upgraded' WHERE AssetStatus = 'Registered'")
+    changed = watch.assert_logged()
+    assert {table for table, _ in changed} >= {"ValueUpdates", "Settings", "Assets"}
+    _, named = logged(path)
+    assert all(key is not None for _, key in named)
     con.close()
