@@ -77,9 +77,10 @@ class Store:
     # -- the register's own statements ----------------------------------------------------------------------
 
     def execute(self, sql: str, bindings: Any = None) -> apsw.Cursor:
-        """Run one statement of the register's own, trusted; its cursor has taken its first step."""
+        """Run one statement of the register's own, trusted; its cursor has taken its first step. (On a cursor of
+        APSW's own: the connection's cursors, :class:`connector.tenancy.StatementCursor`, are for users' statements.)"""
         with self.guard.trusted():
-            return self.connection.execute(MARK + sql, bindings)
+            return apsw.Cursor(self.connection).execute(MARK + sql, bindings)
 
     def executemany(self, sql: str, sequence: Iterable[Any]) -> apsw.Cursor:
         with self.guard.trusted(), self.bulk():
@@ -106,7 +107,7 @@ class Store:
     def scan(self, sql: str, bindings: Any = None) -> apsw.Cursor:
         """A statement of the register's own on a cursor of its own, for reads that run while another is open."""
         with self.guard.trusted():
-            return self.connection.cursor().execute(MARK + sql, bindings)
+            return apsw.Cursor(self.connection).execute(MARK + sql, bindings)
 
     # -- the write gateway ----------------------------------------------------------------------------------
 
