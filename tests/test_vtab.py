@@ -5,6 +5,8 @@ import unicodedata
 
 import apsw
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import connector
 from connector.bridge.server import Config
@@ -405,3 +407,35 @@ def test_date_ranges_over_the_bridge_read_the_store_through_its_date_index(tmp_p
         client.close()
     finally:
         server.stop()
+
+
+#: The characters the prefix search has to get right: cases, a mark and what it composes with, compatibility forms
+#: (the Kelvin sign, a ligature), a letter whose case folds to two, the wildcards themselves.
+_TRICKY = ["e", "E", "\u0301", "é", "=", "\u0338", "≠", "s", "ß", "K", "\u212a", "ﬁ", "f", "%", "_", "-", "1"]
+
+
+@pytest.fixture(scope="module")
+def tricky_names(tmp_path_factory):
+    """A register whose asset numbers are every two-character string of :data:`_TRICKY` (one per unique key), and
+    the same numbers in a plain table declared as Assets is."""
+    con = connector.connect(str(tmp_path_factory.mktemp("tricky") / "register.db"))
+    numbers = {}
+    for first in _TRICKY:
+        for second in _TRICKY:
+            numbers.setdefault(unique_key(first + second), first + second)
+    con.executemany("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('x', ?)", [(n,) for n in numbers.values()])
+    con.commit()
+    yield con, _plain(con)
+    con.close()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pattern=st.lists(st.sampled_from([*_TRICKY, "*", "?"]), max_size=4).map("".join))
+def test_like_and_glob_prefixes_give_a_plain_tables_answers(tricky_names, pattern):
+    connection, plain = tricky_names
+    for operator in ("LIKE", "GLOB"):
+        sql = f"SELECT AssetId FROM Assets WHERE AssetNumber {operator} ? ORDER BY AssetId"
+        assert connection.raw.execute(sql, (pattern,)).fetchall() == plain.execute(sql, (pattern,)).fetchall(), (
+            operator,
+            pattern,
+        )
