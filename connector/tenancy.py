@@ -162,23 +162,32 @@ class Tenancy:
 
 class StatementCursor(apsw.Cursor):
     """The cursors of a register's connection (its ``cursor_factory``): a user's statement (any but the register's
-    own, whose text starts with :data:`~connector.guard.MARK`) starts with :meth:`Tenancy.statement_starts`, so that
-    a raw APSW connection, which has no front door, knows the owners another connection recorded since its last
-    statement (and runs no trigger of theirs), as the DB-API's connections do."""
+    own, whose text starts with :data:`~connector.guard.MARK`) starts with :meth:`Tenancy.statement_starts` and ends
+    with :meth:`Tenancy.record_objects`, so that a raw APSW connection, which has no front door, knows the owners
+    another connection recorded since its last statement (and runs no trigger of theirs), and forgets the owners of
+    what it drops, as the DB-API's connections do."""
 
     def __init__(self, connection: apsw.Connection, tenancy: Tenancy) -> None:
         super().__init__(connection)
         self._tenancy = tenancy
 
     def execute(self, statements: str, *args: Any, **kwargs: Any) -> apsw.Cursor:
-        if not statements.startswith(MARK):
-            self._tenancy.statement_starts()
-        return super().execute(statements, *args, **kwargs)
+        if statements.startswith(MARK):
+            return super().execute(statements, *args, **kwargs)
+        self._tenancy.statement_starts()
+        try:
+            return super().execute(statements, *args, **kwargs)
+        finally:
+            self._tenancy.record_objects()
 
     def executemany(self, statements: str, *args: Any, **kwargs: Any) -> apsw.Cursor:
-        if not statements.startswith(MARK):
-            self._tenancy.statement_starts()
-        return super().executemany(statements, *args, **kwargs)
+        if statements.startswith(MARK):
+            return super().executemany(statements, *args, **kwargs)
+        self._tenancy.statement_starts()
+        try:
+            return super().executemany(statements, *args, **kwargs)
+        finally:
+            self._tenancy.record_objects()
 
 
 _NAMES = "SELECT name FROM main.sqlite_schema WHERE name NOT LIKE 'sqlite%'"

@@ -305,3 +305,18 @@ def test_a_raw_apsw_connection_knows_the_owners_of_objects_made_after_it_opened(
         con.close()
     assert everything(shared) == before
     assert check(shared) == []
+
+
+def test_a_table_a_raw_connection_drops_and_makes_again_is_the_owners(shared: Path) -> None:
+    """The owners' record forgets what a raw APSW connection drops: a table the file's owner makes again under the
+    name of a tenant's dropped one is the owner's, not that tenant's."""
+    raw = apsw.Connection(str(shared))
+    connector.attach(raw)
+    raw.execute("DROP TABLE b_log")
+    raw.execute("CREATE TABLE b_log (secret TEXT)")
+    raw.execute("INSERT INTO b_log VALUES ('the owner''s')")
+    raw.close()
+    b = connector.connect(str(shared), tenants=[GLOBEX], autocommit=True)
+    with pytest.raises(connector.ProgrammingError, match="belongs to other tenants"):
+        b.execute("SELECT * FROM b_log").fetchall()
+    b.close()
