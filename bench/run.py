@@ -2,9 +2,10 @@
 
 For each size N the benchmark builds a fresh register file and, in a second file, a plain table
 ``native_assets`` with the same column names, declared types and collations as ``Assets``, indexed on
-AssetId (unique) and AssetNumber (unique, NOCASE). Both files are opened with :func:`connector.connect`, so
-both sides go through the same DB-API and pay the same Decimal/date conversion; what differs is only
-what is behind the table: the register's rules and virtual tables, or SQLite's own b-tree.
+AssetId (unique), AssetNumber (unique, NOCASE) and (TenantId, PurchaseDate), as the store is. Both files are
+opened with :func:`connector.connect`, so both sides go through the same DB-API and pay the same Decimal/date
+conversion; what differs is only what is behind the table: the register's rules and virtual tables, or SQLite's
+own b-tree.
 
 Every operation runs ``--repeat`` times on each side, the two sides taking turns, and the best time of
 each side is reported. The ratio (connector / native) is the number to read: the absolute times depend
@@ -69,6 +70,11 @@ INSERT_NATIVE = (
 COMPARED = ("AssetStatus", *WRITTEN, *DERIVED)
 #: Numbers are BN-<i mod 100>-<i div 100>, so this prefix picks exactly one row in a hundred.
 UPDATE_PREFIX = "BN-00%"
+#: The date ranges a BI filter asks for, one at a time: each month of a year of the ten the purchases span.
+DATE_RANGES = tuple(
+    (dt.date(2020, month, 1), dt.date(2020 + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+    for month in range(1, 13)
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,9 @@ def operations(lookups: int) -> tuple[Operation, ...]:
         Operation("lookup-id", f"{lookups:,} lookups WHERE AssetId = ? (fetchone)", 3.0),
         Operation("lookup-number", f"{lookups:,} lookups WHERE AssetNumber = ? (fetchone)", 3.0),
         Operation("group-by", "SELECT AssetStatus, SUM(PurchasePrice) ... GROUP BY AssetStatus", None),
+        Operation(
+            "date-range", f"{len(DATE_RANGES)} x SELECT 2 columns WHERE PurchaseDate BETWEEN ? AND ? (a month)", None
+        ),
         Operation("update", f"UPDATE ... SET Description WHERE AssetNumber LIKE '{UPDATE_PREFIX}' + commit", None),
     )
 
@@ -150,6 +159,7 @@ class Side:
             self.con.execute(f"CREATE TABLE {NATIVE} ({columns})")
             self.con.execute(f"CREATE UNIQUE INDEX {NATIVE}_id ON {NATIVE} (AssetId)")
             self.con.execute(f"CREATE UNIQUE INDEX {NATIVE}_number ON {NATIVE} (AssetNumber COLLATE NOCASE)")
+            self.con.execute(f"CREATE INDEX {NATIVE}_date ON {NATIVE} (TenantId, PurchaseDate)")
             self.con.commit()
 
     def close(self) -> None:
@@ -189,6 +199,22 @@ class Side:
     def group_by(self) -> list[tuple[Any, ...]]:
         sql = f"SELECT AssetStatus, SUM(PurchasePrice) FROM {self.table} GROUP BY AssetStatus"
         return self.con.execute(sql).fetchall()
+
+    def date_range(self) -> list[tuple[int, Any]]:
+        """Each month's assets as a BI filter reads them (the native side filters its tenant as the store does):
+        how many, and their total price."""
+        if self.native:
+            sql = f"SELECT AssetNumber, PurchasePrice FROM {NATIVE} WHERE TenantId = ? AND PurchaseDate BETWEEN ? AND ?"
+            prefix: tuple[Any, ...] = (self.tenant,)
+        else:
+            sql = "SELECT AssetNumber, PurchasePrice FROM Assets WHERE PurchaseDate BETWEEN ? AND ?"
+            prefix = ()
+        cursor = self.con.cursor()
+        found = []
+        for first, last in DATE_RANGES:
+            rows = cursor.execute(sql, (*prefix, first, last)).fetchall()
+            found.append((len(rows), sum(row[1] for row in rows)))
+        return found
 
     def update(self) -> int:
         sql = f"UPDATE {self.table} SET Description = 'x' WHERE AssetNumber LIKE '{UPDATE_PREFIX}'"
@@ -282,6 +308,7 @@ def run_size(
         "lookup-id": lambda side: side.lookup("AssetId", ids[side.native]),
         "lookup-number": lambda side: side.lookup("AssetNumber", numbers),
         "group-by": Side.group_by,
+        "date-range": Side.date_range,
         "update": Side.update,
     }
     for key, function in work.items():
@@ -349,6 +376,8 @@ def _check(
         len(ours) == len(theirs) == 1 and ours[0][0] == theirs[0][0] and abs(ours[0][1] - theirs[0][1]) < 0.01,
         f"GROUP BY gave {ours} and {theirs}",
     )
+    ours, theirs = results["date-range"]
+    problems.check(ours == theirs, f"the date ranges gave {ours} and {theirs}")
     expected = (count + 99) // 100
     problems.check(results["update"] == [expected, expected], f"UPDATE changed {results['update']}, not {expected}")
 
@@ -376,6 +405,7 @@ def profile_connector(
             "lookup-id": lambda: side.lookup("AssetId", [register_keys[number] for number in numbers]),
             "lookup-number": lambda: side.lookup("AssetNumber", numbers),
             "group-by": side.group_by,
+            "date-range": side.date_range,
             "update": side.update,
         }[key]
     profiler = cProfile.Profile()
@@ -517,11 +547,12 @@ def rows_report(
         "",
         "Both sides are opened with `connector.connect` and read through the same DB-API (the same Decimal and date "
         "conversion). The native side is a plain table with the columns, declared types and collations of `Assets`, "
-        "a unique index on AssetId and one on AssetNumber (NOCASE); its INSERT writes the six client columns, a "
+        "a unique index on AssetId, one on AssetNumber (NOCASE) and one on (TenantId, PurchaseDate), as the store "
+        "has (its date ranges filter the tenant too, as the store does); its INSERT writes the six client columns, a "
         "uuid4 AssetId made in Python, and the values the register derives for a new draft (status, tenant, book "
         "value, calculation method, CanRollBack), so that both tables hold the same rows. After timing, the run "
         "checks that the sides agree: the same SELECT * values in every column the native side writes, every "
-        "lookup found, the same sums, the same UPDATE row count.",
+        "lookup found, the same sums and date ranges, the same UPDATE row count.",
         "",
         *(f"Note: {note}.\n" for note in notes),
         rss + ", ".join(f"{mib:,.0f} MiB at {rows:,} rows" for rows, mib in memory) + ".",

@@ -146,6 +146,8 @@ _EVERY_TENANTS_OBJECTS = (
     "the catalog (information_schema, pg_class over the bridge) lists its own"
 )
 _READ_ONLY = "this connection is read-only"
+#: SQLite's list of the file's objects, as the authorizer names it (``sqlite_schema`` for a read of no column).
+_SCHEMA = frozenset({"sqlite_master", "sqlite_schema"})
 _STORAGE_HINT = "query the register's tables (Assets, ValueUpdates, ...) instead; only the register reads its storage"
 
 
@@ -176,6 +178,12 @@ class Guard:
         #: Objects this connection's statements made or dropped, for the register to record after them.
         self.made: list[str] = []
         self.dropped: list[str] = []
+        #: Tables this connection's statements altered (a renamed one keeps its owners under its new name).
+        self.altered: list[str] = []
+        #: Whether the statement being prepared has changed the file's list of objects: SQLite's own DDL reads
+        #: ``sqlite_schema`` after that (DROP deletes its rows, ALTER rewrites them), and a restricted connection's
+        #: reads of it are refused only before (see :meth:`new_statement`).
+        self._schema_changed = False
         #: Why the last statement was refused, for the error the caller raises (SQLite only says "not authorized").
         self.denial: RegisterError | None = None
         self._scopes: list[bool] = []
@@ -192,6 +200,10 @@ class Guard:
     def untrusted(self) -> _Scope:
         """Run SQL a user wrote, even from inside the register's own work."""
         return self._untrusted
+
+    def new_statement(self) -> None:
+        """A user statement is about to be prepared (:class:`connector.tenancy.StatementCursor` says so)."""
+        self._schema_changed = False
 
     @property
     def is_trusted(self) -> bool:
@@ -217,12 +229,21 @@ class Guard:
 
     def _refusal(self, action: int, arg1: str | None, arg2: str | None, database: str | None) -> str | None:
         if action == apsw.SQLITE_READ:
+            if self.tenants is not None and (arg1 or "").lower() in _SCHEMA and not self._schema_changed:
+                return (
+                    f"cannot read sqlite_schema: it {_EVERY_TENANTS_OBJECTS}; in-process, PRAGMA table_info(name) "
+                    "describes a register table or an object of this connection's tenants"
+                )
             if is_storage(arg1):
                 return f"cannot read {arg1}: it is the register's storage; {_STORAGE_HINT}"
             if arg1 is not None and arg1.lower() in _ABOUT_STORAGE:
                 return f"cannot read {arg1}: it describes the register's storage"
             return None
         if action in _WRITES:
+            if action != apsw.SQLITE_INSERT and (arg1 or "").lower() in _SCHEMA:
+                # the DDL being prepared deletes or rewrites the file's own rows of its objects (only SQLite's DDL
+                # can: the table is read-only to every statement); what it reads of them next is its own doing
+                self._schema_changed = True
             if is_storage(arg1) or (arg1 or "").lower() in _ABOUT_STORAGE:
                 return (
                     f"cannot {_WRITES[action]} {arg1}: it is the register's storage; write to the register's tables "
@@ -294,6 +315,8 @@ class Guard:
             return (
                 f"cannot drop {arg1}: it is a register table; delete rows with DELETE FROM {arg1} where the rules allow"
             )
+        if action == apsw.SQLITE_ALTER_TABLE:
+            self._schema_changed = True  # ALTER reads and rewrites the list as it goes
         if action == apsw.SQLITE_ALTER_TABLE and (is_register_table(arg2) or is_storage(arg2)):
             return f"cannot alter {arg2}: the register's tables are declared by schema/"
         if action == apsw.SQLITE_CREATE_VTABLE and (arg2 == MODULE or is_register_table(arg1)):
@@ -354,8 +377,10 @@ class Guard:
                 return self._not_yours(name)
             self.dropped.append(name)
             return None
-        if action == apsw.SQLITE_ALTER_TABLE and arg2 is not None and not self._may_use_table(arg2):
-            return self._not_yours(arg2)
+        if action == apsw.SQLITE_ALTER_TABLE and arg2 is not None:
+            if not self._may_use_table(arg2):
+                return self._not_yours(arg2)
+            self.altered.append(arg2)
         return None
 
     def _may_use_table(self, name: str) -> bool:

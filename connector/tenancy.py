@@ -3,7 +3,9 @@ indexes and triggers restricted connections made.
 
 A connection restricted to some tenants owns what it creates: the file records the object's name with those
 tenants (in :data:`~connector.guard.OWNERS`), and the guard lets only connections of those tenants (and the file's
-owner) use, change or drop it, and runs a view or trigger of theirs only in their statements.
+owner) use, change or drop it, and runs a view or trigger of theirs only in their statements. Every statement a user
+prepares on a register's connection, through the DB-API or on a raw APSW connection, first reads who owns what anew
+when another connection changed the file (:class:`StatementCursor`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import apsw
+
 from connector.domain.errors import TenantNotAllowed
-from connector.guard import OWNERS
+from connector.guard import MARK, OWNERS
 from connector.schema import TABLES
 from connector.store import Store
 
@@ -31,6 +35,9 @@ class Tenancy:
         self._current: str | None = None
         self.allowed: frozenset[str] | None = None
         self._schema_seen: int | None = None
+        #: Whether the owners were read since the last user statement began (the front door reads them first).
+        self._fresh = False
+        store.connection.cursor_factory = lambda connection: StatementCursor(connection, self)
 
     def restrict(self, tenants: Iterable[Any] | None, current: Any | None) -> None:
         if tenants is not None:
@@ -97,6 +104,7 @@ class Tenancy:
         changed them since they were last read (its data version moved: another connection committed; what this
         connection changes itself, :meth:`record_objects` tells the guard)."""
         store = self.store
+        self._fresh = True
         seen = store.execute("PRAGMA data_version").get
         if seen == self._schema_seen:
             return
@@ -108,34 +116,78 @@ class Tenancy:
         guard.names, guard.owners = names, owners
         self._schema_seen = seen
 
+    def statement_starts(self) -> None:
+        """A user statement is about to be prepared: the guard starts afresh, knowing who owns what now."""
+        self.store.guard.new_statement()
+        if not self._fresh:
+            self.read_owners()
+        self._fresh = False
+
     def record_objects(self) -> None:
-        """After a statement: record who owns what it made (a restricted connection's tenants), and forget what it
-        dropped."""
+        """After a statement: record who owns what it made (a restricted connection's tenants), forget what it
+        dropped, and move a renamed table's owners to its new name."""
         guard = self.store.guard
-        made, dropped = guard.made, guard.dropped
-        if not made and not dropped:
+        made, dropped, altered = guard.made, guard.dropped, guard.altered
+        if not made and not dropped and not altered:
             return
-        guard.made, guard.dropped = [], []
+        guard.made, guard.dropped, guard.altered = [], [], []
         store = self.store
         present = {name.lower() for (name,) in store.execute(_NAMES)}
-        gone = [name for name in dropped if name.lower() not in present]
-        new = [name for name in made if name.lower() in present] if guard.tenants is not None else []
+        gone = [name.lower() for name in dropped if name.lower() not in present]
+        owned: dict[str, frozenset[str]] = {}
+        if guard.tenants is not None:
+            owned = {name.lower(): guard.tenants for name in made if name.lower() in present}
+        renamed = [name.lower() for name in altered if name.lower() not in present and guard.owner(name) is not None]
+        appeared = present - guard.names - {name.lower() for name in made}
+        if len(renamed) == 1 and len(appeared) == 1:  # ALTER TABLE ... RENAME TO: one name went, one came
+            owned[appeared.pop()] = guard.owners[renamed[0]]
+            gone.append(renamed[0])
         if gone and OWNERS in present:
             for name in gone:
-                store.execute(f"DELETE FROM {OWNERS} WHERE name = ?", (name.lower(),))
-        if new:
-            tenants = ",".join(sorted(guard.tenants or ()))
+                store.execute(f"DELETE FROM {OWNERS} WHERE name = ?", (name,))
+        if owned:
             store.execute(_MAKE_OWNERS)
-            for name in new:
-                store.execute(f"INSERT OR REPLACE INTO {OWNERS} (name, tenants) VALUES (?, ?)", (name.lower(), tenants))
+            for name, tenants in owned.items():
+                store.execute(
+                    f"INSERT OR REPLACE INTO {OWNERS} (name, tenants) VALUES (?, ?)", (name, ",".join(sorted(tenants)))
+                )
         owners = dict(guard.owners)
         for name in gone:
-            owners.pop(name.lower(), None)
-        for name in new:
-            owners[name.lower()] = frozenset(guard.tenants or ())
+            owners.pop(name, None)
+        owners.update(owned)
         guard.owners = owners
-        guard.names = frozenset(present | {OWNERS} if new else present)
+        guard.names = frozenset(present | {OWNERS} if owned else present)
         self._schema_seen = None
+
+
+class StatementCursor(apsw.Cursor):
+    """The cursors of a register's connection (its ``cursor_factory``): a user's statement (any but the register's
+    own, whose text starts with :data:`~connector.guard.MARK`) starts with :meth:`Tenancy.statement_starts` and ends
+    with :meth:`Tenancy.record_objects`, so that a raw APSW connection, which has no front door, knows the owners
+    another connection recorded since its last statement (and runs no trigger of theirs), and forgets the owners of
+    what it drops, as the DB-API's connections do."""
+
+    def __init__(self, connection: apsw.Connection, tenancy: Tenancy) -> None:
+        super().__init__(connection)
+        self._tenancy = tenancy
+
+    def execute(self, statements: str, *args: Any, **kwargs: Any) -> apsw.Cursor:
+        if statements.startswith(MARK):
+            return super().execute(statements, *args, **kwargs)
+        self._tenancy.statement_starts()
+        try:
+            return super().execute(statements, *args, **kwargs)
+        finally:
+            self._tenancy.record_objects()
+
+    def executemany(self, statements: str, *args: Any, **kwargs: Any) -> apsw.Cursor:
+        if statements.startswith(MARK):
+            return super().executemany(statements, *args, **kwargs)
+        self._tenancy.statement_starts()
+        try:
+            return super().executemany(statements, *args, **kwargs)
+        finally:
+            self._tenancy.record_objects()
 
 
 _NAMES = "SELECT name FROM main.sqlite_schema WHERE name NOT LIKE 'sqlite%'"

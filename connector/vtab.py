@@ -1,9 +1,10 @@
 """The APSW virtual-table module: every register table as an SQL table.
 
 Reads run over the shadow tables with the filters SQLite lets us push down (``=`` and ``IN`` on the columns
-``schema/`` marks), only the columns a query uses, and the connection's tenant unless the query names
-another with ``TenantId``. Raw writes (an INSERT, UPDATE or DELETE that reaches a virtual table without the
-front door) become the same commands as every other write, so the same rules apply.
+``schema/`` marks; ``<``, ``<=``, ``>``, ``>=``, ``BETWEEN`` on the columns an index of the store leads with, and
+``LIKE 'prefix%'`` on unique names, which SQLite tests again), only the columns a query uses, and the connection's
+tenant unless the query names another with ``TenantId``. Raw writes (an INSERT, UPDATE or DELETE that reaches a
+virtual table without the front door) become the same commands as every other write, so the same rules apply.
 
 This is the only module that uses APSW's virtual-table API.
 """
@@ -24,11 +25,23 @@ from connector.guard import MODULE
 from connector.register import Register
 from connector.rowids import RowidCipher
 from connector.schema import TABLES, Column, Table
+from connector.store import prefix_columns, range_bindings, range_columns
 
 _CONFLICT = {apsw.SQLITE_REPLACE: OnConflict.REPLACE, apsw.SQLITE_IGNORE: OnConflict.IGNORE}
 _EQ = apsw.SQLITE_INDEX_CONSTRAINT_EQ
+#: The comparisons handed to the store's indexes besides ``=`` (a BETWEEN comes as a ``>=`` and a ``<=``).
+_COMPARISONS = {
+    apsw.SQLITE_INDEX_CONSTRAINT_LT: "<",
+    apsw.SQLITE_INDEX_CONSTRAINT_LE: "<=",
+    apsw.SQLITE_INDEX_CONSTRAINT_GT: ">",
+    apsw.SQLITE_INDEX_CONSTRAINT_GE: ">=",
+}
+_PATTERNS = {apsw.SQLITE_INDEX_CONSTRAINT_LIKE: "LIKE", apsw.SQLITE_INDEX_CONSTRAINT_GLOB: "GLOB"}
 #: Rows a query for one key value is expected to return, for the planner.
 _UNIQUE_ROWS = 1
+#: How much each bound of a range, and a pattern's prefix, is expected to narrow a scan, for the planner.
+_RANGE_NARROWING = 3
+_PREFIX_NARROWING = 10
 
 
 def declared_columns(table: Table) -> tuple[Column, ...]:
@@ -76,9 +89,12 @@ class Module:
 
 @dataclass(frozen=True)
 class _Plan:
-    """One way of reading a table: the columns compared with ``=`` in the store, and the columns used."""
+    """One way of reading a table: the columns compared with ``=`` in the store, the (column, comparison) pairs
+    that may narrow it further (:func:`connector.store.range_bindings` decides, value by value), and the columns
+    used."""
 
     filters: tuple[str, ...]
+    ranges: tuple[tuple[str, str], ...]
     used: frozenset[int]
 
 
@@ -91,9 +107,14 @@ class VirtualTable:
         self.names = tuple(column.name for column in table.columns)
         #: Columns whose value picks at most one row of a tenant (the key, AssetNumber, ...).
         self.unique_columns = {table.key} | {group[-1] for group in table.unique}
+        self.range_columns = range_columns(table)
+        self.prefix_columns = prefix_columns(table)
         self.plans: list[_Plan] = []
         self.plan_numbers: dict[_Plan, int] = {}
-        self.sql: dict[int, str] = {}
+        #: The store's statement of each plan number and the ranges narrowing it that a scan's values allow.
+        self.sql: dict[tuple[int, tuple[tuple[str, str], ...]], str] = {}
+        #: The index of the store that reads a plan's ranges (by plan number), as SQLite plans it.
+        self.store_index: dict[int, str] = {}
 
     # -- planning ---------------------------------------------------------------------------------------------
 
@@ -114,40 +135,78 @@ class VirtualTable:
             if index.get_aConstraint_collation(number).upper() != column.collation:
                 continue  # our filter compares with the column's collation; let SQLite do any other
             pushed[column.name] = number
+        ranges = self._ranges(index)
         for argv, number in enumerate(pushed.values(), start=1):
             index.set_aConstraintUsage_argvIndex(number, argv)
             index.set_aConstraintUsage_omit(number, True)
-        plan = _Plan(tuple(pushed), frozenset(index.colUsed))
+        # A range or a pattern narrows the store's rows; SQLite still tests each row it is given against it (omit
+        # stays off), since what SQLite compares depends on more than the value (the affinity of the other side).
+        for argv, (_, _, number) in enumerate(ranges, start=len(pushed) + 1):
+            index.set_aConstraintUsage_argvIndex(number, argv)
+        plan = _Plan(tuple(pushed), tuple((name, op) for name, op, _ in ranges), frozenset(index.colUsed))
         index.idxNum = self._number(plan)
         # shown by EXPLAIN QUERY PLAN: which filters this plan hands to the store
-        index.idxStr = ",".join(f"{name}=" for name in pushed) or "scan"
-        rows = self._estimate(pushed)
+        shown = [f"{name}=" for name in pushed] + [
+            f"{name}{op}" if op in _COMPARISONS.values() else f"{name} {op}" for name, op in plan.ranges
+        ]
+        index.idxStr = ",".join(shown) or "scan"
+        if plan.ranges:  # and the store's index that reads them
+            index.idxStr += f" via {self.store_index[index.idxNum]}"
+        rows = self._estimate(pushed, plan.ranges)
         index.estimatedRows = rows
         index.estimatedCost = float(rows)
         return True
 
-    def _estimate(self, pushed: dict[str, int]) -> int:
+    def _ranges(self, index: apsw.IndexInfo) -> list[tuple[str, str, int]]:
+        """The usable comparisons and patterns on columns the store reads through an index: (column, comparison,
+        constraint number)."""
+        found = []
+        for number in range(index.nConstraint):
+            if not index.get_aConstraint_usable(number):
+                continue
+            op = index.get_aConstraint_op(number)
+            position = index.get_aConstraint_iColumn(number)
+            if not 0 <= position < len(self.columns):
+                continue
+            column = self.columns[position]
+            if op in _COMPARISONS and column.name in self.range_columns:
+                if index.get_aConstraint_collation(number).upper() == column.collation:
+                    found.append((column.name, _COMPARISONS[op], number))
+            elif op in _PATTERNS and column.name in self.prefix_columns:
+                found.append((column.name, _PATTERNS[op], number))
+        return found
+
+    def _estimate(self, pushed: dict[str, int], ranges: tuple[tuple[str, str], ...]) -> int:
         total = max(self.register.store.count_estimate(self.table), 1)
         if pushed.keys() & self.unique_columns:
             return _UNIQUE_ROWS
-        narrowing = sum(1 for name in pushed if name != "TenantId")
-        return max(total // (10**narrowing), 1)
+        narrowing = 10 ** sum(1 for name in pushed if name != "TenantId")
+        for _, op in ranges:
+            narrowing *= _RANGE_NARROWING if op in _COMPARISONS.values() else _PREFIX_NARROWING
+        return max(total // narrowing, 1)
 
     def _number(self, plan: _Plan) -> int:
         number = self.plan_numbers.get(plan)
         if number is None:
             number = self.plan_numbers[plan] = len(self.plans)
             self.plans.append(plan)
-            self.sql[number] = self._scan_sql(plan)
+            if plan.ranges:
+                self.store_index[number] = self.register.store.scan_index(self.scan_sql(number, plan.ranges))
         return number
 
-    def _scan_sql(self, plan: _Plan) -> str:
-        # colUsed folds every column past the 63rd into its last bit
-        shown = [
-            column.name if position in plan.used or position >= 63 else None
-            for position, column in enumerate(self.columns)
-        ]
-        return self.register.store.scan_sql(self.table, plan.filters, shown)
+    def scan_sql(self, number: int, ranges: tuple[tuple[str, str], ...]) -> str:
+        """The store's statement for plan ``number`` narrowed by ``ranges`` (those of its ranges a scan's values
+        allow), made once."""
+        sql = self.sql.get((number, ranges))
+        if sql is None:
+            plan = self.plans[number]
+            # colUsed folds every column past the 63rd into its last bit
+            shown = [
+                column.name if position in plan.used or position >= 63 else None
+                for position, column in enumerate(self.columns)
+            ]
+            sql = self.sql[(number, ranges)] = self.register.store.scan_sql(self.table, plan.filters, shown, ranges)
+        return sql
 
     def Open(self) -> Cursor:  # noqa: N802
         return Cursor(self)
@@ -210,9 +269,16 @@ class Cursor:
             if name == "TenantId":
                 tenants = [tenancy.resolve(value)]
         bindings = vtable.register.store.scan_bindings(vtable.table, plan.filters, constraintargs)
+        ranges: list[tuple[str, str]] = []
+        for (name, op), value in zip(plan.ranges, constraintargs[len(plan.filters) :]):
+            bound = range_bindings(vtable.table, name, op, value)
+            if bound is not None:
+                ranges.append((name, op))
+                bindings += bound
         if tenants is None:
             tenants = tenancy.visible() if vtable.table.name == "Tenants" else [tenancy.current]
-        self.rows = vtable.register.store.scan(vtable.sql[indexnum], [json.dumps(tenants), *bindings])
+        sql = vtable.scan_sql(indexnum, tuple(ranges))
+        self.rows = vtable.register.store.scan(sql, [json.dumps(tenants), *bindings])
         self.Next()
 
     def Eof(self) -> bool:  # noqa: N802

@@ -11,9 +11,12 @@ computed from (:mod:`.ledger`) are its too.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import os
+import re
+import string
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -74,9 +77,10 @@ class Store:
     # -- the register's own statements ----------------------------------------------------------------------
 
     def execute(self, sql: str, bindings: Any = None) -> apsw.Cursor:
-        """Run one statement of the register's own, trusted; its cursor has taken its first step."""
+        """Run one statement of the register's own, trusted; its cursor has taken its first step. (On a cursor of
+        APSW's own: the connection's cursors, :class:`connector.tenancy.StatementCursor`, are for users' statements.)"""
         with self.guard.trusted():
-            return self.connection.execute(MARK + sql, bindings)
+            return apsw.Cursor(self.connection).execute(MARK + sql, bindings)
 
     def executemany(self, sql: str, sequence: Iterable[Any]) -> apsw.Cursor:
         with self.guard.trusted(), self.bulk():
@@ -103,7 +107,7 @@ class Store:
     def scan(self, sql: str, bindings: Any = None) -> apsw.Cursor:
         """A statement of the register's own on a cursor of its own, for reads that run while another is open."""
         with self.guard.trusted():
-            return self.connection.cursor().execute(MARK + sql, bindings)
+            return apsw.Cursor(self.connection).execute(MARK + sql, bindings)
 
     # -- the write gateway ----------------------------------------------------------------------------------
 
@@ -236,10 +240,21 @@ class Store:
 
     # -- the virtual tables' reads ---------------------------------------------------------------------------
 
-    def scan_sql(self, table: Table, filters: Sequence[str], shown: Sequence[str | None]) -> str:
+    def scan_sql(
+        self,
+        table: Table,
+        filters: Sequence[str],
+        shown: Sequence[str | None],
+        ranges: Sequence[tuple[str, str]] = (),
+    ) -> str:
         """The statement a virtual table's scan runs: the ``shown`` columns (None for a column the query does not
         use), of the rows whose tenant is one of a JSON list (the first binding) and whose ``filters`` columns equal
-        the next bindings (a unique name binds its key, then itself: see :meth:`scan_bindings`), then the rowid."""
+        the next bindings (a unique name binds its key, then itself: see :meth:`scan_bindings`), then the rowid.
+
+        ``ranges`` are (column, comparison) pairs further narrowing the rows by the bindings after those
+        (:func:`range_bindings`): ``<``, ``<=``, ``>``, ``>=`` compare the column as stored (one binding), ``LIKE``
+        and ``GLOB`` find a unique name's prefix through its key's index (two: the key's lowest and first value
+        past it)."""
         layout = LAYOUTS[table.name]
         select = [
             "NULL" if name is None else table.column(name).codec.sql_expression(layout.expressions[name])
@@ -247,7 +262,7 @@ class Store:
         ]
         # With no other filter, read the table in order rather than through the TenantId index: a register's
         # tenants are few, and a sequential scan beats an index walk with a row lookup per entry.
-        tenant = "t.TenantId" if any(name != "TenantId" for name in filters) else "+t.TenantId"
+        tenant = "t.TenantId" if ranges or any(name != "TenantId" for name in filters) else "+t.TenantId"
         where = [f"{tenant} IN (SELECT value FROM json_each(?))"]
         for name in filters:
             if name in layout.keys:  # a unique name is found through its key's index, then compared as its column
@@ -256,8 +271,25 @@ class Store:
                 where.append(f"t.StoredId IN (?, ?) AND t.{name} = ?")
             elif name != "TenantId":
                 where.append(f"t.{name} = ?")
+        for name, comparison in ranges:
+            if comparison in COMPARISONS and name in range_columns(table):
+                where.append(f"t.{name} {comparison} ?")
+            elif comparison in PREFIXES and name in layout.keys:
+                where.append(f"t.{layout.keys[name]} >= ? AND t.{layout.keys[name]} < ?")
+            else:
+                raise ValueError(f"{table.name}.{name} {comparison} is not read through an index of the store")
         order = f" ORDER BY {_order(layout, table.order, 't.')}" if table.order else ""
         return f"SELECT {', '.join(select)}, t.rowid FROM {layout.source} AS t WHERE {' AND '.join(where)}{order}"
+
+    def scan_index(self, sql: str) -> str:
+        """How SQLite plans to read the storage table of a :meth:`scan_sql` statement: the index it searches
+        (``Assets_rows_by_TenantId_PurchaseDate``), or ``scan``."""
+        bindings = [None] * sql.count("?")
+        for *_, detail in self.execute(f"EXPLAIN QUERY PLAN {sql}", bindings):
+            found = _SEARCH_OF_T.match(detail)
+            if found:
+                return found.group(1)
+        return "scan"
 
     @staticmethod
     def scan_bindings(table: Table, filters: Sequence[str], values: Sequence[Any]) -> list[Any]:
@@ -380,6 +412,94 @@ class Store:
         self.changes.note(shadow(table), keys)
 
 
+#: The comparisons a scan hands to the store's indexes besides ``=`` (:meth:`Store.scan_sql`'s ``ranges``), and the
+#: patterns whose prefix it finds through a unique name's key.
+COMPARISONS = frozenset({"<", "<=", ">", ">="})
+PREFIXES = frozenset({"LIKE", "GLOB"})
+#: What ends a pattern's literal prefix.
+_WILDCARDS = {"LIKE": "%_", "GLOB": "*?["}
+#: The ASCII characters Unicode composes with a mark that follows them ("e" and U+0301 make "é", "=" and U+0338
+#: make "≠"): a unique name's key (NFKC) may hold the composed character where the name holds the pair.
+_COMPOSING = frozenset(string.ascii_letters + "<=>") - {"Q", "q"}
+#: Text SQLite may take for a number where a column of numeric affinity (a DATE) is compared with it: a well-formed
+#: integer or real literal with spaces around it (a generous match: such text is never pushed down).
+_NUMBER_LIKE = re.compile(r"\s*[-+]?([0-9_]+\.?[0-9_]*|\.[0-9_]+)([eE][-+]?[0-9_]*)?\s*")
+
+
+_SEARCH_OF_T = re.compile(r"SEARCH t USING (?:COVERING )?INDEX (\w+)")
+
+
+def range_columns(table: Table) -> frozenset[str]:
+    """The columns whose ``<``, ``<=``, ``>``, ``>=`` a scan hands to the store: those an index of the storage table
+    leads with (after its tenant), kept as the virtual table shows them (text: dates, ids, enumerations; not money,
+    stored in cents), compared the same way in both (storage declares the same collation), and stored once per row
+    (not a run's months, not a unique name, whose index holds its key, nor a column computed when read)."""
+    return _range_columns(table.name)
+
+
+@functools.cache
+def _range_columns(name: str) -> frozenset[str]:
+    table, layout = TABLES[name], LAYOUTS[name]
+    if layout.by_month:
+        return frozenset()
+    groups = [(table.key,), *table.unique, *table.indexes]
+    groups += [("TenantId", column.name) for column in table.columns if column.pushdown]
+    leading = {group[1] if group[0] == "TenantId" and len(group) > 1 else group[0] for group in groups}
+    found = set()
+    for lead in leading - {"TenantId"} - set(layout.keys):
+        column = layout.columns_by_name.get(lead)
+        if column is None or table.find(lead) is not column or layout.expressions[lead] != f"t.{lead}":
+            continue
+        if column.codec.stored_type == "TEXT" and column.codec.sql_expression("x") == "x":
+            found.add(lead)
+    return frozenset(found)
+
+
+def prefix_columns(table: Table) -> frozenset[str]:
+    """The columns whose ``LIKE 'prefix%'`` and ``GLOB 'prefix*'`` a scan hands to the store: the unique names, through
+    their key's index. (SQLite itself turns a LIKE on a NOCASE column into a range: :func:`range_columns`.)"""
+    return frozenset(LAYOUTS[table.name].keys)
+
+
+def range_bindings(table: Table, column: str, comparison: str, value: Any) -> list[Any] | None:
+    """The bindings of one of :meth:`Store.scan_sql`'s ``ranges`` for the value SQLite gives, or None where the store
+    cannot narrow the rows by it and must leave every row to SQLite's own test (which always follows: the virtual
+    tables never omit it). The store's test keeps every row SQLite's keeps:
+
+    - a comparison is narrowed only by text that SQLite compares as text, as storage does: a number, a NULL, a blob,
+      or text that reads as a number (a DATE column has numeric affinity, and SQLite compares such text with it as
+      a number, before every date) narrows nothing;
+    - a pattern is narrowed by its literal prefix's key, when that prefix is ASCII (LIKE folds ASCII's case only,
+      and a key folds it as lower() does), less its last character where that may compose with what follows it in a
+      name (the key is the name's NFKC form).
+
+    >>> assets = TABLES["Assets"]
+    >>> range_bindings(assets, "PurchaseDate", ">=", "2024-01-01"), range_bindings(assets, "PurchaseDate", ">", "2024")
+    (['2024-01-01'], None)
+    >>> range_bindings(assets, "AssetNumber", "LIKE", "FA-%"), range_bindings(assets, "AssetNumber", "LIKE", "fa%")
+    (['fa-', 'fa.'], ['f', 'g'])
+    """
+    if comparison in COMPARISONS:
+        if not isinstance(value, str) or _NUMBER_LIKE.fullmatch(value):
+            return None
+        return [value]
+    if not isinstance(value, str):
+        return None
+    prefix = value
+    for position, character in enumerate(value):
+        if character in _WILDCARDS[comparison]:
+            prefix = value[:position]
+            break
+    if not prefix.isascii():
+        return None
+    if prefix and prefix[-1] in _COMPOSING:
+        prefix = prefix[:-1]
+    if not prefix:
+        return None
+    lowest = prefix.lower()
+    return [lowest, lowest[:-1] + chr(ord(lowest[-1]) + 1)]
+
+
 def _storage_writable(*_: Any) -> int:
     """What the storage's triggers ask of a connection before it writes: the register's connections answer 1 (their
     guard keeps user SQL from storage); a plain SQLite tool has no such function, and its write fails."""
@@ -433,8 +553,10 @@ def _check_stored(table: Table, columns: Sequence[str]) -> None:
 
 __all__ = [
     "APPLICATION_ID",
+    "COMPARISONS",
     "LAYOUTS",
     "MONTH_SLOTS",
+    "PREFIXES",
     "RUN_SOURCE",
     "SCHEMA_VERSION",
     "SHADOW_SUFFIX",
@@ -442,6 +564,9 @@ __all__ = [
     "Store",
     "TableLayout",
     "new_keys",
+    "prefix_columns",
+    "range_bindings",
+    "range_columns",
     "shadow",
     "stored_columns",
     "to_stored",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import apsw
 import pytest
 
 from connector.check import check
@@ -192,3 +193,56 @@ def test_a_look_alike_of_what_the_guards_ask_does_not_let_a_plain_client_write(b
     con.rollback()
     con.close()
     assert stored(books) == before
+
+
+class _LookAlikeGate:
+    """What an APSW client (not the register's) can make: a module named as the storage's gate, saying yes."""
+
+    def Connect(self, connection, modulename, databasename, tablename, *args):  # noqa: N802
+        return "CREATE TABLE x(writable INTEGER, caller HIDDEN)", self
+
+    Create = Connect
+
+    def BestIndex(self, constraints, orderbys):  # noqa: N802
+        return [(0, True) if column == 1 else None for column, _ in constraints], 0, None, False, 1
+
+    def Open(self):  # noqa: N802
+        return _YesCursor()
+
+    def Disconnect(self):  # noqa: N802
+        pass
+
+    Destroy = Disconnect
+
+
+class _YesCursor:
+    def Filter(self, *_):  # noqa: N802
+        self.done = False
+
+    def Eof(self):  # noqa: N802
+        return self.done
+
+    def Next(self):  # noqa: N802
+        self.done = True
+
+    def Rowid(self):  # noqa: N802
+        return 1
+
+    def Column(self, number):  # noqa: N802
+        return 1
+
+    def Close(self):  # noqa: N802
+        pass
+
+
+def test_a_client_that_imitates_the_gate_writes_storage_and_check_finds_what_it_breaks(books: Path):
+    """The limit the README states: a client that can make a virtual-table module (APSW) imitates the gate and
+    writes storage with every guard trigger in place; nothing in the file tells its write from the register's, so
+    check finds such a write by what it breaks (here a registered asset's price against its ledger account)."""
+    raw = apsw.Connection(str(books))
+    raw.create_module(STORAGE_GUARD, _LookAlikeGate(), eponymous_only=True)
+    raw.execute(f"UPDATE Assets_rows SET PurchasePrice = 123 WHERE AssetId = ({ASSET})")
+    raw.close()
+    found = check(books)
+    assert not any("guard trigger(s)" in line for line in found)  # the triggers are all there
+    assert any("ledger account holds 32500.00, but its PurchasePrice and value updates make 1.23" in f for f in found)

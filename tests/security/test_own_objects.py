@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import apsw
 import pytest
 
 import connector
 from connector.bridge import users
 from connector.bridge.auth import ScramKeys
 from connector.check import check
-from tests.security.conftest import ACME, GLOBEX, dsn, everything
+from connector.guard import OWNERS
+from tests.helpers import internal
+from tests.security.conftest import ACME, GLOBEX, dsn, everything, tenant_id
 
 SPY = (
     "CREATE TRIGGER spy AFTER INSERT ON b_notes BEGIN INSERT INTO a_inbox SELECT AssetNumber, AssetName, Description "
@@ -186,3 +189,134 @@ def test_the_issues_spy_trigger_fails_over_the_bridge(books: Path, users_of_each
         key: value for key, value in before.items() if key != "schema"
     }
     assert check(books) == []
+
+
+# -- the file's own list of objects, in-process ------------------------------------------------------------------
+
+#: Every way an in-process statement of a restricted connection could read the file's list of objects.
+SCHEMA_READS = [
+    "SELECT name FROM sqlite_schema",
+    'SELECT name FROM main."SQLITE_MASTER"',
+    "SELECT sql FROM Sqlite_Master WHERE name LIKE 'b_%'",
+    "SELECT count(*) FROM sqlite_schema",
+    "SELECT 1 FROM sqlite_master LIMIT 1",
+    "SELECT (SELECT group_concat(name) FROM sqlite_schema)",
+    "WITH s AS (SELECT name FROM sqlite_master) SELECT * FROM s",
+    "SELECT * FROM Assets WHERE AssetName IN (SELECT name FROM sqlite_schema)",
+    "CREATE TABLE a_names AS SELECT name FROM sqlite_schema",
+    "INSERT INTO a_inbox (number) SELECT name FROM sqlite_schema",
+    "CREATE VIEW a_names AS SELECT name FROM sqlite_schema",
+    "CREATE TRIGGER a_names AFTER INSERT ON a_inbox BEGIN INSERT INTO a_inbox (number) SELECT name FROM sqlite_schema; "
+    "END",
+]
+
+
+@pytest.mark.parametrize("sql", SCHEMA_READS)
+def test_a_restricted_connection_cannot_list_the_files_objects(shared: Path, sql: str) -> None:
+    a = connector.connect(str(shared), tenants=[ACME], autocommit=True)
+    before = everything(shared)
+    with pytest.raises(connector.ProgrammingError, match="cannot read sqlite_schema: .*restricted to some tenants"):
+        cursor = a.execute(sql)
+        if cursor.description:
+            cursor.fetchall()
+        # a view or a trigger is made, but reads nothing until it runs: then it is refused
+        if "VIEW" in sql:
+            a.execute("SELECT * FROM a_names").fetchall()
+        if "TRIGGER" in sql:
+            a.execute("INSERT INTO a_inbox (number) VALUES ('x')")
+    for cleanup in ("DROP VIEW IF EXISTS a_names", "DROP TRIGGER IF EXISTS a_names"):
+        a.execute(cleanup)
+    a.close()
+    after = everything(shared)
+    assert {key: value for key, value in after.items() if key != "schema"} == {
+        key: value for key, value in before.items() if key != "schema"
+    }
+    assert [row for row in after["schema"] if "a_names" not in row[1]] == before["schema"]  # type: ignore[union-attr]
+    assert check(shared) == []
+
+
+def test_a_restricted_connections_own_ddl_still_works(shared: Path) -> None:
+    """SQLite's own DDL reads and rewrites the list of objects as it goes: a restricted connection still creates,
+    changes and drops its own tables, views, indexes and triggers, and reads the list no better afterwards, even
+    after a DDL statement that failed half way."""
+    a = connector.connect(str(shared), tenants=[ACME], autocommit=True)
+    for sql in (
+        "CREATE TABLE a_notes (body TEXT)",
+        "CREATE TABLE a_copy AS SELECT AssetNumber, AssetName FROM Assets",
+        "CREATE INDEX a_copy_number ON a_copy (AssetNumber)",
+        "CREATE VIEW a_view AS SELECT * FROM a_copy",
+        "CREATE TRIGGER a_trigger AFTER INSERT ON a_notes BEGIN INSERT INTO a_inbox (number) VALUES (new.body); END",
+        "ALTER TABLE a_copy ADD COLUMN extra TEXT",
+        "ALTER TABLE a_copy RENAME COLUMN extra TO more",
+        "ALTER TABLE a_copy DROP COLUMN more",
+        "ALTER TABLE a_notes RENAME TO a_notes2",
+        "INSERT INTO a_notes2 VALUES ('noted')",
+        "DROP INDEX a_copy_number",
+        "DROP VIEW a_view",
+        "DROP TRIGGER a_trigger",
+    ):
+        a.execute(sql)
+    assert a.execute("SELECT number FROM a_inbox").fetchall() == [("noted",)]
+    assert [row[1] for row in a.execute("PRAGMA table_info(a_copy)").fetchall()] == ["AssetNumber", "AssetName"]
+    with pytest.raises(connector.ProgrammingError, match="use DROP TABLE"):
+        a.execute("DROP VIEW a_copy")  # SQLite deletes from the list before it finds a_copy is no view
+    with pytest.raises(connector.ProgrammingError, match="cannot read sqlite_schema"):
+        a.execute("SELECT name FROM sqlite_schema").fetchall()
+    assert internal(a).execute(f"SELECT name, tenants FROM {OWNERS} WHERE name GLOB 'a_*' ORDER BY 1").fetchall() == [
+        ("a_copy", tenant_id(shared, ACME)),
+        ("a_inbox", tenant_id(shared, ACME)),
+        ("a_notes2", tenant_id(shared, ACME)),  # a renamed table is still its tenants'
+    ]
+    a.execute("DROP TABLE a_notes2")
+    a.execute("DROP TABLE a_copy")
+    a.close()
+    owner = connector.connect(str(shared), autocommit=True)
+    names = {name for (name,) in owner.execute("SELECT name FROM sqlite_schema WHERE name GLOB 'a_*'").fetchall()}
+    assert names == {"a_inbox"}
+    owner.close()
+    assert check(shared) == []
+
+
+def test_a_raw_apsw_connection_knows_the_owners_of_objects_made_after_it_opened(shared: Path) -> None:
+    """A script's own APSW connection (connector.install()) is the file owner's: a tenant's trigger never runs in
+    its statements, however long it has been open when the tenant makes one."""
+    connector.install()
+    try:
+        raw = apsw.Connection(str(shared))
+    finally:
+        apsw.connection_hooks.remove(connector.hooks.attach)
+    attached = apsw.Connection(str(shared))
+    connector.attach(attached)
+    for con in (raw, attached):
+        con.execute("CREATE TABLE IF NOT EXISTS owners_notes (body TEXT)")
+        assert con.execute("SELECT count(*) FROM owners_notes").get == 0
+    a = connector.connect(str(shared), tenants=[ACME], autocommit=True)
+    a.execute("CREATE TABLE a_watched (body TEXT)")
+    a.execute(
+        "CREATE TRIGGER a_watch AFTER INSERT ON a_watched BEGIN DELETE FROM Assets WHERE AssetStatus = 'Draft'; END"
+    )
+    a.close()
+    before = everything(shared)
+    for con in (raw, attached):
+        with pytest.raises(apsw.AuthError):
+            con.execute("INSERT INTO a_watched VALUES ('would fire a_watch as the owner')")
+        with pytest.raises(apsw.AuthError):
+            con.executemany("INSERT INTO a_watched VALUES (?)", [("again",)])
+        con.close()
+    assert everything(shared) == before
+    assert check(shared) == []
+
+
+def test_a_table_a_raw_connection_drops_and_makes_again_is_the_owners(shared: Path) -> None:
+    """The owners' record forgets what a raw APSW connection drops: a table the file's owner makes again under the
+    name of a tenant's dropped one is the owner's, not that tenant's."""
+    raw = apsw.Connection(str(shared))
+    connector.attach(raw)
+    raw.execute("DROP TABLE b_log")
+    raw.execute("CREATE TABLE b_log (secret TEXT)")
+    raw.execute("INSERT INTO b_log VALUES ('the owner''s')")
+    raw.close()
+    b = connector.connect(str(shared), tenants=[GLOBEX], autocommit=True)
+    with pytest.raises(connector.ProgrammingError, match="belongs to other tenants"):
+        b.execute("SELECT * FROM b_log").fetchall()
+    b.close()
