@@ -50,6 +50,25 @@ PRUNE_EVERY = 4096
 _KEY_POSITIONS = {layout.name: layout.names.index(layout.table.key) for layout in LAYOUTS.values()}
 
 
+#: For the benchmark alone (``python -m bench --changelog``, see :func:`unlogged_for_benchmark`): connections opened
+#: while it is set keep no log. Only code in the same process can set it: no setting, connection option or environment
+#: variable turns the log off.
+_UNLOGGED = False
+
+
+@contextlib.contextmanager
+def unlogged_for_benchmark() -> Iterator[None]:
+    """Connections opened inside this keep no change log: the benchmark's side "without the log", in turns with the
+    side with it, so that what the log costs the register's writes is measured in one run. Never for a register in
+    use: a write made on such a connection is missing from the log, and a publisher never learns of it."""
+    global _UNLOGGED
+    before, _UNLOGGED = _UNLOGGED, True
+    try:
+        yield
+    finally:
+        _UNLOGGED = before
+
+
 class ChangeLogMissing(Exception):
     """The file has no change log (written by an earlier release, never opened for writing since)."""
 
@@ -107,8 +126,12 @@ class ChangeLog:
         #: Keys noted since the last write of the log, by storage table.
         self.noted: dict[str, set[Any]] = {}
         self._depth = 0
+        self._told = 0
         self._positions = _KEY_POSITIONS
-        store.connection.preupdate_hook(self._note)
+        #: False only on a benchmark's connection without the log (:func:`unlogged_for_benchmark`).
+        self.logged = not _UNLOGGED
+        if self.logged:
+            store.connection.preupdate_hook(self._note)
 
     def _note(self, update: apsw.PreUpdate) -> None:
         table = update.table_name
@@ -128,16 +151,23 @@ class ChangeLog:
     @contextlib.contextmanager
     def told(self) -> Iterator[None]:
         """A bulk write whose caller notes the keys it writes itself (:meth:`note`): the hook is off meanwhile, as
-        a call into Python for every row cost a depreciation run a quarter of its time."""
+        a call into Python for every row cost a depreciation run a quarter of its time. Nested ones turn it on again
+        when the outermost ends."""
         connection = self.store.connection
-        connection.preupdate_hook(None)
+        if self._told == 0:
+            connection.preupdate_hook(None)
+        self._told += 1
         try:
             yield
         finally:
-            connection.preupdate_hook(self._note)
+            self._told -= 1
+            if self._told == 0 and self.logged:
+                connection.preupdate_hook(self._note)
 
     def note(self, storage: str, keys: Iterable[Any]) -> None:
         """Note the keys of rows of the storage table ``storage`` written by a bulk write (:meth:`told`)."""
+        if not self.logged:
+            return
         found = self.noted.get(storage)
         if found is None:
             self.noted[storage] = set(keys)
@@ -161,15 +191,20 @@ class ChangeLog:
             self.flush()
 
     def flush(self) -> None:
-        """Write what was noted to the log, and prune the log when it crossed a :data:`PRUNE_EVERY` boundary."""
+        """Write what was noted to the log, and prune the log when it crossed a :data:`PRUNE_EVERY` boundary. The
+        log's own rows are not the hook's to see: it is off meanwhile (a call into Python for each of them cost a
+        depreciation run a fifth of its time)."""
         noted, self.noted = self.noted, {}
+        if not self.logged:
+            return
         store = self.store
         # one statement for all of them: {table: [keys]}
-        store.execute(
-            f"INSERT INTO {LOG} (TableName, RowKey) SELECT t.key, k.value FROM json_each(?) AS t, "
-            "json_each(t.value) AS k",
-            (json.dumps({table[: -len("_rows")]: list(keys) for table, keys in noted.items()}),),
-        )
+        with self.told():
+            store.execute(
+                f"INSERT INTO {LOG} (TableName, RowKey) SELECT t.key, k.value FROM json_each(?) AS t, "
+                "json_each(t.value) AS k",
+                (json.dumps({table[: -len("_rows")]: list(keys) for table, keys in noted.items()}),),
+            )
         last = store.connection.last_insert_rowid()
         before = last - sum(len(keys) for keys in noted.values())
         if before // PRUNE_EVERY != last // PRUNE_EVERY:
@@ -182,7 +217,7 @@ class ChangeLog:
         through = newest - retention
         if through <= 0:
             return
-        with store.bulk():
+        with store.bulk(), self.told():
             store.execute(f"DELETE FROM {LOG} WHERE Change <= ?", (through,))
             store.execute(
                 f"UPDATE {STATE} SET Value = max(Value, ?) WHERE Name = 'PrunedThrough'",
