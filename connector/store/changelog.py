@@ -46,6 +46,11 @@ NAMES = (*LOG_TABLES, "RegisterId", "PrunedThrough")
 DEFAULT_RETENTION = 1_000_000
 #: The log is pruned when its newest change crosses a multiple of this.
 PRUNE_EVERY = 4096
+#: Up to this many keys are written to the log by a statement binding each (the pre-update hook sees their rows,
+#: and passes over them); more by one statement reading them from JSON, with the hook off.
+SMALL_FLUSH = 16
+_STRIP = -len("_rows")  # a storage table's name less this is its register table's
+_VALUES = {count: ", ".join(["(?, ?)"] * count) for count in range(1, SMALL_FLUSH + 1)}
 #: The storage tables whose changes are logged, and the position of each one's key among its stored columns.
 _KEY_POSITIONS = {layout.name: layout.names.index(layout.table.key) for layout in LAYOUTS.values()}
 
@@ -198,15 +203,19 @@ class ChangeLog:
         if not self.logged:
             return
         store = self.store
-        # one statement for all of them: {table: [keys]}
-        with self.told():
-            store.execute(
-                f"INSERT INTO {LOG} (TableName, RowKey) SELECT t.key, k.value FROM json_each(?) AS t, "
-                "json_each(t.value) AS k",
-                (json.dumps({table[: -len("_rows")]: list(keys) for table, keys in noted.items()}),),
-            )
+        count = sum(len(keys) for keys in noted.values())
+        if count <= SMALL_FLUSH:  # a statement's few rows: their values bound, no JSON made or parsed
+            bound = [value for table, keys in noted.items() for key in keys for value in (table[:_STRIP], key)]
+            store.execute(f"INSERT INTO {LOG} (TableName, RowKey) VALUES {_VALUES[count]}", bound)
+        else:  # one statement for all of them: {table: [keys]}
+            with self.told():
+                store.execute(
+                    f"INSERT INTO {LOG} (TableName, RowKey) SELECT t.key, k.value FROM json_each(?) AS t, "
+                    "json_each(t.value) AS k",
+                    (json.dumps({table[:_STRIP]: list(keys) for table, keys in noted.items()}),),
+                )
         last = store.connection.last_insert_rowid()
-        before = last - sum(len(keys) for keys in noted.values())
+        before = last - count
         if before // PRUNE_EVERY != last // PRUNE_EVERY:
             self.prune(last)
 
