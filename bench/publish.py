@@ -7,7 +7,8 @@ started for the run (``initdb`` into a temporary folder, as :mod:`bench.bridge` 
 * the first publish (the schema made, every row the register shows copied in, one transaction), in rows per second,
   against PostgreSQL's own ``COPY ... FROM 'file'`` of the same rows (written out by ``COPY ... TO`` first) into
   tables of the same columns and keys (``LIKE ... INCLUDING ALL``), in the same run: the ratio is the figure to read
-  (target: within 2x);
+  (target: within 2x); and the processor time of each (the publisher's process with its PostgreSQL backend's, read
+  from /proc, against the COPY's backend's), steadier than elapsed time on a machine shared with other work;
 * the lag of ``assets-sql publish --follow`` (a process of its own, looking every 0.2 s) under a steady load of small
   writes (one new asset every 0.1 s): from each write's commit until PostgreSQL shows its row;
 * a BI aggregate (purchases by month and asset type, an exact SUM of money, as :mod:`bench.bridge` asks it) on the
@@ -55,16 +56,30 @@ def build(path: Path, assets: int) -> float:
     return time.perf_counter() - started
 
 
-def first_publish(path: Path, dsn: str) -> tuple[float, int]:
+def backend_seconds(pid: int) -> float | None:
+    """The processor time a PostgreSQL backend (a process of this machine) has used, or None where it cannot be
+    read (Linux's /proc; the server's user or root)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def first_publish(path: Path, dsn: str) -> tuple[float, int, float, float | None]:
+    """The first publish: its seconds, rows, this process's processor seconds and its PostgreSQL backend's."""
     publisher = Publisher(path, dsn)
-    started = time.perf_counter()
+    pid = publisher.postgres().info.backend_pid
+    backend = backend_seconds(pid)
+    started, processor = time.perf_counter(), time.process_time()
     done = publisher.cycle()
-    seconds = time.perf_counter() - started
+    seconds, processor = time.perf_counter() - started, time.process_time() - processor
+    after = backend_seconds(pid)
     publisher.close()
-    return seconds, done.rows
+    return seconds, done.rows, processor, None if backend is None or after is None else after - backend
 
 
-def native_copy(dsn: str, folder: Path) -> float:
+def native_copy(dsn: str, folder: Path) -> tuple[float, float | None]:
     """PostgreSQL's own COPY of the published rows from files, into tables of the same columns and keys."""
     os.chmod(folder, 0o777)
     with psycopg.connect(dsn, autocommit=True) as con:
@@ -73,11 +88,14 @@ def native_copy(dsn: str, folder: Path) -> float:
             file = folder / f"{table.name}.copy"
             con.execute(f"COPY assets_sql.\"{table.name}\" TO '{file}'")
             con.execute(f'CREATE TABLE native."{table.name}" (LIKE assets_sql."{table.name}" INCLUDING ALL)')
+        backend = backend_seconds(con.info.backend_pid)
         started = time.perf_counter()
         with con.transaction():
             for table in TABLES.values():
                 con.execute(f"COPY native.\"{table.name}\" FROM '{folder / f'{table.name}.copy'}'")
-        return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        after = backend_seconds(con.info.backend_pid)
+        return seconds, None if backend is None or after is None else after - backend
 
 
 def follow_lag(path: Path, dsn: str, writes: int) -> list[float]:
@@ -147,13 +165,19 @@ def main() -> None:
     try:
         built = build(path, arguments.assets)
         print(f"register: {arguments.assets:,} assets and a run of twelve months, built in {built:.1f} s")
-        seconds, rows = first_publish(path, dsn)
-        native = native_copy(dsn, folder)
+        seconds, rows, processor, backend = first_publish(path, dsn)
+        native, native_backend = native_copy(dsn, folder)
         print(f"first publish: {rows:,} rows in {seconds:.2f} s, {rows / seconds:,.0f} rows/s")
         print(
             f"PostgreSQL's own COPY of the same rows from files: {native:.2f} s, {rows / native:,.0f} rows/s; "
             f"publish / COPY = {seconds / native:.2f}x (target: within 2x)"
         )
+        if backend is not None and native_backend is not None:
+            print(
+                f"processor time: the publisher {processor:.2f} s and its PostgreSQL backend {backend:.2f} s (together "
+                f"{processor + backend:.2f} s), PostgreSQL's own COPY {native_backend:.2f} s: "
+                f"{(processor + backend) / native_backend:.2f}x"
+            )
         lags = follow_lag(path, dsn, arguments.lag_writes)
         median, worst = statistics.median(lags) * 1000, max(lags) * 1000
         p95 = sorted(lags)[max(int(len(lags) * 0.95) - 1, 0)] * 1000

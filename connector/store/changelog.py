@@ -46,10 +46,34 @@ NAMES = (*LOG_TABLES, "RegisterId", "PrunedThrough")
 DEFAULT_RETENTION = 1_000_000
 #: The log is pruned when its newest change crosses a multiple of this.
 PRUNE_EVERY = 4096
+#: Up to this many keys are written to the log by a statement binding each (the pre-update hook sees their rows,
+#: and passes over them); more by one statement reading them from JSON, with the hook off.
+SMALL_FLUSH = 16
+_STRIP = -len("_rows")  # a storage table's name less this is its register table's
+_VALUES = {count: ", ".join(["(?, ?)"] * count) for count in range(1, SMALL_FLUSH + 1)}
 #: The storage tables whose changes are logged, and the position of each one's key among its stored columns as this
 #: release makes them (a file upgraded from an earlier layout may hold the columns in another order: see
 #: :meth:`ChangeLog.refresh`).
 _KEY_POSITIONS = {layout.name: layout.names.index(layout.table.key) for layout in LAYOUTS.values()}
+
+
+#: For the benchmark alone (``python -m bench --changelog``, see :func:`unlogged_for_benchmark`): connections opened
+#: while it is set keep no log. Only code in the same process can set it: no setting, connection option or environment
+#: variable turns the log off.
+_UNLOGGED = False
+
+
+@contextlib.contextmanager
+def unlogged_for_benchmark() -> Iterator[None]:
+    """Connections opened inside this keep no change log: the benchmark's side "without the log", in turns with the
+    side with it, so that what the log costs the register's writes is measured in one run. Never for a register in
+    use: a write made on such a connection is missing from the log, and a publisher never learns of it."""
+    global _UNLOGGED
+    before, _UNLOGGED = _UNLOGGED, True
+    try:
+        yield
+    finally:
+        _UNLOGGED = before
 
 
 class ChangeLogMissing(Exception):
@@ -109,9 +133,13 @@ class ChangeLog:
         #: Keys noted since the last write of the log, by storage table.
         self.noted: dict[str, set[Any]] = {}
         self._depth = 0
+        self._told = 0
         self._positions = dict(_KEY_POSITIONS)
         self.refresh()
-        store.connection.preupdate_hook(self._note)
+        #: False only on a benchmark's connection without the log (:func:`unlogged_for_benchmark`).
+        self.logged = not _UNLOGGED
+        if self.logged:
+            store.connection.preupdate_hook(self._note)
 
     def refresh(self) -> None:
         """Read where each storage table's key stands in the file itself. The hook sees a row's values in the order
@@ -141,16 +169,23 @@ class ChangeLog:
     @contextlib.contextmanager
     def told(self) -> Iterator[None]:
         """A bulk write whose caller notes the keys it writes itself (:meth:`note`): the hook is off meanwhile, as
-        a call into Python for every row cost a depreciation run a quarter of its time."""
+        a call into Python for every row cost a depreciation run a quarter of its time. Nested ones turn it on again
+        when the outermost ends."""
         connection = self.store.connection
-        connection.preupdate_hook(None)
+        if self._told == 0:
+            connection.preupdate_hook(None)
+        self._told += 1
         try:
             yield
         finally:
-            connection.preupdate_hook(self._note)
+            self._told -= 1
+            if self._told == 0 and self.logged:
+                connection.preupdate_hook(self._note)
 
     def note(self, storage: str, keys: Iterable[Any]) -> None:
         """Note the keys of rows of the storage table ``storage`` written by a bulk write (:meth:`told`)."""
+        if not self.logged:
+            return
         found = self.noted.get(storage)
         if found is None:
             self.noted[storage] = set(keys)
@@ -174,17 +209,26 @@ class ChangeLog:
             self.flush()
 
     def flush(self) -> None:
-        """Write what was noted to the log, and prune the log when it crossed a :data:`PRUNE_EVERY` boundary."""
+        """Write what was noted to the log, and prune the log when it crossed a :data:`PRUNE_EVERY` boundary. The
+        log's own rows are not the hook's to see: it is off meanwhile (a call into Python for each of them cost a
+        depreciation run a fifth of its time)."""
         noted, self.noted = self.noted, {}
+        if not self.logged:
+            return
         store = self.store
-        # one statement for all of them: {table: [keys]}
-        store.execute(
-            f"INSERT INTO {LOG} (TableName, RowKey) SELECT t.key, k.value FROM json_each(?) AS t, "
-            "json_each(t.value) AS k",
-            (json.dumps({table[: -len("_rows")]: list(keys) for table, keys in noted.items()}),),
-        )
+        count = sum(len(keys) for keys in noted.values())
+        if count <= SMALL_FLUSH:  # a statement's few rows: their values bound, no JSON made or parsed
+            bound = [value for table, keys in noted.items() for key in keys for value in (table[:_STRIP], key)]
+            store.execute(f"INSERT INTO {LOG} (TableName, RowKey) VALUES {_VALUES[count]}", bound)
+        else:  # one statement for all of them: {table: [keys]}
+            with self.told():
+                store.execute(
+                    f"INSERT INTO {LOG} (TableName, RowKey) SELECT t.key, k.value FROM json_each(?) AS t, "
+                    "json_each(t.value) AS k",
+                    (json.dumps({table[:_STRIP]: list(keys) for table, keys in noted.items()}),),
+                )
         last = store.connection.last_insert_rowid()
-        before = last - sum(len(keys) for keys in noted.values())
+        before = last - count
         if before // PRUNE_EVERY != last // PRUNE_EVERY:
             self.prune(last)
 
@@ -195,7 +239,7 @@ class ChangeLog:
         through = newest - retention
         if through <= 0:
             return
-        with store.bulk():
+        with store.bulk(), self.told():
             store.execute(f"DELETE FROM {LOG} WHERE Change <= ?", (through,))
             store.execute(
                 f"UPDATE {STATE} SET Value = max(Value, ?) WHERE Name = 'PrunedThrough'",

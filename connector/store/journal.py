@@ -93,16 +93,20 @@ class Journal:
             entry_rows.append((*stored, previous))
             line_rows.extend((*line[:1], entry_id, *line[1:], tenant) for line in lines)
         store = self.store
-        store.executemany(
-            "INSERT INTO JournalEntries_rows (JournalEntryId, Date, Memo, Source, ReversesId, TenantId, Sequence, "
-            "Hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            entry_rows,
-        )
-        store.executemany(
-            "INSERT INTO JournalLines_rows (JournalLineId, JournalEntryId, AccountId, Debit, Credit, AssetId, "
-            "TenantId) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            line_rows,
-        )
+        # the store's bulk write notes its keys for the change log itself: no call into Python a row
+        with store.changes.told():
+            store.executemany(
+                "INSERT INTO JournalEntries_rows (JournalEntryId, Date, Memo, Source, ReversesId, TenantId, Sequence, "
+                "Hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                entry_rows,
+            )
+            store.executemany(
+                "INSERT INTO JournalLines_rows (JournalLineId, JournalEntryId, AccountId, Debit, Credit, AssetId, "
+                "TenantId) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                line_rows,
+            )
+        store.changes.note("JournalEntries_rows", [row[0] for row in entry_rows])
+        store.changes.note("JournalLines_rows", [row[0] for row in line_rows])
         self._set_head(tenant, sequence, previous)
 
     def lines(self, entry_id: str) -> list[tuple[Any, ...]]:

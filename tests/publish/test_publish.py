@@ -15,8 +15,8 @@ import pytest
 
 import connector
 from connector.bridge.server import Config, Server
-from connector.publish.publisher import Publisher, PublishError
-from connector.publish.target import pg_type
+from connector.publish.publisher import Publisher, PublishError, copy_lines_sql, run_month_lines
+from connector.publish.target import create_schema, pg_type
 from connector.schema import TABLES
 from connector.store import changelog
 from tests.helpers import assets_sql, internal
@@ -154,6 +154,59 @@ def test_the_schema_is_made_from_schema_files(tmp_path, postgres: Postgres, data
     assert all(definition.startswith('FOREIGN KEY ("TenantId"') for definition in foreign)
 
 
+def test_the_first_publish_makes_every_key_again_after_loading(tmp_path, postgres: Postgres, database: str):
+    """The first publish drops the tables' keys to load the rows and makes them again: the published schema has
+    the keys, unique and foreign, a schema made afresh has."""
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    publish(path, postgres.url(database))
+    with psycopg.connect(postgres.dsn(database)) as con:
+        create_schema(con.cursor(), "fresh")
+        found = {
+            schema: sorted(
+                (table, name, definition.replace(f"{schema}.", ""))
+                for table, name, definition in con.execute(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE connamespace = %s::regnamespace",
+                    (schema,),
+                ).fetchall()
+            )
+            for schema in ("assets_sql", "fresh")
+        }
+        published = [(table.replace("assets_sql.", ""), name, d) for table, name, d in found["assets_sql"]]
+        fresh = [(table.replace("fresh.", ""), name, d) for table, name, d in found["fresh"]]
+        assert published == fresh
+        assert any("UNIQUE" in definition and "DEFERRABLE" in definition for _, _, definition in published)
+        assert any(definition.startswith("FOREIGN KEY") for _, _, definition in published)
+
+
+def test_a_run_s_months_are_made_in_python_as_sql_shows_them(tmp_path):
+    """The first publish makes the value updates' COPY lines of a run's rows in Python: the same lines as the
+    register's SQL gives, with text to escape, months of no depreciation, a rollback's reversals, a value update
+    of its own and two tenants."""
+    path = tmp_path / "register.db"
+    first, _ = two_tenants(path)
+    con = connector.connect(str(path), autocommit=True, tenant=first)
+    add(con, "TAB\tEQ\\9", start="2023-11-15")
+    con.execute("UPDATE Assets SET AssetName = 'a\tname\nwith \\ and\r' WHERE AssetNumber LIKE 'TAB%'")
+    run = con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-09-30') RETURNING RunId").fetchone()[0]
+    con.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run,))
+    con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-12-31')")
+    con.execute(
+        "INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date, ExternalId) VALUES "
+        "('EQ-1', 'IMPROVEMENT', 250, 'CASH', '2025-01-15', 'x\ty')"
+    )
+    store = internal(con)
+    made = run_month_lines(store)
+    assert made is not None
+    made_lines = sorted(made)
+    by_sql = sorted(line for (line,) in store.scan(copy_lines_sql(TABLES["ValueUpdates"])))
+    assert made_lines == by_sql
+    assert any("\\t" in line for line in made_lines)  # escaped text was there to make
+    assert len(made_lines) > 50
+    con.close()
+
+
 def test_every_road_is_published_row_for_row(tmp_path, postgres: Postgres, database: str):
     path = tmp_path / "register.db"
     first, second = two_tenants(path)
@@ -258,6 +311,74 @@ def test_a_write_round_the_register_that_breaks_no_rule_is_published_by_a_fresh_
     assert "published a snapshot" in out and "schema changed" in out
     assert_published(path, postgres.dsn(database))
     assert "up to date" in publish(path, postgres.url(database))
+
+
+def write_with_triggers_off(path: Path, statement: str) -> None:
+    """A tool that turns its connection's triggers off (SQLITE_DBCONFIG_ENABLE_TRIGGER, as Python's sqlite3 can
+    too) and writes storage: the file's schema is left as it was, and nothing reaches the change log."""
+    raw = apsw.Connection(str(path))
+    raw.config(apsw.SQLITE_DBCONFIG_ENABLE_TRIGGER, 0)
+    raw.execute(statement)
+    raw.close()
+
+
+def copied_row(path: Path, table: str, changes: dict[str, str], where: str) -> str:
+    """An INSERT copying one stored row of ``table`` with some columns changed (SQL expressions)."""
+    raw = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+    names = [row[1] for row in raw.execute(f"PRAGMA table_info({table}_rows)")]
+    raw.close()
+    values = ", ".join(changes.get(name, name) for name in names)
+    return f"INSERT INTO {table}_rows ({', '.join(names)}) SELECT {values} FROM {table}_rows WHERE {where} LIMIT 1"
+
+
+def test_rows_added_round_the_register_with_its_triggers_off_are_noticed_at_the_next_cycle(
+    tmp_path, postgres: Postgres, database: str
+):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    url, dsn = postgres.url(database), postgres.dsn(database)
+    publish(path, url)
+    con = connector.connect(str(path), autocommit=True)
+    con.execute("UPDATE Assets SET Description = 'through the register'")
+    con.close()
+    assert "applied changes" in publish(path, url)  # the register's own writes are in the log: no finding
+    write_with_triggers_off(
+        path,
+        copied_row(
+            path, "AssetTracking", {"TrackingId": "'11111111-2222-4333-8444-555555555555'", "Option": "'South'"}, "1"
+        ),
+    )
+    out = publish(path, url)
+    assert "published a snapshot" in out and "round the register" in out and "1 in AssetTracking" in out
+    assert_published(path, dsn)
+    assert "up to date" in publish(path, url)
+
+
+def test_rows_added_round_the_register_that_break_a_rule_are_refused_at_the_next_cycle(
+    tmp_path, postgres: Postgres, database: str
+):
+    path = tmp_path / "register.db"
+    two_tenants(path)
+    url, dsn = postgres.url(database), postgres.dsn(database)
+    publish(path, url)
+    before = published_rows(dsn)
+    write_with_triggers_off(
+        path,
+        copied_row(
+            path,
+            "Assets",
+            {
+                "AssetId": "'11111111-2222-4333-8444-555555555555'",
+                "AssetNumber": "'FORGED-1'",
+                "AssetNumberKey": "'forged-1'",
+            },
+            "AssetStatus = 'Registered'",
+        ),
+    )
+    result = assets_sql("publish", path, url)
+    assert result.returncode == 1
+    assert "does not check out" in result.stderr and "Assets" in result.stderr
+    assert published_rows(dsn) == before
 
 
 def test_two_registers_publish_into_one_database_apart(tmp_path, postgres: Postgres, database: str):

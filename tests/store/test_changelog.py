@@ -138,6 +138,62 @@ def test_a_run_and_its_rollback_are_logged(register, path):
     assert {"ValueUpdates", "DepreciationRuns"} <= {table for table, _ in changed}
 
 
+def test_a_run_and_its_rollback_reach_the_log_in_bulk(path, monkeypatch):
+    """The rows a run, its rollback and a new registered asset's opening entry write are noted by the store's bulk
+    writes, not by the pre-update hook one call a row (nor the log's own rows, beyond a statement's few): a handful
+    of hook calls, however many assets; and every changed row is logged all the same."""
+    calls: list[str] = []
+    note = changelog.ChangeLog._note
+
+    def counted(self: changelog.ChangeLog, update: apsw.PreUpdate) -> None:
+        calls.append(update.table_name)
+        note(self, update)
+
+    monkeypatch.setattr(changelog.ChangeLog, "_note", counted)
+    con = connector.connect(str(path), autocommit=True)
+    con.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod, "
+        "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_DepreciationRate) "
+        "VALUES ('Equipment', 'StraightLine', 'FullMonth', 20)"
+    )
+    watch = Watch(path)
+    calls.clear()
+    for number in range(30):
+        add(con, f"EQ-{number}")
+    changed = watch.assert_logged()
+    assert len({key for table, key in changed if table == "JournalLines"}) >= 60
+    assert "JournalLines_rows" not in calls and "JournalEntries_rows" not in calls
+    calls.clear()
+    run_id = con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-06-30') RETURNING RunId").fetchone()[
+        0
+    ]
+    assert len({key for table, key in watch.assert_logged() if table == "ValueUpdates"}) == 30
+    assert len(calls) <= 5, calls
+    calls.clear()
+    con.execute("DELETE FROM DepreciationRuns WHERE RunId = ?", (run_id,))
+    changed = watch.assert_logged()
+    assert {"ValueUpdates", "DepreciationRuns", "JournalEntries", "JournalLines"} <= {table for table, _ in changed}
+    assert len(calls) <= 5, calls
+    con.close()
+
+
+def test_only_a_connection_opened_inside_the_benchmarks_switch_keeps_no_log(path):
+    con = connector.connect(str(path), autocommit=True)
+    add(con, "EQ-0")
+    con.close()
+    watch = Watch(path)
+    with changelog.unlogged_for_benchmark():
+        unlogged = connector.connect(str(path), autocommit=True)
+    unlogged.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Unlogged', 'U-1')")
+    changed, named = watch.look()
+    assert changed and not named
+    unlogged.close()
+    con = connector.connect(str(path), autocommit=True)  # opened after the switch: logged as every connection is
+    con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Logged', 'L-1')")
+    watch.assert_logged()
+    con.close()
+
+
 def test_an_import_is_logged(path, tmp_path):
     con = connector.connect(str(path))
     con.commit()
