@@ -28,6 +28,7 @@ import psycopg
 
 from connector import hooks
 from connector.check import Uncheckable, check
+from connector.publish import reports
 from connector.publish.target import (
     DEFAULT_SCHEMA,
     PUBLICATIONS,
@@ -177,6 +178,7 @@ class Publisher:
                 cursor = self.pg.cursor()
                 lock(cursor, self.schema)
                 create_schema(cursor, self.schema)
+                reports.create(cursor, self.schema)
         return self.pg
 
     def close(self) -> None:
