@@ -68,7 +68,7 @@ def _sums(split: str, upto: str) -> str:
     ``upto`` (``<type>_during``, every later one when ``upto`` is NULL), and its depreciation of every date
     (``depreciated``, for its opening balance)."""
     depreciation = literal(UpdateType.DEPRECIATION_AMORTIZATION.value)
-    sums = [f'sum(v."Amount") FILTER (WHERE v."UpdateType" = {depreciation}) AS depreciated']
+    sums = [f'sum(v."Amount") FILTER (WHERE v."UpdateType" = {depreciation} AND v."Date" IS NOT NULL) AS depreciated']
     for kind in UpdateType:
         name, matched = kind.value.lower(), f'v."UpdateType" = {literal(kind.value)}'
         sums.append(f'sum(v."Amount") FILTER (WHERE {matched} AND v."Date" < {split}) AS {name}_before')

@@ -110,14 +110,39 @@ def books(path: Path, tenant: str, scale: int) -> None:
     con.close()
 
 
+def cash_books(path: Path, tenant: str) -> None:
+    """A tenant on the cash basis (no acquisition posted, no value updates): assets brought in with opening
+    balances."""
+    con = connector.connect(str(path), autocommit=True, tenant=tenant)
+    con.execute("UPDATE Settings SET AccountingBasis = 'CASH', AssetStartDate = '2025-01-01'")
+    con.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod, "
+        "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_DepreciationRate) "
+        "VALUES ('Tools', 'StraightLine', 'FullMonth', 25)"
+    )
+    for number, bought, price, opening in (
+        ("T-1", "2022-05-01", "800.00", "350.00"),
+        ("T-2", "2025-04-01", "99.99", None),
+    ):
+        con.execute(
+            "INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchaseDate, PurchasePrice, "
+            "BookDepreciationDetail_DepreciationStartDate, BookDepreciationDetail_PriorAccumDepreciationAmount, "
+            "AssetStatus) SELECT ?, ?, AssetTypeId, ?, ?, ?, ?, 'Registered' FROM AssetTypes",
+            (f"Tool {number}", number, bought, price, bought, opening),
+        )
+    con.close()
+
+
 def two_tenants(path: Path) -> dict[str, str]:
-    """Alpha and Beta, each with :func:`books`; their TenantIds by name."""
+    """Alpha and Beta, each with :func:`books`, and Gamma on the cash basis (:func:`cash_books`); their TenantIds
+    by name."""
     con = connector.connect(str(path), autocommit=True, tenant="Alpha")
-    con.execute("INSERT INTO Tenants (Name) VALUES ('Beta')")
+    con.execute("INSERT INTO Tenants (Name) VALUES ('Beta'), ('Gamma')")
     tenants = dict(con.execute("SELECT Name, TenantId FROM Tenants").fetchall())
     con.close()
     books(path, tenants["Alpha"], 1)
     books(path, tenants["Beta"], 3)
+    cash_books(path, tenants["Gamma"])
     return tenants
 
 
@@ -329,9 +354,9 @@ def test_a_role_granted_tenant_a_sees_nothing_of_b_through_them(tmp_path, postgr
             "TrialBalance.TenantId: give the tenant to report on",
         ),
         (
-            "SELECT * FROM assets_sql.\"LedgerReconciliation\"(NULL, 'Gamma')",
+            "SELECT * FROM assets_sql.\"LedgerReconciliation\"(NULL, 'Delta')",
             psycopg.errors.InvalidParameterValue,
-            "LedgerReconciliation.TenantId: 'Gamma' is no tenant you may read here",
+            "LedgerReconciliation.TenantId: 'Delta' is no tenant you may read here",
         ),
         (
             "SELECT * FROM assets_sql.\"TrialBalance\"(NULL, 'Alpha', 'maybe')",
