@@ -17,15 +17,16 @@ The register's figures each come from the published rows the register reads them
 trial balance; an asset's value updates (one a month for a run, as published) for the reconciliations. The one
 figure not published as such, the accumulated depreciation an asset was brought in with, is what its published
 balances hold besides its depreciation: ``PriorAccumDepreciationAmount + CurrentAccumDepreciationAmount`` less the sum
-of its ``DEPRECIATION_AMORTIZATION`` value updates (:func:`connector.domain.assets.booked`).
+of its ``DEPRECIATION_AMORTIZATION`` value updates (:func:`connector.domain.assets.booked`). ``LedgerReconciliation``
+counts each type of value update on the account the journal posts it to (:func:`connector.domain.ledger.template`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from connector.domain import ledger
 from connector.domain.enums import AccountingBasis, AccountType, AssetStatus, UpdateType
-from connector.domain.ledger import ACCUMULATED_DEPRECIATION
 from connector.publish.target import literal, pg_type, quote
 from connector.schema import REPORTS, Report
 
@@ -229,35 +230,37 @@ FROM moved AS m
 ORDER BY lower(m."AssetNumber") COLLATE "C", m."AssetNumber" COLLATE "C", m."AssetId\""""
 
 
+def _posted_to(role: str) -> str:
+    """The sum of an asset's value updates (``<type>_during``) that post to its account of ``role`` (``asset``, its
+    own ledger account; ``accumulated``, its accumulated depreciation account), as a balance (debit minus credit):
+    each type is counted where the journal posts it (:func:`connector.domain.ledger.template`), as the register
+    counts it."""
+    return " ".join(
+        f"{'+' if line.side == 'debit' else '-'} a.{kind.value.lower()}_during"
+        for kind in UpdateType
+        for line in ledger.template(kind)
+        if line.role == role
+    )
+
+
 def ledger_reconciliation_sql(s: str) -> str:
     """``LedgerReconciliation(AsOf, TenantId)``: per account a register figure stands behind, what the register
     says it holds as at AsOf against the trial balance's figure (accrual books only), as
     :func:`connector.reports._ledger_reconciliation` computes it."""
     report = REPORTS["LedgerReconciliation"]
-    up, down, improvement, impairment = (
-        f"a.{kind.value.lower()}_during"
-        for kind in (
-            UpdateType.REVALUATION_UP,
-            UpdateType.REVALUATION_DOWN,
-            UpdateType.IMPROVEMENT,
-            UpdateType.IMPAIRMENT,
-        )
-    )
-    depreciation = f"a.{UpdateType.DEPRECIATION_AMORTIZATION.value.lower()}_during"
     return f"""{_checked(s, report.name, "$2")}WITH {_tenant(s, report.name, "$2")},
 {_registered(s, "'-infinity'::date", "$1")},
 chart AS (
   SELECT min(c."AccountId") AS id FROM {s}."Accounts" AS c JOIN tenant ON c."TenantId" = tenant.id
-  WHERE c."StableName" = {literal(ACCUMULATED_DEPRECIATION)}
+  WHERE c."StableName" = {literal(ledger.ACCUMULATED_DEPRECIATION)}
 ),
 held (account, figure) AS (
   SELECT a."LedgerAccountId",
-    CASE WHEN $1 IS NOT NULL AND a.acquired > $1 THEN 0 ELSE a.price END
-      + {improvement} + {up} - {impairment} - {down}
+    CASE WHEN $1 IS NOT NULL AND a.acquired > $1 THEN 0 ELSE a.price END {_posted_to("asset")}
   FROM assets AS a
   UNION ALL
   SELECT coalesce(a."AccumulatedDepreciationAccountId", t."AccumulatedDepreciationAccountId", chart.id),
-    -({depreciation} + CASE WHEN $1 IS NULL OR a.opened <= $1 THEN a.opening ELSE 0 END)
+    -CASE WHEN $1 IS NULL OR a.opened <= $1 THEN a.opening ELSE 0 END {_posted_to("accumulated")}
   FROM assets AS a
     CROSS JOIN chart
     JOIN tenant ON true
