@@ -148,16 +148,21 @@ totals AS (
   GROUP BY l."AccountId"
 ),
 climb (account, at, depth, seen) AS (
-  SELECT a."AccountId", a."AccountId", 0, ARRAY[a."AccountId"] FROM accounts AS a
+  SELECT a."AccountId", p."AccountId", 1, ARRAY[a."AccountId", p."AccountId"]
+  FROM accounts AS a JOIN accounts AS p ON p."AccountId" = a."ParentAccountId" AND p."Type" = a."Type"
+  WHERE coalesce($3, false) AND p."AccountId" <> a."AccountId"
   UNION ALL
   SELECT c.account, p."AccountId", c.depth + 1, c.seen || p."AccountId"
   FROM climb AS c
     JOIN accounts AS a ON a."AccountId" = c.at
     JOIN accounts AS p ON p."AccountId" = a."ParentAccountId" AND p."Type" = a."Type"
-  WHERE coalesce($3, false) AND p."AccountId" <> ALL (c.seen)
+  WHERE p."AccountId" <> ALL (c.seen)
 ),
 home AS (
-  SELECT DISTINCT ON (c.account) c.account, c.at FROM climb AS c ORDER BY c.account, c.depth DESC
+  SELECT a."AccountId" AS account, coalesce(top.at, a."AccountId") AS at
+  FROM accounts AS a LEFT JOIN (
+    SELECT DISTINCT ON (c.account) c.account, c.at FROM climb AS c ORDER BY c.account, c.depth DESC
+  ) AS top ON top.account = a."AccountId"
 ),
 rolled AS (
   SELECT h.at AS "AccountId", coalesce(sum(t.debit), 0) AS debit, coalesce(sum(t.credit), 0) AS credit

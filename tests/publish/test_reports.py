@@ -58,25 +58,25 @@ def value_update(con: Any, number: str, kind: str, amount: Any, day: str, counte
 
 def books(path: Path, tenant: str, scale: int) -> None:
     """A tenant's books from 2025-01-01: assets brought in with opening balances (one from before the start, one
-    dated at its own start after it), bought in the period and after it, a draft; two types (one with an
-    accumulated depreciation account of its own, a child of the chart's); runs, one rolled back; a value update of
-    every kind, one changed and one deleted. ``scale`` makes each tenant's figures its own."""
+    dated at its own start after it), bought in the period and after it, a draft; two types (one with accounts of
+    its own, children of the chart's, so that the assets' accounts roll up two levels); runs, one rolled back; a
+    value update of every kind, one changed and one deleted. ``scale`` makes each tenant's figures its own."""
     con = connector.connect(str(path), autocommit=True, tenant=tenant)
     con.execute("UPDATE Settings SET AssetStartDate = '2025-01-01'")
     con.execute(
-        "INSERT INTO Accounts (Name, Type, ParentAccountId) "
-        "VALUES ('Vehicles accumulated', 'CONTRA_ASSET', 'ACCUMULATED_DEPRECIATION')"
+        "INSERT INTO Accounts (Name, Type, ParentAccountId) VALUES ('Vehicles accumulated', 'CONTRA_ASSET', "
+        "'ACCUMULATED_DEPRECIATION'), ('Fleet', 'ASSET', 'FIXED_ASSETS')"
     )
-    for name, method, rate, contra in (
-        ("Vehicles", "StraightLine", 20, "Vehicles accumulated"),
-        ("Plant", "DiminishingValue150", 10, None),
+    for name, method, rate, fixed, contra in (
+        ("Vehicles", "StraightLine", 20, "Fleet", "Vehicles accumulated"),
+        ("Plant", "DiminishingValue150", 10, None, None),
     ):
         con.execute(
             "INSERT INTO AssetTypes (AssetTypeName, BookDepreciationSetting_DepreciationMethod, "
-            "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_DepreciationRate, "
+            "BookDepreciationSetting_AveragingMethod, BookDepreciationSetting_DepreciationRate, FixedAssetAccountId, "
             "AccumulatedDepreciationAccountId) VALUES (?, ?, 'FullMonth', ?, (SELECT AccountId FROM Accounts "
-            "WHERE Name = ?))",
-            (name, method, rate, contra),
+            "WHERE Name = ?), (SELECT AccountId FROM Accounts WHERE Name = ?))",
+            (name, method, rate, fixed, contra),
         )
     for number, kind, bought, price, opening in (
         ("VAN-1", "Vehicles", "2023-01-01", D("1200.00"), D("480.00")),
