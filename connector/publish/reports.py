@@ -191,18 +191,27 @@ def asset_reconciliation_sql(s: str) -> str:
     """``AssetReconciliation(Start, End, TenantId)``: :func:`connector.domain.reconciliation.reconcile` for each
     registered asset bought by End, by AssetNumber (any case)."""
     report = REPORTS["AssetReconciliation"]
-    improvement, impairment, depreciation = "improvement", "impairment", "depreciation_amortization"
+    improved, impaired, depreciated, up, down = (
+        {part: f"a.{kind.value.lower()}_{part}" for part in ("before", "during")}
+        for kind in (
+            UpdateType.IMPROVEMENT,
+            UpdateType.IMPAIRMENT,
+            UpdateType.DEPRECIATION_AMORTIZATION,
+            UpdateType.REVALUATION_UP,
+            UpdateType.REVALUATION_DOWN,
+        )
+    )
     return f"""{_checked(s, report.name, "$3", ("$1", "$2"))}WITH {_tenant(s, report.name, "$3")},
 {_registered(s, "$1", "$2")},
 moved AS (
   SELECT a.*,
-    CASE WHEN a.purchased < $1 THEN a.price ELSE 0 END + a.{improvement}_before AS cost_at_start,
-    CASE WHEN a.purchased >= $1 THEN a.price ELSE 0 END + a.{improvement}_during AS additions,
-    CASE WHEN a.opened < $1 THEN a.opening ELSE 0 END + a.{depreciation}_before + a.{impairment}_before
-      - (a.revaluation_up_before - a.revaluation_down_before) AS accumulated_at_start,
-    CASE WHEN a.opened >= $1 AND a.opened <= $2 THEN a.opening ELSE 0 END + a.{depreciation}_during AS depreciation,
-    a.{impairment}_during AS impairments,
-    a.revaluation_up_during - a.revaluation_down_during AS revaluations
+    CASE WHEN a.purchased < $1 THEN a.price ELSE 0 END + {improved["before"]} AS cost_at_start,
+    CASE WHEN a.purchased >= $1 THEN a.price ELSE 0 END + {improved["during"]} AS additions,
+    CASE WHEN a.opened < $1 THEN a.opening ELSE 0 END + {depreciated["before"]} + {impaired["before"]}
+      - ({up["before"]} - {down["before"]}) AS accumulated_at_start,
+    CASE WHEN a.opened >= $1 AND a.opened <= $2 THEN a.opening ELSE 0 END + {depreciated["during"]} AS depreciation,
+    {impaired["during"]} AS impairments,
+    {up["during"]} - {down["during"]} AS revaluations
   FROM assets AS a
   WHERE a.purchased <= $2
 )
