@@ -381,11 +381,14 @@ def _type_sql(s: str, report: Report) -> list[str]:
 
 
 def function_sql(schema: str, report: Report) -> str:
+    """The report's function. Its names are qualified and its search path is PostgreSQL's own, so no object of the
+    caller's stands in for one of the schema's; JIT compilation is off: a report's plan costs more than PostgreSQL's
+    threshold, and compiling it took half of a TrialBalance of 5,000 assets (0.48 of 0.97 s)."""
     s = quote(schema)
     return (
         f"CREATE OR REPLACE FUNCTION {s}.{quote(report.name)}({signature(report)}) "
         f"RETURNS SETOF {s}.{quote(row_type(report))} "
-        "LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS "
+        "LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp SET jit = off AS "
         f"$report$\n{_BODIES[report.name](s)}\n$report$"
     )
 
