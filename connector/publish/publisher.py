@@ -31,6 +31,7 @@ import psycopg
 
 from connector import hooks
 from connector.check import Uncheckable, check
+from connector.publish import reports
 from connector.publish.target import (
     DEFAULT_SCHEMA,
     PUBLICATIONS,
@@ -298,6 +299,7 @@ class Publisher:
                     f"ALTER TABLE {quote(self.schema)}.{quote(PUBLICATIONS)} ADD COLUMN IF NOT EXISTS "
                     f"{quote(WATERMARKS)} text"
                 )
+                reports.create(cursor, self.schema)
         return self.pg
 
     def close(self) -> None:
