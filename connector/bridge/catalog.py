@@ -21,7 +21,7 @@ from typing import Any
 
 import apsw
 
-from connector.bridge import functions, types
+from connector.bridge import functions, registry, types
 from connector.bridge.errors import ClientError
 from connector.bridge.registry import PRIVILEGE_FUNCTIONS
 from connector.guard import OWNERS
@@ -1163,7 +1163,9 @@ class Catalog:
             )
 
     def _functions(self, tables: dict[str, list[dict[str, Any]]]) -> None:
-        """The register's reports as set-returning functions: ``SELECT * FROM TrialBalance('2025-06-30')``."""
+        """The register's reports as set-returning functions: ``SELECT * FROM TrialBalance('2025-06-30')``; and
+        PostgreSQL's own functions, as the registry lists them."""
+        tables["pg_proc"] += registry.pg_proc_rows(PG_CATALOG, OWNER)
         for position, report in enumerate(REPORTS.values()):
             oid = FUNCTION_OID + position
             arguments = [(column.name, _oid_of(column.sql_type)) for column in report.arguments]
@@ -1521,7 +1523,7 @@ class Installed:
                 _internal(connection, f"CREATE TABLE {schema}.{name} ({declared})")
         _internal(connection, "CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
         _functions(self)
-        functions.install(connection)
+        registry.install(connection)
         self.refresh()
 
     def declared_types(self, table: str) -> dict[str, str]:
@@ -1682,8 +1684,6 @@ def _functions(installed: Installed) -> None:
             lambda array, value: int(str(value) in _array(array)) if value is not None else None,
             (2,),
         ),
-        "regexp": (_regexp, (2,)),
-        "regexp_i": (lambda value, pattern: _regexp(pattern, value, re.IGNORECASE), (2,)),
         "date_trunc": (_date_trunc, (2,)),
         "date_part": (_date_part, (2,)),
         "to_char": (lambda value, form: None if value is None else str(value), (2,)),
@@ -1758,12 +1758,6 @@ def _array_get(array: Any, index: Any, zero_based: int) -> Any:
         item = items[position]
         return int(item) if item.lstrip("-").isdigit() else item
     return None
-
-
-def _regexp(pattern: Any, value: Any, flags: int = 0) -> Any:
-    if pattern is None or value is None:
-        return None
-    return int(re.search(str(pattern), str(value), flags) is not None)
 
 
 def _numeric(value: Any, precision: Any = None, scale: Any = None) -> Any:

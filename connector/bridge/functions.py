@@ -20,18 +20,21 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import io
 import json
 import math
 import re
 import statistics
 import uuid
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import apsw
+import regex  # type: ignore[import-untyped]
 
 from connector.bridge.errors import ClientError
 from connector.domain.codecs import DATE, MONEY
@@ -615,32 +618,139 @@ def array_json(value: Any) -> str:
     return json.dumps(array_items(value))
 
 
-def series_json(start: Any, stop: Any, step: Any = None) -> str:
-    """``generate_series`` of numbers, or of timestamps with an interval step, as JSON for ``json_each``."""
+def series(start: Any, stop: Any, step: Any = None) -> Iterator[Any]:
+    """``generate_series`` of numbers, or of timestamps with an interval step, one value at a time (PostgreSQL's
+    rows stream: fifty million of them cost no more memory than ten)."""
     if start is None or stop is None:
-        return "[]"
+        return
     if isinstance(start, str) and not re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", start):
         first, last = parse_moment(start), parse_moment(stop)
         assert first is not None and last is not None
         interval = parse_interval(step if step is not None else "1 day")
         if interval == Interval():
             raise ClientError("22023", "step size cannot equal zero")
-        moments, current, count = [], first, 0
+        current, count = first, 0
         forward = interval.months > 0 or interval.days > 0 or interval.micros > 0
         while (current <= last) if forward else (current >= last):
-            moments.append(moment_text(current))
+            yield moment_text(current)
             count += 1
             current = _add_months(first, interval.months * count) + dt.timedelta(
                 days=interval.days * count, microseconds=interval.micros * count
             )
-        return json.dumps(moments)
+        return
     numbers = [float(start), float(stop), float(step if step is not None else 1)]
     if numbers[2] == 0:
         raise ClientError("22023", "step size cannot equal zero")
     whole = all(n.is_integer() for n in numbers)
     count = max(0, math.floor((numbers[1] - numbers[0]) / numbers[2]) + 1)
-    values = [numbers[0] + i * numbers[2] for i in range(count)]
-    return json.dumps([int(v) for v in values] if whole else values)
+    if whole:
+        origin, by = int(numbers[0]), int(numbers[2])
+        for index in range(count):
+            yield origin + index * by
+    else:
+        for index in range(count):
+            yield numbers[0] + index * numbers[2]
+
+
+def series_json(start: Any, stop: Any, step: Any = None) -> str:
+    """:func:`series` as one JSON array, for a set-returning call that advances in lockstep with another; refused
+    with 54000 before it passes PostgreSQL's 1 GB limit on a value."""
+    if start is not None and stop is not None and not isinstance(start, str):
+        # numbers: their count and width are known before one is made
+        count = (
+            math.floor((float(stop) - float(start)) / float(step if step is not None else 1)) + 1 if step != 0 else 0
+        )
+        _fits(max(count, 0) * (min(len(str(start)), len(str(stop))) + 2))
+    written = io.StringIO()
+    written.write("[")
+    size = 2
+    for index, value in enumerate(series(start, stop, step)):
+        text = json.dumps(value)
+        size += len(text) + 1
+        _fits(size)
+        written.write("," + text if index else text)
+    written.write("]")
+    return written.getvalue()
+
+
+class SeriesModule:
+    """``pg_series(start, stop, step)``: generate_series as an eponymous virtual table, its rows made as SQLite
+    reads them (columns ``value`` and ``key``, as ``json_each`` names them; ``key`` counts from 0). SQLite's
+    progress handler runs between rows, so the statement timeout ends it."""
+
+    _DECLARATION = "CREATE TABLE pg_series(value, key, start HIDDEN, stop HIDDEN, step HIDDEN)"
+
+    def Create(  # noqa: N802 - APSW's name
+        self, connection: apsw.Connection, module: str, database: str, table: str, *args: Any
+    ) -> tuple[str, Any]:  # noqa: N802 - APSW's name
+        return self._DECLARATION, _SeriesTable()
+
+    Connect = Create
+
+
+class _SeriesTable:
+    _ARGUMENTS = (2, 3, 4)  # start, stop, step
+
+    def BestIndex(self, constraints: Any, orderbys: Any) -> Any:  # noqa: N802 - APSW's name
+        used: list[int | None] = []
+        given: list[int] = []
+        for column, operator in constraints:
+            if column in self._ARGUMENTS and operator == apsw.SQLITE_INDEX_CONSTRAINT_EQ and column not in given:
+                given.append(column)
+                used.append(len(given) - 1)
+            else:
+                used.append(None)
+        cost = 1.0 if {2, 3} <= set(given) else 1e12
+        return used, 0, ",".join(str(c) for c in given), False, cost
+
+    def Open(self) -> _SeriesCursor:  # noqa: N802 - APSW's name
+        return _SeriesCursor()
+
+    def Disconnect(self) -> None:  # noqa: N802 - APSW's name
+        pass
+
+    Destroy = Disconnect
+
+
+class _SeriesCursor:
+    def __init__(self) -> None:
+        self._values: Iterator[Any] = iter(())
+        self._arguments: dict[int, Any] = {}
+        self._value: Any = None
+        self._key = -1
+        self._done = True
+
+    def Filter(self, number: int, name: str, arguments: Sequence[Any]) -> None:  # noqa: N802 - APSW's name
+        columns = [int(c) for c in name.split(",")] if name else []
+        self._arguments = dict(zip(columns, arguments, strict=False))
+        start, stop = self._arguments.get(2), self._arguments.get(3)
+        self._values = series(start, stop, self._arguments.get(4))
+        self._key = -1
+        self.Next()
+
+    def Next(self) -> None:  # noqa: N802 - APSW's name
+        self._value = next(self._values, _END)
+        self._done = self._value is _END
+        self._key += 1
+
+    def Eof(self) -> bool:  # noqa: N802 - APSW's name
+        return self._done
+
+    def Column(self, number: int) -> Any:  # noqa: N802 - APSW's name
+        if number == 0:
+            return self._value
+        if number == 1:
+            return self._key
+        return self._arguments.get(number)
+
+    def Rowid(self) -> int:  # noqa: N802 - APSW's name
+        return self._key
+
+    def Close(self) -> None:  # noqa: N802 - APSW's name
+        self._values = iter(())
+
+
+_END = object()
 
 
 def array_lower(value: Any, dimension: Any) -> int | None:
@@ -667,15 +777,20 @@ def string_to_array(text: Any, separator: Any) -> str | None:
 class _Collect:
     """An aggregate collecting its group's values, finished by ``final``."""
 
-    def __init__(self, final: Callable[[list[Any]], Any], keep_nulls: bool = False) -> None:
+    def __init__(self, final: Callable[[list[Any]], Any], keep_nulls: bool = False, bounded: bool = False) -> None:
         self.values: list[Any] = []
         self.final = final
         self.keep_nulls = keep_nulls
         self.extra: Any = None
+        #: the text its result will take, so far, when that result is one value (array_agg's array)
+        self.size: int | None = 2 if bounded else None
 
     def step(self, value: Any, extra: Any = None) -> None:
         self.extra = extra
         if value is not None or self.keep_nulls:
+            if self.size is not None:
+                self.size += len(value) + 3 if isinstance(value, (str, bytes)) else 24
+                _fits(self.size)
             self.values.append(value)
 
 
@@ -704,102 +819,298 @@ def _deviation(function: Callable[[list[float]], float], minimum: int) -> Callab
     return final
 
 
-_COLLECTORS: dict[str, tuple[Callable[[list[Any], Any], Any], int, bool]] = {
-    "pg_array_agg": (lambda values, _: array_text(values) if values else None, 1, True),
-    "pg_percentile_cont": (_percentile_cont, 2, False),
-    "pg_percentile_disc": (_percentile_disc, 2, False),
-    "stddev_samp": (lambda values, _: _deviation(statistics.stdev, 2)(values), 1, False),
-    "stddev": (lambda values, _: _deviation(statistics.stdev, 2)(values), 1, False),
-    "stddev_pop": (lambda values, _: _deviation(statistics.pstdev, 1)(values), 1, False),
-    "var_samp": (lambda values, _: _deviation(statistics.variance, 2)(values), 1, False),
-    "variance": (lambda values, _: _deviation(statistics.variance, 2)(values), 1, False),
-    "var_pop": (lambda values, _: _deviation(statistics.pvariance, 1)(values), 1, False),
-    "variance_pop": (lambda values, _: _deviation(statistics.pvariance, 1)(values), 1, False),
-}
+# -- LIKE ----------------------------------------------------------------------------------------------------
+
+#: A character LIKE takes literally that GLOB would read as a wildcard, as GLOB writes it literally.
+_GLOB_LITERALS = {"*": "[*]", "?": "[?]", "[": "[[]"}
+
+
+def like_glob(pattern: str, escape: str = "\\") -> str | None:
+    r"""A PostgreSQL LIKE pattern (``%``, ``_``, ``escape`` before a character taken literally) as the SQLite GLOB
+    pattern that matches the same strings, case-sensitively as LIKE does; None when PostgreSQL would refuse it.
+
+    >>> like_glob(r"FA-\_0%"), like_glob("50!%*", "!"), like_glob("x" + chr(92))
+    ('FA-_0*', '50%[*]', None)
+    """
+    if len(escape) > 1:
+        return None
+    found: list[str] = []
+    characters = iter(pattern)
+    for character in characters:
+        if escape and character == escape:
+            literal = next(characters, None)
+            if literal is None:
+                return None
+            found.append(_GLOB_LITERALS.get(literal, literal))
+        elif character == "%":
+            found.append("*")
+        elif character == "_":
+            found.append("?")
+        else:
+            found.append(_GLOB_LITERALS.get(character, character))
+    return "".join(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _like_expression(pattern: str, escape: str) -> tuple[re.Pattern[str], bool]:
+    """The regular expression a LIKE pattern means, and whether the pattern ends in a lone escape character."""
+    if len(escape) > 1:
+        raise ClientError("22025", f"invalid escape string {escape!r}: ESCAPE takes one character, or '' for none")
+    parts: list[str] = []
+    characters = iter(pattern)
+    dangling = False
+    for character in characters:
+        if escape and character == escape:
+            literal = next(characters, None)
+            if literal is None:
+                dangling = True
+                break
+            parts.append(re.escape(literal))
+        elif character == "%":
+            if not parts or parts[-1] != ".*":  # a run of % is one: no backtracking over equivalent splits
+                parts.append(".*")
+        elif character == "_":
+            parts.append(".")
+        else:
+            parts.append(re.escape(character))
+    if dangling:  # what reaches the escape with text left over
+        parts.append(".+")
+    return re.compile("".join(parts), re.DOTALL), dangling
+
+
+def like(value: Any, pattern: Any, escape: Any, insensitive: Any) -> int | None:
+    """``value LIKE pattern ESCAPE escape`` as PostgreSQL: case-sensitive (ILIKE: Unicode's lower case of each),
+    ``\\`` the escape unless another is given. The translator writes a literal pattern as GLOB instead. A pattern
+    ending in its escape matches nothing, and is an error (22025) where PostgreSQL's matcher reaches that escape
+    with text left to match."""
+    if value is None or pattern is None or escape is None:
+        return None
+    text, wanted = str(value), str(pattern)
+    if insensitive:
+        text, wanted = text.lower(), wanted.lower()
+    expression, dangling = _like_expression(wanted, str(escape))
+    found = expression.fullmatch(text) is not None
+    if dangling:
+        if found:
+            raise ClientError(
+                "22025",
+                "LIKE pattern must not end with escape character: double it to match it, or give another with ESCAPE",
+            )
+        return 0
+    return int(found)
+
+
+#: The work one regular expression may do on one value, in seconds. PostgreSQL's engine never backtracks, so a
+#: pattern like ``(a|aa)+$`` answers at once there; Python's engines may try every way through it, so a match that
+#: has not answered by then is refused (54000) rather than left to hold the session.
+REGEX_BUDGET = 5.0
+
+
+@functools.lru_cache(maxsize=256)
+def _regex(pattern: str, insensitive: bool) -> Any:
+    try:
+        return regex.compile(pattern, regex.IGNORECASE if insensitive else 0)
+    except regex.error as error:
+        raise ClientError("2201B", f"invalid regular expression: {error}") from None
+
+
+def _bounded(work: Callable[[], Any], pattern: str) -> Any:
+    try:
+        return work()
+    except TimeoutError:
+        raise ClientError(
+            "54000",
+            f"regular expression {pattern[:60]!r} needs more than {REGEX_BUDGET:g} s of work on one value "
+            "(it backtracks: PostgreSQL's engine does not); write it without nested or overlapping repetition",
+        ) from None
+
+
+def regexp_match(value: Any, pattern: Any, insensitive: Any = 0) -> int | None:
+    """``value ~ pattern`` (``~*`` when ``insensitive``), with :data:`REGEX_BUDGET` of work at most."""
+    if pattern is None or value is None:
+        return None
+    compiled = _regex(str(pattern), bool(insensitive))
+    text = str(value)
+    return int(_bounded(lambda: compiled.search(text, timeout=REGEX_BUDGET), str(pattern)) is not None)
+
+
+def regexp_operator(pattern: Any, value: Any) -> int | None:
+    """SQLite's ``value REGEXP pattern`` (what ``~`` becomes), which calls ``regexp(pattern, value)``."""
+    return regexp_match(value, pattern)
+
+
+def regexp_match_insensitive(value: Any, pattern: Any) -> int | None:
+    return regexp_match(value, pattern, 1)
 
 
 def regexp_replace(text: Any, pattern: Any, replacement: Any, flags: Any = "") -> str | None:
     """PostgreSQL's ``regexp_replace``: the first match replaced (every match with flag ``g``; ``i`` ignores case),
-    ``\\1`` naming a group in the replacement."""
+    ``\\1`` naming a group in the replacement; with :data:`REGEX_BUDGET` of work at most."""
     if text is None or pattern is None or replacement is None:
         return None
     options = str(flags or "")
-    compiled = re.compile(str(pattern), re.IGNORECASE if "i" in options else 0)
-    return compiled.sub(str(replacement).replace("\\&", "\\g<0>"), str(text), count=0 if "g" in options else 1)
+    compiled = _regex(str(pattern), "i" in options)
+    template = str(replacement).replace("\\&", "\\g<0>")
+    value = str(text)
+    count = 0 if "g" in options else 1
+    return _bounded(lambda: compiled.sub(template, value, count=count, timeout=REGEX_BUDGET), str(pattern))
 
 
-SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
-    "pg_interval": (interval_text, (1,)),
-    "pg_upper": (lambda value: _case_mapped(value, str.upper), (1,)),
-    "pg_lower": (lambda value: _case_mapped(value, str.lower), (1,)),
-    "quote_literal": (lambda value: quote_literal(value), (1,)),
-    "quote_nullable": (lambda value: "NULL" if value is None else quote_literal(value), (1,)),
-    "array_remove": (lambda array, value: array_remove(array, value), (2,)),
-    "pg_my_temp_schema": (lambda: 0, (0,)),
-    "pg_is_other_temp_schema": (lambda oid: 0, (1,)),
-    "pg_add_interval": (add_interval, (3,)),
-    "pg_add_days": (add_days, (2,)),
-    "pg_days_between": (days_between, (2,)),
-    "pg_moments_between": (moments_between, (2,)),
-    "age": (age, (1, 2)),
-    "pg_to_char": (to_char, (2,)),
-    "pg_to_date": (to_date, (2,)),
-    "pg_to_timestamp": (to_timestamp, (1, 2)),
-    "pg_date": (lambda value: _infinity(value) or date_text(parse_date(value)), (1,)),
-    "pg_timestamp": (lambda value: moment_text(parse_moment(value)), (1,)),
-    "pg_int": (cast_integer, (1,)),
-    "pg_float": (cast_float, (1,)),
-    "pg_nonzero": (nonzero, (1,)),
-    "pg_numeric_key": (numeric_key, (1,)),
-    "pg_money_text": (lambda value: None if value is None else MONEY.pg_text(value), (1,)),
-    "pg_scale_interval": (scale_interval, (2,)),
-    "pg_at_time_zone": (at_time_zone, (3,)),
-    "make_date": (lambda y, m, d: date_text(dt.date(int(y), int(m), int(d))) if None not in (y, m, d) else None, (3,)),
-    "split_part": (
-        lambda text, separator, n: (
-            None
-            if None in (text, separator, n)
-            else (str(text).split(str(separator)) + [""] * int(n))[int(n) - 1]
-            if int(n) > 0
-            else ""
-        ),
-        (3,),
-    ),
-    "lpad": (
-        lambda text, n, fill=" ": (
-            None
-            if text is None
-            else (str(fill) * int(n) + str(text))[-int(n) :][: int(n)]
-            if len(str(text)) < int(n)
-            else str(text)[: int(n)]
-        ),
-        (2, 3),
-    ),
-    "rpad": (lambda text, n, fill=" ": None if text is None else (str(text) + str(fill) * int(n))[: int(n)], (2, 3)),
-    "initcap": (
-        lambda text: None if text is None else re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0).capitalize(), str(text)),
-        (1,),
-    ),
-    "left": (
-        lambda text, n: None if text is None else str(text)[: int(n)] if int(n) >= 0 else str(text)[: int(n)],
-        (2,),
-    ),
-    "right": (
-        lambda text, n: None if text is None else (str(text)[-int(n) :] if int(n) > 0 else str(text)[-int(n) :]),
-        (2,),
-    ),
-    "repeat": (lambda text, n: None if text is None else str(text) * max(int(n), 0), (2,)),
-    "regexp_replace": (regexp_replace, (3, 4)),
-    "pg_array_json": (array_json, (1,)),
-    "pg_series_json": (series_json, (2, 3)),
-    "pg_subscripts_json": (lambda value: json.dumps(list(range(1, len(array_items(value)) + 1))), (1,)),
-    "array_lower": (array_lower, (2,)),
-    "array_upper": (array_upper, (2,)),
-    "array_length": (array_upper, (2,)),
-    "cardinality": (lambda value: len(array_items(value)) if value is not None else None, (1,)),
-    "array_position": (array_position, (2,)),
-    "string_to_array": (string_to_array, (2,)),
-}
+#: PostgreSQL's limit on one value (a field of a row): 1 GB. A value the bridge builds in Python is checked against
+#: it before it is built, so a statement cannot make the process hold more.
+MAX_VALUE = 1024 * 1024 * 1024 - 1
+
+
+def _fits(length: int) -> None:
+    if length > MAX_VALUE:
+        raise ClientError(
+            "54000",
+            f"requested length too large: {length:,} characters, beyond PostgreSQL's limit of 1 GB for one value; "
+            "build a shorter value",
+        )
+
+
+def upper(value: Any) -> Any:
+    return _case_mapped(value, str.upper)
+
+
+def lower(value: Any) -> Any:
+    return _case_mapped(value, str.lower)
+
+
+def quote_nullable(value: Any) -> str | None:
+    return "NULL" if value is None else quote_literal(value)
+
+
+def cast_date(value: Any) -> str | None:
+    return _infinity(value) or date_text(parse_date(value))
+
+
+def cast_timestamp(value: Any) -> str | None:
+    return moment_text(parse_moment(value))
+
+
+def money_text(value: Any) -> str | None:
+    return None if value is None else MONEY.pg_text(value)
+
+
+def make_date(year: Any, month: Any, day: Any) -> str | None:
+    if None in (year, month, day):
+        return None
+    return date_text(dt.date(int(year), int(month), int(day)))
+
+
+def split_part(text: Any, separator: Any, n: Any) -> str | None:
+    if None in (text, separator, n):
+        return None
+    if int(n) <= 0:
+        return ""
+    return (str(text).split(str(separator)) + [""] * int(n))[int(n) - 1]
+
+
+def lpad(text: Any, n: Any, fill: Any = " ") -> str | None:
+    if text is None or n is None or fill is None:
+        return None
+    width, value, fill = int(n), str(text), str(fill)
+    _fits(width)
+    if len(value) >= width:
+        return value[: max(width, 0)]
+    if not fill:
+        return value
+    needed = width - len(value)
+    return (fill * (needed // len(fill) + 1))[:needed] + value
+
+
+def rpad(text: Any, n: Any, fill: Any = " ") -> str | None:
+    if text is None or n is None or fill is None:
+        return None
+    width, value, fill = int(n), str(text), str(fill)
+    _fits(width)
+    if len(value) >= width:
+        return value[: max(width, 0)]
+    if not fill:
+        return value
+    needed = width - len(value)
+    return value + (fill * (needed // len(fill) + 1))[:needed]
+
+
+def initcap(text: Any) -> str | None:
+    return None if text is None else re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0).capitalize(), str(text))
+
+
+def left(text: Any, n: Any) -> str | None:
+    return None if text is None or n is None else str(text)[: int(n)]
+
+
+def right(text: Any, n: Any) -> str | None:
+    if text is None or n is None:
+        return None
+    count = int(n)
+    return str(text)[-count:] if count > 0 else str(text)[-count:]
+
+
+def repeat(text: Any, n: Any) -> str | None:
+    """``repeat(text, n)``, refused with 54000 before it is built when it would pass PostgreSQL's 1 GB."""
+    if text is None or n is None:
+        return None
+    value, count = str(text), max(int(n), 0)
+    _fits(len(value) * count)
+    return value * count
+
+
+def subscripts_json(value: Any) -> str:
+    return json.dumps(list(range(1, len(array_items(value)) + 1)))
+
+
+def cardinality(value: Any) -> int | None:
+    return len(array_items(value)) if value is not None else None
+
+
+def array_of(*values: Any) -> str:
+    return array_text(values)
+
+
+def array_of_rows(*rows: Any) -> str | None:
+    """``ARRAY[ARRAY[...], ...]``: a multi-dimensional array from its rows' text (``{{1,2},{3,4}}``)."""
+    _fits(sum(len(str(row)) + 1 for row in rows))
+    return "{" + ",".join("NULL" if row is None else str(row) for row in rows) + "}"
+
+
+def no_temp_schema() -> int:
+    return 0
+
+
+def is_other_temp_schema(oid: Any) -> int:
+    return 0
+
+
+def array_collected(values: list[Any], _: Any) -> str | None:
+    """array_agg's final: the group's values (NULLs kept), NULL for no rows."""
+    return array_text(values) if values else None
+
+
+def percentile_cont(values: list[Any], fraction: Any) -> float | None:
+    return _percentile_cont(values, fraction)
+
+
+def percentile_disc(values: list[Any], fraction: Any) -> Any:
+    return _percentile_disc(values, fraction)
+
+
+def stddev_samp(values: list[Any], _: Any) -> float | None:
+    return _deviation(statistics.stdev, 2)(values)
+
+
+def stddev_pop(values: list[Any], _: Any) -> float | None:
+    return _deviation(statistics.pstdev, 1)(values)
+
+
+def var_samp(values: list[Any], _: Any) -> float | None:
+    return _deviation(statistics.variance, 2)(values)
+
+
+def var_pop(values: list[Any], _: Any) -> float | None:
+    return _deviation(statistics.pvariance, 1)(values)
 
 
 def _quote_identifier(name: str) -> str:
@@ -843,26 +1154,18 @@ def array_remove(array: Any, value: Any) -> str | None:
     return array_text([item for item in items if (None if item is None else str(item)) != wanted])
 
 
-def _new_uuid(*_: Any) -> str:
+def new_uuid(*_: Any) -> str:
     return str(uuid.uuid4())
 
 
-def install(connection: apsw.Connection) -> None:
-    """Register the functions on one connection."""
-    for name, (function, counts) in SCALARS.items():
-        for count in counts:
-            connection.create_scalar_function(name, function, count, deterministic=name != "age" or count == 2)
-    connection.create_scalar_function("pg_array", lambda *values: array_text(values), -1, deterministic=True)
-    # gen_random_uuid() (sqlglot writes UUID()): the default the catalog shows for the register's generated keys
-    connection.create_scalar_function("uuid", _new_uuid, 0, deterministic=False)
-    connection.create_scalar_function("format", format_text, -1, deterministic=True)  # type: ignore[arg-type]
-    for name, (final, count, keep_nulls) in _COLLECTORS.items():
-        connection.create_aggregate_function(name, _collector(final, keep_nulls), count)
+def collector(
+    final: Callable[[list[Any], Any], Any], keep_nulls: bool, bounded: bool = False
+) -> Callable[[], tuple[Any, Any, Any]]:
+    """An aggregate's factory: each group's values collected, then ``final(values, extra)``; a ``bounded`` one is
+    refused with 54000 as soon as its one value would pass 1 GB."""
 
-
-def _collector(final: Callable[[list[Any], Any], Any], keep_nulls: bool) -> Callable[[], tuple[Any, Any, Any]]:
     def start() -> tuple[Any, Any, Any]:
-        state = _Collect(lambda values: values, keep_nulls)
+        state = _Collect(lambda values: values, keep_nulls, bounded)
         return (
             state,
             lambda _, value, extra=None: state.step(value, extra),

@@ -29,7 +29,7 @@ import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
-from connector.bridge import cache, catalog, functions, registry, typer, types
+from connector.bridge import cache, catalog, functions, typer, types
 from connector.bridge.dialect import BridgePostgres, BridgeSQLite
 from connector.schema import TABLES
 from connector.sql import exact, limits
@@ -40,37 +40,6 @@ _CATALOG_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
 #: Vector columns PostgreSQL subscripts from 0; every other array from 1.
 _ZERO_BASED = frozenset(
     {"indkey", "indclass", "indcollation", "indoption", "proargtypes", "stxkeys", "tgattr", "prattrs"}
-)
-_BOOLEAN_FUNCTIONS = frozenset(
-    {
-        "pg_table_is_visible",
-        "pg_type_is_visible",
-        "pg_function_is_visible",
-        "pg_collation_is_visible",
-        *registry.PRIVILEGE_FUNCTIONS,
-        "pg_relation_is_publishable",
-        "pg_array_contains",
-    }
-)
-_PREDICATES = (
-    exp.EQ,
-    exp.NEQ,
-    exp.GT,
-    exp.GTE,
-    exp.LT,
-    exp.LTE,
-    exp.Like,
-    exp.ILike,
-    exp.In,
-    exp.Is,
-    exp.Not,
-    exp.And,
-    exp.Or,
-    exp.Exists,
-    exp.RegexpLike,
-    exp.RegexpILike,
-    exp.Between,
-    exp.Boolean,
 )
 
 
@@ -103,20 +72,7 @@ class Translation:
         )
 
 
-_OPERATOR = re.compile(r"OPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!=<>*@#%^&|`?+\-/]+)\s*\)", re.IGNORECASE)
-_COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\s*\.\s*)?(?:\"default\"|default|\"C\"|\"POSIX\")", re.IGNORECASE)
 _DOLLAR = re.compile(r"\$(\d+)")
-#: Reserved words PostgreSQL accepts as a column label after AS (``... AS select``, ``AS table``: Metabase
-#: writes them); quoted before parsing, as they mean the same name.
-_KEYWORD_ALIAS = re.compile(
-    r"\bAS\s+(insert|update|delete|column|user|from|where|order|group|having|limit|offset|"
-    r"union|check|default|end|grant|window|both|case|primary|references|unique|analyse|analyze|desc|asc|"
-    r"returning|fetch|only|to|do|else|for|into|then|when|all|and|or|not|on|in|is)\b(?!\s*\()"
-    # select, with and table only where a label ends: after AS they may begin a query (CREATE VIEW v AS SELECT ...)
-    r"|\bAS\s+(select|with|table)\b(?=\s*(?:,|\)|;|$|from\b))",
-    re.IGNORECASE,
-)
-_STRINGS = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 #: Longer AND/OR chains are rebuilt as balanced trees (SQLite allows an expression 1,000 levels deep).
 _CHAIN = 64
 
@@ -139,9 +95,8 @@ def translate(text: str) -> Translation:
 
 def _translate(text: str) -> Translation:
     keyword = first_keyword(text)
-    prepared = _COLLATE.sub("", _OPERATOR.sub(r" \1 ", _keyword_aliases(text)))
     try:
-        node = sqlglot.parse_one(prepared, read=BridgePostgres)
+        node = sqlglot.parse_one(text, read=BridgePostgres)
     except sqlglot.errors.SqlglotError as error:
         if keyword in ("SELECT", "WITH", "VALUES") or "incomplete input" in str(error).lower():
             raise TranslationError(_syntax(error)) from None
@@ -165,27 +120,26 @@ def _translate(text: str) -> Translation:
     numbers: dict[int, int] = {}
     dates: dict[int, str] = {}
     node = _bottom_up(node, lambda child: _rewrite(child, numbers, dates))
-    top = _top_select(node)
     hints = None
-    starred = _star_source(node, top) if top is not None else None
-    if starred is not None:
-        derived = _derived_columns(node, top)
-        hints = tuple(_column_type(e, derived) for e in starred.expressions)
-    elif top is not None:
-        if not any(
-            isinstance(e, exp.Star) or isinstance(e, exp.Column) and isinstance(e.this, exp.Star)
-            for e in top.expressions
-        ):
-            derived = _derived_columns(node, top)
-            hints = tuple(
-                _column_type(e, derived) if not numeric or i >= len(numeric) or numeric[i] is None else types.NUMERIC
-                for i, e in enumerate(top.expressions)
-            )
-    elif returning is not None and not any(isinstance(e, exp.Star) for e in returning.expressions):
-        hints = tuple(
-            types.NUMERIC if i < len(numeric) and numeric[i] is not None else _column_type(e)
-            for i, e in enumerate(returning.expressions)
+    if top is not None or returning is not None:
+        # each output column's type, where SQLite cannot say (an expression, a view's column): the typer's
+        try:
+            typed: typer.Typed | None = typer.statement(source, _known_columns)
+        except Exception:  # noqa: BLE001 - a statement the typer cannot follow is typed by its values as it runs
+            typed = None
+        listed = top if top is not None else returning
+        starred = listed is not None and any(
+            isinstance(e, exp.Star) or isinstance(e, exp.Column) and e.is_star for e in listed.expressions
         )
+        # a column exact decimal arithmetic computes is numeric, whatever it reads (a view's columns too)
+        exact = [n is not None for n in numeric] if numeric and not starred else []
+        if typed is not None and typed.complete and typed.columns is not None:
+            hints = tuple(
+                types.NUMERIC if i < len(exact) and exact[i] else column.oid or None
+                for i, column in enumerate(typed.columns)
+            )
+        elif exact:
+            hints = tuple(types.NUMERIC if found else None for found in exact)
     count = max(numbers, default=0)
     parameter_types = tuple(numbers.get(n, 0) for n in range(1, count + 1))
     parameter_dates = tuple(dates.get(n) for n in range(1, count + 1))
@@ -194,63 +148,6 @@ def _translate(text: str) -> Translation:
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
-
-
-def _derived_key(expression: exp.Expr) -> tuple[str, str] | None:
-    """(table alias, column) of an output column that reads a column of a subquery or WITH query in FROM; the
-    alias is ``""`` for an unqualified column (:func:`_derived_columns` says which source that is)."""
-    column = expression.this if isinstance(expression, exp.Alias) else expression
-    if isinstance(column, exp.Column) and not isinstance(column.this, exp.Star):
-        return column.table.lower(), column.name.lower()
-    return None
-
-
-def _star_source(node: exp.Expr, top: exp.Select) -> exp.Select | None:
-    """The SELECT behind ``SELECT t.* FROM t`` when t is a WITH query or a subquery (its columns' types are
-    those of its expressions)."""
-    if len(top.expressions) != 1 or top.args.get("joins") or not top.is_star:
-        return None
-    source = top.args.get("from_")
-    item = source.this if source is not None else None
-    if isinstance(item, exp.Subquery) and isinstance(item.this, exp.Select):
-        return item.this
-    if isinstance(item, exp.Table) and not item.db:
-        for cte in node.find_all(exp.CTE):
-            if cte.alias.lower() == item.name.lower() and isinstance(cte.this, exp.Select):
-                return cte.this
-    return None
-
-
-def _derived_columns(node: exp.Expr, top: exp.Select | None = None) -> dict[tuple[str, str], exp.Expr]:
-    """The expressions behind the columns of every aliased subquery and WITH query of a statement (``(SELECT NOT
-    x AS y ...) AS tmp``), so ``tmp.y`` is typed as what it computes; when ``top`` reads one such source alone,
-    its columns unqualified too (``SELECT y FROM (...) AS tmp``)."""
-    found: dict[tuple[str, str], exp.Expr] = {}
-    sources: list[tuple[str, exp.Expr]] = [
-        (subquery.alias, subquery.this) for subquery in node.find_all(exp.Subquery) if subquery.alias
-    ]
-    sources += [(cte.alias, cte.this) for cte in node.find_all(exp.CTE) if cte.alias]
-    for alias, select in sources:
-        if isinstance(select, exp.Select):
-            for expression in select.expressions:
-                if isinstance(expression, exp.Alias):
-                    found[(alias.lower(), expression.alias.lower())] = expression.this
-    source = top.args.get("from_") if top is not None and not top.args.get("joins") else None
-    item = source.this if source is not None else None
-    name = item.alias_or_name.lower() if isinstance(item, (exp.Subquery, exp.Table)) else ""
-    for (alias, column), expression in list(found.items()):
-        if name and alias == name:
-            found[("", column)] = expression
-    return found
-
-
-def _keyword_aliases(text: str) -> str:
-    """``AS select`` as ``AS "select"``, outside quoted strings and names."""
-    parts = _STRINGS.split(text)
-    return "".join(
-        part if i % 2 else _KEYWORD_ALIAS.sub(lambda m: f'AS "{m.group(1) or m.group(2)}"', part)
-        for i, part in enumerate(parts)
-    )
 
 
 def _syntax(error: sqlglot.errors.SqlglotError) -> str:
@@ -475,17 +372,6 @@ def _exact_call(node: exp.Expr | None) -> bool:
     return name == "num" or name.startswith("num_")
 
 
-_OID_OF_KIND = {
-    "date": types.DATE,
-    "timestamp": types.TIMESTAMP,
-    "timestamptz": types.TIMESTAMPTZ,
-    "interval": 1186,
-    "text": types.TEXT,
-    "bool": types.BOOL,
-    "int": types.INT4,
-}
-
-
 # -- the rewrites ------------------------------------------------------------------------------------------
 
 
@@ -515,26 +401,11 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         number = int(node.name) if node.name.isdigit() else 0
         numbers.setdefault(number, _parameter_type(node, number, dates))
         return exp.Placeholder(this=f"p{number}")
-    if isinstance(node, exp.ByteString):
-        return exp.Literal.string(node.this)
-    if isinstance(node, exp.Collate):
-        return node.this
-    if isinstance(node, (exp.CurrentVersion, exp.CurrentSchema, exp.CurrentUser, exp.SessionUser, exp.CurrentDatabase)):
-        name = {
-            exp.CurrentVersion: "version",
-            exp.CurrentSchema: "current_schema",
-            exp.CurrentDatabase: "current_database",
-        }.get(type(node), "current_user")
-        return exp.Anonymous(this=name, expressions=[])
     if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
         unit = node.args.get("unit")
         return exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string(_unit(unit)), node.this])
     if isinstance(node, exp.Extract):
         return exp.Anonymous(this="date_part", expressions=[exp.Literal.string(_unit(node.this)), node.expression])
-    if isinstance(node, exp.RegexpILike):
-        return exp.Anonymous(this="regexp_i", expressions=[node.this, node.expression])
-    if isinstance(node, exp.CurrentSchemas):
-        return _call("current_schemas", node.this or exp.false())
     if isinstance(node, exp.Interval):
         unit = node.args.get("unit")
         written = node.this.name if isinstance(node.this, exp.Literal) else node.this.sql()
@@ -577,12 +448,8 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         return _array(node)
     if isinstance(node, exp.ArraySize):  # array_length(a, 1): sqlglot drops the dimension SQLite's function takes
         return _call("array_length", node.this, node.args.get("expression") or exp.Literal.number(1))
-    if isinstance(node, exp.ArrayAgg):
-        return exp.Anonymous(this="pg_array_agg", expressions=[node.this])
     if isinstance(node, exp.WithinGroup) and isinstance(node.this, (exp.PercentileCont, exp.PercentileDisc)):
         return _percentile(node)
-    if isinstance(node, exp.Anonymous) and node.name.lower() == "json_build_object":
-        return exp.Anonymous(this="json_object", expressions=node.expressions)
     if isinstance(node, exp.Select):
         _flatten_joins(node)
         _qualify_join_columns(node)
@@ -594,8 +461,6 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         return _column_definition(node)
     if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
         return _index(node)
-    if isinstance(node, exp.Lock):
-        return None  # SELECT ... FOR UPDATE: SQLite locks the whole file anyway
     return node
 
 
@@ -692,9 +557,19 @@ def _array(node: exp.Array) -> exp.Expr:
         and isinstance(node.parent.parent, exp.Any)
     ):
         return node
-    if all(isinstance(e, exp.Literal) for e in node.expressions):
-        return exp.Literal.string(functions.array_text([e.name for e in node.expressions]))
-    return _call("pg_array", *node.expressions)
+    if node.expressions and all(e.meta.get("array") for e in node.expressions):
+        # ARRAY[ARRAY[1, 2], ARRAY[3, 4]]: a two-dimensional array, {{1,2},{3,4}}, its rows as they are (quoted
+        # as elements, each level would double the backslashes: exponential in the depth)
+        if all(isinstance(e, exp.Literal) for e in node.expressions):
+            found: exp.Expr = exp.Literal.string("{" + ",".join(e.name for e in node.expressions) + "}")
+        else:
+            found = _call("pg_array_rows", *node.expressions)
+    elif all(isinstance(e, exp.Literal) for e in node.expressions):
+        found = exp.Literal.string(functions.array_text([e.name for e in node.expressions]))
+    else:
+        found = _call("pg_array", *node.expressions)
+    found.meta["array"] = True
+    return found
 
 
 def _output_name(value: exp.Expr) -> str:
@@ -795,6 +670,35 @@ def _srf_json(call: exp.Expr) -> exp.Expr | None:
     return None
 
 
+def _rows(json: exp.Expr, alias: str | None = None) -> exp.Expr:
+    """The FROM item a set-returning call's rows come from (columns ``value`` and ``key``, counted from 0): a
+    series of integer literals as SQLite's own recursive query (native speed), any other series streamed by
+    ``pg_series`` (:class:`connector.bridge.functions.SeriesModule`), anything else from its JSON array."""
+    name = exp.TableAlias(this=exp.to_identifier(alias)) if alias else None
+    if isinstance(json, exp.Anonymous) and json.name.lower() == "pg_series_json":
+        bounds = [_integer(argument) for argument in json.expressions]
+        if len(bounds) in (2, 3) and None not in bounds and (len(bounds) == 2 or bounds[2]):
+            start, stop, step = bounds[0], bounds[1], bounds[2] if len(bounds) == 3 else 1
+            within = "<=" if step > 0 else ">="  # type: ignore[operator]
+            counted = sqlglot.parse_one(
+                f"WITH RECURSIVE _series(value, key) AS (SELECT {start}, 0 UNION ALL SELECT value + {step}, key + 1 "
+                f"FROM _series WHERE value + {step} {within} {stop}) SELECT value, key FROM _series "
+                f"WHERE value {within} {stop}"
+            )
+            return exp.Subquery(this=counted, alias=name)
+        return exp.Table(this=_call("pg_series", *json.expressions), alias=name)
+    return exp.Table(this=_call("json_each", json), alias=name)
+
+
+def _integer(value: exp.Expr) -> int | None:
+    """An integer literal's value (``-3`` too), else None."""
+    negative = isinstance(value, exp.Neg)
+    inner = value.this if negative else value
+    if isinstance(inner, exp.Literal) and not inner.is_string and inner.is_int:
+        return -int(inner.name) if negative else int(inner.name)
+    return None
+
+
 def _srf_name(call: exp.Expr) -> str:
     if isinstance(call, exp.Explode):
         return "unnest"
@@ -816,7 +720,7 @@ def _set_returning(select: exp.Select) -> None:
             alias = first or f"_srf{number}"
             json = _srf_json(call)
             assert json is not None
-            source = exp.Table(this=_call("json_each", json), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+            source = _rows(json, alias)
             value: exp.Expr = exp.column("value", alias)
             position = exp.Add(this=exp.column("key", alias), expression=exp.Literal.number(1))
             if first is not None:
@@ -866,9 +770,7 @@ def _srf_table(node: exp.Expr) -> exp.Expr:
     columns = alias.columns if alias is not None else []
     call = node.this if isinstance(node, exp.Table) else None
     column = columns[0].name if columns else (name if alias is not None else _srf_name(call) if call else "unnest")
-    rows = exp.select(exp.alias_(exp.column("value"), column, quoted=True)).from_(
-        exp.Table(this=_call("json_each", source))
-    )
+    rows = exp.select(exp.alias_(exp.column("value"), column, quoted=True)).from_(_rows(source, "_rows"))
     return exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
 
 
@@ -1194,126 +1096,20 @@ def _name_columns(select: exp.Select | exp.Returning) -> None:
     for index, expression in enumerate(select.expressions):
         if isinstance(expression, (exp.Alias, exp.Column, exp.Star)) or isinstance(expression, exp.Dot):
             continue
-        select.expressions[index] = exp.alias_(expression, _pg_name(expression), quoted=True)
+        select.expressions[index] = exp.alias_(expression, typer.column_name(expression), quoted=True)
     select.set("expressions", select.expressions)
 
 
-def _pg_name(expression: exp.Expr) -> str:
-    if expression.meta.get("pg_name"):
-        return expression.meta["pg_name"]
-    if isinstance(expression, exp.Column):
-        return expression.name
-    if isinstance(expression, exp.Cast):
-        inner = _pg_name(expression.this)
-        if inner != "?column?" and not isinstance(expression.this, exp.Cast):
-            return inner  # a cast's own name is weaker than an outer cast's (PostgreSQL's FigureColname)
-        target = typer.cast_target(expression.to)
-        found = types.TYPES.get(target[0]) if target is not None else None
-        if found is not None:  # PostgreSQL names the column after the type's own name: int8, float8, bool
-            return types.TYPES[found.element].name if found.element else found.name
-        name = _type_name(expression.to)[0]
-        return {"decimal": "numeric", "double": "float8"}.get(name, name)
-    if isinstance(expression, exp.Anonymous):
-        name = expression.name.lower()
-        return {
-            "pg_numeric": "numeric",
-            "pg_bool": "bool",
-            "pg_regclass": "regclass",
-            "pg_regtype": "regtype",
-            "date_part": "extract",
-            "json_object": "json_build_object",
-            "pg_to_char": "to_char",
-            "pg_to_date": "to_date",
-            "pg_to_timestamp": "to_timestamp",
-        }.get(name, name)
-    if isinstance(expression, exp.AtTimeZone):
-        return "timezone"
-    if isinstance(expression, (exp.RegexpLike, exp.RegexpILike)):
-        return "?column?"  # an operator (~, ~*), not a function
-    if isinstance(expression, exp.Case):
-        return "case"
-    names: dict[type[exp.Expr], str] = {
-        exp.Explode: "unnest",
-        exp.ExplodingGenerateSeries: "generate_series",
-        exp.TimestampTrunc: "date_trunc",
-        exp.DateTrunc: "date_trunc",
-        exp.VariancePop: "var_pop",
-        exp.CurrentSchemas: "current_schemas",
-        exp.ArraySize: "array_length",
-        exp.LogicalAnd: "bool_and",
-        exp.LogicalOr: "bool_or",
-        exp.GroupConcat: "string_agg",
-    }
-    if type(expression) in names:
-        return names[type(expression)]
-    if isinstance(expression, (exp.WithinGroup, exp.Window, exp.Filter)):
-        return _pg_name(expression.this)
-    if isinstance(expression, exp.Func):
-        return expression.sql_name().lower()
-    return "?column?"
-
-
-def _column_type(expression: exp.Expr | None, derived: dict[tuple[str, str], exp.Expr] | None = None) -> int | None:
-    if expression is None:
-        return None
-    if isinstance(expression, exp.Alias):
-        expression = expression.this
-    key = _derived_key(expression)
-    if key is not None and derived and key in derived and derived[key] is not expression:
-        behind = derived[key]
-        return _column_type(behind, {k: v for k, v in derived.items() if v is not behind})
-    kind = _kind(expression)
-    if kind in _OID_OF_KIND and not isinstance(expression, exp.Column):
-        return _OID_OF_KIND[kind]
-    if isinstance(expression, exp.Anonymous) and _kind_here(expression) == "numeric":
-        return types.NUMERIC
-    if isinstance(expression, exp.Anonymous) and expression.name.lower() == "current_schemas":
-        return 1003
-    if isinstance(expression, exp.Anonymous) and expression.name.lower() == "pg_array_agg":
-        element = _column_type(expression.expressions[0], derived) if expression.expressions else None
-        if isinstance(expression.expressions[0] if expression.expressions else None, exp.Order):
-            element = _column_type(expression.expressions[0].this, derived)
-        found = types.TYPES.get(element or types.TEXT)
-        return found.array if found is not None and found.array else 1009
-    if isinstance(expression, exp.Anonymous) and expression.name.lower() in ("to_regtype", "to_regclass"):
-        return {"to_regtype": 2206, "to_regclass": 2205}[expression.name.lower()]
-    if isinstance(expression, exp.Anonymous):
-        name = expression.name.lower()
-        if name in _BOOLEAN_FUNCTIONS or name == "pg_bool":
-            return types.BOOL
-        if name == "pg_numeric":
-            return types.NUMERIC
-        if name == "date":
-            return types.DATE
-        if name in ("date_trunc", "datetime"):
-            return types.TIMESTAMP
-        if name == "date_part":
-            return types.NUMERIC
-        if name in (
-            "version",
-            "current_schema",
-            "current_user",
-            "current_database",
-            "current_setting",
-            "format_type",
-            "pg_get_userbyid",
-            "pg_regclass",
-            "pg_regtype",
-        ):
-            return types.TEXT
-        return None
-    if isinstance(expression, exp.Cast):
-        return {"INTEGER": None, "TEXT": types.TEXT, "REAL": types.FLOAT8, "NUMERIC": types.NUMERIC}.get(
-            expression.to.this.value if isinstance(expression.to.this, exp.DataType.Type) else "", None
-        )
-    if isinstance(expression, exp.Count):
-        return types.INT8
-    if isinstance(expression, (exp.Boolean, exp.LogicalAnd, exp.LogicalOr)) or isinstance(expression, _PREDICATES):
-        return types.BOOL
-    if isinstance(expression, exp.Literal):
-        if expression.is_string:
-            return types.TEXT
-        return types.INT4 if expression.name.lstrip("-").isdigit() else types.NUMERIC
+def _known_columns(name: str) -> list[tuple[str, int, int]] | None:
+    """A table's columns (name, type OID, typmod) as the typer sees them without a session: the register's tables
+    and the catalog's (the session's own typer knows the client's tables too)."""
+    lowered = name.lower()
+    declared = catalog.PG_TABLES.get(lowered) or catalog.INFO_TABLES.get(lowered)
+    if declared is not None:
+        return [(column, *(types.pg_type_of(kind) or (types.TEXT, -1))) for column, kind in declared]
+    for table in TABLES.values():
+        if table.name.lower() == lowered:
+            return [(column.name, *(types.pg_type_of(column.sql_type) or (0, -1))) for column in table.columns]
     return None
 
 
@@ -1332,7 +1128,7 @@ def _empty_columns(node: exp.Expr) -> tuple[str, ...] | None:
     if not _cannot_have_rows(node):
         return None
     top = _top_select(node)
-    return tuple(e.alias_or_name or _pg_name(e) for e in top.expressions) if top is not None else None
+    return tuple(e.alias_or_name or typer.column_name(e) for e in top.expressions) if top is not None else None
 
 
 def _cannot_have_rows(node: exp.Expr) -> bool:

@@ -159,7 +159,7 @@ class _Typer:
                 for number, (name, kind) in enumerate(source.columns, 1)
             ]
         inner = expression.this if isinstance(expression, exp.Alias) else expression
-        name = expression.alias_or_name if isinstance(expression, (exp.Alias, exp.Column)) else _name(expression)
+        name = expression.alias_or_name if isinstance(expression, (exp.Alias, exp.Column)) else column_name(expression)
         if isinstance(inner, exp.Column) and not inner.is_star:
             found = scope.column(inner)
             if found is not None:
@@ -235,14 +235,52 @@ class _Typer:
         return [self.type(v, scope) for v in values]
 
 
-def _name(expression: exp.Expr) -> str:
-    """PostgreSQL's name of an unnamed output column (the translator names most of them before they come here)."""
+def column_name(expression: exp.Expr) -> str:
+    """PostgreSQL's name for an unnamed output column (its ``FigureColname``): a column's own, a function's (from
+    :mod:`connector.bridge.registry`), a cast's type's, ``case``; ``?column?`` for an operator.
+
+    >>> import sqlglot
+    >>> from connector.bridge.dialect import BridgePostgres
+    >>> [column_name(e) for e in sqlglot.parse_one(
+    ...     "SELECT a, count(*), '1'::bigint, x::text, trim(b), rpad(b, 2), 1 + 2, CASE WHEN a THEN 1 END",
+    ...     read=BridgePostgres).expressions]
+    ['a', 'count', 'int8', 'x', 'btrim', 'rpad', '?column?', 'case']
+    """
+    if expression.meta.get("pg_name"):
+        return expression.meta["pg_name"]
+    if isinstance(expression, exp.Column):
+        return expression.name
     if isinstance(expression, exp.Cast):
-        inner = _name(expression.this)
-        return inner if inner != "?column?" else expression.to.sql("postgres").lower().split("(")[0]
+        inner = column_name(expression.this)
+        if inner != "?column?" and not isinstance(expression.this, exp.Cast):
+            return inner  # a cast's own name is weaker than an outer cast's
+        target = cast_target(expression.to)
+        found = types.TYPES.get(target[0]) if target is not None else None
+        if found is not None:  # the type's own name: int8, float8, bool
+            return types.TYPES[found.element].name if found.element else found.name
+        return _written_type(expression.to)
+    if isinstance(expression, exp.AtTimeZone):
+        return "timezone"
+    if isinstance(expression, (exp.RegexpLike, exp.RegexpILike)):
+        return "?column?"  # an operator (~, ~*), not a function
+    if isinstance(expression, exp.Case):
+        return "case"
+    if isinstance(expression, (exp.WithinGroup, exp.Window, exp.Filter)):
+        return column_name(expression.this)
     if isinstance(expression, exp.Func):
         return registry.output_name(call_name(expression))
     return "?column?"
+
+
+def _written_type(to: exp.Expr) -> str:
+    """The name a cast's target is written with, when the bridge knows no such type (lower case, no schema)."""
+    if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.USERDEFINED:
+        kind = to.args.get("kind")
+        name = kind.expression.name if isinstance(kind, exp.Dot) else kind.name if kind is not None else ""
+        return name.lower()
+    text = to.sql("postgres").lower() if isinstance(to, exp.DataType) else (to.name or to.sql("postgres")).lower()
+    base = text.split("(")[0].strip()
+    return {"decimal": "numeric", "double": "float8"}.get(base, base)
 
 
 # -- the rules, one per kind of expression -----------------------------------------------------------------------
@@ -459,6 +497,8 @@ def _array(typer: _Typer, node: exp.Array, scope: _Scope) -> Type | None:
         columns = typer.query(node.expressions[0], scope)
         return _array_of(columns[0][1]) if columns else None
     element = _common([typer.type(e, scope) for e in node.expressions] or [None])
+    if element is not None and _element_of(element) is not None:
+        return (element[0], -1)  # ARRAY[ARRAY[1], ARRAY[2]]: a two-dimensional int4[], of the same type
     return _array_of(element) if element is not None else (1009, -1)
 
 
@@ -496,6 +536,8 @@ def call_name(node: exp.Expr) -> str:
     """The PostgreSQL name of a call: ``upper`` for sqlglot's ``Upper``, the name written for others."""
     if isinstance(node, exp.Anonymous):
         return node.name.lower()
+    if isinstance(node, exp.Pad):
+        return "lpad" if node.args.get("is_left") else "rpad"
     return _CLASS_NAMES.get(type(node)) or (node.sql_name().lower() if isinstance(node, exp.Func) else "")
 
 
@@ -654,6 +696,7 @@ _RULES: dict[type[exp.Expr], Callable[..., Type | None]] = {
     exp.Connector: _boolean,
     exp.Not: _boolean,
     exp.Exists: _boolean,
+    exp.Escape: _same,  # x LIKE y ESCAPE z: the LIKE's
     exp.Case: _case,
     exp.If: lambda typer, node, scope: _common(
         [typer.type(node.args.get("true"), scope), typer.type(node.args.get("false"), scope)]
@@ -697,7 +740,7 @@ def _parameter_type(typer: _Typer, node: exp.Parameter, scopes: dict[int, _Scope
         return found[0] if found else 0
     if isinstance(parent, (exp.Limit, exp.Offset, exp.Fetch)):
         return types.INT8
-    if isinstance(parent, (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike, exp.DPipe)):
+    if isinstance(parent, (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike, exp.DPipe, exp.Escape)):
         return types.TEXT
     if isinstance(parent, exp.Any):
         comparison = parent.parent

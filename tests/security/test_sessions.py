@@ -24,10 +24,12 @@ pytestmark = pytest.mark.slow
 
 MiB = 1024 * 1024
 #: Work that runs in Python, where SQLite's progress handler never fires.
-BACKTRACKING = "SELECT 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' ~ '(a+)+$'"
+#: (a+)+$ no longer backtracks (the regex engine sees through it, as PostgreSQL's answers at once); (a|aa)+$ still
+#: does, until its budget of work (connector.bridge.functions.REGEX_BUDGET, 5 s) or the statement's timeout ends it
+BACKTRACKING = "SELECT 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' ~ '(a|aa)+$'"
 ATTACKS = {
     "backtracking regular expression": BACKTRACKING,
-    "a long series counted": "SELECT count(*) FROM generate_series(1, 50000000)",
+    "a long series counted": "SELECT count(*) FROM generate_series(1, 500000000)",
     "a 2 MB select list translated": "SELECT " + ",".join(["1"] * 1_000_000),
 }
 
@@ -156,9 +158,9 @@ def _alive(pid: int) -> bool:
     "sql",
     [
         "SELECT length(repeat('abcdefgh', 100000000))",
-        "SELECT count(*) FROM generate_series(1, 50000000)",
+        # a series no longer takes memory: it streams, until its timeout (test_bounded_values.py)
     ],
-    ids=["repeat", "series"],
+    ids=["repeat"],
 )
 def test_memory_is_bounded_per_session(books: Path, serve, sql: str) -> None:
     """Each session may add --session-memory to its process: beyond it the statement fails (53200, or 54000 where

@@ -39,6 +39,39 @@ SELECT 'a_b' LIKE 'a\_b' AS escaped, 'axb' LIKE 'a\_b' AS wildcard, 'assets_view
 -- name: like_case_sensitive
 SELECT count(*) FROM "Assets" WHERE "AssetName" LIKE '%VAN%';
 
+-- name: like_escape_clause
+SELECT '50%' LIKE '50!%' ESCAPE '!' AS bang, '500' LIKE '50!%' ESCAPE '!' AS literal, 'a\b' LIKE 'a\b' ESCAPE '' AS none;
+
+-- name: like_glob_characters
+SELECT 'a*c' LIKE 'a*c' AS star, 'abc' LIKE 'a*c' AS not_wild, '[x]' LIKE '[x]%' AS bracket, 'a?' LIKE '_?' AS mark;
+
+-- name: not_like_case
+SELECT count(*) FROM "Assets" WHERE "AssetName" NOT LIKE '%van%';
+
+-- name: ilike_escapes
+SELECT 'A_B' ILIKE 'a\_b' AS escaped, 'AXB' ILIKE 'a\_b' AS wildcard, 'ÉTÉ' NOT ILIKE 'été' AS negated;
+
+-- name: like_trailing_escape
+SELECT 'a' LIKE 'a\' AS x;
+
+-- name: like_trailing_escape_reached
+SELECT 'ab' LIKE 'a\' AS x;
+
+-- name: array_nested
+SELECT ARRAY[ARRAY[1, 2], ARRAY[3, 4]] AS a, ARRAY[ARRAY[ARRAY['x']]] AS b;
+
+-- name: regex_overlapping_repetition
+SELECT 'aaaaaaaaaa!' ~ '(a|aa)+$' AS m, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' ~ '(a+)+$' AS n;
+
+-- name: repeat_beyond_a_gigabyte
+SELECT length(repeat('abcdefgh', 1000000000)) AS n;
+
+-- name: lpad_multi_character_fill
+SELECT lpad('ab', 7, 'xyz') AS l, rpad('ab', 7, 'xyz') AS r, lpad('abcdef', 3) AS cut;
+
+-- name: generate_series_streamed
+SELECT count(*) AS n, sum(g) AS s FROM generate_series(1, 200000) AS g;
+
 -- name: regex_case_insensitive
 SELECT 'Van' ~* 'VAN' AS m, pg_typeof('Van' ~* 'VAN')::text AS t;
 

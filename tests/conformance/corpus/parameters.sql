@@ -96,6 +96,14 @@ SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" = ANY($1) ORDER BY 1;
 -- params: ["FA-01%"]
 SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" LIKE $1 ORDER BY 1;
 
+-- name: like_param_case
+-- params: ["%VAN%"]
+SELECT count(*) FROM "Assets" WHERE "AssetName" LIKE $1;
+
+-- name: like_param_escape
+-- params: ["a\\_b", "!"]
+SELECT 'a_b' LIKE $1 AS escaped, 'axb' LIKE $1 AS wildcard, '5%' LIKE '5!%' ESCAPE $2 AS bang;
+
 -- name: ilike_param
 -- params: ["%VAN%"]
 SELECT "AssetNumber" FROM "Assets" WHERE "AssetName" ILIKE $1 ORDER BY 1;
