@@ -1491,8 +1491,19 @@ def _internal(connection: apsw.Connection, sql: str, rows: Sequence[Sequence[Any
     return list(store.execute(sql))
 
 
+#: The register's own tables as the catalog lists them: the same in every session, so made once per process (in the
+#: server's, before it forks sessions).
+_REGISTER_RELATIONS = tuple(_register_relation(table) for table in TABLES.values())
+
+
 class Installed:
-    """The catalog attached to one connection, rebuilt when the file's schema changes."""
+    """The catalog on one connection: its Python side (the relations, what the catalog functions answer) kept up to
+    date with the file's schema, and its tables (``pg_catalog.*``, ``information_schema.*``) made and filled only
+    when a statement reads them, so that a session that never reads the catalog never pays for it.
+
+    The two schemas are attached, empty, when the session starts (SQLite cannot attach inside a transaction); their
+    tables are made and filled in one savepoint of the statement that first needs them, so a transaction rolled back
+    takes them back too and the next statement makes them again."""
 
     def __init__(
         self,
@@ -1505,21 +1516,20 @@ class Installed:
         read_only_user: bool = False,
     ) -> None:
         self.connection = connection
-        self._owners_built: dict[str, frozenset[str]] | None = None
         self.catalog = Catalog(database, user, settings=settings, read_only_user=read_only_user)
         self.settings = settings
         self.pid = pid
         #: a read-only user of the users file: whatever its settings say, the session may only read
         self.read_only_user = read_only_user
+        #: what the Python side was built from (the file's schema version and who owns its objects), and its rows
+        self._built: tuple[int, dict[str, frozenset[str]] | None] | None = None
+        self._rows: dict[str, list[dict[str, Any]]] | None = None
+        #: bumped whenever the Python side is built again: the tables are current when they hold this generation
+        self._generation = 0
         # The catalog is the bridge's own: its statements run trusted by the connection's guard, which refuses ATTACH
         # and writes to attached databases to the client's statements.
         _internal(connection, "ATTACH DATABASE ':memory:' AS pg_catalog")
         _internal(connection, "ATTACH DATABASE ':memory:' AS information_schema")
-        for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
-            for name, columns in tables.items():
-                declared = ", ".join(f"{column} {kind}" for column, kind in columns)
-                _internal(connection, f"CREATE TABLE {schema}.{name} ({declared})")
-        _internal(connection, "CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
         _functions(self)
         functions.install(connection)
         self.refresh()
@@ -1530,34 +1540,61 @@ class Installed:
         rows = _internal(self.connection, f"SELECT name, type FROM main.pragma_table_info({quoted})")
         return {name: kind for name, kind in rows}
 
-    def refresh(self) -> None:
-        """Rebuild the rows when the file's schema changed since they were built (another client's CREATE TABLE), or,
-        for a connection restricted to some tenants, who owns its objects did (a tenant's object is recorded just
-        after it is made)."""
+    def refresh(self, *, tables: bool = False) -> None:
+        """Build the Python side again when the file's schema changed since it was built (another client's CREATE
+        TABLE), or, for a connection restricted to some tenants, who owns its objects did (a tenant's object is
+        recorded just after it is made). With ``tables``, make and fill the catalog's tables too, unless they hold
+        these rows already."""
         version = _internal(self.connection, "PRAGMA main.schema_version")[0][0]
-        state = _internal(self.connection, "SELECT schema_version FROM pg_catalog._bridge_state")
-        built = state[0][0] if state else None
         owners = _owners(self.connection)
-        if built == version and owners == self._owners_built:
-            return
-        self._owners_built = owners
+        if self._built != (version, owners):
+            self._build(version, owners)
+        if tables:
+            self._fill()
+
+    def _build(self, version: int, owners: dict[str, frozenset[str]] | None) -> None:
         catalog = self.catalog
-        catalog.relations = [_register_relation(table) for table in TABLES.values()]
-        catalog.relations += _user_relations(self.connection, owners)
+        catalog.relations = [*_REGISTER_RELATIONS, *_user_relations(self.connection, owners)]
         catalog.index_definitions.clear()
         catalog.constraint_definitions.clear()
         catalog.names_by_oid = {r.oid: r.name for r in catalog.relations}
         catalog.comments = {}
-        rows = catalog.rows()
         for relation in catalog.relations:
             catalog.comments[(relation.oid, 0)] = relation.comment or ""
             for number, column in enumerate(relation.columns, 1):
                 if column[5]:
                     catalog.comments[(relation.oid, number)] = column[5]
+        self._rows = None  # made when first asked for (rows())
+        self._built = (version, owners)
+        self._generation += 1
+
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The catalog tables' rows for the Python side as built; making them also names the indexes, constraints
+        and functions (``names_by_oid``, ``index_definitions``...) the catalog functions answer from."""
+        if self._rows is None:
+            self._rows = self.catalog.rows()
+        return self._rows
+
+    def _fill(self) -> None:
+        """The catalog's tables, made if they are not there (first use, or made in a transaction rolled back since)
+        and filled with the Python side's rows if they hold older ones."""
+        made = _internal(self.connection, "SELECT 1 FROM pg_catalog.sqlite_schema WHERE name = '_bridge_state'")
+        if made and _internal(self.connection, "SELECT generation FROM pg_catalog._bridge_state") == [
+            (self._generation,)
+        ]:
+            return
+        rows = self.rows()
         with self.connection:
+            if not made:
+                for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
+                    for name, columns in tables.items():
+                        declared = ", ".join(f"{column} {kind}" for column, kind in columns)
+                        _internal(self.connection, f"CREATE TABLE {schema}.{name} ({declared})")
+                _internal(self.connection, "CREATE TABLE pg_catalog._bridge_state (generation INTEGER)")
             for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
                 for name, columns in tables.items():
-                    _internal(self.connection, f"DELETE FROM {schema}.{name}")
+                    if made:
+                        _internal(self.connection, f"DELETE FROM {schema}.{name}")
                     names = [column for column, _ in columns]
                     defaults = {column: _default_for(kind) for column, kind in columns}
                     values = [[row.get(column, defaults[column]) for column in names] for row in rows[name]]
@@ -1565,7 +1602,7 @@ class Installed:
                         marks = ", ".join("?" * len(names))
                         _internal(self.connection, f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
             _internal(self.connection, "DELETE FROM pg_catalog._bridge_state")
-            _internal(self.connection, "INSERT INTO pg_catalog._bridge_state VALUES (?)", [(version,)])
+            _internal(self.connection, "INSERT INTO pg_catalog._bridge_state VALUES (?)", [(self._generation,)])
 
 
 # -- the functions catalog queries call ----------------------------------------------------------------------
@@ -1690,6 +1727,8 @@ def _functions(installed: Installed) -> None:
         "quote_ident": (_quote, (1,)),
     }
     for name, (function, counts) in scalar.items():
+        if name in _READ_ROWS:
+            function = _after_rows(installed, function)
         for count in counts:
             connection.create_scalar_function(
                 name, function, count, deterministic=name.startswith("pg_") and name not in ("pg_backend_pid",)
@@ -1715,6 +1754,32 @@ def _functions(installed: Installed) -> None:
         return value
 
     connection.create_scalar_function("set_config", set_config, 3)  # type: ignore[arg-type]
+
+
+#: The catalog functions that answer from what making the catalog's rows names (indexes, constraints, the reports
+#: as functions): they make the rows first, if no statement has yet.
+_READ_ROWS = frozenset(
+    {
+        "pg_get_indexdef",
+        "pg_get_constraintdef",
+        "pg_get_function_result",
+        "pg_get_function_arguments",
+        "pg_get_function_identity_arguments",
+        "pg_get_functiondef",
+        "to_regclass",
+        "pg_regclass",
+        "pg_regproc",
+        "pg_regclass_oid",
+    }
+)
+
+
+def _after_rows(installed: Installed, function: Callable[..., Any]) -> Callable[..., Any]:
+    def answer(*arguments: Any) -> Any:
+        installed.rows()
+        return function(*arguments)
+
+    return answer
 
 
 def _to_regtype(name: Any) -> Any:

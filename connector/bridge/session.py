@@ -243,6 +243,18 @@ _TEXT_TYPE = (types.TEXT, -1, -1)
 _FOREVER = 2_000_000.0
 
 
+#: A catalog table named in a statement, however it is spelt (SQLite's names are case-blind).
+_CATALOG_NAME = re.compile(
+    r"\b(?:pg_catalog|information_schema|" + "|".join(sorted(catalog.PG_TABLES, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _reads_catalog(sql: str) -> bool:
+    """Whether a statement (as SQLite runs it) may read the catalog's tables, which are then made current first."""
+    return _CATALOG_NAME.search(sql) is not None
+
+
 def _identifier(text: str) -> str:
     text = text.strip()
     if text.startswith('"') and text.endswith('"'):
@@ -555,8 +567,8 @@ class Session:
     def _sql(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int]) -> Result:
         translation = prepared.translation
         assert translation is not None
-        if "pg_" in translation.sql or "information_schema" in translation.sql.lower():
-            self.catalog.refresh()
+        if _reads_catalog(translation.sql):
+            self.catalog.refresh(tables=True)
         if translation.empty_columns is not None:
             fields = prepared.fields or self._typed_fields(prepared, [None] * len(translation.empty_columns))
             return Result(fields, iter(()), lambda count: f"SELECT {count}", formats, self.settings["TimeZone"])
@@ -671,8 +683,8 @@ class Session:
                 raise ClientError(
                     "25P02", "current transaction is aborted, commands ignored until end of transaction block"
                 )
-            if "pg_" in translation.sql or "information_schema" in translation.sql.lower():
-                self.catalog.refresh()
+            if _reads_catalog(translation.sql):
+                self.catalog.refresh(tables=True)
             cursor = self.connection.cursor()
             cursor.execute(translation.sql, self._bindings(translation, {}))
             if cursor.description:
