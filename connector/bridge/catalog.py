@@ -12,6 +12,7 @@ functions registered on the same connection by :func:`install`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -710,6 +711,7 @@ SETTINGS = (
 BOOLEAN_COLUMNS = frozenset(name for columns in PG_TABLES.values() for name, declared in columns if declared == _B)
 
 
+@functools.lru_cache(maxsize=4096)
 def table_oid(name: str) -> int:
     """A table's OID: stable for its name (in any case), so every connection and every run agrees on it."""
     return 16386 + 16 * (zlib.crc32(name.lower().encode()) % 100_000_000)
@@ -1533,6 +1535,11 @@ class Installed:
         _functions(self)
         functions.install(connection)
         self.refresh()
+
+    @property
+    def generation(self) -> int:
+        """Bumped whenever the relations change (what the session's typings depend on)."""
+        return self._generation
 
     def declared_types(self, table: str) -> dict[str, str]:
         """The types a table of the client's own declares for its columns ('' where it declares none)."""

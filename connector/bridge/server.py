@@ -17,6 +17,7 @@ stops (:class:`~connector.bridge.timeouts.Interrupts`). Whatever one session doe
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import ipaddress
 import logging
@@ -346,6 +347,10 @@ class Postmaster:
 
     def run(self) -> None:
         _warm_up()
+        # What is made now is shared with every session, copy-on-write: kept out of the collector's scans, so a
+        # session's collections do not copy the pages it only reads
+        gc.collect()
+        gc.freeze()
         self.listener.setblocking(False)
         self._wake_reader.setblocking(False)
         self._wake_writer.setblocking(False)
