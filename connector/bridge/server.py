@@ -998,7 +998,8 @@ class Client:
         if names is None:
             described = session.describe(session.prepare(f"SELECT * FROM {order.table}"))
             names = ", ".join('"' + f.name.replace('"', '""') + '"' for f in described or [])
-        count = len([name for name in names.split(",") if name.strip()])
+        columns = [_unquoted(name) for name in names.split(",") if name.strip()]
+        count = len(columns)
         statement = session.prepare(
             f"INSERT INTO {order.table} ({names}) VALUES ({', '.join(f'${n}' for n in range(1, count + 1))})"
         )
@@ -1038,7 +1039,7 @@ class Client:
                     )
                 raw = [None if value is None else value.encode() for value in fields]
                 try:
-                    result = session.run(statement, session.bind_values(statement, [0], raw))
+                    result = session.run(statement, session.bind_values(statement, [0], raw, columns))
                     for _ in result.take(0):
                         pass
                 except Exception as error:
@@ -1165,6 +1166,14 @@ class Client:
         else:
             raise ProtocolViolation(f"Close of {kind!r}")
         self.send(protocol.CLOSE_COMPLETE)
+
+
+def _unquoted(name: str) -> str:
+    """A column as a COPY's column list names it: a quoted name as it is, another folded to lower case."""
+    name = name.strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return name[1:-1].replace('""', '"')
+    return name.lower()
 
 
 #: Startup packet parameters that are not settings.

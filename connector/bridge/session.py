@@ -15,6 +15,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import apsw
@@ -525,20 +526,35 @@ class Session:
                 self.catalog.refresh()
         return None
 
-    def bind_values(self, prepared: Prepared, formats: Sequence[int], raw: Sequence[bytes | None]) -> dict[str, Any]:
+    def bind_values(
+        self,
+        prepared: Prepared,
+        formats: Sequence[int],
+        raw: Sequence[bytes | None],
+        names: Sequence[str] | None = None,
+    ) -> dict[str, Any]:
+        """The values of a statement's parameters as the client sent them (``names``: the columns they go to, for a
+        COPY's errors). A value its type cannot read is refused with 22P02 (22007 for a date), as PostgreSQL does."""
         codes = protocol.formats_for(formats, len(raw))
         values: dict[str, Any] = {}
         for number, (code, data) in enumerate(zip(codes, raw, strict=True), start=1):
             oid = prepared.parameter_types[number - 1] if number <= len(prepared.parameter_types) else 0
+            what = f'column "{names[number - 1]}"' if names and number <= len(names) else f"parameter ${number}"
             try:
                 if data is None:
                     value = None
                 elif code == 1:
                     value = types.decode_binary(oid, data)
                 else:
-                    value = types.decode_text(oid, data.decode())
+                    text = data.decode()
+                    if oid in _STRICT and not _STRICT[oid](text):
+                        raise ClientError(
+                            "22P02",
+                            f'invalid value for {what}: invalid input syntax for type {_STRICT_NAMES[oid]}: "{text}"',
+                        )
+                    value = _boolean(text) if oid == types.BOOL else types.decode_text(oid, text)
             except (ValueError, UnicodeDecodeError, ArithmeticError) as error:
-                raise ClientError("22P02", f"invalid value for parameter ${number}: {error}") from None
+                raise ClientError("22P02", f"invalid value for {what}: {error}") from None
             dated = prepared.translation.parameter_dates if prepared.translation else ()
             if value is not None and number <= len(dated) and dated[number - 1]:
                 value = _as_date(value, dated[number - 1] or "=", oid in (types.TIMESTAMP, types.TIMESTAMPTZ))
@@ -977,6 +993,42 @@ class Session:
             self.connection.close()
         except connector.Error:
             pass
+
+
+#: PostgreSQL's spellings of a boolean (any unambiguous prefix of true, false, yes, no, on, off; 1 and 0), in any case.
+_BOOLEAN_TEXT = re.compile(r"\s*(t(r(ue?)?)?|f(a(l(se?)?)?)?|y(es?)?|no?|on|of(f)?|1|0)\s*", re.IGNORECASE)
+
+
+_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def _boolean(text: str) -> bool:
+    """A boolean as PostgreSQL spells it (checked against ``_BOOLEAN_TEXT`` first)."""
+    return text.strip()[:2].lower() in ("t", "tr", "y", "ye", "1", "on")
+
+
+def _is_numeric(text: str) -> bool:
+    try:
+        Decimal(text.strip())
+    except ArithmeticError:
+        return False
+    return "_" not in text and text.strip().lower() not in ("snan", "-snan", "+snan")
+
+
+#: Text a parameter of these types is checked against before it is read: what the type cannot read is refused
+#: (the types' readers take a number or a boolean they cannot read as text or as false).
+_STRICT: dict[int, Callable[[str], bool]] = {
+    types.BOOL: lambda text: _BOOLEAN_TEXT.fullmatch(text) is not None,
+    types.NUMERIC: _is_numeric,
+    **dict.fromkeys((types.INT2, types.INT4, types.INT8), lambda text: _INTEGER_TEXT.fullmatch(text) is not None),
+}
+_STRICT_NAMES = {
+    types.BOOL: "boolean",
+    types.NUMERIC: "numeric",
+    types.INT2: "smallint",
+    types.INT4: "integer",
+    types.INT8: "bigint",
+}
 
 
 def _as_date(value: Any, operator: str, timestamp: bool) -> Any:
