@@ -1378,8 +1378,49 @@ def _oid_of(declared: str) -> int:
     return (types.pg_type_of(declared) or (types.TEXT, -1))[0]
 
 
+#: PostgreSQL 15's input, output, receive and send functions of each type but the arrays (``array_in`` ...): clients
+#: tell types apart by them (ADBC reads a column's type from its ``typreceive``; ``-`` is none).
+_TYPE_FUNCTIONS: dict[int, tuple[str, str, str, str]] = {
+    16: ("boolin", "boolout", "boolrecv", "boolsend"),
+    17: ("byteain", "byteaout", "bytearecv", "byteasend"),
+    18: ("charin", "charout", "charrecv", "charsend"),
+    19: ("namein", "nameout", "namerecv", "namesend"),
+    20: ("int8in", "int8out", "int8recv", "int8send"),
+    21: ("int2in", "int2out", "int2recv", "int2send"),
+    22: ("int2vectorin", "int2vectorout", "int2vectorrecv", "int2vectorsend"),
+    23: ("int4in", "int4out", "int4recv", "int4send"),
+    24: ("regprocin", "regprocout", "regprocrecv", "regprocsend"),
+    25: ("textin", "textout", "textrecv", "textsend"),
+    26: ("oidin", "oidout", "oidrecv", "oidsend"),
+    30: ("oidvectorin", "oidvectorout", "oidvectorrecv", "oidvectorsend"),
+    114: ("json_in", "json_out", "json_recv", "json_send"),
+    700: ("float4in", "float4out", "float4recv", "float4send"),
+    701: ("float8in", "float8out", "float8recv", "float8send"),
+    705: ("unknownin", "unknownout", "unknownrecv", "unknownsend"),
+    1033: ("aclitemin", "aclitemout", "-", "-"),
+    1042: ("bpcharin", "bpcharout", "bpcharrecv", "bpcharsend"),
+    1043: ("varcharin", "varcharout", "varcharrecv", "varcharsend"),
+    1082: ("date_in", "date_out", "date_recv", "date_send"),
+    1083: ("time_in", "time_out", "time_recv", "time_send"),
+    1114: ("timestamp_in", "timestamp_out", "timestamp_recv", "timestamp_send"),
+    1184: ("timestamptz_in", "timestamptz_out", "timestamptz_recv", "timestamptz_send"),
+    1186: ("interval_in", "interval_out", "interval_recv", "interval_send"),
+    1700: ("numeric_in", "numeric_out", "numeric_recv", "numeric_send"),
+    2205: ("regclassin", "regclassout", "regclassrecv", "regclasssend"),
+    2206: ("regtypein", "regtypeout", "regtyperecv", "regtypesend"),
+    2249: ("record_in", "record_out", "record_recv", "record_send"),
+    2950: ("uuid_in", "uuid_out", "uuid_recv", "uuid_send"),
+    3802: ("jsonb_in", "jsonb_out", "jsonb_recv", "jsonb_send"),
+    4089: ("regnamespacein", "regnamespaceout", "regnamespacerecv", "regnamespacesend"),
+}
+_ARRAY_FUNCTIONS = ("array_in", "array_out", "array_recv", "array_send")
+
+
 def _type_row(t: types.PgType) -> dict[str, Any]:
     byval = t.length in (1, 2, 4, 8) and t.category != "S"
+    name = t.name.lstrip("_")
+    receives = _ARRAY_FUNCTIONS if t.category == "A" else _TYPE_FUNCTIONS.get(t.oid)
+    typinput, typoutput, typreceive, typsend = receives or (f"{name}in", f"{name}out", f"{name}recv", f"{name}send")
     return {
         "oid": t.oid,
         "typname": t.name,
@@ -1393,8 +1434,10 @@ def _type_row(t: types.PgType) -> dict[str, Any]:
         "typdelim": ",",
         "typelem": t.element,
         "typarray": t.array,
-        "typinput": f"{t.name.lstrip('_')}in" if t.category != "A" else "array_in",
-        "typoutput": f"{t.name.lstrip('_')}out" if t.category != "A" else "array_out",
+        "typinput": typinput,
+        "typoutput": typoutput,
+        "typreceive": typreceive,
+        "typsend": typsend,
         "typalign": "d" if t.length == 8 else ("i" if t.length in (4, -1) else "c"),
         "typstorage": "x" if t.length == -1 else "p",
         "typtypmod": -1,

@@ -995,13 +995,15 @@ class Client:
         assert self.session is not None
         session = self.session
         names = order.columns
+        described = session.describe(session.prepare(f"SELECT {names or '*'} FROM {order.table}")) or []
         if names is None:
-            described = session.describe(session.prepare(f"SELECT * FROM {order.table}"))
-            names = ", ".join('"' + f.name.replace('"', '""') + '"' for f in described or [])
+            names = ", ".join('"' + f.name.replace('"', '""') + '"' for f in described)
         columns = [_unquoted(name) for name in names.split(",") if name.strip()]
         count = len(columns)
+        # each value is read as its column's type (a temporary table's too, which the typer does not know)
+        kinds = [f.type_oid for f in described] if len(described) == count else []
         statement = session.prepare(
-            f"INSERT INTO {order.table} ({names}) VALUES ({', '.join(f'${n}' for n in range(1, count + 1))})"
+            f"INSERT INTO {order.table} ({names}) VALUES ({', '.join(f'${n}' for n in range(1, count + 1))})", kinds
         )
         self.send(protocol.copy_in_response(count))
         self.flush()
