@@ -241,8 +241,8 @@ def pgbench_figures(folder: Path, port: int, postgres_port: int | None, rows: in
             bridged = pgbench(script, port, clients, seconds, rows, "register", mode)
             native = pgbench(script, postgres_port, clients, seconds, rows, "postgres", mode) if postgres_port else None
             one = one or bridged
-            shown = f"{native:10.0f} {bridged / native:9.2f}" if native else f"{'-':>10s} {'-':>9s}"
-            print(f"  {name:22s} {mode:9s} {clients:7d} {bridged:8.0f} {shown} {bridged / one:10.2f}x")
+            shown = f"{native:10.1f} {bridged / native:9.2f}" if native else f"{'-':>10s} {'-':>9s}"
+            print(f"  {name:22s} {mode:9s} {clients:7d} {bridged:8.1f} {shown} {bridged / one:10.2f}x")
 
 
 def connection_setup(dsn: str, count: int = 50) -> float:
