@@ -3,8 +3,9 @@
 rows (when ``initdb`` is installed); then a BI dashboard's aggregate (purchases by month and asset type, an exact
 SUM of money) the same three ways, checked to give the same totals; then throughput with 1, 4 and 16 concurrent
 clients; the time a new session takes to start (each session is a process of its own, forked from the server's);
-and read-only pgbench (``-n -M extended -T 10``: a lookup by AssetNumber with a parameter, the dashboard's
-aggregate, a date-range filter) with 1, 4 and 8 clients against the bridge and the real PostgreSQL in the same run.
+and read-only pgbench (``-n -T 10``: a lookup by AssetNumber with a parameter through the simple, the extended and
+the prepared protocol with 1, 4 and 8 clients; the dashboard's aggregate and a date-range filter with 1 and 4)
+against the bridge and the real PostgreSQL, which holds the same rows with the register's indexes, in the same run.
 
 Run: ``python -m bench.bridge [--rows 100000] [--repeat 3] [--seconds 10]``. Ratios are the numbers to read.
 """
@@ -30,6 +31,7 @@ import psycopg
 
 import connector
 from connector.bridge.server import Config, Server
+from connector.schema import TABLES
 
 #: The BI aggregate, as a dashboard sends it (PostgreSQL) and as the same question reads in-process (SQLite).
 BI_POSTGRES = (
@@ -123,8 +125,23 @@ def real_postgres(folder: Path, path: Path) -> tuple[subprocess.Popen | None, st
         with con.cursor().copy('COPY "Assets" FROM STDIN') as copy:
             for row in cursor:
                 copy.write_row(row)
+        for statement in postgres_indexes("Assets"):
+            con.execute(statement)
+        con.execute('ANALYZE "Assets"')
     source.close()
     return server, dsn
+
+
+def postgres_indexes(name: str) -> list[str]:
+    """The indexes the register keeps for a table (``schema/``: its key, its unique names, the columns lookups are
+    pushed down on), as PostgreSQL's copy of its rows gets them. The register's are within a tenant (TenantId
+    first); the copy holds one tenant, so each is on the column itself, as a lookup by it needs."""
+    table = TABLES[name]
+    statements = [f'ALTER TABLE "{name}" ADD PRIMARY KEY ("{table.key}")']
+    columns = {group[-1] for group in table.unique} | {c.name for c in table.columns if c.pushdown}
+    for column in sorted(columns - {table.key}):
+        statements.append(f'CREATE INDEX ON "{name}" ("{column}")')
+    return statements
 
 
 def bi_aggregate(repeat: int, path: Path, dsn: str, postgres_dsn: str | None) -> None:
@@ -177,13 +194,25 @@ PGBENCH_SCRIPTS = {
 }
 
 
-def pgbench(script: Path, port: int, clients: int, seconds: int, rows: int, database: str) -> float:
-    """Transactions per second of pgbench running ``script`` read-only against 127.0.0.1:``port``."""
+#: pgbench's runs: (script, protocol, client counts). The lookup runs with each protocol (the simple one sends its
+#: value written into the text); the aggregate and the date range as BI tools send them, with parameters.
+PGBENCH_RUNS = (
+    ("lookup by AssetNumber", "simple", (1, 4, 8)),
+    ("lookup by AssetNumber", "extended", (1, 4, 8)),
+    ("lookup by AssetNumber", "prepared", (1, 4, 8)),
+    ("dashboard aggregate", "extended", (1, 4)),
+    ("date-range filter", "extended", (1, 4)),
+)
+
+
+def pgbench(script: Path, port: int, clients: int, seconds: int, rows: int, database: str, mode: str) -> float:
+    """Transactions per second of pgbench running ``script`` read-only against 127.0.0.1:``port`` with the query
+    protocol ``mode`` (simple, extended or prepared)."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"))
     program = found[-1] if found else shutil.which("pgbench")
     assert program, "pgbench is not installed (apt-get install postgresql-client)"
     result = subprocess.run(
-        [program, "-n", "-M", "extended", "-T", str(seconds), "-c", str(clients), "-j", str(clients)]
+        [program, "-n", "-M", mode, "-T", str(seconds), "-c", str(clients), "-j", str(clients)]
         + ["-D", f"rows={rows}", "-f", str(script), "-h", "127.0.0.1", "-p", str(port), "-U", "bench", database],
         capture_output=True,
         text=True,
@@ -197,20 +226,23 @@ def pgbench(script: Path, port: int, clients: int, seconds: int, rows: int, data
 
 
 def pgbench_figures(folder: Path, port: int, postgres_port: int | None, rows: int, seconds: int) -> None:
-    print(f"read-only pgbench (-n -M extended -T {seconds}), transactions per second:")
-    print(f"  {'script':24s} {'clients':>7s} {'bridge':>9s} {'PostgreSQL':>11s} {'bridge/PG':>9s} {'vs 1 client':>11s}")
-    for name, text in PGBENCH_SCRIPTS.items():
+    print(f"read-only pgbench (-n -T {seconds}), transactions per second, the bridge and PostgreSQL in turn:")
+    print(
+        f"  {'script':22s} {'protocol':9s} {'clients':>7s} {'bridge':>8s} {'PostgreSQL':>10s} {'bridge/PG':>9s} "
+        f"{'vs 1 client':>11s}"
+    )
+    os.chmod(folder, 0o755)
+    for name, mode, counts in PGBENCH_RUNS:
         script = folder / (name.replace(" ", "_") + ".sql")
-        script.write_text(text)
-        os.chmod(folder, 0o755)
+        script.write_text(PGBENCH_SCRIPTS[name])
         os.chmod(script, 0o644)
         one = None
-        for clients in (1, 4, 8):
-            bridged = pgbench(script, port, clients, seconds, rows, "register")
-            native = pgbench(script, postgres_port, clients, seconds, rows, "postgres") if postgres_port else None
+        for clients in counts:
+            bridged = pgbench(script, port, clients, seconds, rows, "register", mode)
+            native = pgbench(script, postgres_port, clients, seconds, rows, "postgres", mode) if postgres_port else None
             one = one or bridged
-            shown = f"{native:11.0f} {bridged / native:9.2f}" if native else f"{'-':>11s} {'-':>9s}"
-            print(f"  {name:24s} {clients:7d} {bridged:9.0f} {shown} {bridged / one:10.2f}x")
+            shown = f"{native:10.1f} {bridged / native:9.2f}" if native else f"{'-':>10s} {'-':>9s}"
+            print(f"  {name:22s} {mode:9s} {clients:7d} {bridged:8.1f} {shown} {bridged / one:10.2f}x")
 
 
 def connection_setup(dsn: str, count: int = 50) -> float:

@@ -12,6 +12,7 @@ functions registered on the same connection by :func:`install`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -710,6 +711,7 @@ SETTINGS = (
 BOOLEAN_COLUMNS = frozenset(name for columns in PG_TABLES.values() for name, declared in columns if declared == _B)
 
 
+@functools.lru_cache(maxsize=4096)
 def table_oid(name: str) -> int:
     """A table's OID: stable for its name (in any case), so every connection and every run agrees on it."""
     return 16386 + 16 * (zlib.crc32(name.lower().encode()) % 100_000_000)
@@ -1378,8 +1380,49 @@ def _oid_of(declared: str) -> int:
     return (types.pg_type_of(declared) or (types.TEXT, -1))[0]
 
 
+#: PostgreSQL 15's input, output, receive and send functions of each type but the arrays (``array_in`` ...): clients
+#: tell types apart by them (ADBC reads a column's type from its ``typreceive``; ``-`` is none).
+_TYPE_FUNCTIONS: dict[int, tuple[str, str, str, str]] = {
+    16: ("boolin", "boolout", "boolrecv", "boolsend"),
+    17: ("byteain", "byteaout", "bytearecv", "byteasend"),
+    18: ("charin", "charout", "charrecv", "charsend"),
+    19: ("namein", "nameout", "namerecv", "namesend"),
+    20: ("int8in", "int8out", "int8recv", "int8send"),
+    21: ("int2in", "int2out", "int2recv", "int2send"),
+    22: ("int2vectorin", "int2vectorout", "int2vectorrecv", "int2vectorsend"),
+    23: ("int4in", "int4out", "int4recv", "int4send"),
+    24: ("regprocin", "regprocout", "regprocrecv", "regprocsend"),
+    25: ("textin", "textout", "textrecv", "textsend"),
+    26: ("oidin", "oidout", "oidrecv", "oidsend"),
+    30: ("oidvectorin", "oidvectorout", "oidvectorrecv", "oidvectorsend"),
+    114: ("json_in", "json_out", "json_recv", "json_send"),
+    700: ("float4in", "float4out", "float4recv", "float4send"),
+    701: ("float8in", "float8out", "float8recv", "float8send"),
+    705: ("unknownin", "unknownout", "unknownrecv", "unknownsend"),
+    1033: ("aclitemin", "aclitemout", "-", "-"),
+    1042: ("bpcharin", "bpcharout", "bpcharrecv", "bpcharsend"),
+    1043: ("varcharin", "varcharout", "varcharrecv", "varcharsend"),
+    1082: ("date_in", "date_out", "date_recv", "date_send"),
+    1083: ("time_in", "time_out", "time_recv", "time_send"),
+    1114: ("timestamp_in", "timestamp_out", "timestamp_recv", "timestamp_send"),
+    1184: ("timestamptz_in", "timestamptz_out", "timestamptz_recv", "timestamptz_send"),
+    1186: ("interval_in", "interval_out", "interval_recv", "interval_send"),
+    1700: ("numeric_in", "numeric_out", "numeric_recv", "numeric_send"),
+    2205: ("regclassin", "regclassout", "regclassrecv", "regclasssend"),
+    2206: ("regtypein", "regtypeout", "regtyperecv", "regtypesend"),
+    2249: ("record_in", "record_out", "record_recv", "record_send"),
+    2950: ("uuid_in", "uuid_out", "uuid_recv", "uuid_send"),
+    3802: ("jsonb_in", "jsonb_out", "jsonb_recv", "jsonb_send"),
+    4089: ("regnamespacein", "regnamespaceout", "regnamespacerecv", "regnamespacesend"),
+}
+_ARRAY_FUNCTIONS = ("array_in", "array_out", "array_recv", "array_send")
+
+
 def _type_row(t: types.PgType) -> dict[str, Any]:
     byval = t.length in (1, 2, 4, 8) and t.category != "S"
+    name = t.name.lstrip("_")
+    receives = _ARRAY_FUNCTIONS if t.category == "A" else _TYPE_FUNCTIONS.get(t.oid)
+    typinput, typoutput, typreceive, typsend = receives or (f"{name}in", f"{name}out", f"{name}recv", f"{name}send")
     return {
         "oid": t.oid,
         "typname": t.name,
@@ -1393,8 +1436,10 @@ def _type_row(t: types.PgType) -> dict[str, Any]:
         "typdelim": ",",
         "typelem": t.element,
         "typarray": t.array,
-        "typinput": f"{t.name.lstrip('_')}in" if t.category != "A" else "array_in",
-        "typoutput": f"{t.name.lstrip('_')}out" if t.category != "A" else "array_out",
+        "typinput": typinput,
+        "typoutput": typoutput,
+        "typreceive": typreceive,
+        "typsend": typsend,
         "typalign": "d" if t.length == 8 else ("i" if t.length in (4, -1) else "c"),
         "typstorage": "x" if t.length == -1 else "p",
         "typtypmod": -1,
@@ -1493,8 +1538,19 @@ def _internal(connection: apsw.Connection, sql: str, rows: Sequence[Sequence[Any
     return list(store.execute(sql))
 
 
+#: The register's own tables as the catalog lists them: the same in every session, so made once per process (in the
+#: server's, before it forks sessions).
+_REGISTER_RELATIONS = tuple(_register_relation(table) for table in TABLES.values())
+
+
 class Installed:
-    """The catalog attached to one connection, rebuilt when the file's schema changes."""
+    """The catalog on one connection: its Python side (the relations, what the catalog functions answer) kept up to
+    date with the file's schema, and its tables (``pg_catalog.*``, ``information_schema.*``) made and filled only
+    when a statement reads them, so that a session that never reads the catalog never pays for it.
+
+    The two schemas are attached, empty, when the session starts (SQLite cannot attach inside a transaction); their
+    tables are made and filled in one savepoint of the statement that first needs them, so a transaction rolled back
+    takes them back too and the next statement makes them again."""
 
     def __init__(
         self,
@@ -1507,24 +1563,28 @@ class Installed:
         read_only_user: bool = False,
     ) -> None:
         self.connection = connection
-        self._owners_built: dict[str, frozenset[str]] | None = None
         self.catalog = Catalog(database, user, settings=settings, read_only_user=read_only_user)
         self.settings = settings
         self.pid = pid
         #: a read-only user of the users file: whatever its settings say, the session may only read
         self.read_only_user = read_only_user
+        #: what the Python side was built from (the file's schema version and who owns its objects), and its rows
+        self._built: tuple[int, dict[str, frozenset[str]] | None] | None = None
+        self._rows: dict[str, list[dict[str, Any]]] | None = None
+        #: bumped whenever the Python side is built again: the tables are current when they hold this generation
+        self._generation = 0
         # The catalog is the bridge's own: its statements run trusted by the connection's guard, which refuses ATTACH
         # and writes to attached databases to the client's statements.
         _internal(connection, "ATTACH DATABASE ':memory:' AS pg_catalog")
         _internal(connection, "ATTACH DATABASE ':memory:' AS information_schema")
-        for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
-            for name, columns in tables.items():
-                declared = ", ".join(f"{column} {kind}" for column, kind in columns)
-                _internal(connection, f"CREATE TABLE {schema}.{name} ({declared})")
-        _internal(connection, "CREATE TABLE pg_catalog._bridge_state (schema_version INTEGER)")
         _functions(self)
         registry.install(connection)
         self.refresh()
+
+    @property
+    def generation(self) -> int:
+        """Bumped whenever the relations change (what the session's typings depend on)."""
+        return self._generation
 
     def declared_types(self, table: str) -> dict[str, str]:
         """The types a table of the client's own declares for its columns ('' where it declares none)."""
@@ -1532,34 +1592,61 @@ class Installed:
         rows = _internal(self.connection, f"SELECT name, type FROM main.pragma_table_info({quoted})")
         return {name: kind for name, kind in rows}
 
-    def refresh(self) -> None:
-        """Rebuild the rows when the file's schema changed since they were built (another client's CREATE TABLE), or,
-        for a connection restricted to some tenants, who owns its objects did (a tenant's object is recorded just
-        after it is made)."""
+    def refresh(self, *, tables: bool = False) -> None:
+        """Build the Python side again when the file's schema changed since it was built (another client's CREATE
+        TABLE), or, for a connection restricted to some tenants, who owns its objects did (a tenant's object is
+        recorded just after it is made). With ``tables``, make and fill the catalog's tables too, unless they hold
+        these rows already."""
         version = _internal(self.connection, "PRAGMA main.schema_version")[0][0]
-        state = _internal(self.connection, "SELECT schema_version FROM pg_catalog._bridge_state")
-        built = state[0][0] if state else None
         owners = _owners(self.connection)
-        if built == version and owners == self._owners_built:
-            return
-        self._owners_built = owners
+        if self._built != (version, owners):
+            self._build(version, owners)
+        if tables:
+            self._fill()
+
+    def _build(self, version: int, owners: dict[str, frozenset[str]] | None) -> None:
         catalog = self.catalog
-        catalog.relations = [_register_relation(table) for table in TABLES.values()]
-        catalog.relations += _user_relations(self.connection, owners)
+        catalog.relations = [*_REGISTER_RELATIONS, *_user_relations(self.connection, owners)]
         catalog.index_definitions.clear()
         catalog.constraint_definitions.clear()
         catalog.names_by_oid = {r.oid: r.name for r in catalog.relations}
         catalog.comments = {}
-        rows = catalog.rows()
         for relation in catalog.relations:
             catalog.comments[(relation.oid, 0)] = relation.comment or ""
             for number, column in enumerate(relation.columns, 1):
                 if column[5]:
                     catalog.comments[(relation.oid, number)] = column[5]
+        self._rows = None  # made when first asked for (rows())
+        self._built = (version, owners)
+        self._generation += 1
+
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The catalog tables' rows for the Python side as built; making them also names the indexes, constraints
+        and functions (``names_by_oid``, ``index_definitions``...) the catalog functions answer from."""
+        if self._rows is None:
+            self._rows = self.catalog.rows()
+        return self._rows
+
+    def _fill(self) -> None:
+        """The catalog's tables, made if they are not there (first use, or made in a transaction rolled back since)
+        and filled with the Python side's rows if they hold older ones."""
+        made = _internal(self.connection, "SELECT 1 FROM pg_catalog.sqlite_schema WHERE name = '_bridge_state'")
+        if made and _internal(self.connection, "SELECT generation FROM pg_catalog._bridge_state") == [
+            (self._generation,)
+        ]:
+            return
+        rows = self.rows()
         with self.connection:
+            if not made:
+                for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
+                    for name, columns in tables.items():
+                        declared = ", ".join(f"{column} {kind}" for column, kind in columns)
+                        _internal(self.connection, f"CREATE TABLE {schema}.{name} ({declared})")
+                _internal(self.connection, "CREATE TABLE pg_catalog._bridge_state (generation INTEGER)")
             for schema, tables in (("pg_catalog", PG_TABLES), ("information_schema", INFO_TABLES)):
                 for name, columns in tables.items():
-                    _internal(self.connection, f"DELETE FROM {schema}.{name}")
+                    if made:
+                        _internal(self.connection, f"DELETE FROM {schema}.{name}")
                     names = [column for column, _ in columns]
                     defaults = {column: _default_for(kind) for column, kind in columns}
                     values = [[row.get(column, defaults[column]) for column in names] for row in rows[name]]
@@ -1567,7 +1654,7 @@ class Installed:
                         marks = ", ".join("?" * len(names))
                         _internal(self.connection, f"INSERT INTO {schema}.{name} VALUES ({marks})", values)
             _internal(self.connection, "DELETE FROM pg_catalog._bridge_state")
-            _internal(self.connection, "INSERT INTO pg_catalog._bridge_state VALUES (?)", [(version,)])
+            _internal(self.connection, "INSERT INTO pg_catalog._bridge_state VALUES (?)", [(self._generation,)])
 
 
 # -- the functions catalog queries call ----------------------------------------------------------------------
@@ -1690,6 +1777,8 @@ def _functions(installed: Installed) -> None:
         "quote_ident": (_quote, (1,)),
     }
     for name, (function, counts) in scalar.items():
+        if name in _READ_ROWS:
+            function = _after_rows(installed, function)
         for count in counts:
             connection.create_scalar_function(
                 name, function, count, deterministic=name.startswith("pg_") and name not in ("pg_backend_pid",)
@@ -1715,6 +1804,32 @@ def _functions(installed: Installed) -> None:
         return value
 
     connection.create_scalar_function("set_config", set_config, 3)  # type: ignore[arg-type]
+
+
+#: The catalog functions that answer from what making the catalog's rows names (indexes, constraints, the reports
+#: as functions): they make the rows first, if no statement has yet.
+_READ_ROWS = frozenset(
+    {
+        "pg_get_indexdef",
+        "pg_get_constraintdef",
+        "pg_get_function_result",
+        "pg_get_function_arguments",
+        "pg_get_function_identity_arguments",
+        "pg_get_functiondef",
+        "to_regclass",
+        "pg_regclass",
+        "pg_regproc",
+        "pg_regclass_oid",
+    }
+)
+
+
+def _after_rows(installed: Installed, function: Callable[..., Any]) -> Callable[..., Any]:
+    def answer(*arguments: Any) -> Any:
+        installed.rows()
+        return function(*arguments)
+
+    return answer
 
 
 def _to_regtype(name: Any) -> Any:

@@ -17,6 +17,7 @@ stops (:class:`~connector.bridge.timeouts.Interrupts`). Whatever one session doe
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import ipaddress
 import logging
@@ -346,6 +347,10 @@ class Postmaster:
 
     def run(self) -> None:
         _warm_up()
+        # What is made now is shared with every session, copy-on-write: kept out of the collector's scans, so a
+        # session's collections do not copy the pages it only reads
+        gc.collect()
+        gc.freeze()
         self.listener.setblocking(False)
         self._wake_reader.setblocking(False)
         self._wake_writer.setblocking(False)
@@ -990,12 +995,15 @@ class Client:
         assert self.session is not None
         session = self.session
         names = order.columns
+        described = session.describe(session.prepare(f"SELECT {names or '*'} FROM {order.table}")) or []
         if names is None:
-            described = session.describe(session.prepare(f"SELECT * FROM {order.table}"))
-            names = ", ".join('"' + f.name.replace('"', '""') + '"' for f in described or [])
-        count = len([name for name in names.split(",") if name.strip()])
+            names = ", ".join('"' + f.name.replace('"', '""') + '"' for f in described)
+        columns = [_unquoted(name) for name in names.split(",") if name.strip()]
+        count = len(columns)
+        # each value is read as its column's type (a temporary table's too, which the typer does not know)
+        kinds = [f.type_oid for f in described] if len(described) == count else []
         statement = session.prepare(
-            f"INSERT INTO {order.table} ({names}) VALUES ({', '.join(f'${n}' for n in range(1, count + 1))})"
+            f"INSERT INTO {order.table} ({names}) VALUES ({', '.join(f'${n}' for n in range(1, count + 1))})", kinds
         )
         self.send(protocol.copy_in_response(count))
         self.flush()
@@ -1033,7 +1041,7 @@ class Client:
                     )
                 raw = [None if value is None else value.encode() for value in fields]
                 try:
-                    result = session.run(statement, session.bind_values(statement, [0], raw))
+                    result = session.run(statement, session.bind_values(statement, [0], raw, columns))
                     for _ in result.take(0):
                         pass
                 except Exception as error:
@@ -1160,6 +1168,14 @@ class Client:
         else:
             raise ProtocolViolation(f"Close of {kind!r}")
         self.send(protocol.CLOSE_COMPLETE)
+
+
+def _unquoted(name: str) -> str:
+    """A column as a COPY's column list names it: a quoted name as it is, another folded to lower case."""
+    name = name.strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return name[1:-1].replace('""', '"')
+    return name.lower()
 
 
 #: Startup packet parameters that are not settings.

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import apsw
 
 import connector
-from connector.bridge import catalog, functions, protocol, typer, types
+from connector.bridge import cache, catalog, functions, protocol, typer, types
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
@@ -88,6 +90,10 @@ class Prepared:
     parameter_types: tuple[int, ...]
     fields: list[Field] | None = None  # once described
     typed: typer.Typed | None = None  # its columns' and parameters' PostgreSQL types, when the typer could tell
+    keyword: str = ""  # its first keyword, upper case
+    #: the literals of its text its SQL binds as parameters (see :class:`connector.bridge.cache.Shapes`)
+    literals: dict[str, Any] = field(default_factory=dict)
+    reads_catalog: bool = False  # whether it may read the catalog's tables (made current before it runs)
 
 
 class Result:
@@ -114,10 +120,11 @@ class Result:
             self.encoders: list[Callable[[Any], bytes | None]] = []
             return
         codes = protocol.formats_for(formats, len(self.fields))
-        self.fields = [
-            Field(f.name, f.type_oid, f.type_length, f.type_modifier, f.table_oid, f.column_number, code)
-            for f, code in zip(self.fields, codes, strict=True)
-        ]
+        if any(f.format != code for f, code in zip(self.fields, codes, strict=True)):
+            self.fields = [
+                Field(f.name, f.type_oid, f.type_length, f.type_modifier, f.table_oid, f.column_number, code)
+                for f, code in zip(self.fields, codes, strict=True)
+            ]
         self.encoders = [_encoder(f.type_oid, f.format, self.zone) for f in self.fields]
 
     def take(self, limit: int) -> Iterator[bytes]:
@@ -138,6 +145,7 @@ class Result:
             self.done = True
 
 
+@functools.lru_cache(maxsize=1024)
 def _encoder(oid: int, code: int, zone: str = "UTC") -> Callable[[Any], bytes | None]:
     text = types.text_encoder(oid, zone)
     if code == 1:
@@ -239,8 +247,29 @@ _SESSION = frozenset(
     }
 )
 _TEXT_TYPE = (types.TEXT, -1, -1)
+#: Statements translated once per shape (their literals left out): a statement sent by the simple protocol, values
+#: written into its text, costs no translation once another of its shape has been translated (per process).
+_translate_shaped = cache.Shapes(translate)
+#: Typings kept per session (a typing depends on the tables the session sees), at most this many.
+_TYPINGS = 512
 #: lock_timeout 0 waits for the write lock as long as it takes (in seconds: SQLite counts to 2**31 - 1 ms).
 _FOREVER = 2_000_000.0
+
+
+#: A catalog table named in a statement, however it is spelt (SQLite's names are case-blind).
+_CATALOG_NAME = re.compile(
+    r"\b(?:pg_catalog|information_schema|" + "|".join(sorted(catalog.PG_TABLES, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _reads_catalog(sql: str) -> bool:
+    """Whether a statement (as SQLite runs it) may read the catalog's tables, which are then made current first."""
+    lowered = sql.lower()
+    if "pg_" not in lowered and "information_schema" not in lowered:
+        return False
+    return _CATALOG_NAME.search(sql) is not None
 
 
 def _identifier(text: str) -> str:
@@ -297,6 +326,9 @@ class Session:
         )
         self.statements: dict[str, Prepared] = {}
         self.portals: dict[str, Portal] = {}
+        #: typings by their statement's parsed form (its id: the form is kept alongside, so the id stays its own)
+        self._typings: dict[int, tuple[Any, int, typer.Typed | None]] = {}
+        self._descriptions: dict[int, tuple[Any, int, list[Field]]] = {}  # row descriptions, kept likewise
         self.transaction = Transaction()
         self.reports: list[tuple[str, str]] = []  # ParameterStatus to send after the statement
         self._apply_lock_timeout()
@@ -416,17 +448,17 @@ class Session:
                 f"SQL-level {keyword} is not supported by this server: use the protocol's prepared statements "
                 "(every driver does, e.g. psycopg's prepare=True, pgjdbc's PreparedStatement)",
             )
+        literals: dict[str, Any] = {}
         if keyword in _SESSION:
             inner = _DECLARE.match(text) if keyword == "DECLARE" else None
             translation = translate(inner.group(4)) if inner else None
             inferred = translation.parameter_types if translation else ()
         else:
             try:
-                translation = translate(text)
+                translation, literals = _translate_shaped.runnable(text)
             except TranslationError as error:
                 raise ClientError("42601", f"syntax error: {error}") from None
             inferred = translation.parameter_types
-            translation = translation if keyword else translation
         if self.restricted and translation is not None and _FILE_SCHEMA.search(translation.sql):
             raise ClientError(
                 "42501",
@@ -444,16 +476,34 @@ class Session:
             or types.TEXT
             for i in range(count)
         )
-        return Prepared(text, None if keyword in _SESSION else translation, parameter_types, typed=typed)
+        return Prepared(
+            text,
+            None if keyword in _SESSION else translation,
+            parameter_types,
+            typed=typed,
+            keyword=keyword,
+            reads_catalog=translation is not None and _reads_catalog(translation.sql),
+            literals=literals,
+        )
 
     def _type(self, translation: Translation | None) -> typer.Typed | None:
-        """The statement's PostgreSQL types, from its text and the tables it names (never by running it)."""
+        """The statement's PostgreSQL types, from its text and the tables it names (never by running it); kept for
+        the statement's parsed form (shared by every statement of its text or its shape) while the tables the
+        session sees stay as they are."""
         if translation is None or translation.source is None:
             return None
+        source, generation = translation.source, self.catalog.generation
+        known = self._typings.get(id(source))
+        if known is not None and known[0] is source and known[1] == generation:
+            return known[2]
         try:
-            return typer.statement(translation.source, self._columns_of)
+            typed: typer.Typed | None = typer.statement(source, self._columns_of)
         except Exception:  # noqa: BLE001 - a statement the typer cannot follow is typed as it runs
-            return None
+            typed = None
+        if len(self._typings) >= _TYPINGS:
+            del self._typings[next(iter(self._typings))]
+        self._typings[id(source)] = (source, self.catalog.generation, typed)
+        return typed
 
     def _columns_of(self, name: str) -> Sequence[tuple[str, int, int]] | None:
         """A table's columns (name, type OID, typmod): the catalog's own, the register's or the client's."""
@@ -476,20 +526,35 @@ class Session:
                 self.catalog.refresh()
         return None
 
-    def bind_values(self, prepared: Prepared, formats: Sequence[int], raw: Sequence[bytes | None]) -> dict[str, Any]:
+    def bind_values(
+        self,
+        prepared: Prepared,
+        formats: Sequence[int],
+        raw: Sequence[bytes | None],
+        names: Sequence[str] | None = None,
+    ) -> dict[str, Any]:
+        """The values of a statement's parameters as the client sent them (``names``: the columns they go to, for a
+        COPY's errors). A value its type cannot read is refused with 22P02 (22007 for a date), as PostgreSQL does."""
         codes = protocol.formats_for(formats, len(raw))
         values: dict[str, Any] = {}
         for number, (code, data) in enumerate(zip(codes, raw, strict=True), start=1):
             oid = prepared.parameter_types[number - 1] if number <= len(prepared.parameter_types) else 0
+            what = f'column "{names[number - 1]}"' if names and number <= len(names) else f"parameter ${number}"
             try:
                 if data is None:
                     value = None
                 elif code == 1:
                     value = types.decode_binary(oid, data)
                 else:
-                    value = types.decode_text(oid, data.decode())
+                    text = data.decode()
+                    if oid in _STRICT and not _STRICT[oid](text):
+                        raise ClientError(
+                            "22P02",
+                            f'invalid value for {what}: invalid input syntax for type {_STRICT_NAMES[oid]}: "{text}"',
+                        )
+                    value = _boolean(text) if oid == types.BOOL else types.decode_text(oid, text)
             except (ValueError, UnicodeDecodeError, ArithmeticError) as error:
-                raise ClientError("22P02", f"invalid value for parameter ${number}: {error}") from None
+                raise ClientError("22P02", f"invalid value for {what}: {error}") from None
             dated = prepared.translation.parameter_dates if prepared.translation else ()
             if value is not None and number <= len(dated) and dated[number - 1]:
                 value = _as_date(value, dated[number - 1] or "=", oid in (types.TIMESTAMP, types.TIMESTAMPTZ))
@@ -498,7 +563,7 @@ class Session:
 
     def run(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int] = ()) -> Result:
         """Start a statement; its Result yields the rows."""
-        keyword = first_keyword(prepared.text)
+        keyword = prepared.keyword or first_keyword(prepared.text)
         if self.transaction.status == "E" and not self._ends_block(prepared.text, keyword):
             raise ClientError(
                 "25P02", "current transaction is aborted, commands ignored until end of transaction block"
@@ -555,19 +620,20 @@ class Session:
     def _sql(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int]) -> Result:
         translation = prepared.translation
         assert translation is not None
-        if "pg_" in translation.sql or "information_schema" in translation.sql.lower():
-            self.catalog.refresh()
+        if prepared.reads_catalog:
+            self.catalog.refresh(tables=True)
         if translation.empty_columns is not None:
             fields = prepared.fields or self._typed_fields(prepared, [None] * len(translation.empty_columns))
             return Result(fields, iter(()), lambda count: f"SELECT {count}", formats, self.settings["TimeZone"])
         cursor = self.connection.cursor()
-        cursor.execute(translation.sql, self._bindings(translation, values))
+        bindings = self._bindings(translation, values)
+        if prepared.literals:
+            bindings = {**(bindings or {}), **prepared.literals}
+        cursor.execute(translation.sql, bindings)
         if cursor.description:
             rows: Iterator[Sequence[Any]] = iter(cursor)
             first = next(rows, None)
-            fields = prepared.fields or self._typed_fields(
-                prepared, self._fields(translation, cursor.description, first)
-            )
+            fields = prepared.fields or self._described(prepared, translation, cursor.description, first)
             rows = itertools.chain([first], rows) if first is not None else iter(())
             tag = _tag(translation.keyword, cursor.rowcount, returning=True)
             return Result(fields, rows, tag, formats, self.settings["TimeZone"])
@@ -582,8 +648,43 @@ class Session:
         values = values or {}
         return {f"p{n}": values.get(f"p{n}") for n in range(1, translation.parameter_count + 1)}
 
+    def _described(
+        self,
+        prepared: Prepared,
+        translation: Translation,
+        description: Sequence[Sequence[Any]],
+        first: Sequence[Any] | None,
+    ) -> list[Field]:
+        """The row description of a statement that runs; kept (for the statement and every other of its text or
+        shape, while the tables the session sees stay as they are) when no column's type was read from its first
+        row's value."""
+        source, generation = translation.source, self.catalog.generation
+        known = self._descriptions.get(id(source)) if source is not None else None
+        if known is not None and known[0] is source and known[1] == generation and len(known[2]) == len(description):
+            prepared.fields = known[2]
+            return known[2]
+        by_value: list[bool] = []
+        fields = self._typed_fields(prepared, self._fields(translation, description, first, by_value))
+        if (
+            not any(by_value)
+            or prepared.typed is not None
+            and prepared.typed.complete
+            and all(column.oid for column in prepared.typed.columns or ())
+            and len(prepared.typed.columns or ()) == len(fields)
+        ):
+            prepared.fields = fields
+            if source is not None:
+                if len(self._descriptions) >= _TYPINGS:
+                    del self._descriptions[next(iter(self._descriptions))]
+                self._descriptions[id(source)] = (source, generation, fields)
+        return fields
+
     def _fields(
-        self, translation: Translation, description: Sequence[Sequence[Any]], first: Sequence[Any] | None
+        self,
+        translation: Translation,
+        description: Sequence[Sequence[Any]],
+        first: Sequence[Any] | None,
+        by_value: list[bool] | None = None,
     ) -> list[Field]:
         origin = None
         if translation.origin:
@@ -605,6 +706,8 @@ class Session:
             if found is None:
                 value = first[index] if first is not None else None
                 found = (types.pg_type_of_value(value) if value is not None else types.TEXT, -1)
+                if by_value is not None:
+                    by_value.append(True)
             oid, typmod = found
             number = numbers.get(name.lower(), 0)
             fields.append(
@@ -671,10 +774,10 @@ class Session:
                 raise ClientError(
                     "25P02", "current transaction is aborted, commands ignored until end of transaction block"
                 )
-            if "pg_" in translation.sql or "information_schema" in translation.sql.lower():
-                self.catalog.refresh()
+            if _reads_catalog(translation.sql):
+                self.catalog.refresh(tables=True)
             cursor = self.connection.cursor()
-            cursor.execute(translation.sql, self._bindings(translation, {}))
+            cursor.execute(translation.sql, {**(self._bindings(translation, {}) or {}), **prepared.literals} or None)
             if cursor.description:
                 first = cursor.fetchone()
                 prepared.fields = self._fields(translation, cursor.description, first)
@@ -890,6 +993,42 @@ class Session:
             self.connection.close()
         except connector.Error:
             pass
+
+
+#: PostgreSQL's spellings of a boolean (any unambiguous prefix of true, false, yes, no, on, off; 1 and 0), in any case.
+_BOOLEAN_TEXT = re.compile(r"\s*(t(r(ue?)?)?|f(a(l(se?)?)?)?|y(es?)?|no?|on|of(f)?|1|0)\s*", re.IGNORECASE)
+
+
+_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def _boolean(text: str) -> bool:
+    """A boolean as PostgreSQL spells it (checked against ``_BOOLEAN_TEXT`` first)."""
+    return text.strip()[:2].lower() in ("t", "tr", "y", "ye", "1", "on")
+
+
+def _is_numeric(text: str) -> bool:
+    try:
+        Decimal(text.strip())
+    except ArithmeticError:
+        return False
+    return "_" not in text and text.strip().lower() not in ("snan", "-snan", "+snan")
+
+
+#: Text a parameter of these types is checked against before it is read: what the type cannot read is refused
+#: (the types' readers take a number or a boolean they cannot read as text or as false).
+_STRICT: dict[int, Callable[[str], bool]] = {
+    types.BOOL: lambda text: _BOOLEAN_TEXT.fullmatch(text) is not None,
+    types.NUMERIC: _is_numeric,
+    **dict.fromkeys((types.INT2, types.INT4, types.INT8), lambda text: _INTEGER_TEXT.fullmatch(text) is not None),
+}
+_STRICT_NAMES = {
+    types.BOOL: "boolean",
+    types.NUMERIC: "numeric",
+    types.INT2: "smallint",
+    types.INT4: "integer",
+    types.INT8: "bigint",
+}
 
 
 def _as_date(value: Any, operator: str, timestamp: bool) -> Any:

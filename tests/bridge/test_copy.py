@@ -146,3 +146,64 @@ def test_a_client_that_gives_up_copies_nothing(dsn: str) -> None:
             raise RuntimeError("the client stops")  # psycopg sends CopyFail
         assert con.execute("SELECT 1").fetchone() == (1,)  # the session goes on
     assert assets(dsn) == before
+
+
+def copy_refused(dsn: str, sql: str, data: str) -> psycopg.Error | None:
+    """The error COPY FROM STDIN of ``data`` ends with; None when it copies."""
+    try:
+        with psycopg.connect(dsn, autocommit=True) as con, con.cursor() as cur, cur.copy(sql) as into:
+            into.write(data)
+    except psycopg.Error as error:
+        return error
+    return None
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "state", "kind"),
+    [
+        ("x\t2024-01-01\t1.50\tt", "i", "22P02", "integer"),
+        ("1.5\t2024-01-01\t1.50\tt", "i", "22P02", "integer"),
+        ("1\tx\t1.50\tt", "d", "22007", "date"),
+        ("1\t2024-01-01\tx\tt", "n", "22P02", "numeric"),
+        ("1\t2024-01-01\t1_0\tt", "n", "22P02", "numeric"),
+        ("1\t2024-01-01\t1.50\tx", "b", "22P02", "boolean"),
+        ("1\t2024-01-01\t1.50\to", "b", "22P02", "boolean"),  # on or off: PostgreSQL refuses the ambiguous prefix
+        ("1\t2024-01-01\t1.50\ttruest", "b", "22P02", "boolean"),
+    ],
+)
+def test_copy_into_a_table_of_ones_own_refuses_a_value_its_column_cannot_read(
+    dsn: str, line: str, column: str, state: str, kind: str
+) -> None:
+    """As PostgreSQL: the bad value's SQLSTATE (22P02, 22007 for a date), its line named, nothing copied (not the
+    good line before it either); a boolean 'x' is not false, a numeric 'x' is not text kept as it is."""
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute('CREATE TABLE IF NOT EXISTS "Typed" (i integer, d date, n numeric(10,2), b boolean)')
+        before = con.execute('SELECT * FROM "Typed" ORDER BY i').fetchall()
+    error = copy_refused(dsn, 'COPY "Typed" FROM STDIN', f"7\t2024-02-29\t2.50\tyes\n{line}\n")
+    assert error is not None and error.sqlstate == state, error
+    assert 'COPY "Typed", line 2' in str(error) and "nothing was copied" in str(error)
+    if kind != "date":
+        assert f'column "{column}"' in str(error) and f"type {kind}" in str(error)
+    with psycopg.connect(dsn, autocommit=True) as con:
+        assert con.execute('SELECT * FROM "Typed" ORDER BY i').fetchall() == before
+
+
+def test_copy_into_a_table_of_ones_own_takes_what_postgresql_reads(dsn: str) -> None:
+    """PostgreSQL's spellings of a boolean (prefixes, any case, spaces around) and of a number (signs, exponents,
+    NaN) are read as it reads them."""
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute('CREATE TABLE "Spellings" (i integer, n numeric, b boolean)')
+    rows = ["1\t-1.5e2\tTR", "2\t+3\t off ", "3\tNaN\tye", "4\t0.125\tF", " 5 \t7\t0"]
+    assert copy_refused(dsn, 'COPY "Spellings" FROM STDIN', "\n".join(rows) + "\n") is None
+    with psycopg.connect(dsn, autocommit=True) as con:
+        got = con.execute('SELECT i, n::text, b FROM "Spellings" ORDER BY i').fetchall()
+    assert got == [(1, "-150", True), (2, "3", False), (3, "NaN", True), (4, "0.125", False), (5, "7", False)]
+
+
+def test_a_parameter_its_type_cannot_read_is_refused(dsn: str) -> None:
+    """The same rule binds a statement's parameters: a boolean 'x' is 22P02, not false."""
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute('CREATE TABLE IF NOT EXISTS "Flags" (b boolean)')
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation, match='type boolean: "x"'):
+            con.execute('INSERT INTO "Flags" (b) VALUES (%s::boolean)', ("x",), prepare=True)
+        assert con.execute('SELECT count(*) FROM "Flags"').fetchone() == (0,)

@@ -286,3 +286,6 @@ SELECT count(*) FROM pg_inherits WHERE inhrelid = '"Assets"'::regclass;
 
 -- name: pg_foreign_keys
 SELECT conname IS NOT NULL AS named, confrelid::regclass::text AS target FROM pg_constraint WHERE conrelid = '"Assets"'::regclass AND contype = 'f' ORDER BY 2;
+
+-- name: pg_type_functions
+SELECT oid::int AS oid, typname::text AS name, typinput::text AS input, typoutput::text AS output, typreceive::text AS receive, typsend::text AS send FROM pg_type WHERE oid IN (16, 20, 21, 23, 25, 700, 701, 1007, 1082, 1114, 1184, 1186, 1700, 2950) ORDER BY 1;

@@ -56,3 +56,13 @@ SELECT * FROM c ORDER BY n;
 -- stdin: x	one
 CREATE TEMP TABLE c (n int, t text);
 COPY c FROM STDIN;
+
+-- name: copy_from_stdin_bad_boolean
+-- stdin: 1	x
+CREATE TEMP TABLE cb (n int, b boolean);
+COPY cb FROM STDIN;
+
+-- name: copy_from_stdin_bad_numeric
+-- stdin: 1	x
+CREATE TEMP TABLE cn (n int, v numeric(10,2));
+COPY cn FROM STDIN;
