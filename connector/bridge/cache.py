@@ -110,6 +110,8 @@ def shape(text: str) -> Shape | None:
             at = match.start()
             before = text[at - 1] if at else " "
             kind = None if before.isalnum() or before in "_&" else _string_kind(match.group())
+            if kind is not None and _PATTERN_BEFORE.search(text[max(0, at - 24) : at]):
+                kind = None  # a pattern or its escape: the translation reads it (a literal LIKE pattern is a GLOB)
         elif group == "number":
             at, end = match.span()
             before = text[at - 1] if at else " "
@@ -143,6 +145,10 @@ _TOKEN = re.compile(
     r"|(?P<bad>['\"]|/\*|\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$)",
     re.DOTALL,
 )
+
+
+#: A string right after these is a pattern (or a pattern's escape character), which the translation reads.
+_PATTERN_BEFORE = re.compile(r"(?:\b(?:I?LIKE|ESCAPE|SIMILAR\s+TO)|[~!]~?\*?)\s*$", re.IGNORECASE)
 
 
 def _string_kind(literal: str) -> str | None:
