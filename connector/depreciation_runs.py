@@ -303,7 +303,7 @@ class Runner:
         tenant, run_id = run["TenantId"], run["RunId"]
         stored = self.store.get(RUNS, run_id)
         assert stored is not None
-        previous = self._before(tenant, stored["ThroughDate"])
+        previous = self._before(tenant, run_id)
         to: dt.date | None = run["ThroughDate"] if run["ThroughDate"] < stored["ThroughDate"] else None
         if to is not None and previous is not None and to <= previous["ThroughDate"]:
             # A run ends after the one before it. This one holds months up to the date only when it posted again an
@@ -429,13 +429,12 @@ class Runner:
         )
         return len(assets_left), total
 
-    def _before(self, tenant: str, through: dt.date) -> Row | None:
-        """The tenant's run before the one through ``through``."""
-        for key in self.store.keys(RUNS, {"TenantId": tenant}, order=("-ThroughDate",)):
-            found = self.store.get(RUNS, key)
-            if found is not None and found["ThroughDate"] < through:
-                return found
-        return None
+    def _before(self, tenant: str, run_id: str) -> Row | None:
+        """The tenant's run before the run ``run_id``: the next one newest first (by ThroughDate, and where two end on
+        the same month end, as a rollback into a run may leave them, by when they were posted)."""
+        keys = self.store.keys(RUNS, {"TenantId": tenant}, order=("-ThroughDate",))
+        after = keys.index(run_id) + 1
+        return self.store.get(RUNS, keys[after]) if after < len(keys) else None
 
     # -- helpers -----------------------------------------------------------------------------------------------
 

@@ -542,7 +542,13 @@ def _order(layout: TableLayout, order: Sequence[str], alias: str = "") -> str:
         return f"{alias}rowid"
     names = [name.lstrip("-") for name in order]
     _check_stored(layout.table, names)
-    return ", ".join(f"{alias}{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order)
+    # rows alike in every column named keep the order they were written in, the way the first column goes (two runs
+    # through the same month end: the later one first, newest first)
+    ties = "DESC" if order[0].startswith("-") else "ASC"
+    return ", ".join(
+        [f"{alias}{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in order]
+        + [f"{alias}rowid {ties}"]
+    )
 
 
 def _check_stored(table: Table, columns: Sequence[str]) -> None:
