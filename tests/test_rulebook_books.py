@@ -1661,14 +1661,22 @@ class Books(RuleBasedStateMachine):
                 (asset_id,),
             ).fetchall()
             on_ledger = sum((debit - credit for account, _, debit, credit in lines if account == ledger), ZERO)
-            carrying = price + self.model.adjustment(asset_id) if asset.status == "Registered" else ZERO
+            # README: an impairment joins the accumulated amount (credited to accumulated depreciation), so the
+            # asset's own account holds its cost with improvements and revaluations, and no impairment
+            registered = asset.status == "Registered"
+            impaired = (
+                sum((u.amount for u in self.model.updates_of(asset_id) if u.kind == "IMPAIRMENT"), ZERO)
+                if registered
+                else ZERO
+            )
+            carrying = price + self.model.adjustment(asset_id) + impaired if registered else ZERO
             assert on_ledger == carrying, f"asset {asset.number}: its ledger account holds {on_ledger}, not {carrying}"
             # depreciation recorded by hand posts lines of its own, and so does the opening balance of a registered
-            # asset (against the opening-balances account); a run's lines are summed over its assets
+            # asset (against the opening-balances account) and an impairment; a run's lines are summed over its assets
             by_hand = sum((u.amount for u in depreciation if u.run_id is None), ZERO)
-            opening = self.model.opening(asset_id) if asset.status == "Registered" else ZERO
+            opening = self.model.opening(asset_id) if registered else ZERO
             contra = sum((credit - debit for _, kind, debit, credit in lines if kind == "CONTRA_ASSET"), ZERO)
-            assert contra == by_hand + opening - asset.recalculated, (
+            assert contra == by_hand + opening + impaired - asset.recalculated, (
                 f"asset {asset.number}: accumulated depreciation lines {contra}"
             )
             if asset.status == "Draft":
