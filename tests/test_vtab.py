@@ -402,8 +402,19 @@ def test_date_ranges_over_the_bridge_read_the_store_through_its_date_index(tmp_p
         ):
             cursor.execute("""SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" BETWEEN %s AND %s""", (low, high))
             assert cursor.fetchall() == expected
-        cursor.execute("""SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" LIKE 'fa-01%'""")
-        assert cursor.fetchall() == [("FA-0100",)]
+        # PostgreSQL's LIKE tells cases apart (the bridge writes it as a GLOB, whose prefix is searched the same way);
+        # ILIKE does not
+        for operator, pattern, expected in (
+            ("LIKE", "FA-01%", [("FA-0100",)]),
+            ("LIKE", "fa-01%", []),
+            ("ILIKE", "fa-01%", [("FA-0100",)]),
+        ):
+            cursor.execute(f"""SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" {operator} '{pattern}'""")
+            assert cursor.fetchall() == expected, (operator, pattern)
+        cursor.execute("""EXPLAIN QUERY PLAN SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" LIKE 'FA-01%'""")
+        assert [row[3] for row in cursor.fetchall()] == [
+            "SCAN Assets VIRTUAL TABLE INDEX 3:AssetNumber LIKE via Assets_rows_unique0"
+        ]
         client.close()
     finally:
         server.stop()

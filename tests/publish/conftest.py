@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -123,3 +123,17 @@ def database(postgres: Postgres) -> str:
     with psycopg.connect(postgres.dsn("postgres"), autocommit=True) as con:
         con.execute(f"CREATE DATABASE {name}")
     return name
+
+
+@pytest.fixture
+def login_role(postgres: Postgres, database: str) -> Callable[[str], str]:
+    """Makes a login role for this test alone (roles are the cluster's, shared by every test database: a name two
+    tests both used would carry the first test's grants into the second's) and gives its name."""
+
+    def make(base: str) -> str:
+        name = f"{base}_{database}"
+        with psycopg.connect(postgres.dsn("postgres"), autocommit=True) as con:
+            con.execute(f"CREATE ROLE {name} LOGIN")
+        return name
+
+    return make

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -458,16 +459,16 @@ def test_a_copied_file_is_told_apart(tmp_path, postgres: Postgres, database: str
     assert "older copy of the register" in result.stderr
 
 
-def test_a_role_granted_tenant_a_sees_no_row_of_b_and_cannot_write(tmp_path, postgres: Postgres, database: str):
+def test_a_role_granted_tenant_a_sees_no_row_of_b_and_cannot_write(
+    tmp_path, postgres: Postgres, database: str, login_role: Callable[[str], str]
+):
     path = tmp_path / "register.db"
     first, second = two_tenants(path)
-    with psycopg.connect(postgres.dsn(database), autocommit=True) as con:
-        con.execute("DROP ROLE IF EXISTS bi_alpha")
-        con.execute("CREATE ROLE bi_alpha LOGIN")
-    out = publish(path, postgres.url(database), "--grant", "bi_alpha=Alpha")
-    assert f"granted bi_alpha read access to {first}" in out
+    bi_alpha = login_role("bi_alpha")
+    out = publish(path, postgres.url(database), "--grant", f"{bi_alpha}=Alpha")
+    assert f"granted {bi_alpha} read access to {first}" in out
     published = published_rows(postgres.dsn(database))
-    with psycopg.connect(postgres.dsn(database, user="bi_alpha"), autocommit=True) as con:
+    with psycopg.connect(postgres.dsn(database, user=bi_alpha), autocommit=True) as con:
         for table in TABLES.values():
             rows = con.execute(f'SELECT "TenantId" FROM assets_sql."{table.name}"').fetchall()
             mine = [row for row in published[table.name] if row[table.column_names.index("TenantId")] == first]
@@ -480,14 +481,14 @@ def test_a_role_granted_tenant_a_sees_no_row_of_b_and_cannot_write(tmp_path, pos
             'INSERT INTO assets_sql."Tenants" ("TenantId", "Name") VALUES (\'x\', \'x\')',
             'UPDATE assets_sql."Assets" SET "AssetName" = \'x\'',
             'DELETE FROM assets_sql."Assets"',
-            "INSERT INTO assets_sql.\"_Grants\" VALUES ('bi_alpha', %s)",
+            f"INSERT INTO assets_sql.\"_Grants\" VALUES ('{bi_alpha}', %s)",
             'SELECT * FROM assets_sql."_Publications"',
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 con.execute(statement, (second,) if "%s" in statement else None)
     result = assets_sql("publish", path, postgres.url(database), "--grant", "nobody_here=Alpha")
     assert result.returncode == 1 and "CREATE ROLE" in result.stderr
-    result = assets_sql("publish", path, postgres.url(database), "--grant", "bi_alpha=Gamma")
+    result = assets_sql("publish", path, postgres.url(database), "--grant", f"{bi_alpha}=Gamma")
     assert result.returncode == 1 and "is not a tenant" in result.stderr
 
 

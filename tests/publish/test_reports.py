@@ -6,6 +6,7 @@ nothing of B through them; bad arguments are refused by name; a schema change re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -272,18 +273,17 @@ def test_the_columns_are_typed_by_the_published_tables_map(tmp_path, postgres: P
         assert shown and all(re.fullmatch(r"-?\d+\.\d\d", value) for row in shown for value in row)
 
 
-def test_a_role_granted_tenant_a_sees_nothing_of_b_through_them(tmp_path, postgres: Postgres, database: str):
+def test_a_role_granted_tenant_a_sees_nothing_of_b_through_them(
+    tmp_path, postgres: Postgres, database: str, login_role: Callable[[str], str]
+):
     path = tmp_path / "register.db"
     tenants = two_tenants(path)
     alpha, beta = tenants["Alpha"], tenants["Beta"]
+    bi_alpha, bi_both, bi_none = (login_role(role) for role in ("bi_alpha", "bi_both", "bi_none"))
+    publish(path, postgres.url(database), "--grant", f"{bi_alpha}=Alpha", "--grant", f"{bi_both}=Alpha,Beta")
     with psycopg.connect(postgres.dsn(database), autocommit=True) as con:
-        for role in ("bi_alpha", "bi_both", "bi_none"):
-            con.execute(f"DROP ROLE IF EXISTS {role}")
-            con.execute(f"CREATE ROLE {role} LOGIN")
-    publish(path, postgres.url(database), "--grant", "bi_alpha=Alpha", "--grant", "bi_both=Alpha,Beta")
-    with psycopg.connect(postgres.dsn(database), autocommit=True) as con:
-        con.execute("GRANT USAGE ON SCHEMA assets_sql TO bi_none")
-        con.execute("GRANT SELECT ON ALL TABLES IN SCHEMA assets_sql TO bi_none")
+        con.execute(f"GRANT USAGE ON SCHEMA assets_sql TO {bi_none}")
+        con.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA assets_sql TO {bi_none}")
     with psycopg.connect(postgres.dsn(database)) as owner:
         beta_ids = {
             key
@@ -295,7 +295,7 @@ def test_a_role_granted_tenant_a_sees_nothing_of_b_through_them(tmp_path, postgr
             for name, argument_sets in ARGUMENTS.items()
             for arguments in argument_sets
         }
-    with psycopg.connect(postgres.dsn(database, user="bi_alpha"), autocommit=True) as pg:
+    with psycopg.connect(postgres.dsn(database, user=bi_alpha), autocommit=True) as pg:
         for (name, arguments), rows in expected.items():
             # its one tenant is the default; by id or by name, the same rows as the owner's, none of B's
             for tenant in (None, alpha, "alpha"):
@@ -312,12 +312,12 @@ def test_a_role_granted_tenant_a_sees_nothing_of_b_through_them(tmp_path, postgr
                 'RETURNS SETOF assets_sql."TrialBalance_Row" LANGUAGE sql AS '
                 '$$SELECT * FROM assets_sql."TrialBalance_Row" WHERE false$$'
             )
-    with psycopg.connect(postgres.dsn(database, user="bi_both"), autocommit=True) as pg:
+    with psycopg.connect(postgres.dsn(database, user=bi_both), autocommit=True) as pg:
         with pytest.raises(psycopg.errors.InvalidParameterValue, match="you may read 2 tenants"):
             published_report(pg, "TrialBalance", (None, None), None)
         beta_rows = published_report(pg, "TrialBalance", (None, None), "Beta")[1]
         assert beta_rows and {row[0] for row in beta_rows} <= beta_ids
-    with psycopg.connect(postgres.dsn(database, user="bi_none"), autocommit=True) as pg:
+    with psycopg.connect(postgres.dsn(database, user=bi_none), autocommit=True) as pg:
         for name, argument_sets in ARGUMENTS.items():
             with pytest.raises(psycopg.errors.InvalidParameterValue, match="you may read 0 tenants"):
                 published_report(pg, name, argument_sets[0], None)
