@@ -309,7 +309,9 @@ class Runner:
             # A run ends after the one before it. This one holds months up to the date only when it posted again an
             # asset recalculated after the earlier runs: it goes whole, and the next run posts those months again.
             to = None
-        self.reverse_entries(tenant, f"{RUN_SOURCE}{run_id}", to, "depreciation run rolled back")
+        self.reverse_entries(
+            tenant, f"{RUN_SOURCE}{run_id}", to, "depreciation run rolled back", self._held_now(tenant, run_id, to)
+        )
         if to is None:
             self.store.delete_where(VALUE_UPDATES, {"TenantId": tenant, "RunId": run_id})
             self.store.delete(RUNS, run_id)
@@ -358,10 +360,58 @@ class Runner:
             {"AssetCount": max(stored["AssetCount"] - 1, 0), "Amount": stored["Amount"] - from_cents(total)},
         )
 
-    def reverse_entries(self, tenant: str, source: str, after: dt.date | None, why: str) -> None:
+    def _held_now(self, tenant: str, run_id: str, after: dt.date | None) -> dict[str, dict[str, int]]:
+        """Per month end (ISO) of the run after ``after``: its cents per accumulated depreciation account each asset
+        has now. An asset given another account since the run (of its own, or by its type) took what the run
+        credited for it along (:func:`connector.domain.assets._transfer_accumulated`): the rollback takes it back
+        from there, not from the account the run credited."""
+        accounts = _TypeAccounts(self, tenant)
+        held: dict[str, dict[str, int]] = {}
+        months: list[tuple[Any, ...]] = self.store.execute(
+            "SELECT AssetId, Date, Months, Amounts, Amount FROM ValueUpdates_rows WHERE TenantId = ? AND RunId = ?",
+            (tenant, run_id),
+        ).fetchall()
+        if not months:
+            return held
+        current = {
+            asset["AssetId"]: asset
+            for asset in self.store.select(
+                ASSETS,
+                ("AssetId", assets.TYPE, "AccumulatedDepreciationAccountId"),
+                {"TenantId": tenant},
+            )
+        }
+        for asset_id, first, count, amounts, amount in months:
+            asset = current.get(asset_id)
+            if asset is None:
+                continue
+            account = asset["AccumulatedDepreciationAccountId"] or (accounts.types.get(asset[assets.TYPE]) or {}).get(
+                "AccumulatedDepreciationAccountId"
+            )
+            if account is None:  # as connector.domain.assets.accumulated_account: the chart's
+                account = self.register.books.account_id(
+                    tenant, "ACCUMULATED_DEPRECIATION", "Assets.AccumulatedDepreciationAccountId"
+                )
+            start = dt.date.fromisoformat(first)
+            for month, cents in enumerate(json.loads(amounts) if count is not None else [amount]):
+                day = _months_after(start, month)
+                if cents and (after is None or day > after):
+                    by_account = held.setdefault(day.isoformat(), {})
+                    by_account[account] = by_account.get(account, 0) + cents
+        return held
+
+    def reverse_entries(
+        self,
+        tenant: str,
+        source: str,
+        after: dt.date | None,
+        why: str,
+        held: dict[str, dict[str, int]] | None = None,
+    ) -> None:
         """Post the reversal of what stands of each of the tenant's entries from ``source`` (dated after ``after``,
         when given): its lines less those of the entries that reversed part of it already (a recalculated asset's
-        share), newest first, each dated as the entry it reverses."""
+        share), newest first, each dated as the entry it reverses. ``held`` (:meth:`_held_now`), per entry date: the
+        accounts its credits stand on now; used when they sum to what the entry's credits do."""
         bindings = (tenant, source, after.isoformat() if after else None)
         entries = self.store.execute(
             "SELECT JournalEntryId, Date, Memo FROM JournalEntries_rows WHERE TenantId = ?1 AND Source = ?2 "
@@ -382,6 +432,12 @@ class Runner:
         reversals = []
         for entry, day, memo in entries:
             standing = {account: cents for account, cents in net.get(str(entry), {}).items() if cents}
+            now = (held or {}).get(str(day))
+            if now and sum(now.values()) == -sum(cents for cents in standing.values() if cents < 0):
+                standing = {account: cents for account, cents in standing.items() if cents > 0}
+                for account, cents in now.items():
+                    standing[account] = standing.get(account, 0) - cents
+                standing = {account: cents for account, cents in standing.items() if cents}
             if standing:
                 reversals.append((entry, day, memo, standing))
         line_ids = iter(new_keys(sum(len(standing) for *_, standing in reversals)))

@@ -361,28 +361,51 @@ def test_a_rollback_inside_two_runs_leaves_one_run_ending_on_the_date(register, 
     assert check(path) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a rollback reverses each month's entry on the accounts it credited; what a change of an asset's "
-    "accumulated depreciation account (or of its type, prospectively) moved to the new account stays there: the "
-    "rollback would need to move the asset's share back (the run's value updates do not keep the account they were "
-    "credited to)",
+@pytest.mark.parametrize(
+    "how, left",
+    [
+        ("UPDATE Settings SET LastDepreciationDate = NULL", D("0.00")),
+        ("DELETE FROM DepreciationRuns", D("0.00")),
+        ("UPDATE Settings SET LastDepreciationDate = '2025-01-31'", D("20.00")),
+    ],
 )
-@pytest.mark.parametrize("how", ["UPDATE Settings SET LastDepreciationDate = NULL", "DELETE FROM DepreciationRuns"])
-def test_a_rollback_after_the_accumulated_depreciation_moved_leaves_the_ledger_reconciled(register, path, how):
-    """The books rule book: run, give the asset an accumulated depreciation account of its own (what the old account
-    held for it moves there), roll the run back: the ledger must still reconcile with the register (the new account
-    keeps -60.00 for an asset with no depreciation left, the old one +60.00)."""
+@pytest.mark.parametrize("moved_by", ["its own account", "its type's account"])
+def test_a_rollback_after_the_accumulated_depreciation_moved_leaves_the_ledger_reconciled(
+    register, path, how, left, moved_by
+):
+    """The books rule book: run, give EQ-1 another accumulated depreciation account (of its own; or give its type,
+    and so both assets, another: what the old account held for them moves there), roll the run back: the rollback
+    takes each asset's months back from the account that holds them now, and the ledger reconciles with the
+    register."""
     register.execute(
         "INSERT INTO Accounts (Name, Type, StableName, ParentAccountId) "
         "VALUES ('Accumulated Depreciation - own', 'CONTRA_ASSET', 'ACC_DEP_OWN', 'FIXED_ASSETS')"
     )
     add(register, "EQ-1", price="1200", start="2025-01-01")  # 20.00 a month
+    add(register, "EQ-2", price="2400", start="2025-01-01")  # 40.00 a month
     run(register, "2025-03-31")
-    register.execute("UPDATE Assets SET AccumulatedDepreciationAccountId = 'ACC_DEP_OWN'")
-    assert balances(register)["ACC_DEP_OWN"] == D("-60.00")
+    assert balances(register)["ACCUMULATED_DEPRECIATION"] == D("-180.00")
+    if moved_by == "its own account":
+        register.execute(
+            "UPDATE Assets SET AccumulatedDepreciationAccountId = 'ACC_DEP_OWN' WHERE AssetNumber = 'EQ-1'"
+        )
+        moved, stayed = D("60.00"), D("120.00")
+    else:
+        register.execute("UPDATE AssetTypes SET AccumulatedDepreciationAccountId = 'ACC_DEP_OWN'")
+        moved, stayed = D("180.00"), D("0.00")
+    assert [balances(register).get(account, D("0.00")) for account in ("ACC_DEP_OWN", "ACCUMULATED_DEPRECIATION")] == [
+        -moved,
+        -stayed,
+    ]
+    assert register.execute("SELECT count(*) FROM LedgerReconciliation WHERE Difference <> 0").fetchone() == (0,)
     register.execute(how)
-    assert accumulated(register, "EQ-1") == D("0.00")
+    assert accumulated(register, "EQ-1") == left
+    assert accumulated(register, "EQ-2") == 2 * left
+    # what is left of each account: its share of the months that stay (EQ-1 holds ``left`` of its 60.00)
+    assert [balances(register).get(account, D("0.00")) for account in ("ACC_DEP_OWN", "ACCUMULATED_DEPRECIATION")] == [
+        -moved * left / D("60.00"),
+        -stayed * left / D("60.00"),
+    ]
     gaps = register.execute("SELECT StableName, Difference FROM LedgerReconciliation WHERE Difference <> 0").fetchall()
     assert gaps == []
     assert check(path) == []

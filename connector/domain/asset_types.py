@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from connector.domain import book_setting
+from connector.domain.enums import AssetStatus
 from connector.domain.errors import RuleViolation
 from connector.domain.rows import Row, blank, require_text
 from connector.domain.tables import Context, Rules
@@ -18,6 +19,7 @@ DEFAULT_ACCOUNTS = {
     "DepreciationExpenseAccountId": "DEPRECIATION",
     "AccumulatedDepreciationAccountId": "ACCUMULATED_DEPRECIATION",
 }
+ACCUMULATED = "AccumulatedDepreciationAccountId"
 NAME = "AssetTypeName"
 LOCKS = "Locks"
 
@@ -71,10 +73,29 @@ class AssetTypeRules(Rules):
                     table=ASSET_TYPES.name,
                     column=column,
                 )
-        return update(current, assigned)
+        row = update(current, assigned)
+        old, new = current.get(ACCUMULATED), row.get(ACCUMULATED)
+        if old and new and old != new:
+            _move_registered(row, old, new, context)
+        return row
 
     def check_delete(self, current: Row, context: Context) -> None:
         check_delete(current, sum(count for _, _, count in context.referrers(self.table, current["AssetTypeId"])))
+
+
+def _move_registered(asset_type: Row, old: str, new: str, context: Context) -> None:
+    """The type's accumulated depreciation account changes: each registered asset of the type that has no account
+    of its own takes what the old account holds for it along (as an asset given another account does), so that the
+    ledger's account holds what the register says is accumulated on it."""
+    from connector.domain import assets  # the asset rules read asset types: imported here, not at the top
+
+    for asset in context.rows(
+        assets.ASSETS,
+        assets.ASSETS.column_names,
+        {"TenantId": asset_type["TenantId"], assets.TYPE: asset_type["AssetTypeId"]},
+    ):
+        if asset[assets.STATUS] == AssetStatus.REGISTERED and not asset.get(ACCUMULATED):
+            assets.move_accumulated(asset, old, new, context)
 
 
 def _checked(row: Row, written: Mapping[str, Any]) -> Row:

@@ -529,7 +529,12 @@ def _transfer_accumulated(current: Mapping[str, Any], row: Mapping[str, Any], co
     what that account holds for it along: its opening balance, the depreciation recorded for it (a recalculation
     has reversed its run months from the old account already) and its impairments, by an entry between the two
     accounts."""
-    old, new = accumulated_account(current, context), accumulated_account(row, context)
+    move_accumulated(row, accumulated_account(current, context), accumulated_account(row, context), context)
+
+
+def move_accumulated(row: Mapping[str, Any], old: str, new: str, context: Context) -> None:
+    """Move what the account ``old`` holds for a registered asset (its opening balance, the depreciation recorded
+    for it, its impairments) to ``new``, by an entry between the two dated when the books last moved for it."""
     if old == new or not _accrual(row[TENANT], context):
         return
     impairments = context.rows(
