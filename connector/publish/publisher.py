@@ -9,7 +9,8 @@ the ``LastChange`` PostgreSQL committed: nothing is lost and nothing applied twi
 A changed stored row is published as the rows it shows, read as the register shows them (computed columns
 included): the published rows with its key are deleted and those the register shows now are copied in. A run's row
 of value updates shows as one value update a month; an asset's change also changes its tracking rows' AssetNumber and
-its type's Locks, and a value update's its asset type's Locks.
+its type's Locks, and a value update's its asset type's Locks: the types those assets have in the register and
+had in the published copy, found by key on both sides.
 """
 
 from __future__ import annotations
@@ -236,18 +237,18 @@ class Pick:
     by: tuple[tuple[str, frozenset[Any]], ...] | None
 
 
-def picks(changed: dict[str, set[Any]]) -> list[Pick]:
+def picks(changed: dict[str, set[Any]], locked: Iterable[str] = ()) -> list[Pick]:
     """The shown rows to publish again for the stored rows changed: one pick a table, so that no row is copied
-    twice."""
+    twice. ``locked``: the asset types whose Locks the changes may have moved (:meth:`Publisher.lock_types`)."""
     by: dict[str, list[tuple[str, frozenset[Any]]]] = {
         name: [(TABLES[name].key, frozenset(keys))] for name, keys in changed.items() if name in TABLES
     }
     if "Assets" in changed:  # a tracking row shows its asset's AssetNumber
         by.setdefault("AssetTracking", []).append(("AssetId", frozenset(changed["Assets"])))
-    found = [Pick(name, tuple(columns)) for name, columns in by.items()]
-    if "Assets" in changed or "ValueUpdates" in changed:  # an asset type's Locks counts its assets' value updates
-        found = [pick for pick in found if pick.table != "AssetTypes"] + [Pick("AssetTypes", None)]
-    return found
+    types = frozenset(locked) | frozenset(changed.get("AssetTypes", ()))
+    if types:
+        by["AssetTypes"] = [("AssetTypeId", types)]
+    return [Pick(name, tuple(columns)) for name, columns in by.items()]
 
 
 class Publisher:
@@ -460,7 +461,8 @@ class Publisher:
             done.rows = self._snapshot(cursor, tenants, mine)
         elif last < newest:
             done.changes = newest - last
-            done.rows = self._apply(cursor, sorted(set(tenants) | set(mine)), picks(changed))
+            everyone = sorted(set(tenants) | set(mine))
+            done.rows = self._apply(cursor, everyone, picks(changed, self.lock_types(cursor, everyone, changed)))
         self._set_watermarks(cursor, identity)
         cursor.execute(
             f'UPDATE {s}.{quote(PUBLICATIONS)} SET "LastChange" = %s, "LayoutVersion" = %s, "File" = %s, '
@@ -469,6 +471,52 @@ class Publisher:
             (newest, version, self.file, state["SchemaVersion"], identity),
         )
         return done
+
+    def lock_types(self, cursor: Any, tenants: list[str], changed: dict[str, set[Any]]) -> set[str]:
+        """The asset types whose Locks (a count of their assets with depreciation) the changes may have moved: the
+        types, published and now, of each asset changed and of each asset a changed value update belongs to,
+        published or now. Looked up by key on both sides, before the changes are applied: a small write republishes
+        the one or two types it touches (none for a draft with no type), never every type's count over every
+        asset."""
+        value_updates = sorted(changed.get("ValueUpdates", ()))
+        assets = set(changed.get("Assets", ()))
+        if not assets and not value_updates:
+            return set()
+        s = quote(self.schema)
+        if value_updates:
+            assets.update(
+                key
+                for (key,) in self.store.execute(
+                    "SELECT AssetId FROM ValueUpdates_rows WHERE ValueUpdateId IN (SELECT value FROM json_each(?))",
+                    (json.dumps(value_updates),),
+                )
+            )
+            # a run's row shows its months as value updates; the first keeps the stored row's id
+            assets.update(
+                key
+                for (key,) in cursor.execute(
+                    f'SELECT "AssetId" FROM {s}.{quote("ValueUpdates")} WHERE "TenantId" = ANY(%s) AND '
+                    '"ValueUpdateId" = ANY(%s)',
+                    (tenants, value_updates),
+                )
+            )
+        ordered = sorted(key for key in assets if key is not None)
+        types = {
+            key
+            for (key,) in self.store.execute(
+                "SELECT AssetTypeId FROM Assets_rows WHERE AssetId IN (SELECT value FROM json_each(?))",
+                (json.dumps(ordered),),
+            )
+        }
+        types.update(
+            key
+            for (key,) in cursor.execute(
+                f'SELECT "AssetTypeId" FROM {s}.{quote("Assets")} WHERE "TenantId" = ANY(%s) AND "AssetId" = ANY(%s)',
+                (tenants, ordered),
+            )
+        )
+        types.discard(None)
+        return types
 
     def watermarks(self) -> dict[str, int]:
         """The highest rowid of each storage table, in the snapshot being published."""

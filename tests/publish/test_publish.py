@@ -531,3 +531,48 @@ def test_a_file_that_is_no_register_is_refused_and_left_as_it_was(tmp_path):
         assert says in result.stderr and "Traceback" not in result.stderr
     assert empty.read_bytes() == b"" and foreign.read_bytes() == before
     assert not (tmp_path / "typo.db").exists() and not list(folder.iterdir())
+
+
+def test_an_asset_type_s_locks_follow_its_assets_and_a_small_write_republishes_no_type(
+    tmp_path, postgres: Postgres, database: str
+):
+    """Locks counts a type's assets with depreciation: it moves when an asset changes type (both types) and when an
+    asset's last depreciation goes or its first comes (by a rollback or a run), and only the types touched are
+    published again; a draft with no type touches none."""
+    path = tmp_path / "register.db"
+    first, _ = two_tenants(path)
+    dsn = postgres.dsn(database)
+    publisher = Publisher(path, postgres.url(database))
+    try:
+        publisher.cycle()
+        con = connector.connect(str(path), autocommit=True, tenant=first)
+        con.execute("UPDATE Settings SET ChangesOfEstimate = 'prospective'")  # the move keeps EQ-0's depreciation
+        con.execute(TYPE_SQL.replace("'Equipment'", "'Plant'"))
+        con.execute(
+            "UPDATE Assets SET AssetTypeId = (SELECT AssetTypeId FROM AssetTypes WHERE AssetTypeName = 'Plant') "
+            "WHERE AssetNumber = 'EQ-0'"
+        )
+        publisher.cycle()
+        assert_published(path, dsn)
+        locks = dict(con.execute("SELECT AssetTypeName, Locks FROM AssetTypes").fetchall())
+        assert locks == {"Equipment": 4, "Plant": 1}
+
+        con.execute("UPDATE Settings SET LastDepreciationDate = NULL")  # every asset's depreciation goes
+        publisher.cycle()
+        assert_published(path, dsn)
+        assert dict(con.execute("SELECT AssetTypeName, Locks FROM AssetTypes").fetchall()) == {
+            "Equipment": 0,
+            "Plant": 0,
+        }
+        con.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-03-31')")
+        publisher.cycle()
+        assert_published(path, dsn)
+        assert dict(con.execute("SELECT AssetTypeName, Locks FROM AssetTypes").fetchall()) == locks
+
+        con.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Draft', 'D-9')")
+        # its row and its own ledger account's, no asset type's (three before: every type's Locks counted again)
+        assert publisher.cycle().rows == 2
+        assert_published(path, dsn)
+        con.close()
+    finally:
+        publisher.close()
