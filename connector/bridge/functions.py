@@ -990,6 +990,35 @@ def cast_timestamp(value: Any) -> str | None:
     return moment_text(parse_moment(value))
 
 
+#: Above every date SQLite holds, as text: the day after 9999-12-31 (which has no date of its own).
+_AFTER_EVERY_DATE = "9999-12-31~"
+
+
+def date_floor(value: Any) -> str | None:
+    """The day of a timestamp (its time dropped): a date is after the timestamp, or on or before it, as it is after
+    this day or on or before it (a date compares with a timestamp as its midnight)."""
+    moment = parse_moment(value)
+    return None if moment is None else date_text(moment.date())
+
+
+def date_ceiling(value: Any) -> str | None:
+    """The first day whose midnight is on or after a timestamp: a date is on or after the timestamp, or before it,
+    as it is on or after this day or before it.
+
+    >>> date_ceiling("2025-01-15 00:00:00"), date_ceiling("2025-01-15 00:00:00.000001"), date_floor("2025-01-15 23:59")
+    ('2025-01-15', '2025-01-16', '2025-01-15')
+    >>> date_ceiling("9999-12-31 10:00") > "9999-12-31", date_ceiling(None)
+    (True, None)
+    """
+    moment = parse_moment(value)
+    if moment is None:
+        return None
+    day = moment.date()
+    if moment.time() == dt.time():
+        return date_text(day)
+    return _AFTER_EVERY_DATE if day == dt.date.max else date_text(day + dt.timedelta(days=1))
+
+
 def money_text(value: Any) -> str | None:
     return None if value is None else MONEY.pg_text(value)
 

@@ -240,6 +240,8 @@ _ENTRIES = (
             ("pg_moments_between", _INTERVAL, f.moments_between, (2,)),
             ("pg_date", _D, f.cast_date, (1,)),
             ("pg_timestamp", _TS, f.cast_timestamp, (1,)),
+            ("pg_date_floor", _D, f.date_floor, (1,)),
+            ("pg_date_ceiling", _D, f.date_ceiling, (1,)),
             ("pg_int", _I4, f.cast_integer, (1,)),
             ("pg_float", _F8, f.cast_float, (1,)),
             ("pg_nonzero", "arg", f.nonzero, (1,)),

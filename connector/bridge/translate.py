@@ -425,6 +425,16 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, (exp.Div, exp.Mod)):
         node.set("expression", exp.Anonymous(this="pg_nonzero", expressions=[node.expression]))
         return node
+    if isinstance(node, exp.Between) and _kind(node.this) == "date" and not node.args.get("symmetric"):
+        # a date between two timestamps: on or after the first day whose midnight is on or after the low one, on or
+        # before the high one's day; a string bound read as a date (see _dates_compared)
+        for part, bound in (("low", "pg_date_ceiling"), ("high", "pg_date_floor")):
+            other = node.args[part]
+            if _kind(other) in ("timestamp", "timestamptz"):
+                node.set(part, _call(bound, _call("pg_timestamp", other)))
+            elif isinstance(other, exp.Literal) and other.is_string:
+                node.set(part, exp.Literal.string(functions.date_text(functions.parse_date(other.name)) or ""))
+        return node
     if isinstance(node, exp.Between) and any(_exact_call(node.args.get(part)) for part in ("this", "low", "high")):
         value = node.this
         return exp.Paren(
@@ -514,15 +524,28 @@ _FLIPPED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>"}
 _OPERATORS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
 
 
+#: A date ``d`` against a timestamp ``t`` (d on the left): the day ``t`` is turned into, so that the date compares
+#: with a date. d > t and d <= t as against t's day; d >= t and d < t as against the first day whose midnight is on
+#: or after t.
+_DAY_BOUND = {">": "pg_date_floor", "<=": "pg_date_floor", ">=": "pg_date_ceiling", "<": "pg_date_ceiling"}
+
+
 def _dates_compared(node: exp.Binary) -> exp.Expr:
     """A date compared with a timestamp compares as the date's midnight (PostgreSQL promotes the date; as text,
-    SQLite would put '2025-01-15' before '2025-01-15 00:00:00'); a date compared with a string reads the string as
-    a date (its time and zone ignored)."""
+    SQLite would put '2025-01-15' before '2025-01-15 00:00:00'): an order turns the timestamp into the day it bounds
+    (:data:`_DAY_BOUND`), so that a date column keeps its index (``"PurchaseDate" >= now() - interval '30 days'``
+    reaches the store's index of the date); an equality promotes the date. A date compared with a string reads the
+    string as a date (its time and zone ignored)."""
     for date_side, other_side in (("this", "expression"), ("expression", "this")):
         day, other = node.args[date_side], node.args[other_side]
         if _kind(day) != "date":
             continue
         if _kind(other) in ("timestamp", "timestamptz"):
+            operator = _OPERATORS[type(node)]
+            bound = _DAY_BOUND.get(operator if date_side == "this" else _FLIPPED[operator])
+            if bound is not None:
+                node.set(other_side, _call(bound, _call("pg_timestamp", other)))
+                return node
             midnight = exp.DPipe(this=day, expression=exp.Literal.string(" 00:00:00"))
             node.set(date_side, exp.Paren(this=midnight))
             node.set(other_side, _call("pg_timestamp", other))

@@ -176,3 +176,31 @@ SELECT "AssetNumber", "Category", "Option" FROM "AssetTracking" ORDER BY 1;
 
 -- name: journal_lines
 SELECT count(*), sum("Debit"), sum("Credit") FROM "JournalLines";
+
+-- name: date_column_after_timestamp_within_its_day
+SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" > '2024-12-31 10:00'::timestamp ORDER BY 1;
+
+-- name: date_column_on_or_after_timestamp_within_its_day
+SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" >= '2024-12-31 10:00'::timestamp ORDER BY 1;
+
+-- name: date_column_on_or_after_midnight
+SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" >= '2024-12-31 00:00'::timestamp ORDER BY 1;
+
+-- name: date_column_before_timestamp_within_its_day
+SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" < '2024-07-01 00:00:00.000001'::timestamp ORDER BY 1;
+
+-- name: date_column_on_or_before_timestamp
+SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" <= '2024-07-01 23:59:59'::timestamp ORDER BY 1;
+
+-- name: date_column_on_the_right_of_a_timestamp
+SELECT "AssetNumber" FROM "Assets" WHERE '2025-01-15 08:00'::timestamp < "PurchaseDate" AND TIMESTAMP '2025-06-30 00:00' >= "PurchaseDate" ORDER BY 1;
+
+-- name: date_column_between_timestamps
+SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" BETWEEN TIMESTAMP '2024-02-29 00:00' AND TIMESTAMP '2025-01-15 00:00' ORDER BY 1;
+
+-- name: date_column_against_a_timestamp_parameter
+-- params: ["2025-03-03 00:00:01"]
+SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" >= $1::timestamp ORDER BY 1;
+
+-- name: date_column_compared_with_a_timestamp_shown
+SELECT "AssetNumber", "PurchaseDate" > TIMESTAMP '2025-01-15 00:00' AS later, "PurchaseDate" <= TIMESTAMP '2025-01-15 12:00' AS not_later FROM "Assets" WHERE "PurchaseDate" IS NOT NULL ORDER BY 1;
