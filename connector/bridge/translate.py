@@ -31,6 +31,7 @@ import sqlglot.expressions as exp
 
 from connector.bridge import cache, catalog, functions, typer, types
 from connector.bridge.dialect import BridgePostgres, BridgeSQLite
+from connector.bridge.errors import ClientError
 from connector.schema import TABLES
 from connector.sql import exact, limits
 
@@ -41,6 +42,10 @@ _CATALOG_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
 _ZERO_BASED = frozenset(
     {"indkey", "indclass", "indcollation", "indoption", "proargtypes", "stxkeys", "tgattr", "prattrs"}
 )
+
+
+#: PostgreSQL's limit on a select list (MaxTupleAttributeNumber): more is 54011, as there.
+MAX_TARGETS = 1664
 
 
 class TranslationError(Exception):
@@ -107,6 +112,9 @@ def _translate(text: str) -> Translation:
         return Translation(
             text, _DOLLAR.sub(r":p\1", text), keyword, count, (0,) * count, (None,) * count, None, None, None
         )
+    for select in node.find_all(exp.Select):
+        if len(select.expressions) > MAX_TARGETS:  # before any work that grows with the list
+            raise ClientError("54011", f"target lists can have at most {MAX_TARGETS} entries")
     node = _balanced(node)
     empty = _empty_columns(node)
     top = _top_select(node)

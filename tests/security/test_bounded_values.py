@@ -197,3 +197,21 @@ def test_a_deeply_nested_array_over_the_bridge_answers_and_changes_nothing(books
         assert row == ("{" * depth + "1" + "}" * depth,)
         assert time.monotonic() - started < 10
     unchanged_and_clean(books, before)
+
+
+def test_a_select_list_past_postgresql_s_limit_is_refused_with_54011_before_it_is_translated(
+    books: Path, serve
+) -> None:
+    """PostgreSQL takes at most 1664 entries in a target list (54011); the bridge refuses more as it does, in a
+    subquery too, once the statement is read and before the work that grows with the list."""
+    before = everything(books)
+    _, port = serve(books)
+    widest = ", ".join(str(n) for n in range(1664))
+    with psycopg.connect(dsn(port), autocommit=True) as con:
+        assert len(con.execute(f"SELECT {widest}").fetchone()) == 1664
+        for sql in (f"SELECT {widest}, 1664", f"SELECT count(*) FROM (SELECT {widest}, 1664) AS wide"):
+            with pytest.raises(psycopg.errors.TooManyColumns, match="at most 1664 entries") as refused:
+                con.execute(sql).fetchall()
+            assert refused.value.sqlstate == "54011"
+        assert con.execute("SELECT 1").fetchone() == (1,)
+    unchanged_and_clean(books, before)
