@@ -363,10 +363,18 @@ class Runner:
     def _held_now(self, tenant: str, run_id: str, after: dt.date | None) -> dict[str, dict[str, int]]:
         """Per month end (ISO) of the run after ``after``: its cents per accumulated depreciation account each asset
         has now. An asset given another account since the run (of its own, or by its type) took what the run
-        credited for it along (:func:`connector.domain.assets._transfer_accumulated`): the rollback takes it back
-        from there, not from the account the run credited."""
-        accounts = _TypeAccounts(self, tenant)
+        credited for it along (:func:`connector.domain.assets.move_accumulated`): the rollback takes it back from
+        there, not from the account the run credited. Empty (nothing read) when no move was posted since the run."""
         held: dict[str, dict[str, int]] = {}
+        moved = self.store.execute(
+            "SELECT EXISTS (SELECT 1 FROM JournalEntries_rows AS m WHERE m.Source >= ?3 AND m.Source < ?4 "
+            "AND m.TenantId = ?1 AND m.Sequence > (SELECT min(e.Sequence) FROM JournalEntries_rows AS e "
+            "WHERE e.TenantId = ?1 AND e.Source = ?2))",
+            (tenant, f"{RUN_SOURCE}{run_id}", ledger.MOVED_SOURCE, _just_after(ledger.MOVED_SOURCE)),
+        ).get
+        if not moved:  # no asset's accumulated depreciation moved since the run: it stands where the run put it
+            return held
+        accounts = _TypeAccounts(self, tenant)
         months: list[tuple[Any, ...]] = self.store.execute(
             "SELECT AssetId, Date, Months, Amounts, Amount FROM ValueUpdates_rows WHERE TenantId = ? AND RunId = ?",
             (tenant, run_id),
@@ -570,6 +578,11 @@ def _slots(months: list[tuple[dt.date, int]]) -> tuple[dt.date, list[int]]:
     for month_end, month in months:
         cents[_month_index(month_end) - _month_index(first)] = month
     return first, cents
+
+
+def _just_after(prefix: str) -> str:
+    """The first text after every text starting with ``prefix`` (its last character's successor)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _month_index(day: dt.date) -> int:
