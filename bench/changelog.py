@@ -138,9 +138,7 @@ def depreciation(side: str, directory: Path, count: int, native: dict[str, Times
             con, _ = runs.build(directory / "runs.db", count)
     try:
         if native is not None:
-            started = time.process_time()
-            elapsed = runs.native_side(directory / "native-runs.db", con, count)
-            native["run"] = native["rollback"] = (elapsed, time.process_time() - started)
+            native["run"] = native["rollback"] = runs.native_side(directory / "native-runs.db", con, count)
         with clock(times):
             run_id = runs.run(con)
         runs.check_run(con, count, run_id, problems)
