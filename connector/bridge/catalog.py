@@ -451,6 +451,15 @@ PG_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("refobjsubid", _I4),
         ("deptype", _C),
     ),
+    "pg_range": (
+        ("rngtypid", _O),
+        ("rngsubtype", _O),
+        ("rngmultitypid", _O),
+        ("rngcollation", _O),
+        ("rngsubopc", _O),
+        ("rngcanonical", "REGPROCINT"),
+        ("rngsubdiff", "REGPROCINT"),
+    ),
     "pg_event_trigger": (
         ("oid", _O),
         ("evtname", _N),
@@ -477,6 +486,7 @@ EMPTY = frozenset(
         "pg_foreign_table",
         "pg_depend",
         "pg_event_trigger",
+        "pg_range",  # the catalog has no range types
         "pg_extension",
         "pg_matviews",
         "pg_shdescription",

@@ -156,7 +156,26 @@ class BridgePostgres(Postgres):
                 following = self._next
                 if following is not None and following.token_type == TokenType.L_BRACKET:
                     return None
-            return super()._parse_types(check_func, schema, allow_identifiers, with_collation)
+            found = super()._parse_types(check_func, schema, allow_identifiers, with_collation)
+            if isinstance(found, exp.ObjectIdentifier):
+                # oid[], regtype[], regclass[]: sqlglot reads the type and stops before its [], then fails on an
+                # empty subscript (asyncpg's type introspection sends $1::oid[])
+                while (
+                    self._curr is not None
+                    and self._curr.token_type == TokenType.L_BRACKET
+                    and self._next is not None
+                    and self._next.token_type == TokenType.R_BRACKET
+                ):
+                    self._advance(2)
+                    element = (
+                        found
+                        if isinstance(found, exp.DataType)
+                        else exp.DataType(
+                            this=exp.DataType.Type.USERDEFINED, kind=exp.to_identifier(found.name.lower())
+                        )
+                    )
+                    found = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[element], nested=True)
+            return found
 
 
 class _SQLiteGenerator(SQLiteGenerator):

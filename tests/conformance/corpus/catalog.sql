@@ -289,3 +289,13 @@ SELECT conname IS NOT NULL AS named, confrelid::regclass::text AS target FROM pg
 
 -- name: pg_type_functions
 SELECT oid::int AS oid, typname::text AS name, typinput::text AS input, typoutput::text AS output, typreceive::text AS receive, typsend::text AS send FROM pg_type WHERE oid IN (16, 20, 21, 23, 25, 700, 701, 1007, 1082, 1114, 1184, 1186, 1700, 2950) ORDER BY 1;
+
+-- name: oid_array_parameter_as_asyncpg_introspects
+-- params: [[23, 1007]]
+SELECT t.typname FROM pg_catalog.pg_type AS t WHERE t.oid = any($1::oid[]) ORDER BY 1;
+
+-- name: oid_array_literal
+SELECT '{23,1007}'::oid[] AS oids, 1007 = any('{23,1007}'::oid[]) AS found;
+
+-- name: regtype_array_of_an_element
+SELECT t.typelem::regtype::text AS element FROM pg_catalog.pg_type AS t WHERE t.typname = '_int4';
