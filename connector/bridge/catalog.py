@@ -1602,6 +1602,17 @@ class Installed:
         rows = _internal(self.connection, f"SELECT name, type FROM main.pragma_table_info({quoted})")
         return {name: kind for name, kind in rows}
 
+    def temporary_columns(self, table: str) -> list[tuple[str, int, int]] | None:
+        """A temporary table of this session's own (``CREATE TEMP TABLE``): its columns (name, type OID, typmod)
+        by their declared types (0 where it declares none), or None when the session has no such table. The catalog
+        does not list temporary tables; the typer reads them here, so that a parameter written into one takes its
+        column's type, as PostgreSQL infers it."""
+        quoted = "'" + table.replace("'", "''") + "'"
+        rows = _internal(self.connection, f"SELECT name, type FROM temp.pragma_table_info({quoted})")
+        if not rows:
+            return None
+        return [(name, *(types.pg_type_of(kind) or (0, -1))) for name, kind in rows]
+
     def refresh(self, *, tables: bool = False) -> None:
         """Build the Python side again when the file's schema changed since it was built (another client's CREATE
         TABLE), or, for a connection restricted to some tenants, who owns its objects did (a tenant's object is

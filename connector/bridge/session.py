@@ -524,7 +524,7 @@ class Session:
                     return [(c[0], c[1] if kinds.get(c[0]) else 0, c[2]) for c in relation.columns]
             if attempt == 0:
                 self.catalog.refresh()
-        return None
+        return self.catalog.temporary_columns(name)
 
     def bind_values(
         self,

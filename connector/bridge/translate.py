@@ -1016,10 +1016,21 @@ def _named_values(node: exp.Values) -> exp.Expr:
     return exp.Subquery(this=select, alias=exp.TableAlias(this=alias.this.copy()))
 
 
-#: Types whose PostgreSQL name SQLite's would lose: ``numeric(18,2)`` (sqlglot writes REAL, a float, for SQLite) and
-#: ``boolean`` (INTEGER). Kept as named, a column of them reads back as numeric (exact at its scale: the DB-API's
-#: Decimal) and as boolean, and the catalog shows them so.
-_KEPT_TYPES = frozenset({exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL, exp.DataType.Type.BOOLEAN})
+#: Types whose PostgreSQL name SQLite's would lose: ``numeric(18,2)`` (sqlglot writes REAL, a float, for SQLite),
+#: ``boolean``, ``bigint`` and ``smallint`` (INTEGER), ``varchar(n)`` and ``char(n)`` (TEXT). Kept as named (SQLite
+#: gives each the same affinity), a column of them reads back as numeric (exact at its scale: the DB-API's Decimal),
+#: boolean, int8, int2 or varchar, and the catalog and the typer show them so.
+_KEPT_TYPES = frozenset(
+    {
+        exp.DataType.Type.DECIMAL,
+        exp.DataType.Type.BIGDECIMAL,
+        exp.DataType.Type.BOOLEAN,
+        exp.DataType.Type.BIGINT,
+        exp.DataType.Type.SMALLINT,
+        exp.DataType.Type.VARCHAR,
+        exp.DataType.Type.CHAR,
+    }
+)
 
 
 def _column_definition(node: exp.ColumnDef) -> exp.ColumnDef:
@@ -1031,6 +1042,13 @@ def _column_definition(node: exp.ColumnDef) -> exp.ColumnDef:
     node = node.copy()
     if kind.this in _KEPT_TYPES:
         node.set("kind", exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=text))
+        constraints = [c.args.get("kind") for c in node.args.get("constraints") or []]
+        if any(isinstance(c, exp.PrimaryKeyColumnConstraint) for c in constraints) and not any(
+            isinstance(c, exp.NotNullColumnConstraint) for c in constraints
+        ):
+            # only an INTEGER key stands for SQLite's rowid (and never holds NULL); any other key refuses NULL as
+            # PostgreSQL's does only when told to
+            node.append("constraints", exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
     else:
         node.set("kind", exp.DataType.build(text, udt=True))
     return node

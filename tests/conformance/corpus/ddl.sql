@@ -156,3 +156,12 @@ INSERT INTO t_k VALUES (1);
 -- name: not_null_violation
 CREATE TEMP TABLE t_n (a int NOT NULL);
 INSERT INTO t_n VALUES (NULL);
+
+-- name: bigint_primary_key_refuses_null
+CREATE TABLE t_keyed (id bigint PRIMARY KEY, n text);
+INSERT INTO t_keyed (n) VALUES ('no id');
+
+-- name: smallint_and_char_columns
+CREATE TABLE t_small (s smallint, c char(3), v varchar(5));
+INSERT INTO t_small VALUES (7, 'abc', 'vwxyz');
+SELECT s, c, v FROM t_small;
