@@ -1730,11 +1730,16 @@ def _functions(installed: Installed) -> None:
         return catalog.comments.get((int(oid), int(column) if isinstance(column, int) else 0)) or None
 
     def index_definition(oid: Any, column: Any = 0, pretty: Any = False) -> Any:
-        """The CREATE INDEX statement, or with a column number, that column of the index (as PostgreSQL does)."""
+        """The CREATE INDEX statement, or with a column number, that column of the index (as PostgreSQL does). Its
+        table is named with its schema, or, ``pretty``, without it (the schema is on the search path), as
+        PostgreSQL's pg_get_indexdef(oid) and pg_get_indexdef(oid, 0, true) (psql's \\d) name it."""
         if column:
             names = catalog.index_columns.get(int(oid or 0), ())
             return _quote(names[int(column) - 1]) if 0 < int(column) <= len(names) else ""
-        return catalog.index_definitions.get(int(oid or 0))
+        found = catalog.index_definitions.get(int(oid or 0))
+        if found is not None and pretty and str(pretty).lower() not in ("0", "f", "false"):
+            return found.replace(" ON public.", " ON ", 1)
+        return found
 
     scalar: dict[str, tuple[Callable[..., Any], Sequence[int]]] = {
         "pg_table_is_visible": (lambda oid: 1, (1,)),

@@ -97,7 +97,6 @@ _ENTRIES = (
             "version",
             "current_setting",
             "format_type",
-            "pg_get_userbyid",
             "pg_get_expr",
             "pg_get_indexdef",
             "pg_get_constraintdef",
@@ -128,6 +127,7 @@ _ENTRIES = (
     Function("trim", _T, (_T,), internal=True),  # sqlglot's name of btrim
     Function("pg_to_char", _T, (_T, _T), implementation=f.to_char, counts=(2,)),
     Function("current_database", _NAME),
+    Function("pg_get_userbyid", _NAME, (types.OID,)),
     Function("current_schema", _NAME),
     Function("current_user", _NAME),
     Function("session_user", _NAME),

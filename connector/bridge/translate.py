@@ -1143,6 +1143,11 @@ def _name_columns(select: exp.Select | exp.Returning) -> None:
     """Name unnamed expression columns (of a SELECT, or of RETURNING) as PostgreSQL does (``count``, ``version``,
     ``?column?``)."""
     for index, expression in enumerate(select.expressions):
+        if isinstance(expression, exp.Dot) and isinstance(expression.expression, exp.Func):
+            # pg_catalog.format_type(...): named by its function, as an unqualified call is
+            name = typer.column_name(expression.expression)
+            select.expressions[index] = exp.alias_(expression, name, quoted=True)
+            continue
         if isinstance(expression, (exp.Alias, exp.Column, exp.Star)) or isinstance(expression, exp.Dot):
             continue
         select.expressions[index] = exp.alias_(expression, typer.column_name(expression), quoted=True)

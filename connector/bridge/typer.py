@@ -265,6 +265,15 @@ def column_name(expression: exp.Expr) -> str:
         return "?column?"  # an operator (~, ~*), not a function
     if isinstance(expression, exp.Case):
         return "case"
+    if isinstance(expression, exp.Dot) and isinstance(expression.expression, exp.Func):
+        return column_name(expression.expression)  # pg_catalog.format_type(...)
+    if isinstance(expression, exp.Subquery) and isinstance(expression.this, exp.Select):
+        # a scalar subquery is named by its one output column, as PostgreSQL names an EXPR sublink
+        outputs = expression.this.expressions
+        if len(outputs) == 1:
+            only = outputs[0]
+            return only.alias if isinstance(only, exp.Alias) else column_name(only)
+        return "?column?"
     if isinstance(expression, (exp.WithinGroup, exp.Window, exp.Filter)):
         return column_name(expression.this)
     if isinstance(expression, exp.Func):

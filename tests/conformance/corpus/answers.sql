@@ -263,3 +263,6 @@ SELECT 1 = 'a';
 
 -- name: text_compare_number_column
 SELECT count(*) FROM "Assets" WHERE "PurchasePrice" = 'x';
+
+-- name: scalar_subquery_named_by_its_column
+SELECT (SELECT max("AssetNumber") FROM "Assets"), (SELECT 1 AS one), (SELECT 1 + 1), pg_catalog.upper('x'), pg_catalog.pg_get_userbyid(10) IS NOT NULL AS has_owner;
