@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import hashlib
 import io
 import json
 import math
@@ -1181,6 +1182,27 @@ def array_remove(array: Any, value: Any) -> str | None:
     items = array_items(array)
     wanted = None if value is None else str(value)
     return array_text([item for item in items if (None if item is None else str(item)) != wanted])
+
+
+def reverse(text: Any) -> str | None:
+    """PostgreSQL's reverse: the characters in reverse order.
+
+    >>> reverse("abc"), reverse("ünï"), reverse(None)
+    ('cba', 'ïnü', None)
+    """
+    return None if text is None else str(text)[::-1]
+
+
+def md5(value: Any) -> str | None:
+    """PostgreSQL's md5: the hex digest of the text's UTF-8 bytes (of the bytes of a bytea).
+
+    >>> md5("abc")
+    '900150983cd24fb0d6963f7d28e17f72'
+    """
+    if value is None:
+        return None
+    data = bytes(value) if isinstance(value, (bytes, bytearray, memoryview)) else str(value).encode("utf-8")
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def new_uuid(*_: Any) -> str:
