@@ -755,7 +755,7 @@ class Session:
         keyword = first_keyword(prepared.text)
         if prepared.translation is None:
             if keyword == "SHOW":
-                return [Field(self._show_name(prepared.text), types.TEXT)]
+                return [Field(self._shown_as(self._show_name(prepared.text)), types.TEXT)]
             if keyword in ("FETCH", "MOVE"):
                 match = _FETCH.match(prepared.text)
                 portal = self.portals.get(_identifier(match.group(3))) if match else None
@@ -952,7 +952,11 @@ class Session:
         value = self.setting(name)
         if value is None:
             raise ClientError("42704", f'unrecognized configuration parameter "{name}"')
-        return Result([Field(name, types.TEXT)], iter([(value,)]), lambda count: "SHOW", formats)
+        return Result([Field(self._shown_as(name), types.TEXT)], iter([(value,)]), lambda count: "SHOW", formats)
+
+    def _shown_as(self, name: str) -> str:
+        """The name of SHOW's column: the setting's own (SHOW timezone: TimeZone), as PostgreSQL names it."""
+        return next((key for key in (*self.settings, *self.defaults) if key.lower() == name.lower()), name)
 
     def _declare(self, prepared: Prepared, values: dict[str, Any] | None) -> Result:
         match = _DECLARE.match(prepared.text.strip().rstrip(";"))
