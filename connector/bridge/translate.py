@@ -441,7 +441,7 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
             if _kind(other) in ("timestamp", "timestamptz"):
                 node.set(part, _call(bound, _call("pg_timestamp", other)))
             elif isinstance(other, exp.Literal) and other.is_string:
-                node.set(part, exp.Literal.string(functions.date_text(functions.parse_date(other.name)) or ""))
+                node.set(part, exp.Literal.string(functions.cast_date(other.name) or ""))
         return node
     if isinstance(node, exp.Between) and any(_exact_call(node.args.get(part)) for part in ("this", "low", "high")):
         value = node.this
