@@ -122,6 +122,7 @@ def _translate(text: str) -> Translation:
     for listed in (top, returning):
         if listed is not None:
             _name_columns(listed)  # named as PostgreSQL names them, before the expressions change
+    node = _typeof_answered(node)
     source = node.copy()
     numeric = _exact_numbers(node)
     _annotate(node)
@@ -156,6 +157,20 @@ def _translate(text: str) -> Translation:
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
+
+
+def _typeof_answered(node: exp.Expr) -> exp.Expr:
+    """``pg_typeof(x)`` as the type the typer gives ``x`` (``23::regtype``: shown as ``integer``), where it can say;
+    PostgreSQL's answer depends on that type alone."""
+    try:
+        found = typer.typeof_arguments(node, _known_columns)
+    except Exception:  # noqa: BLE001 - a statement the typer cannot follow keeps its calls (refused as before)
+        return node
+    for call in list(node.find_all(exp.Anonymous)):
+        oid = found.get(id(call))
+        if oid is not None:
+            call.replace(exp.Cast(this=exp.Literal.number(oid), to=exp.ObjectIdentifier(this="REGTYPE")))
+    return node
 
 
 def _syntax(error: sqlglot.errors.SqlglotError) -> str:

@@ -863,6 +863,25 @@ def statement(node: exp.Expr, resolve: Resolver) -> Typed:
     return Typed(columns, dict(sorted(parameters.items())), typer.complete)
 
 
+def typeof_arguments(node: exp.Expr, resolve: Resolver) -> dict[int, int]:
+    """For each ``pg_typeof(x)`` of a query (by the id of the call): the type OID of ``x``, where the typer can say
+    (the call then needs no running: PostgreSQL's answer depends on the type alone)."""
+    calls = [call for call in node.find_all(exp.Anonymous) if call_name(call) == "pg_typeof" and call.expressions]
+    if not calls:
+        return {}
+    typer = _Typer(resolve)
+    if isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)):
+        typer.query(node, None)
+    found: dict[int, int] = {}
+    for call in calls:
+        select = call.find_ancestor(exp.Select)
+        scope = typer.scopes.get(id(select)) if select is not None else None
+        kind = _resolved(typer.type(call.expressions[0], scope or _Scope({})))
+        if kind is not None and kind[0] not in (0, types.UNKNOWN):
+            found[id(call)] = kind[0]
+    return found
+
+
 def _column_of(name: str, kind: Type | None, table: str | None, number: int) -> Column:
     if kind is None:
         return Column(name, 0)
