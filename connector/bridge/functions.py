@@ -1184,6 +1184,19 @@ def array_remove(array: Any, value: Any) -> str | None:
     return array_text([item for item in items if (None if item is None else str(item)) != wanted])
 
 
+def bool_text(value: Any) -> str | None:
+    """A boolean as PostgreSQL prints it (SQLite holds 1 and 0).
+
+    >>> bool_text(1), bool_text(0), bool_text("t"), bool_text(None)
+    ('true', 'false', 'true', None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return "true" if value.strip().lower() in ("t", "true", "1", "yes", "on", "y") else "false"
+    return "true" if value else "false"
+
+
 def reverse(text: Any) -> str | None:
     """PostgreSQL's reverse: the characters in reverse order.
 

@@ -937,6 +937,8 @@ def _cast(node: exp.Cast) -> exp.Expr:
             return _call("quote_ident", _call("pg_regclass", value))  # '"Assets"'::regclass::text: the name
         if target == "TEXT" and isinstance(value, exp.Column) and exact.column_kind(value.name) == _MONEY:
             return _call("pg_money_text", value)  # 1500.00, as numeric(18,2) prints
+        if target == "TEXT" and _boolean(value):
+            return _call("pg_bool_text", value)  # true, as PostgreSQL prints it (SQLite holds 1)
         return exp.Cast(this=value, to=exp.DataType.build(target))
     if name == "regclass" and not _shown(node):
         return _call("pg_regclass_oid", value)  # compared or joined: the OID, whatever was written
@@ -965,6 +967,16 @@ def _native_truncation(value: exp.Expr) -> exp.Expr | None:
         return None
     modifiers = [exp.Literal.string(m) for m in _DATE_MODIFIERS[unit.name.lower()]]
     return _call("date", day, *modifiers)
+
+
+def _boolean(value: exp.Expr) -> bool:
+    """Whether an expression is a boolean: a literal, a comparison or a test, AND/OR/NOT, a cast to boolean, a
+    boolean column of the register."""
+    if isinstance(value, exp.Paren):
+        return _boolean(value.this)
+    if isinstance(value, (exp.Boolean, exp.Predicate, exp.Connector, exp.Not)) or _kind(value) == "bool":
+        return True
+    return isinstance(value, exp.Column) and _column_type_by_name(value.name) == types.BOOL
 
 
 def _shown(node: exp.Expr) -> bool:

@@ -266,3 +266,6 @@ SELECT count(*) FROM "Assets" WHERE "PurchasePrice" = 'x';
 
 -- name: scalar_subquery_named_by_its_column
 SELECT (SELECT max("AssetNumber") FROM "Assets"), (SELECT 1 AS one), (SELECT 1 + 1), pg_catalog.upper('x'), pg_catalog.pg_get_userbyid(10) IS NOT NULL AS has_owner;
+
+-- name: booleans_as_text
+SELECT (1 = 1)::text AS eq, (NOT true)::text AS n, "CanRollBack"::text AS c, ('a' LIKE 'b')::text AS l, CAST(NULL::boolean AS text) AS nothing FROM "Assets" WHERE "AssetNumber" = 'FA-0042';
