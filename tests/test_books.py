@@ -412,6 +412,27 @@ def test_a_rollback_after_the_accumulated_depreciation_moved_leaves_the_ledger_r
 
 
 @pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE AssetTypes SET AccumulatedDepreciationAccountId = 'ACC_DEP_OWN'",
+        "UPDATE Assets SET AccumulatedDepreciationAccountId = 'ACC_DEP_OWN'",
+    ],
+)
+def test_a_move_of_accumulated_depreciation_into_the_locked_books_is_refused(register, path, sql):
+    """The move is dated at LastDepreciationDate: with the books locked up to it, another accumulated depreciation
+    account for the asset (of its own, or its type's) is refused, naming the lock date, and changes nothing."""
+    register.execute(
+        "INSERT INTO Accounts (Name, Type, StableName, ParentAccountId) "
+        "VALUES ('Accumulated Depreciation - own', 'CONTRA_ASSET', 'ACC_DEP_OWN', 'FIXED_ASSETS')"
+    )
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    run(register, "2025-03-31")
+    register.execute("UPDATE Settings SET LockDate = '2025-03-31'")
+    refused(register, connector.IntegrityError, sql, match="Settings.LockDate 2025-03-31")
+    assert check(path) == []
+
+
+@pytest.mark.parametrize(
     "to, runs",
     [
         ("2025-06-30", [(dt.date(2025, 3, 31), D("120.00")), (dt.date(2025, 6, 30), D("120.00"))]),
