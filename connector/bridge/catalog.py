@@ -1872,11 +1872,8 @@ def _to_regtype(name: Any) -> Any:
 
 
 def _to_bool(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return int(value.strip().lower() in ("t", "true", "1", "yes", "on", "y"))
-    return int(bool(value))
+    found = functions.truth(value)
+    return None if found is None else int(found)
 
 
 def _array(value: Any) -> list[str]:

@@ -1184,17 +1184,31 @@ def array_remove(array: Any, value: Any) -> str | None:
     return array_text([item for item in items if (None if item is None else str(item)) != wanted])
 
 
+#: The words PostgreSQL reads as true (any case, spaces around them ignored).
+TRUE_WORDS = frozenset({"t", "true", "1", "yes", "on", "y"})
+
+
+def truth(value: Any) -> bool | None:
+    """A boolean from what SQLite or a client gives: 1 and 0, or one of :data:`TRUE_WORDS` (anything else is false).
+
+    >>> truth(1), truth(0), truth(" Yes "), truth("off"), truth(None)
+    (True, False, True, False, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in TRUE_WORDS
+    return bool(value)
+
+
 def bool_text(value: Any) -> str | None:
     """A boolean as PostgreSQL prints it (SQLite holds 1 and 0).
 
     >>> bool_text(1), bool_text(0), bool_text("t"), bool_text(None)
     ('true', 'false', 'true', None)
     """
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return "true" if value.strip().lower() in ("t", "true", "1", "yes", "on", "y") else "false"
-    return "true" if value else "false"
+    found = truth(value)
+    return None if found is None else "true" if found else "false"
 
 
 def reverse(text: Any) -> str | None:

@@ -1019,8 +1019,7 @@ def _comparison(node: exp.EQ | exp.NEQ) -> exp.Expr:
             and literal.is_string
         ):
             node = node.copy()
-            truth = literal.name.strip().lower() in ("t", "true", "1", "y", "yes", "on")
-            node.set(side, exp.Literal.number(int(truth)))
+            node.set(side, exp.Literal.number(int(bool(functions.truth(literal.name)))))
             return node
     return node
 

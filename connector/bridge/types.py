@@ -290,9 +290,7 @@ def _integer_encoder(oid: int) -> Callable[[Any], str]:
 
 
 def _bool_text(value: Any) -> str:
-    if isinstance(value, str):
-        return "t" if value.strip().lower() in ("t", "true", "1", "yes", "on", "y") else "f"
-    return "t" if value else "f"
+    return "t" if functions.truth(value) else "f"
 
 
 def _date_text(value: Any) -> str:
@@ -429,7 +427,7 @@ def decode_text(oid: int, text: str) -> Any:
         except InvalidOperation:
             return text
     if oid == BOOL:
-        return text.strip().lower() in ("t", "true", "1", "yes", "on", "y")
+        return functions.truth(text)
     if oid == DATE:
         return functions.parse_date(text)  # a time and a zone after the date are ignored, as PostgreSQL does
     if oid in (TIMESTAMP, TIMESTAMPTZ):
