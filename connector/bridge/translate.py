@@ -1169,13 +1169,10 @@ def _name_columns(select: exp.Select | exp.Returning) -> None:
     """Name unnamed expression columns (of a SELECT, or of RETURNING) as PostgreSQL does (``count``, ``version``,
     ``?column?``)."""
     for index, expression in enumerate(select.expressions):
-        if isinstance(expression, exp.Dot) and isinstance(expression.expression, exp.Func):
-            # pg_catalog.format_type(...): named by its function, as an unqualified call is
-            name = typer.column_name(expression.expression)
-            select.expressions[index] = exp.alias_(expression, name, quoted=True)
+        if isinstance(expression, (exp.Alias, exp.Column, exp.Star)):
             continue
-        if isinstance(expression, (exp.Alias, exp.Column, exp.Star)) or isinstance(expression, exp.Dot):
-            continue
+        if isinstance(expression, exp.Dot) and not isinstance(expression.expression, exp.Func):
+            continue  # a qualified column; pg_catalog.format_type(...) is named by its function, as a call is
         select.expressions[index] = exp.alias_(expression, typer.column_name(expression), quoted=True)
     select.set("expressions", select.expressions)
 
