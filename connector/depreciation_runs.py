@@ -22,6 +22,7 @@ import uuid
 from operator import add
 from typing import TYPE_CHECKING, Any
 
+from connector import collector
 from connector.domain import assets, book_setting, ledger, postings
 from connector.domain.commands import Update
 from connector.domain.depreciation import financial_year_start
@@ -92,6 +93,10 @@ class Runner:
 
     def run(self, tenant: str, through: dt.date) -> str:
         """Post the run through ``through`` (checked by the run rules); its RunId."""
+        with collector.paused():
+            return self._run(tenant, through)
+
+    def _run(self, tenant: str, through: dt.date) -> str:
         self.started = None
         settings = self.register.settings(tenant)
         if settings["AssetStartDate"] is None and settings["LastDepreciationDate"] is None:
@@ -268,10 +273,10 @@ class Runner:
                 for entry_id, (month_end, debits, credits) in zip(new_keys(len(months)), months)
             ],
         )
-        self.store.insert_stored(
+        self.store.insert_stored_rows(
             VALUE_UPDATES,
             UPDATE_COLUMNS,
-            (
+            [
                 (
                     f"{update_id[:33]}000",  # month k of the row shows this id ending in k
                     asset["AssetId"],
@@ -287,7 +292,7 @@ class Runner:
                     f"[{','.join(map(str, cents))}]",  # a JSON list
                 )
                 for update_id, (asset, expense, first, cents) in zip(new_keys(len(rows)), rows)
-            ),
+            ],
         )
         return total
 
@@ -300,6 +305,10 @@ class Runner:
         if run.get("AssetId"):
             self.recalculate(run)
             return
+        with collector.paused():
+            self._roll_back(run)
+
+    def _roll_back(self, run: Row) -> None:
         tenant, run_id = run["TenantId"], run["RunId"]
         stored = self.store.get(RUNS, run_id)
         assert stored is not None

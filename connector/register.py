@@ -26,7 +26,7 @@ from connector.domain.errors import MissingReference, ReadOnlyConnection, RowNot
 from connector.domain.rows import Row, typed_values
 from connector.domain.tables import RULES, Context
 from connector.schema import TABLES, Table
-from connector.store import RUN_SOURCE, Store, to_stored
+from connector.store import RUN_SOURCE, Store
 from connector.tenancy import Tenancy
 
 ASSETS = TABLES["Assets"]
@@ -321,12 +321,14 @@ class Register:
     def store_balances(self, booked: Iterable[tuple[Row, ledger.Booked]]) -> None:
         """Write the balances (:func:`assets.balances`) of assets read by :meth:`registered_assets` with the
         balance columns, from what their books hold; only the rows that change are written."""
-        columns = [ASSETS.column(name) for name in assets.BALANCE_COLUMNS]
+        columns = [(column.name, column.codec.to_stored) for column in map(ASSETS.column, assets.BALANCE_COLUMNS)]
         changed = []
         for row, books in booked:
             computed = assets.balances(row, books)
-            if any(computed[column.name] != row[column.name] for column in columns):
-                changed.append([*(to_stored(column, computed[column.name]) for column in columns), row["rowid"]])
+            if any(computed[name] != row[name] for name in assets.BALANCE_COLUMNS):
+                values = [None if (value := computed[name]) is None else stored(value) for name, stored in columns]
+                values.append(row["rowid"])
+                changed.append(values)
         self.store.update_stored(ASSETS, assets.BALANCE_COLUMNS, changed)
 
     # -- the Context: depreciation runs ------------------------------------------------------------------------

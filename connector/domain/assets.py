@@ -228,7 +228,7 @@ def balances(row: Mapping[str, Any], booked: Booked | None) -> Row:
     if row[STATUS] is AssetStatus.REGISTERED:
         assert booked is not None
         computed[PRIOR_ACCUMULATED], computed[CURRENT_ACCUMULATED] = booked.prior, booked.current
-        computed[BOOK_VALUE] = book_value({**row, **computed}, booked.adjustment)
+        computed[BOOK_VALUE] = (row.get(PRICE) or ZERO) + booked.adjustment - booked.prior - booked.current
         computed[CAN_ROLL_BACK] = booked.can_roll_back
     else:
         computed[BOOK_VALUE] = book_value(row)
