@@ -11,7 +11,8 @@ finds what such a tool changed, without writing to the file:
 - every journal entry balancing, and each tenant's journal as a whole;
 - every value update against the entry it posted, every registered asset's ledger account against its cost and
   value updates, and every asset's balances recomputed from its books;
-- each tenant's chain of journal entries (:mod:`connector.store.journal`) and its head.
+- each tenant's chain of journal entries (:mod:`connector.store.journal`) and its head;
+- each tenant's runs: one a month end, the latest the one ``Settings.LastDepreciationDate`` names.
 
 Each finding is one line that names the table, the row and what differs. The tenant scope of connections does not
 apply here: the check reads the whole file.

@@ -473,6 +473,34 @@ def test_check_reports_runs_that_end_on_the_same_date(register, path):
 
 
 @pytest.mark.parametrize(
+    "last, found",
+    [
+        ("'2025-09-30'", "LastDepreciationDate is 2025-09-30 but the latest run ends on 2025-06-30"),
+        ("'2025-03-31'", "LastDepreciationDate is 2025-03-31 but the latest run ends on 2025-06-30"),
+        ("NULL", "LastDepreciationDate is NULL but the latest run ends on 2025-06-30"),
+    ],
+)
+def test_check_reports_a_last_depreciation_date_that_is_not_the_latest_run_s(register, path, last, found):
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    run(register, "2025-03-31")
+    run(register, "2025-06-30")
+    assert check(path) == []
+    internal(register).execute(f"UPDATE Settings_rows SET LastDepreciationDate = {last}")
+    assert [finding for finding in check(path) if "LastDepreciationDate" in finding] == [
+        "Settings_rows TenantId={!r} (tenant {!r}): {}: only a run (to its ThroughDate) and a rollback move it, so a "
+        "tool outside the register changed it; set it back to the latest run's ThroughDate with that tool".format(
+            *register.execute("SELECT TenantId, Name FROM Tenants").fetchone(), found
+        )
+    ]
+
+
+def test_check_reports_a_last_depreciation_date_with_no_run_posted(register, path):
+    add(register, "EQ-1", price="1200", start="2025-01-01")
+    internal(register).execute("UPDATE Settings_rows SET LastDepreciationDate = '2025-06-30'")
+    assert any("LastDepreciationDate is 2025-06-30 but no run is posted" in finding for finding in check(path))
+
+
+@pytest.mark.parametrize(
     "date, error, match",
     [
         ("2026-01-31", connector.IntegrityError, "2026-01-31 is not before 2025-12-31; a run moves it on"),
@@ -538,6 +566,45 @@ def test_a_change_of_residual_is_recalculated_from_the_start_as_xero_does(regist
     register.execute("UPDATE Assets SET BookDepreciationDetail_ResidualValue = 600")
     run(register, "2025-12-31")
     assert accumulated(register, "RV-1") == expected
+    assert check(path) == []
+
+
+def test_a_price_lowered_under_recalculate_is_checked_after_its_run_depreciation_is_reversed(register, path):
+    """1,200 at 20 % from 2024-01-01, run to December 2024 (240.00) and impaired by 100.00: 200 is a price its
+    carrying value can take once the run's 240.00 is reversed (200 - 100 = 100.00), as Xero recalculates from the
+    depreciation start; 50 is not (50 - 100), and that refusal changes nothing."""
+    add(register, "PR-1", price="1200", start="2024-01-01")
+    run(register, "2024-12-31")
+    register.execute(
+        "INSERT INTO ValueUpdates (AssetNumber, UpdateType, Amount, CounterAccount, Date) "
+        "VALUES ('PR-1', 'IMPAIRMENT', 100, 'CASH', '2024-12-31')"
+    )
+    assert book_value(register, "PR-1") == D("860.00")
+    refused(
+        register,
+        connector.IntegrityError,
+        "UPDATE Assets SET PurchasePrice = 50 WHERE AssetNumber = 'PR-1'",
+        match=r"PR-1 to 50\.00: the carrying value of asset PR-1 would fall to -50\.00, below zero",
+    )
+    register.execute("UPDATE Assets SET PurchasePrice = 200 WHERE AssetNumber = 'PR-1'")
+    assert (accumulated(register, "PR-1"), book_value(register, "PR-1")) == (D("0.00"), D("100.00"))
+    run(register, "2025-01-31")
+    assert accumulated(register, "PR-1") == D("43.33")  # 2024 again at 20 % of 200 (40.00), January 2025 3.33
+    assert check(path) == []
+
+
+def test_a_price_lowered_under_prospective_is_checked_against_what_is_posted(register, path):
+    register.execute("UPDATE Settings SET ChangesOfEstimate = 'Prospective'")
+    add(register, "PR-1", price="1200", start="2025-01-01")
+    run(register, "2025-06-30")
+    refused(
+        register,
+        connector.IntegrityError,
+        "UPDATE Assets SET PurchasePrice = 100 WHERE AssetNumber = 'PR-1'",
+        match=r"the carrying value of asset PR-1 would fall to -20\.00, below zero",
+    )
+    register.execute("UPDATE Assets SET PurchasePrice = 120 WHERE AssetNumber = 'PR-1'")
+    assert (accumulated(register, "PR-1"), book_value(register, "PR-1")) == (D("120.00"), D("0.00"))
     assert check(path) == []
 
 

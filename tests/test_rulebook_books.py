@@ -770,13 +770,11 @@ class Books(RuleBasedStateMachine):
                 # README: the carrying value never goes below zero, so a lower price must leave it at zero or more
                 now = self.model.book_value(asset_id)
                 after = now + written["PurchasePrice"] - asset.price
+                if self.model.changes == "Recalculate" and written["PurchasePrice"] != asset.price:
+                    # README: under 'Recalculate' a lower price is weighed after its run months are reversed
+                    after += sum((u.amount for u in self.model.run_months(asset_id)), ZERO)
                 if after < 0 and after < now:
                     refused = INTEGRITY
-                    recalculating = self.model.changes == "Recalculate" and written["PurchasePrice"] != asset.price
-                    if recalculating and after + sum((u.amount for u in self.model.run_months(asset_id)), ZERO) >= 0:
-                        # the README leaves open whether "then" is before or after the recalculation reverses the
-                        # run months: the register looks before
-                        refused, may_refuse = None, INTEGRITY
                 # README (Prospective): a cost behind depreciation posted in a closed year changes only after a
                 # rollback; recalculated, it is posted again from the start
                 if (
@@ -1863,13 +1861,29 @@ def test_taking_an_improvement_back_never_leaves_a_negative_book_value(books, ho
 
 
 def test_lowering_the_cost_of_a_depreciated_asset_never_leaves_a_negative_book_value(books):
-    """Posted months never change, so a cost below the depreciation posted would leave a negative carrying value:
-    refused, and nothing changed."""
+    """Under 'Prospective' posted months never change, so a cost below the depreciation posted would leave a negative
+    carrying value: refused, and nothing changed."""
+    books.execute("UPDATE Settings SET ChangesOfEstimate = 'Prospective'")
     books.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-06-30')")  # 600.00 posted
     before = Books.snapshot(books)
     with pytest.raises(connector.IntegrityError, match="PurchasePrice of asset A-1 to 100.00: the carrying value"):
         books.execute("UPDATE Assets SET PurchasePrice = 100 WHERE AssetNumber = 'A-1'")
     assert Books.snapshot(books) == before
+
+
+def test_lowering_the_cost_under_recalculate_is_weighed_after_the_run_months_are_reversed(books):
+    """Under 'Recalculate' the run months go back, so the cost is weighed against what stays: 100 leaves 100.00 once
+    the 600.00 posted is reversed; with 150.00 recorded by hand it would leave -50.00: refused, nothing changed."""
+    books.execute("INSERT INTO DepreciationRuns (ThroughDate) VALUES ('2024-06-30')")  # 600.00 posted
+    record(books, "DEPRECIATION_AMORTIZATION", "150.00", date="2024-07-15")
+    before = Books.snapshot(books)
+    with pytest.raises(
+        connector.IntegrityError, match="A-1 to 100.00: the carrying value of asset A-1 would fall to -5"
+    ):
+        books.execute("UPDATE Assets SET PurchasePrice = 100 WHERE AssetNumber = 'A-1'")
+    assert Books.snapshot(books) == before
+    books.execute("UPDATE Assets SET PurchasePrice = 200 WHERE AssetNumber = 'A-1'")
+    assert book_value(books) == Decimal("50.00")
 
 
 def test_the_schedule_preview_counts_depreciation_recorded_by_hand(books):

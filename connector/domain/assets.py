@@ -134,8 +134,12 @@ def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
     return row
 
 
-def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: AssetLookups) -> Row:
-    """The asset after an UPDATE that set exactly the columns in ``assigned`` (typed)."""
+def update(
+    current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: AssetLookups, recalculated: bool = False
+) -> Row:
+    """The asset after an UPDATE that set exactly the columns in ``assigned`` (typed). ``recalculated``: the change
+    reverses the asset's run depreciation (``'Recalculate'``), so its carrying value is checked after the reversal,
+    not here."""
     row = dict(current)
     row.update(assigned)
     who = label(current)
@@ -188,11 +192,18 @@ def update(current: Mapping[str, Any], assigned: Mapping[str, Any], lookups: Ass
     _derive(row, lookups)
     if becomes is AssetStatus.REGISTERED:
         check_registration(row)
-        if was is AssetStatus.REGISTERED and row[BOOK_VALUE] < 0 and row[BOOK_VALUE] < current[BOOK_VALUE]:
-            refuse_negative_carrying_value(
-                who, row[BOOK_VALUE], f"set Assets.{PRICE} of {who} to {row[PRICE]}", ASSETS.name, PRICE
-            )
+        if was is AssetStatus.REGISTERED and not recalculated:
+            _refuse_a_carrying_value_below_zero(current, row)
     return row
+
+
+def _refuse_a_carrying_value_below_zero(current: Mapping[str, Any], row: Mapping[str, Any]) -> None:
+    """A change of a registered asset never takes its carrying value below zero, nor further below it."""
+    if row[BOOK_VALUE] < 0 and row[BOOK_VALUE] < current[BOOK_VALUE]:
+        who = label(current)
+        refuse_negative_carrying_value(
+            who, row[BOOK_VALUE], f"set Assets.{PRICE} of {who} to {row[PRICE]}", ASSETS.name, PRICE
+        )
 
 
 def check_delete(current: Mapping[str, Any]) -> None:
@@ -399,7 +410,8 @@ class AssetRules(Rules):
             _post_acquisition(row, context)
 
     def change(self, current: Row, assigned: Row, context: Context) -> Row:
-        row = update(current, assigned, context)
+        recalculated = _recalculated(current, assigned, context)
+        row = update(current, assigned, context, recalculated)
         if (
             current[STATUS] is AssetStatus.REGISTERED
             and row[PRICE] != current[PRICE]
@@ -429,8 +441,11 @@ class AssetRules(Rules):
         if ledger_name(row) != ledger_name(current):
             context.set(ACCOUNTS, row["LedgerAccountId"], {"Name": ledger_name(row)})
         if was is AssetStatus.REGISTERED and becomes is AssetStatus.REGISTERED:
-            if any(row[column] != current[column] for column in RECALCULATED) and _recalculates(row[TENANT], context):
+            if _recalculated(current, row, context):
                 recalculate(current, context)
+                recalculated = context.get(ASSETS, row["AssetId"])
+                assert recalculated is not None
+                _refuse_a_carrying_value_below_zero(current, recalculated)
             if row[TYPE] != current[TYPE]:
                 # the asset moves under its new type: its own account, and its accumulated depreciation
                 context.set(ACCOUNTS, row["LedgerAccountId"], {"ParentAccountId": self._fixed_assets(row, context)})
@@ -497,6 +512,17 @@ RECALCULATED = (PRICE, TYPE, METHOD, AVERAGING, LIFE, START_DATE, COST_LIMIT, RE
 
 def _recalculates(tenant: str, context: Context) -> bool:
     return context.settings(tenant)["ChangesOfEstimate"] is ChangesOfEstimate.RECALCULATE
+
+
+def _recalculated(current: Mapping[str, Any], changed: Mapping[str, Any], context: Context) -> bool:
+    """Whether a change (the assigned columns, or the whole new row) of a registered asset that stays registered
+    reverses its run depreciation: one of :data:`RECALCULATED` changes under ``'Recalculate'``."""
+    return (
+        current[STATUS] is AssetStatus.REGISTERED
+        and changed.get(STATUS, current[STATUS]) is AssetStatus.REGISTERED
+        and any(column in changed and changed[column] != current[column] for column in RECALCULATED)
+        and _recalculates(current[TENANT], context)
+    )
 
 
 def recalculate(current: Mapping[str, Any], context: Context) -> None:

@@ -407,6 +407,19 @@ class Checker:
                 f"FROM DepreciationRuns WHERE ThroughDate >= '{through}') and run again"
             )
 
+        for last, latest in self._sql(
+            "SELECT LastDepreciationDate, (SELECT max(ThroughDate) FROM DepreciationRuns_rows WHERE TenantId = ?1) "
+            "FROM Settings_rows WHERE TenantId = ?1",
+            (tenant,),
+        ):
+            if last != latest:
+                runs = f"the latest run ends on {latest}" if latest else "no run is posted"
+                yield (
+                    f"Settings_rows TenantId={tenant!r} (tenant {self.tenants[tenant]!r}): LastDepreciationDate is "
+                    f"{last or 'NULL'} but {runs}: only a run (to its ThroughDate) and a rollback move it, so a tool "
+                    "outside the register changed it; set it back to the latest run's ThroughDate with that tool"
+                )
+
     def asset_balances(self, tenant: str) -> Iterator[str]:
         try:
             books = self.register.tenant_books(tenant)
