@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -70,6 +70,11 @@ class Codec:
 
     def from_stored(self, stored: Any) -> Any:
         return stored
+
+    @property
+    def reader(self) -> Callable[[Any], Any]:
+        """:meth:`from_stored` as the plainest callable that does the same (bulk reads convert each value by it)."""
+        return self.from_stored
 
     def sql_expression(self, stored: str) -> str:
         """How the virtual tables show a stored column (``stored`` is its SQL)."""
@@ -128,6 +133,10 @@ class Money(Codec):
     def from_stored(self, stored: int) -> Decimal:
         return from_cents(stored)
 
+    @property
+    def reader(self) -> Callable[[int], Decimal]:
+        return from_cents
+
     def sql_expression(self, stored: str) -> str:
         return f"{stored} / 100.0"
 
@@ -182,6 +191,10 @@ class Date(Codec):
     def from_stored(self, stored: str) -> dt.date:
         return dt.date.fromisoformat(stored)
 
+    @property
+    def reader(self) -> Callable[[str], dt.date]:
+        return dt.date.fromisoformat
+
     def to_sql(self, value: dt.date) -> str:
         return value.isoformat()
 
@@ -222,6 +235,10 @@ class Boolean(Codec):
 
     def from_stored(self, stored: int) -> bool:
         return bool(stored)
+
+    @property
+    def reader(self) -> Callable[[int], bool]:
+        return bool
 
     def to_sql(self, value: bool) -> int:
         return int(value)

@@ -39,7 +39,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from connector.domain.enums import AveragingMethod, DepreciationMethod
-from connector.domain.money import CENT, is_whole_cents
+from connector.domain.money import CENT
 
 __all__ = [
     "Period",
@@ -89,11 +89,22 @@ class Period:
 
 def _rate_fraction(setting: Setting) -> tuple[Decimal, int] | None:
     """The yearly rate in percent as ``(numerator, divisor)``, so that a life's rate stays exact."""
-    if not setting.method.needs_rate_or_life:
+    return _fraction(setting.method, setting.rate, setting.life_years)
+
+
+@lru_cache(maxsize=1024)
+def _integer_fraction(method: DepreciationMethod, rate: Decimal | None, life: int | None) -> tuple[int, int] | None:
+    """:func:`_rate_fraction` as a fraction of integers (what a schedule computes with); the settings of a run share
+    a few."""
+    fraction = _fraction(method, rate, life)
+    return None if fraction is None else _integer_rate(*fraction)
+
+
+def _fraction(method: DepreciationMethod, rate: Decimal | None, life: int | None) -> tuple[Decimal, int] | None:
+    if not method.needs_rate_or_life:
         return None
-    rate, life = setting.rate, setting.life_years
     if (rate is None) == (life is None):
-        raise ValueError(f"{setting.method.value} needs exactly one of a depreciation rate and an effective life")
+        raise ValueError(f"{method.value} needs exactly one of a depreciation rate and an effective life")
     if rate is not None:
         if rate <= 0:
             raise ValueError(f"{rate} is not a depreciation rate: give a percentage above 0")
@@ -101,7 +112,7 @@ def _rate_fraction(setting: Setting) -> tuple[Decimal, int] | None:
     assert life is not None
     if life < 1:
         raise ValueError(f"{life} is not an effective life: give a whole number of years, 1 or more")
-    return Decimal(_DIMINISHING_FACTOR.get(setting.method, 100)), life
+    return Decimal(_DIMINISHING_FACTOR.get(method, 100)), life
 
 
 def annual_rate(setting: Setting) -> Decimal | None:
@@ -187,16 +198,12 @@ def _last_month_end(through: date) -> date:
     return through.replace(day=1) - timedelta(days=1)
 
 
-def _checked_money(setting: Setting) -> None:
-    for name, amount in zip(_MONEY_FIELDS, (setting.cost, setting.residual, setting.opening_accumulated)):
-        if amount < 0 or amount != amount.quantize(CENT):
-            raise ValueError(f"{name} {amount} is not an amount of money: give whole cents, 0 or more")
-    limit = setting.cost_limit
-    if limit is not None and (limit < 0 or not is_whole_cents(limit)):
-        raise ValueError(f"cost_limit {limit} is not an amount of money: give whole cents, 0 or more")
-
-
-_MONEY_FIELDS = ("cost", "residual", "opening_accumulated")
+def _money_cents(name: str, amount: Decimal) -> int:
+    """A setting's amount in whole cents; ValueError when it is not whole cents, 0 or more."""
+    cents = amount * 100
+    if amount < 0 or cents != cents.to_integral_value():
+        raise ValueError(f"{name} {amount} is not an amount of money: give whole cents, 0 or more")
+    return int(cents)
 
 
 def schedule(
@@ -239,19 +246,22 @@ def schedule_cents(
     _check_year_end(year_end_month, year_end_day)
     if year_end_day < _common_month_length(year_end_month):
         raise ValueError("periods are calendar months, so the financial year must end on a month end")
-    _checked_money(setting)
-    fraction = _rate_fraction(setting)
+    cost = _money_cents("cost", setting.cost)
+    residual = _money_cents("residual", setting.residual)
+    accumulated = _money_cents("opening_accumulated", setting.opening_accumulated)
+    limit = None if setting.cost_limit is None else _money_cents("cost_limit", setting.cost_limit)
+    fraction = _integer_fraction(setting.method, setting.rate, setting.life_years)
     if setting.method is DepreciationMethod.NO_DEPRECIATION:
         return []
 
-    depreciable = _cents(depreciable_value(setting))
-    accumulated = _cents(setting.opening_accumulated)
+    # depreciable_value in cents
+    depreciable = max((cost if limit is None else min(cost, limit)) - residual, 0)
     straight = setting.method is DepreciationMethod.STRAIGHT_LINE
     full_month = setting.averaging is AveragingMethod.FULL_MONTH
     start = setting.start
     # the yearly rate in percent as a fraction of integers: rate_top / rate_bottom
     if fraction is not None:
-        rate_top, rate_bottom = _integer_rate(*fraction)
+        rate_top, rate_bottom = fraction
 
     months: list[tuple[date, int, int]] = []
     year_end = date.min  # the last day of the financial year being posted

@@ -242,7 +242,7 @@ class TableLayout:
     def converters(self, columns: Sequence[str]) -> list[Any]:
         """For each of ``columns`` (stored ones), how its stored value becomes the typed one (None: as it is)."""
         codecs = [self.columns[self.names.index(name)].codec for name in columns]  # ValueError for an unknown one
-        return [None if codec.stored_as_is else codec.from_stored for codec in codecs]
+        return [None if codec.stored_as_is else codec.reader for codec in codecs]
 
 
 def _getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
