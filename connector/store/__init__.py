@@ -191,23 +191,13 @@ class Store:
         ``rowid``: one query for a whole set of rows, converting only the columns asked for. ``order`` names
         columns, ``-Column`` for descending; insertion order otherwise."""
         layout = LAYOUTS[table.name]
-        converters = layout.converters(columns)
-        names = ("rowid", *columns)
+        read = layout.reader(columns)
         condition, bindings = _conditions(layout, where)
         sql = (
             f"SELECT t.rowid, {', '.join(f't.{name}' for name in columns)} FROM {layout.source} AS t "
             f"WHERE {condition} ORDER BY {_order(layout, order, 't.')}"
         )
-        converted = [(position, convert) for position, convert in enumerate(converters, start=1) if convert]
-        rows = []
-        for stored in self.execute(sql, bindings):
-            values = list(stored)
-            for position, convert in converted:
-                value = values[position]
-                if value is not None:
-                    values[position] = convert(value)
-            rows.append(dict(zip(names, values)))
-        return rows
+        return list(map(read, self.execute(sql, bindings)))
 
     def keys(self, table: Table, where: Where | None = None, order: Sequence[str] = ()) -> list[Any]:
         """The keys of the rows matching ``where``, in insertion order (or ``order``)."""

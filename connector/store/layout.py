@@ -16,6 +16,7 @@ plain SQLite tool's write fails, naming assets-sql.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -128,11 +129,15 @@ class TableLayout:
         self._no_keys = (None,) * len(self.keys)
         codecs = [column.codec for column in self.columns]
         self.to_store = tuple((i, codec.to_stored) for i, codec in enumerate(codecs) if not codec.stored_as_is)
-        self.from_store = tuple((i, codec.from_stored) for i, codec in enumerate(codecs) if not codec.stored_as_is)
         computed = [
             (c.name, _COMPUTED[(table.name, c.name)]) for c in table.columns if (table.name, c.name) in _COMPUTED
         ]
         self.read_names = self.names + tuple(name for name, _ in computed)
+        self._read_converters = tuple(None if codec.stored_as_is else codec.reader for codec in codecs) + (None,) * len(
+            computed
+        )
+        #: How typed_row reads a stored row, by how many of the first read_names it holds.
+        self._read_first: dict[int, Callable[[Sequence[Any]], Row]] = {}
         #: Whether a stored row may hold several rows as reads see them (a depreciation run's months).
         self.by_month = table.name == "ValueUpdates"
         #: What reads select from (aliased ``t``): the storage table, or the rows it holds as reads see them.
@@ -232,17 +237,36 @@ class TableLayout:
         return values
 
     def typed_row(self, stored: Sequence[Any]) -> Row:
-        values = list(stored)
-        for index, convert in self.from_store:
-            value = values[index]
-            if value is not None:
-                values[index] = convert(value)
-        return dict(zip(self.read_names, values))
+        """The typed row of a stored one read by :attr:`select` (or by ``select_stored``: without the computed
+        columns at the end)."""
+        read = self._read_first.get(len(stored))
+        if read is None:
+            count = len(stored)
+            read = self._read_first[count] = row_reader(self.read_names[:count], self._read_converters[:count])
+        return read(stored)
 
     def converters(self, columns: Sequence[str]) -> list[Any]:
         """For each of ``columns`` (stored ones), how its stored value becomes the typed one (None: as it is)."""
         codecs = [self.columns[self.names.index(name)].codec for name in columns]  # ValueError for an unknown one
         return [None if codec.stored_as_is else codec.reader for codec in codecs]
+
+    def reader(self, columns: Sequence[str]) -> Callable[[Sequence[Any]], Row]:
+        """What makes the typed row of ``rowid`` and ``columns`` (stored ones) out of their stored values."""
+        return row_reader(("rowid", *columns), (None, *self.converters(columns)))
+
+
+@lru_cache(maxsize=256)
+def row_reader(names: tuple[str, ...], converters: tuple[Any, ...]) -> Callable[[Sequence[Any]], Row]:
+    """One call that makes a typed row (a dict of ``names``) of a stored one, converting each value that is not NULL
+    by its converter (None: as it is). It is a dict display written once for the columns (their names are the
+    schema's, quoted), several times faster than converting a row value by value: bulk reads go through it."""
+    namespace = {f"c{i}": convert for i, convert in enumerate(converters) if convert is not None}
+    items = [
+        f"{name!r}: s[{i}]" if convert is None else f"{name!r}: None if s[{i}] is None else c{i}(s[{i}])"
+        for i, (name, convert) in enumerate(zip(names, converters, strict=True))
+    ]
+    reader: Callable[[Sequence[Any]], Row] = eval(f"lambda s: {{{', '.join(items)}}}", namespace)
+    return reader
 
 
 def _getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
