@@ -469,3 +469,30 @@ def test_every_row_of_an_executemany_is_checked_however_its_values_repeat(
         ("Chair", dt.date(2024, 2, 29), "StraightLine", Decimal("12.50")),
         ("Desk", dt.date(2024, 2, 29), "StraightLine", Decimal("10.00")),
     ]
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_an_executemany_of_rows_in_other_shapes_is_read_as_bindings(
+    connection: connector.Connection, batched: bool
+) -> None:
+    """Sets of bindings that are the rows of ``VALUES (?, ?)`` as they are go through the batch without being named
+    as parameters; a set of another length, a mapping, or a statement whose parameters are not in order is read as
+    bindings, as before: a set too short is refused naming the parameter it lacks, and nothing is written."""
+    connection.front_door.batch_inserts = batched
+    before = register_dump(connection)
+    sql = "INSERT INTO Assets (AssetName, AssetNumber) VALUES (?, ?)"
+    with pytest.raises(connector.ProgrammingError, match=r"no value was bound for parameter '2'"):
+        connection.executemany(sql, [("Desk", "N-1"), ("Chair",)])
+    with pytest.raises(connector.IntegrityError, match=r"'N-1' is taken already .*\(parameter set 2 of 2; nothing"):
+        connection.executemany(sql, [["Desk", "N-1"], ("Chair", "n-1")])
+    assert register_dump(connection) == before
+    connection.executemany(sql, [["Desk", "N-1"], ("Chair", "N-2"), ("Lamp", "N-3", "ignored")])
+    connection.executemany("INSERT INTO Assets (AssetNumber, AssetName) VALUES (?2, ?1)", [("Shelf", "N-4")])
+    connection.executemany(sql, [{"_1": "Stool", "_2": "N-5"}])
+    assert connection.execute("SELECT AssetNumber, AssetName FROM Assets ORDER BY AssetNumber").fetchall() == [
+        ("N-1", "Desk"),
+        ("N-2", "Chair"),
+        ("N-3", "Lamp"),
+        ("N-4", "Shelf"),
+        ("N-5", "Stool"),
+    ]
