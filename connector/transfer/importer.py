@@ -274,10 +274,9 @@ class _Import:
             self.problems.extend(failed.problems)
             self.progress.advance(len(source.records))
             return
+        filled = _Filled(source.records)
         unused = [
-            (header, why)
-            for header, why in layout.unused
-            if _filled_somewhere(source.records, layout.headers.index(header))
+            (header, why) for header, why in layout.unused if filled(layout.headers.index(header))
         ]  # a column empty in every row loses nothing: it is not named
         if unused and self.strict:
             self.problems.extend(
@@ -308,7 +307,7 @@ class _Import:
             start += len(batch)
             size = min(size * 2, BATCH_MAX) if whole else BATCH
         writer.finish(rows)
-        self._notices(source, layout)
+        self._notices(source, layout, filled)
 
     def _date_format(self, source: Source, layout: Layout) -> bool:
         if self.date_format is not None:
@@ -323,13 +322,13 @@ class _Import:
             return False
         return True
 
-    def _notices(self, source: Source, layout: Layout) -> None:
+    def _notices(self, source: Source, layout: Layout, filled: _Filled) -> None:
         notices = [*source.notices]
-        filled: dict[str, list[str]] = {}
+        read_past: dict[str, list[str]] = {}
         for index, header, why in layout.ignored:
-            if _filled_somewhere(source.records, index):
-                filled.setdefault(why, []).append(header)
-        for why, headers in filled.items():
+            if filled(index):
+                read_past.setdefault(why, []).append(header)
+        for why, headers in read_past.items():
             notices.append(f"{source.name}: read past {', '.join(headers)} ({why})")
         if self.context.foreign_accounts:
             counts = ", ".join(f"{column} {count:,}" for column, count in self.context.foreign_accounts.items())
@@ -407,13 +406,28 @@ class _Import:
 _EMPTY = frozenset({None, ""})
 
 
-def _filled_somewhere(records: Sequence[tuple[int, Sequence[Any]]], index: int) -> bool:
-    """Whether any record has a value (neither None nor empty text) in its cell at ``index``."""
+class _Filled:
+    """Whether any record has a value in its cell at an index (:func:`_filled_somewhere`), each index looked at once:
+    the columns a file's notices name are those the summary names."""
+
+    def __init__(self, records: Sequence[tuple[int, Sequence[Any]]]) -> None:
+        self.rows = [cells for _, cells in records]
+        self.known: dict[int, bool] = {}
+
+    def __call__(self, index: int) -> bool:
+        found = self.known.get(index)
+        if found is None:
+            found = self.known[index] = _filled_somewhere(self.rows, index)
+        return found
+
+
+def _filled_somewhere(rows: Sequence[Sequence[Any]], index: int) -> bool:
+    """Whether any record (given by its cells) has a value (neither None nor empty text) in its cell at ``index``."""
     try:  # the cells of that column as a set, read without a Python loop: every record long enough, no structure
-        return not set(map(itemgetter(index), map(itemgetter(1), records))) <= _EMPTY
+        return not set(map(itemgetter(index), rows)) <= _EMPTY
     except (IndexError, TypeError):
         pass
-    for _, cells in records:
+    for cells in rows:
         if index < len(cells) and cells[index] not in (None, ""):
             return True
     return False
