@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import connector
 from connector.schema import TABLES, Table
@@ -364,8 +364,7 @@ class _Import:
         if not planned:
             return not batch
         if self._run_together(planned):
-            for row, writes in planned:
-                writer.done(row, writes)
+            writer.done_all(planned)
             return len(planned) == len(batch)
         for row, writes in planned:
             self._run_alone(layout, row, writes, writer)
@@ -460,8 +459,7 @@ def _problem(layout: Layout, row: Prepared, error: Exception, source: tuple[str,
 # -- what each table's rows become ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Write:
+class _Write(NamedTuple):
     """One statement a row needs. Phase 1 writes (tracking) run after every phase 0 write (the asset) of a batch.
     ``table`` is where the outcome counts it; ``source`` the file's (header, value) a refusal is reported against."""
 
@@ -520,10 +518,20 @@ class _Writer:
         return [_Write(0, self.update, [*(row.values[p] for p in self.updated), key], "updated")]
 
     def done(self, row: Prepared, writes: list[_Write]) -> None:
-        for write in writes:
-            self.importer.outcome.add(write.table or self.table, write.what)
-        if not writes:
-            self.importer.outcome.add(self.table, "unchanged")
+        self.done_all([(row, writes)])
+
+    def done_all(self, planned: Sequence[tuple[Prepared, list[_Write]]]) -> None:
+        """Count what the rows' writes did (:meth:`done` for each row, counted once for all of them)."""
+        counts: dict[tuple[str, str], int] = {}
+        for _, writes in planned:
+            if not writes:
+                key = (self.table, "unchanged")
+                counts[key] = counts.get(key, 0) + 1
+            for write in writes:
+                key = (write.table or self.table, write.what)
+                counts[key] = counts.get(key, 0) + 1
+        for (table, what), number in counts.items():
+            self.importer.outcome.add(table, what, number)
 
     def finish(self, rows: Sequence[Prepared]) -> None:
         """After the last batch of the file."""
