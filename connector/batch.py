@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from connector.books import journal_entry, ledger_account
 from connector.domain import ledger, settings
-from connector.domain.commands import Command, Insert
+from connector.domain.commands import Command, Insert, OnConflict
 from connector.domain.errors import RegisterError
 from connector.domain.rows import Row, unique_key
 from connector.domain.tables import RULES
@@ -94,6 +94,14 @@ class Batch:
                 self.flush()
             return key
         return self._write(lambda: self.register.apply(command))
+
+    def insert_typed(self, typed: Row | Exception, on_conflict: OnConflict) -> Any:
+        """:meth:`apply` of an INSERT into the batch's table whose values are typed already, or the error typing
+        them raised (see :meth:`Register.insert_typed`)."""
+        key = self.register.insert_typed(self.table, typed, on_conflict, self)
+        if self._kept >= KEEP_AT_MOST:
+            self.flush()
+        return key
 
     def conflicting(self, table: Table, values: Mapping[str, Any]) -> Any:
         """The key of the row whose unique value an INSERT of ``values`` would take (see Register.conflicting)."""

@@ -496,3 +496,27 @@ def test_an_executemany_of_rows_in_other_shapes_is_read_as_bindings(
         ("N-4", "Shelf"),
         ("N-5", "Stool"),
     ]
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_an_executemany_reports_the_first_bad_row_whether_a_rule_or_a_value_refuses_it(
+    connection: connector.Connection, batched: bool
+) -> None:
+    """The rows' values are typed a column at a time before any row is applied, but a row whose value does not type
+    fails in its turn: an earlier row refused by a rule is the one reported; within a row, its values are typed
+    before its rules judge it, as for a row alone. Nothing is written."""
+    connection.front_door.batch_inserts = batched
+    before = register_dump(connection)
+    sql = "INSERT INTO Assets (AssetName, AssetNumber, PurchaseDate, PurchasePrice) VALUES (?, ?, ?, ?)"
+    rows = [
+        ("Desk", "N-1", "2024-01-01", "10.00"),
+        ("Chair", "n-1", "2024-01-01", "10.00"),  # the number of row 1: refused by the rules
+        ("Lamp", "N-3", "2023-02-29", "1.001"),  # neither its date nor its price types
+    ]
+    with pytest.raises(connector.IntegrityError, match=r"'N-1' is taken already .*\(parameter set 2 of 3; nothing"):
+        connection.executemany(sql, rows)
+    with pytest.raises(connector.DataError, match=r"PurchaseDate: '2023-02-29' is not a date.*\(parameter set 2 of 2;"):
+        connection.executemany(sql, [rows[0], rows[2]])
+    with pytest.raises(connector.DataError, match=r"PurchaseDate: '2023-02-29' is not a date.*\(parameter set 1 of 2;"):
+        connection.executemany(sql, [("", "N-4", "2023-02-29", "1.00"), rows[0]])  # its values, then its rules
+    assert register_dump(connection) == before

@@ -25,6 +25,7 @@ import sqlglot.expressions as exp
 from connector.batch import BATCHED, Batch
 from connector.domain.commands import Command, Insert
 from connector.domain.errors import Forbidden, InvalidValue, ReadOnlyConnection, RegisterError, UnknownName
+from connector.domain.rows import typed_rows
 from connector.exceptions import ProgrammingError
 from connector.guard import is_storage
 from connector.register import Register
@@ -395,9 +396,10 @@ class FrontDoor:
         )
 
     def _insert_rows(self, plan: InsertPlan, rows: list[Sequence[Any]]) -> int:
-        """:meth:`_run_plan_many` for sets of bindings that are the rows themselves (:meth:`_takes_rows`): each row
-        an Insert command through the statement's batch, as :meth:`InsertPlan.run` makes it for one row, without
-        naming each value as a parameter first."""
+        """:meth:`_run_plan_many` for sets of bindings that are the rows themselves (:meth:`_takes_rows`), without
+        naming each value as a parameter first: the rows' values typed a column at a time (:func:`typed_rows`),
+        then each row through the register's rules in its turn, as :meth:`InsertPlan.run` applies one row (a row
+        whose values did not type fails in its turn with the error typing it raised)."""
 
         def work() -> int:
             self.register.new_statement()
@@ -405,14 +407,19 @@ class FrontDoor:
             assert batch is not None
             batch.expect(plan.columns, rows)
             table, columns, conflict = plan.table.name, plan.columns, plan.on_conflict
+            typed = typed_rows(plan.table, columns, rows)
             total = 0
             for number, row in enumerate(rows, start=1):
                 try:
-                    if batch.apply(Insert(table, dict(zip(columns, row)), conflict)) is not None:
-                        total += 1
+                    if typed is None:
+                        key = batch.apply(Insert(table, dict(zip(columns, row)), conflict))
+                    else:
+                        key = batch.insert_typed(typed[number - 1], conflict)
                 except RegisterError as error:
                     _in_set(error, number, len(rows))
                     raise
+                if key is not None:
+                    total += 1
             return total
 
         return self.register.store.writing(lambda: self._batched(plan, work))
