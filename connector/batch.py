@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from connector.books import journal_entry, ledger_account
 from connector.domain import ledger, settings
-from connector.domain.commands import Command, Insert
+from connector.domain.commands import Command, Insert, OnConflict
 from connector.domain.errors import RegisterError
 from connector.domain.rows import Row, unique_key
 from connector.domain.tables import RULES
@@ -95,6 +95,14 @@ class Batch:
             return key
         return self._write(lambda: self.register.apply(command))
 
+    def insert_typed(self, typed: Row | Exception, on_conflict: OnConflict) -> Any:
+        """:meth:`apply` of an INSERT into the batch's table whose values are typed already, or the error typing
+        them raised (see :meth:`Register.insert_typed`)."""
+        key = self.register.insert_typed(self.table, typed, on_conflict, self)
+        if self._kept >= KEEP_AT_MOST:
+            self.flush()
+        return key
+
     def conflicting(self, table: Table, values: Mapping[str, Any]) -> Any:
         """The key of the row whose unique value an INSERT of ``values`` would take (see Register.conflicting)."""
         if table.name != self.table.name:
@@ -130,8 +138,9 @@ class Batch:
         if len(given) != 1 or len(tenants) > 1:
             return
         (position,) = given
+        table, known = self.table.name, self._names
         resolved: dict[Any, str | None] = {}
-        wanted: dict[str, set[str]] = {}
+        wanted: dict[str, dict[str, str]] = {}  # by tenant, a name given for each unique key
         for row in rows:
             name = row[position]
             written = row[tenants[0]] if tenants else None
@@ -143,14 +152,15 @@ class Batch:
                 except RegisterError:
                     resolved[written] = None  # the row fails in its turn
             tenant = resolved[written]
-            if tenant is not None and (self.table.name, tenant, unique_key(name)) not in self._names:
-                wanted.setdefault(tenant, set()).add(name)
-        for tenant, names in wanted.items():
-            present = self.store.names_present(self.table, column, tenant, names)
-            for name in names:
+            if tenant is not None:
                 key = unique_key(name)
+                if (table, tenant, key) not in known:
+                    wanted.setdefault(tenant, {})[key] = name
+        for tenant, names in wanted.items():
+            present = self.store.names_present(self.table, column, tenant, names.values())
+            for key in names:
                 if key not in present:
-                    self._names[(self.table.name, tenant, key)] = False
+                    known[(table, tenant, key)] = False
 
     def flush(self) -> None:
         """Write what is kept: each table's new rows by multi-row INSERTs, the journal entries in the order they

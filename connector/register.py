@@ -19,7 +19,7 @@ from typing import Any
 from connector.books import Books
 from connector.depreciation_runs import Runner
 from connector.domain import assets, ledger, settings
-from connector.domain.commands import Command, Delete, Insert, Update
+from connector.domain.commands import Command, Delete, Insert, OnConflict, Update
 from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AssetStatus
 from connector.domain.errors import MissingReference, ReadOnlyConnection, RowNotFound
@@ -121,11 +121,7 @@ class Register:
             raise ReadOnlyConnection(f"cannot write to {table.name}: this connection is read-only", table=table.name)
         rules.check_writable()
         if isinstance(command, Insert):
-            typed = typed_values(table, command.values)
-            if rules.scoped:
-                typed["TenantId"] = self.tenancy.resolve(typed.get("TenantId"))
-            self._resolve_accounts(table, typed, typed.get("TenantId"), context or self)
-            return rules.insert(typed, command.on_conflict, context or self)
+            return self._insert(table, typed_values(table, command.values), command.on_conflict, context or self)
         current = self._load(table, command.key)
         if isinstance(command, Update):
             rules.before_update(current)
@@ -137,6 +133,25 @@ class Register:
         if isinstance(command, Delete):
             return rules.delete(current, self)
         raise TypeError(command)
+
+    def insert_typed(self, table: Table, typed: Row | Exception, on_conflict: OnConflict, context: Context) -> Any:
+        """:meth:`apply` of an INSERT whose values are typed already (:func:`connector.domain.rows.typed_rows`), or
+        the error typing them raised, raised where :meth:`apply` types them: a batch's rows, typed a column at a
+        time. ``typed`` is the rules' to change."""
+        rules = RULES[table.name]
+        if self.store.guard.read_only:
+            raise ReadOnlyConnection(f"cannot write to {table.name}: this connection is read-only", table=table.name)
+        rules.check_writable()
+        if isinstance(typed, Exception):
+            raise typed
+        return self._insert(table, typed, on_conflict, context)
+
+    def _insert(self, table: Table, typed: Row, on_conflict: OnConflict, context: Context) -> Any:
+        rules = RULES[table.name]
+        if rules.scoped:
+            typed["TenantId"] = self.tenancy.resolve(typed.get("TenantId"))
+        self._resolve_accounts(table, typed, typed.get("TenantId"), context)
+        return rules.insert(typed, on_conflict, context)
 
     @staticmethod
     def _resolve_accounts(table: Table, typed: Row, tenant: str | None, context: Context) -> None:

@@ -469,3 +469,54 @@ def test_every_row_of_an_executemany_is_checked_however_its_values_repeat(
         ("Chair", dt.date(2024, 2, 29), "StraightLine", Decimal("12.50")),
         ("Desk", dt.date(2024, 2, 29), "StraightLine", Decimal("10.00")),
     ]
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_an_executemany_of_rows_in_other_shapes_is_read_as_bindings(
+    connection: connector.Connection, batched: bool
+) -> None:
+    """Sets of bindings that are the rows of ``VALUES (?, ?)`` as they are go through the batch without being named
+    as parameters; a set of another length, a mapping, or a statement whose parameters are not in order is read as
+    bindings, as before: a set too short is refused naming the parameter it lacks, and nothing is written."""
+    connection.front_door.batch_inserts = batched
+    before = register_dump(connection)
+    sql = "INSERT INTO Assets (AssetName, AssetNumber) VALUES (?, ?)"
+    with pytest.raises(connector.ProgrammingError, match=r"no value was bound for parameter '2'"):
+        connection.executemany(sql, [("Desk", "N-1"), ("Chair",)])
+    with pytest.raises(connector.IntegrityError, match=r"'N-1' is taken already .*\(parameter set 2 of 2; nothing"):
+        connection.executemany(sql, [["Desk", "N-1"], ("Chair", "n-1")])
+    assert register_dump(connection) == before
+    connection.executemany(sql, [["Desk", "N-1"], ("Chair", "N-2"), ("Lamp", "N-3", "ignored")])
+    connection.executemany("INSERT INTO Assets (AssetNumber, AssetName) VALUES (?2, ?1)", [("Shelf", "N-4")])
+    connection.executemany(sql, [{"_1": "Stool", "_2": "N-5"}])
+    assert connection.execute("SELECT AssetNumber, AssetName FROM Assets ORDER BY AssetNumber").fetchall() == [
+        ("N-1", "Desk"),
+        ("N-2", "Chair"),
+        ("N-3", "Lamp"),
+        ("N-4", "Shelf"),
+        ("N-5", "Stool"),
+    ]
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_an_executemany_reports_the_first_bad_row_whether_a_rule_or_a_value_refuses_it(
+    connection: connector.Connection, batched: bool
+) -> None:
+    """The rows' values are typed a column at a time before any row is applied, but a row whose value does not type
+    fails in its turn: an earlier row refused by a rule is the one reported; within a row, its values are typed
+    before its rules judge it, as for a row alone. Nothing is written."""
+    connection.front_door.batch_inserts = batched
+    before = register_dump(connection)
+    sql = "INSERT INTO Assets (AssetName, AssetNumber, PurchaseDate, PurchasePrice) VALUES (?, ?, ?, ?)"
+    rows = [
+        ("Desk", "N-1", "2024-01-01", "10.00"),
+        ("Chair", "n-1", "2024-01-01", "10.00"),  # the number of row 1: refused by the rules
+        ("Lamp", "N-3", "2023-02-29", "1.001"),  # neither its date nor its price types
+    ]
+    with pytest.raises(connector.IntegrityError, match=r"'N-1' is taken already .*\(parameter set 2 of 3; nothing"):
+        connection.executemany(sql, rows)
+    with pytest.raises(connector.DataError, match=r"PurchaseDate: '2023-02-29' is not a date.*\(parameter set 2 of 2;"):
+        connection.executemany(sql, [rows[0], rows[2]])
+    with pytest.raises(connector.DataError, match=r"PurchaseDate: '2023-02-29' is not a date.*\(parameter set 1 of 2;"):
+        connection.executemany(sql, [("", "N-4", "2023-02-29", "1.00"), rows[0]])  # its values, then its rules
+    assert register_dump(connection) == before

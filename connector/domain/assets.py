@@ -70,6 +70,9 @@ DISPOSAL_COLUMNS = (
 
 #: Disposal columns in which 0 means "not disposed of", as Xero's API sends them.
 NO_DISPOSAL_WHEN_ZERO = DISPOSAL_COLUMNS[1:]
+_DISPOSAL = frozenset(DISPOSAL_COLUMNS)
+#: The statuses, read once (an enumeration's member is looked up on its class at every use).
+_DRAFT, _REGISTERED = AssetStatus.DRAFT, AssetStatus.REGISTERED
 
 #: What registration needs, in the order the error lists it. A rate or a life comes on top, by method.
 REQUIRED_TO_REGISTER = (TYPE, PURCHASE_DATE, PRICE, START_DATE, METHOD, AVERAGING)
@@ -113,14 +116,15 @@ def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
     """
     row = blank(ASSETS)
     row.update(values)
-    row[STATUS] = values.get(STATUS) or AssetStatus.DRAFT
+    row[STATUS] = values.get(STATUS) or _DRAFT
     row[CAN_ROLL_BACK] = False
     _refuse_disposal(row, values)
     require_text(ASSETS, row, NAME, "give the asset a name")
     if NUMBER in values:
         require_text(ASSETS, row, NUMBER, "give the asset a number, or leave the column out to take the next one")
     _check_reference(row, lookups)
-    if row[STATUS] is AssetStatus.REGISTERED:
+    registered = row[STATUS] is _REGISTERED
+    if registered:
         _inherit_from_type(row, values, lookups)
         row[OPENING_PRIOR] = row[PRIOR_ACCUMULATED] or Decimal("0.00")
         row[OPENING_CURRENT] = row[CURRENT_ACCUMULATED] or Decimal("0.00")
@@ -129,7 +133,7 @@ def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
     book_setting.check_setting(ASSETS.name, who, row, values.keys())
     book_setting.check_calculation_method(ASSETS.name, who, row, values)
     _derive(row, lookups)
-    if row[STATUS] is AssetStatus.REGISTERED:
+    if registered:
         check_registration(row)
     return row
 
@@ -302,7 +306,7 @@ def book_value(row: Mapping[str, Any], adjustment: Decimal = ZERO) -> Decimal:
 
 
 def _derive(row: Row, lookups: AssetLookups) -> None:
-    row.update(balances(row, lookups.booked(row) if row[STATUS] is AssetStatus.REGISTERED else None))
+    row.update(balances(row, lookups.booked(row) if row[STATUS] is _REGISTERED else None))
 
 
 def _refuse_disposal(row: Row, written: Mapping[str, Any]) -> None:
@@ -313,6 +317,8 @@ def _refuse_disposal(row: Row, written: Mapping[str, Any]) -> None:
             table=ASSETS.name,
             column=STATUS,
         )
+    if _DISPOSAL.isdisjoint(written):
+        return  # a write that names no disposal column (an import's rows, most INSERTs): nothing below applies
     for column in NO_DISPOSAL_WHEN_ZERO:
         # Xero's API sends 0.0 in these on assets never disposed of: 0 means no disposal
         if written.get(column) == 0:

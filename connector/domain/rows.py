@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import Any
 
 from connector.domain.codecs import TEXT, Refused
@@ -100,6 +102,65 @@ def _typed_by_plan(table: Table, plan: tuple[_Step, ...], values: Mapping[str, A
             except Refused:
                 typed[column.name] = coerce(table, column, raw)
     return typed
+
+
+def typed_rows(table: Table, names: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> list[Row | Exception] | None:
+    """:func:`typed_values` of each of ``rows`` (the values of ``names``, in that order), worked out a column at a
+    time: for each row its typed values, or the error typing them raised (the first of its columns, in the order of
+    ``names``, that fails), to be raised in the row's turn. None when the names themselves break a rule (unknown,
+    read-only, written twice): each row fails alike through :func:`typed_values`."""
+    plan = _plan(table, names, frozenset())
+    if plan is None:
+        return None
+    failed: dict[int, Exception] = {}
+    columns = [
+        _typed_column(table, step, list(map(itemgetter(position), rows)), failed) for position, step in enumerate(plan)
+    ]
+    real = [column.name for _, column, _, _, _ in plan]
+    typed: list[Row | Exception] = (
+        [dict(zip(real, values)) for values in zip(*columns)] if columns else [{} for _ in rows]
+    )
+    for position, error in failed.items():
+        typed[position] = error
+    return typed
+
+
+def _typed_column(table: Table, step: _Step, cells: list[Any], failed: dict[int, Exception]) -> list[Any]:
+    """One column's cells typed as :func:`_typed_by_plan` types them; a cell that fails puts its error in ``failed``
+    (unless an earlier column of its row did) and stands as None. The usual cells go through without a Python loop:
+    a text met before (a column with values to remember), plain ASCII text (a text column); the others one by one."""
+    _, column, parse, bounded, remembered = step
+    count = len(cells)
+    if cells.count(None) == count:
+        return cells  # an empty column
+    if remembered is not None:
+        get = remembered.get
+        values = [get(raw) if raw.__class__ is str else None for raw in cells]
+    elif not bounded:
+        values = [raw if raw.__class__ is str and raw.isascii() and "\x00" not in raw else None for raw in cells]
+    else:
+        values = [None] * count
+    for position in compress(range(count), map(is_, values, repeat(None))):
+        raw = cells[position]
+        if raw is None:
+            continue
+        try:
+            if remembered is not None and raw.__class__ is str:
+                value = _typed(table, column, parse, bounded, raw)
+                if len(remembered) < _REMEMBERED:
+                    remembered[raw] = value
+            elif bounded:
+                value = coerce(table, column, raw)
+            else:
+                try:
+                    value = parse(raw)
+                except Refused:
+                    value = coerce(table, column, raw)
+        except Exception as error:  # raised in the row's turn, as typed_values raises it
+            failed.setdefault(position, error)
+            value = None
+        values[position] = value
+    return values
 
 
 def _typed(table: Table, column: Column, parse: Callable[[Any], Any], bounded: bool, raw: Any) -> Any:

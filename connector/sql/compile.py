@@ -185,6 +185,13 @@ class InsertPlan(Plan):
         #: takes its values out of a set of bindings in one call; None for a row with a literal in it.
         self._getters = [_getter(row) for row in self.literal_rows or ()]
         self._parameters_only = all(getter is not None for getter in self._getters)
+        #: n for one row of n positional parameters in order (``VALUES (?, ?, ...)``): a sequence of exactly n values
+        #: is that row as it is; None for any other INSERT.
+        self.positional: int | None = None
+        if self.literal_rows is not None and len(self.literal_rows) == 1 and self._parameters_only:
+            names = [value.name for value in self.literal_rows[0] if isinstance(value, _Parameter)]
+            if names == [f"_{number}" for number in range(1, len(names) + 1)]:
+                self.positional = len(names)
         for row in self.literal_rows or ():
             if len(row) != len(self.columns):
                 raise InvalidValue(

@@ -23,8 +23,9 @@ import sqlglot.errors
 import sqlglot.expressions as exp
 
 from connector.batch import BATCHED, Batch
-from connector.domain.commands import Command
+from connector.domain.commands import Command, Insert
 from connector.domain.errors import Forbidden, InvalidValue, ReadOnlyConnection, RegisterError, UnknownName
+from connector.domain.rows import typed_rows
 from connector.exceptions import ProgrammingError
 from connector.guard import is_storage
 from connector.register import Register
@@ -279,8 +280,13 @@ class FrontDoor:
         self._before(statement)
         if statement.plan is not None:
             plan = statement.plan
-            all_bindings = [named(_checked(bindings)) for bindings in sequence]
-            outcome = self._register_write(lambda: self._run_plan_many(plan, all_bindings))
+            sets = [_checked(bindings) for bindings in sequence]
+            if self._takes_rows(plan, sets):
+                insert = cast(InsertPlan, plan)
+                outcome = self._register_write(lambda: self._insert_rows(insert, sets))
+            else:
+                all_bindings = [named(bindings) for bindings in sets]
+                outcome = self._register_write(lambda: self._run_plan_many(plan, all_bindings))
             return Result(None, iter(()), outcome)
         adapted = [adapt_bindings(_checked(bindings)) for bindings in sequence]
 
@@ -370,6 +376,54 @@ class FrontDoor:
         changed = self.connection.total_changes() - before if statement.keyword in _WRITES else -1
         return Result(None, iter(()), changed, self.connection.last_insert_rowid())
 
+    def _takes_rows(self, plan: Plan, sets: Sequence[Any]) -> bool:
+        """Whether each set of bindings is, as it is, a row of a batched INSERT of ``VALUES (?, ?, ...)`` with no
+        RETURNING nor DO UPDATE: executemany's usual shape, which :meth:`_insert_rows` runs."""
+        if not (
+            self.batch_inserts
+            and isinstance(plan, InsertPlan)
+            and plan.positional is not None
+            and plan.do_update is None
+            and plan.returning is None
+            and plan.table.name in BATCHED
+        ):
+            return False
+        width = plan.positional
+        return all(
+            (bindings.__class__ is list or bindings.__class__ is tuple or not isinstance(bindings, Mapping))
+            and len(bindings) == width
+            for bindings in sets
+        )
+
+    def _insert_rows(self, plan: InsertPlan, rows: list[Sequence[Any]]) -> int:
+        """:meth:`_run_plan_many` for sets of bindings that are the rows themselves (:meth:`_takes_rows`), without
+        naming each value as a parameter first: the rows' values typed a column at a time (:func:`typed_rows`),
+        then each row through the register's rules in its turn, as :meth:`InsertPlan.run` applies one row (a row
+        whose values did not type fails in its turn with the error typing it raised)."""
+
+        def work() -> int:
+            self.register.new_statement()
+            batch = self._batch
+            assert batch is not None
+            batch.expect(plan.columns, rows)
+            table, columns, conflict = plan.table.name, plan.columns, plan.on_conflict
+            typed = typed_rows(plan.table, columns, rows)
+            total = 0
+            for number, row in enumerate(rows, start=1):
+                try:
+                    if typed is None:
+                        key = batch.apply(Insert(table, dict(zip(columns, row)), conflict))
+                    else:
+                        key = batch.insert_typed(typed[number - 1], conflict)
+                except RegisterError as error:
+                    _in_set(error, number, len(rows))
+                    raise
+                if key is not None:
+                    total += 1
+            return total
+
+        return self.register.store.writing(lambda: self._batched(plan, work))
+
     def _run_plan_many(self, plan: Plan, all_bindings: list[dict[str, Any]]) -> int:
         def work() -> int:
             self.register.new_statement()
@@ -386,11 +440,7 @@ class FrontDoor:
                     )
                     total += outcome.rowcount
                 except RegisterError as error:
-                    if len(all_bindings) > 1:
-                        error.args = (
-                            f"{error.args[0]} (parameter set {number} of {len(all_bindings)}; "
-                            "nothing of this executemany was written)",
-                        )
+                    _in_set(error, number, len(all_bindings))
                     raise
             return total
 
@@ -492,6 +542,12 @@ class FrontDoor:
     def expect(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if self._batch is not None:
             self._batch.expect(columns, rows)
+
+
+def _in_set(error: RegisterError, number: int, total: int) -> None:
+    """Say which set of bindings of an executemany failed; nothing of it was written."""
+    if total > 1:
+        error.args = (f"{error.args[0]} (parameter set {number} of {total}; nothing of this executemany was written)",)
 
 
 def _literal_rows(plan: InsertPlan, bindings: Mapping[str, Any]) -> list[Sequence[Any]] | None:

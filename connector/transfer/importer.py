@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import connector
 from connector.schema import TABLES, Table
@@ -274,10 +274,9 @@ class _Import:
             self.problems.extend(failed.problems)
             self.progress.advance(len(source.records))
             return
+        filled = _Filled(source.records)
         unused = [
-            (header, why)
-            for header, why in layout.unused
-            if _filled_somewhere(source.records, layout.headers.index(header))
+            (header, why) for header, why in layout.unused if filled(layout.headers.index(header))
         ]  # a column empty in every row loses nothing: it is not named
         if unused and self.strict:
             self.problems.extend(
@@ -308,7 +307,7 @@ class _Import:
             start += len(batch)
             size = min(size * 2, BATCH_MAX) if whole else BATCH
         writer.finish(rows)
-        self._notices(source, layout)
+        self._notices(source, layout, filled)
 
     def _date_format(self, source: Source, layout: Layout) -> bool:
         if self.date_format is not None:
@@ -323,13 +322,13 @@ class _Import:
             return False
         return True
 
-    def _notices(self, source: Source, layout: Layout) -> None:
+    def _notices(self, source: Source, layout: Layout, filled: _Filled) -> None:
         notices = [*source.notices]
-        filled: dict[str, list[str]] = {}
+        read_past: dict[str, list[str]] = {}
         for index, header, why in layout.ignored:
-            if _filled_somewhere(source.records, index):
-                filled.setdefault(why, []).append(header)
-        for why, headers in filled.items():
+            if filled(index):
+                read_past.setdefault(why, []).append(header)
+        for why, headers in read_past.items():
             notices.append(f"{source.name}: read past {', '.join(headers)} ({why})")
         if self.context.foreign_accounts:
             counts = ", ".join(f"{column} {count:,}" for column, count in self.context.foreign_accounts.items())
@@ -365,8 +364,7 @@ class _Import:
         if not planned:
             return not batch
         if self._run_together(planned):
-            for row, writes in planned:
-                writer.done(row, writes)
+            writer.done_all(planned)
             return len(planned) == len(batch)
         for row, writes in planned:
             self._run_alone(layout, row, writes, writer)
@@ -407,13 +405,28 @@ class _Import:
 _EMPTY = frozenset({None, ""})
 
 
-def _filled_somewhere(records: Sequence[tuple[int, Sequence[Any]]], index: int) -> bool:
-    """Whether any record has a value (neither None nor empty text) in its cell at ``index``."""
+class _Filled:
+    """Whether any record has a value in its cell at an index (:func:`_filled_somewhere`), each index looked at once:
+    the columns a file's notices name are those the summary names."""
+
+    def __init__(self, records: Sequence[tuple[int, Sequence[Any]]]) -> None:
+        self.rows = [cells for _, cells in records]
+        self.known: dict[int, bool] = {}
+
+    def __call__(self, index: int) -> bool:
+        found = self.known.get(index)
+        if found is None:
+            found = self.known[index] = _filled_somewhere(self.rows, index)
+        return found
+
+
+def _filled_somewhere(rows: Sequence[Sequence[Any]], index: int) -> bool:
+    """Whether any record (given by its cells) has a value (neither None nor empty text) in its cell at ``index``."""
     try:  # the cells of that column as a set, read without a Python loop: every record long enough, no structure
-        return not set(map(itemgetter(index), map(itemgetter(1), records))) <= _EMPTY
+        return not set(map(itemgetter(index), rows)) <= _EMPTY
     except (IndexError, TypeError):
         pass
-    for _, cells in records:
+    for cells in rows:
         if index < len(cells) and cells[index] not in (None, ""):
             return True
     return False
@@ -446,8 +459,7 @@ def _problem(layout: Layout, row: Prepared, error: Exception, source: tuple[str,
 # -- what each table's rows become ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Write:
+class _Write(NamedTuple):
     """One statement a row needs. Phase 1 writes (tracking) run after every phase 0 write (the asset) of a batch.
     ``table`` is where the outcome counts it; ``source`` the file's (header, value) a refusal is reported against."""
 
@@ -506,10 +518,20 @@ class _Writer:
         return [_Write(0, self.update, [*(row.values[p] for p in self.updated), key], "updated")]
 
     def done(self, row: Prepared, writes: list[_Write]) -> None:
-        for write in writes:
-            self.importer.outcome.add(write.table or self.table, write.what)
-        if not writes:
-            self.importer.outcome.add(self.table, "unchanged")
+        self.done_all([(row, writes)])
+
+    def done_all(self, planned: Sequence[tuple[Prepared, list[_Write]]]) -> None:
+        """Count what the rows' writes did (:meth:`done` for each row, counted once for all of them)."""
+        counts: dict[tuple[str, str], int] = {}
+        for _, writes in planned:
+            if not writes:
+                key = (self.table, "unchanged")
+                counts[key] = counts.get(key, 0) + 1
+            for write in writes:
+                key = (write.table or self.table, write.what)
+                counts[key] = counts.get(key, 0) + 1
+        for (table, what), number in counts.items():
+            self.importer.outcome.add(table, what, number)
 
     def finish(self, rows: Sequence[Prepared]) -> None:
         """After the last batch of the file."""

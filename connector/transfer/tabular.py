@@ -44,7 +44,7 @@ def parse(stream: TextIO, name: str) -> Source:
     try:
         for row in reader:
             number += 1
-            if any(cell.strip() for cell in row):
+            if row and row[0].strip() or any(cell.strip() for cell in row):  # the first cell is the usual answer
                 records.append((number, row))
     except csv.Error as error:
         raise ValueError(f"row {number + 1} is not CSV: {error}") from None
