@@ -24,15 +24,14 @@ is rolled back and :class:`ImportFailed` lists every problem; nothing was writte
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import connector
+from connector import collector
 from connector.schema import TABLES, Table
 from connector.transfer import dates
 from connector.transfer import xero_template as template
@@ -154,7 +153,7 @@ def import_files(
     :attr:`Outcome.unused`; ``strict`` makes each of them a problem instead.
     """
     progress = progress or Progress()
-    with _without_cycle_collection():
+    with collector.paused():
         sources = []
         for path in paths:
             try:
@@ -167,21 +166,6 @@ def import_files(
             return _Import(connection, date_format, progress, skip_bad_rows, strict).run(sources, tables)
         finally:
             progress.finish()
-
-
-@contextlib.contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while the files are written, as it was before afterwards. The records
-    read, their values and the rows kept for a batch are many small objects that live until the end and hold no
-    cycles, and the collector went through all of them again and again as they grew (a sixth of the processor time of
-    100,000 rows). Memory is still freed as the objects go; only cycles wait for the collector's next turn."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _table_of(source: Source, table: str | None) -> Table:
