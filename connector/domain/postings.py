@@ -103,6 +103,9 @@ def posted_cents(
     if posted_through is not None:
         while at < len(months) and months[at][0] <= posted_through:
             at += 1
+    if at < len(months) and accumulated == months[at][2] - months[at][1]:
+        # what the asset has is what the schedule had by then (a run's usual case): it posts the schedule's months
+        return at, [amount for _, amount, _ in months[at:]]
     found = []
     for index in range(at, len(months)):
         scheduled = months[index][2]
