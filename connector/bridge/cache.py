@@ -188,6 +188,8 @@ def _stand_in(kind: str, index: int) -> tuple[str, str]:
 
 #: The statements whose literals may be bound as parameters (SQLite takes none in DDL: a view's or a default's text).
 _BINDABLE = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE"})
+#: The most literals bound as parameters in one statement, with room for its own: SQLite takes 32,766 at most.
+_MAX_BOUND = 30_000
 #: What a literal bound as a parameter is called in the SQL: a name no translation writes.
 _BOUND = ":__literal"
 #: An integer right after these is left in the SQL as it is (``ORDER BY 2`` is a column, ``ORDER BY ?`` a constant)
@@ -310,7 +312,7 @@ def template(found: Shape, first: Any, translate: Callable[[str], Any]) -> Templ
         slots.append(index)
         position = end
     pieces.append(sql[position:])
-    bindable = first.keyword in _BINDABLE and _BOUND not in sql
+    bindable = first.keyword in _BINDABLE and _BOUND not in sql and len(found.kinds) <= _MAX_BOUND
     bound = frozenset(range(len(found.kinds))) - inline if bindable else frozenset()
     made = Template(first, pieces, slots, bound)
     return made if made.sql(found.values) == first.sql else None

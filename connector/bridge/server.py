@@ -41,12 +41,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import connector
-from connector.bridge import copy, protocol
+from connector.bridge import bounds, copy, protocol
 from connector.bridge.auth import ScramKeys
 from connector.bridge.copy import CopyIn, CopyOut
 from connector.bridge.errors import ClientError
 from connector.bridge.protocol import ProtocolViolation, Reader
-from connector.bridge.session import REPORTED, Portal, Prepared, Result, Session, error_message, split
+from connector.bridge.session import REPORTED, Portal, Prepared, Result, Session, error_message, statements
 from connector.bridge.startup import Handshake, Policy, Refused
 from connector.bridge.timeouts import Hangup, Interrupts, Terminated, WriteQueue, duration_ms
 from connector.bridge.users import Directory, User
@@ -627,6 +627,7 @@ class Postmaster:
         for sock in (self.listener, self._wake_reader, self._wake_writer):
             _close(sock)
         _limit_memory(self.session_memory)
+        bounds.configure(self.session_memory)
         Client(self.config, pending.sock, user, parameters, bytes(pending.out), os.getpid(), secret).run()
 
     def cancel(self, pid: int, secret: int) -> None:
@@ -955,18 +956,15 @@ class Client:
     def simple_query(self, text: str) -> None:
         assert self.session is not None
         session = self.session
-        try:
-            with self.running():  # the message's statement_timeout covers finding its statements too
-                statements = split(text)
-        except Exception as error:
-            self.statement_error(error)
-            self.ready()
-            return
-        if not statements:
-            self.send(protocol.EMPTY_QUERY)
-        for statement in statements:
+        found = statements(text)  # one at a time: each statement's statement_timeout covers finding it too
+        empty = True
+        while True:
             try:
                 with self.running():
+                    statement = next(found, None)
+                    if statement is None:
+                        break
+                    empty = False
                     if copy.is_copy(statement):
                         self.copy(statement)
                         continue
@@ -977,9 +975,12 @@ class Client:
                     self.send_rows(result, 0)
             except Exception as error:
                 self.statement_error(error)
+                empty = False
                 break
             finally:
                 self.report()
+        if empty:
+            self.send(protocol.EMPTY_QUERY)
         self.ready()
 
     def copy(self, text: str) -> None:

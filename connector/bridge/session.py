@@ -21,7 +21,7 @@ from typing import Any
 import apsw
 
 import connector
-from connector.bridge import cache, catalog, functions, protocol, typer, types
+from connector.bridge import bounds, cache, catalog, functions, protocol, typer, types
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
@@ -454,6 +454,7 @@ class Session:
             translation = translate(inner.group(4)) if inner else None
             inferred = translation.parameter_types if translation else ()
         else:
+            bounds.check(text)  # before its literals are looked at, one by one, for its shape
             try:
                 translation, literals = _translate_shaped.runnable(text)
             except TranslationError as error:
@@ -1092,7 +1093,13 @@ def split(text: str) -> list[str]:
     >>> split("SET a = 1;SELECT ';' ; -- end\\n")
     ['SET a = 1', "SELECT ';'"]
     """
-    statements, start, i, n = [], 0, 0, len(text)
+    return list(statements(text))
+
+
+def statements(text: str) -> Iterator[str]:
+    """The statements of a simple Query message, one at a time: a message of a million statements is never held
+    as a list of them (each is found when the one before it has run)."""
+    start, i, n = 0, 0, len(text)
     while i < n:
         c = text[i]
         if c == "'":
@@ -1123,15 +1130,21 @@ def split(text: str) -> list[str]:
                 end = text.find(tag.group(0), i + len(tag.group(0)))
                 i = n if end < 0 else end + len(tag.group(0)) - 1
         elif c == ";":
-            statements.append(text[start:i])
+            if _has_code(text, start, i):
+                yield text[start:i].strip()
             start = i + 1
         i += 1
-    statements.append(text[start:])
-    return [s.strip() for s in statements if _has_code(s)]
+    if _has_code(text, start, n):
+        yield text[start:].strip()
 
 
-def _has_code(text: str) -> bool:
-    return bool(re.sub(r"--[^\n]*|/\*.*?\*/|\s+", "", text, flags=re.DOTALL))
+_SPACE_OR_COMMENT = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)
+
+
+def _has_code(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds more than space and comments (looked at where it is, never copied)."""
+    skipped = _SPACE_OR_COMMENT.match(text, start, end)
+    return (skipped.end() if skipped is not None else start) < end
 
 
 def error_message(error: BaseException) -> tuple[str, str, str | None]:

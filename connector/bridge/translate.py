@@ -29,7 +29,7 @@ import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
-from connector.bridge import cache, catalog, functions, typer, types
+from connector.bridge import bounds, cache, catalog, functions, typer, types
 from connector.bridge.dialect import BridgePostgres, BridgeSQLite
 from connector.bridge.errors import ClientError
 from connector.schema import TABLES
@@ -92,8 +92,9 @@ def first_keyword(text: str) -> str:
 def translate(text: str) -> Translation:
     """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes). A statement nested
     deeper than the front door reads (:data:`connector.sql.limits.MAX_NESTING`) is
-    :class:`~connector.domain.errors.TooComplex`, as on every other road."""
-    limits.check_nesting(text)
+    :class:`~connector.domain.errors.TooComplex`, as on every other road; one with more tokens than the session's
+    memory reads is refused before it is read (:mod:`connector.bridge.bounds`)."""
+    bounds.check(text)
     with limits.deep():
         return _translate(text)
 
