@@ -82,9 +82,15 @@ _DOLLAR = re.compile(r"\$(\d+)")
 _CHAIN = 64
 
 
+_LEADING = re.compile(r"(?:\s+|--[^\n]*\n?|/\*.*?\*/)*", re.DOTALL)
+_KEYWORD = re.compile(r"[A-Za-z_]+")
+
+
 def first_keyword(text: str) -> str:
-    stripped = re.sub(r"^(\s|--[^\n]*\n?|/\*.*?\*/)+", "", text, flags=re.DOTALL)
-    match = re.match(r"[A-Za-z_]+", stripped)
+    """The statement's first word, upper case, after any space and comments (found where it is: the text is never
+    copied, however much space leads it)."""
+    leading = _LEADING.match(text)
+    match = _KEYWORD.match(text, leading.end() if leading is not None else 0)
     return match.group(0).upper() if match else ""
 
 
