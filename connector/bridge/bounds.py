@@ -4,8 +4,8 @@ over it, each token looked at once and dropped) refuses a statement whose readin
 Reading and translating a statement costs memory per *token* (sqlglot's tokens, then a tree node or more for each:
 from about 550 bytes a token for a select list of ``1``s to about 1,600 for an ``IN`` list of strings), and nearly
 nothing per byte of a string literal, a quoted name or a comment (each is one token however long). So a statement
-may hold :func:`max_tokens` tokens, half of what the session's memory (``--session-memory``) holds at
-:data:`BYTES_PER_TOKEN` each; more is 54000 before any of it is read. Depth costs Python's stack and SQLite's
+may hold :func:`max_tokens` tokens: as many as :data:`SHARE` of the session's memory (``--session-memory``) holds
+at :data:`BYTES_PER_TOKEN` each; more is 54000 before any of it is read. Depth costs Python's stack and SQLite's
 expression depth: parentheses, brackets and ``CASE ... END`` nest :data:`connector.sql.limits.MAX_NESTING` levels
 deep at most, and a chain of operators without a comma, ``AND``, ``OR`` or a clause between them
 (``1 + 1 + ...``, ``- - - 1``, ``NOT NOT ...``) is :data:`MAX_CHAIN` long at most, SQLite's own limit on an
@@ -33,14 +33,14 @@ from connector.sql.limits import MAX_NESTING
 #: with some margin.
 BYTES_PER_TOKEN = 2048
 #: The share of --session-memory one statement's reading may take (the rest: the register, caches, rows).
-SHARE = 2
+SHARE = 7 / 8
 #: The longest chain of operators in one expression: SQLite's SQLITE_MAX_EXPR_DEPTH, beyond which it refuses the
 #: statement anyway (after the bridge has spent seconds translating it).
 MAX_CHAIN = 1000
 #: The session memory a process has not been told of (outside a server): the server's least default.
 _DEFAULT_MEMORY = 512 * 1024 * 1024
 
-_limit = _DEFAULT_MEMORY // SHARE // BYTES_PER_TOKEN
+_limit = int(_DEFAULT_MEMORY * SHARE) // BYTES_PER_TOKEN
 
 # Each alternative is a single repetition of a character class, or one with a fixed step between them, so the
 # regular expression engine keeps no state per character (``'(?:[^']|'')*'`` costs some 150 bytes per character).
@@ -87,7 +87,7 @@ def configure(session_memory: int) -> None:
     """The session's memory bound, which this process's statements are measured against (a session's process
     calls it once, after it is forked)."""
     global _limit
-    _limit = max(1024, session_memory // SHARE // BYTES_PER_TOKEN)
+    _limit = max(1024, int(session_memory * SHARE) // BYTES_PER_TOKEN)
 
 
 def scan(text: str, tokens: int | None = None) -> Scan:
@@ -150,5 +150,6 @@ def check(text: str, tokens: int | None = None) -> None:
             f"statement too large: it has more than {most} tokens (words, numbers, operators, literals), the most "
             "this server reads in one statement",
             hint="send fewer values per statement (several INSERTs, or COPY ... FROM STDIN), or start the server with "
-            f"a larger --session-memory (a statement may have a token for each {SHARE * BYTES_PER_TOKEN} bytes of it)",
+            "a larger --session-memory (a statement may have as many tokens as seven eighths of it holds at "
+            f"{BYTES_PER_TOKEN} bytes each)",
         )

@@ -116,8 +116,9 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         metavar="SIZE",
         help="the longest message a client may send once authenticated, in bytes or with kB, MB or GB (default: "
-        "--session-memory / 32, 16MB for 512MB; 64kB before authentication); a statement may also have a token "
-        "(a word, number, operator or literal) for each 4kB of --session-memory, and nest 500 levels deep",
+        "--session-memory / 32, 16MB for 512MB; 64kB before authentication); a statement may also have as many "
+        "tokens (words, numbers, operators, literals) as 7/8 of --session-memory holds at 2kB each, 229,376 for "
+        "512MB, and nest 500 levels deep",
     )
     limits.add_argument(
         "--auth-timeout",

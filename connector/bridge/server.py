@@ -59,10 +59,10 @@ _DISCARD_CHUNK = 64 * 1024
 _TICK = 0.5
 #: The least --session-memory defaults to, however many sessions share the machine's memory.
 SESSION_MEMORY_FLOOR = 512 * 1024 * 1024
-#: --max-message is the session's memory divided by this unless it says: reading a statement costs up to 8 bytes per
-#: byte of its strings (the message, its text at up to 4 bytes a character, a literal's copies: measured 7 for ASCII,
-#: 29 for text with a character beyond the BMP) besides what its tokens cost (connector.bridge.bounds, half of the
-#: session's memory), so a message of a 32nd of the memory reads within the other half.
+#: --max-message is the session's memory divided by this unless it says: reading a statement costs a few bytes per
+#: byte of its plain strings (the message, its text at up to 4 bytes a character, a literal's copies: measured 7 for
+#: ASCII, 29 for text with a character beyond the BMP), so a message of a 32nd of the memory reads within it (what
+#: its tokens cost is bounded apart: connector.bridge.bounds).
 MESSAGE_SHARE = 32
 #: Clients of one address kept waiting for a start-up slot, per slot; beyond them, 53300.
 _WAITING_PER_SLOT = 4

@@ -117,7 +117,9 @@ def test_a_cancel_request_reaches_the_session_of_its_key_only(books: Path, serve
     unchanged_and_clean(books, before)
 
 
-@pytest.mark.parametrize("sql", [BACKTRACKING, ATTACKS["an IN list of 50,000 numbers translated"]], ids=["python", "translate"])
+@pytest.mark.parametrize(
+    "sql", [BACKTRACKING, ATTACKS["an IN list of 50,000 numbers translated"]], ids=["python", "translate"]
+)
 def test_a_session_whose_client_hangs_up_mid_python_ends(books: Path, serve, sql: str) -> None:
     before = everything(books)
     server, port = serve(books)
