@@ -168,8 +168,8 @@ def _string_kind(literal: str) -> str | None:
 
 
 def _integer_kind(digits: str) -> str | None:
-    if digits in ("0", "1") or digits.startswith("0"):
-        return None
+    if digits in ("0", "1") or digits.startswith("0") or len(digits) > 19:
+        return None  # (more than 19 digits is beyond int8, and Python reads at most 4,300 digits as an int)
     number = int(digits)
     return _INT4 if number <= _INT4_MAX else _INT8 if number <= _INT8_MAX else None
 

@@ -226,3 +226,13 @@ def test_reading_a_statement_costs_less_than_the_bytes_per_token_it_is_bounded_b
     finally:
         tracemalloc.stop()
     assert peak / tokens < bounds.BYTES_PER_TOKEN, f"{peak / tokens:.0f} bytes a token"
+
+
+def test_a_number_of_thousands_of_digits_is_read_as_a_number(books: Path, serve) -> None:
+    """Python reads at most 4,300 digits as an int: shaping such a literal failed with XX000 (ValueError). (Beyond
+    int8 the bridge reads a literal as a float, as it did for 25 digits already; PostgreSQL's is numeric.)"""
+    _, port = serve(books, session_memory=SESSION_MEMORY)
+    digits = "7" * 5000
+    with psycopg.connect(dsn(port), autocommit=True) as con:
+        assert con.execute(f"SELECT {digits} > 0").fetchone() == (True,)
+        assert con.execute("SELECT 1").fetchone() == (1,)
