@@ -141,8 +141,9 @@ def check(text: str, tokens: int | None = None) -> None:
         )
     if found.chain > MAX_CHAIN:
         raise TooComplex(
-            f"the statement chains more than {MAX_CHAIN} operators in one expression; SQLite reads at most "
-            f"{MAX_CHAIN}: split it, sum the terms with a subquery, or use IN (...) or a temporary table"
+            f"stack depth limit exceeded: the statement chains more than {MAX_CHAIN} operators in one expression, "
+            f"and SQLite reads at most {MAX_CHAIN}: split it, sum the terms with a subquery, or use IN (...) or a "
+            "temporary table"
         )
     if found.tokens > most:
         raise ClientError(
