@@ -134,7 +134,7 @@ def shape(text: str) -> Shape | None:
 #: What :func:`shape` reads a statement as: the tokens a literal may be, and what it steps over whole (quoted names,
 #: comments, dollar-quoted bodies, ``$n``, words); ``bad``: a quote, a comment or a dollar quote left open.
 _TOKEN = re.compile(
-    r"(?P<string>'(?:[^']|'')*')"
+    r"(?P<string>'[^']*(?:''[^']*)*')"
     r'|(?P<name>"[^"]*")'
     r"|(?P<line>--[^\n]*)"
     r"|(?P<comment>/\*.*?\*/)"
@@ -168,8 +168,8 @@ def _string_kind(literal: str) -> str | None:
 
 
 def _integer_kind(digits: str) -> str | None:
-    if digits in ("0", "1") or digits.startswith("0"):
-        return None
+    if digits in ("0", "1") or digits.startswith("0") or len(digits) > 19:
+        return None  # (more than 19 digits is beyond int8, and Python reads at most 4,300 digits as an int)
     number = int(digits)
     return _INT4 if number <= _INT4_MAX else _INT8 if number <= _INT8_MAX else None
 
@@ -188,14 +188,18 @@ def _stand_in(kind: str, index: int) -> tuple[str, str]:
 
 #: The statements whose literals may be bound as parameters (SQLite takes none in DDL: a view's or a default's text).
 _BINDABLE = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE"})
+#: The most literals bound as parameters in one statement, with room for its own: SQLite takes 32,766 at most.
+_MAX_BOUND = 30_000
 #: What a literal bound as a parameter is called in the SQL: a name no translation writes.
 _BOUND = ":__literal"
 #: An integer right after these is left in the SQL as it is (``ORDER BY 2`` is a column, ``ORDER BY ?`` a constant)
 #: and one beside an arithmetic operator too (the front door types ``price * 2`` by the literal 2).
 _ORDINAL_OR_ARITHMETIC_BEFORE = re.compile(r"(?:\bBY|[,*/%+\-])\s*$", re.IGNORECASE)
 _ARITHMETIC_AFTER = re.compile(r"^\s*[*/%+\-]")
+#: A stand-in's core in a translation's SQL (or anything that may be one): a string's, a date's, an integer's.
+_STAND_IN = re.compile("\u01c2Q\\d+x \u01c2|\\d{4}-\\d{2}-\\d{2}|\\d+")
 #: SQLite's strings and quoted names in a translation's SQL.
-_SQL_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
+_SQL_QUOTED = re.compile(r"'[^']*(?:''[^']*)*'|\"[^\"]*(?:\"\"[^\"]*)*\"")
 
 
 class Template:
@@ -248,7 +252,13 @@ def template(found: Shape, first: Any, translate: Callable[[str], Any]) -> Templ
     a unit, a JSON key, a date compared with a date column, a number in a numeric comparison) changes it, so that
     shape is translated statement by statement."""
     stand_ins = [_stand_in(kind, index) for index, kind in enumerate(found.kinds)]
-    if any(core in found.key for _, core in stand_ins) or _BOUND in found.key:
+    strings = {core: index for index, (_, core) in enumerate(stand_ins) if found.kinds[index] == _STRING}
+    dates = {core: index for index, (_, core) in enumerate(stand_ins) if found.kinds[index] == _DATE}
+    numbers = {core: index for index, (_, core) in enumerate(stand_ins) if found.kinds[index] in (_INT4, _INT8)}
+    if _BOUND in found.key or any(
+        match.group() in strings or match.group() in dates or match.group() in numbers
+        for match in _STAND_IN.finditer(found.key)
+    ):
         return None
     try:
         other = translate(found.text([written for written, _ in stand_ins]))
@@ -257,15 +267,29 @@ def template(found: Shape, first: Any, translate: Callable[[str], Any]) -> Templ
     if any(getattr(other, name) != getattr(first, name) for name in _SAME):
         return None
     sql: str = other.sql
+    # each literal's stand-in, found in one pass over the SQL: where it stands as written (a hole), and how often
+    # it appears at all (anywhere else, the translation has read it: no template)
     holes: list[tuple[int, int, int]] = []  # start, end, literal
-    for index, (written, core) in enumerate(stand_ins):
+    seen = [0] * len(stand_ins)
+    fitting = [0] * len(stand_ins)
+    for match in _STAND_IN.finditer(sql):
+        core, (start, end) = match.group(), match.span()
+        index = strings.get(core, dates.get(core, numbers.get(core)))
+        if index is None:
+            continue
+        seen[index] += 1
+        before = sql[start - 1] if start else " "
+        after = sql[end] if end < len(sql) else " "
         if found.kinds[index] in (_INT4, _INT8):
-            spans = [m.span() for m in re.finditer(rf"(?<![\w.'$]){core}(?![\w.'])", sql)]
+            whole = not (before.isalnum() or before in "_.'$") and not (after.isalnum() or after in "_.'")
         else:
-            spans = [m.span() for m in re.finditer(re.escape(written), sql)]
-        if not spans or len(spans) != sql.count(core):
-            return None
-        holes += [(start, end, index) for start, end in spans]
+            whole = before == "'" and after == "'"
+            start, end = start - 1, end + 1
+        if whole:
+            holes.append((start, end, index))
+            fitting[index] += 1
+    if any(count == 0 or count != fits for count, fits in zip(seen, fitting)):
+        return None
     holes.sort()
     quoted = {match.span(): match.group()[0] for match in _SQL_QUOTED.finditer(sql)}
     starts = sorted(quoted)
@@ -288,7 +312,7 @@ def template(found: Shape, first: Any, translate: Callable[[str], Any]) -> Templ
         slots.append(index)
         position = end
     pieces.append(sql[position:])
-    bindable = first.keyword in _BINDABLE and _BOUND not in sql
+    bindable = first.keyword in _BINDABLE and _BOUND not in sql and len(found.kinds) <= _MAX_BOUND
     bound = frozenset(range(len(found.kinds))) - inline if bindable else frozenset()
     made = Template(first, pieces, slots, bound)
     return made if made.sql(found.values) == first.sql else None
@@ -319,7 +343,9 @@ class Shapes:
             first = self.translate(text)
             made = template(found, first, self.translate)
             self.cache.put(found.key, made if made is not None else _UNSHAPED)
-            return found, None, first
+            # the first statement of a shape runs as the next ones will, its literals bound: a long string is
+            # never written into the SQL, which the register's front door would read again
+            return (found, made, None) if made is not None else (found, None, first)
         return found, known, None
 
     def __call__(self, text: str) -> Any:

@@ -28,8 +28,9 @@ examples:
 
 Clients see the register as a PostgreSQL 15 database with one schema, public. Writes meet the register's rules.
 Each session runs in a process of its own. A limit that is reached gives the client PostgreSQL's error for it:
-53300 too many connections, 54000 message too long, 53200 out of memory, 57014 statement timeout or cancel,
-55P03 lock timeout, 57P05 idle-session timeout, 57P01 the server stopping.
+53300 too many connections, 54000 message or statement too large, 54001 statement too deeply nested,
+53200 out of memory, 57014 statement timeout or cancel, 55P03 lock timeout, 57P05 idle-session timeout,
+57P01 the server stopping.
 """
 
 _SIZE = re.compile(r"^\s*(\d+)\s*(kB|MB|GB)?\s*$")
@@ -112,10 +113,12 @@ def parser() -> argparse.ArgumentParser:
     limits.add_argument(
         "--max-message",
         type=size,
-        default=64 * 1024**2,
+        default=0,
         metavar="SIZE",
-        help="the longest message a client may send once authenticated, in bytes or with kB, MB or GB "
-        "(default: 64MB; 64kB before authentication)",
+        help="the longest message a client may send once authenticated, in bytes or with kB, MB or GB (default: "
+        "--session-memory / 32, 16MB for 512MB; 64kB before authentication); a statement may also have as many "
+        "tokens (words, numbers, operators, literals) as 7/8 of --session-memory holds at 2kB each, 229,376 for "
+        "512MB, and nest 500 levels deep",
     )
     limits.add_argument(
         "--auth-timeout",

@@ -22,12 +22,12 @@ BINARY_TRAILER = struct.pack("!h", -1)
 
 _COPY = re.compile(
     r"\s*COPY\s+(?P<what>\(.*\)|(?:\"(?:[^\"]|\"\")+\"|[\w.]+)(?:\s*\.\s*(?:\"(?:[^\"]|\"\")+\"|\w+))*"
-    r"(?:\s*\((?P<columns>[^()]*)\))?)\s+(?P<direction>TO|FROM)\s+(?P<where>'(?:[^']|'')*'|\w+)(?P<options>.*?)\s*;?\s*\Z",
+    r"(?:\s*\((?P<columns>[^()]*)\))?)\s+(?P<direction>TO|FROM)\s+(?P<where>'[^']*(?:''[^']*)*'|\w+)(?P<options>.*?)\s*;?\s*\Z",
     re.IGNORECASE | re.DOTALL,
 )
-_OPTION = re.compile(r"\s*(\w+)(?:\s+('(?:[^']|'')*'|\w+))?\s*(?:,|\Z)", re.DOTALL)
+_OPTION = re.compile(r"\s*(\w+)(?:\s+('[^']*(?:''[^']*)*'|\w+))?\s*(?:,|\Z)", re.DOTALL)
 _OLD_OPTION = re.compile(
-    r"\s*(BINARY|CSV|HEADER|(?:DELIMITER|NULL|QUOTE|ESCAPE)\s+(?:AS\s+)?'(?:[^']|'')*'"
+    r"\s*(BINARY|CSV|HEADER|(?:DELIMITER|NULL|QUOTE|ESCAPE)\s+(?:AS\s+)?'[^']*(?:''[^']*)*'"
     r"|FORCE\s+QUOTE\s+(?:\*|[\w\",\s]+))",
     re.IGNORECASE,
 )

@@ -17,6 +17,7 @@ stops (:class:`~connector.bridge.timeouts.Interrupts`). Whatever one session doe
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import ipaddress
@@ -41,12 +42,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import connector
-from connector.bridge import copy, protocol
+from connector.bridge import bounds, copy, protocol
 from connector.bridge.auth import ScramKeys
 from connector.bridge.copy import CopyIn, CopyOut
 from connector.bridge.errors import ClientError
 from connector.bridge.protocol import ProtocolViolation, Reader
-from connector.bridge.session import REPORTED, Portal, Prepared, Result, Session, error_message, split
+from connector.bridge.session import REPORTED, Portal, Prepared, Result, Session, error_message, statements
 from connector.bridge.startup import Handshake, Policy, Refused
 from connector.bridge.timeouts import Hangup, Interrupts, Terminated, WriteQueue, duration_ms
 from connector.bridge.users import Directory, User
@@ -58,6 +59,11 @@ _DISCARD_CHUNK = 64 * 1024
 _TICK = 0.5
 #: The least --session-memory defaults to, however many sessions share the machine's memory.
 SESSION_MEMORY_FLOOR = 512 * 1024 * 1024
+#: --max-message is the session's memory divided by this unless it says: reading a statement costs a few bytes per
+#: byte of its plain strings (the message, its text at up to 4 bytes a character, a literal's copies: measured 7 for
+#: ASCII, 29 for text with a character beyond the BMP), so a message of a 32nd of the memory reads within it (what
+#: its tokens cost is bounded apart: connector.bridge.bounds).
+MESSAGE_SHARE = 32
 #: Clients of one address kept waiting for a start-up slot, per slot; beyond them, 53300.
 _WAITING_PER_SLOT = 4
 
@@ -81,7 +87,7 @@ class Config:
     max_connections: int = 100
     startups_per_address: int = 8  # clients of one address starting up at once
     session_memory: int = 0  # bytes of address space a session may add (0: machine memory / max_connections)
-    max_message: int = 64 * 1024 * 1024  # bytes, once authenticated
+    max_message: int = 0  # bytes, once authenticated (0: the session's memory / MESSAGE_SHARE)
     auth_timeout: float = 10.0  # seconds for start-up and authentication together
     statement_timeout: float = 0.0  # seconds; the sessions' statement_timeout to start with (0: none)
     lock_timeout: float = 5.0  # seconds a write waits for the register's write lock
@@ -111,7 +117,7 @@ class Config:
         for name, value, least in (
             ("max-connections", self.max_connections, 1),
             ("startups-per-address", self.startups_per_address, 1),
-            ("max-message", self.max_message, 1024),
+            ("max-message", self.max_message or 1024, 1024),
             ("auth-timeout", self.auth_timeout, 0.1),
         ):
             if value < least:
@@ -295,6 +301,12 @@ def default_session_memory(max_connections: int) -> int:
     return max(SESSION_MEMORY_FLOOR, physical // max_connections)
 
 
+def default_max_message(session_memory: int) -> int:
+    """The longest message a session reads unless --max-message says: ``session_memory / MESSAGE_SHARE`` (16MB for
+    512MB)."""
+    return session_memory // MESSAGE_SHARE
+
+
 def _limit_memory(extra: int) -> None:
     """Let this process's address space grow by ``extra`` bytes, and no more: beyond it an allocation fails
     (MemoryError in Python, SQLITE_NOMEM in SQLite) in this session only."""
@@ -335,6 +347,8 @@ class Postmaster:
         #: Clients starting up at once, at most; beyond them a new client is told the server is full.
         self.max_pending = max(256, config.max_connections)
         self.session_memory = config.session_memory or default_session_memory(config.max_connections)
+        if not config.max_message:
+            self.config = config = dataclasses.replace(config, max_message=default_max_message(self.session_memory))
         self.pending: set[_Pending] = set()
         self.starting: Counter[str] = Counter()  # clients starting up, by address
         self.waiting: dict[str, deque[_Pending]] = {}  # clients beyond startups_per_address, in turn, by address
@@ -627,6 +641,7 @@ class Postmaster:
         for sock in (self.listener, self._wake_reader, self._wake_writer):
             _close(sock)
         _limit_memory(self.session_memory)
+        bounds.configure(self.session_memory)
         Client(self.config, pending.sock, user, parameters, bytes(pending.out), os.getpid(), secret).run()
 
     def cancel(self, pid: int, secret: int) -> None:
@@ -955,18 +970,15 @@ class Client:
     def simple_query(self, text: str) -> None:
         assert self.session is not None
         session = self.session
-        try:
-            with self.running():  # the message's statement_timeout covers finding its statements too
-                statements = split(text)
-        except Exception as error:
-            self.statement_error(error)
-            self.ready()
-            return
-        if not statements:
-            self.send(protocol.EMPTY_QUERY)
-        for statement in statements:
+        found = statements(text)  # one at a time: each statement's statement_timeout covers finding it too
+        empty = True
+        while True:
             try:
                 with self.running():
+                    statement = next(found, None)
+                    if statement is None:
+                        break
+                    empty = False
                     if copy.is_copy(statement):
                         self.copy(statement)
                         continue
@@ -977,9 +989,12 @@ class Client:
                     self.send_rows(result, 0)
             except Exception as error:
                 self.statement_error(error)
+                empty = False
                 break
             finally:
                 self.report()
+        if empty:
+            self.send(protocol.EMPTY_QUERY)
         self.ready()
 
     def copy(self, text: str) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import apsw
 
 import connector
-from connector.bridge import cache, catalog, functions, protocol, typer, types
+from connector.bridge import bounds, cache, catalog, functions, protocol, typer, types
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
@@ -454,6 +454,7 @@ class Session:
             translation = translate(inner.group(4)) if inner else None
             inferred = translation.parameter_types if translation else ()
         else:
+            bounds.check(text)  # before its literals are looked at, one by one, for its shape
             try:
                 translation, literals = _translate_shaped.runnable(text)
             except TranslationError as error:
@@ -1092,46 +1093,63 @@ def split(text: str) -> list[str]:
     >>> split("SET a = 1;SELECT ';' ; -- end\\n")
     ['SET a = 1', "SELECT ';'"]
     """
-    statements, start, i, n = [], 0, 0, len(text)
-    while i < n:
-        c = text[i]
+    return list(statements(text))
+
+
+def statements(text: str) -> Iterator[str]:
+    """The statements of a simple Query message, one at a time: a message of a million statements is never held
+    as a list of them (each is found when the one before it has run)."""
+    start, i, n = 0, 0, len(text)
+    while (found := _NEXT.search(text, i)) is not None:  # plain text is skipped in C, never a character at a time
+        i, c = found.start(), found.group()
         if c == "'":
             escaped = i > 0 and text[i - 1] in "eE" and (i < 2 or not (text[i - 2].isalnum() or text[i - 2] == "_"))
-            i += 1
-            while i < n:
-                if escaped and text[i] == "\\":
-                    i += 2
-                    continue
-                if text[i] == "'":
-                    if i + 1 < n and text[i + 1] == "'":
-                        i += 2
-                        continue
-                    break
+            if escaped:
+                i = _ESCAPED_BODY.match(text, i + 1).end() + 1  # type: ignore[union-attr] # it matches anything
+            else:
                 i += 1
+                while (i := text.find("'", i)) >= 0 and text.startswith("''", i):
+                    i += 2
+                i = n if i < 0 else i + 1
         elif c == '"':
             i = text.find('"', i + 1)
-            i = n if i < 0 else i
-        elif c == "-" and text.startswith("--", i):
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-        elif c == "/" and text.startswith("/*", i):
-            i = text.find("*/", i + 2)
             i = n if i < 0 else i + 1
+        elif c == "--":
+            i = text.find("\n", i)
+            i = n if i < 0 else i + 1
+        elif c == "/*":
+            i = text.find("*/", i + 2)
+            i = n if i < 0 else i + 2
         elif c == "$":
-            tag = re.match(r"\$[A-Za-z_]*\$", text[i:])
+            tag = _DOLLAR_TAG.match(text, i)
             if tag and not text[i + 1 : i + 2].isdigit():
                 end = text.find(tag.group(0), i + len(tag.group(0)))
-                i = n if end < 0 else end + len(tag.group(0)) - 1
-        elif c == ";":
-            statements.append(text[start:i])
-            start = i + 1
-        i += 1
-    statements.append(text[start:])
-    return [s.strip() for s in statements if _has_code(s)]
+                i = n if end < 0 else end + len(tag.group(0))
+            else:
+                i += 1
+        else:  # ;
+            if _has_code(text, start, i):
+                yield text[start:i].strip()
+            i = start = i + 1
+    if _has_code(text, start, n):
+        yield text[start:].strip()
 
 
-def _has_code(text: str) -> bool:
-    return bool(re.sub(r"--[^\n]*|/\*.*?\*/|\s+", "", text, flags=re.DOTALL))
+#: What :func:`statements` stops at: the start of a string, a quoted name, a comment, a dollar quote; a semicolon.
+_NEXT = re.compile(r"['\";$]|--|/\*")
+#: An E'' string's body, up to its closing quote (or the end): one regular expression state per escape, not per
+#: character.
+_ESCAPED_BODY = re.compile(r"[^'\\]*(?:(?:\\.|'')[^'\\]*)*", re.DOTALL)
+_DOLLAR_TAG = re.compile(r"\$[A-Za-z_]*\$")
+
+
+_SPACE_OR_COMMENT = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)
+
+
+def _has_code(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds more than space and comments (looked at where it is, never copied)."""
+    skipped = _SPACE_OR_COMMENT.match(text, start, end)
+    return (skipped.end() if skipped is not None else start) < end
 
 
 def error_message(error: BaseException) -> tuple[str, str, str | None]:

@@ -29,7 +29,7 @@ import sqlglot
 import sqlglot.errors
 import sqlglot.expressions as exp
 
-from connector.bridge import cache, catalog, functions, typer, types
+from connector.bridge import bounds, cache, catalog, functions, typer, types
 from connector.bridge.dialect import BridgePostgres, BridgeSQLite
 from connector.bridge.errors import ClientError
 from connector.schema import TABLES
@@ -82,9 +82,15 @@ _DOLLAR = re.compile(r"\$(\d+)")
 _CHAIN = 64
 
 
+_LEADING = re.compile(r"(?:\s+|--[^\n]*\n?|/\*.*?\*/)*", re.DOTALL)
+_KEYWORD = re.compile(r"[A-Za-z_]+")
+
+
 def first_keyword(text: str) -> str:
-    stripped = re.sub(r"^(\s|--[^\n]*\n?|/\*.*?\*/)+", "", text, flags=re.DOTALL)
-    match = re.match(r"[A-Za-z_]+", stripped)
+    """The statement's first word, upper case, after any space and comments (found where it is: the text is never
+    copied, however much space leads it)."""
+    leading = _LEADING.match(text)
+    match = _KEYWORD.match(text, leading.end() if leading is not None else 0)
     return match.group(0).upper() if match else ""
 
 
@@ -92,8 +98,9 @@ def first_keyword(text: str) -> str:
 def translate(text: str) -> Translation:
     """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes). A statement nested
     deeper than the front door reads (:data:`connector.sql.limits.MAX_NESTING`) is
-    :class:`~connector.domain.errors.TooComplex`, as on every other road."""
-    limits.check_nesting(text)
+    :class:`~connector.domain.errors.TooComplex`, as on every other road; one with more tokens than the session's
+    memory reads is refused before it is read (:mod:`connector.bridge.bounds`)."""
+    bounds.check(text)
     with limits.deep():
         return _translate(text)
 
