@@ -218,7 +218,7 @@ def test_reading_a_statement_costs_less_than_the_bytes_per_token_it_is_bounded_b
     sql = COSTLY[shape]
     tokens = bounds.scan(sql).tokens
     shapes = cache.Shapes(translate.translate.function)
-    shapes.runnable("SELECT 1 FROM \"Assets\" WHERE \"AssetNumber\" = 'FA-1'")  # what any first statement loads
+    shapes.runnable('SELECT 1 FROM "Assets" WHERE "AssetNumber" = \'FA-1\'')  # what any first statement loads
     tracemalloc.start()
     try:
         shapes.runnable(sql)
