@@ -24,7 +24,7 @@ from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AssetStatus
 from connector.domain.errors import MissingReference, ReadOnlyConnection, RowNotFound
 from connector.domain.rows import Row, typed_values
-from connector.domain.tables import RULES, Context
+from connector.domain.tables import RULES, Context, Rules
 from connector.schema import TABLES, Table
 from connector.store import RUN_SOURCE, Store
 from connector.tenancy import Tenancy
@@ -116,10 +116,7 @@ class Register:
 
     def _apply(self, command: Command, context: Context | None) -> Any:
         table = TABLES[command.table]
-        rules = RULES[table.name]
-        if self.store.guard.read_only:
-            raise ReadOnlyConnection(f"cannot write to {table.name}: this connection is read-only", table=table.name)
-        rules.check_writable()
+        rules = self._writable(table)
         if isinstance(command, Insert):
             return self._insert(table, typed_values(table, command.values), command.on_conflict, context or self)
         current = self._load(table, command.key)
@@ -138,13 +135,18 @@ class Register:
         """:meth:`apply` of an INSERT whose values are typed already (:func:`connector.domain.rows.typed_rows`), or
         the error typing them raised, raised where :meth:`apply` types them: a batch's rows, typed a column at a
         time. ``typed`` is the rules' to change."""
+        self._writable(table)
+        if isinstance(typed, Exception):
+            raise typed
+        return self._insert(table, typed, on_conflict, context)
+
+    def _writable(self, table: Table) -> Rules:
+        """The table's rules, once this connection may write to it (not read-only, and the table writable)."""
         rules = RULES[table.name]
         if self.store.guard.read_only:
             raise ReadOnlyConnection(f"cannot write to {table.name}: this connection is read-only", table=table.name)
         rules.check_writable()
-        if isinstance(typed, Exception):
-            raise typed
-        return self._insert(table, typed, on_conflict, context)
+        return rules
 
     def _insert(self, table: Table, typed: Row, on_conflict: OnConflict, context: Context) -> Any:
         rules = RULES[table.name]
