@@ -309,7 +309,7 @@ class Batch:
             self._asset_types[key] = self.register.asset_type(tenant, asset_type_id)
         return self._asset_types[key]
 
-    def booked(self, row: Mapping[str, Any]) -> ledger.Booked:
+    def booked(self, row: Mapping[str, Any]) -> ledger.Booked[Decimal]:
         if row.get("AssetId") in self._fresh:
             # an asset this batch is creating: no value update can name it yet
             return self.register.booked(row, self.settings(row["TenantId"]), new=True)

@@ -113,9 +113,10 @@ class Runner:
         by_asset = self.store.ledger.run_sums(tenant, usual_point, year_start)
         accounts = _TypeAccounts(self, tenant)
         plans: list[Plan] = []
-        balances: list[tuple[Row, ledger.Booked]] = []
+        balances: list[tuple[Row, ledger.Booked[int]]] = []
         year_index = _month_index(year_start)
-        for asset in self.register.registered_assets(tenant, RUN_COLUMNS):
+        # the assets' amounts, their sums and their balances in whole cents, as the store keeps them
+        for asset in self.register.registered_assets(tenant, RUN_COLUMNS, cents=True):
             sums = by_asset.get(asset["AssetId"], NO_SUMS)
             planned = self._months(tenant, asset, sums, through, register_start, year_end, usual_point, lock)
             before, during = sums.before_year, sums.depreciation - sums.before_year
@@ -126,9 +127,8 @@ class Runner:
                 plans.append((asset, expense, accumulated, first, cents))
                 # the months dated before the start of the year of ``through`` are prior, the others current
                 before_cents = sum(cents[: year_index - _month_index(first)]) if first < year_start else 0
-                if before_cents:
-                    before += from_cents(before_cents)
-                during += from_cents(total - before_cents)
+                before += before_cents
+                during += total - before_cents
                 # the run's value updates are the newest: an asset's latest depreciation is the run's unless one
                 # dated after the run's last month was recorded
                 latest = sums.latest_depreciation
@@ -149,7 +149,7 @@ class Runner:
             },
         )
         self.store.set(SETTINGS, tenant, {"LastDepreciationDate": through})
-        self.register.store_balances(balances)
+        self.register.store_balances(balances, cents=True)
         return run_id
 
     def _start_register(self, tenant: str, settings: Row) -> Row:
@@ -179,24 +179,24 @@ class Runner:
         usual_point: dt.date,
         lock: dt.date | None,
     ) -> tuple[dt.date, list[int], int] | None:
-        """The months a run through ``through`` posts for the asset, by its schedule from its restart point
-        (:func:`postings.restart_point`), never taking its carrying value below zero: the first month end, the cents
-        of each month from it on (a month with nothing to post keeps its place; none after the last that posts), and
-        their sum; None when there is nothing to post."""
-        setting = postings.setting_of(asset)
-        if setting is None:
+        """The months a run through ``through`` posts for the asset (its amounts in whole cents), by its schedule
+        from its restart point (:func:`postings.restart_point`), never taking its carrying value below zero: the
+        first month end, the cents of each month from it on (a month with nothing to post keeps its place; none
+        after the last that posts), and their sum; None when there is nothing to post."""
+        figures = postings.figures_of(asset)
+        if figures is None:
             return None
-        point = postings.restart_point(setting, sums.run_through, register_start, year_end)
+        point = postings.restart_point(figures, sums.run_through, register_start, year_end)
         if point == usual_point or not sums.depreciation:
-            before_point = sums.before_point if point == usual_point else ledger.ZERO
+            before_point = sums.before_point if point == usual_point else 0
         else:
-            before_point = self.store.ledger.depreciation_before(tenant, asset["AssetId"], point)
-        start, cents = postings.to_come_cents(
-            setting,
+            before_point = to_cents(self.store.ledger.depreciation_before(tenant, asset["AssetId"], point))
+        start, cents = postings.run_months(
+            figures,
             through,
             point=point,
-            accumulated_at_point=setting.opening_accumulated + before_point,
-            accumulated=setting.opening_accumulated + sums.depreciation,
+            accumulated_at_point=figures.accumulated + before_point,
+            accumulated=figures.accumulated + sums.depreciation,
             posted_through=sums.run_through,
             year_end=year_end,
         )
@@ -210,7 +210,7 @@ class Runner:
             start, cents = _months_after(start, first), cents[first:]
         while not cents[-1]:
             cents.pop()
-        book_value = to_cents(asset[assets.BOOK_VALUE])
+        book_value = asset[assets.BOOK_VALUE]
         if total > book_value:
             cents = _capped(cents, book_value)
             if not cents:

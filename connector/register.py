@@ -19,6 +19,7 @@ from typing import Any
 from connector.books import Books
 from connector.depreciation_runs import Runner
 from connector.domain import assets, ledger, settings
+from connector.domain.codecs import Money
 from connector.domain.commands import Command, Delete, Insert, OnConflict, Update
 from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AssetStatus
@@ -278,7 +279,7 @@ class Register:
         found = self.store.get(ASSET_TYPES, asset_type_id, computed=False)
         return found if found is not None and found["TenantId"] == tenant else None
 
-    def booked(self, row: Mapping[str, Any], tenant: Row | None = None, new: bool = False) -> ledger.Booked:
+    def booked(self, row: Mapping[str, Any], tenant: Row | None = None, new: bool = False) -> ledger.Booked[Decimal]:
         """Split the asset's accumulated depreciation at the start of the current financial year: the one that
         holds Settings.LastDepreciationDate, or the asset's depreciation start while nothing has been run.
         ``tenant`` is the tenant's Settings row when the caller has it; ``new`` says the asset is being created, so
@@ -288,7 +289,7 @@ class Register:
         month, day = tenant[settings.YEAR_END_MONTH], tenant[settings.YEAR_END_DAY]
         year_start = assets.balance_year_start(row, tenant["LastDepreciationDate"], month, day)
         if new:
-            posted, latest_run = ledger.Posted(), None
+            posted, latest_run = ledger.NOTHING_POSTED, None
         else:
             posted, latest_run = self.store.ledger.posted(row["AssetId"], row["TenantId"], year_start)
         can_roll_back = latest_run is not None and latest_run == self.runs.latest_run_id(row["TenantId"])
@@ -304,7 +305,7 @@ class Register:
         updates, one UPDATE statement for the assets whose balances change."""
         self.store_balances(self.tenant_books(tenant))
 
-    def tenant_books(self, tenant: str) -> list[tuple[Row, ledger.Booked]]:
+    def tenant_books(self, tenant: str) -> list[tuple[Row, ledger.Booked[Decimal]]]:
         """Every registered asset of the tenant (its balance inputs and columns, with its rowid) with what its books
         hold, from one pass over the tenant's value updates."""
         rows = self.registered_assets(tenant, ("AssetId", *assets.BALANCE_INPUTS, *assets.BALANCE_COLUMNS))
@@ -320,7 +321,7 @@ class Register:
                 row,
                 assets.booked(
                     row,
-                    sums.posted if (sums := by_asset.get(row["AssetId"])) else ledger.Posted(),
+                    sums.posted if (sums := by_asset.get(row["AssetId"])) else ledger.NOTHING_POSTED,
                     starts[row["AssetId"]],
                     month,
                     day,
@@ -331,19 +332,28 @@ class Register:
             for row in rows
         ]
 
-    def registered_assets(self, tenant: str, columns: tuple[str, ...]) -> list[Row]:
-        """Those columns (typed) of the tenant's registered assets, with their rowids, in one query."""
-        return self.store.select(ASSETS, columns, {"TenantId": tenant, "AssetStatus": AssetStatus.REGISTERED})
+    def registered_assets(self, tenant: str, columns: tuple[str, ...], *, cents: bool = False) -> list[Row]:
+        """Those columns (typed; with ``cents``, money in whole cents) of the tenant's registered assets, with their
+        rowids, in one query."""
+        registered = {"TenantId": tenant, "AssetStatus": AssetStatus.REGISTERED}
+        return self.store.select(ASSETS, columns, registered, cents=cents)
 
-    def store_balances(self, booked: Iterable[tuple[Row, ledger.Booked]]) -> None:
+    def store_balances(self, booked: Iterable[tuple[Row, ledger.Booked[Any]]], *, cents: bool = False) -> None:
         """Write the balances (:func:`assets.balances`) of assets read by :meth:`registered_assets` with the
-        balance columns, from what their books hold; only the rows that change are written."""
-        columns = [(column.name, column.codec.to_stored) for column in map(ASSETS.column, assets.BALANCE_COLUMNS)]
+        balance columns (``cents`` as they were read), from what their books hold; only the rows that change are
+        written."""
+        columns = [
+            (column.name, None if cents and isinstance(column.codec, Money) else column.codec.to_stored)
+            for column in map(ASSETS.column, assets.BALANCE_COLUMNS)
+        ]
         changed = []
         for row, books in booked:
             computed = assets.balances(row, books)
             if any(computed[name] != row[name] for name in assets.BALANCE_COLUMNS):
-                values = [None if (value := computed[name]) is None else stored(value) for name, stored in columns]
+                values = [
+                    value if (value := computed[name]) is None or stored is None else stored(value)
+                    for name, stored in columns
+                ]
                 values.append(row["rowid"])
                 changed.append(values)
         self.store.update_stored(ASSETS, assets.BALANCE_COLUMNS, changed)

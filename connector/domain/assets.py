@@ -34,6 +34,7 @@ from connector.domain.ledger import (
     OPENING_SOURCE,
     REGISTRATION_SOURCE,
     ZERO,
+    Amount,
     Booked,
     Posted,
     refuse_negative_carrying_value,
@@ -95,7 +96,7 @@ class AssetLookups(Protocol):
     def has_value_updates(self, asset_id: str) -> bool:
         """Whether value updates (depreciation among them) have been recorded for the asset."""
 
-    def booked(self, row: Mapping[str, Any]) -> Booked:
+    def booked(self, row: Mapping[str, Any]) -> Booked[Decimal]:
         """What the books of a registered asset hold beyond its cost and opening balances."""
 
 
@@ -236,14 +237,15 @@ BALANCE_COLUMNS = (CALCULATION, PRIOR_ACCUMULATED, CURRENT_ACCUMULATED, BOOK_VAL
 BALANCE_INPUTS = (STATUS, PRICE, RATE, LIFE, START_DATE, PURCHASE_DATE, OPENING_PRIOR, OPENING_CURRENT)
 
 
-def balances(row: Mapping[str, Any], booked: Booked | None) -> Row:
+def balances(row: Mapping[str, Any], booked: Booked[Amount] | None) -> Row:
     """The computed columns of an asset (:data:`BALANCE_COLUMNS`); ``booked`` is what its books hold, needed
-    when it is Registered."""
+    when it is Registered. The amounts of a registered asset are as its row and ``booked`` give them: Decimals, or
+    whole cents (a run's)."""
     computed: Row = {CALCULATION: book_setting.calculation_method(row)}
     if row[STATUS] is AssetStatus.REGISTERED:
         assert booked is not None
         computed[PRIOR_ACCUMULATED], computed[CURRENT_ACCUMULATED] = booked.prior, booked.current
-        computed[BOOK_VALUE] = (row.get(PRICE) or ZERO) + booked.adjustment - booked.prior - booked.current
+        computed[BOOK_VALUE] = (row.get(PRICE) or 0) + booked.adjustment - booked.prior - booked.current
         computed[CAN_ROLL_BACK] = booked.can_roll_back
     else:
         computed[BOOK_VALUE] = book_value(row)
@@ -261,21 +263,21 @@ def balance_year_start(
 
 def booked(
     row: Mapping[str, Any],
-    posted: Posted,
+    posted: Posted[Amount],
     year_start: date,
     year_end_month: int,
     year_end_day: int,
     can_roll_back: bool,
     register_start: date | None = None,
-) -> Booked:
+) -> Booked[Amount]:
     """What the books of a registered asset hold, from the sums of its value updates split at ``year_start``
     (see :func:`balance_year_start`): its opening balances count as depreciation taken in its opening year (the year
     before the register's start for an asset brought in as at that date, else its own first year), which is prior
-    once that year is over."""
-    opening_prior = row[OPENING_PRIOR] or ZERO
-    opening_current = row[OPENING_CURRENT] or ZERO
+    once that year is over. Its amounts are as the row and ``posted`` give them: Decimals, or whole cents."""
+    opening_prior = row[OPENING_PRIOR] or 0
+    opening_current = row[OPENING_CURRENT] or 0
     if financial_year_start(opening_date(row, register_start), year_end_month, year_end_day) < year_start:
-        opening_prior, opening_current = opening_prior + opening_current, ZERO
+        opening_prior, opening_current = opening_prior + opening_current, 0
     return Booked(posted.adjustment, opening_prior + posted.before, opening_current + posted.during, can_roll_back)
 
 

@@ -47,8 +47,12 @@ __all__ = [
     "annual_rate",
     "depreciable_value",
     "financial_year_start",
+    "Figures",
+    "figures",
+    "integer_fraction",
     "schedule",
     "schedule_cents",
+    "schedule_of_figures",
 ]
 
 _DIMINISHING_FACTOR = {
@@ -93,7 +97,7 @@ def _rate_fraction(setting: Setting) -> tuple[Decimal, int] | None:
 
 
 @lru_cache(maxsize=1024)
-def _integer_fraction(method: DepreciationMethod, rate: Decimal | None, life: int | None) -> tuple[int, int] | None:
+def integer_fraction(method: DepreciationMethod, rate: Decimal | None, life: int | None) -> tuple[int, int] | None:
     """:func:`_rate_fraction` as a fraction of integers (what a schedule computes with); the settings of a run share
     a few."""
     fraction = _fraction(method, rate, life)
@@ -243,14 +247,50 @@ def schedule_cents(
     >>> [amount for _, amount, _ in schedule_cents(setting, date(2024, 12, 31))][:4]
     [2778, 2778, 2777, 2778]
     """
+    return schedule_of_figures(figures(setting), through, year_end_month=year_end_month, year_end_day=year_end_day)
+
+
+class Figures(NamedTuple):
+    """A setting as a schedule computes with it: amounts in whole cents (0 or more), the yearly rate in percent as a
+    fraction of integers (None for a method that takes none). A run makes one per asset straight from what the
+    store holds (:func:`connector.domain.postings.figures_of`), without a Decimal."""
+
+    method: DepreciationMethod
+    averaging: AveragingMethod
+    fraction: tuple[int, int] | None
+    start: date
+    cost: int
+    cost_limit: int | None
+    residual: int
+    accumulated: int
+
+
+def figures(setting: Setting) -> Figures:
+    """The figures of a setting; ValueError when an amount is not whole cents, 0 or more, or the rate or life is
+    not one its method takes."""
+    return Figures(
+        setting.method,
+        setting.averaging,
+        integer_fraction(setting.method, setting.rate, setting.life_years),
+        setting.start,
+        _money_cents("cost", setting.cost),
+        None if setting.cost_limit is None else _money_cents("cost_limit", setting.cost_limit),
+        _money_cents("residual", setting.residual),
+        _money_cents("opening_accumulated", setting.opening_accumulated),
+    )
+
+
+def schedule_of_figures(
+    setting: Figures, through: date, *, year_end_month: int = 12, year_end_day: int = 31
+) -> list[tuple[date, int, int]]:
+    """:func:`schedule_cents` of figures (:class:`Figures`); ValueError for a negative amount."""
     _check_year_end(year_end_month, year_end_day)
     if year_end_day < _common_month_length(year_end_month):
         raise ValueError("periods are calendar months, so the financial year must end on a month end")
-    cost = _money_cents("cost", setting.cost)
-    residual = _money_cents("residual", setting.residual)
-    accumulated = _money_cents("opening_accumulated", setting.opening_accumulated)
-    limit = None if setting.cost_limit is None else _money_cents("cost_limit", setting.cost_limit)
-    fraction = _integer_fraction(setting.method, setting.rate, setting.life_years)
+    cost, limit, residual, accumulated = setting.cost, setting.cost_limit, setting.residual, setting.accumulated
+    if cost < 0 or residual < 0 or accumulated < 0 or (limit is not None and limit < 0):
+        raise ValueError(f"{setting} has a negative amount: give whole cents, 0 or more")
+    fraction = setting.fraction
     if setting.method is DepreciationMethod.NO_DEPRECIATION:
         return []
 

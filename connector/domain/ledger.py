@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from connector.domain.enums import AccountType, UpdateType
 from connector.domain.errors import RuleViolation
@@ -146,24 +146,33 @@ def refuse_negative_carrying_value(
     )
 
 
-class Booked(NamedTuple):
+#: An amount of money: a Decimal, or whole cents where a run works in them (alike in one :class:`Booked` or
+#: :class:`Posted`).
+Amount = TypeVar("Amount", Decimal, int)
+
+
+class Booked(NamedTuple, Generic[Amount]):
     """What an asset's books hold beyond its cost: the carrying adjustment (improvements and revaluations up, less
     impairments and revaluations down) and its accumulated depreciation before and during the current year. (A
     tuple, as :class:`Posted`: a run makes one of each per asset.)"""
 
-    adjustment: Decimal
-    prior: Decimal
-    current: Decimal
+    adjustment: Amount
+    prior: Amount
+    current: Amount
     can_roll_back: bool = False
 
 
-class Posted(NamedTuple):
+class Posted(NamedTuple, Generic[Amount]):
     """The sums of an asset's value updates: the carrying adjustment, and its depreciation dated before and from
     the start of the current financial year."""
 
-    adjustment: Decimal = ZERO
-    before: Decimal = ZERO
-    during: Decimal = ZERO
+    adjustment: Amount
+    before: Amount
+    during: Amount
+
+
+#: The sums of an asset with no value updates.
+NOTHING_POSTED: Posted[Decimal] = Posted(ZERO, ZERO, ZERO)
 
 
 def carrying_change(update_type: UpdateType, amount: Decimal) -> Decimal:

@@ -31,7 +31,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from connector.domain.depreciation import Setting, financial_year_start, schedule_cents
+from connector.domain.depreciation import (
+    Figures,
+    Setting,
+    financial_year_start,
+    integer_fraction,
+    schedule_cents,
+    schedule_of_figures,
+)
 from connector.domain.enums import DepreciationMethod
 from connector.domain.ledger import ZERO
 from connector.domain.money import to_cents
@@ -47,26 +54,57 @@ def is_month_end(day: dt.date) -> bool:
 def setting_of(asset: Mapping[str, Any]) -> Setting | None:
     """The engine's view of an asset; None when it has nothing to depreciate, or not yet what a schedule needs
     (a draft without its averaging method, or without a rate or a life its method needs)."""
-    method: DepreciationMethod | None = asset["BookDepreciationSetting_DepreciationMethod"]
-    start = asset["BookDepreciationDetail_DepreciationStartDate"]
-    averaging = asset["BookDepreciationSetting_AveragingMethod"]
+    if not _depreciates(asset):
+        return None
     rate = asset["BookDepreciationSetting_DepreciationRate"]
-    life = asset["BookDepreciationSetting_EffectiveLifeYears"]
-    if method is None or method is DepreciationMethod.NO_DEPRECIATION or start is None or averaging is None:
-        return None
-    if method.needs_rate_or_life and (rate is None) == (life is None):
-        return None
     opening = (asset["OpeningPriorAccumDepreciation"] or ZERO) + (asset["OpeningCurrentAccumDepreciation"] or ZERO)
     return Setting(
-        method=method,
-        averaging=averaging,
+        method=asset["BookDepreciationSetting_DepreciationMethod"],
+        averaging=asset["BookDepreciationSetting_AveragingMethod"],
         rate=_rate(rate) if rate is not None else None,
-        life_years=life,
+        life_years=asset["BookDepreciationSetting_EffectiveLifeYears"],
         cost=asset["PurchasePrice"] or ZERO,
-        start=start,
+        start=asset["BookDepreciationDetail_DepreciationStartDate"],
         cost_limit=asset["BookDepreciationDetail_CostLimit"],
         residual=asset["BookDepreciationDetail_ResidualValue"] or ZERO,
         opening_accumulated=opening,
+    )
+
+
+def figures_of(asset: Mapping[str, Any]) -> Figures | None:
+    """:func:`setting_of` as a schedule computes with it (:class:`~connector.domain.depreciation.Figures`), of an
+    asset whose amounts are read as the store keeps them, in whole cents."""
+    if not _depreciates(asset):
+        return None
+    method: DepreciationMethod = asset["BookDepreciationSetting_DepreciationMethod"]
+    rate = asset["BookDepreciationSetting_DepreciationRate"]
+    return Figures(
+        method,
+        asset["BookDepreciationSetting_AveragingMethod"],
+        integer_fraction(
+            method, _rate(rate) if rate is not None else None, asset["BookDepreciationSetting_EffectiveLifeYears"]
+        ),
+        asset["BookDepreciationDetail_DepreciationStartDate"],
+        asset["PurchasePrice"] or 0,
+        asset["BookDepreciationDetail_CostLimit"],
+        asset["BookDepreciationDetail_ResidualValue"] or 0,
+        (asset["OpeningPriorAccumDepreciation"] or 0) + (asset["OpeningCurrentAccumDepreciation"] or 0),
+    )
+
+
+def _depreciates(asset: Mapping[str, Any]) -> bool:
+    """Whether the asset has something to depreciate and what a schedule needs (see :func:`setting_of`)."""
+    method: DepreciationMethod | None = asset["BookDepreciationSetting_DepreciationMethod"]
+    if method is None or method is DepreciationMethod.NO_DEPRECIATION:
+        return False
+    if (
+        asset["BookDepreciationDetail_DepreciationStartDate"] is None
+        or asset["BookDepreciationSetting_AveragingMethod"] is None
+    ):
+        return False
+    rate_given = asset["BookDepreciationSetting_DepreciationRate"] is not None
+    return not method.needs_rate_or_life or rate_given != (
+        asset["BookDepreciationSetting_EffectiveLifeYears"] is not None
     )
 
 
@@ -150,14 +188,14 @@ def after_lock(months: list[tuple[dt.date, int]], lock: dt.date | None) -> list[
     return [(first, owed), *later]
 
 
-def opening_at_register_start(setting: Setting, register_start: dt.date | None) -> bool:
+def opening_at_register_start(setting: Setting | Figures, register_start: dt.date | None) -> bool:
     """Whether the asset's opening balance is its accumulated depreciation as at the register's start (it started
     depreciating before it), rather than depreciation taken before its own start."""
     return register_start is not None and setting.start < register_start
 
 
 def restart_point(
-    setting: Setting,
+    setting: Setting | Figures,
     posted_through: dt.date | None,
     register_start: dt.date | None,
     year_end: tuple[int, int],
@@ -225,20 +263,22 @@ def to_come(
     return to_post(months, to_cents(accumulated), posted_through)
 
 
-def to_come_cents(
-    setting: Setting,
+def run_months(
+    figures: Figures,
     through: dt.date,
     *,
     point: dt.date,
-    accumulated_at_point: Decimal,
-    accumulated: Decimal,
+    accumulated_at_point: int,
+    accumulated: int,
     posted_through: dt.date | None,
     year_end: tuple[int, int],
 ) -> tuple[dt.date | None, list[int]]:
-    """:func:`to_come` as a run needs it: the month end of the first month after ``posted_through`` (None when
-    there is none) and what a run posts of each month from it on (:func:`posted_cents`)."""
-    months = schedule_cents(
-        restarted(setting, point, accumulated_at_point), through, year_end_month=year_end[0], year_end_day=year_end[1]
-    )
-    at, cents = posted_cents(months, to_cents(accumulated), posted_through)
+    """:func:`to_come` as a run needs it, of figures (:func:`figures_of`) and every amount in whole cents: the month
+    end of the first month after ``posted_through`` (None when there is none) and what a run posts of each month
+    from it on (:func:`posted_cents`), by the schedule that starts afresh at ``point`` with
+    ``accumulated_at_point``."""
+    if point > figures.start or accumulated_at_point != figures.accumulated:
+        figures = figures._replace(start=max(figures.start, point), accumulated=accumulated_at_point)
+    months = schedule_of_figures(figures, through, year_end_month=year_end[0], year_end_day=year_end[1])
+    at, cents = posted_cents(months, accumulated, posted_through)
     return (months[at][0] if at < len(months) else None), cents

@@ -93,7 +93,7 @@ class Context(Protocol):
     def asset_type(self, tenant: str, asset_type_id: str) -> Mapping[str, Any] | None:
         """The asset type's setting and accounts (not its Locks), if the tenant has it."""
 
-    def booked(self, row: Mapping[str, Any]) -> Booked:
+    def booked(self, row: Mapping[str, Any]) -> Booked[Decimal]:
         """What the books of a registered asset hold beyond its cost and opening balances."""
 
     def refresh_asset(self, asset_id: str) -> None:

@@ -185,13 +185,19 @@ class Store:
         return None
 
     def select(
-        self, table: Table, columns: Sequence[str], where: Where | None = None, order: Sequence[str] = ()
+        self,
+        table: Table,
+        columns: Sequence[str],
+        where: Where | None = None,
+        order: Sequence[str] = (),
+        *,
+        cents: bool = False,
     ) -> list[Row]:
         """Some columns of the rows matching ``where`` (column = typed value, all of them), typed, with each row's
         ``rowid``: one query for a whole set of rows, converting only the columns asked for. ``order`` names
-        columns, ``-Column`` for descending; insertion order otherwise."""
+        columns, ``-Column`` for descending; insertion order otherwise. With ``cents``, money in whole cents."""
         layout = LAYOUTS[table.name]
-        read = layout.reader(columns)
+        read = layout.reader(columns, cents)
         condition, bindings = _conditions(layout, where)
         sql = (
             f"SELECT t.rowid, {', '.join(f't.{name}' for name in columns)} FROM {layout.source} AS t "

@@ -20,6 +20,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from connector.domain.codecs import Money
 from connector.domain.rows import Row, unique_key
 from connector.guard import STORAGE_GUARD
 from connector.schema import TABLES, Column, Table
@@ -245,14 +246,18 @@ class TableLayout:
             read = self._read_first[count] = row_reader(self.read_names[:count], self._read_converters[:count])
         return read(stored)
 
-    def converters(self, columns: Sequence[str]) -> list[Any]:
-        """For each of ``columns`` (stored ones), how its stored value becomes the typed one (None: as it is)."""
+    def converters(self, columns: Sequence[str], cents: bool = False) -> list[Any]:
+        """For each of ``columns`` (stored ones), how its stored value becomes the typed one (None: as it is); with
+        ``cents``, money stays the whole cents the store holds."""
         codecs = [self.columns[self.names.index(name)].codec for name in columns]  # ValueError for an unknown one
-        return [None if codec.stored_as_is else codec.reader for codec in codecs]
+        return [
+            None if codec.stored_as_is or (cents and isinstance(codec, Money)) else codec.reader for codec in codecs
+        ]
 
-    def reader(self, columns: Sequence[str]) -> Callable[[Sequence[Any]], Row]:
-        """What makes the typed row of ``rowid`` and ``columns`` (stored ones) out of their stored values."""
-        return row_reader(("rowid", *columns), (None, *self.converters(columns)))
+    def reader(self, columns: Sequence[str], cents: bool = False) -> Callable[[Sequence[Any]], Row]:
+        """What makes the typed row of ``rowid`` and ``columns`` (stored ones) out of their stored values; with
+        ``cents``, money in whole cents."""
+        return row_reader(("rowid", *columns), (None, *self.converters(columns, cents)))
 
 
 @lru_cache(maxsize=256)

@@ -120,7 +120,7 @@ class Ledger:
         """What a depreciation run reads of every asset of the tenant that has value updates, in one pass over them:
         its carrying adjustment, its depreciation dated before ``point`` (the usual restart point), before
         ``year_start`` (where the run's balances split prior from current) and in all, the last month end a run
-        posted for it, and the date of its latest depreciation."""
+        posted for it, and the date of its latest depreciation; amounts in whole cents."""
         rows = self.store.execute(
             f"SELECT AssetId, {_ADJUSTMENT}, {_DEPRECIATION_BEFORE.format(':point')}, "
             f"{_DEPRECIATION_BEFORE.format(':year')}, {_DEPRECIATION}, {_RUN_THROUGH}, {_LATEST} "
@@ -128,14 +128,7 @@ class Ledger:
             {"tenant": tenant_id, "point": point.isoformat(), "year": year_start.isoformat()},
         )
         return {
-            asset_id: RunSums(
-                from_cents(adjustment),
-                from_cents(before_point),
-                from_cents(before_year),
-                from_cents(total),
-                _date(run_through),
-                _date(latest),
-            )
+            asset_id: RunSums(adjustment, before_point, before_year, total, _date(run_through), _date(latest))
             for asset_id, adjustment, before_point, before_year, total, run_through, latest in rows
         }
 
@@ -200,17 +193,17 @@ class Ledger:
 
 
 class RunSums(NamedTuple):
-    """What :meth:`Ledger.run_sums` finds for one asset."""
+    """What :meth:`Ledger.run_sums` finds for one asset, in whole cents."""
 
-    adjustment: Decimal
-    before_point: Decimal
-    before_year: Decimal
-    depreciation: Decimal
+    adjustment: int
+    before_point: int
+    before_year: int
+    depreciation: int
     run_through: dt.date | None
     latest_depreciation: dt.date | None
 
 
-NO_SUMS = RunSums(Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None, None)
+NO_SUMS = RunSums(0, 0, 0, 0, None, None)
 
 
 class AssetSums(NamedTuple):
