@@ -231,24 +231,49 @@ class Runner:
         plans.sort(key=lambda plan: plan[0]["AssetId"])
         source = f"{RUN_SOURCE}{run_id}"
         update_type = to_stored(VALUE_UPDATES.column("UpdateType"), UpdateType.DEPRECIATION_AMORTIZATION)
-        origin = min(_month_index(first) for *_, first, _ in plans)
-        span = max(_month_index(first) + len(cents) for *_, first, cents in plans) - origin
+        # the runs' assets share a few first months and lengths: what is worked out of them, once each
+        shapes = {(first, len(cents)) for *_, first, cents in plans}
+        origin = min(_month_index(first) for first, _ in shapes)
+        span = max(_month_index(first) + length for first, length in shapes) - origin
+        offsets = {first: _month_index(first) - origin for first, _ in shapes}
+        days = {first: first.isoformat() for first, _ in shapes}
+        number = assets.NUMBER
         # per pair of accounts (expense, accumulated depreciation): the cents of each month from ``origin`` on
         by_accounts: dict[tuple[str, str], list[int]] = {}
-        rows: list[tuple[Row, str, dt.date, list[int]]] = []  # (asset, expense account, first month, cents a month)
+        rows: list[tuple[Any, ...]] = []  # the value-update rows in stored form, each but its key
         total = 0
         for asset, expense, accumulated, first, cents in plans:
             monthly = by_accounts.get((expense, accumulated))
             if monthly is None:
                 monthly = by_accounts[(expense, accumulated)] = [0] * span
-            at = _month_index(first) - origin
+            at = offsets[first]
             monthly[at : at + len(cents)] = map(add, monthly[at : at + len(cents)], cents)
-            total += sum(cents)
+            amount = sum(cents)
+            total += amount
+            memo = assets.label(asset)  # month k shows 'Depreciation YYYY-MM of ' before it
             if len(cents) <= MONTH_SLOTS:
-                rows.append((asset, expense, first, cents))
+                parts = [(days[first], amount, cents)]
             else:
+                parts = []
                 for start in range(0, len(cents), MONTH_SLOTS):
-                    rows.append((asset, expense, _months_after(first, start), cents[start : start + MONTH_SLOTS]))
+                    part = cents[start : start + MONTH_SLOTS]
+                    parts.append((_months_after(first, start).isoformat(), sum(part), part))
+            for day, part_amount, part in parts:
+                rows.append(
+                    (
+                        asset["AssetId"],
+                        asset[number],
+                        update_type,
+                        part_amount,
+                        expense,
+                        day,
+                        memo,
+                        run_id,
+                        tenant,
+                        len(part),
+                        f"[{','.join(map(str, part))}]",  # a JSON list
+                    )
+                )
         # per month: the expense debits and the accumulated depreciation credits, each summed by account
         months: list[tuple[dt.date, dict[str, int], dict[str, int]]] = []
         for at in range(span):
@@ -276,23 +301,8 @@ class Runner:
         self.store.insert_stored_rows(
             VALUE_UPDATES,
             UPDATE_COLUMNS,
-            [
-                (
-                    f"{update_id[:33]}000",  # month k of the row shows this id ending in k
-                    asset["AssetId"],
-                    asset[assets.NUMBER],
-                    update_type,
-                    sum(cents),
-                    expense,
-                    first.isoformat(),
-                    assets.label(asset),  # month k shows 'Depreciation YYYY-MM of ' before it
-                    run_id,
-                    tenant,
-                    len(cents),
-                    f"[{','.join(map(str, cents))}]",  # a JSON list
-                )
-                for update_id, (asset, expense, first, cents) in zip(new_keys(len(rows)), rows)
-            ],
+            # month k of a row shows its key ending in k
+            [(f"{key[:33]}000", *row) for key, row in zip(new_keys(len(rows)), rows)],
         )
         return total
 

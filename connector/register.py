@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from connector.books import Books
@@ -346,17 +347,19 @@ class Register:
             (column.name, None if cents and isinstance(column.codec, Money) else column.codec.to_stored)
             for column in map(ASSETS.column, assets.BALANCE_COLUMNS)
         ]
-        changed = []
+        changed, keys = [], []
+        balance_of = itemgetter(*assets.BALANCE_COLUMNS)
         for row, books in booked:
             computed = assets.balances(row, books)
-            if any(computed[name] != row[name] for name in assets.BALANCE_COLUMNS):
+            if balance_of(computed) != balance_of(row):
                 values = [
                     value if (value := computed[name]) is None or stored is None else stored(value)
                     for name, stored in columns
                 ]
                 values.append(row["rowid"])
                 changed.append(values)
-        self.store.update_stored(ASSETS, assets.BALANCE_COLUMNS, changed)
+                keys.append(row["AssetId"])
+        self.store.update_stored(ASSETS, assets.BALANCE_COLUMNS, changed, keys)
 
     # -- the Context: depreciation runs ------------------------------------------------------------------------
 

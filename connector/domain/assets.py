@@ -276,7 +276,11 @@ def booked(
     once that year is over. Its amounts are as the row and ``posted`` give them: Decimals, or whole cents."""
     opening_prior = row[OPENING_PRIOR] or 0
     opening_current = row[OPENING_CURRENT] or 0
-    if financial_year_start(opening_date(row, register_start), year_end_month, year_end_day) < year_start:
+    # (an opening current amount moves to prior once its year is over; most assets have none to move)
+    if (
+        opening_current
+        and financial_year_start(opening_date(row, register_start), year_end_month, year_end_day) < year_start
+    ):
         opening_prior, opening_current = opening_prior + opening_current, 0
     return Booked(posted.adjustment, opening_prior + posted.before, opening_current + posted.during, can_roll_back)
 

@@ -365,14 +365,16 @@ class Store:
         sql = f"SELECT {key} FROM {layout.name} WHERE TenantId = ? AND {key} IN (SELECT value FROM json_each(?))"
         return {found for (found,) in self.execute(sql, (tenant_id, wanted))}
 
-    def update_stored(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Set ``columns`` of rows by rowid; each row is the stored values of ``columns`` followed by the rowid."""
+    def update_stored(
+        self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]], keys: Sequence[Any]
+    ) -> None:
+        """Set ``columns`` of rows by rowid; each row is the stored values of ``columns`` followed by the rowid, and
+        ``keys`` are the rows' keys (for the change log), in any order."""
         _check_stored(table, columns)
         assignments = ", ".join(f"{name} = ?" for name in columns)
-        sql = f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ? RETURNING {table.key}"
-        # each row's UPDATE runs as its RETURNING row is read: read them all inside the scopes
+        sql = f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ?"
         with self.guard.trusted(), self.bulk(), self.changes.told():
-            keys = [key for (key,) in self.connection.executemany(MARK + sql, rows)]
+            self.connection.executemany(MARK + sql, rows)
         self.changes.note(shadow(table), keys)
 
     def set(self, table: Table, key: Any, values: Mapping[str, Any]) -> None:

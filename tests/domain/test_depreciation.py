@@ -558,3 +558,63 @@ def test_straight_line_and_full_depreciation_total_exactly_the_depreciable_value
     assert sum((p.amount for p in periods), Decimal(0)) == cost - residual
     if periods:
         assert periods[-1].book_value == residual
+
+
+def month_by_month(s: Setting, through: date, year_end: tuple[int, int]) -> list[tuple[date, Decimal]]:
+    """An independent model of a schedule, a month at a time in exact fractions: each month posts the year to date
+    (the year's figure times the months or days held so far), rounded half-up, less what the year posted before it,
+    and never more than what is left of the depreciable value."""
+    if s.method is NONE:
+        return []
+    depreciable = depreciable_value(s)
+    accumulated = s.opening_accumulated
+    found: list[tuple[date, Decimal]] = []
+    year_start = None
+    base = posted = D(0)
+    held = length = 0
+    for index in range(10_000):
+        end = month_end_after(s.start, index)
+        if end > through or accumulated >= depreciable:
+            break
+        if s.method is FULL:
+            found.append((end, depreciable - accumulated))
+            break
+        if financial_year_start(end, *year_end) != year_start:
+            year_start = financial_year_start(end, *year_end)
+            base = depreciable if s.method is SL else depreciable - accumulated
+            posted, held = D(0), 0
+            length = (
+                12
+                if s.averaging is FULL_MONTH
+                else (financial_year_start(year_start + timedelta(days=400), *year_end) - year_start).days
+            )
+        if s.averaging is FULL_MONTH:
+            held += 1
+        else:
+            held += end.day - (s.start.day - 1 if index == 0 else 0)
+        to_date = half_up_cents(Fraction(base) * percent(s) / 100 * held / length)
+        amount = min(to_date - posted, depreciable - accumulated)
+        posted = to_date
+        accumulated += amount
+        found.append((end, amount))
+    return found
+
+
+@hypothesis_settings(max_examples=400)
+@given(settings(), st.integers(min_value=0, max_value=180), st.sampled_from(YEAR_ENDS))
+def test_schedule_agrees_with_a_month_by_month_model(s: Setting, months: int, year_end: tuple[int, int]) -> None:
+    through = month_end_after(s.start, months)
+    periods = schedule(s, through, year_end_month=year_end[0], year_end_day=year_end[1])
+    assert [(p.end, p.amount) for p in periods] == month_by_month(s, through, year_end)
+
+
+def test_figures_schedule_as_the_setting_does() -> None:
+    """A run's figures (whole cents) give the months the setting's schedule gives."""
+    s = setting(SL, FULL_MONTH, rate="20", cost="1234.56", residual="100.00", opening="10.00")
+    figures = depreciation.figures(s)
+    assert (figures.cost, figures.residual, figures.accumulated, figures.fraction) == (123456, 10000, 1000, (20, 1))
+    assert depreciation.schedule_of_figures(figures, date(2026, 12, 31)) == depreciation.schedule_cents(
+        s, date(2026, 12, 31)
+    )
+    with pytest.raises(ValueError, match="negative amount"):
+        depreciation.schedule_of_figures(figures._replace(residual=-1), date(2026, 12, 31))
