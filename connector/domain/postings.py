@@ -43,6 +43,11 @@ from connector.domain.enums import DepreciationMethod
 from connector.domain.ledger import ZERO
 from connector.domain.money import to_cents
 
+METHOD = "BookDepreciationSetting_DepreciationMethod"
+AVERAGING = "BookDepreciationSetting_AveragingMethod"
+RATE = "BookDepreciationSetting_DepreciationRate"
+LIFE = "BookDepreciationSetting_EffectiveLifeYears"
+START = "BookDepreciationDetail_DepreciationStartDate"
 #: How far a schedule preview looks ahead when the value never runs out (diminishing value).
 HORIZON_YEARS = 50
 
@@ -54,17 +59,18 @@ def is_month_end(day: dt.date) -> bool:
 def setting_of(asset: Mapping[str, Any]) -> Setting | None:
     """The engine's view of an asset; None when it has nothing to depreciate, or not yet what a schedule needs
     (a draft without its averaging method, or without a rate or a life its method needs)."""
-    if not _depreciates(asset):
+    method, averaging, start = asset[METHOD], asset[AVERAGING], asset[START]
+    rate, life = asset[RATE], asset[LIFE]
+    if not _depreciates(method, averaging, start, rate, life):
         return None
-    rate = asset["BookDepreciationSetting_DepreciationRate"]
     opening = (asset["OpeningPriorAccumDepreciation"] or ZERO) + (asset["OpeningCurrentAccumDepreciation"] or ZERO)
     return Setting(
-        method=asset["BookDepreciationSetting_DepreciationMethod"],
-        averaging=asset["BookDepreciationSetting_AveragingMethod"],
+        method=method,
+        averaging=averaging,
         rate=_rate(rate) if rate is not None else None,
-        life_years=asset["BookDepreciationSetting_EffectiveLifeYears"],
+        life_years=life,
         cost=asset["PurchasePrice"] or ZERO,
-        start=asset["BookDepreciationDetail_DepreciationStartDate"],
+        start=start,
         cost_limit=asset["BookDepreciationDetail_CostLimit"],
         residual=asset["BookDepreciationDetail_ResidualValue"] or ZERO,
         opening_accumulated=opening,
@@ -74,17 +80,15 @@ def setting_of(asset: Mapping[str, Any]) -> Setting | None:
 def figures_of(asset: Mapping[str, Any]) -> Figures | None:
     """:func:`setting_of` as a schedule computes with it (:class:`~connector.domain.depreciation.Figures`), of an
     asset whose amounts are read as the store keeps them, in whole cents."""
-    if not _depreciates(asset):
+    method, averaging, start = asset[METHOD], asset[AVERAGING], asset[START]
+    rate, life = asset[RATE], asset[LIFE]
+    if not _depreciates(method, averaging, start, rate, life):
         return None
-    method: DepreciationMethod = asset["BookDepreciationSetting_DepreciationMethod"]
-    rate = asset["BookDepreciationSetting_DepreciationRate"]
     return Figures(
         method,
-        asset["BookDepreciationSetting_AveragingMethod"],
-        integer_fraction(
-            method, _rate(rate) if rate is not None else None, asset["BookDepreciationSetting_EffectiveLifeYears"]
-        ),
-        asset["BookDepreciationDetail_DepreciationStartDate"],
+        averaging,
+        integer_fraction(method, _rate(rate) if rate is not None else None, life),
+        start,
         asset["PurchasePrice"] or 0,
         asset["BookDepreciationDetail_CostLimit"],
         asset["BookDepreciationDetail_ResidualValue"] or 0,
@@ -92,20 +96,13 @@ def figures_of(asset: Mapping[str, Any]) -> Figures | None:
     )
 
 
-def _depreciates(asset: Mapping[str, Any]) -> bool:
-    """Whether the asset has something to depreciate and what a schedule needs (see :func:`setting_of`)."""
-    method: DepreciationMethod | None = asset["BookDepreciationSetting_DepreciationMethod"]
-    if method is None or method is DepreciationMethod.NO_DEPRECIATION:
+def _depreciates(
+    method: DepreciationMethod | None, averaging: Any, start: dt.date | None, rate: Any, life: Any
+) -> bool:
+    """Whether an asset with these has something to depreciate and what a schedule needs (see :func:`setting_of`)."""
+    if method is None or method is DepreciationMethod.NO_DEPRECIATION or start is None or averaging is None:
         return False
-    if (
-        asset["BookDepreciationDetail_DepreciationStartDate"] is None
-        or asset["BookDepreciationSetting_AveragingMethod"] is None
-    ):
-        return False
-    rate_given = asset["BookDepreciationSetting_DepreciationRate"] is not None
-    return not method.needs_rate_or_life or rate_given != (
-        asset["BookDepreciationSetting_EffectiveLifeYears"] is not None
-    )
+    return not method.needs_rate_or_life or (rate is None) != (life is None)
 
 
 @lru_cache(maxsize=1024)
