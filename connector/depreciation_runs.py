@@ -231,7 +231,7 @@ class Runner:
         plans.sort(key=lambda plan: plan[0]["AssetId"])
         source = f"{RUN_SOURCE}{run_id}"
         update_type = to_stored(VALUE_UPDATES.column("UpdateType"), UpdateType.DEPRECIATION_AMORTIZATION)
-        # the runs' assets share a few first months and lengths: what is worked out of them, once each
+        # the run's assets share a few first months and lengths: what is worked out of them, once each
         shapes = {(first, len(cents)) for *_, first, cents in plans}
         origin = min(_month_index(first) for first, _ in shapes)
         span = max(_month_index(first) + length for first, length in shapes) - origin
