@@ -15,7 +15,7 @@ casts): decimals compute exactly (:mod:`connector.sql.exact`), dates, timestamps
 >>> translate("SELECT count(*) FROM mydb.public.\\"Assets\\"").sql
 'SELECT COUNT(*) AS "count" FROM "Assets"'
 >>> translate("SELECT 12.345::numeric(10,2)").sql
-'SELECT NUM(\\'12.345\\', 2) AS "numeric"'
+'SELECT NUM(\\'12.345\\', 2, 10) AS "numeric"'
 >>> translate("SELECT DATE '2024-01-10' - DATE '2024-01-01' AS days").sql
 'SELECT PG_DAYS_BETWEEN(PG_DATE(\\'2024-01-10\\'), PG_DATE(\\'2024-01-01\\')) AS "days"'
 """
@@ -131,6 +131,10 @@ def _translate(text: str) -> Translation:
             _name_columns(listed)  # named as PostgreSQL names them, before the expressions change
     node = _typeof_answered(node)
     source = node.copy()
+    try:
+        typer.annotate(node, _known_columns)  # each column's type where it comes from, for exact numerics
+    except Exception:  # noqa: BLE001 - a statement the typer cannot follow: its columns are typed by their names
+        pass
     numeric = _exact_numbers(node)
     _annotate(node)
     numbers: dict[int, int] = {}
@@ -195,7 +199,26 @@ def _exact_numbers(node: exp.Expr) -> tuple[str | None, ...]:
         return _exact_write(node)
     if not isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery)) and node.find(exp.Select) is None:
         return ()
-    return exact.rewrite_tree(node, postgres=True) or ()
+    return exact.rewrite_tree(node, postgres=True, columns=_column_kind) or ()
+
+
+def _column_kind(column: exp.Column) -> exact.Kind | None:
+    """What :mod:`connector.sql.exact` computes a column as, from the type :func:`typer.annotate` found for it
+    where it comes from (a VALUES' numeric, a subquery's, a set operation's); None where the typer could not say."""
+    typed = column.meta.get("pg_type")
+    if typed is None:
+        return None
+    oid, typmod = typed
+    if oid == types.NUMERIC:
+        carried = not column.meta.get("pg_stored")
+        if typmod >= 4:
+            return exact.Kind("decimal", (typmod - 4) & 0xFFFF, (typmod - 4) >> 16, carried=carried)
+        return exact.Kind("decimal", carried=carried)
+    if oid in (types.INT2, types.INT4, types.INT8):
+        return exact.INT
+    if oid in (types.FLOAT4, types.FLOAT8):
+        return exact.FLOAT
+    return exact.Kind({types.DATE: "date", types.BOOL: "bool"}.get(oid, "text"))
 
 
 def _exact_write(node: exp.Insert | exp.Update | exp.Delete) -> tuple[str | None, ...]:
@@ -205,7 +228,7 @@ def _exact_write(node: exp.Insert | exp.Update | exp.Delete) -> tuple[str | None
     WHERE of one SELECT, the form :mod:`connector.sql.exact` rewrites."""
     source = node.args.get("expression") if isinstance(node, exp.Insert) else None
     if isinstance(source, (exp.Select, exp.SetOperation, exp.Subquery)):
-        exact.rewrite_tree(source, postgres=True)
+        exact.rewrite_tree(source, postgres=True, columns=_column_kind)
     written: list[exp.Expr] = []
     if isinstance(node, exp.Update):
         written += [assignment.expression for assignment in node.expressions if isinstance(assignment, exp.EQ)]
@@ -221,7 +244,7 @@ def _exact_write(node: exp.Insert | exp.Update | exp.Delete) -> tuple[str | None
     holder = exp.Select(expressions=[part.copy() for part in parts])
     if where is not None:
         holder.set("where", where.copy())
-    found = exact.rewrite_tree(holder, postgres=True)
+    found = exact.rewrite_tree(holder, postgres=True, columns=_column_kind)
     if found is None:
         return ()
     for original, rewritten in zip(parts, holder.expressions, strict=True):

@@ -123,18 +123,20 @@ class _Typer:
         if isinstance(node, exp.SetOperation):
             left = self.query(node.left, outer)
             right = self.query(node.right, outer)
-            return [
+            found: list[tuple[str, Type | None, str | None, int]] = [
                 (name, _common([kind, other[1]]) or kind, None, 0)
                 for (name, kind, _, _), other in zip(left, right, strict=False)
             ]
+            _note_set_scales(node, [kind for _, kind, _, _ in found])
+            return found
         if isinstance(node, exp.Values):
             return [(name, kind, None, 0) for name, kind in self.values(node, outer)]
         if isinstance(node, exp.Select):
             scope = self.scope(node, outer)
-            found = []
+            outputs: list[tuple[str, Type | None, str | None, int]] = []
             for expression in node.expressions:
-                found += self.output(expression, scope)
-            return found
+                outputs += self.output(expression, scope)
+            return outputs
         return []
 
     def values(self, node: exp.Values, outer: _Scope | None) -> list[tuple[str, Type | None]]:
@@ -233,6 +235,55 @@ class _Typer:
         values += [v for key, v in node.args.items() if key not in ("this", "expressions") and isinstance(v, exp.Expr)]
         values += list(node.expressions)
         return [self.type(v, scope) for v in values]
+
+
+def _branches(node: exp.Expr) -> list[exp.Select]:
+    """The SELECTs whose rows a set operation joins (through nested set operations and parentheses)."""
+    if isinstance(node, exp.Subquery):
+        return _branches(node.this)
+    if isinstance(node, exp.SetOperation):
+        return _branches(node.left) + _branches(node.right)
+    return [node] if isinstance(node, exp.Select) else []
+
+
+def _note_set_scales(node: exp.SetOperation, kinds: Sequence[Type | None]) -> None:
+    """On each output of each branch of a set operation whose column is numeric: the scale of that column
+    (``meta["pg_set_scale"]``, None when its values keep each their own), so a branch computes its values at the
+    scale the rows will have (:mod:`connector.sql.exact`)."""
+    for branch in _branches(node):
+        for output, kind in zip(branch.expressions, kinds, strict=False):
+            if kind is not None and kind[0] == types.NUMERIC:
+                output.meta["pg_set_scale"] = (kind[1] - 4) & 0xFFFF if kind[1] >= 4 else None
+
+
+def annotate(node: exp.Expr, resolve: Resolver) -> None:
+    """Type the columns of a query where they come from, for :mod:`connector.sql.exact` to compute with: on each
+    column the typer can follow, ``meta["pg_type"]`` (its type) and ``meta["pg_stored"]`` (whether it reads a table
+    rather than a subquery's, a VALUES' or a set operation's output), and on the outputs of set operations their
+    scale (see :func:`_note_set_scales`).
+
+    >>> import sqlglot
+    >>> from connector.bridge.dialect import BridgePostgres
+    >>> query = sqlglot.parse_one("SELECT sum(x) FROM (VALUES (0.1::numeric)) v(x)", read=BridgePostgres)
+    >>> annotate(query, lambda name: None)
+    >>> column = query.find(exp.Column)
+    >>> column.meta["pg_type"], column.meta["pg_stored"]
+    ((1700, -1), False)
+    """
+    typer = _Typer(resolve)
+    if isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)):
+        typer.query(node, None)
+    for select in node.find_all(exp.Select):  # outer ones first: a subquery in WHERE sees its outer scope
+        if id(select) not in typer.scopes:
+            outer = select.parent.find_ancestor(exp.Select) if select.parent is not None else None
+            typer.query(select, typer.scopes.get(id(outer)) if outer is not None else None)
+    for column in node.find_all(exp.Column):
+        around = column.find_ancestor(exp.Select)
+        scope = typer.scopes.get(id(around)) if around is not None else None
+        found = scope.column(column) if scope is not None and not column.is_star else None
+        if found is not None and found[0] is not None:
+            column.meta["pg_type"] = found[0]
+            column.meta["pg_stored"] = found[1] is not None
 
 
 def column_name(expression: exp.Expr) -> str:
@@ -640,6 +691,9 @@ def _call(typer: _Typer, node: exp.Expr, scope: _Scope) -> Type | None:
         found = _AGGREGATE_RESULTS[rule].get(first[0]) if first is not None else None
         return (found, -1) if found is not None else None
     if rule == "rounded":
+        if first is not None and first[0] in (types.INT2, types.INT4, types.INT8):
+            # round(int) is round(float8): float8 is the preferred numeric type; round(int, n) is numeric's
+            return (types.FLOAT8 if len(arguments) == 1 else types.NUMERIC, -1)
         if first is not None and first[0] in _NUMERIC_ORDER:
             keeps = len(arguments) == 1 or first[0] == types.NUMERIC
             return (first[0] if keeps else types.NUMERIC, -1) if first[0] != types.FLOAT4 else (types.FLOAT8, -1)

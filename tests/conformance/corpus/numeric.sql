@@ -39,6 +39,45 @@ SELECT p FROM (SELECT "PurchasePrice" AS p FROM "Assets" WHERE "AssetNumber" = '
 -- name: values_numeric_column
 SELECT x * 3 AS y FROM (VALUES (0.1), (1.25)) v(x) ORDER BY 1;
 
+-- name: values_numeric_wide
+SELECT sum(x) FROM (VALUES (123456789012345678901234567890.12), (0.01)) v(x);
+
+-- name: values_numeric_compared
+SELECT x FROM (VALUES (0.1), (1.25), (2.50)) v(x) WHERE x > 1 ORDER BY x;
+
+-- name: values_numeric_kept_scale
+SELECT x FROM (VALUES (1.50), (-0.10)) v(x) ORDER BY x DESC;
+
+-- name: values_numeric_avg
+SELECT avg(x) FROM (VALUES (0.1), (0.2), (0.4)) v(x);
+
+-- name: union_money_and_literal_sum
+SELECT sum(p) FROM (SELECT "PurchasePrice" AS p FROM "Assets" UNION ALL SELECT 0.005) u;
+
+-- name: subquery_money_sum
+SELECT sum(p), min(p), max(p) FROM (SELECT "PurchasePrice" AS p FROM "Assets") s;
+
+-- name: cte_numeric_compared
+WITH p AS (SELECT "PurchasePrice" * 1.1 AS grossed FROM "Assets") SELECT count(*) FROM p WHERE grossed > 1000;
+
+-- name: money_avg_rounded
+SELECT round(avg("PurchasePrice"), 2) AS a FROM "Assets";
+
+-- name: rounding_integers
+SELECT round(2) AS r, ceil(3) AS c, floor(3) AS f, sign(-3) AS s, round(2, 1) AS r1, trunc(7) AS t;
+
+-- name: trunc_places
+SELECT trunc(-2.789, 2) AS t, trunc(2.789) AS u, round(-0.5) AS r;
+
+-- name: numeric_cast_rounds_to_overflow
+SELECT 999.995::numeric(5,2);
+
+-- name: numeric_cast_huge_overflow
+SELECT 1e300::numeric(5,2);
+
+-- name: numeric_cast_negative_zero
+SELECT (-0.001)::numeric(5,2) AS z;
+
 -- name: numeric_avg
 SELECT avg(x) FROM (VALUES (1), (2)) v(x);
 
