@@ -167,7 +167,54 @@ def _translate(text: str) -> Translation:
         sql = node.sql(BridgeSQLite, unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
+    if isinstance(source, exp.Create):
+        sql = ";\n".join([sql, *_numeric_column_rules(source)])
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
+
+
+def _numeric_column_rules(create: exp.Create) -> list[str]:
+    """For each ``numeric(p,s)`` column of a table a client creates: what PostgreSQL does with each value written
+    to it, done after each INSERT and each UPDATE of the column (two triggers): the value rounded half away from
+    zero to ``s`` places, and refused with 22003 beyond ``p`` digits (:func:`connector.sql.exact.num`). They go
+    with the table (dropped with it, renamed with it and its column).
+
+    >>> create = sqlglot.parse_one("CREATE TEMP TABLE n (x numeric(4), y numeric)", read=BridgePostgres)
+    >>> rules = _numeric_column_rules(create)
+    >>> len(rules), rules[0]
+    (2, 'CREATE TEMP TRIGGER IF NOT EXISTS "n.x numeric on insert" AFTER INSERT ON "n" WHEN NEW."x" IS NOT NULL BEGIN
+    UPDATE "n" SET "x" = num(NEW."x", 0, 4) WHERE rowid = NEW.rowid; END')
+    """
+    schema = create.this
+    if str(create.args.get("kind") or "").upper() != "TABLE" or not isinstance(schema, exp.Schema):
+        return []
+    table = schema.this
+    if not isinstance(table, exp.Table) or table.name in TABLES:
+        return []
+    properties = create.args.get("properties")
+    temporary = properties is not None and any(isinstance(p, exp.TemporaryProperty) for p in properties.expressions)
+    rules = []
+    for column in schema.expressions:
+        kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
+        if not isinstance(kind, exp.DataType) or kind.this != exp.DataType.Type.DECIMAL:
+            continue
+        sizes = [int(e.name) for e in kind.expressions if isinstance(e, exp.DataTypeParam) and e.name.isdigit()]
+        if not sizes:
+            continue  # numeric without a precision holds any value as it is written
+        precision, scale = sizes[0], sizes[1] if len(sizes) > 1 else 0
+        name, quoted = column.name, _quoted(column.name)
+        where = f"{_quoted(table.name)}"
+        fitted = f"UPDATE {where} SET {quoted} = num(NEW.{quoted}, {scale}, {precision}) WHERE rowid = NEW.rowid"
+        for event, when in (("insert", "INSERT"), ("update", f"UPDATE OF {quoted}")):
+            trigger = _quoted(f"{table.name}.{name} numeric on {event}")
+            rules.append(
+                f"CREATE {'TEMP ' if temporary else ''}TRIGGER IF NOT EXISTS {trigger} AFTER {when} ON {where} "
+                f"WHEN NEW.{quoted} IS NOT NULL BEGIN {fitted}; END"
+            )
+    return rules
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _typeof_answered(node: exp.Expr) -> exp.Expr:

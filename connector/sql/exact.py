@@ -50,10 +50,17 @@ _CONTEXT = decimal.Context(prec=1000, rounding=ROUND_HALF_UP, Emax=999_999, Emin
 #: PostgreSQL's numeric division keeps at least this many significant digits.
 _MIN_SIGNIFICANT_DIGITS = 16
 _MAX_DISPLAY_SCALE = 1000
+#: The widest numeric(p,s) PostgreSQL declares: p up to 1000, s from -1000 to 1000.
+_MAX_PRECISION = 1000
 
 
 class DivisionByZero(DataError):
     """A decimal divided by zero (PostgreSQL's 22012)."""
+
+
+class InvalidTypmod(DataError):
+    """A ``numeric(p,s)`` PostgreSQL does not have: a precision outside 1 to 1000, a scale outside -1000 to 1000
+    (its 22023)."""
 
 
 class NumericOverflow(DataError):
@@ -682,11 +689,18 @@ def fitted(number: Decimal, scale: int, precision: int | None = None) -> Decimal
     """
     if not number.is_finite():
         raise DataError(f"{number} is not a number a decimal can hold")
+    if precision is not None and not 1 <= precision <= _MAX_PRECISION:
+        raise InvalidTypmod(f"NUMERIC precision {precision} must be between 1 and {_MAX_PRECISION}")
+    if not -_MAX_PRECISION <= scale <= _MAX_PRECISION:
+        raise InvalidTypmod(f"NUMERIC scale {scale} must be between -{_MAX_PRECISION} and {_MAX_PRECISION}")
     whole = None if precision is None else precision - scale
     # a number far too wide is refused before it is rounded (however many digits it has)
     if whole is not None and number != 0 and number.adjusted() >= whole + 1:
         raise NumericOverflow(_overflow(precision, scale))
-    rounded = number.quantize(Decimal(1).scaleb(-scale), context=_CONTEXT)
+    try:
+        rounded = number.quantize(Decimal(1).scaleb(-scale), context=_CONTEXT)
+    except decimal.InvalidOperation:  # more digits than the arithmetic holds
+        raise NumericOverflow("value overflows numeric format") from None
     if whole is not None and rounded != 0 and rounded.adjusted() >= whole:
         raise NumericOverflow(_overflow(precision, scale))
     return rounded

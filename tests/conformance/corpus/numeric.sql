@@ -78,6 +78,9 @@ SELECT 1e300::numeric(5,2);
 -- name: numeric_cast_negative_zero
 SELECT (-0.001)::numeric(5,2) AS z;
 
+-- name: union_distinct_numeric_scales
+SELECT 1.50 AS v UNION SELECT 1.5 ORDER BY 1;
+
 -- name: numeric_avg
 SELECT avg(x) FROM (VALUES (1), (2)) v(x);
 
@@ -153,3 +156,43 @@ SELECT x, x * 2 FROM n;
 CREATE TEMP TABLE n (b boolean);
 INSERT INTO n VALUES ('t'), ('yes'), (false);
 SELECT count(*) FROM n WHERE b;
+
+-- name: own_numeric_update_rounds
+CREATE TEMP TABLE n (x numeric(6,2));
+INSERT INTO n VALUES (1);
+UPDATE n SET x = x * 1.0055;
+SELECT x FROM n;
+
+-- name: own_numeric_update_overflow
+CREATE TEMP TABLE n (x numeric(4,2));
+INSERT INTO n VALUES (10);
+UPDATE n SET x = x * 10;
+
+-- name: own_numeric_no_scale
+CREATE TEMP TABLE n (x numeric(3));
+INSERT INTO n VALUES (2.5), (-2.5), (999.4);
+SELECT x FROM n ORDER BY x;
+
+-- name: own_numeric_found_rounded
+CREATE TEMP TABLE n (x numeric(10,2));
+INSERT INTO n VALUES (1.005), (2.004);
+SELECT count(*) FROM n WHERE x = 1.01 OR x = 2.00;
+
+-- name: own_numeric_returning
+CREATE TEMP TABLE n (x numeric(10,2));
+INSERT INTO n VALUES (1.005) RETURNING x;
+
+-- name: own_numeric_table_kept
+CREATE TABLE own_amounts (id integer PRIMARY KEY, amount numeric(8,3));
+INSERT INTO own_amounts VALUES (1, 2.0005), (2, -0.0004);
+SELECT id, amount FROM own_amounts ORDER BY id;
+
+-- name: own_numeric_table_overflow
+CREATE TABLE own_amounts (id integer PRIMARY KEY, amount numeric(8,3));
+INSERT INTO own_amounts VALUES (1, 100000);
+
+-- name: numeric_cast_precision_beyond_postgresql
+SELECT 1::numeric(2000, 2);
+
+-- name: numeric_cast_many_digits
+SELECT 1e400::numeric(1000, 500) AS big, 1e-400::numeric(1000, 500) AS small;
