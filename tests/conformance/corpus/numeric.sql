@@ -81,6 +81,9 @@ SELECT (-0.001)::numeric(5,2) AS z;
 -- name: union_distinct_numeric_scales
 SELECT 1.50 AS v UNION SELECT 1.5 ORDER BY 1;
 
+-- name: values_distinct_numeric_scales
+SELECT count(DISTINCT x) AS n FROM (VALUES (1.50), (1.5), (2)) v(x);
+
 -- name: numeric_avg
 SELECT avg(x) FROM (VALUES (1), (2)) v(x);
 
