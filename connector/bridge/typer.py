@@ -72,6 +72,8 @@ class _Source:
 
     columns: list[tuple[str, Type | None]]
     table: str | None = None
+    #: the numbers of the columns a subquery gives as a table holds them (its plain columns of a table)
+    direct: frozenset[int] = frozenset()
 
     def find(self, name: str) -> tuple[int, Type | None] | None:
         lowered = name.lower()
@@ -88,6 +90,16 @@ class _Scope:
     ctes: dict[str, list[tuple[str, Type | None]]] = field(default_factory=dict)
 
     def column(self, node: exp.Column) -> tuple[Type | None, str | None, int] | None:
+        found = self._lookup(node)
+        return (found[2], found[0].table, found[1]) if found is not None else None
+
+    def stored(self, node: exp.Column) -> bool:
+        """Whether a column's values are a table's as it holds them: a table's column, or a subquery's plain
+        column of one (not a value the subquery, a VALUES or a set operation computes)."""
+        found = self._lookup(node)
+        return found is not None and (found[0].table is not None or found[1] in found[0].direct)
+
+    def _lookup(self, node: exp.Column) -> tuple[_Source, int, Type | None] | None:
         scope: _Scope | None = self
         table = node.table.lower()
         while scope is not None:
@@ -95,7 +107,7 @@ class _Scope:
             for source in candidates:
                 found = source.find(node.name)
                 if found is not None:
-                    return found[1], source.table, found[0]
+                    return source, found[0], found[1]
             scope = scope.outer
         return None
 
@@ -192,6 +204,7 @@ class _Typer:
         renamed = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
         columns: list[tuple[str, Type | None]] | None = None
         table = None
+        direct: frozenset[int] = frozenset()
         name = item.alias_or_name
         if isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier):
             columns = scope.cte(item.name) if not item.text("db") else None
@@ -201,9 +214,9 @@ class _Typer:
                     columns = [(column, (oid, typmod) if oid else None) for column, oid, typmod in found]
                     table = item.name
         elif isinstance(item, exp.Subquery):
-            columns = [
-                (n, k) for n, k, _, _ in self.query(item.this, scope.outer if item.args.get("lateral") else scope)
-            ]
+            outputs = self.query(item.this, scope.outer if item.args.get("lateral") else scope)
+            columns = [(n, k) for n, k, _, _ in outputs]
+            direct = frozenset(number for number, (_, _, origin, _) in enumerate(outputs, 1) if origin is not None)
         elif isinstance(item, exp.Values):
             columns = self.values(item, scope)
         elif isinstance(item, exp.Unnest) and item.expressions:
@@ -217,7 +230,7 @@ class _Typer:
             return
         if renamed:
             columns = [(renamed[i] if i < len(renamed) else n, k) for i, (n, k) in enumerate(columns)]
-        scope.sources[name.lower()] = _Source(columns, table)
+        scope.sources[name.lower()] = _Source(columns, table, direct)
 
     # -- expressions -----------------------------------------------------------------------------------------
 
@@ -258,9 +271,9 @@ def _note_set_scales(node: exp.SetOperation, kinds: Sequence[Type | None]) -> No
 
 def annotate(node: exp.Expr, resolve: Resolver) -> None:
     """Type the columns of a query where they come from, for :mod:`connector.sql.exact` to compute with: on each
-    column the typer can follow, ``meta["pg_type"]`` (its type) and ``meta["pg_stored"]`` (whether it reads a table
-    rather than a subquery's, a VALUES' or a set operation's output), and on the outputs of set operations their
-    scale (see :func:`_note_set_scales`).
+    column the typer can follow, ``meta["pg_type"]`` (its type) and ``meta["pg_stored"]`` (whether its values are a
+    table's as it holds them, directly or through a subquery's plain column, rather than values a subquery, a VALUES
+    or a set operation computes), and on the outputs of set operations their scale (see :func:`_note_set_scales`).
 
     >>> import sqlglot
     >>> from connector.bridge.dialect import BridgePostgres
@@ -269,6 +282,13 @@ def annotate(node: exp.Expr, resolve: Resolver) -> None:
     >>> column = query.find(exp.Column)
     >>> column.meta["pg_type"], column.meta["pg_stored"]
     ((1700, -1), False)
+    >>> money = lambda name: [("PurchasePrice", 1700, (18 << 16 | 2) + 4)] if name == "Assets" else None
+    >>> query = sqlglot.parse_one(
+    ...     'SELECT p FROM (SELECT "PurchasePrice" AS p, "PurchasePrice" * 2 AS q FROM "Assets") s WHERE p > q',
+    ...     read=BridgePostgres)
+    >>> annotate(query, money)
+    >>> [(c.name, c.meta["pg_stored"]) for c in query.args["where"].find_all(exp.Column)]
+    [('p', True), ('q', False)]
     """
     typer = _Typer(resolve)
     if isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)):
@@ -281,9 +301,9 @@ def annotate(node: exp.Expr, resolve: Resolver) -> None:
         around = column.find_ancestor(exp.Select)
         scope = typer.scopes.get(id(around)) if around is not None else None
         found = scope.column(column) if scope is not None and not column.is_star else None
-        if found is not None and found[0] is not None:
+        if found is not None and found[0] is not None and scope is not None:
             column.meta["pg_type"] = found[0]
-            column.meta["pg_stored"] = found[1] is not None
+            column.meta["pg_stored"] = scope.stored(column)
 
 
 def column_name(expression: exp.Expr) -> str:

@@ -57,6 +57,9 @@ SELECT sum(p) FROM (SELECT "PurchasePrice" AS p FROM "Assets" UNION ALL SELECT 0
 -- name: subquery_money_sum
 SELECT sum(p), min(p), max(p) FROM (SELECT "PurchasePrice" AS p FROM "Assets") s;
 
+-- name: subquery_money_compared
+SELECT count(*), sum(p) FROM (SELECT "PurchasePrice" AS p, "PurchasePrice" * 2 AS q FROM "Assets") s WHERE p > 1000 AND q <= 65000;
+
 -- name: cte_numeric_compared
 WITH p AS (SELECT "PurchasePrice" * 1.1 AS grossed FROM "Assets") SELECT count(*) FROM p WHERE grossed > 1000;
 
