@@ -11,7 +11,7 @@ import apsw
 
 from connector import exceptions
 from connector.domain import errors as domain
-from connector.sql.exact import DivisionByZero
+from connector.sql.exact import DivisionByZero, InvalidTypmod, NumericOverflow
 
 
 class ClientError(Exception):
@@ -77,6 +77,10 @@ def sqlstate(error: BaseException) -> str:
             return candidate.code
         if isinstance(candidate, DivisionByZero):
             return "22012"
+        if isinstance(candidate, NumericOverflow):
+            return "22003"
+        if isinstance(candidate, InvalidTypmod):
+            return "22023"
         if isinstance(candidate, domain.UnknownName):
             return "42703" if candidate.column else "42P01"
         if isinstance(candidate, domain.InvalidValue):

@@ -15,7 +15,7 @@ casts): decimals compute exactly (:mod:`connector.sql.exact`), dates, timestamps
 >>> translate("SELECT count(*) FROM mydb.public.\\"Assets\\"").sql
 'SELECT COUNT(*) AS "count" FROM "Assets"'
 >>> translate("SELECT 12.345::numeric(10,2)").sql
-'SELECT NUM(\\'12.345\\', 2) AS "numeric"'
+'SELECT NUM(\\'12.345\\', 2, 10) AS "numeric"'
 >>> translate("SELECT DATE '2024-01-10' - DATE '2024-01-01' AS days").sql
 'SELECT PG_DAYS_BETWEEN(PG_DATE(\\'2024-01-10\\'), PG_DATE(\\'2024-01-01\\')) AS "days"'
 """
@@ -131,6 +131,10 @@ def _translate(text: str) -> Translation:
             _name_columns(listed)  # named as PostgreSQL names them, before the expressions change
     node = _typeof_answered(node)
     source = node.copy()
+    try:
+        typer.annotate(node, _known_columns)  # each column's type where it comes from, for exact numerics
+    except Exception:  # noqa: BLE001 - a statement the typer cannot follow: its columns are typed by their names
+        pass
     numeric = _exact_numbers(node)
     _annotate(node)
     numbers: dict[int, int] = {}
@@ -163,7 +167,54 @@ def _translate(text: str) -> Translation:
         sql = node.sql(BridgeSQLite, unsupported_level=sqlglot.ErrorLevel.IGNORE, identify=True, copy=False)
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
+    if isinstance(source, exp.Create):
+        sql = ";\n".join([sql, *_numeric_column_rules(source)])
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
+
+
+def _numeric_column_rules(create: exp.Create) -> list[str]:
+    """For each ``numeric(p,s)`` column of a table a client creates: what PostgreSQL does with each value written
+    to it, done after each INSERT and each UPDATE of the column (two triggers): the value rounded half away from
+    zero to ``s`` places, and refused with 22003 beyond ``p`` digits (:func:`connector.sql.exact.num`). They go
+    with the table (dropped with it, renamed with it and its column).
+
+    >>> create = sqlglot.parse_one("CREATE TEMP TABLE n (x numeric(4), y numeric)", read=BridgePostgres)
+    >>> rules = _numeric_column_rules(create)
+    >>> len(rules), rules[0]
+    (2, 'CREATE TEMP TRIGGER IF NOT EXISTS "n.x numeric on insert" AFTER INSERT ON "n" WHEN NEW."x" IS NOT NULL BEGIN
+    UPDATE "n" SET "x" = num(NEW."x", 0, 4) WHERE rowid = NEW.rowid; END')
+    """
+    schema = create.this
+    if str(create.args.get("kind") or "").upper() != "TABLE" or not isinstance(schema, exp.Schema):
+        return []
+    table = schema.this
+    if not isinstance(table, exp.Table) or table.name in TABLES:
+        return []
+    properties = create.args.get("properties")
+    temporary = properties is not None and any(isinstance(p, exp.TemporaryProperty) for p in properties.expressions)
+    rules = []
+    for column in schema.expressions:
+        kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
+        if not isinstance(kind, exp.DataType) or kind.this != exp.DataType.Type.DECIMAL:
+            continue
+        sizes = [int(e.name) for e in kind.expressions if isinstance(e, exp.DataTypeParam) and e.name.isdigit()]
+        if not sizes:
+            continue  # numeric without a precision holds any value as it is written
+        precision, scale = sizes[0], sizes[1] if len(sizes) > 1 else 0
+        name, quoted = column.name, _quoted(column.name)
+        where = f"{_quoted(table.name)}"
+        fitted = f"UPDATE {where} SET {quoted} = num(NEW.{quoted}, {scale}, {precision}) WHERE rowid = NEW.rowid"
+        for event, when in (("insert", "INSERT"), ("update", f"UPDATE OF {quoted}")):
+            trigger = _quoted(f"{table.name}.{name} numeric on {event}")
+            rules.append(
+                f"CREATE {'TEMP ' if temporary else ''}TRIGGER IF NOT EXISTS {trigger} AFTER {when} ON {where} "
+                f"WHEN NEW.{quoted} IS NOT NULL BEGIN {fitted}; END"
+            )
+    return rules
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _typeof_answered(node: exp.Expr) -> exp.Expr:
@@ -195,7 +246,26 @@ def _exact_numbers(node: exp.Expr) -> tuple[str | None, ...]:
         return _exact_write(node)
     if not isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery)) and node.find(exp.Select) is None:
         return ()
-    return exact.rewrite_tree(node, postgres=True) or ()
+    return exact.rewrite_tree(node, postgres=True, columns=_column_kind) or ()
+
+
+def _column_kind(column: exp.Column) -> exact.Kind | None:
+    """What :mod:`connector.sql.exact` computes a column as, from the type :func:`typer.annotate` found for it
+    where it comes from (a VALUES' numeric, a subquery's, a set operation's); None where the typer could not say."""
+    typed = column.meta.get("pg_type")
+    if typed is None:
+        return None
+    oid, typmod = typed
+    if oid == types.NUMERIC:
+        carried = not column.meta.get("pg_stored")
+        if typmod >= 4:
+            return exact.Kind("decimal", (typmod - 4) & 0xFFFF, (typmod - 4) >> 16, carried=carried)
+        return exact.Kind("decimal", carried=carried)
+    if oid in (types.INT2, types.INT4, types.INT8):
+        return exact.INT
+    if oid in (types.FLOAT4, types.FLOAT8):
+        return exact.FLOAT
+    return exact.Kind({types.DATE: "date", types.BOOL: "bool"}.get(oid, "text"))
 
 
 def _exact_write(node: exp.Insert | exp.Update | exp.Delete) -> tuple[str | None, ...]:
@@ -205,7 +275,7 @@ def _exact_write(node: exp.Insert | exp.Update | exp.Delete) -> tuple[str | None
     WHERE of one SELECT, the form :mod:`connector.sql.exact` rewrites."""
     source = node.args.get("expression") if isinstance(node, exp.Insert) else None
     if isinstance(source, (exp.Select, exp.SetOperation, exp.Subquery)):
-        exact.rewrite_tree(source, postgres=True)
+        exact.rewrite_tree(source, postgres=True, columns=_column_kind)
     written: list[exp.Expr] = []
     if isinstance(node, exp.Update):
         written += [assignment.expression for assignment in node.expressions if isinstance(assignment, exp.EQ)]
@@ -221,7 +291,7 @@ def _exact_write(node: exp.Insert | exp.Update | exp.Delete) -> tuple[str | None
     holder = exp.Select(expressions=[part.copy() for part in parts])
     if where is not None:
         holder.set("where", where.copy())
-    found = exact.rewrite_tree(holder, postgres=True)
+    found = exact.rewrite_tree(holder, postgres=True, columns=_column_kind)
     if found is None:
         return ()
     for original, rewritten in zip(parts, holder.expressions, strict=True):

@@ -72,6 +72,8 @@ class _Source:
 
     columns: list[tuple[str, Type | None]]
     table: str | None = None
+    #: the numbers of the columns a subquery gives as a table holds them (its plain columns of a table)
+    direct: frozenset[int] = frozenset()
 
     def find(self, name: str) -> tuple[int, Type | None] | None:
         lowered = name.lower()
@@ -88,6 +90,16 @@ class _Scope:
     ctes: dict[str, list[tuple[str, Type | None]]] = field(default_factory=dict)
 
     def column(self, node: exp.Column) -> tuple[Type | None, str | None, int] | None:
+        found = self._lookup(node)
+        return (found[2], found[0].table, found[1]) if found is not None else None
+
+    def stored(self, node: exp.Column) -> bool:
+        """Whether a column's values are a table's as it holds them: a table's column, or a subquery's plain
+        column of one (not a value the subquery, a VALUES or a set operation computes)."""
+        found = self._lookup(node)
+        return found is not None and (found[0].table is not None or found[1] in found[0].direct)
+
+    def _lookup(self, node: exp.Column) -> tuple[_Source, int, Type | None] | None:
         scope: _Scope | None = self
         table = node.table.lower()
         while scope is not None:
@@ -95,7 +107,7 @@ class _Scope:
             for source in candidates:
                 found = source.find(node.name)
                 if found is not None:
-                    return found[1], source.table, found[0]
+                    return source, found[0], found[1]
             scope = scope.outer
         return None
 
@@ -123,18 +135,20 @@ class _Typer:
         if isinstance(node, exp.SetOperation):
             left = self.query(node.left, outer)
             right = self.query(node.right, outer)
-            return [
+            found: list[tuple[str, Type | None, str | None, int]] = [
                 (name, _common([kind, other[1]]) or kind, None, 0)
                 for (name, kind, _, _), other in zip(left, right, strict=False)
             ]
+            _note_set_scales(node, [kind for _, kind, _, _ in found])
+            return found
         if isinstance(node, exp.Values):
             return [(name, kind, None, 0) for name, kind in self.values(node, outer)]
         if isinstance(node, exp.Select):
             scope = self.scope(node, outer)
-            found = []
+            outputs: list[tuple[str, Type | None, str | None, int]] = []
             for expression in node.expressions:
-                found += self.output(expression, scope)
-            return found
+                outputs += self.output(expression, scope)
+            return outputs
         return []
 
     def values(self, node: exp.Values, outer: _Scope | None) -> list[tuple[str, Type | None]]:
@@ -190,6 +204,7 @@ class _Typer:
         renamed = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
         columns: list[tuple[str, Type | None]] | None = None
         table = None
+        direct: frozenset[int] = frozenset()
         name = item.alias_or_name
         if isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier):
             columns = scope.cte(item.name) if not item.text("db") else None
@@ -199,9 +214,9 @@ class _Typer:
                     columns = [(column, (oid, typmod) if oid else None) for column, oid, typmod in found]
                     table = item.name
         elif isinstance(item, exp.Subquery):
-            columns = [
-                (n, k) for n, k, _, _ in self.query(item.this, scope.outer if item.args.get("lateral") else scope)
-            ]
+            outputs = self.query(item.this, scope.outer if item.args.get("lateral") else scope)
+            columns = [(n, k) for n, k, _, _ in outputs]
+            direct = frozenset(number for number, (_, _, origin, _) in enumerate(outputs, 1) if origin is not None)
         elif isinstance(item, exp.Values):
             columns = self.values(item, scope)
         elif isinstance(item, exp.Unnest) and item.expressions:
@@ -215,7 +230,7 @@ class _Typer:
             return
         if renamed:
             columns = [(renamed[i] if i < len(renamed) else n, k) for i, (n, k) in enumerate(columns)]
-        scope.sources[name.lower()] = _Source(columns, table)
+        scope.sources[name.lower()] = _Source(columns, table, direct)
 
     # -- expressions -----------------------------------------------------------------------------------------
 
@@ -233,6 +248,62 @@ class _Typer:
         values += [v for key, v in node.args.items() if key not in ("this", "expressions") and isinstance(v, exp.Expr)]
         values += list(node.expressions)
         return [self.type(v, scope) for v in values]
+
+
+def _branches(node: exp.Expr) -> list[exp.Select]:
+    """The SELECTs whose rows a set operation joins (through nested set operations and parentheses)."""
+    if isinstance(node, exp.Subquery):
+        return _branches(node.this)
+    if isinstance(node, exp.SetOperation):
+        return _branches(node.left) + _branches(node.right)
+    return [node] if isinstance(node, exp.Select) else []
+
+
+def _note_set_scales(node: exp.SetOperation, kinds: Sequence[Type | None]) -> None:
+    """On each output of each branch of a set operation whose column is numeric: the scale of that column
+    (``meta["pg_set_scale"]``, None when its values keep each their own), so a branch computes its values at the
+    scale the rows will have (:mod:`connector.sql.exact`)."""
+    for branch in _branches(node):
+        for output, kind in zip(branch.expressions, kinds, strict=False):
+            if kind is not None and kind[0] == types.NUMERIC:
+                output.meta["pg_set_scale"] = (kind[1] - 4) & 0xFFFF if kind[1] >= 4 else None
+
+
+def annotate(node: exp.Expr, resolve: Resolver) -> None:
+    """Type the columns of a query where they come from, for :mod:`connector.sql.exact` to compute with: on each
+    column the typer can follow, ``meta["pg_type"]`` (its type) and ``meta["pg_stored"]`` (whether its values are a
+    table's as it holds them, directly or through a subquery's plain column, rather than values a subquery, a VALUES
+    or a set operation computes), and on the outputs of set operations their scale (see :func:`_note_set_scales`).
+
+    >>> import sqlglot
+    >>> from connector.bridge.dialect import BridgePostgres
+    >>> query = sqlglot.parse_one("SELECT sum(x) FROM (VALUES (0.1::numeric)) v(x)", read=BridgePostgres)
+    >>> annotate(query, lambda name: None)
+    >>> column = query.find(exp.Column)
+    >>> column.meta["pg_type"], column.meta["pg_stored"]
+    ((1700, -1), False)
+    >>> money = lambda name: [("PurchasePrice", 1700, (18 << 16 | 2) + 4)] if name == "Assets" else None
+    >>> query = sqlglot.parse_one(
+    ...     'SELECT p FROM (SELECT "PurchasePrice" AS p, "PurchasePrice" * 2 AS q FROM "Assets") s WHERE p > q',
+    ...     read=BridgePostgres)
+    >>> annotate(query, money)
+    >>> [(c.name, c.meta["pg_stored"]) for c in query.args["where"].find_all(exp.Column)]
+    [('p', True), ('q', False)]
+    """
+    typer = _Typer(resolve)
+    if isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)):
+        typer.query(node, None)
+    for select in node.find_all(exp.Select):  # outer ones first: a subquery in WHERE sees its outer scope
+        if id(select) not in typer.scopes:
+            outer = select.parent.find_ancestor(exp.Select) if select.parent is not None else None
+            typer.query(select, typer.scopes.get(id(outer)) if outer is not None else None)
+    for column in node.find_all(exp.Column):
+        around = column.find_ancestor(exp.Select)
+        scope = typer.scopes.get(id(around)) if around is not None else None
+        found = scope.column(column) if scope is not None and not column.is_star else None
+        if found is not None and found[0] is not None and scope is not None:
+            column.meta["pg_type"] = found[0]
+            column.meta["pg_stored"] = scope.stored(column)
 
 
 def column_name(expression: exp.Expr) -> str:
@@ -640,6 +711,9 @@ def _call(typer: _Typer, node: exp.Expr, scope: _Scope) -> Type | None:
         found = _AGGREGATE_RESULTS[rule].get(first[0]) if first is not None else None
         return (found, -1) if found is not None else None
     if rule == "rounded":
+        if first is not None and first[0] in (types.INT2, types.INT4, types.INT8):
+            # round(int) is round(float8): float8 is the preferred numeric type; round(int, n) is numeric's
+            return (types.FLOAT8 if len(arguments) == 1 else types.NUMERIC, -1)
         if first is not None and first[0] in _NUMERIC_ORDER:
             keeps = len(arguments) == 1 or first[0] == types.NUMERIC
             return (first[0] if keeps else types.NUMERIC, -1) if first[0] != types.FLOAT4 else (types.FLOAT8, -1)

@@ -25,7 +25,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -359,7 +359,8 @@ def from_sql_by_declared(declared: str | None) -> Any:
 
 
 def decimal_from_sql(value: Any, exponent: Decimal | None) -> Any:
-    """A number SQLite gave (int, float, exact text) as a Decimal, at ``exponent`` when given."""
+    """A number SQLite gave (int, float, exact text) as a Decimal, at ``exponent`` when given (halves rounded away
+    from zero)."""
     if isinstance(value, bytes):
         return value
     try:
@@ -369,7 +370,7 @@ def decimal_from_sql(value: Any, exponent: Decimal | None) -> Any:
     if exponent is None or not number.is_finite():
         return number
     try:
-        return number.quantize(exponent)
+        return number.quantize(exponent, rounding=ROUND_HALF_UP)  # halves away from zero, as numeric rounds
     except InvalidOperation:
         return number
 

@@ -50,10 +50,22 @@ _CONTEXT = decimal.Context(prec=1000, rounding=ROUND_HALF_UP, Emax=999_999, Emin
 #: PostgreSQL's numeric division keeps at least this many significant digits.
 _MIN_SIGNIFICANT_DIGITS = 16
 _MAX_DISPLAY_SCALE = 1000
+#: The widest numeric(p,s) PostgreSQL declares: p up to 1000, s from -1000 to 1000.
+_MAX_PRECISION = 1000
 
 
 class DivisionByZero(DataError):
     """A decimal divided by zero (PostgreSQL's 22012)."""
+
+
+class InvalidTypmod(DataError):
+    """A ``numeric(p,s)`` PostgreSQL does not have: a precision outside 1 to 1000, a scale outside -1000 to 1000
+    (its 22023)."""
+
+
+class NumericOverflow(DataError):
+    """A decimal with more digits before its point than its declared precision leaves room for (PostgreSQL's
+    22003)."""
 
 
 # -- the types of expressions ----------------------------------------------------------------------------------
@@ -67,6 +79,11 @@ class Kind:
 
     name: str
     scale: int | None = None
+    #: the precision a decimal is declared with (``numeric(10,2)``: 10), when it is
+    precision: int | None = None
+    #: a decimal column of a subquery, ``VALUES`` or set operation: its values may travel as exact text, so it
+    #: compares and sorts by value as a computed decimal does
+    carried: bool = False
 
     @property
     def decimal(self) -> bool:
@@ -124,12 +141,19 @@ _SAME_AS_ARGUMENT = frozenset({"min", "max", "coalesce", "ifnull", "nullif", "ab
 _OWN_KINDS: dict[str, Kind] = {}  # filled below, once the functions are defined
 
 
+#: The kind of a column where the caller's typer knows it (from the column's scope: a subquery's, a VALUES', a
+#: table of the client's own), or None to type it by its name.
+Columns = Callable[[exp.Column], Kind | None]
+
+
 class Typer:
     """Kinds of the expressions of one statement. ``aliases`` are the output columns of the SELECT being typed, so
-    ``ORDER BY total`` and ``HAVING total > 0`` know what ``total`` is."""
+    ``ORDER BY total`` and ``HAVING total > 0`` know what ``total`` is; ``columns`` types a column from where it
+    comes, before its name is looked up."""
 
-    def __init__(self, *, postgres: bool = False) -> None:
+    def __init__(self, *, postgres: bool = False, columns: Columns | None = None) -> None:
         self.postgres = postgres
+        self.columns = columns
         self.aliases: dict[str, Kind | None] = {}
 
     def kind(self, node: exp.Expr | None) -> Kind | None:
@@ -140,6 +164,9 @@ class Typer:
         if isinstance(node, exp.Alias):
             return self.kind(node.this)
         if isinstance(node, exp.Column):
+            found = self.columns(node) if self.columns is not None else None
+            if found is not None:
+                return found
             found = column_kind(node.name)
             if found is None and not node.table:
                 found = self.aliases.get(node.name.lower())
@@ -149,7 +176,8 @@ class Typer:
                 return Kind("text")
             text = node.name
             if "." in text or "e" in text.lower():
-                return LITERAL
+                # PostgreSQL reads 1.50 as numeric, of scale 2; SQLite as a float
+                return Kind("decimal", _literal_scale(text)) if self.postgres else LITERAL
             return INT
         if isinstance(node, exp.Cast):
             return cast_kind(node.to)
@@ -166,12 +194,21 @@ class Typer:
             if inner.decimal or inner == LITERAL and self.postgres:
                 return DECIMAL if isinstance(node, exp.Avg) else Kind("decimal", inner.scale)
             if isinstance(node, exp.Avg):
-                return FLOAT
+                # PostgreSQL's avg of integers is numeric; SQLite's a float
+                return DECIMAL if self.postgres and inner == INT else FLOAT
             return inner
         if isinstance(node, exp.Anonymous) and node.name.lower() in _OWN_KINDS:
             return _OWN_KINDS[node.name.lower()]
-        if isinstance(node, (exp.Min, exp.Max, exp.Coalesce, exp.Abs, exp.Round, exp.Ceil, exp.Floor, exp.Nullif)):
+        if isinstance(node, (exp.Min, exp.Max, exp.Coalesce, exp.Nullif)):
             return self.kind(node.this)
+        if isinstance(node, (exp.Abs, exp.Round, exp.Ceil, exp.Floor, exp.Trunc)):
+            inner = self.kind(node.this)
+            if inner is None or not inner.decimal:
+                return inner
+            if isinstance(node, exp.Abs):
+                return Kind("decimal", inner.scale)
+            # ceil, floor, and round or trunc to no places: whole numbers; to n places: each value has n
+            return Kind("decimal", 0 if node.args.get("decimals") is None else None)
         if isinstance(node, exp.Case):
             for branch in [*(i.args.get("true") for i in node.args.get("ifs") or ()), node.args.get("default")]:
                 found = self.kind(branch)
@@ -231,7 +268,7 @@ def cast_kind(to: exp.Expr) -> Kind | None:
     if to.this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL):
         sizes = [e for e in to.expressions if isinstance(e, exp.DataTypeParam)]
         scale = int(sizes[1].name) if len(sizes) == 2 else (0 if len(sizes) == 1 else None)
-        return Kind("decimal", scale)
+        return Kind("decimal", scale, int(sizes[0].name) if sizes else None)
     if to.this in exp.DataType.INTEGER_TYPES:
         return INT
     if to.this in exp.DataType.REAL_TYPES:
@@ -301,13 +338,18 @@ def _mentions_decimals(node: exp.Expr, postgres: bool) -> bool:
     return False
 
 
-def rewrite_tree(node: exp.Expr, *, postgres: bool = False) -> tuple[str | None, ...] | None:
+def rewrite_tree(
+    node: exp.Expr, *, postgres: bool = False, columns: Columns | None = None
+) -> tuple[str | None, ...] | None:
     """Rewrite ``node`` in place; the declared type of each output column of the top SELECT (None where SQLite's
-    own stands), or None when nothing computes a decimal."""
-    typer = Typer(postgres=postgres)
+    own stands), or None when nothing computes a decimal. ``columns``: see :class:`Typer`."""
+    typer = Typer(postgres=postgres, columns=columns)
     selects = list(node.find_all(exp.Select))
     if not selects:
         return None
+    top = node
+    while isinstance(top, (exp.Subquery, exp.SetOperation)):
+        top = top.this if isinstance(top, exp.Subquery) else top.left
     changed = False
     for select in reversed(selects):  # innermost first
         typer.aliases = {
@@ -321,18 +363,72 @@ def rewrite_tree(node: exp.Expr, *, postgres: bool = False) -> tuple[str | None,
                     changed = True
                     if new is not part:
                         part.replace(new)
+        if postgres and (select is top or isinstance(select.parent, exp.SetOperation)):
+            changed = _outputs_keep_scale(select, typer) or changed
         changed = _order_numerically(select, typer) or changed
+    if postgres:
+        for values in node.find_all(exp.Values):
+            if not isinstance(values.parent, exp.Insert):
+                changed = _values_exactly(values, typer) or changed
     if not changed:
         return None
-    top = node
-    while isinstance(top, (exp.Subquery, exp.SetOperation)):
-        top = top.this if isinstance(top, exp.Subquery) else top.left
     if not isinstance(top, exp.Select):
         return ()
     typer.aliases = {}
     found = [_declared(typer.kind(e.this if isinstance(e, exp.Alias) else e)) for e in top.expressions]
     # a bare money column is already reported by SQLite as DECIMAL(18,2): only computed ones need saying
     return tuple(t if t and not _is_column(e) else None for t, e in zip(found, top.expressions, strict=True))
+
+
+def _values_exactly(values: exp.Values, typer: Typer) -> bool:
+    """The decimals of a ``VALUES`` read as rows (``FROM (VALUES (0.1), (1.50)) v(x)``) as exact text, each at its
+    own scale, as PostgreSQL's numeric holds them (its columns are then typed as carrying such text)."""
+    changed = False
+    for row in values.expressions:
+        for value in row.expressions if isinstance(row, exp.Tuple) else [row]:
+            kind = typer.kind(value)
+            if kind is None or not kind.decimal:
+                continue
+            new, value_changed = _exact(value, typer)
+            if new is not value:
+                value.replace(new)
+            exact = _as_decimal(new, kind)
+            if exact is not new:
+                new.replace(exact)
+                value_changed = True
+            changed = changed or value_changed
+    return changed
+
+
+def _outputs_keep_scale(select: exp.Select, typer: Typer) -> bool:
+    """The outputs of a SELECT whose values reach the client, or a set operation that mixes scales, as exact text
+    at their own scale where SQLite would lose it: a literal (``1.50``, not ``1.5``), and, in a branch of a set
+    operation of no one scale (``meta["pg_set_scale"]`` None), a decimal column of a fixed scale."""
+    changed = False
+    branch = isinstance(select.parent, exp.SetOperation)
+    for output in select.expressions:
+        value = output.this if isinstance(output, exp.Alias) else output
+        kind = typer.kind(value)
+        if kind is None or not kind.decimal:
+            continue
+        if isinstance(value, exp.Literal) or isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal):
+            replacement = _as_decimal(value, kind)
+        elif (
+            branch
+            and isinstance(value, exp.Column)
+            and kind.scale is not None
+            and "pg_set_scale" in output.meta
+            and output.meta["pg_set_scale"] is None
+        ):
+            replacement = _call("num", value.copy(), exp.Literal.number(kind.scale))
+            if output is value:  # named as the column still
+                replacement = exp.alias_(replacement, value.name, quoted=True)
+        else:
+            continue
+        if replacement is not value:
+            value.replace(replacement)
+            changed = True
+    return changed
 
 
 def _is_column(node: exp.Expr) -> bool:
@@ -346,12 +442,13 @@ def _declared(kind: Kind | None) -> str | None:
 
 
 def _computed(node: exp.Expr, kind: Kind | None) -> bool:
-    """An expression this module turned into exact text (not a plain column, literal or parameter)."""
-    return (
-        kind is not None
-        and kind.decimal
-        and not isinstance(node, (exp.Column, exp.Literal, exp.Placeholder, exp.Parameter, exp.Null))
-    )
+    """An expression this module turned into exact text (not a plain column, literal or parameter), or a column
+    that may carry such text (of a subquery, a VALUES, a set operation)."""
+    if kind is None or not kind.decimal:
+        return False
+    if isinstance(node, exp.Column):
+        return kind.carried
+    return not isinstance(node, (exp.Literal, exp.Placeholder, exp.Parameter, exp.Null))
 
 
 def _exact(node: exp.Expr, typer: Typer) -> tuple[exp.Expr, bool]:
@@ -379,6 +476,8 @@ def _as_decimal(node: exp.Expr, kind: Kind | None) -> exp.Expr:
         return _call("num", node.copy(), exp.Literal.number(kind.scale))
     if isinstance(node, exp.Literal) and not node.is_string:
         return exp.Literal.string(node.name)
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
+        return exp.Literal.string("-" + node.this.name)  # -1.50 keeps its scale
     return node
 
 
@@ -412,6 +511,8 @@ def _exact_node(node: exp.Expr, kind: Kind | None, typer: Typer) -> exp.Expr:
         arguments: list[exp.Expr] = [_as_decimal(inner, inner_kind)]
         if kind.scale is not None:
             arguments.append(exp.Literal.number(kind.scale))
+            if kind.precision is not None:
+                arguments.append(exp.Literal.number(kind.precision))
         return _call("num", *arguments)
     if isinstance(node, _COMPARISONS):
         left, right = node.args["this"], node.args["expression"]
@@ -435,8 +536,14 @@ def _exact_node(node: exp.Expr, kind: Kind | None, typer: Typer) -> exp.Expr:
         if _computed(argument, kind):
             return _call("num_min" if isinstance(node, exp.Min) else "num_max", argument)
         return node
-    if isinstance(node, (exp.Round, exp.Abs, exp.Ceil, exp.Floor)) and kind is not None and kind.decimal:
-        name = {exp.Round: "num_round", exp.Abs: "num_abs", exp.Ceil: "num_ceil", exp.Floor: "num_floor"}[type(node)]
+    if isinstance(node, (exp.Round, exp.Abs, exp.Ceil, exp.Floor, exp.Trunc)) and kind is not None and kind.decimal:
+        name = {
+            exp.Round: "num_round",
+            exp.Abs: "num_abs",
+            exp.Ceil: "num_ceil",
+            exp.Floor: "num_floor",
+            exp.Trunc: "num_trunc",
+        }[type(node)]
         places = node.args.get("decimals")
         value = _as_decimal(node.this, typer.kind(node.this))
         return _call(name, value, places) if places is not None else _call(name, value)
@@ -556,14 +663,54 @@ def _scale(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def num(value: Any, scale: int | None = None) -> str | None:
-    """``CAST(value AS DECIMAL(p, scale))``: rounded half away from zero to ``scale`` places."""
+def num(value: Any, scale: int | None = None, precision: int | None = None) -> str | None:
+    """``CAST(value AS DECIMAL(precision, scale))``: rounded half away from zero to ``scale`` places, and refused
+    (:class:`NumericOverflow`) when it then has more than ``precision - scale`` digits before its point."""
     number = _decimal(value)
     if number is None:
         return None
     if scale is not None:
-        number = number.quantize(Decimal(1).scaleb(-int(scale)), context=_CONTEXT)
+        number = fitted(number, int(scale), None if precision is None else int(precision))
     return _text(number)
+
+
+def fitted(number: Decimal, scale: int, precision: int | None = None) -> Decimal:
+    """``number`` as a ``numeric(precision, scale)`` holds it (PostgreSQL's apply_typmod): rounded half away from
+    zero to ``scale`` places, refused (:class:`NumericOverflow`, 22003) when more than ``precision - scale`` digits
+    are then left before its point.
+
+    >>> fitted(Decimal("1.005"), 2), fitted(Decimal("-2.5"), 0)
+    (Decimal('1.01'), Decimal('-3'))
+    >>> fitted(Decimal("999.994"), 2, 5)
+    Decimal('999.99')
+    >>> fitted(Decimal("999.995"), 2, 5)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    NumericOverflow: numeric field overflow: a field with precision 5, scale 2 must round to ... less than 10^3
+    """
+    if not number.is_finite():
+        raise DataError(f"{number} is not a number a decimal can hold")
+    if precision is not None and not 1 <= precision <= _MAX_PRECISION:
+        raise InvalidTypmod(f"NUMERIC precision {precision} must be between 1 and {_MAX_PRECISION}")
+    if not -_MAX_PRECISION <= scale <= _MAX_PRECISION:
+        raise InvalidTypmod(f"NUMERIC scale {scale} must be between -{_MAX_PRECISION} and {_MAX_PRECISION}")
+    whole = None if precision is None else precision - scale
+    # a number far too wide is refused before it is rounded (however many digits it has)
+    if whole is not None and number != 0 and number.adjusted() >= whole + 1:
+        raise NumericOverflow(_overflow(precision, scale))
+    try:
+        rounded = number.quantize(Decimal(1).scaleb(-scale), context=_CONTEXT)
+    except decimal.InvalidOperation:  # more digits than the arithmetic holds
+        raise NumericOverflow("value overflows numeric format") from None
+    if whole is not None and rounded != 0 and rounded.adjusted() >= whole:
+        raise NumericOverflow(_overflow(precision, scale))
+    return rounded
+
+
+def _overflow(precision: int | None, scale: int) -> str:
+    return (
+        f"numeric field overflow: a field with precision {precision}, scale {scale} must round to an absolute "
+        f"value less than 10^{(precision or 0) - scale}"
+    )
 
 
 def num_scaled(count: Any, scale: int) -> str | None:
@@ -647,6 +794,7 @@ def _rounding(mode: str) -> Callable[..., str | None]:
 
 
 num_round = _rounding(ROUND_HALF_UP)
+num_trunc = _rounding(ROUND_DOWN)
 num_ceil = _rounding(ROUND_CEILING)
 num_floor = _rounding(ROUND_FLOOR)
 
@@ -712,7 +860,7 @@ _AGGREGATES: dict[str, Callable[[list[Decimal]], Decimal | None]] = {
     "num_stddev_samp": lambda values: _variance(values, True, root=True),
 }
 _SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
-    "num": (num, (1, 2)),
+    "num": (num, (1, 2, 3)),
     "num_scaled": (num_scaled, (2,)),
     "num_add": (num_add, (2,)),
     "num_sub": (num_sub, (2,)),
@@ -722,6 +870,7 @@ _SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "num_neg": (num_neg, (1,)),
     "num_cmp": (num_cmp, (2,)),
     "num_round": (num_round, (1, 2)),
+    "num_trunc": (num_trunc, (1, 2)),
     "num_ceil": (num_ceil, (1, 2)),
     "num_floor": (num_floor, (1, 2)),
     "num_abs": (num_abs, (1,)),

@@ -361,7 +361,6 @@ class FrontDoor:
 
     def _passthrough(self, statement: Statement, bindings: Any) -> Result:
         cursor, described = _describing_cursor(self.connection)
-        before = self.connection.total_changes()
         try:
             cursor.execute(statement.sqlite_text, bindings)
         except KeyError as error:
@@ -373,7 +372,8 @@ class FrontDoor:
             rows = _OpenRows(cursor)
             self._open_rows.add(rows)
             return Result(description, rows)
-        changed = self.connection.total_changes() - before if statement.keyword in _WRITES else -1
+        # the rows the statement itself changed (SQLite's changes()), not those its tables' triggers changed as well
+        changed = self.connection.changes() if statement.keyword in _WRITES else -1
         return Result(None, iter(()), changed, self.connection.last_insert_rowid())
 
     def _takes_rows(self, plan: Plan, sets: Sequence[Any]) -> bool:

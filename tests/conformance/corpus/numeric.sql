@@ -39,6 +39,54 @@ SELECT p FROM (SELECT "PurchasePrice" AS p FROM "Assets" WHERE "AssetNumber" = '
 -- name: values_numeric_column
 SELECT x * 3 AS y FROM (VALUES (0.1), (1.25)) v(x) ORDER BY 1;
 
+-- name: values_numeric_wide
+SELECT sum(x) FROM (VALUES (123456789012345678901234567890.12), (0.01)) v(x);
+
+-- name: values_numeric_compared
+SELECT x FROM (VALUES (0.1), (1.25), (2.50)) v(x) WHERE x > 1 ORDER BY x;
+
+-- name: values_numeric_kept_scale
+SELECT x FROM (VALUES (1.50), (-0.10)) v(x) ORDER BY x DESC;
+
+-- name: values_numeric_avg
+SELECT avg(x) FROM (VALUES (0.1), (0.2), (0.4)) v(x);
+
+-- name: union_money_and_literal_sum
+SELECT sum(p) FROM (SELECT "PurchasePrice" AS p FROM "Assets" UNION ALL SELECT 0.005) u;
+
+-- name: subquery_money_sum
+SELECT sum(p), min(p), max(p) FROM (SELECT "PurchasePrice" AS p FROM "Assets") s;
+
+-- name: subquery_money_compared
+SELECT count(*), sum(p) FROM (SELECT "PurchasePrice" AS p, "PurchasePrice" * 2 AS q FROM "Assets") s WHERE p > 1000 AND q <= 65000;
+
+-- name: cte_numeric_compared
+WITH p AS (SELECT "PurchasePrice" * 1.1 AS grossed FROM "Assets") SELECT count(*) FROM p WHERE grossed > 1000;
+
+-- name: money_avg_rounded
+SELECT round(avg("PurchasePrice"), 2) AS a FROM "Assets";
+
+-- name: rounding_integers
+SELECT round(2) AS r, ceil(3) AS c, floor(3) AS f, sign(-3) AS s, round(2, 1) AS r1, trunc(7) AS t;
+
+-- name: trunc_places
+SELECT trunc(-2.789, 2) AS t, trunc(2.789) AS u, round(-0.5) AS r;
+
+-- name: numeric_cast_rounds_to_overflow
+SELECT 999.995::numeric(5,2);
+
+-- name: numeric_cast_huge_overflow
+SELECT 1e300::numeric(5,2);
+
+-- name: numeric_cast_negative_zero
+SELECT (-0.001)::numeric(5,2) AS z;
+
+-- name: union_distinct_numeric_scales
+SELECT 1.50 AS v UNION SELECT 1.5 ORDER BY 1;
+
+-- name: values_distinct_numeric_scales
+SELECT count(DISTINCT x) AS n FROM (VALUES (1.50), (1.5), (2)) v(x);
+
 -- name: numeric_avg
 SELECT avg(x) FROM (VALUES (1), (2)) v(x);
 
@@ -114,3 +162,43 @@ SELECT x, x * 2 FROM n;
 CREATE TEMP TABLE n (b boolean);
 INSERT INTO n VALUES ('t'), ('yes'), (false);
 SELECT count(*) FROM n WHERE b;
+
+-- name: own_numeric_update_rounds
+CREATE TEMP TABLE n (x numeric(6,2));
+INSERT INTO n VALUES (1);
+UPDATE n SET x = x * 1.0055;
+SELECT x FROM n;
+
+-- name: own_numeric_update_overflow
+CREATE TEMP TABLE n (x numeric(4,2));
+INSERT INTO n VALUES (10);
+UPDATE n SET x = x * 10;
+
+-- name: own_numeric_no_scale
+CREATE TEMP TABLE n (x numeric(3));
+INSERT INTO n VALUES (2.5), (-2.5), (999.4);
+SELECT x FROM n ORDER BY x;
+
+-- name: own_numeric_found_rounded
+CREATE TEMP TABLE n (x numeric(10,2));
+INSERT INTO n VALUES (1.005), (2.004);
+SELECT count(*) FROM n WHERE x = 1.01 OR x = 2.00;
+
+-- name: own_numeric_returning
+CREATE TEMP TABLE n (x numeric(10,2));
+INSERT INTO n VALUES (1.005) RETURNING x;
+
+-- name: own_numeric_table_kept
+CREATE TABLE own_amounts (id integer PRIMARY KEY, amount numeric(8,3));
+INSERT INTO own_amounts VALUES (1, 2.0005), (2, -0.0004);
+SELECT id, amount FROM own_amounts ORDER BY id;
+
+-- name: own_numeric_table_overflow
+CREATE TABLE own_amounts (id integer PRIMARY KEY, amount numeric(8,3));
+INSERT INTO own_amounts VALUES (1, 100000);
+
+-- name: numeric_cast_precision_beyond_postgresql
+SELECT 1::numeric(2000, 2);
+
+-- name: numeric_cast_many_digits
+SELECT 1e400::numeric(1000, 500) AS big, 1e-400::numeric(1000, 500) AS small;
