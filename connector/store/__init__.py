@@ -324,7 +324,7 @@ class Store:
     def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert typed rows, in order, by multi-row INSERT statements (:meth:`insert_stored_rows`)."""
         layout = LAYOUTS[table.name]
-        self.insert_stored_rows(table, layout.names, [layout.stored_row(row) for row in rows])
+        self.insert_stored_rows(table, layout.names, layout.stored_rows(rows))
 
     def insert_stored_rows(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows given in stored form as tuples of ``columns``, in order, :data:`ROWS_PER_INSERT` to a
