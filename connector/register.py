@@ -131,14 +131,21 @@ class Register:
             return rules.delete(current, self)
         raise TypeError(command)
 
-    def insert_typed(self, table: Table, typed: Row | Exception, on_conflict: OnConflict, context: Context) -> Any:
+    def insert_typed(
+        self, table: Table, typed: Row | Exception, on_conflict: OnConflict, context: Context, plain: bool = False
+    ) -> Any:
         """:meth:`apply` of an INSERT whose values are typed already (:func:`connector.domain.rows.typed_rows`), or
         the error typing them raised, raised where :meth:`apply` types them: a batch's rows, typed a column at a
-        time. ``typed`` is the rules' to change."""
-        self._writable(table)
+        time. ``typed`` is the rules' to change; ``plain`` when the rules' ``plain_rows`` passed it."""
+        rules = self._writable(table)
         if isinstance(typed, Exception):
             raise typed
-        return self._insert(table, typed, on_conflict, context)
+        if not plain:
+            return self._insert(table, typed, on_conflict, context)
+        if rules.scoped:
+            typed["TenantId"] = self.tenancy.resolve(typed.get("TenantId"))
+        self._resolve_accounts(table, typed, typed.get("TenantId"), context)
+        return rules.insert_plain(typed, on_conflict, context)
 
     def _writable(self, table: Table) -> Rules:
         """The table's rules, once this connection may write to it (not read-only, and the table writable)."""

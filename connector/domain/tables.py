@@ -150,6 +150,17 @@ class Rules:
         self.created(new, context)
         return new[self.table.key]
 
+    def plain_rows(self, rows: Sequence[Row | Exception]) -> list[bool]:
+        """For each typed row of a multi-row INSERT (or the error typing it), whether :meth:`insert_plain` may take
+        it: a row that passes every check its own columns decide, worked out a column at a time. None, here."""
+        return [False] * len(rows)
+
+    def insert_plain(self, row: Row, conflict: OnConflict, context: Context) -> Any:
+        """:meth:`insert` of a row :meth:`plain_rows` passed: the same row, the same writes and, for what only the
+        register can tell (a name taken, a reference), the same checks in the same order; the checks the row's own
+        columns passed are not made again."""
+        return self.insert(row, conflict, context)
+
     def not_insertable(self) -> str:
         return f"cannot insert into {self.table.name}"
 
