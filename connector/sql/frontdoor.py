@@ -174,6 +174,8 @@ def adapt_bindings(bindings: Sequence[Any] | Mapping[str, Any] | None) -> Sequen
 
 
 def _checked(bindings: Any) -> Any:
+    if bindings.__class__ is tuple or bindings.__class__ is list:
+        return bindings  # the usual sets, without asking the abstract classes
     if isinstance(bindings, (str, bytes)) or not isinstance(bindings, (Mapping, Sequence)):
         raise ProgrammingError(
             f"parameters must be a sequence or a mapping of values, not {type(bindings).__name__} {bindings!r:.40}"
