@@ -1087,3 +1087,18 @@ def test_an_import_keeps_a_page_cache_larger_than_its_own(tmp_path: Path):
         progress.seen == [-2 * PAGE_CACHE_KIB] and con.execute("PRAGMA cache_size").fetchone()[0] == -2 * PAGE_CACHE_KIB
     )
     con.close()
+
+
+def test_tracking_columns_left_blank_give_no_options_and_a_half_given_pair_is_reported(tmp_path: Path):
+    path = tmp_path / "assets.csv"
+    header = "*AssetName,*AssetNumber,TrackingCategory1,TrackingOption1,TrackingCategory2,TrackingOption2\n"
+    path.write_text(header + "Van,FA-1,  , ,,\nCar,FA-2,,,,\n")
+    con = connector.connect(":memory:", autocommit=True)
+    assert import_files(con, [path]).summary() == "imported 2 assets (2 new)"
+    assert con.execute("SELECT count(*) FROM AssetTracking").fetchone() == (0,)
+    half = tmp_path / "half.csv"
+    half.write_text(header + "Bus,FA-3,,,, \nTram,FA-4,,,,North\n")
+    with pytest.raises(ImportFailed) as failed:
+        import_files(con, [half])
+    assert [(problem.row, problem.column) for problem in failed.value.problems] == [(3, "TrackingCategory2")]
+    con.close()
