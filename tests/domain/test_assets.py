@@ -120,3 +120,40 @@ def test_a_plain_draft_has_its_computed_columns(price):
     assert made["AssetStatus"] is AssetStatus.DRAFT and made["CanRollBack"] is False
     assert made["AccountingBookValue"] == (Decimal("60.00") if price else Decimal("0"))
     assert made["BookDepreciationSetting_DepreciationCalculationMethod"] is DepreciationCalculationMethod.NONE
+
+
+def test_a_bad_row_among_columns_that_would_pass_whole_is_found():
+    """The checks first look at a whole column (empty in every row, text in every row, the least price against the
+    greatest residual value): one bad row among many good ones must still be found."""
+    ordinary = {
+        "AssetId": "asset-1",
+        "TenantId": TENANT,
+        "AssetName": "Van",
+        "AssetNumber": "FA-1",
+        "PurchasePrice": Decimal("1000.00"),
+        "BookDepreciationDetail_ResidualValue": Decimal("100.00"),
+        "BookDepreciationSetting_DepreciationRate": 20.0,
+    }
+    rows = [dict(ordinary, AssetNumber=f"FA-{number}") for number in range(50)]
+    assert assets.plain_drafts(rows) == [True] * 50
+    off = [
+        {"AssetName": " "},
+        {"AssetNumber": 7},
+        {"AssetStatus": AssetStatus.REGISTERED},
+        {"BookDepreciationSetting_DepreciationCalculationMethod": DepreciationCalculationMethod.LIFE},
+        {"DisposalPrice": Decimal("0.00")},
+        {"PurchasePrice": Decimal("99.00")},
+        {"PurchasePrice": Decimal("-1.00"), "BookDepreciationDetail_ResidualValue": None},
+        {"BookDepreciationDetail_ResidualValue": Decimal("1000.01")},
+        {"BookDepreciationDetail_CurrentAccumDepreciationAmount": Decimal("1000.01")},
+        {"BookDepreciationSetting_DepreciationRate": 120.0},
+        {"BookDepreciationSetting_EffectiveLifeYears": 5},
+        {"BookDepreciationSetting_DepreciationRate": None, "BookDepreciationSetting_EffectiveLifeYears": 0},
+    ]
+    for changes in off:
+        bad = [dict(row) for row in rows]
+        bad[7].update(changes)
+        assert assets.plain_drafts(bad) == [True] * 7 + [False] + [True] * 42, changes
+        # create refuses the row, or takes it changing what it gave (a disposal price of 0), or as not a draft
+        made = general(bad[7])
+        assert isinstance(made, RegisterError) or made != assets.new_draft(bad[7]) or "AssetNumber" in changes
