@@ -95,10 +95,15 @@ class Batch:
             return key
         return self._write(lambda: self.register.apply(command))
 
-    def insert_typed(self, typed: Row | Exception, on_conflict: OnConflict) -> Any:
+    def plain_rows(self, typed: Sequence[Row | Exception]) -> list[bool]:
+        """For each of the statement's typed rows, whether the rules may take it by their plain road (see
+        :meth:`connector.domain.tables.Rules.plain_rows`), worked out for all of them at once."""
+        return RULES[self.table.name].plain_rows(typed)
+
+    def insert_typed(self, typed: Row | Exception, on_conflict: OnConflict, plain: bool = False) -> Any:
         """:meth:`apply` of an INSERT into the batch's table whose values are typed already, or the error typing
-        them raised (see :meth:`Register.insert_typed`)."""
-        key = self.register.insert_typed(self.table, typed, on_conflict, self)
+        them raised (see :meth:`Register.insert_typed`); ``plain`` as :meth:`plain_rows` said of it."""
+        key = self.register.insert_typed(self.table, typed, on_conflict, self, plain)
         if self._kept >= KEEP_AT_MOST:
             self.flush()
         return key

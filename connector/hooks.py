@@ -41,7 +41,7 @@ def attach(connection: apsw.Connection) -> None:
     tables = Module(register)
     module = cast("apsw.VTModule", tables)  # no ShadowName: version 2 has none
     connection.create_module(MODULE, module, use_bestindex_object=True, use_no_change=True, iVersion=2)
-    LastInsert(
+    store.last_insert = LastInsert(
         connection, tables.rowids, is_storage, frozenset({OWNERS, *(table.lower() for table in changelog.LOG_TABLES)})
     )
     for report in REPORTS:

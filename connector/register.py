@@ -133,14 +133,16 @@ class Register:
             return rules.delete(current, self)
         raise TypeError(command)
 
-    def insert_typed(self, table: Table, typed: Row | Exception, on_conflict: OnConflict, context: Context) -> Any:
+    def insert_typed(
+        self, table: Table, typed: Row | Exception, on_conflict: OnConflict, context: Context, plain: bool = False
+    ) -> Any:
         """:meth:`apply` of an INSERT whose values are typed already (:func:`connector.domain.rows.typed_rows`), or
         the error typing them raised, raised where :meth:`apply` types them: a batch's rows, typed a column at a
-        time. ``typed`` is the rules' to change."""
+        time. ``typed`` is the rules' to change; ``plain`` when the rules' ``plain_rows`` passed it."""
         self._writable(table)
         if isinstance(typed, Exception):
             raise typed
-        return self._insert(table, typed, on_conflict, context)
+        return self._insert(table, typed, on_conflict, context, plain)
 
     def _writable(self, table: Table) -> Rules:
         """The table's rules, once this connection may write to it (not read-only, and the table writable)."""
@@ -150,11 +152,15 @@ class Register:
         rules.check_writable()
         return rules
 
-    def _insert(self, table: Table, typed: Row, on_conflict: OnConflict, context: Context) -> Any:
+    def _insert(self, table: Table, typed: Row, on_conflict: OnConflict, context: Context, plain: bool = False) -> Any:
+        """The row in its tenant, its account references resolved, through the rules' insert (their plain road for a
+        row ``plain_rows`` passed)."""
         rules = RULES[table.name]
         if rules.scoped:
             typed["TenantId"] = self.tenancy.resolve(typed.get("TenantId"))
         self._resolve_accounts(table, typed, typed.get("TenantId"), context)
+        if plain:
+            return rules.insert_plain(typed, on_conflict, context)
         return rules.insert(typed, on_conflict, context)
 
     @staticmethod

@@ -14,9 +14,10 @@ keyed by a secret of its own, and maps them back when a statement names a row by
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import apsw
 
@@ -75,6 +76,8 @@ class LastInsert:
         #: The table and the store's rowid of the last insert; shown through the cipher only when asked for, since
         #: the hook sees every row a bulk write inserts (four keyed hashes a row cost an import a tenth of its time).
         self._last: tuple[str, int] | None = None
+        self._connection = connection
+        self._told = 0
         connection.set_update_hook(self._changed)
         connection.create_scalar_function("last_insert_rowid", self._last_insert_rowid, 0)  # type: ignore[arg-type]
 
@@ -84,6 +87,25 @@ class LastInsert:
             return 0
         table, rowid = self._last
         return self.cipher.shown(rowid) if self.is_storage(table) else rowid
+
+    @contextlib.contextmanager
+    def told(self) -> Iterator[None]:
+        """Bulk inserts whose caller tells the last row it inserted (:meth:`inserted`): the hook is off meanwhile, as
+        a call into Python for every row cost an import a twentieth of its time. Nested ones turn it on again when
+        the outermost ends."""
+        if self._told == 0:
+            self._connection.set_update_hook(None)
+        self._told += 1
+        try:
+            yield
+        finally:
+            self._told -= 1
+            if self._told == 0:
+                self._connection.set_update_hook(self._changed)
+
+    def inserted(self, table: str, rowid: int) -> None:
+        """A bulk insert (:meth:`told`) put its last row in ``table`` at the store's ``rowid``."""
+        self._changed(apsw.SQLITE_INSERT, "main", table, rowid)
 
     def _changed(self, kind: int, database: str, table: str, rowid: int) -> None:
         if kind == apsw.SQLITE_INSERT and table.lower() not in self.bookkeeping:

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 import connector
-from connector.transfer.importer import import_files
+from connector.transfer.importer import PAGE_CACHE_KIB, Progress, import_files
 from connector.transfer.report import ImportFailed
 from tests.conftest import ROOT
 from tests.helpers import assets_sql, committed, register_dump
@@ -1046,3 +1046,59 @@ def test_the_cycle_collector_is_left_as_it_was_whether_the_import_succeeds_or_fa
         assert con.execute("SELECT AssetNumber FROM Assets").fetchall() == [("V-1",)]
     finally:
         con.close()
+
+
+class CacheSeen(Progress):
+    """A progress that notes the connection's page cache as the rows go in."""
+
+    def __init__(self, connection: connector.Connection) -> None:
+        self.connection = connection
+        self.seen: list[int] = []
+
+    def advance(self, rows: int) -> None:
+        self.seen.append(self.connection.execute("PRAGMA cache_size").fetchone()[0])
+
+
+@pytest.mark.parametrize("good", [True, False], ids=["imported", "refused"])
+def test_an_import_runs_with_a_larger_page_cache_and_gives_the_connections_back(tmp_path: Path, good: bool):
+    path = tmp_path / "assets.csv"
+    path.write_text(f"*AssetName,*AssetNumber,PurchasePrice\nVan,FA-1,100\nCar,FA-2,{'200' if good else 'lots'}\n")
+    con = connector.connect(":memory:", autocommit=True)
+    before = con.execute("PRAGMA cache_size").fetchone()[0]
+    progress = CacheSeen(con)
+    if good:
+        import_files(con, [path], progress=progress)
+    else:
+        with pytest.raises(ImportFailed):
+            import_files(con, [path], progress=progress)
+    assert progress.seen and set(progress.seen) == {-PAGE_CACHE_KIB}
+    assert con.execute("PRAGMA cache_size").fetchone()[0] == before
+    con.close()
+
+
+def test_an_import_keeps_a_page_cache_larger_than_its_own(tmp_path: Path):
+    path = tmp_path / "assets.csv"
+    path.write_text("*AssetName,*AssetNumber\nVan,FA-1\n")
+    con = connector.connect(":memory:", autocommit=True)
+    con.execute(f"PRAGMA cache_size = {-2 * PAGE_CACHE_KIB}")
+    progress = CacheSeen(con)
+    import_files(con, [path], progress=progress)
+    assert (
+        progress.seen == [-2 * PAGE_CACHE_KIB] and con.execute("PRAGMA cache_size").fetchone()[0] == -2 * PAGE_CACHE_KIB
+    )
+    con.close()
+
+
+def test_tracking_columns_left_blank_give_no_options_and_a_half_given_pair_is_reported(tmp_path: Path):
+    path = tmp_path / "assets.csv"
+    header = "*AssetName,*AssetNumber,TrackingCategory1,TrackingOption1,TrackingCategory2,TrackingOption2\n"
+    path.write_text(header + "Van,FA-1,  , ,,\nCar,FA-2,,,,\n")
+    con = connector.connect(":memory:", autocommit=True)
+    assert import_files(con, [path]).summary() == "imported 2 assets (2 new)"
+    assert con.execute("SELECT count(*) FROM AssetTracking").fetchone() == (0,)
+    half = tmp_path / "half.csv"
+    half.write_text(header + "Bus,FA-3,,,, \nTram,FA-4,,,,North\n")
+    with pytest.raises(ImportFailed) as failed:
+        import_files(con, [half])
+    assert [(problem.row, problem.column) for problem in failed.value.problems] == [(3, "TrackingCategory2")]
+    con.close()

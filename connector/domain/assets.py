@@ -8,15 +8,23 @@ through :class:`AssetLookups`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
 from connector.domain import book_setting
 from connector.domain.book_setting import AVERAGING, CALCULATION, LIFE, METHOD, RATE
+from connector.domain.commands import OnConflict
 from connector.domain.depreciation import financial_year_start
-from connector.domain.enums import AccountingBasis, AssetStatus, ChangesOfEstimate, DepreciationMethod, UpdateType
+from connector.domain.enums import (
+    AccountingBasis,
+    AssetStatus,
+    ChangesOfEstimate,
+    DepreciationCalculationMethod,
+    DepreciationMethod,
+    UpdateType,
+)
 from connector.domain.errors import (
     InvalidValue,
     MissingReference,
@@ -74,6 +82,9 @@ NO_DISPOSAL_WHEN_ZERO = DISPOSAL_COLUMNS[1:]
 _DISPOSAL = frozenset(DISPOSAL_COLUMNS)
 #: The statuses, read once (an enumeration's member is looked up on its class at every use).
 _DRAFT, _REGISTERED = AssetStatus.DRAFT, AssetStatus.REGISTERED
+_NO_CALCULATION = DepreciationCalculationMethod.NONE
+#: A new asset's columns before an INSERT's values (see :func:`blank`).
+_DEFAULTS = blank(ASSETS)
 
 #: What registration needs, in the order the error lists it. A rate or a life comes on top, by method.
 REQUIRED_TO_REGISTER = (TYPE, PURCHASE_DATE, PRICE, START_DATE, METHOD, AVERAGING)
@@ -136,6 +147,53 @@ def create(values: Mapping[str, Any], lookups: AssetLookups) -> Row:
     _derive(row, lookups)
     if registered:
         check_registration(row)
+    return row
+
+
+def plain_drafts(rows: Sequence[Mapping[str, Any] | Exception]) -> list[bool]:
+    """For each of an INSERT's typed rows (or the error typing it), whether it is a plain new draft: one that
+    :func:`create` makes without refusing it nor changing a value it gave, whatever the register holds, save its
+    asset type, which :func:`new_draft`'s caller looks up. Its status is empty or Draft, it names no disposal and no
+    calculation method, its name and number are text that is not blank, its amounts and its setting are within the
+    rules. Worked out a column at a time; a row that is not plain goes through :func:`create`, which says why."""
+    defaults = _DEFAULTS
+    found = [row if row.__class__ is dict else {} for row in rows]
+
+    def column(name: str) -> list[Any]:
+        default = defaults[name]
+        return [row.get(name, default) for row in found]
+
+    plain = [row.__class__ is dict for row in rows]
+    checks: list[Sequence[Any]] = [
+        [status is None or status is _DRAFT for status in column(STATUS)],
+        [calculation is None or calculation is _NO_CALCULATION for calculation in column(CALCULATION)],
+        *([value is None for value in column(name)] for name in DISPOSAL_COLUMNS),
+        *([value.__class__ is str and bool(value.strip()) for value in column(name)] for name in (NAME, NUMBER)),
+        [
+            price is None or (residual is None or residual <= price) and (prior or 0) + (current or 0) <= price
+            for price, residual, prior, current in zip(
+                column(PRICE), column(RESIDUAL), column(PRIOR_ACCUMULATED), column(CURRENT_ACCUMULATED)
+            )
+        ],
+        [
+            (rate is None or life is None) and (rate is None or 0 < rate <= 100) and (life is None or life >= 1)
+            for rate, life in zip(column(RATE), column(LIFE))
+        ],
+    ]
+    for check in checks:
+        plain = [passed and checked for passed, checked in zip(plain, check)]
+    return plain
+
+
+def new_draft(values: Mapping[str, Any]) -> Row:
+    """What :func:`create` makes of a plain draft (:func:`plain_drafts`) whose asset type, when it gives one, the
+    tenant has."""
+    row = blank(ASSETS)
+    row.update(values)
+    row[STATUS] = _DRAFT
+    row[CALCULATION] = book_setting.calculation_method(row)
+    row[BOOK_VALUE] = book_value(row)
+    row[CAN_ROLL_BACK] = False
     return row
 
 
@@ -416,6 +474,32 @@ class AssetRules(Rules):
             new[NUMBER] = _settings_rules().next_asset_number(tenant, context)
         new["LedgerAccountId"] = context.open_ledger_account(tenant, ledger_name(new), self._fixed_assets(new, context))
         return new
+
+    def plain_rows(self, rows: Sequence[Row | Exception]) -> list[bool]:
+        return plain_drafts(rows)
+
+    def insert_plain(self, row: Row, conflict: OnConflict, context: Context) -> Any:
+        """:meth:`Rules.insert` of a plain draft (:func:`plain_drafts`): its name looked up, its asset type, its
+        accounts, and the rest of :meth:`create` as :func:`new_draft`."""
+        if not self.table.insertable:
+            raise NotSupported(self.not_insertable(), table=self.table.name)
+        existing = self.taken(row, context)
+        if existing is not None:
+            return self.on_taken(existing, row, conflict, context)
+        row[self.table.key] = context.new_key()
+        tenant = row[TENANT]
+        type_id = row.get(TYPE)
+        if type_id is not None and context.asset_type(tenant, type_id) is None:
+            new = self.create(row, context)  # which says there is no such asset type
+        else:
+            if row.get(PURCHASE_ACCOUNT) is None:
+                row[PURCHASE_ACCOUNT] = context.account_id(tenant, ACCOUNTS_PAYABLE, "Assets.PurchaseAccount")
+            new = new_draft(row)
+            new["LedgerAccountId"] = context.open_ledger_account(
+                tenant, ledger_name(new), self._fixed_assets(new, context)
+            )
+        context.insert(self.table, new)
+        return new[self.table.key]
 
     def created(self, row: Row, context: Context) -> None:
         if row[STATUS] is AssetStatus.REGISTERED:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Protocol
 
 from connector.domain.commands import OnConflict
@@ -127,9 +128,9 @@ class Rules:
         """How messages name a row ("asset FA-0042")."""
         return f"{self.table.name} row {row.get(self.table.key)!r}"
 
-    @property
+    @cached_property
     def scoped(self) -> bool:
-        """Whether the table's rows belong to a tenant (and a write names it by TenantId)."""
+        """Whether the table's rows belong to a tenant (and a write names it by TenantId); worked out once."""
         return self.table.find("TenantId") is not None and self.table.key != "TenantId"
 
     def check_writable(self) -> None:
@@ -150,6 +151,17 @@ class Rules:
         self.created(new, context)
         return new[self.table.key]
 
+    def plain_rows(self, rows: Sequence[Row | Exception]) -> list[bool]:
+        """For each typed row of a multi-row INSERT (or the error typing it), whether :meth:`insert_plain` may take
+        it: a row that passes every check its own columns decide, worked out a column at a time. None, here."""
+        return [False] * len(rows)
+
+    def insert_plain(self, row: Row, conflict: OnConflict, context: Context) -> Any:
+        """:meth:`insert` of a row :meth:`plain_rows` passed: the same row, the same writes and, for what only the
+        register can tell (a name taken, a reference), the same checks in the same order; the checks the row's own
+        columns passed are not made again."""
+        return self.insert(row, conflict, context)
+
     def not_insertable(self) -> str:
         return f"cannot insert into {self.table.name}"
 
@@ -169,8 +181,9 @@ class Rules:
             return None
         return context.find(self.table, column, row[column], row.get("TenantId") if self.scoped else None)
 
-    @property
+    @cached_property
     def unique_column(self) -> str | None:
+        """The column whose value is unique (in its tenant), if any; worked out once."""
         return self.table.unique[0][-1] if self.table.unique else None
 
     def on_taken(self, existing: Row, row: Row, conflict: OnConflict, context: Context) -> Any:

@@ -174,6 +174,8 @@ def adapt_bindings(bindings: Sequence[Any] | Mapping[str, Any] | None) -> Sequen
 
 
 def _checked(bindings: Any) -> Any:
+    if bindings.__class__ is tuple or bindings.__class__ is list:
+        return bindings  # the usual sets, without asking the abstract classes
     if isinstance(bindings, (str, bytes)) or not isinstance(bindings, (Mapping, Sequence)):
         raise ProgrammingError(
             f"parameters must be a sequence or a mapping of values, not {type(bindings).__name__} {bindings!r:.40}"
@@ -397,8 +399,9 @@ class FrontDoor:
 
     def _insert_rows(self, plan: InsertPlan, rows: list[Sequence[Any]]) -> int:
         """:meth:`_run_plan_many` for sets of bindings that are the rows themselves (:meth:`_takes_rows`), without
-        naming each value as a parameter first: the rows' values typed a column at a time (:func:`typed_rows`),
-        then each row through the register's rules in its turn, as :meth:`InsertPlan.run` applies one row (a row
+        naming each value as a parameter first: the rows' values typed a column at a time (:func:`typed_rows`), the
+        checks each row's own columns decide made a column at a time (``plain_rows``), then each row through the
+        register's rules in its turn, as :meth:`InsertPlan.run` applies one row (a row
         whose values did not type fails in its turn with the error typing it raised)."""
 
         def work() -> int:
@@ -408,13 +411,14 @@ class FrontDoor:
             batch.expect(plan.columns, rows)
             table, columns, conflict = plan.table.name, plan.columns, plan.on_conflict
             typed = typed_rows(plan.table, columns, rows)
+            plain = batch.plain_rows(typed) if typed is not None else None
             total = 0
             for number, row in enumerate(rows, start=1):
                 try:
-                    if typed is None:
+                    if typed is None or plain is None:
                         key = batch.apply(Insert(table, dict(zip(columns, row)), conflict))
                     else:
-                        key = batch.insert_typed(typed[number - 1], conflict)
+                        key = batch.insert_typed(typed[number - 1], conflict, plain[number - 1])
                 except RegisterError as error:
                     _in_set(error, number, len(rows))
                     raise

@@ -18,7 +18,7 @@ import os
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import apsw
 
@@ -53,6 +53,15 @@ T = TypeVar("T")
 Where = Mapping[str, Any]
 
 
+class InsertNotes(Protocol):
+    """What shows a connection's last insert (:class:`connector.rowids.LastInsert`): told of a bulk insert's last
+    row instead of hearing of every row."""
+
+    def told(self) -> contextlib.AbstractContextManager[None]: ...
+
+    def inserted(self, table: str, rowid: int) -> None: ...
+
+
 class Store:
     """Reads and writes the storage tables of one connection. Writes must run where SQLite allows them: inside a
     virtual-table method, or inside :meth:`writing`.
@@ -71,6 +80,8 @@ class Store:
         self._results: dict[int, Any] = {}
         self._tokens = itertools.count(1)
         self._bulk = False
+        #: What shows the connection's last insert, told by bulk inserts (set when the connection is attached).
+        self.last_insert: InsertNotes | None = None
         connection.create_scalar_function(WRITE_GATEWAY, self._run_pending, 1)  # type: ignore[arg-type]
         connection.create_scalar_function(STORAGE_GUARD, _storage_writable, 0, deterministic=True)
 
@@ -330,7 +341,7 @@ class Store:
     def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert typed rows, in order, by multi-row INSERT statements (:meth:`insert_stored_rows`)."""
         layout = LAYOUTS[table.name]
-        self.insert_stored_rows(table, layout.names, [layout.stored_row(row) for row in rows])
+        self.insert_stored_rows(table, layout.names, layout.stored_rows(rows))
 
     def insert_stored_rows(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows given in stored form as tuples of ``columns``, in order, :data:`ROWS_PER_INSERT` to a
@@ -345,13 +356,20 @@ class Store:
         chain = itertools.chain.from_iterable
         whole = len(rows) - len(rows) % per
         keyed = table.key in columns
-        with self.bulk(), self.changes.told() if keyed else contextlib.nullcontext():
+        notes = self.last_insert
+        with (
+            self.bulk(),
+            self.changes.told() if keyed else contextlib.nullcontext(),
+            notes.told() if notes is not None else contextlib.nullcontext(),
+        ):
             if whole:
                 statement = head + ", ".join([one] * per)
                 for start in range(0, whole, per):
                     self.execute(statement, list(chain(rows[start : start + per])))
             if whole < len(rows):
                 self.execute(head + ", ".join([one] * (len(rows) - whole)), list(chain(rows[whole:])))
+        if notes is not None and rows:
+            notes.inserted(shadow(table), self.connection.last_insert_rowid())
         if keyed:
             position = list(columns).index(table.key)
             self.changes.note(shadow(table), [row[position] for row in rows])

@@ -237,6 +237,25 @@ class TableLayout:
             values[index] = None if value is None else unique_key(value)
         return values
 
+    def stored_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """:meth:`stored_row` of each row, made a column at a time: each column's values read out of every row at
+        once, and each distinct value of a column that is not stored as it is converted once (a codec gives equal
+        values equal stored forms, and a batch's rows repeat their dates, methods and amounts). Rows that are not
+        whole (:meth:`stored_row`'s other road), or a value that cannot be a dictionary key, go value by value."""
+        if not rows:
+            return []
+        try:
+            columns: list[Sequence[Any]] = list(zip(*map(self._whole, rows)))
+        except KeyError:
+            return [tuple(self.stored_row(row)) for row in rows]
+        if not columns:  # a table of unique names' keys only: no such table
+            return [tuple(self.stored_row(row)) for row in rows]
+        for index, convert in self.to_store:
+            columns[index] = _converted(columns[index], convert)
+        for _, name in self._key_positions:
+            columns.append(_converted([row[name] for row in rows], unique_key))
+        return list(zip(*columns))
+
     def typed_row(self, stored: Sequence[Any]) -> Row:
         """The typed row of a stored one read by :attr:`select` (or by ``select_stored``: without the computed
         columns at the end)."""
@@ -272,6 +291,18 @@ def row_reader(names: tuple[str, ...], converters: tuple[Any, ...]) -> Callable[
     ]
     reader: Callable[[Sequence[Any]], Row] = eval(f"lambda s: {{{', '.join(items)}}}", namespace)
     return reader
+
+
+def _converted(values: Sequence[Any], convert: Callable[[Any], Any]) -> Sequence[Any]:
+    """``values`` with each one that is not None through ``convert``, each distinct one converted once."""
+    try:
+        distinct = dict.fromkeys(values)
+    except TypeError:  # a value that cannot be a key
+        return [None if value is None else convert(value) for value in values]
+    for value in distinct:
+        if value is not None:
+            distinct[value] = convert(value)
+    return list(map(distinct.__getitem__, values))
 
 
 def _getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:

@@ -234,6 +234,8 @@ class Layout:
         columns = [self._convert(f, _column(rows, f.index), records, problems) for f in self.fields]
         tracking: dict[int, list[tuple[str, str, int]]] = {}
         for pair, (category_index, option_index, category_header, option_header) in enumerate(self.tracking):
+            if _empty(rows, category_index) and _empty(rows, option_index):
+                continue  # a pair of columns the file leaves empty (most files): no row gives an option
             categories, options = _texts(rows, category_index), _texts(rows, option_index)
             for position, (category, option) in enumerate(zip(categories, options)):
                 if not category and not option:
@@ -345,6 +347,18 @@ def _texts(rows: list[Sequence[Any]], index: int | None) -> list[str]:
         return [cell.strip() for cell in _column(rows, index)]
     except AttributeError:
         return [_text(cells, index) for cells in rows]
+
+
+def _empty(rows: list[Sequence[Any]], index: int | None) -> bool:
+    """Whether no row has a value at ``index`` (as :func:`_texts` reads it: "" for every row), looked at through the
+    column's distinct cells."""
+    if index is None:
+        return True
+    try:
+        distinct = set(_column(rows, index))
+    except TypeError:  # a structure (JSON): the rows are read one by one
+        return False
+    return all(cell is None or cell.__class__ is str and not cell.strip() for cell in distinct)
 
 
 def _filled(cell: Any) -> bool:

@@ -56,3 +56,38 @@ def test_a_row_of_every_table_with_its_defaults_is_stored_column_by_column():
     for name, layout in LAYOUTS.items():
         row = blank(TABLES[name])
         assert layout.stored_row(row) == by_name(name, row), name
+
+
+def test_rows_stored_a_column_at_a_time_are_stored_as_one_at_a_time():
+    whole = {**blank(TABLES["Assets"]), **ASSET}
+    rows = [
+        whole,
+        {**whole, "AssetId": "0f6c7e9a-0000-4000-8000-000000000043", "AssetNumber": "fa-ä43"},
+        {**whole, "PurchasePrice": Decimal("32500.5"), "PurchaseDate": None, "AssetStatus": AssetStatus.DRAFT},
+        {**whole, "PurchasePrice": Decimal("-0.00"), "BookDepreciationSetting_DepreciationMethod": None},
+        {**whole, "CanRollBack": True, "AssetNumber": None},
+    ]
+    layout = LAYOUTS["Assets"]
+    assert layout.stored_rows(rows) == [tuple(layout.stored_row(row)) for row in rows]
+    assert layout.stored_rows([]) == []
+
+
+def test_rows_that_are_not_whole_are_stored_value_by_value():
+    layout = LAYOUTS["Assets"]
+    rows = [{**blank(TABLES["Assets"]), **ASSET}, dict(ASSET)]
+    assert layout.stored_rows(rows) == [tuple(by_name("Assets", row)) for row in rows]
+
+
+def test_a_value_that_cannot_be_a_key_is_converted_where_it_is():
+    class Unhashable(dt.date):
+        __hash__ = None  # type: ignore[assignment]
+
+    row = {**blank(TABLES["Assets"]), **ASSET, "PurchaseDate": Unhashable(2024, 3, 15)}
+    stored = LAYOUTS["Assets"].stored_rows([row, {**row}])
+    assert [value[LAYOUTS["Assets"].names.index("PurchaseDate")] for value in stored] == ["2024-03-15"] * 2
+
+
+def test_every_table_stores_its_default_rows_a_column_at_a_time():
+    for name, layout in LAYOUTS.items():
+        rows = [blank(TABLES[name]), blank(TABLES[name])]
+        assert layout.stored_rows(rows) == [tuple(by_name(name, row)) for row in rows], name
