@@ -357,11 +357,7 @@ class Store:
         whole = len(rows) - len(rows) % per
         keyed = table.key in columns
         notes = self.last_insert
-        with (
-            self.bulk(),
-            self.changes.told() if keyed else contextlib.nullcontext(),
-            notes.told() if notes is not None else contextlib.nullcontext(),
-        ):
+        with self.bulk(), self.changes.told() if keyed else contextlib.nullcontext(), self.inserts_told():
             if whole:
                 statement = head + ", ".join([one] * per)
                 for start in range(0, whole, per):
@@ -391,9 +387,15 @@ class Store:
         _check_stored(table, columns)
         assignments = ", ".join(f"{name} = ?" for name in columns)
         sql = f"UPDATE {shadow(table)} SET {assignments} WHERE rowid = ?"
-        with self.guard.trusted(), self.bulk(), self.changes.told():
+        # no row is inserted: last_insert_rowid() has nothing to hear of, row by row
+        with self.guard.trusted(), self.bulk(), self.changes.told(), self.inserts_told():
             self.connection.executemany(MARK + sql, rows)
         self.changes.note(shadow(table), keys)
+
+    def inserts_told(self) -> contextlib.AbstractContextManager[None]:
+        """A bulk write whose caller tells ``last_insert_rowid()`` the last row it inserted, if any
+        (:meth:`connector.rowids.LastInsert.told`)."""
+        return self.last_insert.told() if self.last_insert is not None else contextlib.nullcontext()
 
     def set(self, table: Table, key: Any, values: Mapping[str, Any]) -> None:
         """Set some columns (typed values) of the row with that key, leaving the others as they are."""

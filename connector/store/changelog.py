@@ -220,8 +220,8 @@ class ChangeLog:
         if count <= SMALL_FLUSH:  # a statement's few rows: their values bound, no JSON made or parsed
             bound = [value for table, keys in noted.items() for key in keys for value in (table[:_STRIP], key)]
             store.execute(f"INSERT INTO {LOG} (TableName, RowKey) VALUES {_VALUES[count]}", bound)
-        else:  # one statement for all of them: {table: [keys]}
-            with self.told():
+        else:  # one statement for all of them: {table: [keys]}, none of them a row last_insert_rowid() shows
+            with self.told(), store.inserts_told():
                 store.execute(
                     f"INSERT INTO {LOG} (TableName, RowKey) SELECT t.key, k.value FROM json_each(?) AS t, "
                     "json_each(t.value) AS k",
