@@ -481,12 +481,9 @@ class AssetRules(Rules):
     def insert_plain(self, row: Row, conflict: OnConflict, context: Context) -> Any:
         """:meth:`Rules.insert` of a plain draft (:func:`plain_drafts`): its name looked up, its asset type, its
         accounts, and the rest of :meth:`create` as :func:`new_draft`."""
-        if not self.table.insertable:
-            raise NotSupported(self.not_insertable(), table=self.table.name)
-        existing = self.taken(row, context)
-        if existing is not None:
-            return self.on_taken(existing, row, conflict, context)
-        row[self.table.key] = context.new_key()
+        settled, result = self.keyed(row, conflict, context)
+        if settled:
+            return result
         tenant = row[TENANT]
         type_id = row.get(TYPE)
         if type_id is not None and context.asset_type(tenant, type_id) is None:

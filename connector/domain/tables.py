@@ -136,16 +136,25 @@ class Rules:
     def check_writable(self) -> None:
         """Refuse any write at all, for a table that takes none."""
 
-    # -- INSERT -----------------------------------------------------------------------------------------------
-
-    def insert(self, row: Row, conflict: OnConflict, context: Context) -> Any:
-        """A new row from the typed columns of an INSERT (in its tenant); its key, or None when it was skipped."""
+    def keyed(self, row: Row, conflict: OnConflict, context: Context) -> tuple[bool, Any]:
+        """An INSERT's first steps: refused for a table that takes none; for a row whose unique value another row
+        holds, what ``conflict`` makes of it, as ``(True, its key or None)``; else the row gets a new key and
+        ``(False, None)`` says to go on."""
         if not self.table.insertable:
             raise NotSupported(self.not_insertable(), table=self.table.name)
         existing = self.taken(row, context)
         if existing is not None:
-            return self.on_taken(existing, row, conflict, context)
+            return True, self.on_taken(existing, row, conflict, context)
         row[self.table.key] = context.new_key()
+        return False, None
+
+    # -- INSERT -----------------------------------------------------------------------------------------------
+
+    def insert(self, row: Row, conflict: OnConflict, context: Context) -> Any:
+        """A new row from the typed columns of an INSERT (in its tenant); its key, or None when it was skipped."""
+        settled, result = self.keyed(row, conflict, context)
+        if settled:
+            return result
         new = self.create(row, context)
         context.insert(self.table, new)
         self.created(new, context)
