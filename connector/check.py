@@ -37,12 +37,15 @@ class Uncheckable(Exception):
     """The file cannot be checked: it cannot be opened, or it is not a register of this layout."""
 
 
-def check(path: str | Path) -> list[str]:
-    """The findings about the register in ``path`` (an empty list when it is sound). The file is opened read-only."""
+def check(path: str | Path, timeout: float = 5.0) -> list[str]:
+    """The findings about the register in ``path`` (an empty list when it is sound). The file is opened read-only;
+    ``timeout`` is how long to wait, in seconds, while another connection holds it locked (as
+    :func:`connector.connect`'s: a server's session closing the file locks it for a moment)."""
     try:
         raw = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
     except apsw.Error as error:
         raise Uncheckable(f"cannot open it: {error}") from None
+    raw.set_busy_timeout(int(timeout * 1000))
     try:
         version = raw.execute("PRAGMA user_version").get
         if isinstance(version, int) and version in COLUMNS_ADDED_SINCE:
