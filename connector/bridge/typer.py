@@ -313,9 +313,9 @@ def column_name(expression: exp.Expr) -> str:
     >>> import sqlglot
     >>> from connector.bridge.dialect import BridgePostgres
     >>> [column_name(e) for e in sqlglot.parse_one(
-    ...     "SELECT a, count(*), '1'::bigint, x::text, trim(b), rpad(b, 2), 1 + 2, CASE WHEN a THEN 1 END",
-    ...     read=BridgePostgres).expressions]
-    ['a', 'count', 'int8', 'x', 'btrim', 'rpad', '?column?', 'case']
+    ...     "SELECT a, count(*), '1'::bigint, x::text, trim(b), rpad(b, 2), 1 + 2, CASE WHEN a THEN 1 END, "
+    ...     "interval '1 day', interval '1' day + interval '1 day'", read=BridgePostgres).expressions]
+    ['a', 'count', 'int8', 'x', 'btrim', 'rpad', '?column?', 'case', 'interval', '?column?']
     """
     if expression.meta.get("pg_name"):
         return expression.meta["pg_name"]
@@ -330,6 +330,8 @@ def column_name(expression: exp.Expr) -> str:
         if found is not None:  # the type's own name: int8, float8, bool
             return types.TYPES[found.element].name if found.element else found.name
         return _written_type(expression.to)
+    if isinstance(expression, exp.Interval):  # ``interval '1 day'`` is a typed literal, a cast by another name
+        return types.TYPES[types.INTERVAL].name
     if isinstance(expression, exp.AtTimeZone):
         return "timezone"
     if isinstance(expression, (exp.RegexpLike, exp.RegexpILike)):

@@ -102,6 +102,9 @@ SELECT "PurchaseDate"::timestamptz FROM "Assets" WHERE "AssetNumber" = 'FA-0042'
 -- name: interval_literal
 SELECT interval '1 month' AS a, interval '30 days' AS b, interval '1 day 02:03:04' AS c, interval '-5 years' AS d;
 
+-- name: interval_literal_names
+SELECT interval '1 day', interval '2' hour, '3 days'::interval, interval '1 day' AS named;
+
 -- name: interval_from_timestamps
 SELECT '2025-01-01 12:00'::timestamp - '2024-12-31 00:00'::timestamp AS gap;
 
