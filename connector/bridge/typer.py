@@ -419,11 +419,25 @@ def _array_of(kind: Type | None) -> Type | None:
 def _literal(typer: _Typer, node: exp.Literal, scope: _Scope) -> Type:
     if node.is_string:
         return UNKNOWN
-    text = node.name
-    if text.isdigit():
-        value = int(text)
-        return (types.INT4 if value < 2**31 else types.INT8 if value < 2**63 else types.NUMERIC, -1)
-    return (types.NUMERIC, -1)
+    return _integer_constant(int(node.name)) if node.name.isdigit() else (types.NUMERIC, -1)
+
+
+def _integer_constant(value: int) -> Type:
+    """An integer constant's type: the narrowest of int4, int8 and numeric that holds it (``make_const``)."""
+    if -(2**31) <= value < 2**31:
+        return (types.INT4, -1)
+    return (types.INT8 if -(2**63) <= value < 2**63 else types.NUMERIC, -1)
+
+
+def _negation(typer: _Typer, node: exp.Neg, scope: _Scope) -> Type | None:
+    """``-x``; PostgreSQL's grammar folds the sign into an integer constant (``doNegate``), so ``-2147483648`` is
+    int4 and ``-9223372036854775808`` int8, though neither unsigned number is."""
+    inner = node.this
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Literal) and not inner.is_string and inner.name.isdigit():
+        return _integer_constant(-int(inner.name))
+    return typer.type(node.this, scope)
 
 
 def cast_target(to: exp.Expr) -> Type | None:
@@ -767,7 +781,7 @@ _RULES: dict[type[exp.Expr], Callable[..., Type | None]] = {
     exp.Column: _column,
     exp.Paren: _same,
     exp.Alias: _same,
-    exp.Neg: _same,
+    exp.Neg: _negation,
     exp.Collate: _same,
     exp.Order: _same,  # array_agg(x ORDER BY y): x's type
     exp.Distinct: lambda typer, node, scope: typer.type(node.expressions[0], scope) if node.expressions else None,

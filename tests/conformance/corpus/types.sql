@@ -12,6 +12,10 @@ SELECT 3000000000::bigint AS big;
 -- name: int8_plain_literal
 SELECT 3000000000 AS big, -9223372036854775808 AS smallest;
 
+-- name: integer_literal_bounds
+SELECT -2147483648 AS a, 2147483648 AS b, -2147483649 AS c, 9223372036854775807 AS d, 9223372036854775808 AS e,
+       -(2147483648) AS f, - 5 AS g, -9223372036854775809 AS h, -2147483648 + 0 AS i, 9223372036854775808 + 1 AS j;
+
 -- name: int8_count
 SELECT count(*) FROM "Assets";
 
