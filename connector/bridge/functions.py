@@ -149,12 +149,13 @@ class Interval:
         parts = []
         years, months = divmod(abs(self.months), 12)
         sign = "-" if self.months < 0 else ""
+        # a unit is plural unless its value is 1 (PostgreSQL's: -1 days, -1 years)
         if years:
-            parts.append(f"{sign}{years} year{'s' if years != 1 else ''}")
+            parts.append(f"{sign}{years} year{'s' if sign or years != 1 else ''}")
         if months:
-            parts.append(f"{sign}{months} mon{'s' if months != 1 else ''}")
+            parts.append(f"{sign}{months} mon{'s' if sign or months != 1 else ''}")
         if self.days:
-            parts.append(f"{self.days} day{'s' if abs(self.days) != 1 else ''}")
+            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
         if self.micros or not parts:
             micros = abs(self.micros)
             hours, rest = divmod(micros, 3_600_000_000)

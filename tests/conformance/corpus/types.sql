@@ -109,6 +109,10 @@ SELECT interval '1 month' AS a, interval '30 days' AS b, interval '1 day 02:03:0
 -- name: interval_literal_names
 SELECT interval '1 day', interval '2' hour, '3 days'::interval, interval '1 day' AS named;
 
+-- name: interval_literal_of_several_parts
+SELECT interval '2 days 10:00' AS a, interval '1 day 02:03:04.5' AS b, interval '1 day ago' AS c, interval '5' day AS d,
+       interval '3 DAYS' AS e, interval '-1 day' AS f, interval '-1 year -1 month' AS g, interval '-13 months' AS h;
+
 -- name: interval_from_timestamps
 SELECT '2025-01-01 12:00'::timestamp - '2024-12-31 00:00'::timestamp AS gap;
 
