@@ -260,6 +260,18 @@ def add_interval(moment: Any, interval: Any, sign: int) -> str | None:
     return moment_text(result)
 
 
+def add_intervals(left: Any, right: Any, sign: int) -> str | None:
+    """``interval ± interval``: months, days and time each added apart, as PostgreSQL keeps them.
+
+    >>> add_intervals("1 day", "02:30:00", 1), add_intervals("1 mon", "45 days", -1)
+    ('1 day 02:30:00', '1 mon -45 days')
+    """
+    if left is None or right is None:
+        return None
+    first, second = parse_interval(left), parse_interval(right).scaled(int(sign))
+    return Interval(first.months + second.months, first.days + second.days, first.micros + second.micros).text()
+
+
 def add_days(day: Any, count: Any) -> str | None:
     """``date ± integer``: a date."""
     start = parse_date(day)

@@ -235,6 +235,7 @@ _ENTRIES = (
         for name, result, implementation, counts in (
             ("pg_interval", _INTERVAL, f.interval_text, (1,)),
             ("pg_add_interval", _TS, f.add_interval, (3,)),
+            ("pg_add_intervals", _INTERVAL, f.add_intervals, (3,)),
             ("pg_add_days", _D, f.add_days, (2,)),
             ("pg_days_between", _I4, f.days_between, (2,)),
             ("pg_moments_between", _INTERVAL, f.moments_between, (2,)),

@@ -113,6 +113,11 @@ SELECT interval '1 day', interval '2' hour, '3 days'::interval, interval '1 day'
 SELECT interval '2 days 10:00' AS a, interval '1 day 02:03:04.5' AS b, interval '1 day ago' AS c, interval '5' day AS d,
        interval '3 DAYS' AS e, interval '-1 day' AS f, interval '-1 year -1 month' AS g, interval '-13 months' AS h;
 
+-- name: interval_sums
+SELECT interval '1 day' + interval '2 hours' AS a, interval '1 mon' - interval '45 days' AS b,
+       interval '1 year' + interval '-13 months' AS c, '2 days'::interval - '12:00'::interval AS d,
+       timestamp '2024-01-31 00:00' + (interval '1 month' + interval '1 day') AS e;
+
 -- name: interval_from_timestamps
 SELECT '2025-01-01 12:00'::timestamp - '2024-12-31 00:00'::timestamp AS gap;
 
