@@ -272,6 +272,66 @@ def add_intervals(left: Any, right: Any, sign: int) -> str | None:
     return Interval(first.months + second.months, first.days + second.days, first.micros + second.micros).text()
 
 
+_DAY_MICROS = 86_400_000_000
+
+
+def _truncated(number: int, by: int) -> int:
+    """``number / by`` rounded toward zero, as C divides."""
+    whole = abs(number) // by
+    return whole if number >= 0 else -whole
+
+
+def _justified(value: Interval, days: bool, hours: bool) -> Interval:
+    """PostgreSQL's ``interval_justify_*``: whole days of time into days (``hours``), whole 30 days into months
+    (``days``), then each field given the sign of the one above it."""
+    months, day, micros = value.months, value.days, value.micros
+    if hours:
+        whole = _truncated(micros, _DAY_MICROS)
+        micros, day = micros - whole * _DAY_MICROS, day + whole
+    if days:
+        whole = _truncated(day, 30)
+        day, months = day - whole * 30, months + whole
+        later = day < 0 or hours and day == 0 and micros < 0
+        earlier = day > 0 or hours and day == 0 and micros > 0
+        if months > 0 and later:
+            day, months = day + 30, months - 1
+        elif months < 0 and earlier:
+            day, months = day - 30, months + 1
+    if hours:
+        if day > 0 and micros < 0:
+            micros, day = micros + _DAY_MICROS, day - 1
+        elif day < 0 and micros > 0:
+            micros, day = micros - _DAY_MICROS, day + 1
+    return Interval(months, day, micros)
+
+
+def justify_days(interval: Any) -> str | None:
+    """``justify_days``: each 30 days a month.
+
+    >>> justify_days("45 days"), justify_days("1 mon -45 days"), justify_days("-35 days")
+    ('1 mon 15 days', '-15 days', '-1 mons -5 days')
+    """
+    return None if interval is None else _justified(parse_interval(interval), True, False).text()
+
+
+def justify_hours(interval: Any) -> str | None:
+    """``justify_hours``: each 24 hours a day.
+
+    >>> justify_hours("50:00:00"), justify_hours("1 day -30:00:00")
+    ('2 days 02:00:00', '-06:00:00')
+    """
+    return None if interval is None else _justified(parse_interval(interval), False, True).text()
+
+
+def justify_interval(interval: Any) -> str | None:
+    """``justify_interval``: ``justify_days`` and ``justify_hours`` together, the signs made one.
+
+    >>> justify_interval("1 mon -1 hour"), justify_interval("-1 mon 50:00:00")
+    ('29 days 23:00:00', '-27 days -22:00:00')
+    """
+    return None if interval is None else _justified(parse_interval(interval), True, True).text()
+
+
 def add_days(day: Any, count: Any) -> str | None:
     """``date ± integer``: a date."""
     start = parse_date(day)

@@ -118,6 +118,16 @@ SELECT interval '1 day' + interval '2 hours' AS a, interval '1 mon' - interval '
        interval '1 year' + interval '-13 months' AS c, '2 days'::interval - '12:00'::interval AS d,
        timestamp '2024-01-31 00:00' + (interval '1 month' + interval '1 day') AS e;
 
+-- name: interval_justified
+SELECT justify_days(interval '45 days') AS a, justify_days(interval '1 mon -45 days') AS b,
+       justify_days(interval '-35 days') AS c, justify_hours(interval '50:00:00') AS d,
+       justify_hours(interval '1 day -30:00:00') AS e, justify_interval(interval '1 mon -1 hour') AS f,
+       justify_interval(interval '-1 mon 50:00:00') AS g, justify_hours(NULL) AS h;
+
+-- name: interval_justify_a_parameter
+-- params: ["65 days"]
+SELECT justify_days($1) AS a, justify_interval($1) AS b;
+
 -- name: interval_from_timestamps
 SELECT '2025-01-01 12:00'::timestamp - '2024-12-31 00:00'::timestamp AS gap;
 
