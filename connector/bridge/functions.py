@@ -146,22 +146,28 @@ class Interval:
     micros: int = 0
 
     def text(self) -> str:
+        """As PostgreSQL prints it (``IntervalStyle`` postgres): a unit plural unless its value is 1, and a positive
+        field after a negative one signed ``+``.
+
+        >>> Interval(-13, 5, 36_000_000_000).text(), Interval(-1, 0, 0).text(), Interval(1, -1, -1).text()
+        ('-1 years -1 mons +5 days 10:00:00', '-1 mons', '1 mon -1 days -00:00:00.000001')
+        """
         parts = []
-        years, months = divmod(abs(self.months), 12)
-        sign = "-" if self.months < 0 else ""
-        # a unit is plural unless its value is 1 (PostgreSQL's: -1 days, -1 years)
-        if years:
-            parts.append(f"{sign}{years} year{'s' if sign or years != 1 else ''}")
-        if months:
-            parts.append(f"{sign}{months} mon{'s' if sign or months != 1 else ''}")
-        if self.days:
-            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+        whole = abs(self.months) // 12
+        years = whole if self.months >= 0 else -whole
+        after_negative = False
+        for value, unit in ((years, "year"), (self.months - 12 * years, "mon"), (self.days, "day")):
+            if value:
+                plus = "+" if after_negative and value > 0 else ""
+                parts.append(f"{plus}{value} {unit}{'s' if value != 1 else ''}")
+                after_negative = value < 0
         if self.micros or not parts:
             micros = abs(self.micros)
             hours, rest = divmod(micros, 3_600_000_000)
             minutes, rest = divmod(rest, 60_000_000)
             seconds, fraction = divmod(rest, 1_000_000)
-            clock = f"{'-' if self.micros < 0 else ''}{hours:02d}:{minutes:02d}:{seconds:02d}"
+            sign = "-" if self.micros < 0 else "+" if after_negative else ""
+            clock = f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}"
             parts.append(clock + (f".{fraction:06d}".rstrip("0") if fraction else ""))
         return " ".join(parts)
 
@@ -308,8 +314,8 @@ def _justified(value: Interval, days: bool, hours: bool) -> Interval:
 def justify_days(interval: Any) -> str | None:
     """``justify_days``: each 30 days a month.
 
-    >>> justify_days("45 days"), justify_days("1 mon -45 days"), justify_days("-35 days")
-    ('1 mon 15 days', '-15 days', '-1 mons -5 days')
+    >>> justify_days("45 days"), justify_days("1 mon -45 days"), justify_days("-35 days 10:00")
+    ('1 mon 15 days', '-15 days', '-1 mons -5 days +10:00:00')
     """
     return None if interval is None else _justified(parse_interval(interval), True, False).text()
 

@@ -128,6 +128,11 @@ SELECT justify_days(interval '45 days') AS a, justify_days(interval '1 mon -45 d
 -- params: ["65 days"]
 SELECT justify_days($1) AS a, justify_interval($1) AS b;
 
+-- name: interval_signs_printed
+SELECT interval '-1 year 2 months' AS a, interval '-1 mon 5 days 10:00' AS b, interval '1 day -02:00' AS c,
+       interval '-13 months -5 days +3 hours' AS d, justify_days(interval '-35 days 10:00') AS e,
+       interval '-1 day' + interval '1 microsecond' AS f;
+
 -- name: interval_from_timestamps
 SELECT '2025-01-01 12:00'::timestamp - '2024-12-31 00:00'::timestamp AS gap;
 
