@@ -168,9 +168,18 @@ def _string_kind(literal: str) -> str | None:
 
 
 def _integer_kind(digits: str) -> str | None:
+    """The kind of an unsigned integer literal, or None to leave it in the key: 0 and 1, a leading zero, one beyond
+    int8, and 2147483648, whose type depends on a sign before it (``-2147483648`` is an int4, PostgreSQL's grammar
+    folding the sign into the constant).
+
+    >>> _integer_kind("2147483647"), _integer_kind("2147483648"), _integer_kind("2147483649")
+    ('i', None, 'l')
+    """
     if digits in ("0", "1") or digits.startswith("0") or len(digits) > 19:
         return None  # (more than 19 digits is beyond int8, and Python reads at most 4,300 digits as an int)
     number = int(digits)
+    if number == _INT4_MAX + 1:
+        return None
     return _INT4 if number <= _INT4_MAX else _INT8 if number <= _INT8_MAX else None
 
 

@@ -143,6 +143,19 @@ class BridgePostgres(Postgres):
             "NOW": _named(exp.CurrentTimestamp, "now"),
         }
 
+        def _parse_interval_span(self, this: exp.Expr, parse_function_unit: bool = True) -> exp.Interval:
+            interval = super()._parse_interval_span(this, parse_function_unit)
+            # sqlglot splits '<n> <unit>' into a value and a unit, but reads '1 day 02:03:04' (or '1 day ago') as
+            # its first part alone: PostgreSQL reads the whole text, so a text that is more than one part stays whole
+            if (
+                this.is_string
+                and len(exp.INTERVAL_STRING_RE.findall(this.name)) == 1
+                and exp.INTERVAL_STRING_RE.fullmatch(this.name) is None
+            ):
+                interval.set("this", this)
+                interval.set("unit", None)
+            return interval
+
         def _parse_types(
             self,
             check_func: bool = False,

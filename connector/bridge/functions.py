@@ -146,21 +146,28 @@ class Interval:
     micros: int = 0
 
     def text(self) -> str:
+        """As PostgreSQL prints it (``IntervalStyle`` postgres): a unit plural unless its value is 1, and a positive
+        field after a negative one signed ``+``.
+
+        >>> Interval(-13, 5, 36_000_000_000).text(), Interval(-1, 0, 0).text(), Interval(1, -1, -1).text()
+        ('-1 years -1 mons +5 days 10:00:00', '-1 mons', '1 mon -1 days -00:00:00.000001')
+        """
         parts = []
-        years, months = divmod(abs(self.months), 12)
-        sign = "-" if self.months < 0 else ""
-        if years:
-            parts.append(f"{sign}{years} year{'s' if years != 1 else ''}")
-        if months:
-            parts.append(f"{sign}{months} mon{'s' if months != 1 else ''}")
-        if self.days:
-            parts.append(f"{self.days} day{'s' if abs(self.days) != 1 else ''}")
+        whole = abs(self.months) // 12
+        years = whole if self.months >= 0 else -whole
+        after_negative = False
+        for value, unit in ((years, "year"), (self.months - 12 * years, "mon"), (self.days, "day")):
+            if value:
+                plus = "+" if after_negative and value > 0 else ""
+                parts.append(f"{plus}{value} {unit}{'s' if value != 1 else ''}")
+                after_negative = value < 0
         if self.micros or not parts:
             micros = abs(self.micros)
             hours, rest = divmod(micros, 3_600_000_000)
             minutes, rest = divmod(rest, 60_000_000)
             seconds, fraction = divmod(rest, 1_000_000)
-            clock = f"{'-' if self.micros < 0 else ''}{hours:02d}:{minutes:02d}:{seconds:02d}"
+            sign = "-" if self.micros < 0 else "+" if after_negative else ""
+            clock = f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}"
             parts.append(clock + (f".{fraction:06d}".rstrip("0") if fraction else ""))
         return " ".join(parts)
 
@@ -257,6 +264,78 @@ def add_interval(moment: Any, interval: Any, sign: int) -> str | None:
     except (OverflowError, ValueError):
         raise ClientError("22008", "timestamp out of range") from None
     return moment_text(result)
+
+
+def add_intervals(left: Any, right: Any, sign: int) -> str | None:
+    """``interval ± interval``: months, days and time each added apart, as PostgreSQL keeps them.
+
+    >>> add_intervals("1 day", "02:30:00", 1), add_intervals("1 mon", "45 days", -1)
+    ('1 day 02:30:00', '1 mon -45 days')
+    """
+    if left is None or right is None:
+        return None
+    first, second = parse_interval(left), parse_interval(right).scaled(int(sign))
+    return Interval(first.months + second.months, first.days + second.days, first.micros + second.micros).text()
+
+
+_DAY_MICROS = 86_400_000_000
+
+
+def _truncated(number: int, by: int) -> int:
+    """``number / by`` rounded toward zero, as C divides."""
+    whole = abs(number) // by
+    return whole if number >= 0 else -whole
+
+
+def _justified(value: Interval, days: bool, hours: bool) -> Interval:
+    """PostgreSQL's ``interval_justify_*``: whole days of time into days (``hours``), whole 30 days into months
+    (``days``), then each field given the sign of the one above it."""
+    months, day, micros = value.months, value.days, value.micros
+    if hours:
+        whole = _truncated(micros, _DAY_MICROS)
+        micros, day = micros - whole * _DAY_MICROS, day + whole
+    if days:
+        whole = _truncated(day, 30)
+        day, months = day - whole * 30, months + whole
+        later = day < 0 or hours and day == 0 and micros < 0
+        earlier = day > 0 or hours and day == 0 and micros > 0
+        if months > 0 and later:
+            day, months = day + 30, months - 1
+        elif months < 0 and earlier:
+            day, months = day - 30, months + 1
+    if hours:
+        if day > 0 and micros < 0:
+            micros, day = micros + _DAY_MICROS, day - 1
+        elif day < 0 and micros > 0:
+            micros, day = micros - _DAY_MICROS, day + 1
+    return Interval(months, day, micros)
+
+
+def justify_days(interval: Any) -> str | None:
+    """``justify_days``: each 30 days a month.
+
+    >>> justify_days("45 days"), justify_days("1 mon -45 days"), justify_days("-35 days 10:00")
+    ('1 mon 15 days', '-15 days', '-1 mons -5 days +10:00:00')
+    """
+    return None if interval is None else _justified(parse_interval(interval), True, False).text()
+
+
+def justify_hours(interval: Any) -> str | None:
+    """``justify_hours``: each 24 hours a day.
+
+    >>> justify_hours("50:00:00"), justify_hours("1 day -30:00:00")
+    ('2 days 02:00:00', '-06:00:00')
+    """
+    return None if interval is None else _justified(parse_interval(interval), False, True).text()
+
+
+def justify_interval(interval: Any) -> str | None:
+    """``justify_interval``: ``justify_days`` and ``justify_hours`` together, the signs made one.
+
+    >>> justify_interval("1 mon -1 hour"), justify_interval("-1 mon 50:00:00")
+    ('29 days 23:00:00', '-27 days -22:00:00')
+    """
+    return None if interval is None else _justified(parse_interval(interval), True, True).text()
 
 
 def add_days(day: Any, count: Any) -> str | None:

@@ -457,7 +457,7 @@ def _kind_here(node: exp.Expr) -> str | None:
             return "timestamp"
         if isinstance(node, exp.Sub) and left == "date" and right == "date":
             return "int"
-        if isinstance(node, exp.Sub) and left in _TEMPORAL and right in _TEMPORAL:
+        if isinstance(node, exp.Sub) and left in _TEMPORAL and right in _TEMPORAL or left == right == "interval":
             return "interval"
         if left == right and left in ("int", "numeric", "float"):
             return left
@@ -597,8 +597,8 @@ def _in_exactly(node: exp.In) -> exp.Expr:
 
 
 def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
-    """``date - date`` is days, ``date + 1`` a date, ``timestamp ± interval`` a timestamp (SQLite would add
-    numbers)."""
+    """``date - date`` is days, ``date + 1`` a date, ``timestamp ± interval`` a timestamp, ``interval ± interval``
+    an interval (SQLite would add numbers)."""
     left, right = node.this, node.expression
     lk, rk = _kind(left), _kind(right)
     sign = exp.Literal.number(-1 if isinstance(node, exp.Sub) else 1)
@@ -606,6 +606,8 @@ def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
         return _call("pg_add_interval", left, right, sign)
     if lk == "interval" and rk in _TEMPORAL and isinstance(node, exp.Add):
         return _call("pg_add_interval", right, left, sign)
+    if lk == "interval" and rk == "interval":
+        return _call("pg_add_intervals", left, right, sign)
     if lk == "date" and rk == "time" or lk == "time" and rk == "date" and isinstance(node, exp.Add):
         day, time = (left, right) if lk == "date" else (right, left)
         return _call("pg_add_interval", day, time, sign)  # date + time: that day at that time

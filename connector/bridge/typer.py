@@ -313,9 +313,9 @@ def column_name(expression: exp.Expr) -> str:
     >>> import sqlglot
     >>> from connector.bridge.dialect import BridgePostgres
     >>> [column_name(e) for e in sqlglot.parse_one(
-    ...     "SELECT a, count(*), '1'::bigint, x::text, trim(b), rpad(b, 2), 1 + 2, CASE WHEN a THEN 1 END",
-    ...     read=BridgePostgres).expressions]
-    ['a', 'count', 'int8', 'x', 'btrim', 'rpad', '?column?', 'case']
+    ...     "SELECT a, count(*), '1'::bigint, x::text, trim(b), rpad(b, 2), 1 + 2, CASE WHEN a THEN 1 END, "
+    ...     "interval '1 day', interval '1' day + interval '1 day'", read=BridgePostgres).expressions]
+    ['a', 'count', 'int8', 'x', 'btrim', 'rpad', '?column?', 'case', 'interval', '?column?']
     """
     if expression.meta.get("pg_name"):
         return expression.meta["pg_name"]
@@ -330,6 +330,8 @@ def column_name(expression: exp.Expr) -> str:
         if found is not None:  # the type's own name: int8, float8, bool
             return types.TYPES[found.element].name if found.element else found.name
         return _written_type(expression.to)
+    if isinstance(expression, exp.Interval):  # ``interval '1 day'`` is a typed literal, a cast by another name
+        return types.TYPES[types.INTERVAL].name
     if isinstance(expression, exp.AtTimeZone):
         return "timezone"
     if isinstance(expression, (exp.RegexpLike, exp.RegexpILike)):
@@ -417,11 +419,25 @@ def _array_of(kind: Type | None) -> Type | None:
 def _literal(typer: _Typer, node: exp.Literal, scope: _Scope) -> Type:
     if node.is_string:
         return UNKNOWN
-    text = node.name
-    if text.isdigit():
-        value = int(text)
-        return (types.INT4 if value < 2**31 else types.INT8 if value < 2**63 else types.NUMERIC, -1)
-    return (types.NUMERIC, -1)
+    return _integer_constant(int(node.name)) if node.name.isdigit() else (types.NUMERIC, -1)
+
+
+def _integer_constant(value: int) -> Type:
+    """An integer constant's type: the narrowest of int4, int8 and numeric that holds it (``make_const``)."""
+    if -(2**31) <= value < 2**31:
+        return (types.INT4, -1)
+    return (types.INT8 if -(2**63) <= value < 2**63 else types.NUMERIC, -1)
+
+
+def _negation(typer: _Typer, node: exp.Neg, scope: _Scope) -> Type | None:
+    """``-x``; PostgreSQL's grammar folds the sign into an integer constant (``doNegate``), so ``-2147483648`` is
+    int4 and ``-9223372036854775808`` int8, though neither unsigned number is."""
+    inner = node.this
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Literal) and not inner.is_string and inner.name.isdigit():
+        return _integer_constant(-int(inner.name))
+    return typer.type(node.this, scope)
 
 
 def cast_target(to: exp.Expr) -> Type | None:
@@ -765,7 +781,7 @@ _RULES: dict[type[exp.Expr], Callable[..., Type | None]] = {
     exp.Column: _column,
     exp.Paren: _same,
     exp.Alias: _same,
-    exp.Neg: _same,
+    exp.Neg: _negation,
     exp.Collate: _same,
     exp.Order: _same,  # array_agg(x ORDER BY y): x's type
     exp.Distinct: lambda typer, node, scope: typer.type(node.expressions[0], scope) if node.expressions else None,

@@ -178,10 +178,14 @@ class Typer:
             if "." in text or "e" in text.lower():
                 # PostgreSQL reads 1.50 as numeric, of scale 2; SQLite as a float
                 return Kind("decimal", _literal_scale(text)) if self.postgres else LITERAL
-            return INT
+            return Kind("decimal", 0) if self.postgres and _beyond_int8(text) else INT
         if isinstance(node, exp.Cast):
             return cast_kind(node.to)
         if isinstance(node, exp.Neg):
+            inner = node.this
+            if self.postgres and isinstance(inner, exp.Literal) and not inner.is_string and inner.name.isdigit():
+                # the sign is the constant's own: -9223372036854775808 is an int8
+                return Kind("decimal", 0) if _beyond_int8("-" + inner.name) else INT
             return self.kind(node.this)
         if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
             return self._arithmetic(node)
@@ -252,6 +256,16 @@ def _scale_of(node: exp.Expr, kind: Kind | None) -> int | None:
     if kind == LITERAL and isinstance(node, exp.Literal):
         return _literal_scale(node.name)
     return kind.scale if kind.decimal else None
+
+
+def _beyond_int8(text: str) -> bool:
+    """Whether an integer constant's text (``9223372036854775808``, ``-9223372036854775809``) is beyond int8, so
+    PostgreSQL reads it as numeric (and SQLite as a float).
+
+    >>> _beyond_int8("9223372036854775807"), _beyond_int8("9223372036854775808"), _beyond_int8("-9223372036854775808")
+    (False, True, False)
+    """
+    return not -(2**63) <= int(text) < 2**63
 
 
 def _literal_scale(text: str) -> int:
@@ -333,7 +347,7 @@ def _mentions_decimals(node: exp.Expr, postgres: bool) -> bool:
         elif isinstance(found, exp.DataType):
             if found.this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL):
                 return True
-        elif postgres and not found.is_string and not found.is_int:
+        elif postgres and not found.is_string and (not found.is_int or _beyond_int8(found.name)):
             return True
     return False
 

@@ -12,6 +12,10 @@ SELECT 3000000000::bigint AS big;
 -- name: int8_plain_literal
 SELECT 3000000000 AS big, -9223372036854775808 AS smallest;
 
+-- name: integer_literal_bounds
+SELECT -2147483648 AS a, 2147483648 AS b, -2147483649 AS c, 9223372036854775807 AS d, 9223372036854775808 AS e,
+       -(2147483648) AS f, - 5 AS g, -9223372036854775809 AS h, -2147483648 + 0 AS i, 9223372036854775808 + 1 AS j;
+
 -- name: int8_count
 SELECT count(*) FROM "Assets";
 
@@ -101,6 +105,33 @@ SELECT "PurchaseDate"::timestamptz FROM "Assets" WHERE "AssetNumber" = 'FA-0042'
 
 -- name: interval_literal
 SELECT interval '1 month' AS a, interval '30 days' AS b, interval '1 day 02:03:04' AS c, interval '-5 years' AS d;
+
+-- name: interval_literal_names
+SELECT interval '1 day', interval '2' hour, '3 days'::interval, interval '1 day' AS named;
+
+-- name: interval_literal_of_several_parts
+SELECT interval '2 days 10:00' AS a, interval '1 day 02:03:04.5' AS b, interval '1 day ago' AS c, interval '5' day AS d,
+       interval '3 DAYS' AS e, interval '-1 day' AS f, interval '-1 year -1 month' AS g, interval '-13 months' AS h;
+
+-- name: interval_sums
+SELECT interval '1 day' + interval '2 hours' AS a, interval '1 mon' - interval '45 days' AS b,
+       interval '1 year' + interval '-13 months' AS c, '2 days'::interval - '12:00'::interval AS d,
+       timestamp '2024-01-31 00:00' + (interval '1 month' + interval '1 day') AS e;
+
+-- name: interval_justified
+SELECT justify_days(interval '45 days') AS a, justify_days(interval '1 mon -45 days') AS b,
+       justify_days(interval '-35 days') AS c, justify_hours(interval '50:00:00') AS d,
+       justify_hours(interval '1 day -30:00:00') AS e, justify_interval(interval '1 mon -1 hour') AS f,
+       justify_interval(interval '-1 mon 50:00:00') AS g, justify_hours(NULL) AS h;
+
+-- name: interval_justify_a_parameter
+-- params: ["65 days"]
+SELECT justify_days($1) AS a, justify_interval($1) AS b;
+
+-- name: interval_signs_printed
+SELECT interval '-1 year 2 months' AS a, interval '-1 mon 5 days 10:00' AS b, interval '1 day -02:00' AS c,
+       interval '-13 months -5 days +3 hours' AS d, justify_days(interval '-35 days 10:00') AS e,
+       interval '-1 day' + interval '1 microsecond' AS f;
 
 -- name: interval_from_timestamps
 SELECT '2025-01-01 12:00'::timestamp - '2024-12-31 00:00'::timestamp AS gap;
