@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import apsw
@@ -12,14 +14,17 @@ import connector
 from connector.check import Uncheckable, check
 
 
-def _register(path: Path) -> None:
+@pytest.fixture
+def register(tmp_path: Path) -> Path:
+    path = tmp_path / "register.db"
     con = connector.connect(str(path))
     con.execute("INSERT INTO Assets (AssetName) VALUES ('Desk')")
     con.commit()
     con.close()
+    return path
 
 
-def _locked_for(path: Path, seconds: float, locked: threading.Event) -> None:
+def _hold(path: Path, seconds: float, locked: threading.Event) -> None:
     """Hold the file with an exclusive lock (a writer in exclusive locking mode) for ``seconds``."""
     raw = apsw.Connection(str(path))
     raw.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -30,29 +35,25 @@ def _locked_for(path: Path, seconds: float, locked: threading.Event) -> None:
     raw.close()
 
 
-def test_check_waits_for_a_lock_held_a_moment(tmp_path: Path) -> None:
-    path = tmp_path / "register.db"
-    _register(path)
+@contextlib.contextmanager
+def locked_for(path: Path, seconds: float) -> Iterator[None]:
+    """Another connection holds the file locked from the start of the block, for ``seconds``."""
     locked = threading.Event()
-    holder = threading.Thread(target=_locked_for, args=(path, 0.5, locked))
+    holder = threading.Thread(target=_hold, args=(path, seconds, locked))
     holder.start()
     locked.wait()
     try:
-        assert check(path) == []
+        yield
     finally:
         holder.join()
 
 
-def test_check_says_the_file_is_locked_when_the_lock_outlasts_its_timeout(tmp_path: Path) -> None:
-    path = tmp_path / "register.db"
-    _register(path)
-    locked = threading.Event()
-    holder = threading.Thread(target=_locked_for, args=(path, 1.0, locked))
-    holder.start()
-    locked.wait()
-    try:
-        with pytest.raises(Uncheckable, match="locked"):
-            check(path, timeout=0)
-    finally:
-        holder.join()
-    assert check(path) == []
+def test_check_waits_for_a_lock_held_a_moment(register: Path) -> None:
+    with locked_for(register, 0.5):
+        assert check(register) == []
+
+
+def test_check_says_the_file_is_locked_when_the_lock_outlasts_its_timeout(register: Path) -> None:
+    with locked_for(register, 1.0), pytest.raises(Uncheckable, match="locked"):
+        check(register, timeout=0)
+    assert check(register) == []
