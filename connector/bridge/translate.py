@@ -819,9 +819,9 @@ def _integer(value: exp.Expr) -> int | None:
     """An integer literal's value (``-3`` too), else None."""
     negative = isinstance(value, exp.Neg)
     inner = value.this if negative else value
-    if isinstance(inner, exp.Literal) and not inner.is_string and inner.is_int:
+    if isinstance(inner, exp.Literal) and not inner.is_string and inner.is_int and len(inner.name) <= 4300:
         return -int(inner.name) if negative else int(inner.name)
-    return None
+    return None  # (not an integer literal, or one of more digits than Python reads as an int)
 
 
 def _srf_name(call: exp.Expr) -> str:

@@ -419,11 +419,19 @@ def _array_of(kind: Type | None) -> Type | None:
 def _literal(typer: _Typer, node: exp.Literal, scope: _Scope) -> Type:
     if node.is_string:
         return UNKNOWN
-    return _integer_constant(int(node.name)) if node.name.isdigit() else (types.NUMERIC, -1)
+    return _integer_constant(node.name) if node.name.isdigit() else (types.NUMERIC, -1)
 
 
-def _integer_constant(value: int) -> Type:
-    """An integer constant's type: the narrowest of int4, int8 and numeric that holds it (``make_const``)."""
+def _integer_constant(digits: str, negative: bool = False) -> Type:
+    """An integer constant's type: the narrowest of int4, int8 and numeric that holds it (``make_const``). A
+    constant of more than 19 digits is numeric without reading it as an int (Python reads at most 4,300 digits).
+
+    >>> _integer_constant("2147483648"), _integer_constant("2147483648", negative=True), _integer_constant("9" * 5000)
+    ((20, -1), (23, -1), (1700, -1))
+    """
+    if len(digits.lstrip("0")) > 19:
+        return (types.NUMERIC, -1)
+    value = -int(digits) if negative else int(digits)
     if -(2**31) <= value < 2**31:
         return (types.INT4, -1)
     return (types.INT8 if -(2**63) <= value < 2**63 else types.NUMERIC, -1)
@@ -436,7 +444,7 @@ def _negation(typer: _Typer, node: exp.Neg, scope: _Scope) -> Type | None:
     while isinstance(inner, exp.Paren):
         inner = inner.this
     if isinstance(inner, exp.Literal) and not inner.is_string and inner.name.isdigit():
-        return _integer_constant(-int(inner.name))
+        return _integer_constant(inner.name, negative=True)
     return typer.type(node.this, scope)
 
 

@@ -264,7 +264,11 @@ def _beyond_int8(text: str) -> bool:
 
     >>> _beyond_int8("9223372036854775807"), _beyond_int8("9223372036854775808"), _beyond_int8("-9223372036854775808")
     (False, True, False)
+    >>> _beyond_int8("7" * 5000)
+    True
     """
+    if len(text.lstrip("+-").lstrip("0")) > 19:  # (Python reads at most 4,300 digits as an int)
+        return True
     return not -(2**63) <= int(text) < 2**63
 
 
