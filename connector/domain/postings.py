@@ -31,6 +31,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from connector.domain.book_setting import AVERAGING, LIFE, METHOD, RATE
 from connector.domain.depreciation import (
     Figures,
     Setting,
@@ -43,10 +44,7 @@ from connector.domain.enums import DepreciationMethod
 from connector.domain.ledger import ZERO
 from connector.domain.money import to_cents
 
-METHOD = "BookDepreciationSetting_DepreciationMethod"
-AVERAGING = "BookDepreciationSetting_AveragingMethod"
-RATE = "BookDepreciationSetting_DepreciationRate"
-LIFE = "BookDepreciationSetting_EffectiveLifeYears"
+#: The depreciation start (the setting's other columns are :mod:`connector.domain.book_setting`'s names).
 START = "BookDepreciationDetail_DepreciationStartDate"
 #: How far a schedule preview looks ahead when the value never runs out (diminishing value).
 HORIZON_YEARS = 50
