@@ -108,6 +108,22 @@ class Batch:
             self.flush()
         return key
 
+    def insert_plain_rows(self, rows: Sequence[Row], on_conflict: OnConflict) -> list[Any]:
+        """:meth:`insert_typed` of rows :meth:`plain_rows` passed, many at a time (see
+        :meth:`Register.insert_plain_rows`), a part at a time so that the batch keeps about :data:`KEEP_AT_MOST` rows
+        (each may keep two: an asset and its ledger account): the keys of the leading rows that went in, all of
+        them or fewer, down to none, when the rules could not take the rest so (they then go one at a time)."""
+        keys: list[Any] = []
+        part = max(1, KEEP_AT_MOST // 2)
+        for start in range(0, len(rows), part):
+            taken = self.register.insert_plain_rows(self.table, rows[start : start + part], on_conflict, self)
+            if taken is None:
+                break
+            keys += taken
+            if self._kept >= KEEP_AT_MOST:
+                self.flush()
+        return keys
+
     def conflicting(self, table: Table, values: Mapping[str, Any]) -> Any:
         """The key of the row whose unique value an INSERT of ``values`` would take (see Register.conflicting)."""
         if table.name != self.table.name:
@@ -188,6 +204,43 @@ class Batch:
         key = self._key()
         self._fresh.add(key)
         return key
+
+    def new_keys(self, count: int) -> list[str]:
+        keys = [self._key() for _ in range(count)]
+        self._fresh.update(keys)
+        return keys
+
+    def free_names(self, table: Table, column: str, names: Sequence[tuple[str, Any]]) -> bool:
+        """True when :meth:`expect` (or an earlier row) found each name free, and no two are one name."""
+        if column not in LAYOUTS[table.name].keys:
+            return False
+        known, seen, name_of = self._names, set(), table.name
+        for tenant, name in names:
+            if tenant is None or name.__class__ is not str:
+                return False
+            key = (name_of, tenant, unique_key(name))
+            if known.get(key) is not False or key in seen:
+                return False
+            seen.add(key)
+        return True
+
+    def insert_many(self, table: Table, rows: Sequence[Row]) -> None:
+        if table.name != self.table.name:
+            for row in rows:
+                self.insert(table, row)
+            return
+        self._keep_all(table, rows)
+        names, name_of = self._names, table.name
+        for column in LAYOUTS[table.name].keys:
+            for row in rows:
+                value, tenant = row.get(column), row.get("TenantId")
+                if isinstance(value, str) and isinstance(tenant, str):
+                    names[(name_of, tenant, unique_key(value))] = True
+
+    def open_ledger_accounts(self, accounts: Sequence[tuple[str, str, str | None]]) -> list[str]:
+        made = [ledger_account(tenant, name, parent, self._key()) for tenant, name, parent in accounts]
+        self._keep_all(ACCOUNTS, made)
+        return [account["AccountId"] for account in made]
 
     def get(self, table: Table, key: Any) -> Row | None:
         self._read(table)
@@ -353,6 +406,13 @@ class Batch:
         self._rows.setdefault(table.name, []).append(row)
         self._keys.setdefault(table.name, {})[row[table.key]] = row
         self._kept += 1
+
+    def _keep_all(self, table: Table, rows: Sequence[Row]) -> None:
+        self._rows.setdefault(table.name, []).extend(rows)
+        by_key, key = self._keys.setdefault(table.name, {}), table.key
+        for row in rows:
+            by_key[row[key]] = row
+        self._kept += len(rows)
 
     def _write(self, work: Callable[[], T]) -> T:
         """A write the batch does not keep: after the kept ones, and then what was known may be out of date."""

@@ -24,9 +24,9 @@ from connector.domain.codecs import Money
 from connector.domain.commands import Command, Delete, Insert, OnConflict, Update
 from connector.domain.depreciation import financial_year_start
 from connector.domain.enums import AssetStatus
-from connector.domain.errors import MissingReference, ReadOnlyConnection, RowNotFound
+from connector.domain.errors import MissingReference, ReadOnlyConnection, RegisterError, RowNotFound
 from connector.domain.rows import Row, typed_values
-from connector.domain.tables import RULES, Context, Rules
+from connector.domain.tables import RULES, BulkContext, Context, Rules
 from connector.schema import TABLES, Table
 from connector.store import RUN_SOURCE, Store
 from connector.tenancy import Tenancy
@@ -143,6 +143,42 @@ class Register:
         if isinstance(typed, Exception):
             raise typed
         return self._insert(table, typed, on_conflict, context, plain)
+
+    def insert_plain_rows(
+        self, table: Table, rows: Sequence[Row], on_conflict: OnConflict, context: BulkContext
+    ) -> list[Any] | None:
+        """:meth:`insert_typed` of rows the rules' ``plain_rows`` passed, all at once (:meth:`Rules.insert_plain_rows`),
+        each tenant and account reference resolved once: their keys; or None when the rules cannot take them so, and
+        each row goes by :meth:`insert_typed` (what was resolved stays resolved: the ids resolve to themselves)."""
+        rules = self._writable(table)
+        given_tenants = [row.get("TenantId") for row in rows] if rules.scoped else None
+        tenants: dict[Any, str] = {}
+        accounts: dict[tuple[str, str, Any], str] = {}
+        columns = _account_columns(table)
+        try:
+            if given_tenants is not None:
+                for given in set(given_tenants):
+                    tenants[given] = self.tenancy.resolve(given)
+            for position, row in enumerate(rows):
+                tenant = tenants[given_tenants[position]] if given_tenants is not None else row.get("TenantId")
+                if tenant is None:
+                    continue
+                for name in columns:
+                    value = row.get(name)
+                    if value is not None and (tenant, name, value) not in accounts:
+                        accounts[(tenant, name, value)] = context.account_id(tenant, value, f"{table.name}.{name}")
+        except RegisterError:
+            return None
+        for position, row in enumerate(rows):
+            if given_tenants is not None:
+                row["TenantId"] = tenants[given_tenants[position]]
+            tenant = row.get("TenantId")
+            if accounts and tenant is not None:
+                for name in columns:
+                    value = row.get(name)
+                    if value is not None:
+                        row[name] = accounts[(tenant, name, value)]
+        return rules.insert_plain_rows(rows, on_conflict, context)
 
     def _writable(self, table: Table) -> Rules:
         """The table's rules, once this connection may write to it (not read-only, and the table writable)."""

@@ -520,3 +520,72 @@ def test_an_executemany_reports_the_first_bad_row_whether_a_rule_or_a_value_refu
     with pytest.raises(connector.DataError, match=r"PurchaseDate: '2023-02-29' is not a date.*\(parameter set 1 of 2;"):
         connection.executemany(sql, [("", "N-4", "2023-02-29", "1.00"), rows[0]])  # its values, then its rules
     assert register_dump(connection) == before
+
+
+@pytest.mark.parametrize("where", ["stored", "earlier in the statement", "missing type"])
+def test_a_long_run_of_plain_drafts_is_refused_at_its_bad_row_and_nothing_is_written(
+    connection: connector.Connection, where: str
+) -> None:
+    """Plain drafts go through the rules many at a time (``Rules.insert_plain_rows``), a part at a time as the batch
+    keeps them: a row among thousands whose number is taken, by a stored asset or by an earlier row of the same
+    statement (in another spelling), or whose asset type the tenant does not have, is refused naming its parameter
+    set, and no row of the statement is written."""
+    connection.execute("INSERT INTO Assets (AssetName, AssetNumber) VALUES ('Stored', 'ST-1')")
+    before = register_dump(connection)
+    count, bad = batch.KEEP_AT_MOST * 2 + 37, batch.KEEP_AT_MOST + 11
+    rows: list[tuple[Any, ...]] = [(f"Asset {i}", f"RUN-{i:06d}", None) for i in range(count)]
+    if where == "stored":
+        rows[bad - 1] = ("Clash", "st-1", None)
+        message = r"'ST-1' is taken already in this tenant"
+    elif where == "earlier in the statement":
+        rows[bad - 1] = ("Clash", "run-000005", None)
+        message = r"'RUN-000005' is taken already in this tenant"
+    else:
+        rows[bad - 1] = ("Clash", "RUN-X", "no-such-type")
+        message = r"AssetTypeId"
+    with pytest.raises(
+        connector.Error, match=rf"{message}.*\(parameter set {bad} of {count}; nothing of this executemany"
+    ):
+        connection.executemany("INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId) VALUES (?, ?, ?)", rows)
+    assert register_dump(connection) == before
+
+
+def test_a_long_run_of_plain_drafts_is_made_as_one_at_a_time_makes_each(connection: connector.Connection) -> None:
+    """The same drafts by one executemany (many at a time) and by one INSERT each: the same assets, numbers,
+    settings, book values and ledger accounts (under the same parents, with the same names), keys aside."""
+    (type_id,) = connection.execute(
+        "INSERT INTO AssetTypes (AssetTypeName, FixedAssetAccountId) VALUES ('Tools', 'FIXED_ASSETS') "
+        "RETURNING AssetTypeId"
+    ).fetchone()
+    sql = (
+        "INSERT INTO Assets (AssetName, AssetNumber, AssetTypeId, PurchasePrice, "
+        "BookDepreciationSetting_DepreciationRate, BookDepreciationSetting_EffectiveLifeYears, PurchaseAccount) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    many = [
+        (
+            f"Tool {i}",
+            f"M-{i:05d}",
+            type_id if i % 3 else None,
+            Decimal(f"{100 + i}.25"),
+            20 if i % 2 else None,
+            None if i % 2 else 4,
+            "ACCOUNTS_PAYABLE" if i % 5 == 0 else None,
+        )
+        for i in range(batch.KEEP_AT_MOST + 100)
+    ]
+    connection.executemany(sql, many)
+    for row in many[:300]:
+        connection.execute(sql, ("Alone " + row[0], "A" + row[1], *row[2:]))
+    shown = (
+        "SELECT substr(a.AssetName, instr(a.AssetName, 'Tool')), substr(a.AssetNumber, length(a.AssetNumber) - 5), "
+        "a.AssetStatus, a.AssetTypeId, a.PurchasePrice, a.PurchaseAccount, a.AccountingBookValue, a.CanRollBack, "
+        "a.BookDepreciationSetting_DepreciationRate, a.BookDepreciationSetting_EffectiveLifeYears, "
+        "a.BookDepreciationSetting_DepreciationCalculationMethod, "
+        "l.Name = a.AssetName || ' (' || a.AssetNumber || ')', l.Type, l.ParentAccountId, l.TenantId = a.TenantId "
+        "FROM Assets a JOIN Accounts l ON l.AccountId = a.LedgerAccountId WHERE a.AssetNumber LIKE ? ORDER BY 2"
+    )
+    made_alone = connection.execute(shown, ("AM-%",)).fetchall()
+    made_together = connection.execute(shown, ("M-%",)).fetchall()
+    assert len(made_alone) == 300 and made_together[:300] == made_alone
+    assert len({row[0] for row in connection.execute("SELECT AssetId FROM Assets")}) == len(many) + 300

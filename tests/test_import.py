@@ -28,6 +28,8 @@ from typing import Any
 import pytest
 
 import connector
+import connector.store
+from connector.check import check
 from connector.transfer.importer import PAGE_CACHE_KIB, Progress, import_files
 from connector.transfer.report import ImportFailed
 from tests.conftest import ROOT
@@ -1102,3 +1104,111 @@ def test_tracking_columns_left_blank_give_no_options_and_a_half_given_pair_is_re
         import_files(con, [half])
     assert [(problem.row, problem.column) for problem in failed.value.problems] == [(3, "TrackingCategory2")]
     con.close()
+
+
+def _indexes(path: Path) -> list[tuple[str, str]]:
+    """The storage tables' indexes as the file holds them (read by a plain SQLite connection)."""
+    plain = sqlite3.connect(path)
+    try:
+        return plain.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+    finally:
+        plain.close()
+
+
+def _traced_import(path: Path, source: Path) -> tuple[list[str], Any]:
+    """Import ``source``; the statements the register ran meanwhile, and what the import gave (or raised)."""
+    con = connector.connect(str(path), autocommit=True)
+    seen: list[str] = []
+    con.raw.exec_trace = lambda cursor, sql, bindings: seen.append(sql) or True
+    try:
+        try:
+            outcome: Any = import_files(con, [source])
+        except ImportFailed as failed:
+            outcome = failed
+    finally:
+        con.raw.exec_trace = None
+        con.close()
+    return seen, outcome
+
+
+@pytest.fixture
+def defer_at_200(monkeypatch):
+    """Indexes put off from 200 rows (5,000 by default), so that the tests' files stay small."""
+    monkeypatch.setattr(connector.store, "DEFER_INDEXES_AT", 200)
+
+
+def test_a_large_import_builds_the_indexes_it_put_off_as_they_were(path, tmp_path, defer_at_200):
+    """An import of many more rows than the table holds drops the storage indexes no rule reads while its rows go in,
+    and builds them again after from their own text: the file's indexes are the same after it; the register is
+    sound; and a query that filters by such a column finds the imported rows by its index."""
+    vehicles(path)
+    before = _indexes(path)
+    rows = [
+        {"*AssetName": f"Asset {i}", "*AssetNumber": f"BIG-{i:05d}", "PurchaseDate": f"{1 + i % 28:02d}/03/2024"}
+        for i in range(600)
+    ]
+    seen, outcome = _traced_import(path, template_file(tmp_path / "big.csv", rows))
+    assert outcome.summary() == "imported 600 assets (600 new)"
+    dropped = [sql for sql in seen if "DROP INDEX" in sql]
+    assert dropped and all("Assets_rows" in sql for sql in dropped)
+    assert _indexes(path) == before
+    assert check(path) == []
+    assert rows_of(path, "SELECT count(*) FROM Assets WHERE PurchaseDate = '2024-03-05'") == [(22,)]
+    plan = rows_of(path, "EXPLAIN QUERY PLAN SELECT AssetId FROM Assets WHERE PurchaseDate = '2024-03-05'")
+    assert plan  # the virtual table's plan; the storage query under it uses the index again:
+    plain = sqlite3.connect(path)
+    try:
+        used = plain.execute(
+            "EXPLAIN QUERY PLAN SELECT rowid FROM Assets_rows WHERE TenantId = ? AND PurchaseDate = '2024-03-05'",
+            ("x",),
+        ).fetchall()
+    finally:
+        plain.close()
+    assert any("Assets_rows_by_TenantId_PurchaseDate" in step[-1] for step in used)
+
+
+def test_a_large_import_that_fails_leaves_the_indexes_and_writes_nothing(path, tmp_path, defer_at_200):
+    vehicles(path)
+    before, dumped = _indexes(path), dump(path)
+    rows = [{"*AssetName": f"Asset {i}", "*AssetNumber": f"BAD-{i:05d}", "PurchasePrice": "10"} for i in range(600)]
+    rows[590]["PurchasePrice"] = "-1"
+    seen, outcome = _traced_import(path, template_file(tmp_path / "bad.csv", rows))
+    assert isinstance(outcome, ImportFailed)
+    assert [(problem.row, problem.column) for problem in outcome.problems] == [(592, "PurchasePrice")]
+    assert any("DROP INDEX" in sql for sql in seen)
+    assert _indexes(path) == before
+    assert dump(path) == dumped
+    assert check(path) == []
+
+
+def test_an_import_smaller_than_the_table_keeps_its_indexes_in_place(path, tmp_path, defer_at_200):
+    """Building an index again reads the whole table: an import of fewer rows than the table holds adds each row's
+    entries at their place instead."""
+    vehicles(path)
+    first = [{"*AssetName": f"Asset {i}", "*AssetNumber": f"A-{i:05d}"} for i in range(600)]
+    seen, _ = _traced_import(path, template_file(tmp_path / "first.csv", first))
+    assert any("DROP INDEX" in sql for sql in seen)
+    second = [{"*AssetName": f"Asset {i}", "*AssetNumber": f"B-{i:05d}"} for i in range(550)]
+    seen, outcome = _traced_import(path, template_file(tmp_path / "second.csv", second))
+    assert outcome.summary() == "imported 550 assets (550 new)"
+    assert not [sql for sql in seen if "DROP INDEX" in sql]
+    assert check(path) == []
+
+
+def test_a_large_import_on_a_read_only_connection_is_refused_as_any_write_and_touches_nothing(
+    path, tmp_path, defer_at_200
+):
+    vehicles(path)
+    before, dumped = _indexes(path), dump(path)
+    rows = [{"*AssetName": f"Asset {i}", "*AssetNumber": f"RO-{i:05d}"} for i in range(300)]
+    con = connector.connect(str(path), autocommit=True, read_only=True)
+    seen: list[str] = []
+    con.raw.exec_trace = lambda cursor, sql, bindings: seen.append(sql) or True
+    try:
+        with pytest.raises(connector.OperationalError, match="this connection is read-only"):
+            import_files(con, [template_file(tmp_path / "ro.csv", rows)])
+    finally:
+        con.raw.exec_trace = None
+        con.close()
+    assert not [sql for sql in seen if "DROP INDEX" in sql]
+    assert (_indexes(path), dump(path)) == (before, dumped)

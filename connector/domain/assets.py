@@ -29,6 +29,7 @@ from connector.domain.errors import (
     InvalidValue,
     MissingReference,
     NotSupported,
+    RegisterError,
     RegistrationIncomplete,
     RuleViolation,
 )
@@ -49,7 +50,7 @@ from connector.domain.ledger import (
     transfer,
 )
 from connector.domain.rows import Row, blank, require_text
-from connector.domain.tables import Context, Rules
+from connector.domain.tables import BulkContext, Context, Rules
 from connector.schema import TABLES
 
 ASSETS = TABLES["Assets"]
@@ -497,6 +498,42 @@ class AssetRules(Rules):
             )
         context.insert(self.table, new)
         return new[self.table.key]
+
+    def insert_plain_rows(self, rows: Sequence[Row], conflict: OnConflict, context: BulkContext) -> list[Any] | None:
+        """:meth:`insert_plain` of plain drafts that each take a number no row holds (the context knows it), and
+        whose asset types their tenants have: the same rows, keys and ledger accounts as one at a time, made a
+        column at a time. None when a row may be refused or meet another (a number taken, an asset type or an
+        account missing): each then goes by :meth:`insert_plain`, which says why."""
+        if not self.table.insertable:
+            return None
+        tenants = [row[TENANT] for row in rows]
+        if not context.free_names(self.table, NUMBER, [(tenant, row[NUMBER]) for tenant, row in zip(tenants, rows)]):
+            return None
+        payable: dict[str, str] = {}
+        parents: dict[tuple[str, Any], str | None] = {}
+        try:
+            for tenant, type_id in {(tenant, row.get(TYPE)) for tenant, row in zip(tenants, rows)}:
+                if type_id is not None and context.asset_type(tenant, type_id) is None:
+                    return None
+                parents[(tenant, type_id)] = self._fixed_assets({TENANT: tenant, TYPE: type_id}, context)
+            for tenant in {tenant for tenant, row in zip(tenants, rows) if row.get(PURCHASE_ACCOUNT) is None}:
+                payable[tenant] = context.account_id(tenant, ACCOUNTS_PAYABLE, "Assets.PurchaseAccount")
+        except RegisterError:
+            return None
+        key = self.table.key
+        news = []
+        for row, tenant, new_key in zip(rows, tenants, context.new_keys(len(rows))):
+            row[key] = new_key
+            if row.get(PURCHASE_ACCOUNT) is None:
+                row[PURCHASE_ACCOUNT] = payable[tenant]
+            news.append(new_draft(row))
+        accounts = context.open_ledger_accounts(
+            [(new[TENANT], ledger_name(new), parents[(new[TENANT], new.get(TYPE))]) for new in news]
+        )
+        for new, account in zip(news, accounts):
+            new["LedgerAccountId"] = account
+        context.insert_many(self.table, news)
+        return [new[key] for new in news]
 
     def created(self, row: Row, context: Context) -> None:
         if row[STATUS] is AssetStatus.REGISTERED:

@@ -116,6 +116,25 @@ class Context(Protocol):
         """The tenant's latest depreciation run."""
 
 
+class BulkContext(Context, Protocol):
+    """A context that takes many new rows at once (a multi-row INSERT's batch): what :meth:`Rules.insert_plain_rows`
+    asks of it besides."""
+
+    def free_names(self, table: Table, column: str, names: Sequence[tuple[str, Any]]) -> bool:
+        """Whether each ``(tenant, name)`` is known to be held by no row of ``table``, stored or about to be, and
+        no two of them are the same name (:func:`~connector.domain.rows.unique_key`): True only when that is known
+        without asking storage, False when it may be otherwise."""
+
+    def new_keys(self, count: int) -> list[str]:
+        """``count`` new generated keys."""
+
+    def insert_many(self, table: Table, rows: Sequence[Row]) -> None:
+        """:meth:`Context.insert` of each row, in order."""
+
+    def open_ledger_accounts(self, accounts: Sequence[tuple[str, str, str | None]]) -> list[str]:
+        """:meth:`Context.open_ledger_account` of each ``(tenant, name, parent)``, in order; their AccountIds."""
+
+
 class Rules:
     """The rules of one table. ``table`` is its ``schema/`` declaration."""
 
@@ -170,6 +189,12 @@ class Rules:
         register can tell (a name taken, a reference), the same checks in the same order; the checks the row's own
         columns passed are not made again."""
         return self.insert(row, conflict, context)
+
+    def insert_plain_rows(self, rows: Sequence[Row], conflict: OnConflict, context: BulkContext) -> list[Any] | None:
+        """:meth:`insert_plain` of many rows at once, each in its tenant: their keys, when the rules can tell
+        without asking row by row that every one of them goes in; else None, with nothing written, and each row goes
+        through :meth:`insert_plain` in its turn (which says why one is refused). None, here."""
+        return None
 
     def not_insertable(self) -> str:
         return f"cannot insert into {self.table.name}"

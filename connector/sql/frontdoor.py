@@ -25,7 +25,7 @@ import sqlglot.expressions as exp
 from connector.batch import BATCHED, Batch
 from connector.domain.commands import Command, Insert
 from connector.domain.errors import Forbidden, InvalidValue, ReadOnlyConnection, RegisterError, UnknownName
-from connector.domain.rows import typed_rows
+from connector.domain.rows import Row, typed_rows
 from connector.exceptions import ProgrammingError
 from connector.guard import is_storage
 from connector.register import Register
@@ -412,11 +412,20 @@ class FrontDoor:
             table, columns, conflict = plan.table.name, plan.columns, plan.on_conflict
             typed = typed_rows(plan.table, columns, rows)
             plain = batch.plain_rows(typed) if typed is not None else None
-            total = 0
-            for number, row in enumerate(rows, start=1):
+            total, number, alone = 0, 1, 0
+            while number <= len(rows):
                 try:
                     if typed is None or plain is None:
-                        key = batch.apply(Insert(table, dict(zip(columns, row)), conflict))
+                        key = batch.apply(Insert(table, dict(zip(columns, rows[number - 1])), conflict))
+                    elif plain[number - 1] and number > alone:
+                        # a run of plain rows, through the rules at once; those they cannot take so go one at a time
+                        end = number
+                        while end < len(rows) and plain[end]:
+                            end += 1
+                        keys = batch.insert_plain_rows(cast(list[Row], typed[number - 1 : end]), conflict)
+                        total += len(keys) - keys.count(None)
+                        number, alone = number + len(keys), end
+                        continue
                     else:
                         key = batch.insert_typed(typed[number - 1], conflict, plain[number - 1])
                 except RegisterError as error:
@@ -424,6 +433,7 @@ class FrontDoor:
                     raise
                 if key is not None:
                     total += 1
+                number += 1
             return total
 
         return self.register.store.writing(lambda: self._batched(plan, work))

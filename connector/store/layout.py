@@ -192,6 +192,14 @@ class TableLayout:
             found[name] = f"CREATE INDEX IF NOT EXISTS {name} ON {self.name} ({', '.join(group)})"
         return found
 
+    def deferrable_indexes(self) -> list[str]:
+        """The names of the indexes no write of the register reads (those of pushed-down columns and those
+        ``schema/`` lists under ``indexes``: reads filter by them, the rules never look a row up by them), which a
+        bulk load may build after its rows are in (:meth:`connector.store.Store.indexes_deferred`). The key and the
+        unique names' keys are read by every INSERT, and stay."""
+        kept = {f"{self.name}_key", *(f"{self.name}_unique{number}" for number in range(len(self.table.unique)))}
+        return [name for name in self.indexes() if name not in kept]
+
     def triggers(self) -> list[str]:
         """A plain SQLite tool's INSERT, UPDATE or DELETE on storage fails: the table-valued function the triggers
         read exists only on the register's connections (whose guard keeps user SQL from storage), and a function or

@@ -294,13 +294,14 @@ class _Import:
         rows = layout.prepare_all(source.records)
         writer = _WRITERS[table.name](self, layout)
         start, size = 0, BATCH
-        while start < len(rows):
-            batch = rows[start : start + size]
-            whole = self._write(layout, writer, batch)
-            self.progress.advance(len(batch))
-            start += len(batch)
-            size = min(size * 2, BATCH_MAX) if whole else BATCH
-        writer.finish(rows)
+        with self.connection.front_door.register.store.indexes_deferred(table, len(rows)):
+            while start < len(rows):
+                batch = rows[start : start + size]
+                whole = self._write(layout, writer, batch)
+                self.progress.advance(len(batch))
+                start += len(batch)
+                size = min(size * 2, BATCH_MAX) if whole else BATCH
+            writer.finish(rows)
         self._notices(source, layout, filled)
 
     def _date_format(self, source: Source, layout: Layout) -> bool:
