@@ -308,9 +308,18 @@ PG_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("unit", _T),
         ("category", _T),
         ("short_desc", _T),
+        ("extra_desc", _T),
         ("context", _T),
         ("vartype", _T),
         ("source", _T),
+        ("min_val", _T),
+        ("max_val", _T),
+        ("enumvals", "TEXTARRAY"),
+        ("boot_val", _T),
+        ("reset_val", _T),
+        ("sourcefile", _T),
+        ("sourceline", "INT4"),
+        ("pending_restart", _B),
     ),
     "pg_stat_user_tables": (
         ("relid", _O),
@@ -1078,7 +1087,16 @@ class Catalog:
                     {"relid": oid, "schemaname": "public", "relname": relation.name, "n_live_tup": 0}
                 )
         tables["pg_settings"] = [
-            {"name": name, "setting": self.settings(name), "context": "user", "vartype": "string", "source": "default"}
+            {
+                "name": name,
+                "setting": self.settings(name),
+                "context": "user",
+                "vartype": "string",
+                "source": "default",
+                "boot_val": self.settings(name),
+                "reset_val": self.settings(name),
+                "pending_restart": 0,
+            }
             for name in SETTINGS
         ]
         tables["pg_opclass"] = [
@@ -1774,7 +1792,12 @@ def _functions(installed: Installed) -> None:
         "pg_total_relation_size": (lambda oid: 0, (1,)),
         "pg_relation_size": (lambda oid, fork="main": 0, (1, 2)),
         "pg_table_size": (lambda oid: 0, (1,)),
-        "pg_size_pretty": (lambda size: f"{int(size or 0)} bytes", (1,)),
+        # sizes are neutral (0): a file's size tells of every tenant's rows
+        "pg_database_size": (lambda database: 0, (1,)),
+        "pg_tablespace_size": (lambda tablespace: 0, (1,)),
+        "pg_tablespace_location": (lambda oid: "", (1,)),  # pg_default's, as PostgreSQL's built-in ones
+        "pg_get_function_sqlbody": (lambda oid: None, (1,)),  # no function here has a SQL-standard body
+        "pg_size_pretty": (size_pretty, (1,)),
         "version": (lambda: VERSION, (0,)),
         "current_schema": (lambda: "public", (0,)),
         "current_schemas": (lambda implicit: "{pg_catalog,public}" if _to_bool(implicit) else "{public}", (1,)),
@@ -1879,6 +1902,42 @@ def _to_bool(value: Any) -> Any:
 def _array(value: Any) -> list[str]:
     """An array's elements as text (PostgreSQL's ``{a,"b c"}`` form, or a vector's ``1 2``)."""
     return [str(item) for item in functions.array_items(value) if item is not None]
+
+
+#: pg_size_pretty's units: name, the size below which it is used, whether it rounds halves, its power of two.
+_SIZE_UNITS = (
+    ("bytes", 10 * 1024, False, 0),
+    ("kB", 20 * 1024 - 1, True, 10),
+    ("MB", 20 * 1024 - 1, True, 20),
+    ("GB", 20 * 1024 - 1, True, 30),
+    ("TB", 20 * 1024 - 1, True, 40),
+    ("PB", 20 * 1024 - 1, True, 50),
+)
+
+
+def size_pretty(size: Any) -> str | None:
+    """A size in bytes as PostgreSQL's ``pg_size_pretty`` writes it: bytes below 10 kB, then kB, MB, GB, TB and PB,
+    each up to just under 20,480 of it, halves rounded away from zero.
+
+    >>> [size_pretty(n) for n in (0, 10239, 10240, 123456789, -123456789, 2**50 * 30)]
+    ['0 bytes', '10239 bytes', '10 kB', '118 MB', '-118 MB', '30720 PB']
+    """
+    if size is None:
+        return None
+    number = size if isinstance(size, int) else int(Decimal(str(size)).to_integral_value(ROUND_HALF_UP))
+    for position, (name, limit, halves, bits) in enumerate(_SIZE_UNITS):
+        if position == len(_SIZE_UNITS) - 1 or abs(number) < limit:
+            if halves:
+                number = _toward_zero(number + (-1 if number < 0 else 1), 2)
+            return f"{number} {name}"
+        _, _, next_halves, next_bits = _SIZE_UNITS[position + 1]
+        number = _toward_zero(number, 1 << (next_bits - bits - int(next_halves) + int(halves)))
+    return None
+
+
+def _toward_zero(number: int, divisor: int) -> int:
+    """Integer division as C does it: the quotient truncated toward zero."""
+    return number // divisor if number >= 0 else -(-number // divisor)
 
 
 def _array_to_string(array: Any, separator: str, null: Any = None) -> Any:

@@ -881,7 +881,7 @@ def _set_returning(select: exp.Select) -> None:
 def _srf_source(node: exp.Expr) -> exp.Expr | None:
     if isinstance(node, exp.Unnest) and node.expressions:
         return _call("pg_array_json", node.expressions[0])
-    if isinstance(node, exp.Table) and isinstance(node.this, (exp.ExplodingGenerateSeries, exp.Anonymous)):
+    if isinstance(node, exp.Table) and isinstance(node.this, (exp.Explode, exp.ExplodingGenerateSeries, exp.Anonymous)):
         return _srf_json(node.this)
     return None
 

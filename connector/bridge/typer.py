@@ -314,17 +314,19 @@ def column_name(expression: exp.Expr) -> str:
     >>> from connector.bridge.dialect import BridgePostgres
     >>> [column_name(e) for e in sqlglot.parse_one(
     ...     "SELECT a, count(*), '1'::bigint, x::text, trim(b), rpad(b, 2), 1 + 2, CASE WHEN a THEN 1 END, "
-    ...     "interval '1 day', interval '1' day + interval '1 day'", read=BridgePostgres).expressions]
-    ['a', 'count', 'int8', 'x', 'btrim', 'rpad', '?column?', 'case', 'interval', '?column?']
+    ...     "interval '1 day', interval '1' day + interval '1 day', CASE WHEN a THEN 1 ELSE b::text END, "
+    ...     "CASE WHEN a THEN 1 ELSE 2::int8 END, x::int::text, '1'::int8::text", read=BridgePostgres).expressions]
+    ['a', 'count', 'int8', 'x', 'btrim', 'rpad', '?column?', 'case', 'interval', '?column?', 'b', 'case', 'x', 'text']
     """
     if expression.meta.get("pg_name"):
         return expression.meta["pg_name"]
+    if isinstance(expression, exp.Paren):
+        return column_name(expression.this)  # PostgreSQL's parse tree keeps no parentheses
     if isinstance(expression, exp.Column):
         return expression.name
     if isinstance(expression, exp.Cast):
-        inner = column_name(expression.this)
-        if inner != "?column?" and not isinstance(expression.this, exp.Cast):
-            return inner  # a cast's own name is weaker than an outer cast's
+        if _named_strongly(expression.this):
+            return column_name(expression.this)  # x::int::text is x; '1'::int8::text is text, the outer cast's
         target = cast_target(expression.to)
         found = types.TYPES.get(target[0]) if target is not None else None
         if found is not None:  # the type's own name: int8, float8, bool
@@ -337,7 +339,9 @@ def column_name(expression: exp.Expr) -> str:
     if isinstance(expression, (exp.RegexpLike, exp.RegexpILike)):
         return "?column?"  # an operator (~, ~*), not a function
     if isinstance(expression, exp.Case):
-        return "case"
+        # named by its ELSE result when that has a name of its own (a column's, a function's), else "case"
+        default = expression.args.get("default")
+        return column_name(default) if default is not None and _named_strongly(default) else "case"
     if isinstance(expression, exp.Dot) and isinstance(expression.expression, exp.Func):
         return column_name(expression.expression)  # pg_catalog.format_type(...)
     if isinstance(expression, exp.Subquery) and isinstance(expression.this, exp.Select):
@@ -352,6 +356,23 @@ def column_name(expression: exp.Expr) -> str:
     if isinstance(expression, exp.Func):
         return registry.output_name(call_name(expression))
     return "?column?"
+
+
+def _named_strongly(expression: exp.Expr) -> bool:
+    """Whether PostgreSQL's FigureColname names ``expression`` by something of its own (a column, a function, a
+    subquery's column), which outranks a cast's type name and ``case``: what a CASE's ELSE must be to name it."""
+    while isinstance(expression, (exp.Cast, exp.Paren)):
+        expression = expression.this
+    if isinstance(expression, exp.Case):
+        default = expression.args.get("default")
+        return default is not None and _named_strongly(default)
+    if isinstance(expression, (exp.Interval, exp.AtTimeZone, exp.RegexpLike, exp.RegexpILike)):
+        return False
+    if isinstance(expression, (exp.Column, exp.Subquery)):
+        return True
+    if isinstance(expression, exp.Dot):
+        return isinstance(expression.expression, exp.Func)
+    return isinstance(expression, exp.Func) and column_name(expression) != "?column?"
 
 
 def _written_type(to: exp.Expr) -> str:

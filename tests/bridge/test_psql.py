@@ -134,3 +134,17 @@ def test_describe_a_query_and_your_own_indexes(port: int) -> None:
         '"visits_seen" btree (seen DESC)',
     ):
         assert line in described, (line, result.stdout)
+
+
+def test_the_plus_forms_of_psqls_describing_commands_answer(psql) -> None:
+    """\\d+ of a register table (its storage, access method and the reloptions psql unnests), \\l+ (sizes shown
+    neutral), \\df+, \\db+ and \\dconfig: each runs psql's own catalog queries to the end."""
+    result = psql(r'\d+ "Assets"', r"\l+", r"\df+ upper", r"\db+", r"\dconfig")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert 'Table "public.Assets"' in result.stdout and "Access method: heap" in result.stdout
+    assert " PurchasePrice " in result.stdout and "| extended " in result.stdout
+    assert "List of databases" in result.stdout and "0 bytes" in result.stdout
+    assert "List of functions" in result.stdout and " upper " in result.stdout
+    assert "List of tablespaces" in result.stdout and "pg_default" in result.stdout
+    assert "List of non-default configuration parameters" in result.stdout

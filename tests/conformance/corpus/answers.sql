@@ -269,3 +269,13 @@ SELECT (SELECT max("AssetNumber") FROM "Assets"), (SELECT 1 AS one), (SELECT 1 +
 
 -- name: booleans_as_text
 SELECT (1 = 1)::text AS eq, (NOT true)::text AS n, "CanRollBack"::text AS c, ('a' LIKE 'b')::text AS l, CAST(NULL::boolean AS text) AS nothing FROM "Assets" WHERE "AssetNumber" = 'FA-0042';
+
+-- name: case_named_by_its_else
+SELECT CASE WHEN true THEN 'x' ELSE relname::text END, CASE WHEN true THEN 1 ELSE 2::int8 END,
+  CASE WHEN true THEN 'a' ELSE upper('b') END, CASE WHEN true THEN 1 ELSE 1 + 2 END,
+  CASE WHEN false THEN 'y' ELSE CASE WHEN true THEN relkind::text END END
+FROM pg_class WHERE relname = 'Assets';
+
+-- name: cast_chain_names
+SELECT relname::varchar::text, '1'::int8::text, (relname)::text, (relkind)::text::varchar, now()::date::text, (1 + 2)
+FROM pg_class WHERE relname = 'Assets';

@@ -299,3 +299,16 @@ SELECT '{23,1007}'::oid[] AS oids, 1007 = any('{23,1007}'::oid[]) AS found;
 
 -- name: regtype_array_of_an_element
 SELECT t.typelem::regtype::text AS element FROM pg_catalog.pg_type AS t WHERE t.typname = '_int4';
+
+-- name: pg_size_pretty_units
+SELECT pg_size_pretty(0::bigint) AS a, pg_size_pretty(10239::bigint) AS b, pg_size_pretty(10240::bigint) AS c,
+  pg_size_pretty(10485247::bigint) AS d, pg_size_pretty(10485248::bigint) AS e, pg_size_pretty(123456789::bigint) AS f,
+  pg_size_pretty((-123456789)::bigint) AS g, pg_size_pretty(1099511627776::bigint) AS h,
+  pg_size_pretty(9223372036854775807) AS i, pg_size_pretty((-10240)::bigint) AS j, pg_size_pretty((-1)::bigint) AS k;
+
+-- name: pg_tablespace_location_builtin
+SELECT spcname, pg_tablespace_location(oid) AS location FROM pg_tablespace ORDER BY 1;
+
+-- name: pg_settings_columns
+-- compare: shape
+SELECT name, setting, boot_val, reset_val, source, pending_restart FROM pg_settings WHERE name = 'DateStyle';

@@ -276,3 +276,20 @@ ORDER BY 1, 2, 4;
 SELECT e.extname AS "Name", e.extversion AS "Version", n.nspname AS "Schema", c.description AS "Description"
 FROM pg_catalog.pg_extension e LEFT JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace LEFT JOIN pg_catalog.pg_description c ON c.objoid = e.oid AND c.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass
 ORDER BY 1;
+
+-- name: psql_dconfig_1
+-- compare: shape
+SELECT s.name AS "Parameter", pg_catalog.current_setting(s.name) AS "Value"
+FROM pg_catalog.pg_settings s
+WHERE s.source <> 'default' AND
+      s.setting IS DISTINCT FROM s.boot_val
+ORDER BY 1;
+
+-- name: psql_db_plus_1
+SELECT spcname AS "Name",
+  pg_catalog.pg_tablespace_location(oid) AS "Location",
+  pg_catalog.array_to_string(spcacl, E'\n') AS "Access privileges",
+  spcoptions AS "Options",
+  pg_catalog.shobj_description(oid, 'pg_tablespace') AS "Description"
+FROM pg_catalog.pg_tablespace
+ORDER BY 1;
