@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -128,9 +129,21 @@ class Result:
         self.encoders = [_encoder(f.type_oid, f.format, self.zone) for f in self.fields]
 
     def take(self, limit: int) -> Iterator[bytes]:
-        """DataRow messages for up to ``limit`` rows (0: all of them)."""
-        for values in self.encoded(limit):
-            yield protocol.data_row(values)
+        """DataRow messages for up to ``limit`` rows (0: all of them), each made by one call of a function written
+        for the result's columns (:func:`_row_encoder`)."""
+        if not self.fields:
+            for values in self.encoded(limit):
+                yield protocol.data_row(values)
+            return
+        encode = _row_encoder(tuple((f.type_oid, f.format) for f in self.fields), self.zone)
+        rows = self.rows if limit <= 0 else itertools.islice(self.rows, limit)
+        count = 0
+        for row in rows:
+            count += 1
+            yield encode(row)
+        self.count += count
+        if limit <= 0 or count < limit:
+            self.done = True
 
     def encoded(self, limit: int = 0) -> Iterator[list[bytes | None]]:
         """Each of up to ``limit`` rows (0: all of them) as its columns' encoded values (None for NULL)."""
@@ -143,6 +156,68 @@ class Result:
         self.count += count
         if limit <= 0 or count < limit:
             self.done = True
+
+
+_LENGTH = struct.Struct(">i").pack
+_DATA_ROW_HEAD = struct.Struct(">ih").pack
+_NULL = b"\xff\xff\xff\xff"
+
+
+@functools.lru_cache(maxsize=256)
+def _row_encoder(columns: tuple[tuple[int, int], ...], zone: str) -> Callable[[Sequence[Any]], bytes]:
+    """A function that makes one DataRow message of a row whose columns are ``columns`` (type OID, format code):
+    what :meth:`Result.encoded` and :func:`protocol.data_row` make of it, written out column by column so that a
+    row costs one call. A column's value goes through its :func:`_encoder`, but for the usual values of the usual
+    text-format types, written inline as their encoders write them: ``str`` as text, a finite ``Decimal`` as
+    numeric, a ``date`` as a date, a ``bool`` as a boolean. A row of another width goes the general way. Only
+    column positions and names of this module are written into the code, never a value."""
+    width = len(columns)
+    names = [f"v{position}" for position in range(width)]
+    lines = [
+        "def encode(row):",
+        f"    if len(row) != {width}:",
+        "        return general(row)",
+        f"    {', '.join(names)}{',' if width == 1 else ''} = row",
+        "    out = []",
+        "    add = out.append",
+    ]
+    scope: dict[str, Any] = {"LENGTH": _LENGTH, "HEAD": _DATA_ROW_HEAD, "NULL": _NULL, "Decimal": Decimal}
+    scope["date"] = dt.date
+    encoders = []
+    for position, (oid, code) in enumerate(columns):
+        value, encoder = names[position], f"e{position}"
+        scope[encoder] = _encoder(oid, code, zone)
+        encoders.append(scope[encoder])
+        text = types.text_encoder(oid, zone) if code == 0 else None
+        if text is types.plain_text:
+            inline = f"{value}.encode() if {value}.__class__ is str else {encoder}({value})"
+        elif text is types.numeric_text:
+            inline = (
+                f"(format({value}, 'f').encode() if {value}.is_finite() else {encoder}({value})) "
+                f"if {value}.__class__ is Decimal else {encoder}({value})"
+            )
+        elif text is types.date_text:
+            inline = f"{value}.isoformat().encode() if {value}.__class__ is date else {encoder}({value})"
+        elif text is types.bool_text:
+            inline = f"(b't' if {value} else b'f') if {value}.__class__ is bool else {encoder}({value})"
+        else:
+            inline = f"{encoder}({value})"
+        lines += [
+            f"    if {value} is None:",
+            "        add(NULL)",
+            "    else:",
+            f"        data = {inline}",
+            "        add(LENGTH(len(data)))",
+            "        add(data)",
+        ]
+    lines += ["    body = b''.join(out)", f"    return b'D' + HEAD(len(body) + 6, {width}) + body"]
+
+    def general(row: Sequence[Any]) -> bytes:
+        return protocol.data_row([None if v is None else e(v) for e, v in zip(encoders, row, strict=False)])
+
+    scope["general"] = general
+    exec(compile("\n".join(lines), f"<DataRow of {width} columns>", "exec"), scope)
+    return scope["encode"]
 
 
 @functools.lru_cache(maxsize=1024)

@@ -632,3 +632,10 @@ def encode_binary(oid: int, value: Any) -> bytes | None:
     if found is not None and found.element:
         return _array_binary(oid, value)
     return None
+
+
+#: The text encoders :func:`connector.bridge.session._row_encoder` writes inline for their usual values.
+plain_text = _any_text
+numeric_text = _numeric_text
+date_text = _date_text
+bool_text = _bool_text
