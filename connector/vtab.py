@@ -11,6 +11,7 @@ This is the only module that uses APSW's virtual-table API.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -254,6 +255,12 @@ class VirtualTable:
         return key
 
 
+@functools.lru_cache(maxsize=256)
+def _json_list(items: tuple[str, ...]) -> str:
+    """A scan's tenants as the JSON list its statement reads, written once for each list."""
+    return json.dumps(list(items))
+
+
 class Cursor:
     def __init__(self, table: VirtualTable) -> None:
         self.table = table
@@ -278,7 +285,7 @@ class Cursor:
         if tenants is None:
             tenants = tenancy.visible() if vtable.table.name == "Tenants" else [tenancy.current]
         sql = vtable.scan_sql(indexnum, tuple(ranges))
-        self.rows = vtable.register.store.scan(sql, [json.dumps(tenants), *bindings])
+        self.rows = vtable.register.store.scan(sql, [_json_list(tuple(tenants)), *bindings])
         self.Next()
 
     def Eof(self) -> bool:  # noqa: N802

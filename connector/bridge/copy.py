@@ -62,8 +62,11 @@ class CopyOut:
         return self.format == "binary"
 
 
+_IS_COPY = re.compile(r"\s*COPY\b", re.IGNORECASE)
+
+
 def is_copy(text: str) -> bool:
-    return re.match(r"\s*COPY\b", text, re.IGNORECASE) is not None
+    return _IS_COPY.match(text) is not None
 
 
 def parse(text: str) -> CopyOut | CopyIn:
