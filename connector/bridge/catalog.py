@@ -854,6 +854,29 @@ def _user_relations(connection: apsw.Connection, owners: dict[str, frozenset[str
     return found
 
 
+def view_definition(connection: apsw.Connection, name: str) -> str | None:
+    """The CREATE VIEW statement of a view of the client's own that this connection may see (any case of its name:
+    SQLite's names are), or None: what renaming it writes again under its new name."""
+    literal = "'" + name.replace("'", "''") + "'"
+    rows = _internal(
+        connection, f"SELECT name, sql FROM main.sqlite_schema WHERE type = 'view' AND name = {literal} COLLATE NOCASE"
+    )
+    shown = _shown_to(connection, _owners(connection))
+    return next((sql for found, sql in rows if shown(found) and sql), None)
+
+
+def hidden_object(connection: apsw.Connection, name: str) -> bool:
+    """Whether the file holds a table or view of that name (any case) that this connection may not see: another
+    tenant's, which it must be told of as of no object at all."""
+    literal = "'" + name.replace("'", "''") + "'"
+    rows = _internal(
+        connection,
+        f"SELECT name FROM main.sqlite_schema WHERE type IN ('table', 'view') AND name = {literal} COLLATE NOCASE",
+    )
+    shown = _shown_to(connection, _owners(connection))
+    return any(not shown(found) for (found,) in rows)
+
+
 def _owners(connection: apsw.Connection) -> dict[str, frozenset[str]] | None:
     """Who owns the objects restricted connections made (name, lower case: their tenants), read from the file now;
     None for a connection not restricted to some tenants (the file's owner, who sees every object)."""

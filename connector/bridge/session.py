@@ -20,9 +20,11 @@ from decimal import Decimal
 from typing import Any
 
 import apsw
+import sqlglot
 
 import connector
 from connector.bridge import bounds, cache, catalog, functions, protocol, typer, types
+from connector.bridge.dialect import BridgePostgres
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
@@ -693,6 +695,114 @@ class Session:
     def _ends_block(text: str, keyword: str) -> bool:
         return keyword in ("ROLLBACK", "ABORT", "COMMIT", "END")
 
+    def _create_table_as(self, translation: Translation) -> Result | None:
+        """``CREATE [TEMP] TABLE name [(columns)] AS query [WITH [NO] DATA]`` with the query's column types, as
+        PostgreSQL makes it (SQLite declares such a table's columns by affinity alone: numbers, dates and
+        timestamps would read back as text or int8): the table declared with the types the typer gives the query's
+        columns, then filled by ``INSERT ... query``, all or nothing; its tag counts the rows, as PostgreSQL's.
+        None when the query's columns cannot all be typed: it then runs as written."""
+        create = translation.source
+        assert isinstance(create, sqlglot.exp.Create)
+        query = create.expression
+        target = create.this.this if isinstance(create.this, sqlglot.exp.Schema) else create.this
+        named = [c.name for c in create.this.expressions] if isinstance(create.this, sqlglot.exp.Schema) else []
+        if not isinstance(query, (sqlglot.exp.Query, sqlglot.exp.Subquery)) or not isinstance(
+            target, sqlglot.exp.Table
+        ):
+            return None
+        query_text = (query.this if isinstance(query, sqlglot.exp.Subquery) else query).sql(dialect=BridgePostgres)
+        fields = self.describe(self.prepare(query_text))
+        if not fields or (named and len(named) != len(fields)):
+            return None
+        kinds = [types.format_type(f.type_oid, f.type_modifier) for f in fields]
+        if any(kind in (None, "???") for kind in kinds):
+            return None
+        names = named or [f.name for f in fields]
+        quote = lambda name: '"' + name.replace('"', '""') + '"'  # noqa: E731
+        columns = ", ".join(f"{quote(name)} {kind}" for name, kind in zip(names, kinds))
+        properties = create.args.get("properties")
+        temporary = properties is not None and properties.find(sqlglot.exp.TemporaryProperty) is not None
+        exists = "IF NOT EXISTS " if create.args.get("exists") else ""
+        name = target.sql(dialect=BridgePostgres)
+        no_data = " WITH NO DATA" in " ".join(translation.text.upper().split())
+        cursor = self.connection.cursor()
+        cursor.execute("SAVEPOINT bridge_create_table_as")
+        try:
+            self.run(self.prepare(f"CREATE {'TEMPORARY ' if temporary else ''}TABLE {exists}{name} ({columns})"), None)
+            count = 0
+            if not no_data:
+                listed = ", ".join(quote(n) for n in names)
+                filled = self.run(self.prepare(f"INSERT INTO {name} ({listed}) {query_text}"), None)
+                count = int(filled.tag(0).split()[-1])
+        except BaseException:
+            cursor.execute("ROLLBACK TO bridge_create_table_as")
+            cursor.execute("RELEASE bridge_create_table_as")
+            raise
+        cursor.execute("RELEASE bridge_create_table_as")
+        self.catalog.refresh()
+        return Result(None, iter(()), lambda _: "CREATE TABLE AS" if no_data else f"SELECT {count}")
+
+    def _truncate(self, truncate: sqlglot.exp.TruncateTable) -> Result:
+        """``TRUNCATE [TABLE] a, b``: each table emptied by ``DELETE FROM`` (through the rules for a register
+        table), all or nothing."""
+        with self._all_or_nothing("bridge_truncate"):
+            for table in truncate.expressions:
+                self.run(self.prepare(f"DELETE FROM {table.sql(dialect=BridgePostgres)}"), None)
+        return Result(None, iter(()), lambda _: "TRUNCATE TABLE")
+
+    def _create_or_replace_view(self, create: sqlglot.exp.Create) -> Result:
+        """``CREATE OR REPLACE VIEW``: SQLite has no such statement; the view is dropped when there is one and made
+        again, both as the client's statements, all or nothing."""
+        made = create.copy()
+        made.set("replace", False)
+        target = made.this.this if isinstance(made.this, sqlglot.exp.Schema) else made.this
+        with self._all_or_nothing("bridge_replace_view"):
+            self.run(self.prepare(f"DROP VIEW IF EXISTS {target.sql(dialect=BridgePostgres)}"), None)
+            self.run(self.prepare(made.sql(dialect=BridgePostgres)), None)
+        self.catalog.refresh()
+        return Result(None, iter(()), lambda _: "CREATE VIEW")
+
+    @contextlib.contextmanager
+    def _all_or_nothing(self, name: str) -> Iterator[None]:
+        """The statements run inside: all of them, or none (a savepoint)."""
+        cursor = self.connection.cursor()
+        cursor.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            cursor.execute(f"ROLLBACK TO {name}")
+            cursor.execute(f"RELEASE {name}")
+            raise
+        cursor.execute(f"RELEASE {name}")
+
+    def _rename_view(self, old: str, new: str) -> bool:
+        """``ALTER TABLE|VIEW old RENAME TO new`` of a view of the client's own (as dbt swaps a model's view in):
+        SQLite renames tables only, so the view is dropped and made again under its new name, both as the client's
+        statements (the guard judges them as any other) and all or nothing. False when ``old`` is no view this
+        session may see: the statement then runs as written."""
+        definition = catalog.view_definition(self.connection.raw, old)
+        if definition is None and catalog.hidden_object(self.connection.raw, old):
+            raise ClientError("42P01", f'relation "{old}" does not exist')  # another tenant's: as of no object
+        if definition is None:
+            return False
+        head = _VIEW_HEAD.match(definition)
+        if head is None:
+            return False
+        quoted = '"' + new.replace('"', '""') + '"'
+        remade = definition[: head.start(1)] + quoted + definition[head.end(1) :]
+        cursor = self.connection.cursor()
+        cursor.execute("SAVEPOINT bridge_rename_view")
+        try:
+            cursor.execute(f'DROP VIEW "{old.replace(chr(34), chr(34) * 2)}"')
+            cursor.execute(remade)
+        except BaseException:
+            cursor.execute("ROLLBACK TO bridge_rename_view")
+            cursor.execute("RELEASE bridge_rename_view")
+            raise
+        cursor.execute("RELEASE bridge_rename_view")
+        self.catalog.refresh()
+        return True
+
     def _sql(self, prepared: Prepared, values: dict[str, Any] | None, formats: Sequence[int]) -> Result:
         translation = prepared.translation
         assert translation is not None
@@ -701,6 +811,24 @@ class Session:
         if translation.empty_columns is not None:
             fields = prepared.fields or self._typed_fields(prepared, [None] * len(translation.empty_columns))
             return Result(fields, iter(()), lambda count: f"SELECT {count}", formats, self.settings["TimeZone"])
+        source = translation.source
+        if (
+            translation.parameter_count == 0
+            and isinstance(source, sqlglot.exp.Create)
+            and _kind(source) == "TABLE"
+            and _created_from_query(translation) is not None
+        ):
+            created = self._create_table_as(translation)
+            if created is not None:
+                return created
+        if translation.keyword == "TRUNCATE" and isinstance(translation.source, sqlglot.exp.TruncateTable):
+            return self._truncate(translation.source)
+        if isinstance(source, sqlglot.exp.Create) and source.args.get("replace") and _kind(source) == "VIEW":
+            return self._create_or_replace_view(source)
+        renamed = _view_renamed(translation)
+        if renamed is not None and self._rename_view(*renamed):
+            kind = str(translation.source.args.get("kind") or "TABLE").upper() if translation.source else "TABLE"
+            return Result(None, iter(()), lambda _: f"ALTER {kind}")
         cursor = self.connection.cursor()
         bindings = self._bindings(translation, values)
         if prepared.literals:
@@ -715,6 +843,13 @@ class Session:
             return Result(fields, rows, tag, formats, self.settings["TimeZone"])
         if translation.keyword in ("CREATE", "DROP", "ALTER"):
             self.catalog.refresh()
+        made = _created_from_query(translation)
+        if made is not None and " WITH NO DATA" in " ".join(translation.text.upper().split()):
+            return Result(None, iter(()), lambda _: "CREATE MATERIALIZED VIEW")
+        if made is not None:  # CREATE TABLE (MATERIALIZED VIEW) ... AS: the tag counts the rows, as a SELECT's
+            counted = self.connection.cursor().execute(f"SELECT count(*) FROM {made}").fetchone()
+            count = counted[0] if counted is not None else 0
+            return Result(None, iter(()), lambda _: f"SELECT {count}")
         return Result(None, iter(()), _tag(translation.keyword, cursor.rowcount, text=translation.text))
 
     @staticmethod
@@ -1146,6 +1281,47 @@ def _refuse_other_files(text: str, keyword: str) -> None:
 
 def _done(tag: str) -> Result:
     return Result(None, iter(()), lambda count: tag)
+
+
+_VIEW_HEAD = re.compile(
+    r"""\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?"""
+    r"""(?:(?:"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[\w$]+)\s*\.\s*)?("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[\w$]+)""",
+    re.IGNORECASE,
+)
+
+
+def _kind(create: sqlglot.exp.Create) -> str:
+    return str(create.args.get("kind") or "").upper()
+
+
+def _view_renamed(translation: Translation) -> tuple[str, str] | None:
+    """(the name, the new name) of ``ALTER TABLE|VIEW name RENAME TO new``; else None."""
+    source = translation.source
+    if translation.keyword != "ALTER" or not isinstance(source, sqlglot.exp.Alter):
+        return None
+    actions = source.args.get("actions") or []
+    if len(actions) != 1 or not isinstance(actions[0], sqlglot.exp.AlterRename):
+        return None
+    old, new = source.this, actions[0].this
+    if not isinstance(old, sqlglot.exp.Table) or not isinstance(new, sqlglot.exp.Table) or not old.name or not new.name:
+        return None
+    return old.name, new.name
+
+
+def _created_from_query(translation: Translation) -> str | None:
+    """The table a ``CREATE TABLE ... AS query`` made (or the view a ``CREATE MATERIALIZED VIEW``: here a view,
+    always up to date), as SQL names it; else None."""
+    source = translation.source
+    if translation.keyword != "CREATE" or not isinstance(source, sqlglot.exp.Create) or source.expression is None:
+        return None
+    properties = source.args.get("properties")
+    materialized = properties is not None and properties.find(sqlglot.exp.MaterializedProperty) is not None
+    if _kind(source) != "TABLE" and not (_kind(source) == "VIEW" and materialized):
+        return None
+    target = source.this.this if isinstance(source.this, sqlglot.exp.Schema) else source.this
+    if not isinstance(target, sqlglot.exp.Table) or not target.name:
+        return None
+    return sqlglot.exp.to_identifier(target.name, quoted=True).sql(dialect="sqlite")
 
 
 def _tag(keyword: str, rowcount: int, *, returning: bool = False, text: str = "") -> Callable[[int], str]:

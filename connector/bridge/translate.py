@@ -476,6 +476,11 @@ def _exact_call(node: exp.Expr | None) -> bool:
 
 
 def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
+    if isinstance(node, exp.Insert) and isinstance(node.expression, exp.Subquery) and not node.expression.alias:
+        # INSERT INTO t (a, b) (SELECT ...), as dbt writes it: SQLite takes the query without its parentheses
+        node = node.copy()
+        node.set("expression", node.expression.this)
+        return node
     if isinstance(node, (exp.Unnest, exp.Table)) and _srf_source(node) is not None:
         return _srf_table(node)
     if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _AS_TABLES:
@@ -909,6 +914,10 @@ def _table(node: exp.Table) -> exp.Table:
     ):
         node = node.copy()
         node.set("db", None)
+        node.set("catalog", None)
+    elif schema in _CATALOG_SCHEMAS and node.args.get("catalog") is not None:
+        # "register".information_schema.columns, as dbt writes it: the session's one database
+        node = node.copy()
         node.set("catalog", None)
     return node
 

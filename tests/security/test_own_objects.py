@@ -320,3 +320,38 @@ def test_a_table_a_raw_connection_drops_and_makes_again_is_the_owners(shared: Pa
     with pytest.raises(connector.ProgrammingError, match="belongs to other tenants"):
         b.execute("SELECT * FROM b_log").fetchall()
     b.close()
+
+
+def test_the_bridges_own_ways_with_views_and_tables_cannot_reach_another_tenants(
+    books: Path, users_of_each_tenant: Path, serve
+) -> None:
+    """What the bridge runs as several statements (renaming a view, CREATE OR REPLACE VIEW, TRUNCATE, CREATE TABLE
+    ... AS with its columns' types) runs them as the client's: A can neither rename, replace, empty nor take the
+    name of B's objects, and B's stay as they were."""
+    psycopg = pytest.importorskip("psycopg")
+    _, port = serve(books, users=users.load(users_of_each_tenant))
+    with psycopg.connect(dsn(port, "b", "b pass"), autocommit=True) as b:
+        b.execute("CREATE TABLE b_notes (body text)")
+        b.execute("INSERT INTO b_notes VALUES ('kept')")
+        b.execute('CREATE VIEW b_view AS (SELECT "AssetNumber" FROM "Assets")')
+    before = everything(books)
+    with psycopg.connect(dsn(port, "a", "a pass"), autocommit=True) as a:
+        for sql in (
+            "ALTER TABLE b_view RENAME TO a_view",
+            "ALTER VIEW b_view RENAME TO a_view",
+            "CREATE OR REPLACE VIEW b_view AS SELECT 1 AS one",
+            "TRUNCATE b_notes",
+            "TRUNCATE TABLE b_notes, b_view",
+            "CREATE TABLE b_notes AS SELECT 1 AS one",
+            'CREATE TABLE "public"."b_notes" AS (SELECT "AssetNumber" FROM "Assets")',
+        ):
+            with pytest.raises(psycopg.Error) as refused:
+                a.execute(sql)
+            assert refused.value.sqlstate in ("42501", "42P07", "42P01", "42809"), (sql, refused.value)
+        views = a.execute("SELECT count(*) FROM pg_class WHERE relname IN ('a_view', 'b_view')").fetchone()
+        assert views == (0,)
+    with psycopg.connect(dsn(port, "b", "b pass"), autocommit=True) as b:
+        assert b.execute("SELECT body FROM b_notes").fetchall() == [("kept",)]
+        assert b.execute("SELECT count(*) FROM b_view").fetchone()[0] > 0
+    assert everything(books) == before
+    assert check(books) == []

@@ -165,3 +165,19 @@ INSERT INTO t_keyed (n) VALUES ('no id');
 CREATE TABLE t_small (s smallint, c char(3), v varchar(5));
 INSERT INTO t_small VALUES (7, 'abc', 'vwxyz');
 SELECT s, c, v FROM t_small;
+
+-- name: rename_view_as_dbt_swaps_it
+CREATE VIEW "t_swap__dbt_tmp" AS (SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" < 'FA-0100');
+ALTER TABLE "public"."t_swap__dbt_tmp" RENAME TO "t_swap";
+SELECT * FROM "public"."t_swap" ORDER BY 1;
+ALTER VIEW "t_swap" RENAME TO "t_swap_2";
+SELECT count(*) FROM t_swap_2;
+DROP VIEW IF EXISTS "t_swap" CASCADE;
+
+-- name: create_table_as_keeps_types
+CREATE TABLE t_typed AS SELECT "AssetNumber", "PurchasePrice", "PurchaseDate", 1 AS one, true AS yes FROM "Assets" WHERE "AssetNumber" < 'FA-0100';
+SELECT * FROM t_typed ORDER BY 1;
+CREATE TABLE t_typed_empty ("Number", "Price") AS SELECT "AssetNumber", "PurchasePrice" FROM "Assets" WITH NO DATA;
+SELECT count(*) FROM t_typed_empty;
+INSERT INTO t_typed_empty VALUES ('X-1', 12.5);
+SELECT "Number", "Price" FROM t_typed_empty;
