@@ -722,13 +722,20 @@ class Session:
         columns = ", ".join(f"{quote(name)} {kind}" for name, kind in zip(names, kinds))
         properties = create.args.get("properties")
         temporary = properties is not None and properties.find(sqlglot.exp.TemporaryProperty) is not None
-        exists = "IF NOT EXISTS " if create.args.get("exists") else ""
         name = target.sql(dialect=BridgePostgres)
         no_data = " WITH NO DATA" in " ".join(translation.text.upper().split())
         cursor = self.connection.cursor()
         cursor.execute("SAVEPOINT bridge_create_table_as")
         try:
-            self.run(self.prepare(f"CREATE {'TEMPORARY ' if temporary else ''}TABLE {exists}{name} ({columns})"), None)
+            status = self.transaction.status
+            try:
+                self.run(self.prepare(f"CREATE {'TEMPORARY ' if temporary else ''}TABLE {name} ({columns})"), None)
+            except Exception as error:
+                if not (create.args.get("exists") and sqlstate(error) == "42P07"):
+                    raise
+                # IF NOT EXISTS, and it exists: nothing is made, nothing is added (PostgreSQL says so in a notice)
+                self.transaction.status = status
+                no_data = True
             count = 0
             if not no_data:
                 listed = ", ".join(quote(n) for n in names)

@@ -181,3 +181,8 @@ CREATE TABLE t_typed_empty ("Number", "Price") AS SELECT "AssetNumber", "Purchas
 SELECT count(*) FROM t_typed_empty;
 INSERT INTO t_typed_empty VALUES ('X-1', 12.5);
 SELECT "Number", "Price" FROM t_typed_empty;
+
+-- name: create_table_as_if_not_exists
+CREATE TABLE t_once AS SELECT "AssetNumber" FROM "Assets" WHERE "AssetNumber" < 'FA-0100';
+CREATE TABLE IF NOT EXISTS t_once AS SELECT "AssetNumber" FROM "Assets";
+SELECT count(*) FROM t_once;
