@@ -1144,7 +1144,8 @@ def rpad(text: Any, n: Any, fill: Any = " ") -> str | None:
 
 
 def initcap(text: Any) -> str | None:
-    return None if text is None else re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0).capitalize(), str(text))
+    # a word is a run of letters and digits of any script (PostgreSQL's isalnum in a UTF-8 database)
+    return None if text is None else re.sub(r"[^\W_]+", lambda m: m.group(0).capitalize(), str(text))
 
 
 def left(text: Any, n: Any) -> str | None:
