@@ -31,7 +31,7 @@ import uuid
 import zoneinfo
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import apsw
@@ -594,6 +594,22 @@ def cast_integer(value: Any) -> int | None:
         return int(text.strip())
     except ValueError:
         raise ClientError("22P02", f'invalid input syntax for type integer: "{text}"') from None
+
+
+def cast_numeric_integer(value: Any) -> int | None:
+    """``2.5::int``: a numeric rounds half away from zero to an integer (3; ``-2.5``: -3), where SQLite's CAST
+    truncates (and a float8's cast, :func:`cast_integer`, rounds half to even)."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, bytes):
+        value = value.decode()
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ClientError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    if not number.is_finite():
+        raise ClientError("22003", f"cannot convert {number} to integer")
+    return int(number.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def cast_float(value: Any) -> float | str | None:

@@ -246,6 +246,7 @@ _ENTRIES = (
             ("pg_date_floor", _D, f.date_floor, (1,)),
             ("pg_date_ceiling", _D, f.date_ceiling, (1,)),
             ("pg_int", _I4, f.cast_integer, (1,)),
+            ("pg_numeric_int", _I4, f.cast_numeric_integer, (1,)),
             ("pg_float", _F8, f.cast_float, (1,)),
             ("pg_nonzero", "arg", f.nonzero, (1,)),
             ("pg_numeric_key", _T, f.numeric_key, (1,)),

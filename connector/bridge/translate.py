@@ -433,7 +433,7 @@ def _kind_here(node: exp.Expr) -> str | None:
         return "date"
     if isinstance(node, exp.Localtimestamp):
         return "timestamp"
-    if isinstance(node, (exp.Paren, exp.Min, exp.Max, exp.Coalesce)):
+    if isinstance(node, (exp.Paren, exp.Neg, exp.Min, exp.Max, exp.Coalesce)):
         return _kind(node.this)
     if isinstance(node, exp.Mul) and "interval" in (_kind(node.this), _kind(node.expression)):
         return "interval"
@@ -1008,8 +1008,10 @@ def _cast(node: exp.Cast) -> exp.Expr:
         return exp.Anonymous(this="pg_numeric", expressions=[value, *(exp.Literal.number(n) for n in sizes)])
     if name in _CASTS:
         target, oid = _CASTS[name]
-        if textual and target == "INTEGER":
-            return _call("pg_int", value)
+        if textual and target == "INTEGER" or target == "INTEGER" and inner == "float":
+            return _call("pg_int", value)  # a float rounds half to even, as PostgreSQL's
+        if target == "INTEGER" and inner == "numeric":
+            return _call("pg_numeric_int", value)  # a numeric rounds half away from zero (SQLite truncates)
         if textual and target == "REAL":
             return _call("pg_float", value)
         if target == "TEXT" and isinstance(value, exp.Anonymous) and value.name.lower() == "pg_regclass_oid":

@@ -135,6 +135,12 @@ SELECT ceil(1.2) AS c, floor(-1.2) AS f;
 -- name: numeric_to_int_cast
 SELECT 2.5::int AS a, 3.5::int AS b, (-2.5)::int AS c;
 
+-- name: float_and_computed_numeric_to_int_cast
+SELECT 2.5::float8::int AS a, 3.5::float8::int AS b, (-2.5)::float8::int AS c, (1.25 * 2)::int AS d, 1.49::int8 AS e;
+
+-- name: numeric_column_to_int_cast
+SELECT "AssetNumber", "PurchasePrice"::int AS p, ("PurchasePrice" / 3)::int AS q FROM "Assets" ORDER BY 1;
+
 -- name: numeric_text_cast
 SELECT '1.50'::numeric AS a, '1e3'::numeric AS b;
 
