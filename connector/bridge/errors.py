@@ -11,7 +11,7 @@ import apsw
 
 from connector import exceptions
 from connector.domain import errors as domain
-from connector.sql.exact import DivisionByZero, InvalidTypmod, NumericOverflow
+from connector.sql.exact import DivisionByZero, InvalidTypmod, NegativeRoot, NumericOverflow
 
 
 class ClientError(Exception):
@@ -81,6 +81,8 @@ def sqlstate(error: BaseException) -> str:
             return "22003"
         if isinstance(candidate, InvalidTypmod):
             return "22023"
+        if isinstance(candidate, NegativeRoot):
+            return "2201F"
         if isinstance(candidate, domain.UnknownName):
             return "42703" if candidate.column else "42P01"
         if isinstance(candidate, domain.InvalidValue):

@@ -63,6 +63,10 @@ class InvalidTypmod(DataError):
     (its 22023)."""
 
 
+class NegativeRoot(DataError):
+    """The square root of a negative decimal (PostgreSQL's 2201F)."""
+
+
 class NumericOverflow(DataError):
     """A decimal with more digits before its point than its declared precision leaves room for (PostgreSQL's
     22003)."""
@@ -221,6 +225,9 @@ class Typer:
             return None
         if isinstance(node, exp.Null):
             return Kind("null")
+        if isinstance(node, exp.Sqrt) and self.postgres:
+            inner = self.kind(node.this)
+            return DECIMAL if inner is not None and (inner.decimal or inner == LITERAL) else FLOAT
         if isinstance(node, (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
             inner = self.kind(node.this)
             return DECIMAL if inner is not None and (inner.decimal or inner.name == "int") else FLOAT
@@ -565,6 +572,8 @@ def _exact_node(node: exp.Expr, kind: Kind | None, typer: Typer) -> exp.Expr:
         places = node.args.get("decimals")
         value = _as_decimal(node.this, typer.kind(node.this))
         return _call(name, value, places) if places is not None else _call(name, value)
+    if isinstance(node, exp.Sqrt) and kind is not None and kind.decimal:
+        return _call("num_sqrt", _as_decimal(node.this, typer.kind(node.this)))
     if isinstance(node, (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
         inner = typer.kind(node.this)
         if inner is None or not (inner.decimal or inner.name == "int"):
@@ -794,6 +803,23 @@ def num_neg(value: Any) -> str | None:
     return None if number is None else _text(-number)
 
 
+def num_sqrt(value: Any) -> str | None:
+    """PostgreSQL's ``sqrt`` of a numeric: rounded half away from zero to at least 16 significant digits, and no
+    fewer places than its argument (``sqrt(2::numeric)`` is 1.414213562373095)."""
+    number = _decimal(value)
+    if number is None:
+        return None
+    if number < 0:
+        raise NegativeRoot("cannot take square root of a negative number")
+    # the square root's weight in base-10000 digits, as PostgreSQL's numeric_sqrt estimates it
+    weight = number.adjusted() // 4 if number else 0
+    root_weight = (weight + 1) * 4 // 2 - 1
+    scale = min(max(_MIN_SIGNIFICANT_DIGITS - root_weight, _scale(number), 0), _MAX_DISPLAY_SCALE)
+    digits = max(number.adjusted(), 0) // 2 + scale + 10
+    root = number.sqrt(decimal.Context(prec=digits, Emax=999_999, Emin=-999_999))
+    return _text(root.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=_CONTEXT))
+
+
 def num_cmp(left: Any, right: Any) -> int | None:
     a, b = _decimal(left), _decimal(right)
     if a is None or b is None:
@@ -887,6 +913,7 @@ _SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "num_mod": (num_mod, (2,)),
     "num_neg": (num_neg, (1,)),
     "num_cmp": (num_cmp, (2,)),
+    "num_sqrt": (num_sqrt, (1,)),
     "num_round": (num_round, (1, 2)),
     "num_trunc": (num_trunc, (1, 2)),
     "num_ceil": (num_ceil, (1, 2)),

@@ -126,6 +126,16 @@ SELECT 10.5 % 3 AS m;
 -- name: power_and_sqrt
 SELECT power(2, 10) AS p, sqrt(2::numeric) AS r;
 
+-- name: sqrt_numeric_scales
+SELECT sqrt(0::numeric) AS a, sqrt(100::numeric) AS b, sqrt(0.0001) AS c, sqrt(12345678901234567890::numeric) AS d,
+  sqrt(2.000000000000000000000) AS e, sqrt(0.5) AS f, sqrt(1e-10::numeric) AS g, sqrt(2) AS h;
+
+-- name: sqrt_numeric_column
+SELECT "AssetNumber", sqrt("PurchasePrice") AS r FROM "Assets" ORDER BY 1;
+
+-- name: sqrt_numeric_negative
+SELECT sqrt(-1::numeric) AS r;
+
 -- name: abs_and_sign
 SELECT abs(-1.50) AS a, sign(-3) AS s;
 
