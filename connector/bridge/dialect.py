@@ -32,6 +32,7 @@ from sqlglot.tokenizer_core import TokenizerCore
 from sqlglot.tokens import Token, TokenType
 
 from connector.bridge import functions
+from connector.sql import exact
 
 
 class _Core(TokenizerCore):
@@ -191,6 +192,11 @@ class BridgePostgres(Postgres):
             return found
 
 
+def _by_value(collate: exp.Collate) -> bool:
+    """A collation :mod:`connector.sql.exact` gave exact decimals (never one a client wrote)."""
+    return bool(collate.meta.get(exact.COLLATION))
+
+
 class _SQLiteGenerator(SQLiteGenerator):
     TRANSFORMS = {
         **SQLiteGenerator.TRANSFORMS,
@@ -203,7 +209,8 @@ class _SQLiteGenerator(SQLiteGenerator):
         exp.Escape: lambda self, e: self.escape_sql(e),
         # PostgreSQL's constructs, each as the SQLite (or the bridge's function) that means the same
         exp.ByteString: lambda self, e: self.sql(exp.Literal.string(e.this)),
-        exp.Collate: lambda self, e: self.sql(e, "this"),  # SQLite's own collations differ; the catalog's are C
+        # SQLite's own collations differ (the catalog's are C): only exact decimals' own, comparing them by value
+        exp.Collate: lambda self, e: self.collate_sql(e) if _by_value(e) else self.sql(e, "this"),
         exp.CurrentVersion: lambda self, e: "VERSION()",
         exp.CurrentSchema: lambda self, e: "CURRENT_SCHEMA()",
         exp.CurrentDatabase: lambda self, e: "CURRENT_DATABASE()",

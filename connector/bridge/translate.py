@@ -476,6 +476,8 @@ def _exact_call(node: exp.Expr | None) -> bool:
 
 
 def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
+    if isinstance(node, exp.Union) and node.args.get("distinct") and _compared_by_value(node):
+        return _union_keeping_first(node)
     if isinstance(node, (exp.Unnest, exp.Table)) and _srf_source(node) is not None:
         return _srf_table(node)
     if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _AS_TABLES:
@@ -572,6 +574,39 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
         return _index(node)
     return node
+
+
+#: What a SELECT that stands for a UNION of exact decimals is marked with (see :func:`_union_keeping_first`).
+_KEEPS_FIRST = "pg_union_keeps_first"
+
+
+def _compared_by_value(node: exp.SetOperation) -> bool:
+    """Whether a set operation's first branch gives one of its columns the collation of exact decimals."""
+    first: exp.Expr = node
+    while isinstance(first, (exp.SetOperation, exp.Subquery)):
+        first = first.left if isinstance(first, exp.SetOperation) else first.this
+    if first.meta.get(_KEEPS_FIRST):
+        return True
+    return isinstance(first, exp.Select) and any(
+        collate.meta.get(exact.COLLATION) for output in first.expressions for collate in output.find_all(exp.Collate)
+    )
+
+
+def _union_keeping_first(union: exp.Union) -> exp.Expr:
+    """``a UNION b`` as ``SELECT DISTINCT * FROM (a UNION ALL b)``: of rows equal by value (1.50 and 1.5) PostgreSQL
+    keeps the first it reads, SQLite's UNION the last, its DISTINCT the first."""
+    modifiers = {key: union.args.get(key) for key in ("order", "limit", "offset", "with_")}
+    every = union.copy()
+    for key in modifiers:
+        every.set(key, None)
+    every.set("distinct", False)
+    select = exp.select("*").from_(exp.Subquery(this=every, alias=exp.TableAlias(this=exp.to_identifier("union"))))
+    select.set("distinct", exp.Distinct())
+    for key, value in modifiers.items():
+        if value is not None:
+            select.set(key, value)
+    select.meta[_KEEPS_FIRST] = True
+    return select
 
 
 #: Catalog functions that return a set, and the catalog table that holds it.

@@ -84,8 +84,28 @@ SELECT (-0.001)::numeric(5,2) AS z;
 -- name: union_distinct_numeric_scales
 SELECT 1.50 AS v UNION SELECT 1.5 ORDER BY 1;
 
+-- name: union_numeric_integers_and_column
+SELECT "PurchasePrice" AS v FROM "Assets" UNION SELECT 0.5 UNION SELECT 1 UNION SELECT 1.0 ORDER BY 1 DESC;
+
+-- name: union_numeric_subquery_column
+SELECT 2.5 AS v UNION SELECT x FROM (SELECT 2.50 AS x UNION ALL SELECT 10) a UNION SELECT 9 ORDER BY v;
+
+-- name: intersect_except_numeric_scales
+SELECT (SELECT count(*) FROM (SELECT 1.50 AS v INTERSECT SELECT 1.5) i) AS i,
+  (SELECT count(*) FROM (SELECT 2.0 AS v EXCEPT SELECT 2) e) AS e;
+
+-- name: union_all_numeric_order
+SELECT 0.5 AS v UNION ALL SELECT 1 UNION ALL SELECT 10.25 UNION ALL SELECT 9 ORDER BY 1 DESC;
+
 -- name: values_distinct_numeric_scales
 SELECT count(DISTINCT x) AS n FROM (VALUES (1.50), (1.5), (2)) v(x);
+
+-- name: values_numeric_scales_grouped
+SELECT count(*) AS groups, max(n) AS largest
+FROM (SELECT x, count(*) AS n FROM (VALUES (1.50), (1.5), (2), (2.0), (10), (-2), (2.000)) v(x) GROUP BY x) g;
+
+-- name: values_numeric_scales_distinct_sorted
+SELECT DISTINCT x FROM (VALUES (2.0), (10), (2), (1.500), (1.5), (-0.5)) v(x) ORDER BY x DESC;
 
 -- name: numeric_avg
 SELECT avg(x) FROM (VALUES (1), (2)) v(x);
