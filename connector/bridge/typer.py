@@ -37,6 +37,7 @@ Resolver = Callable[[str], Sequence[tuple[str, int, int]] | None]
 
 UNKNOWN: Type = (types.UNKNOWN, -1)
 _INTERVAL = 1186
+_JSON, _JSONB = 114, 3802
 _TEMPORAL = frozenset({types.DATE, types.TIMESTAMP, types.TIMESTAMPTZ})
 #: PostgreSQL's numeric types, narrowest first: an operation over two of them is of the wider.
 _NUMERIC_ORDER = (types.INT2, types.INT4, types.INT8, types.NUMERIC, types.FLOAT4, types.FLOAT8)
@@ -781,6 +782,12 @@ def _dot(typer: _Typer, node: exp.Dot, scope: _Scope) -> Type | None:
     return typer.type(node.expression, scope) if isinstance(node.expression, exp.Func) else None
 
 
+def _json_field(typer: _Typer, node: exp.Expr, scope: _Scope) -> Type | None:
+    """``j -> 'a'`` and ``j #> '{a,b}'``: a json of a json, a jsonb of a jsonb."""
+    found = typer.type(node.this, scope)
+    return found if found is not None and found[0] in (_JSON, _JSONB) else None
+
+
 _RULES: dict[type[exp.Expr], Callable[..., Type | None]] = {
     exp.Literal: _literal,
     exp.Null: _null,
@@ -821,6 +828,10 @@ _RULES: dict[type[exp.Expr], Callable[..., Type | None]] = {
     exp.Filter: _window,
     exp.WithinGroup: _within_group,
     exp.Dot: _dot,
+    exp.JSONExtract: _json_field,
+    exp.JSONBExtract: _json_field,
+    exp.JSONExtractScalar: _fixed(types.TEXT),  # ->> and #>>: the field as text
+    exp.JSONBExtractScalar: _fixed(types.TEXT),
     exp.Bracket: lambda typer, node, scope: _element_of(typer.type(node.this, scope)),
     exp.Func: _call,
 }

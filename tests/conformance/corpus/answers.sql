@@ -192,6 +192,9 @@ SELECT format('%s-%s', 'a', 1) AS f;
 -- name: json_field
 SELECT '{"a": {"b": 2}}'::json -> 'a' ->> 'b' AS v;
 
+-- name: json_field_types
+SELECT '{"a": 1}'::json -> 'a' AS j, '{"a": "x"}'::jsonb -> 'a' AS b, '{"a": "x"}'::jsonb ->> 'a' AS t;
+
 -- name: jsonb_build_object
 SELECT jsonb_build_object('a', 1) AS j;
 
