@@ -168,18 +168,19 @@ def _translate(text: str) -> Translation:
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
     if isinstance(source, exp.Create):
-        sql = ";\n".join([sql, *_numeric_column_rules(source)])
+        sql = ";\n".join([sql, *_column_rules(source)])
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
 
 
-def _numeric_column_rules(create: exp.Create) -> list[str]:
-    """For each ``numeric(p,s)`` column of a table a client creates: what PostgreSQL does with each value written
-    to it, done after each INSERT and each UPDATE of the column (two triggers): the value rounded half away from
-    zero to ``s`` places, and refused with 22003 beyond ``p`` digits (:func:`connector.sql.exact.num`). They go
-    with the table (dropped with it, renamed with it and its column).
+def _column_rules(create: exp.Create) -> list[str]:
+    """For each ``numeric(p,s)`` and ``boolean`` column of a table a client creates: what PostgreSQL does with each
+    value written to it, done after each INSERT and each UPDATE of the column (two triggers): a numeric rounded
+    half away from zero to ``s`` places, and refused with 22003 beyond ``p`` digits
+    (:func:`connector.sql.exact.num`); a boolean read from text (:func:`_boolean_column_rules`). They go with the
+    table (dropped with it, renamed with it and its column).
 
     >>> create = sqlglot.parse_one("CREATE TEMP TABLE n (x numeric(4), y numeric)", read=BridgePostgres)
-    >>> rules = _numeric_column_rules(create)
+    >>> rules = _column_rules(create)
     >>> len(rules), rules[0]
     (2, 'CREATE TEMP TRIGGER IF NOT EXISTS "n.x numeric on insert" AFTER INSERT ON "n" WHEN NEW."x" IS NOT NULL BEGIN
     UPDATE "n" SET "x" = num(NEW."x", 0, 4) WHERE rowid = NEW.rowid; END')
@@ -195,6 +196,8 @@ def _numeric_column_rules(create: exp.Create) -> list[str]:
     rules = []
     for column in schema.expressions:
         kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
+        if isinstance(kind, exp.DataType) and kind.this == exp.DataType.Type.BOOLEAN:
+            rules += _boolean_column_rules(table.name, column.name, temporary)
         if not isinstance(kind, exp.DataType) or kind.this != exp.DataType.Type.DECIMAL:
             continue
         sizes = [int(e.name) for e in kind.expressions if isinstance(e, exp.DataTypeParam) and e.name.isdigit()]
@@ -211,6 +214,23 @@ def _numeric_column_rules(create: exp.Create) -> list[str]:
                 f"WHEN NEW.{quoted} IS NOT NULL BEGIN {fitted}; END"
             )
     return rules
+
+
+def _boolean_column_rules(table: str, column: str, temporary: bool) -> list[str]:
+    """For a ``boolean`` column of a table a client creates: a value written to it as text (``'t'``, ``'yes'``,
+    ``'off'``) held as PostgreSQL reads it (:func:`~connector.bridge.functions.boolean_input`), 1 or 0.
+
+    >>> print(_boolean_column_rules("n", "b", True)[0])
+    CREATE TEMP TRIGGER IF NOT EXISTS "n.b boolean on insert" AFTER INSERT ON "n" WHEN typeof(NEW."b") = 'text'
+    BEGIN UPDATE "n" SET "b" = pg_bool_in(NEW."b") WHERE rowid = NEW.rowid; END
+    """
+    quoted, where = _quoted(column), _quoted(table)
+    read = f"UPDATE {where} SET {quoted} = pg_bool_in(NEW.{quoted}) WHERE rowid = NEW.rowid"
+    return [
+        f"CREATE {'TEMP ' if temporary else ''}TRIGGER IF NOT EXISTS {_quoted(f'{table}.{column} boolean on {event}')} "
+        f"AFTER {when} ON {where} WHEN typeof(NEW.{quoted}) = 'text' BEGIN {read}; END"
+        for event, when in (("insert", "INSERT"), ("update", f"UPDATE OF {quoted}"))
+    ]
 
 
 def _quoted(name: str) -> str:

@@ -199,6 +199,16 @@ CREATE TEMP TABLE n (b boolean);
 INSERT INTO n VALUES ('t'), ('yes'), (false);
 SELECT count(*) FROM n WHERE b;
 
+-- name: own_bool_column_update
+CREATE TEMP TABLE nb (a int, b boolean);
+INSERT INTO nb VALUES (1, 'on'), (2, 'off'), (3, NULL), (4, true);
+UPDATE nb SET b = 'no' WHERE a = 4;
+SELECT a, b, NOT b AS n FROM nb ORDER BY a;
+
+-- name: own_bool_column_invalid
+CREATE TEMP TABLE nbi (b boolean);
+INSERT INTO nbi VALUES ('maybe');
+
 -- name: own_numeric_update_rounds
 CREATE TEMP TABLE n (x numeric(6,2));
 INSERT INTO n VALUES (1);
