@@ -1307,11 +1307,12 @@ def boolean_input(value: Any) -> int | None:
     """
     if value is None or not isinstance(value, (str, bytes)):
         return None if value is None else int(bool(value))
-    text = (value.decode() if isinstance(value, bytes) else value).strip().lower()
+    written = value.decode() if isinstance(value, bytes) else value
+    text = written.strip().lower()
     found = {word for word in ("true", "yes", "on", "false", "no", "off") if text and word.startswith(text)}
     found |= {text} & {"1", "0"}
     if len(found) != 1:
-        raise ClientError("22P02", f'invalid input syntax for type boolean: "{value}"')
+        raise ClientError("22P02", f'invalid input syntax for type boolean: "{written}"')
     return int(found.pop() in ("true", "yes", "on", "1"))
 
 
