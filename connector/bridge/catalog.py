@@ -1714,7 +1714,16 @@ def _functions(installed: Installed) -> None:
         return found[0] if found else str(value)
 
     def type_name(value: Any) -> Any:
-        return None if value is None else types.format_type(int(value), -1)
+        """``x::regtype`` shown: a type's OID, or its name (``'int8'::regtype`` is ``bigint``), as format_type
+        names it; a name of no type is refused (42704)."""
+        if value is None:
+            return None
+        if isinstance(value, int) or str(value).strip().isdigit():
+            return types.format_type(int(value), -1)
+        found = _to_regtype(value)
+        if found is None:
+            raise ClientError("42704", f'type "{value}" does not exist')
+        return found
 
     def namespace_name(value: Any) -> Any:
         return {PG_CATALOG: "pg_catalog", PUBLIC: "public", INFORMATION_SCHEMA: "information_schema"}.get(

@@ -90,6 +90,12 @@ SELECT 'nosuch'::regclass;
 -- name: regtype_text
 SELECT 'integer'::regtype::text AS t, 'int8'::regtype::text AS u;
 
+-- name: regtype_names
+SELECT 'character varying'::regtype::text AS a, 'timestamptz'::regtype::text AS b, 'numeric'::regtype::text AS c;
+
+-- name: regtype_unknown
+SELECT 'no_such_type'::regtype::text AS t;
+
 -- name: infinity_date
 SELECT 'infinity'::date AS d, 'infinity'::date > '2025-01-01'::date AS later;
 
