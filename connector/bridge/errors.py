@@ -38,6 +38,7 @@ _DOMAIN: tuple[tuple[type[Exception], str], ...] = (
 _SQLITE_TEXT = (
     ("no such table", "42P01"),
     ("no such column", "42703"),
+    ("ambiguous column name", "42702"),
     ("no such function", "42883"),
     ("syntax error", "42601"),
     ("incomplete input", "42601"),

@@ -264,6 +264,9 @@ SELECT FROM WHERE;
 -- name: ambiguous_column
 SELECT "AssetTypeId" FROM "Assets", "AssetTypes";
 
+-- name: ambiguous_column_in_where
+SELECT count(*) FROM "Assets" a JOIN "AssetTypes" t ON true WHERE "AssetTypeId" IS NOT NULL;
+
 -- name: group_by_missing
 SELECT "AssetStatus", "AssetNumber" FROM "Assets" GROUP BY "AssetStatus";
 
