@@ -1351,6 +1351,14 @@ def new_uuid(*_: Any) -> str:
     return str(uuid.uuid4())
 
 
+def scalar_subquery(values: list[Any], extra: Any = None) -> Any:
+    """The value of a subquery used as an expression, given its first two rows: NULL for none, and refused with
+    21000 for more than one, as PostgreSQL (SQLite takes the first row)."""
+    if len(values) > 1:
+        raise ClientError("21000", "more than one row returned by a subquery used as an expression")
+    return values[0] if values else None
+
+
 def collector(
     final: Callable[[list[Any], Any], Any], keep_nulls: bool, bounded: bool = False
 ) -> Callable[[], tuple[Any, Any, Any]]:

@@ -278,6 +278,7 @@ _ENTRIES = (
             ("pg_percentile_disc", f.percentile_disc),
         )
     ),
+    Function("pg_scalar", "arg", implementation=f.scalar_subquery, aggregate=True, keeps_nulls=True, internal=True),
     Function("txid_current_if_assigned", _I8),
 )
 FUNCTIONS: dict[str, Function] = {entry.name: entry for entry in _ENTRIES}

@@ -496,6 +496,8 @@ def _exact_call(node: exp.Expr | None) -> bool:
 
 
 def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
+    if isinstance(node, exp.Subquery) and _scalar_of_many(node):
+        return _scalar_checked(node)
     if isinstance(node, exp.Union) and node.args.get("distinct") and _compared_by_value(node):
         return _union_keeping_first(node)
     if isinstance(node, (exp.Unnest, exp.Table)) and _srf_source(node) is not None:
@@ -594,6 +596,55 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
         return _index(node)
     return node
+
+
+#: Where a subquery is a table or a set of rows, not one value
+_ROW_SOURCES = (exp.From, exp.Join, exp.In, exp.Any, exp.All, exp.Lateral, exp.SetOperation, exp.Subquery)
+
+
+#: Where a subquery is one value
+_EXPRESSIONS: tuple[type[exp.Expr], ...] = (
+    *(exp.Alias, exp.Binary, exp.Unary, exp.Func, exp.Case, exp.If, exp.Where, exp.Having, exp.Ordered),
+    *(exp.Tuple, exp.Between, exp.Is, exp.Not, exp.Paren, exp.Neg, exp.Bracket, exp.Cast),
+)
+
+
+def _scalar_of_many(node: exp.Subquery) -> bool:
+    """A subquery used as an expression that may give more than one row: not one without FROM, an aggregate
+    without GROUP BY, or one of LIMIT 1."""
+    select, parent = node.this, node.parent
+    if isinstance(parent, _ROW_SOURCES) or not isinstance(select, exp.Select):
+        return False
+    if not isinstance(parent, _EXPRESSIONS) and not (isinstance(parent, exp.Select) and node.arg_key == "expressions"):
+        return False  # CREATE VIEW v AS (SELECT ...), INSERT INTO t (SELECT ...)
+    if len(select.expressions) != 1 or not (select.args.get("from_") or select.args.get("from")):
+        return False
+    limit = select.args.get("limit")
+    if isinstance(limit, exp.Limit) and isinstance(limit.expression, exp.Literal) and limit.expression.name in "01":
+        return False
+    grouped = select.args.get("group") is not None
+    aggregated = any(
+        isinstance(found, exp.AggFunc) and found.find_ancestor(exp.Window, exp.Select) is select
+        for found in select.expressions[0].find_all(exp.AggFunc)
+    )
+    return grouped or not aggregated
+
+
+def _scalar_checked(node: exp.Subquery) -> exp.Expr:
+    """``(SELECT x FROM t)`` as ``(SELECT pg_scalar(x) FROM (SELECT x FROM t) LIMIT 2)``: its first two rows read,
+    refused with 21000 when there are two (:func:`~connector.bridge.functions.scalar_subquery`)."""
+    select = node.this.copy()
+    value = select.expressions[0]
+    if isinstance(value, exp.Alias):
+        name = value.alias
+    elif isinstance(value, exp.Column) and not value.is_star:
+        name = value.name
+    else:
+        name = "pg_scalar"
+        value.replace(exp.alias_(value.copy(), name, quoted=True))
+    rows = exp.select(exp.column(name, quoted=True)).from_(exp.Subquery(this=select)).limit(2)
+    checked = exp.select(_call("pg_scalar", exp.column(name, quoted=True))).from_(exp.Subquery(this=rows))
+    return exp.Subquery(this=checked, alias=node.args.get("alias"))  # the output column's name, if it is one
 
 
 #: What a SELECT that stands for a UNION of exact decimals is marked with (see :func:`_union_keeping_first`).

@@ -231,6 +231,18 @@ SELECT (SELECT "AssetName" FROM "Assets" WHERE false) AS n;
 -- name: scalar_subquery_many
 SELECT (SELECT "AssetName" FROM "Assets");
 
+-- name: scalar_subquery_one_or_none
+SELECT (SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = 'FA-0043') AS one,
+  (SELECT "AssetName" FROM "Assets" WHERE false) AS none, (SELECT "AssetName" FROM "Assets" ORDER BY 1 LIMIT 1) AS first;
+
+-- name: scalar_subquery_correlated_many
+SELECT "AssetNumber" FROM "Assets" a
+WHERE "PurchasePrice" > (SELECT "PurchasePrice" FROM "Assets" b WHERE b."AssetTypeId" = a."AssetTypeId") ORDER BY 1;
+
+-- name: scalar_subquery_grouped
+SELECT (SELECT count(*) FROM "Assets" GROUP BY "AssetStatus" ORDER BY 1 LIMIT 1) AS fewest,
+  (SELECT count(*) FROM "Assets" GROUP BY "AssetStatus") AS each;
+
 -- name: similar_to
 SELECT 'abc' SIMILAR TO 'a%' AS s;
 
