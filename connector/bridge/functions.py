@@ -1271,6 +1271,23 @@ def quote_literal(value: Any) -> str | None:
     return "E'" + text.replace("\\", "\\\\") + "'" if "\\" in text else "'" + text + "'"
 
 
+def array_append(array: Any, value: Any) -> str:
+    """``array || value`` and ``array_append``: the array with one more element (a NULL array: of that one)."""
+    return array_text([*array_items(array), value])
+
+
+def array_prepend(value: Any, array: Any) -> str:
+    """``value || array``: the array with one more element first."""
+    return array_text([value, *array_items(array)])
+
+
+def array_cat(first: Any, second: Any) -> str | None:
+    """``array || array`` and ``array_cat``: the elements of both (a NULL one adds none)."""
+    if first is None and second is None:
+        return None
+    return array_text([*array_items(first), *array_items(second)])
+
+
 def array_remove(array: Any, value: Any) -> str | None:
     """``array_remove(array, value)``: the array without the elements equal to value."""
     if array is None:

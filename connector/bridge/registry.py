@@ -148,8 +148,9 @@ _ENTRIES = (
     Function("string_to_array", 1009, (_T, _T), implementation=f.string_to_array, counts=(2,)),
     Function("regexp_split_to_array", 1009, (_T, _T)),
     Function("array_remove", "arg", implementation=f.array_remove, counts=(2,)),
-    Function("array_append", "arg"),
-    Function("array_cat", "arg"),
+    Function("array_append", "arg", implementation=f.array_append, counts=(2,)),
+    # sqlglot writes array_cat as ARRAY_CONCAT
+    Function("array_cat", "arg", implementation=f.array_cat, counts=(2,), sqlite="array_concat"),
     # numbers
     Function("count", _I8),
     *(Function(name, _I8) for name in ("row_number", "rank", "dense_rank", "txid_current", "pg_relation_size")),
@@ -259,6 +260,7 @@ _ENTRIES = (
             ("pg_subscripts_json", _T, f.subscripts_json, (1,)),
             ("pg_array", 1009, f.array_of, (-1,)),
             ("pg_array_rows", 1009, f.array_of_rows, (-1,)),
+            ("pg_array_prepend", "arg", f.array_prepend, (2,)),  # element || array
             ("pg_like", _B, f.like, (4,)),
             ("regexp", _B, f.regexp_operator, (2,)),  # SQLite's name of the ~ operator: value REGEXP pattern
             ("regexp_i", _B, f.regexp_match_insensitive, (2,)),

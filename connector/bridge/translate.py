@@ -444,9 +444,14 @@ def _kind_here(node: exp.Expr) -> str | None:
             return "unknown"
         return "int" if node.is_int else "numeric"
     if isinstance(node, exp.Cast):
-        return _CAST_KINDS.get(_type_name(node.to)[0])
+        name = _type_name(node.to)[0]
+        return "array" if name.endswith("[]") else _CAST_KINDS.get(name)
     if isinstance(node, exp.Interval):
         return "interval"
+    if isinstance(node, (exp.Array, exp.ArrayAgg, exp.ArrayConcat)):
+        return "array"
+    if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
+        return "array"
     if isinstance(node, exp.CurrentTimestamp):
         return "timestamptz"
     if isinstance(node, exp.CurrentDate):
@@ -496,6 +501,8 @@ def _exact_call(node: exp.Expr | None) -> bool:
 
 
 def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
+    if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
+        return _array_concatenation(node)
     if isinstance(node, exp.Subquery) and _scalar_of_many(node):
         return _scalar_checked(node)
     if isinstance(node, exp.Union) and node.args.get("distinct") and _compared_by_value(node):
@@ -596,6 +603,16 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
         return _index(node)
     return node
+
+
+def _array_concatenation(node: exp.DPipe) -> exp.Expr:
+    """``||`` of an array: PostgreSQL's array_cat of two arrays (a quoted literal, ``'{3}'``, reads as one),
+    array_append of an array and an element, array_prepend of an element and an array."""
+    left, right = node.this, node.expression
+    arrays = [_kind(side) == "array" or isinstance(side, exp.Literal) and side.is_string for side in (left, right)]
+    if all(arrays):
+        return _call("array_concat", left, right)
+    return _call("array_append" if arrays[0] else "pg_array_prepend", left, right)
 
 
 #: Where a subquery is a table or a set of rows, not one value

@@ -566,6 +566,11 @@ def _arithmetic(typer: _Typer, node: exp.Binary, scope: _Scope) -> Type | None:
 
 
 def _concatenation(typer: _Typer, node: exp.Expr, scope: _Scope) -> Type:
+    """``||``: text, or where a side is an array (``ARRAY[1, 2] || 3``), that array's type."""
+    for side in (node.this, node.expression):
+        found = typer.type(side, scope)
+        if found is not None and _element_of(found) is not None:
+            return (found[0], -1)
     return (types.TEXT, -1)
 
 
@@ -716,6 +721,7 @@ _CLASS_NAMES: dict[type[exp.Expr], str] = {
     exp.ToChar: "pg_to_char",
     exp.Mod: "mod",
     exp.Uuid: "gen_random_uuid",
+    exp.ArrayConcat: "array_cat",
 }
 
 

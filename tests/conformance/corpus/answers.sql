@@ -186,6 +186,10 @@ SELECT array_position(ARRAY['a', 'b'], 'b') AS p;
 -- name: array_concat_operator
 SELECT ARRAY[1, 2] || 3 AS a;
 
+-- name: array_concat_forms
+SELECT 0 || ARRAY[1] AS a, ARRAY['a'] || ARRAY['b c'] AS b, ARRAY[1] || '{2,3}' AS c, '{1}'::int[] || 4 || 5 AS d,
+  array_append(ARRAY[1], 2) AS e, array_cat(ARRAY[1], ARRAY[2]) AS f, 'a' || 'b' AS g;
+
 -- name: quote_literal
 SELECT quote_literal('it''s') AS q;
 
