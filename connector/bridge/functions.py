@@ -1271,6 +1271,34 @@ def quote_literal(value: Any) -> str | None:
     return "E'" + text.replace("\\", "\\\\") + "'" if "\\" in text else "'" + text + "'"
 
 
+def jsonb_build_object(*arguments: Any) -> str:
+    """``jsonb_build_object(key, value, ...)`` as jsonb prints it: keys shortest first, then in byte order, the
+    last of a repeated key kept; ``{"a": 1, "bb": "x"}``. A value is the JSON of the SQL value SQLite holds
+    (a number, a string, null).
+
+    >>> jsonb_build_object("bb", "x", "a", 1, "a", 2.5, "c", None)
+    '{"a": 2.5, "c": null, "bb": "x"}'
+    """
+    if len(arguments) % 2:
+        raise ClientError("22023", "argument list must have even number of elements")
+    pairs: dict[str, Any] = {}
+    for key, value in zip(arguments[::2], arguments[1::2], strict=True):
+        if key is None:
+            raise ClientError("22004", "argument 1: key must not be null")
+        pairs[key.decode() if isinstance(key, bytes) else str(key)] = value
+    keys = sorted(pairs, key=lambda key: (len(key.encode()), key.encode()))
+    fields = (f"{json.dumps(key, ensure_ascii=False)}: {_json_value(pairs[key])}" for key in keys)
+    return "{" + ", ".join(fields) + "}"
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, bytes):
+        value = value.decode()
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)  # 2.0 is 2, as float8out
+    return json.dumps(value, ensure_ascii=False)
+
+
 def array_append(array: Any, value: Any) -> str:
     """``array || value`` and ``array_append``: the array with one more element (a NULL array: of that one)."""
     return array_text([*array_items(array), value])

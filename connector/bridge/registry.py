@@ -209,7 +209,8 @@ _ENTRIES = (
     # json, uuid and the catalog's own
     *(Function(name, _JSON) for name in ("json_build_object", "json_build_array", "to_json", "json_agg")),
     Function("json_object_agg", _JSON),
-    *(Function(name, _JSONB) for name in ("jsonb_build_object", "jsonb_build_array", "to_jsonb", "jsonb_agg")),
+    Function("jsonb_build_object", _JSONB, implementation=f.jsonb_build_object, counts=(-1,)),
+    *(Function(name, _JSONB) for name in ("jsonb_build_array", "to_jsonb", "jsonb_agg")),
     Function("gen_random_uuid", types.UUID, volatile=True),
     # gen_random_uuid() as sqlglot writes it for SQLite (UUID()): the default the catalog shows for generated keys
     Function("uuid", types.UUID, volatile=True, implementation=f.new_uuid, counts=(0,), internal=True),

@@ -208,6 +208,12 @@ SELECT '{"a": 1}'::json -> 'a' AS j, '{"a": "x"}'::jsonb -> 'a' AS b, '{"a": "x"
 -- name: jsonb_build_object
 SELECT jsonb_build_object('a', 1) AS j;
 
+-- name: jsonb_build_object_keys
+SELECT jsonb_build_object('bb', 'x', 'a', 1, 'a', 2.5::float8, 'c', NULL, 'é', 'ü') AS j, jsonb_build_object() AS e;
+
+-- name: jsonb_build_object_odd
+SELECT jsonb_build_object('a') AS j;
+
 -- name: gen_random_uuid_type
 SELECT pg_typeof(gen_random_uuid())::text AS t;
 
