@@ -125,6 +125,10 @@ def _named(kind: type[exp.Func], name: str):  # noqa: ANN202 - a sqlglot functio
 class BridgePostgres(Postgres):
     """PostgreSQL as the bridge's clients write it."""
 
+    # a subscript stays as written (1 is an array's first element): sqlglot would move a constant one to its own
+    # 0-based offset, and not one it cannot type (a[n]); the translation reads each as PostgreSQL does
+    INDEX_OFFSET = 0
+
     class Tokenizer(Postgres.Tokenizer):
         def _init_core(self) -> TokenizerCore:
             core = super()._init_core()

@@ -227,6 +227,7 @@ _ENTRIES = (
     ),
     Function("unnest", "element_of_arg"),
     Function("generate_series", "arg"),
+    Function("generate_subscripts", _I4),
     Function("pg_typeof", 2206),
     Function("to_regtype", 2206),
     Function("to_regclass", 2205),
@@ -311,6 +312,8 @@ _WINDOWS = frozenset(
     {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value"}
     | {"last_value", "nth_value"}
 )
+#: The functions that return a set of rows
+_SETS = frozenset({"generate_series", "generate_subscripts", "unnest"})
 #: pg_proc's "any" types, for a result that follows the arguments' types
 _ANYELEMENT = 2283
 
@@ -334,9 +337,9 @@ def pg_proc_rows(namespace: int, owner: int) -> list[dict[str, Any]]:
                 "proowner": owner,
                 "prolang": 12,  # internal
                 "procost": 1,
-                "prorows": 1000 if name in ("generate_series", "unnest") else 0,
+                "prorows": 1000 if name in _SETS else 0,
                 "prokind": "a" if aggregate else "w" if name in _WINDOWS else "f",
-                "proretset": int(name in ("generate_series", "unnest")),
+                "proretset": int(name in _SETS),
                 "provolatile": "v" if entry.volatile else "i",
                 "proparallel": "s",
                 "pronargs": len(arguments),

@@ -62,6 +62,9 @@ SELECT '5'::text::int AS a;
 -- name: array_subscript
 SELECT (ARRAY[10, 20, 30])[2] AS x;
 
+-- name: array_subscript_forms
+SELECT (ARRAY[10, 20, 30])[1 + 1] AS a, (ARRAY['a', 'b'])[3] AS b, ('{5,6}'::int[])[1] AS c, (ARRAY[7, 8])[0] AS d;
+
 -- name: positional_group_order
 SELECT "AssetStatus", count(*) FROM "Assets" GROUP BY 1 ORDER BY 2 DESC, 1;
 
