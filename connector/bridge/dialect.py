@@ -148,6 +148,10 @@ class BridgePostgres(Postgres):
             "NOW": _named(exp.CurrentTimestamp, "now"),
         }
 
+        # date_part is float8 where extract is numeric: sqlglot reads both as one EXTRACT
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
+        FUNCTIONS["DATE_PART"] = _own("date_part")
+
         def _parse_interval_span(self, this: exp.Expr, parse_function_unit: bool = True) -> exp.Interval:
             interval = super()._parse_interval_span(this, parse_function_unit)
             # sqlglot splits '<n> <unit>' into a value and a unit, but reads '1 day 02:03:04' (or '1 day ago') as
