@@ -612,6 +612,14 @@ def cast_numeric_integer(value: Any) -> int | None:
     return int(number.to_integral_value(rounding=ROUND_HALF_UP))
 
 
+def bpchar(value: Any, length: int) -> str | None:
+    """``x::char(n)``: the text cut to ``n`` characters, or padded with spaces to them."""
+    if value is None:
+        return None
+    text = value.decode() if isinstance(value, bytes) else bool_text(value) if isinstance(value, bool) else str(value)
+    return text[:length].ljust(length)
+
+
 def cast_float(value: Any) -> float | str | None:
     """``'1.5'::float8``; ``'NaN'`` stays the text NaN (SQLite stores a NaN float as NULL), which the column's
     float8 type sends as NaN and which sorts after every number, as PostgreSQL's NaN does."""

@@ -1137,6 +1137,16 @@ def _cast(node: exp.Cast) -> exp.Expr:
             return _call("pg_numeric_int", value)  # a numeric rounds half away from zero (SQLite truncates)
         if textual and target == "REAL":
             return _call("pg_float", value)
+        if name in ("char", "character") or name == "bpchar" and sizes:
+            # char(n): padded with spaces to n characters, cut to n (char alone is char(1))
+            return _call("pg_bpchar", value, exp.Literal.number(sizes[0] if sizes else 1))
+        if name in ("varchar", "character varying") and sizes:
+            return _call(
+                "substr",
+                exp.Cast(this=value, to=exp.DataType.build("TEXT")),
+                exp.Literal.number(1),
+                exp.Literal.number(sizes[0]),
+            )  # varchar(n): cut to n characters
         if target == "TEXT" and isinstance(value, exp.Anonymous) and value.name.lower() == "pg_regclass_oid":
             return _call("quote_ident", _call("pg_regclass", value))  # '"Assets"'::regclass::text: the name
         if target == "TEXT" and isinstance(value, exp.Column) and exact.column_kind(value.name) == _MONEY:
