@@ -898,6 +898,14 @@ class _Collect:
             self.values.append(value)
 
 
+def sum_int8(values: list[Any], _: Any = None) -> int | str | None:
+    """``sum`` of int8 values: numeric, so it never overflows (SQLite's own refuses beyond 64 bits)."""
+    if not values:
+        return None
+    total = sum(int(value) for value in values)
+    return total if -(2**63) <= total < 2**63 else str(total)
+
+
 def _percentile_cont(values: list[Any], fraction: Any) -> float | None:
     numbers = sorted(float(v) for v in values)
     if not numbers:

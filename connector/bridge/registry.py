@@ -284,6 +284,7 @@ _ENTRIES = (
         )
     ),
     Function("pg_scalar", "arg", implementation=f.scalar_subquery, aggregate=True, keeps_nulls=True, internal=True),
+    Function("pg_sum_int8", _N, implementation=f.sum_int8, aggregate=True, internal=True),
     Function("txid_current_if_assigned", _I8),
 )
 FUNCTIONS: dict[str, Function] = {entry.name: entry for entry in _ENTRIES}

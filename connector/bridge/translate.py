@@ -137,6 +137,7 @@ def _translate(text: str) -> Translation:
         pass
     numeric = _exact_numbers(node)
     _annotate(node)
+    _note_int8_sums(node)
     numbers: dict[int, int] = {}
     dates: dict[int, str] = {}
     node = _bottom_up(node, lambda child: _rewrite(child, numbers, dates))
@@ -501,6 +502,8 @@ def _exact_call(node: exp.Expr | None) -> bool:
 
 
 def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
+    if isinstance(node, exp.Sum) and node.meta.get(_INT8_SUM):
+        return _call("pg_sum_int8", node.this)
     if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
         return _array_concatenation(node)
     if isinstance(node, exp.Subquery) and _scalar_of_many(node):
@@ -603,6 +606,25 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
         return _index(node)
     return node
+
+
+#: What a ``sum`` of int8 values is marked with, to be computed as numeric (see :func:`_note_int8_sums`).
+_INT8_SUM = "pg_int8_sum"
+
+
+def _note_int8_sums(node: exp.Expr) -> None:
+    """Mark each ``sum`` of an int8 column or cast (not a window's): PostgreSQL's is numeric, which SQLite's SUM
+    would refuse beyond 64 bits (``pg_sum_int8``)."""
+    for found in node.find_all(exp.Sum):
+        value = found.this
+        while isinstance(value, (exp.Paren, exp.Distinct)):
+            value = value.expressions[0] if isinstance(value, exp.Distinct) and value.expressions else value.this
+        if isinstance(found.parent, exp.Window):
+            continue
+        cast = isinstance(value, exp.Cast) and _type_name(value.to)[0] in ("bigint", "int8")
+        column = isinstance(value, exp.Column) and (value.meta.get("pg_type") or (0,))[0] == types.INT8
+        if cast or column:
+            found.meta[_INT8_SUM] = True
 
 
 def _array_concatenation(node: exp.DPipe) -> exp.Expr:

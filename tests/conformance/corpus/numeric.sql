@@ -131,6 +131,13 @@ SELECT 2147483647 * 2;
 -- name: int8_sum_no_overflow
 SELECT sum(x) FROM (VALUES (9223372036854775807::bigint), (1::bigint)) v(x);
 
+-- name: int8_sum_forms
+SELECT sum(DISTINCT x::int8) AS a, sum(x::bigint) FILTER (WHERE x > 1) AS b, sum(x::int8) AS c
+FROM (VALUES (9223372036854775807), (9223372036854775807), (2)) v(x);
+
+-- name: int8_sum_small
+SELECT sum(x) AS s, pg_typeof(sum(x))::text AS t FROM (VALUES (1::bigint), (-3::bigint)) v(x);
+
 -- name: division_by_zero
 SELECT 1 / 0;
 
