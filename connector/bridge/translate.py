@@ -756,6 +756,8 @@ def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
     if lk == "date" and rk == "time" or lk == "time" and rk == "date" and isinstance(node, exp.Add):
         day, time = (left, right) if lk == "date" else (right, left)
         return _call("pg_add_interval", day, time, sign)  # date + time: that day at that time
+    if lk == "date" and isinstance(node, exp.Add) and rk is None and isinstance(right, exp.Placeholder):
+        return _call("pg_add_days", left, right)  # date + $1: PostgreSQL reads $1 as an integer, of days
     if lk == "date" and rk == "int":
         return _call("pg_add_days", left, right if isinstance(node, exp.Add) else exp.Neg(this=right))
     if lk == "int" and rk == "date" and isinstance(node, exp.Add):

@@ -545,6 +545,8 @@ def _arithmetic(typer: _Typer, node: exp.Binary, scope: _Scope) -> Type | None:
             return (types.TIMESTAMPTZ if ro == types.TIMESTAMPTZ else types.TIMESTAMP, -1)
         if lo == types.DATE and ro in (types.INT2, types.INT4, types.INT8, types.UNKNOWN):
             return (types.DATE, -1)
+        if add and lo == types.DATE and isinstance(node.expression, exp.Parameter):
+            return (types.DATE, -1)  # date + $1: $1 is read as an integer, of days
         if add and ro == types.DATE and lo in (types.INT2, types.INT4, types.INT8):
             return (types.DATE, -1)
         if {lo, ro} == {types.DATE, types.TIME}:
