@@ -502,6 +502,9 @@ def _exact_call(node: exp.Expr | None) -> bool:
 
 
 def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
+    if isinstance(node, exp.UnicodeString):
+        escape = node.args.get("escape")
+        return exp.Literal.string(_unicode_escapes(node.name, escape.name if isinstance(escape, exp.Literal) else "\\"))
     if isinstance(node, exp.Sum) and node.meta.get(_INT8_SUM):
         return _call("pg_sum_int8", node.this)
     if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
@@ -606,6 +609,26 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
         return _index(node)
     return node
+
+
+def _unicode_escapes(text: str, escape: str) -> str:
+    """The text of ``U&'...'``: ``\\XXXX`` and ``\\+XXXXXX`` are the characters of those hexadecimal code points,
+    ``\\\\`` is the escape character itself (``UESCAPE '!'`` names another); anything else is refused (42601).
+
+    >>> _unicode_escapes("d!0061t!+000061 !!", "!")
+    'data !'
+    """
+    pattern = re.compile(re.escape(escape) + r"(?:([0-9A-Fa-f]{4})|\+([0-9A-Fa-f]{6})|(" + re.escape(escape) + ")|)")
+
+    def character(match: re.Match[str]) -> str:
+        if match.group(3):
+            return escape
+        code = match.group(1) or match.group(2)
+        if code is None or int(code, 16) > 0x10FFFF:
+            raise TranslationError("invalid Unicode escape value")
+        return chr(int(code, 16))
+
+    return pattern.sub(character, text)
 
 
 #: What a ``sum`` of int8 values is marked with, to be computed as numeric (see :func:`_note_int8_sums`).

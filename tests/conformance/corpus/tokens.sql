@@ -38,6 +38,9 @@ SELECT E'a\tb' AS s, 'it''s' AS t;
 -- name: unicode_escape_string
 SELECT U&'\00fc' AS s;
 
+-- name: unicode_escape_uescape
+SELECT U&'d!0061t!+000061 !!' UESCAPE '!' AS s, U&'\\ \+01F600' AS t;
+
 -- name: schema_qualified_table
 SELECT count(*) FROM public."Assets";
 
