@@ -1808,6 +1808,7 @@ def _functions(installed: Installed) -> None:
         ),
         "date_trunc": (_date_trunc, (2,)),
         "date_part": (_date_part, (2,)),
+        "pg_extract": (_extract, (3,)),
         "to_char": (lambda value, form: None if value is None else str(value), (2,)),
         "quote_ident": (_quote, (1,)),
     }
@@ -1979,6 +1980,17 @@ def _interval_part(unit: str, value: Any) -> Any:
     return parts.get(unit)
 
 
+def _extract(unit: Any, value: Any, on_date: Any) -> str | None:
+    """``extract(unit FROM value)``: date_part's number as PostgreSQL's numeric, seconds and the epoch of a moment
+    or an interval to 6 places (``1735689600.000000``), milliseconds to 3, of a date and other fields whole."""
+    part = _date_part(unit, value)
+    if part is None:
+        return None
+    scale = 0 if on_date else {"second": 6, "epoch": 6, "milliseconds": 3}.get(str(unit).lower(), 0)
+    number = Decimal(repr(part)) if isinstance(part, float) else Decimal(part)
+    return format(number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP), "f")
+
+
 def _date_part(unit: Any, value: Any) -> Any:
     moment = _moment(value)
     if moment is None and unit is not None and value is not None:
@@ -2001,6 +2013,8 @@ def _date_part(unit: Any, value: Any) -> Any:
         "decade": lambda m: m.year // 10,
         "century": lambda m: (m.year - 1) // 100 + 1,
         "epoch": lambda m: (m - dt.datetime(1970, 1, 1)).total_seconds(),
+        "milliseconds": lambda m: m.second * 1000 + m.microsecond / 1000,
+        "microseconds": lambda m: m.second * 1_000_000 + m.microsecond,
     }
     part = parts.get(unit)
     return part(moment) if part else None

@@ -173,6 +173,7 @@ _ENTRIES = (
     Function("to_number", _N, (_T, _T)),
     Function("percentile_cont", "percentile_cont"),
     Function("extract", _N),
+    Function("pg_extract", _N, internal=True),  # extract(unit FROM x), computed by the catalog's date_part
     Function("width_bucket", _I4),
     # dates and times
     *(Function(name, _TSTZ, volatile=True) for name in ("now", "transaction_timestamp", "statement_timestamp")),
@@ -297,6 +298,7 @@ _OUTPUT_NAMES = {
     "pg_regclass": "regclass",
     "pg_regtype": "regtype",
     "date_part": "date_part",
+    "pg_extract": "extract",
     "json_object": "json_build_object",
     "pg_to_char": "to_char",
     "pg_to_date": "to_date",

@@ -542,7 +542,8 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         unit = node.args.get("unit")
         return exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string(_unit(unit)), node.this])
     if isinstance(node, exp.Extract):
-        return exp.Anonymous(this="date_part", expressions=[exp.Literal.string(_unit(node.this)), node.expression])
+        on_date = exp.Literal.number(int(_kind(node.expression) == "date"))
+        return _call("pg_extract", exp.Literal.string(_unit(node.this)), node.expression, on_date)
     if isinstance(node, exp.Interval):
         unit = node.args.get("unit")
         written = node.this.name if isinstance(node.this, exp.Literal) else node.this.sql()
