@@ -1429,8 +1429,12 @@ def _column_type_by_name(name: str) -> int:
 
 def _name_columns(select: exp.Select | exp.Returning) -> None:
     """Name unnamed expression columns (of a SELECT, or of RETURNING) as PostgreSQL does (``count``, ``version``,
-    ``?column?``)."""
+    ``?column?``), and fold unquoted aliases to lower case, as it does."""
     for index, expression in enumerate(select.expressions):
+        alias = expression.args.get("alias") if isinstance(expression, exp.Alias) else None
+        if isinstance(alias, exp.Identifier) and not alias.quoted:
+            # PostgreSQL folds an unquoted name to lower case: AS MixedCase names the column mixedcase
+            expression.set("alias", exp.to_identifier(alias.name.lower(), quoted=True))
         if isinstance(expression, (exp.Alias, exp.Column, exp.Star)):
             continue
         if isinstance(expression, exp.Dot) and not isinstance(expression.expression, exp.Func):

@@ -29,6 +29,9 @@ SELECT "AssetNumber" AS "Number", "AssetName" AS "NAME" FROM "Assets" WHERE "Ass
 -- name: unquoted_alias_folds
 SELECT 1 AS MixedCase;
 
+-- name: unquoted_alias_folds_ordered
+SELECT "AssetNumber" AS AssetNo, "AssetName" AS "KeptCase" FROM "Assets" ORDER BY AssetNo DESC LIMIT 2;
+
 -- name: dollar_quoted_string
 SELECT $$it's$$ AS s;
 
