@@ -640,6 +640,19 @@ INFO_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         )
     ),
 }
+
+
+def _information_type(column: str) -> str:
+    """The type of an ``information_schema`` column declared as text here: an identifier (its domain
+    sql_identifier) is a ``name``, other text (character_data, yes_or_no) a ``varchar``, as PostgreSQL describes
+    them."""
+    return _N if column.endswith(("_catalog", "_schema", "_name")) or column == "dtd_identifier" else "VARCHAR"
+
+
+INFO_TABLES = {
+    table: tuple((column, _information_type(column) if kind == _T else kind) for column, kind in columns)
+    for table, columns in INFO_TABLES.items()
+}
 #: PostgreSQL 15's key words and their categories (pg_get_keywords(): U unreserved, C column name, T type or
 #: function name, R reserved), for the clients that list them (pgjdbc's getSQLKeywords).
 KEYWORDS = (
@@ -1487,7 +1500,8 @@ def _information_column(
     database: str, table: str, name: str, number: int, type_oid: int, typmod: int, not_null: bool, default: str | None
 ) -> dict[str, Any]:
     t = types.TYPES.get(type_oid, types.TYPES[types.TEXT])
-    row: dict[str, Any] = {
+    row: dict[str, Any] = dict.fromkeys(column for column, _ in INFO_TABLES["columns"])  # what does not apply: NULL
+    row |= {
         "table_catalog": database,
         "table_schema": "public",
         "table_name": table,
