@@ -616,7 +616,7 @@ def bpchar(value: Any, length: int) -> str | None:
     """``x::char(n)``: the text cut to ``n`` characters, or padded with spaces to them."""
     if value is None:
         return None
-    text = value.decode() if isinstance(value, bytes) else bool_text(value) if isinstance(value, bool) else str(value)
+    text = value.decode() if isinstance(value, bytes) else str(value)
     return text[:length].ljust(length)
 
 
