@@ -584,6 +584,7 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, exp.In) and node.expressions and any(_exact_call(e) for e in (node.this, *node.expressions)):
         return _in_exactly(node)
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+        _number_text_compared(node)
         node = _dates_compared(node)
         if isinstance(node, (exp.EQ, exp.NEQ)):
             return _comparison(node)
@@ -791,6 +792,34 @@ def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
     if isinstance(node, exp.Sub) and lk in _TEMPORAL and rk in _TEMPORAL:
         return _call("pg_moments_between", left, right)
     return node
+
+
+#: The text of a constant of each number type (PostgreSQL's, around spaces), and the type's name in an error
+_NUMBER_TEXT = {
+    "int": (re.compile(r"[+-]?\d+"), "integer"),
+    "numeric": (re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"), "numeric"),
+    "float": (re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"), "double precision"),
+}
+#: Words a numeric or float constant may be, left for the value's own reading
+_NUMBER_WORDS = frozenset({"nan", "infinity", "+infinity", "-infinity", "inf", "+inf", "-inf"})
+
+
+def _number_text_compared(node: exp.Binary) -> None:
+    """A quoted constant compared with a number is read as that number's type, as PostgreSQL reads it
+    (``1 = '1'`` is true, where SQLite finds no text equal to a number), and refused with 22P02 when it is none
+    (``1 = 'a'``)."""
+    for number, text, side in ((node.this, node.expression, "expression"), (node.expression, node.this, "this")):
+        found = _NUMBER_TEXT.get(_kind(number) or "")
+        if found is None or not (isinstance(text, exp.Literal) and text.is_string):
+            continue
+        pattern, name = found
+        written = text.name.strip()
+        if name != "integer" and written.lower() in _NUMBER_WORDS:
+            return
+        if pattern.fullmatch(written) is None:
+            raise ClientError("22P02", f'invalid input syntax for type {name}: "{text.name}"')
+        node.set(side, exp.Literal.number(written))
+        return
 
 
 _FLIPPED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>"}

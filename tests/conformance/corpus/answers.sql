@@ -298,6 +298,13 @@ SELECT 1 = 'a';
 -- name: text_compare_number_column
 SELECT count(*) FROM "Assets" WHERE "PurchasePrice" = 'x';
 
+-- name: text_compare_number_read
+SELECT 1 = '1' AS a, 2 > ' 1 ' AS b, 1.5 < '2.25' AS c, (SELECT count(*) FROM "Assets" WHERE "PurchasePrice" >= '1000') AS d,
+  2.5::float8 = '2.5' AS e;
+
+-- name: text_compare_integer_decimal
+SELECT 1 = '1.5';
+
 -- name: scalar_subquery_named_by_its_column
 SELECT (SELECT max("AssetNumber") FROM "Assets"), (SELECT 1 AS one), (SELECT 1 + 1), pg_catalog.upper('x'), pg_catalog.pg_get_userbyid(10) IS NOT NULL AS has_owner;
 
