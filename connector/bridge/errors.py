@@ -39,6 +39,7 @@ _SQLITE_TEXT = (
     ("no such table", "42P01"),
     ("no such column", "42703"),
     ("ambiguous column name", "42702"),
+    ("invalid input syntax for type boolean", "22P02"),  # a boolean column's rule (translate.BOOLEAN_REFUSED)
     ("no such function", "42883"),
     ("syntax error", "42601"),
     ("incomplete input", "42601"),

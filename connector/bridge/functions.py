@@ -1358,25 +1358,6 @@ def truth(value: Any) -> bool | None:
     return bool(value)
 
 
-def boolean_input(value: Any) -> int | None:
-    """A value written to a boolean column, as PostgreSQL's boolin reads text: ``t``, ``yes``, ``on``, ``1`` and
-    the other words, or a unique start of one (``tr``, ``of``: not ``o``), in any case, spaces around; anything
-    else refused with 22P02. Held as SQLite's 1 or 0.
-
-    >>> boolean_input(" Yes "), boolean_input("of"), boolean_input(0), boolean_input(None)
-    (1, 0, 0, None)
-    """
-    if value is None or not isinstance(value, (str, bytes)):
-        return None if value is None else int(bool(value))
-    written = value.decode() if isinstance(value, bytes) else value
-    text = written.strip().lower()
-    found = {word for word in ("true", "yes", "on", "false", "no", "off") if text and word.startswith(text)}
-    found |= {text} & {"1", "0"}
-    if len(found) != 1:
-        raise ClientError("22P02", f'invalid input syntax for type boolean: "{written}"')
-    return int(found.pop() in ("true", "yes", "on", "1"))
-
-
 def bool_text(value: Any) -> str | None:
     """A boolean as PostgreSQL prints it (SQLite holds 1 and 0).
 

@@ -248,7 +248,6 @@ _ENTRIES = (
             ("pg_timestamp", _TS, f.cast_timestamp, (1,)),
             ("pg_bool_text", _T, f.bool_text, (1,)),
             ("pg_bpchar", types.BPCHAR, f.bpchar, (2,)),
-            ("pg_bool_in", _B, f.boolean_input, (1,)),
             ("pg_date_floor", _D, f.date_floor, (1,)),
             ("pg_date_ceiling", _D, f.date_ceiling, (1,)),
             ("pg_int", _I4, f.cast_integer, (1,)),

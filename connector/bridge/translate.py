@@ -217,16 +217,32 @@ def _column_rules(create: exp.Create) -> list[str]:
     return rules
 
 
+#: The texts PostgreSQL's boolin reads (any case, spaces around): each unique start of true, yes, on, false, no,
+#: off, and 1 and 0
+_TRUE_TEXTS = ("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1")
+_FALSE_TEXTS = ("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0")
+#: The message a boolean column's rule refuses other text with (errors.py maps it to 22P02)
+BOOLEAN_REFUSED = "invalid input syntax for type boolean"
+
+
 def _boolean_column_rules(table: str, column: str, temporary: bool) -> list[str]:
     """For a ``boolean`` column of a table a client creates: a value written to it as text (``'t'``, ``'yes'``,
-    ``'off'``) held as PostgreSQL reads it (:func:`~connector.bridge.functions.boolean_input`), 1 or 0.
+    ``'off'``) held as PostgreSQL reads it, 1 or 0, and other text refused. Plain SQL, so the table can be written
+    from every road (a function of the bridge's own would be missing elsewhere).
 
-    >>> print(_boolean_column_rules("n", "b", True)[0])
+    >>> rule = _boolean_column_rules("n", "b", True)[0]
+    >>> print(rule[: rule.index(" BEGIN")])
     CREATE TEMP TRIGGER IF NOT EXISTS "n.b boolean on insert" AFTER INSERT ON "n" WHEN typeof(NEW."b") = 'text'
-    BEGIN UPDATE "n" SET "b" = pg_bool_in(NEW."b") WHERE rowid = NEW.rowid; END
+    >>> "IN ('f', 'fa', 'fal', 'fals', 'false', 'n', 'no', 'of', 'off', '0'), 0, RAISE(ABORT" in rule
+    True
     """
     quoted, where = _quoted(column), _quoted(table)
-    read = f"UPDATE {where} SET {quoted} = pg_bool_in(NEW.{quoted}) WHERE rowid = NEW.rowid"
+    text = f"lower(trim(NEW.{quoted}))"
+    true, false = (", ".join(f"'{word}'" for word in words) for words in (_TRUE_TEXTS, _FALSE_TEXTS))
+    # iif, not CASE: the front door's reading of a trigger takes CASE's END for the trigger's own
+    refused = f"RAISE(ABORT, '{BOOLEAN_REFUSED}')"
+    value = f"iif({text} IN ({true}), 1, iif({text} IN ({false}), 0, {refused}))"
+    read = f"UPDATE {where} SET {quoted} = {value} WHERE rowid = NEW.rowid"
     return [
         f"CREATE {'TEMP ' if temporary else ''}TRIGGER IF NOT EXISTS {_quoted(f'{table}.{column} boolean on {event}')} "
         f"AFTER {when} ON {where} WHEN typeof(NEW.{quoted}) = 'text' BEGIN {read}; END"
