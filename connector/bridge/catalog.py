@@ -2029,6 +2029,8 @@ def _date_part(unit: Any, value: Any) -> Any:
         "epoch": lambda m: (m - dt.datetime(1970, 1, 1)).total_seconds(),
         "milliseconds": lambda m: m.second * 1000 + m.microsecond / 1000,
         "microseconds": lambda m: m.second * 1_000_000 + m.microsecond,
+        # the bridge holds and prints every moment in UTC (SET TIME ZONE is not applied to them): no offset
+        **dict.fromkeys(("timezone", "timezone_hour", "timezone_minute"), lambda m: 0),
     }
     part = parts.get(unit)
     return part(moment) if part else None
