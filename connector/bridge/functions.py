@@ -1389,6 +1389,15 @@ def md5(value: Any) -> str | None:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
+#: When this process started serving: what pg_postmaster_start_time() answers
+STARTED = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def started() -> str:
+    """``pg_postmaster_start_time()``: when the bridge's process started, in UTC (as its moments are held)."""
+    return STARTED.isoformat(sep=" ")
+
+
 def new_uuid(*_: Any) -> str:
     return str(uuid.uuid4())
 

@@ -144,6 +144,7 @@ _ENTRIES = (
     Function("array_position", _I4, implementation=f.array_position, counts=(2,)),
     Function("cardinality", _I4, implementation=f.cardinality),
     Function("pg_backend_pid", _I4),
+    Function("inet_server_port", _I4),  # NULL, as over a Unix socket: the catalog answers it
     Function("ntile", _I4),
     Function("string_to_array", 1009, (_T, _T), implementation=f.string_to_array, counts=(2,)),
     Function("regexp_split_to_array", 1009, (_T, _T)),
@@ -178,6 +179,7 @@ _ENTRIES = (
     # dates and times
     *(Function(name, _TSTZ, volatile=True) for name in ("now", "transaction_timestamp", "statement_timestamp")),
     Function("clock_timestamp", _TSTZ, volatile=True),
+    Function("pg_postmaster_start_time", _TSTZ, implementation=f.started, counts=(0,)),
     Function("pg_to_timestamp", _TSTZ, (_T, _T), implementation=f.to_timestamp, counts=(1, 2)),
     Function("pg_to_date", _D, (_T, _T), implementation=f.to_date, counts=(2,)),
     Function("make_date", _D, (_I4, _I4, _I4), implementation=f.make_date, counts=(3,)),
