@@ -649,6 +649,19 @@ INFO_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         )
     ),
 }
+
+
+def _information_type(column: str) -> str:
+    """The type of an ``information_schema`` column declared as text here: an identifier (its domain
+    sql_identifier) is a ``name``, other text (character_data, yes_or_no) a ``varchar``, as PostgreSQL describes
+    them."""
+    return _N if column.endswith(("_catalog", "_schema", "_name")) or column == "dtd_identifier" else "VARCHAR"
+
+
+INFO_TABLES = {
+    table: tuple((column, _information_type(column) if kind == _T else kind) for column, kind in columns)
+    for table, columns in INFO_TABLES.items()
+}
 #: PostgreSQL 15's key words and their categories (pg_get_keywords(): U unreserved, C column name, T type or
 #: function name, R reserved), for the clients that list them (pgjdbc's getSQLKeywords).
 KEYWORDS = (
@@ -1528,7 +1541,8 @@ def _information_column(
     database: str, table: str, name: str, number: int, type_oid: int, typmod: int, not_null: bool, default: str | None
 ) -> dict[str, Any]:
     t = types.TYPES.get(type_oid, types.TYPES[types.TEXT])
-    row: dict[str, Any] = {
+    row: dict[str, Any] = dict.fromkeys(column for column, _ in INFO_TABLES["columns"])  # what does not apply: NULL
+    row |= {
         "table_catalog": database,
         "table_schema": "public",
         "table_name": table,
@@ -1755,7 +1769,16 @@ def _functions(installed: Installed) -> None:
         return found[0] if found else str(value)
 
     def type_name(value: Any) -> Any:
-        return None if value is None else types.format_type(int(value), -1)
+        """``x::regtype`` shown: a type's OID, or its name (``'int8'::regtype`` is ``bigint``), as format_type
+        names it; a name of no type is refused (42704)."""
+        if value is None:
+            return None
+        if isinstance(value, int) or str(value).strip().isdigit():
+            return types.format_type(int(value), -1)
+        found = _to_regtype(value)
+        if found is None:
+            raise ClientError("42704", f'type "{value}" does not exist')
+        return found
 
     def namespace_name(value: Any) -> Any:
         return {PG_CATALOG: "pg_catalog", PUBLIC: "public", INFORMATION_SCHEMA: "information_schema"}.get(
@@ -1845,6 +1868,7 @@ def _functions(installed: Installed) -> None:
         ),
         "date_trunc": (_date_trunc, (2,)),
         "date_part": (_date_part, (2,)),
+        "pg_extract": (_extract, (3,)),
         "to_char": (lambda value, form: None if value is None else str(value), (2,)),
         "quote_ident": (_quote, (1,)),
     }
@@ -2052,6 +2076,17 @@ def _interval_part(unit: str, value: Any) -> Any:
     return parts.get(unit)
 
 
+def _extract(unit: Any, value: Any, on_date: Any) -> str | None:
+    """``extract(unit FROM value)``: date_part's number as PostgreSQL's numeric, seconds and the epoch of a moment
+    or an interval to 6 places (``1735689600.000000``), milliseconds to 3, of a date and other fields whole."""
+    part = _date_part(unit, value)
+    if part is None:
+        return None
+    scale = 0 if on_date else {"second": 6, "epoch": 6, "milliseconds": 3}.get(str(unit).lower(), 0)
+    number = Decimal(repr(part)) if isinstance(part, float) else Decimal(part)
+    return format(number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP), "f")
+
+
 def _date_part(unit: Any, value: Any) -> Any:
     moment = _moment(value)
     if moment is None and unit is not None and value is not None:
@@ -2074,6 +2109,10 @@ def _date_part(unit: Any, value: Any) -> Any:
         "decade": lambda m: m.year // 10,
         "century": lambda m: (m.year - 1) // 100 + 1,
         "epoch": lambda m: (m - dt.datetime(1970, 1, 1)).total_seconds(),
+        "milliseconds": lambda m: m.second * 1000 + m.microsecond / 1000,
+        "microseconds": lambda m: m.second * 1_000_000 + m.microsecond,
+        # the bridge holds and prints every moment in UTC (SET TIME ZONE is not applied to them): no offset
+        **dict.fromkeys(("timezone", "timezone_hour", "timezone_minute"), lambda m: 0),
     }
     part = parts.get(unit)
     return part(moment) if part else None

@@ -32,6 +32,7 @@ from sqlglot.tokenizer_core import TokenizerCore
 from sqlglot.tokens import Token, TokenType
 
 from connector.bridge import functions
+from connector.sql import exact
 
 
 class _Core(TokenizerCore):
@@ -124,6 +125,10 @@ def _named(kind: type[exp.Func], name: str):  # noqa: ANN202 - a sqlglot functio
 class BridgePostgres(Postgres):
     """PostgreSQL as the bridge's clients write it."""
 
+    # a subscript stays as written (1 is an array's first element): sqlglot would move a constant one to its own
+    # 0-based offset, and not one it cannot type (a[n]); the translation reads each as PostgreSQL does
+    INDEX_OFFSET = 0
+
     class Tokenizer(Postgres.Tokenizer):
         def _init_core(self) -> TokenizerCore:
             core = super()._init_core()
@@ -142,6 +147,10 @@ class BridgePostgres(Postgres):
             "TO_TIMESTAMP": _own("pg_to_timestamp"),
             "NOW": _named(exp.CurrentTimestamp, "now"),
         }
+
+        # date_part is float8 where extract is numeric: sqlglot reads both as one EXTRACT
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
+        FUNCTIONS["DATE_PART"] = _own("date_part")
 
         def _parse_interval_span(self, this: exp.Expr, parse_function_unit: bool = True) -> exp.Interval:
             interval = super()._parse_interval_span(this, parse_function_unit)
@@ -191,6 +200,11 @@ class BridgePostgres(Postgres):
             return found
 
 
+def _by_value(collate: exp.Collate) -> bool:
+    """A collation :mod:`connector.sql.exact` gave exact decimals (never one a client wrote)."""
+    return bool(collate.meta.get(exact.COLLATION))
+
+
 class _SQLiteGenerator(SQLiteGenerator):
     TRANSFORMS = {
         **SQLiteGenerator.TRANSFORMS,
@@ -203,7 +217,8 @@ class _SQLiteGenerator(SQLiteGenerator):
         exp.Escape: lambda self, e: self.escape_sql(e),
         # PostgreSQL's constructs, each as the SQLite (or the bridge's function) that means the same
         exp.ByteString: lambda self, e: self.sql(exp.Literal.string(e.this)),
-        exp.Collate: lambda self, e: self.sql(e, "this"),  # SQLite's own collations differ; the catalog's are C
+        # SQLite's own collations differ (the catalog's are C): only exact decimals' own, comparing them by value
+        exp.Collate: lambda self, e: self.collate_sql(e) if _by_value(e) else self.sql(e, "this"),
         exp.CurrentVersion: lambda self, e: "VERSION()",
         exp.CurrentSchema: lambda self, e: "CURRENT_SCHEMA()",
         exp.CurrentDatabase: lambda self, e: "CURRENT_DATABASE()",

@@ -11,7 +11,7 @@ import apsw
 
 from connector import exceptions
 from connector.domain import errors as domain
-from connector.sql.exact import DivisionByZero, InvalidTypmod, NumericOverflow
+from connector.sql.exact import DivisionByZero, InvalidTypmod, NegativeRoot, NumericOverflow
 
 
 class ClientError(Exception):
@@ -38,6 +38,8 @@ _DOMAIN: tuple[tuple[type[Exception], str], ...] = (
 _SQLITE_TEXT = (
     ("no such table", "42P01"),
     ("no such column", "42703"),
+    ("ambiguous column name", "42702"),
+    ("invalid input syntax for type boolean", "22P02"),  # a boolean column's rule (translate.BOOLEAN_REFUSED)
     ("no such function", "42883"),
     ("syntax error", "42601"),
     ("incomplete input", "42601"),
@@ -81,6 +83,8 @@ def sqlstate(error: BaseException) -> str:
             return "22003"
         if isinstance(candidate, InvalidTypmod):
             return "22023"
+        if isinstance(candidate, NegativeRoot):
+            return "2201F"
         if isinstance(candidate, domain.UnknownName):
             return "42703" if candidate.column else "42P01"
         if isinstance(candidate, domain.InvalidValue):

@@ -31,7 +31,7 @@ import uuid
 import zoneinfo
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import apsw
@@ -596,6 +596,30 @@ def cast_integer(value: Any) -> int | None:
         raise ClientError("22P02", f'invalid input syntax for type integer: "{text}"') from None
 
 
+def cast_numeric_integer(value: Any) -> int | None:
+    """``2.5::int``: a numeric rounds half away from zero to an integer (3; ``-2.5``: -3), where SQLite's CAST
+    truncates (and a float8's cast, :func:`cast_integer`, rounds half to even)."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, bytes):
+        value = value.decode()
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ClientError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    if not number.is_finite():
+        raise ClientError("22003", f"cannot convert {number} to integer")
+    return int(number.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def bpchar(value: Any, length: int) -> str | None:
+    """``x::char(n)``: the text cut to ``n`` characters, or padded with spaces to them."""
+    if value is None:
+        return None
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    return text[:length].ljust(length)
+
+
 def cast_float(value: Any) -> float | str | None:
     """``'1.5'::float8``; ``'NaN'`` stays the text NaN (SQLite stores a NaN float as NULL), which the column's
     float8 type sends as NaN and which sorts after every number, as PostgreSQL's NaN does."""
@@ -874,6 +898,14 @@ class _Collect:
             self.values.append(value)
 
 
+def sum_int8(values: list[Any], _: Any = None) -> int | str | None:
+    """``sum`` of int8 values: numeric, so it never overflows (SQLite's own refuses beyond 64 bits)."""
+    if not values:
+        return None
+    total = sum(int(value) for value in values)
+    return total if -(2**63) <= total < 2**63 else str(total)
+
+
 def _percentile_cont(values: list[Any], fraction: Any) -> float | None:
     numbers = sorted(float(v) for v in values)
     if not numbers:
@@ -1144,7 +1176,8 @@ def rpad(text: Any, n: Any, fill: Any = " ") -> str | None:
 
 
 def initcap(text: Any) -> str | None:
-    return None if text is None else re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0).capitalize(), str(text))
+    # a word is a run of letters and digits of any script (PostgreSQL's isalnum in a UTF-8 database)
+    return None if text is None else re.sub(r"[^\W_]+", lambda m: m.group(0).capitalize(), str(text))
 
 
 def left(text: Any, n: Any) -> str | None:
@@ -1254,6 +1287,51 @@ def quote_literal(value: Any) -> str | None:
     return "E'" + text.replace("\\", "\\\\") + "'" if "\\" in text else "'" + text + "'"
 
 
+def jsonb_build_object(*arguments: Any) -> str:
+    """``jsonb_build_object(key, value, ...)`` as jsonb prints it: keys shortest first, then in byte order, the
+    last of a repeated key kept; ``{"a": 1, "bb": "x"}``. A value is the JSON of the SQL value SQLite holds
+    (a number, a string, null).
+
+    >>> jsonb_build_object("bb", "x", "a", 1, "a", 2.5, "c", None)
+    '{"a": 2.5, "c": null, "bb": "x"}'
+    """
+    if len(arguments) % 2:
+        raise ClientError("22023", "argument list must have even number of elements")
+    pairs: dict[str, Any] = {}
+    for key, value in zip(arguments[::2], arguments[1::2], strict=True):
+        if key is None:
+            raise ClientError("22004", "argument 1: key must not be null")
+        pairs[key.decode() if isinstance(key, bytes) else str(key)] = value
+    keys = sorted(pairs, key=lambda key: (len(key.encode()), key.encode()))
+    fields = (f"{json.dumps(key, ensure_ascii=False)}: {_json_value(pairs[key])}" for key in keys)
+    return "{" + ", ".join(fields) + "}"
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, bytes):
+        value = value.decode()
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)  # 2.0 is 2, as float8out
+    return json.dumps(value, ensure_ascii=False)
+
+
+def array_append(array: Any, value: Any) -> str:
+    """``array || value`` and ``array_append``: the array with one more element (a NULL array: of that one)."""
+    return array_text([*array_items(array), value])
+
+
+def array_prepend(value: Any, array: Any) -> str:
+    """``value || array``: the array with one more element first."""
+    return array_text([value, *array_items(array)])
+
+
+def array_cat(first: Any, second: Any) -> str | None:
+    """``array || array`` and ``array_cat``: the elements of both (a NULL one adds none)."""
+    if first is None and second is None:
+        return None
+    return array_text([*array_items(first), *array_items(second)])
+
+
 def array_remove(array: Any, value: Any) -> str | None:
     """``array_remove(array, value)``: the array without the elements equal to value."""
     if array is None:
@@ -1311,8 +1389,25 @@ def md5(value: Any) -> str | None:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
+#: When this process started serving: what pg_postmaster_start_time() answers
+STARTED = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def started() -> str:
+    """``pg_postmaster_start_time()``: when the bridge's process started, in UTC (as its moments are held)."""
+    return STARTED.isoformat(sep=" ")
+
+
 def new_uuid(*_: Any) -> str:
     return str(uuid.uuid4())
+
+
+def scalar_subquery(values: list[Any], extra: Any = None) -> Any:
+    """The value of a subquery used as an expression, given its first two rows: NULL for none, and refused with
+    21000 for more than one, as PostgreSQL (SQLite takes the first row)."""
+    if len(values) > 1:
+        raise ClientError("21000", "more than one row returned by a subquery used as an expression")
+    return values[0] if values else None
 
 
 def collector(

@@ -146,12 +146,14 @@ _ENTRIES = (
     Function("array_position", _I4, implementation=f.array_position, counts=(2,)),
     Function("cardinality", _I4, implementation=f.cardinality),
     Function("pg_backend_pid", _I4),
+    Function("inet_server_port", _I4),  # NULL, as over a Unix socket: the catalog answers it
     Function("ntile", _I4),
     Function("string_to_array", 1009, (_T, _T), implementation=f.string_to_array, counts=(2,)),
     Function("regexp_split_to_array", 1009, (_T, _T)),
     Function("array_remove", "arg", implementation=f.array_remove, counts=(2,)),
-    Function("array_append", "arg"),
-    Function("array_cat", "arg"),
+    Function("array_append", "arg", implementation=f.array_append, counts=(2,)),
+    # sqlglot writes array_cat as ARRAY_CONCAT
+    Function("array_cat", "arg", implementation=f.array_cat, counts=(2,), sqlite="array_concat"),
     # numbers
     Function("count", _I8),
     *(Function(name, _I8) for name in ("row_number", "rank", "dense_rank", "txid_current", "pg_relation_size")),
@@ -175,10 +177,12 @@ _ENTRIES = (
     Function("to_number", _N, (_T, _T)),
     Function("percentile_cont", "percentile_cont"),
     Function("extract", _N),
+    Function("pg_extract", _N, internal=True),  # extract(unit FROM x), computed by the catalog's date_part
     Function("width_bucket", _I4),
     # dates and times
     *(Function(name, _TSTZ, volatile=True) for name in ("now", "transaction_timestamp", "statement_timestamp")),
     Function("clock_timestamp", _TSTZ, volatile=True),
+    Function("pg_postmaster_start_time", _TSTZ, implementation=f.started, counts=(0,)),
     Function("pg_to_timestamp", _TSTZ, (_T, _T), implementation=f.to_timestamp, counts=(1, 2)),
     Function("pg_to_date", _D, (_T, _T), implementation=f.to_date, counts=(2,)),
     Function("make_date", _D, (_I4, _I4, _I4), implementation=f.make_date, counts=(3,)),
@@ -211,7 +215,8 @@ _ENTRIES = (
     # json, uuid and the catalog's own
     *(Function(name, _JSON) for name in ("json_build_object", "json_build_array", "to_json", "json_agg")),
     Function("json_object_agg", _JSON),
-    *(Function(name, _JSONB) for name in ("jsonb_build_object", "jsonb_build_array", "to_jsonb", "jsonb_agg")),
+    Function("jsonb_build_object", _JSONB, implementation=f.jsonb_build_object, counts=(-1,)),
+    *(Function(name, _JSONB) for name in ("jsonb_build_array", "to_jsonb", "jsonb_agg")),
     Function("gen_random_uuid", types.UUID, volatile=True),
     # gen_random_uuid() as sqlglot writes it for SQLite (UUID()): the default the catalog shows for generated keys
     Function("uuid", types.UUID, volatile=True, implementation=f.new_uuid, counts=(0,), internal=True),
@@ -228,6 +233,7 @@ _ENTRIES = (
     ),
     Function("unnest", "element_of_arg"),
     Function("generate_series", "arg"),
+    Function("generate_subscripts", _I4),
     Function("pg_typeof", 2206),
     Function("to_regtype", 2206),
     Function("to_regclass", 2205),
@@ -246,9 +252,11 @@ _ENTRIES = (
             ("pg_date", _D, f.cast_date, (1,)),
             ("pg_timestamp", _TS, f.cast_timestamp, (1,)),
             ("pg_bool_text", _T, f.bool_text, (1,)),
+            ("pg_bpchar", types.BPCHAR, f.bpchar, (2,)),
             ("pg_date_floor", _D, f.date_floor, (1,)),
             ("pg_date_ceiling", _D, f.date_ceiling, (1,)),
             ("pg_int", _I4, f.cast_integer, (1,)),
+            ("pg_numeric_int", _I4, f.cast_numeric_integer, (1,)),
             ("pg_float", _F8, f.cast_float, (1,)),
             ("pg_nonzero", "arg", f.nonzero, (1,)),
             ("pg_numeric_key", _T, f.numeric_key, (1,)),
@@ -260,6 +268,7 @@ _ENTRIES = (
             ("pg_subscripts_json", _T, f.subscripts_json, (1,)),
             ("pg_array", 1009, f.array_of, (-1,)),
             ("pg_array_rows", 1009, f.array_of_rows, (-1,)),
+            ("pg_array_prepend", "arg", f.array_prepend, (2,)),  # element || array
             ("pg_like", _B, f.like, (4,)),
             ("regexp", _B, f.regexp_operator, (2,)),  # SQLite's name of the ~ operator: value REGEXP pattern
             ("regexp_i", _B, f.regexp_match_insensitive, (2,)),
@@ -279,6 +288,8 @@ _ENTRIES = (
             ("pg_percentile_disc", f.percentile_disc),
         )
     ),
+    Function("pg_scalar", "arg", implementation=f.scalar_subquery, aggregate=True, keeps_nulls=True, internal=True),
+    Function("pg_sum_int8", _N, implementation=f.sum_int8, aggregate=True, internal=True),
     Function("txid_current_if_assigned", _I8),
 )
 FUNCTIONS: dict[str, Function] = {entry.name: entry for entry in _ENTRIES}
@@ -291,6 +302,7 @@ _OUTPUT_NAMES = {
     "pg_regclass": "regclass",
     "pg_regtype": "regtype",
     "date_part": "date_part",
+    "pg_extract": "extract",
     "json_object": "json_build_object",
     "pg_to_char": "to_char",
     "pg_to_date": "to_date",
@@ -308,6 +320,8 @@ _WINDOWS = frozenset(
     {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value"}
     | {"last_value", "nth_value"}
 )
+#: The functions that return a set of rows
+_SETS = frozenset({"generate_series", "generate_subscripts", "unnest"})
 #: pg_proc's "any" types, for a result that follows the arguments' types
 _ANYELEMENT = 2283
 
@@ -331,9 +345,9 @@ def pg_proc_rows(namespace: int, owner: int) -> list[dict[str, Any]]:
                 "proowner": owner,
                 "prolang": 12,  # internal
                 "procost": 1,
-                "prorows": 1000 if name in ("generate_series", "unnest") else 0,
+                "prorows": 1000 if name in _SETS else 0,
                 "prokind": "a" if aggregate else "w" if name in _WINDOWS else "f",
-                "proretset": int(name in ("generate_series", "unnest")),
+                "proretset": int(name in _SETS),
                 "provolatile": "v" if entry.volatile else "i",
                 "proparallel": "s",
                 "pronargs": len(arguments),

@@ -137,6 +137,7 @@ def _translate(text: str) -> Translation:
         pass
     numeric = _exact_numbers(node)
     _annotate(node)
+    _note_int8_sums(node)
     numbers: dict[int, int] = {}
     dates: dict[int, str] = {}
     node = _bottom_up(node, lambda child: _rewrite(child, numbers, dates))
@@ -168,18 +169,19 @@ def _translate(text: str) -> Translation:
     except sqlglot.errors.SqlglotError as error:
         raise TranslationError(str(error)) from None
     if isinstance(source, exp.Create):
-        sql = ";\n".join([sql, *_numeric_column_rules(source)])
+        sql = ";\n".join([sql, *_column_rules(source)])
     return Translation(text, sql, keyword, count, parameter_types, parameter_dates, hints, _origin(node), empty, source)
 
 
-def _numeric_column_rules(create: exp.Create) -> list[str]:
-    """For each ``numeric(p,s)`` column of a table a client creates: what PostgreSQL does with each value written
-    to it, done after each INSERT and each UPDATE of the column (two triggers): the value rounded half away from
-    zero to ``s`` places, and refused with 22003 beyond ``p`` digits (:func:`connector.sql.exact.num`). They go
-    with the table (dropped with it, renamed with it and its column).
+def _column_rules(create: exp.Create) -> list[str]:
+    """For each ``numeric(p,s)`` and ``boolean`` column of a table a client creates: what PostgreSQL does with each
+    value written to it, done after each INSERT and each UPDATE of the column (two triggers): a numeric rounded
+    half away from zero to ``s`` places, and refused with 22003 beyond ``p`` digits
+    (:func:`connector.sql.exact.num`); a boolean read from text (:func:`_boolean_column_rules`). They go with the
+    table (dropped with it, renamed with it and its column).
 
     >>> create = sqlglot.parse_one("CREATE TEMP TABLE n (x numeric(4), y numeric)", read=BridgePostgres)
-    >>> rules = _numeric_column_rules(create)
+    >>> rules = _column_rules(create)
     >>> len(rules), rules[0]
     (2, 'CREATE TEMP TRIGGER IF NOT EXISTS "n.x numeric on insert" AFTER INSERT ON "n" WHEN NEW."x" IS NOT NULL BEGIN
     UPDATE "n" SET "x" = num(NEW."x", 0, 4) WHERE rowid = NEW.rowid; END')
@@ -195,6 +197,8 @@ def _numeric_column_rules(create: exp.Create) -> list[str]:
     rules = []
     for column in schema.expressions:
         kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
+        if isinstance(kind, exp.DataType) and kind.this == exp.DataType.Type.BOOLEAN:
+            rules += _boolean_column_rules(table.name, column.name, temporary)
         if not isinstance(kind, exp.DataType) or kind.this != exp.DataType.Type.DECIMAL:
             continue
         sizes = [int(e.name) for e in kind.expressions if isinstance(e, exp.DataTypeParam) and e.name.isdigit()]
@@ -211,6 +215,39 @@ def _numeric_column_rules(create: exp.Create) -> list[str]:
                 f"WHEN NEW.{quoted} IS NOT NULL BEGIN {fitted}; END"
             )
     return rules
+
+
+#: The texts PostgreSQL's boolin reads (any case, spaces around): each unique start of true, yes, on, false, no,
+#: off, and 1 and 0
+_TRUE_TEXTS = ("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1")
+_FALSE_TEXTS = ("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0")
+#: The message a boolean column's rule refuses other text with (errors.py maps it to 22P02)
+BOOLEAN_REFUSED = "invalid input syntax for type boolean"
+
+
+def _boolean_column_rules(table: str, column: str, temporary: bool) -> list[str]:
+    """For a ``boolean`` column of a table a client creates: a value written to it as text (``'t'``, ``'yes'``,
+    ``'off'``) held as PostgreSQL reads it, 1 or 0, and other text refused. Plain SQL, so the table can be written
+    from every road (a function of the bridge's own would be missing elsewhere).
+
+    >>> rule = _boolean_column_rules("n", "b", True)[0]
+    >>> print(rule[: rule.index(" BEGIN")])
+    CREATE TEMP TRIGGER IF NOT EXISTS "n.b boolean on insert" AFTER INSERT ON "n" WHEN typeof(NEW."b") = 'text'
+    >>> "IN ('f', 'fa', 'fal', 'fals', 'false', 'n', 'no', 'of', 'off', '0'), 0, RAISE(ABORT" in rule
+    True
+    """
+    quoted, where = _quoted(column), _quoted(table)
+    text = f"lower(trim(NEW.{quoted}))"
+    true, false = (", ".join(f"'{word}'" for word in words) for words in (_TRUE_TEXTS, _FALSE_TEXTS))
+    # iif, not CASE: the front door's reading of a trigger takes CASE's END for the trigger's own
+    refused = f"RAISE(ABORT, '{BOOLEAN_REFUSED}')"
+    value = f"iif({text} IN ({true}), 1, iif({text} IN ({false}), 0, {refused}))"
+    read = f"UPDATE {where} SET {quoted} = {value} WHERE rowid = NEW.rowid"
+    return [
+        f"CREATE {'TEMP ' if temporary else ''}TRIGGER IF NOT EXISTS {_quoted(f'{table}.{column} boolean on {event}')} "
+        f"AFTER {when} ON {where} WHEN typeof(NEW.{quoted}) = 'text' BEGIN {read}; END"
+        for event, when in (("insert", "INSERT"), ("update", f"UPDATE OF {quoted}"))
+    ]
 
 
 def _quoted(name: str) -> str:
@@ -424,16 +461,21 @@ def _kind_here(node: exp.Expr) -> str | None:
             return "unknown"
         return "int" if node.is_int else "numeric"
     if isinstance(node, exp.Cast):
-        return _CAST_KINDS.get(_type_name(node.to)[0])
+        name = _type_name(node.to)[0]
+        return "array" if name.endswith("[]") else _CAST_KINDS.get(name)
     if isinstance(node, exp.Interval):
         return "interval"
+    if isinstance(node, (exp.Array, exp.ArrayAgg, exp.ArrayConcat)):
+        return "array"
+    if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
+        return "array"
     if isinstance(node, exp.CurrentTimestamp):
         return "timestamptz"
     if isinstance(node, exp.CurrentDate):
         return "date"
     if isinstance(node, exp.Localtimestamp):
         return "timestamp"
-    if isinstance(node, (exp.Paren, exp.Min, exp.Max, exp.Coalesce)):
+    if isinstance(node, (exp.Paren, exp.Neg, exp.Min, exp.Max, exp.Coalesce)):
         return _kind(node.this)
     if isinstance(node, exp.Mul) and "interval" in (_kind(node.this), _kind(node.expression)):
         return "interval"
@@ -481,6 +523,17 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         node = node.copy()
         node.set("expression", node.expression.this)
         return node
+    if isinstance(node, exp.UnicodeString):
+        escape = node.args.get("escape")
+        return exp.Literal.string(_unicode_escapes(node.name, escape.name if isinstance(escape, exp.Literal) else "\\"))
+    if isinstance(node, exp.Sum) and node.meta.get(_INT8_SUM):
+        return _call("pg_sum_int8", node.this)
+    if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
+        return _array_concatenation(node)
+    if isinstance(node, exp.Subquery) and _scalar_of_many(node):
+        return _scalar_checked(node)
+    if isinstance(node, exp.Union) and node.args.get("distinct") and _compared_by_value(node):
+        return _union_keeping_first(node)
     if isinstance(node, (exp.Unnest, exp.Table)) and _srf_source(node) is not None:
         return _srf_table(node)
     if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _AS_TABLES:
@@ -510,7 +563,8 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
         unit = node.args.get("unit")
         return exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string(_unit(unit)), node.this])
     if isinstance(node, exp.Extract):
-        return exp.Anonymous(this="date_part", expressions=[exp.Literal.string(_unit(node.this)), node.expression])
+        on_date = exp.Literal.number(int(_kind(node.expression) == "date"))
+        return _call("pg_extract", exp.Literal.string(_unit(node.this)), node.expression, on_date)
     if isinstance(node, exp.Interval):
         unit = node.args.get("unit")
         written = node.this.name if isinstance(node.this, exp.Literal) else node.this.sql()
@@ -551,6 +605,7 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, exp.In) and node.expressions and any(_exact_call(e) for e in (node.this, *node.expressions)):
         return _in_exactly(node)
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+        _number_text_compared(node)
         node = _dates_compared(node)
         if isinstance(node, (exp.EQ, exp.NEQ)):
             return _comparison(node)
@@ -577,6 +632,137 @@ def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> 
     if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
         return _index(node)
     return node
+
+
+def _unicode_escapes(text: str, escape: str) -> str:
+    """The text of ``U&'...'``: ``\\XXXX`` and ``\\+XXXXXX`` are the characters of those hexadecimal code points,
+    ``\\\\`` is the escape character itself (``UESCAPE '!'`` names another); anything else is refused (42601).
+
+    >>> _unicode_escapes("d!0061t!+000061 !!", "!")
+    'data !'
+    """
+    pattern = re.compile(re.escape(escape) + r"(?:([0-9A-Fa-f]{4})|\+([0-9A-Fa-f]{6})|(" + re.escape(escape) + ")|)")
+
+    def character(match: re.Match[str]) -> str:
+        if match.group(3):
+            return escape
+        code = match.group(1) or match.group(2)
+        if code is None or int(code, 16) > 0x10FFFF:
+            raise TranslationError("invalid Unicode escape value")
+        return chr(int(code, 16))
+
+    return pattern.sub(character, text)
+
+
+#: What a ``sum`` of int8 values is marked with, to be computed as numeric (see :func:`_note_int8_sums`).
+_INT8_SUM = "pg_int8_sum"
+
+
+def _note_int8_sums(node: exp.Expr) -> None:
+    """Mark each ``sum`` of an int8 column or cast (not a window's): PostgreSQL's is numeric, which SQLite's SUM
+    would refuse beyond 64 bits (``pg_sum_int8``)."""
+    for found in node.find_all(exp.Sum):
+        value = found.this
+        while isinstance(value, (exp.Paren, exp.Distinct)):
+            value = value.expressions[0] if isinstance(value, exp.Distinct) and value.expressions else value.this
+        if isinstance(found.parent, exp.Window):
+            continue
+        cast = isinstance(value, exp.Cast) and _type_name(value.to)[0] in ("bigint", "int8")
+        column = isinstance(value, exp.Column) and (value.meta.get("pg_type") or (0,))[0] == types.INT8
+        if cast or column:
+            found.meta[_INT8_SUM] = True
+
+
+def _array_concatenation(node: exp.DPipe) -> exp.Expr:
+    """``||`` of an array: PostgreSQL's array_cat of two arrays (a quoted literal, ``'{3}'``, reads as one),
+    array_append of an array and an element, array_prepend of an element and an array."""
+    left, right = node.this, node.expression
+    arrays = [_kind(side) == "array" or isinstance(side, exp.Literal) and side.is_string for side in (left, right)]
+    if all(arrays):
+        return _call("array_concat", left, right)
+    return _call("array_append" if arrays[0] else "pg_array_prepend", left, right)
+
+
+#: Where a subquery is a table or a set of rows, not one value
+_ROW_SOURCES = (exp.From, exp.Join, exp.In, exp.Any, exp.All, exp.Lateral, exp.SetOperation, exp.Subquery)
+
+
+#: Where a subquery is one value
+_EXPRESSIONS: tuple[type[exp.Expr], ...] = (
+    *(exp.Alias, exp.Binary, exp.Unary, exp.Func, exp.Case, exp.If, exp.Where, exp.Having, exp.Ordered),
+    *(exp.Tuple, exp.Between, exp.Is, exp.Not, exp.Paren, exp.Neg, exp.Bracket, exp.Cast),
+)
+
+
+def _scalar_of_many(node: exp.Subquery) -> bool:
+    """A subquery used as an expression that may give more than one row: not one without FROM, an aggregate
+    without GROUP BY, or one of LIMIT 1."""
+    select, parent = node.this, node.parent
+    if isinstance(parent, _ROW_SOURCES) or not isinstance(select, exp.Select):
+        return False
+    if not isinstance(parent, _EXPRESSIONS) and not (isinstance(parent, exp.Select) and node.arg_key == "expressions"):
+        return False  # CREATE VIEW v AS (SELECT ...), INSERT INTO t (SELECT ...)
+    if len(select.expressions) != 1 or not (select.args.get("from_") or select.args.get("from")):
+        return False
+    limit = select.args.get("limit")
+    if isinstance(limit, exp.Limit) and isinstance(limit.expression, exp.Literal) and limit.expression.name in "01":
+        return False
+    grouped = select.args.get("group") is not None
+    aggregated = any(
+        isinstance(found, exp.AggFunc) and found.find_ancestor(exp.Window, exp.Select) is select
+        for found in select.expressions[0].find_all(exp.AggFunc)
+    )
+    return grouped or not aggregated
+
+
+def _scalar_checked(node: exp.Subquery) -> exp.Expr:
+    """``(SELECT x FROM t)`` as ``(SELECT pg_scalar(x) FROM (SELECT x FROM t) LIMIT 2)``: its first two rows read,
+    refused with 21000 when there are two (:func:`~connector.bridge.functions.scalar_subquery`)."""
+    select = node.this.copy()
+    value = select.expressions[0]
+    if isinstance(value, exp.Alias):
+        name = value.alias
+    elif isinstance(value, exp.Column) and not value.is_star:
+        name = value.name
+    else:
+        name = "pg_scalar"
+        value.replace(exp.alias_(value.copy(), name, quoted=True))
+    rows = exp.select(exp.column(name, quoted=True)).from_(exp.Subquery(this=select)).limit(2)
+    checked = exp.select(_call("pg_scalar", exp.column(name, quoted=True))).from_(exp.Subquery(this=rows))
+    return exp.Subquery(this=checked, alias=node.args.get("alias"))  # the output column's name, if it is one
+
+
+#: What a SELECT that stands for a UNION of exact decimals is marked with (see :func:`_union_keeping_first`).
+_KEEPS_FIRST = "pg_union_keeps_first"
+
+
+def _compared_by_value(node: exp.SetOperation) -> bool:
+    """Whether a set operation's first branch gives one of its columns the collation of exact decimals."""
+    first: exp.Expr = node
+    while isinstance(first, (exp.SetOperation, exp.Subquery)):
+        first = first.left if isinstance(first, exp.SetOperation) else first.this
+    if first.meta.get(_KEEPS_FIRST):
+        return True
+    return isinstance(first, exp.Select) and any(
+        collate.meta.get(exact.COLLATION) for output in first.expressions for collate in output.find_all(exp.Collate)
+    )
+
+
+def _union_keeping_first(union: exp.Union) -> exp.Expr:
+    """``a UNION b`` as ``SELECT DISTINCT * FROM (a UNION ALL b)``: of rows equal by value (1.50 and 1.5) PostgreSQL
+    keeps the first it reads, SQLite's UNION the last, its DISTINCT the first."""
+    modifiers = {key: union.args.get(key) for key in ("order", "limit", "offset", "with_")}
+    every = union.copy()
+    for key in modifiers:
+        every.set(key, None)
+    every.set("distinct", False)
+    select = exp.select("*").from_(exp.Subquery(this=every, alias=exp.TableAlias(this=exp.to_identifier("union"))))
+    select.set("distinct", exp.Distinct())
+    for key, value in modifiers.items():
+        if value is not None:
+            select.set(key, value)
+    select.meta[_KEEPS_FIRST] = True
+    return select
 
 
 #: Catalog functions that return a set, and the catalog table that holds it.
@@ -616,6 +802,8 @@ def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
     if lk == "date" and rk == "time" or lk == "time" and rk == "date" and isinstance(node, exp.Add):
         day, time = (left, right) if lk == "date" else (right, left)
         return _call("pg_add_interval", day, time, sign)  # date + time: that day at that time
+    if lk == "date" and isinstance(node, exp.Add) and rk is None and isinstance(right, exp.Placeholder):
+        return _call("pg_add_days", left, right)  # date + $1: PostgreSQL reads $1 as an integer, of days
     if lk == "date" and rk == "int":
         return _call("pg_add_days", left, right if isinstance(node, exp.Add) else exp.Neg(this=right))
     if lk == "int" and rk == "date" and isinstance(node, exp.Add):
@@ -625,6 +813,34 @@ def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
     if isinstance(node, exp.Sub) and lk in _TEMPORAL and rk in _TEMPORAL:
         return _call("pg_moments_between", left, right)
     return node
+
+
+#: The text of a constant of each number type (PostgreSQL's, around spaces), and the type's name in an error
+_NUMBER_TEXT = {
+    "int": (re.compile(r"[+-]?\d+"), "integer"),
+    "numeric": (re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"), "numeric"),
+    "float": (re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"), "double precision"),
+}
+#: Words a numeric or float constant may be, left for the value's own reading
+_NUMBER_WORDS = frozenset({"nan", "infinity", "+infinity", "-infinity", "inf", "+inf", "-inf"})
+
+
+def _number_text_compared(node: exp.Binary) -> None:
+    """A quoted constant compared with a number is read as that number's type, as PostgreSQL reads it
+    (``1 = '1'`` is true, where SQLite finds no text equal to a number), and refused with 22P02 when it is none
+    (``1 = 'a'``)."""
+    for number, text, side in ((node.this, node.expression, "expression"), (node.expression, node.this, "this")):
+        found = _NUMBER_TEXT.get(_kind(number) or "")
+        if found is None or not (isinstance(text, exp.Literal) and text.is_string):
+            continue
+        pattern, name = found
+        written = text.name.strip()
+        if name != "integer" and written.lower() in _NUMBER_WORDS:
+            return
+        if pattern.fullmatch(written) is None:
+            raise ClientError("22P02", f'invalid input syntax for type {name}: "{text.name}"')
+        node.set(side, exp.Literal.number(written))
+        return
 
 
 _FLIPPED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>"}
@@ -1017,10 +1233,22 @@ def _cast(node: exp.Cast) -> exp.Expr:
         return exp.Anonymous(this="pg_numeric", expressions=[value, *(exp.Literal.number(n) for n in sizes)])
     if name in _CASTS:
         target, oid = _CASTS[name]
-        if textual and target == "INTEGER":
-            return _call("pg_int", value)
+        if textual and target == "INTEGER" or target == "INTEGER" and inner == "float":
+            return _call("pg_int", value)  # a float rounds half to even, as PostgreSQL's
+        if target == "INTEGER" and inner == "numeric":
+            return _call("pg_numeric_int", value)  # a numeric rounds half away from zero (SQLite truncates)
         if textual and target == "REAL":
             return _call("pg_float", value)
+        if name in ("char", "character") or name == "bpchar" and sizes:
+            # char(n): padded with spaces to n characters, cut to n (char alone is char(1))
+            return _call("pg_bpchar", value, exp.Literal.number(sizes[0] if sizes else 1))
+        if name in ("varchar", "character varying") and sizes:
+            return _call(
+                "substr",
+                exp.Cast(this=value, to=exp.DataType.build("TEXT")),
+                exp.Literal.number(1),
+                exp.Literal.number(sizes[0]),
+            )  # varchar(n): cut to n characters
         if target == "TEXT" and isinstance(value, exp.Anonymous) and value.name.lower() == "pg_regclass_oid":
             return _call("quote_ident", _call("pg_regclass", value))  # '"Assets"'::regclass::text: the name
         if target == "TEXT" and isinstance(value, exp.Column) and exact.column_kind(value.name) == _MONEY:
@@ -1255,8 +1483,12 @@ def _column_type_by_name(name: str) -> int:
 
 def _name_columns(select: exp.Select | exp.Returning) -> None:
     """Name unnamed expression columns (of a SELECT, or of RETURNING) as PostgreSQL does (``count``, ``version``,
-    ``?column?``)."""
+    ``?column?``), and fold unquoted aliases to lower case, as it does."""
     for index, expression in enumerate(select.expressions):
+        alias = expression.args.get("alias") if isinstance(expression, exp.Alias) else None
+        if isinstance(alias, exp.Identifier) and not alias.quoted:
+            # PostgreSQL folds an unquoted name to lower case: AS MixedCase names the column mixedcase
+            expression.set("alias", exp.to_identifier(alias.name.lower(), quoted=True))
         if isinstance(expression, (exp.Alias, exp.Column, exp.Star)):
             continue
         if isinstance(expression, exp.Dot) and not isinstance(expression.expression, exp.Func):

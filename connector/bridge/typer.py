@@ -37,6 +37,7 @@ Resolver = Callable[[str], Sequence[tuple[str, int, int]] | None]
 
 UNKNOWN: Type = (types.UNKNOWN, -1)
 _INTERVAL = 1186
+_JSON, _JSONB = 114, 3802
 _TEMPORAL = frozenset({types.DATE, types.TIMESTAMP, types.TIMESTAMPTZ})
 #: PostgreSQL's numeric types, narrowest first: an operation over two of them is of the wider.
 _NUMERIC_ORDER = (types.INT2, types.INT4, types.INT8, types.NUMERIC, types.FLOAT4, types.FLOAT8)
@@ -565,6 +566,8 @@ def _arithmetic(typer: _Typer, node: exp.Binary, scope: _Scope) -> Type | None:
             return (types.TIMESTAMPTZ if ro == types.TIMESTAMPTZ else types.TIMESTAMP, -1)
         if lo == types.DATE and ro in (types.INT2, types.INT4, types.INT8, types.UNKNOWN):
             return (types.DATE, -1)
+        if add and lo == types.DATE and isinstance(node.expression, exp.Parameter):
+            return (types.DATE, -1)  # date + $1: $1 is read as an integer, of days
         if add and ro == types.DATE and lo in (types.INT2, types.INT4, types.INT8):
             return (types.DATE, -1)
         if {lo, ro} == {types.DATE, types.TIME}:
@@ -586,6 +589,11 @@ def _arithmetic(typer: _Typer, node: exp.Binary, scope: _Scope) -> Type | None:
 
 
 def _concatenation(typer: _Typer, node: exp.Expr, scope: _Scope) -> Type:
+    """``||``: text, or where a side is an array (``ARRAY[1, 2] || 3``), that array's type."""
+    for side in (node.this, node.expression):
+        found = typer.type(side, scope)
+        if found is not None and _element_of(found) is not None:
+            return (found[0], -1)
     return (types.TEXT, -1)
 
 
@@ -736,6 +744,7 @@ _CLASS_NAMES: dict[type[exp.Expr], str] = {
     exp.ToChar: "pg_to_char",
     exp.Mod: "mod",
     exp.Uuid: "gen_random_uuid",
+    exp.ArrayConcat: "array_cat",
 }
 
 
@@ -802,6 +811,12 @@ def _dot(typer: _Typer, node: exp.Dot, scope: _Scope) -> Type | None:
     return typer.type(node.expression, scope) if isinstance(node.expression, exp.Func) else None
 
 
+def _json_field(typer: _Typer, node: exp.Expr, scope: _Scope) -> Type | None:
+    """``j -> 'a'`` and ``j #> '{a,b}'``: a json of a json, a jsonb of a jsonb."""
+    found = typer.type(node.this, scope)
+    return found if found is not None and found[0] in (_JSON, _JSONB) else None
+
+
 _RULES: dict[type[exp.Expr], Callable[..., Type | None]] = {
     exp.Literal: _literal,
     exp.Null: _null,
@@ -842,6 +857,10 @@ _RULES: dict[type[exp.Expr], Callable[..., Type | None]] = {
     exp.Filter: _window,
     exp.WithinGroup: _within_group,
     exp.Dot: _dot,
+    exp.JSONExtract: _json_field,
+    exp.JSONBExtract: _json_field,
+    exp.JSONExtractScalar: _fixed(types.TEXT),  # ->> and #>>: the field as text
+    exp.JSONBExtractScalar: _fixed(types.TEXT),
     exp.Bracket: lambda typer, node, scope: _element_of(typer.type(node.this, scope)),
     exp.Func: _call,
 }

@@ -63,6 +63,10 @@ class InvalidTypmod(DataError):
     (its 22023)."""
 
 
+class NegativeRoot(DataError):
+    """The square root of a negative decimal (PostgreSQL's 2201F)."""
+
+
 class NumericOverflow(DataError):
     """A decimal with more digits before its point than its declared precision leaves room for (PostgreSQL's
     22003)."""
@@ -159,7 +163,7 @@ class Typer:
     def kind(self, node: exp.Expr | None) -> Kind | None:
         if node is None:
             return None
-        if isinstance(node, (exp.Paren, exp.Window, exp.Filter)):
+        if isinstance(node, (exp.Paren, exp.Window, exp.Filter, exp.Collate)):
             return self.kind(node.this)
         if isinstance(node, exp.Alias):
             return self.kind(node.this)
@@ -221,6 +225,9 @@ class Typer:
             return None
         if isinstance(node, exp.Null):
             return Kind("null")
+        if isinstance(node, exp.Sqrt) and self.postgres:
+            inner = self.kind(node.this)
+            return DECIMAL if inner is not None and (inner.decimal or inner == LITERAL) else FLOAT
         if isinstance(node, (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
             inner = self.kind(node.this)
             return DECIMAL if inner is not None and (inner.decimal or inner.name == "int") else FLOAT
@@ -400,11 +407,21 @@ def rewrite_tree(
 
 def _values_exactly(values: exp.Values, typer: Typer) -> bool:
     """The decimals of a ``VALUES`` read as rows (``FROM (VALUES (0.1), (1.50)) v(x)``) as exact text, each at its
-    own scale, as PostgreSQL's numeric holds them (its columns are then typed as carrying such text)."""
+    own scale, as PostgreSQL's numeric holds them (its columns are then typed as carrying such text). A column
+    of them holds its integers as exact text too, and compares by value (the collation :data:`COLLATION`, given
+    to its first row), so ``DISTINCT``, ``GROUP BY`` and ``ORDER BY`` find 1.50, 1.5 and 1.500 equal."""
     changed = False
-    for row in values.expressions:
-        for value in row.expressions if isinstance(row, exp.Tuple) else [row]:
+    rows = [row.expressions if isinstance(row, exp.Tuple) else [row] for row in values.expressions]
+    decimals = {i for row in rows for i, value in enumerate(row) if _is_decimal(typer.kind(value))}
+    for number, row in enumerate(rows):
+        for position, value in enumerate(row):
+            if position not in decimals:
+                continue
             kind = typer.kind(value)
+            if kind == INT:
+                new = exp.Literal.string(value.name) if isinstance(value, exp.Literal) else _call("num", value.copy())
+                value.replace(new)
+                value, kind, changed = new, DECIMAL, True
             if kind is None or not kind.decimal:
                 continue
             new, value_changed = _exact(value, typer)
@@ -414,8 +431,15 @@ def _values_exactly(values: exp.Values, typer: Typer) -> bool:
             if exact is not new:
                 new.replace(exact)
                 value_changed = True
+            if number == 0:
+                exact.replace(by_value(exact.copy()))
+                value_changed = True
             changed = changed or value_changed
     return changed
+
+
+def _is_decimal(kind: Kind | None) -> bool:
+    return kind is not None and kind.decimal
 
 
 def _outputs_keep_scale(select: exp.Select, typer: Typer) -> bool:
@@ -424,29 +448,49 @@ def _outputs_keep_scale(select: exp.Select, typer: Typer) -> bool:
     operation of no one scale (``meta["pg_set_scale"]`` None), a decimal column of a fixed scale."""
     changed = False
     branch = isinstance(select.parent, exp.SetOperation)
+    first = branch and _leftmost(select)
     for output in select.expressions:
         value = output.this if isinstance(output, exp.Alias) else output
         kind = typer.kind(value)
-        if kind is None or not kind.decimal:
+        in_set = branch and "pg_set_scale" in output.meta
+        if in_set and (kind == INT or kind is None):
+            # an integer (or a value of a CTE's column, which is an integer or a decimal) of a numeric column of a
+            # set operation: exact text, as its decimals
+            replacement = (
+                exp.Literal.string(value.name)
+                if isinstance(value, exp.Literal) and not value.is_string
+                else _call("num", value.copy())
+            )
+        elif kind is None or not kind.decimal:
             continue
-        if isinstance(value, exp.Literal) or isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal):
+        elif isinstance(value, exp.Literal) or isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal):
             replacement = _as_decimal(value, kind)
-        elif (
-            branch
-            and isinstance(value, exp.Column)
-            and kind.scale is not None
-            and "pg_set_scale" in output.meta
-            and output.meta["pg_set_scale"] is None
-        ):
-            replacement = _call("num", value.copy(), exp.Literal.number(kind.scale))
-            if output is value:  # named as the column still
-                replacement = exp.alias_(replacement, value.name, quoted=True)
+        elif in_set and isinstance(value, exp.Column):
+            # a decimal column (a table's float, a subquery's float or text): exact text too, at its scale where
+            # the set's values keep each their own
+            fixed = kind.scale is not None and output.meta["pg_set_scale"] is None and not kind.carried
+            replacement = _call("num", value.copy(), *([exp.Literal.number(kind.scale)] if fixed else []))
         else:
-            continue
+            replacement = value
+        if in_set and first:
+            # the first branch's collation is the set's: its rows are then equal by value (1.50 and 1.5)
+            replacement = by_value(replacement.copy() if replacement is value else replacement)
         if replacement is not value:
+            if output is value and isinstance(value, exp.Column):  # named as the column still
+                replacement = exp.alias_(replacement, value.name, quoted=True)
             value.replace(replacement)
             changed = True
     return changed
+
+
+def _leftmost(select: exp.Select) -> bool:
+    """Whether a branch of a set operation is its first (whose output columns' collations are the set's)."""
+    node: exp.Expr = select
+    while isinstance(node.parent, exp.SetOperation):
+        if node is not node.parent.left:
+            return False
+        node = node.parent
+    return True
 
 
 def _is_column(node: exp.Expr) -> bool:
@@ -565,6 +609,8 @@ def _exact_node(node: exp.Expr, kind: Kind | None, typer: Typer) -> exp.Expr:
         places = node.args.get("decimals")
         value = _as_decimal(node.this, typer.kind(node.this))
         return _call(name, value, places) if places is not None else _call(name, value)
+    if isinstance(node, exp.Sqrt) and kind is not None and kind.decimal:
+        return _call("num_sqrt", _as_decimal(node.this, typer.kind(node.this)))
     if isinstance(node, (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)):
         inner = typer.kind(node.this)
         if inner is None or not (inner.decimal or inner.name == "int"):
@@ -794,6 +840,23 @@ def num_neg(value: Any) -> str | None:
     return None if number is None else _text(-number)
 
 
+def num_sqrt(value: Any) -> str | None:
+    """PostgreSQL's ``sqrt`` of a numeric: rounded half away from zero to at least 16 significant digits, and no
+    fewer places than its argument (``sqrt(2::numeric)`` is 1.414213562373095)."""
+    number = _decimal(value)
+    if number is None:
+        return None
+    if number < 0:
+        raise NegativeRoot("cannot take square root of a negative number")
+    # the square root's weight in base-10000 digits, as PostgreSQL's numeric_sqrt estimates it
+    weight = number.adjusted() // 4 if number else 0
+    root_weight = (weight + 1) * 4 // 2 - 1
+    scale = min(max(_MIN_SIGNIFICANT_DIGITS - root_weight, _scale(number), 0), _MAX_DISPLAY_SCALE)
+    digits = max(number.adjusted(), 0) // 2 + scale + 10
+    root = number.sqrt(decimal.Context(prec=digits, Emax=999_999, Emin=-999_999))
+    return _text(root.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=_CONTEXT))
+
+
 def num_cmp(left: Any, right: Any) -> int | None:
     a, b = _decimal(left), _decimal(right)
     if a is None or b is None:
@@ -887,6 +950,7 @@ _SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "num_mod": (num_mod, (2,)),
     "num_neg": (num_neg, (1,)),
     "num_cmp": (num_cmp, (2,)),
+    "num_sqrt": (num_sqrt, (1,)),
     "num_round": (num_round, (1, 2)),
     "num_trunc": (num_trunc, (1, 2)),
     "num_ceil": (num_ceil, (1, 2)),
@@ -898,8 +962,41 @@ _OWN_KINDS.update({name: DECIMAL for name in (*_SCALARS, *_AGGREGATES)})
 _OWN_KINDS["num_cmp"] = INT
 
 
+#: The collation that compares exact decimal text by value (``'1.50'`` equals ``'1.5'``, ``'9'`` sorts before
+#: ``'10'``): a column of them compares so under ``DISTINCT``, ``GROUP BY``, ``UNION`` and ``ORDER BY``.
+COLLATION = "num"
+
+
+def by_value(node: exp.Expr) -> exp.Collate:
+    """``node COLLATE num``, marked as this module's (``meta``), so a generator can tell it from a client's."""
+    collated = exp.Collate(this=node, expression=exp.Var(this=COLLATION))
+    collated.meta[COLLATION] = True
+    return collated
+
+
+def compare_by_value(left: str, right: str) -> int:
+    """:data:`COLLATION`: two decimals' texts by their values; text that is no decimal, after every decimal."""
+    try:
+        a, b = Decimal(left), Decimal(right)
+    except decimal.InvalidOperation:
+        a_number, b_number = _is_number(left), _is_number(right)
+        if a_number != b_number:
+            return -1 if a_number else 1
+        return (left > right) - (left < right)
+    return (a > b) - (a < b)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except decimal.InvalidOperation:
+        return False
+    return True
+
+
 def install(connection: apsw.Connection) -> None:
-    """Register the ``num_*`` functions the rewritten statements call."""
+    """Register the ``num_*`` functions the rewritten statements call, and the collation :data:`COLLATION`."""
+    connection.create_collation(COLLATION, compare_by_value)
     for name, (function, counts) in _SCALARS.items():
         for count in counts:
             connection.create_scalar_function(name, function, count, deterministic=True)

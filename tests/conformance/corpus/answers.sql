@@ -90,6 +90,12 @@ SELECT 'nosuch'::regclass;
 -- name: regtype_text
 SELECT 'integer'::regtype::text AS t, 'int8'::regtype::text AS u;
 
+-- name: regtype_names
+SELECT 'character varying'::regtype::text AS a, 'timestamptz'::regtype::text AS b, 'numeric'::regtype::text AS c;
+
+-- name: regtype_unknown
+SELECT 'no_such_type'::regtype::text AS t;
+
 -- name: infinity_date
 SELECT 'infinity'::date AS d, 'infinity'::date > '2025-01-01'::date AS later;
 
@@ -180,6 +186,10 @@ SELECT array_position(ARRAY['a', 'b'], 'b') AS p;
 -- name: array_concat_operator
 SELECT ARRAY[1, 2] || 3 AS a;
 
+-- name: array_concat_forms
+SELECT 0 || ARRAY[1] AS a, ARRAY['a'] || ARRAY['b c'] AS b, ARRAY[1] || '{2,3}' AS c, '{1}'::int[] || 4 || 5 AS d,
+  array_append(ARRAY[1], 2) AS e, array_cat(ARRAY[1], ARRAY[2]) AS f, 'a' || 'b' AS g;
+
 -- name: quote_literal
 SELECT quote_literal('it''s') AS q;
 
@@ -192,8 +202,17 @@ SELECT format('%s-%s', 'a', 1) AS f;
 -- name: json_field
 SELECT '{"a": {"b": 2}}'::json -> 'a' ->> 'b' AS v;
 
+-- name: json_field_types
+SELECT '{"a": 1}'::json -> 'a' AS j, '{"a": "x"}'::jsonb -> 'a' AS b, '{"a": "x"}'::jsonb ->> 'a' AS t;
+
 -- name: jsonb_build_object
 SELECT jsonb_build_object('a', 1) AS j;
+
+-- name: jsonb_build_object_keys
+SELECT jsonb_build_object('bb', 'x', 'a', 1, 'a', 2.5::float8, 'c', NULL, 'é', 'ü') AS j, jsonb_build_object() AS e;
+
+-- name: jsonb_build_object_odd
+SELECT jsonb_build_object('a') AS j;
 
 -- name: gen_random_uuid_type
 SELECT pg_typeof(gen_random_uuid())::text AS t;
@@ -221,6 +240,18 @@ SELECT (SELECT "AssetName" FROM "Assets" WHERE false) AS n;
 
 -- name: scalar_subquery_many
 SELECT (SELECT "AssetName" FROM "Assets");
+
+-- name: scalar_subquery_one_or_none
+SELECT (SELECT "AssetName" FROM "Assets" WHERE "AssetNumber" = 'FA-0043') AS one,
+  (SELECT "AssetName" FROM "Assets" WHERE false) AS none, (SELECT "AssetName" FROM "Assets" ORDER BY 1 LIMIT 1) AS first;
+
+-- name: scalar_subquery_correlated_many
+SELECT "AssetNumber" FROM "Assets" a
+WHERE "PurchasePrice" > (SELECT "PurchasePrice" FROM "Assets" b WHERE b."AssetTypeId" = a."AssetTypeId") ORDER BY 1;
+
+-- name: scalar_subquery_grouped
+SELECT (SELECT count(*) FROM "Assets" GROUP BY "AssetStatus" ORDER BY 1 LIMIT 1) AS fewest,
+  (SELECT count(*) FROM "Assets" GROUP BY "AssetStatus") AS each;
 
 -- name: similar_to
 SELECT 'abc' SIMILAR TO 'a%' AS s;
@@ -255,6 +286,9 @@ SELECT FROM WHERE;
 -- name: ambiguous_column
 SELECT "AssetTypeId" FROM "Assets", "AssetTypes";
 
+-- name: ambiguous_column_in_where
+SELECT count(*) FROM "Assets" a JOIN "AssetTypes" t ON true WHERE "AssetTypeId" IS NOT NULL;
+
 -- name: group_by_missing
 SELECT "AssetStatus", "AssetNumber" FROM "Assets" GROUP BY "AssetStatus";
 
@@ -263,6 +297,13 @@ SELECT 1 = 'a';
 
 -- name: text_compare_number_column
 SELECT count(*) FROM "Assets" WHERE "PurchasePrice" = 'x';
+
+-- name: text_compare_number_read
+SELECT 1 = '1' AS a, 2 > ' 1 ' AS b, 1.5 < '2.25' AS c, (SELECT count(*) FROM "Assets" WHERE "PurchasePrice" >= '1000') AS d,
+  2.5::float8 = '2.5' AS e;
+
+-- name: text_compare_integer_decimal
+SELECT 1 = '1.5';
 
 -- name: scalar_subquery_named_by_its_column
 SELECT (SELECT max("AssetNumber") FROM "Assets"), (SELECT 1 AS one), (SELECT 1 + 1), pg_catalog.upper('x'), pg_catalog.pg_get_userbyid(10) IS NOT NULL AS has_owner;

@@ -42,8 +42,17 @@ SELECT extract(year FROM "PurchaseDate") AS y FROM "Assets" WHERE "AssetNumber" 
 -- name: extract_epoch
 SELECT extract(epoch FROM '2025-01-01 00:00:00+00'::timestamptz) AS e;
 
+-- name: extract_fields_numeric
+SELECT extract(second FROM '2025-07-01 10:30:01.5'::timestamp) AS s, extract(epoch FROM '2025-01-01'::date) AS d,
+  extract(milliseconds FROM '2025-07-01 10:30:01.5'::timestamp) AS ms, extract(year FROM '2025-07-01'::date) AS y,
+  extract(epoch FROM interval '1 day') AS i, extract(microseconds FROM '2025-07-01 10:30:01.5'::timestamp) AS us;
+
 -- name: date_part_month
 SELECT date_part('month', '2025-07-01'::date) AS m;
+
+-- name: date_part_fields
+SELECT date_part('epoch', '2025-01-01 00:00:00+00'::timestamptz) AS e, date_part('dow', '2025-07-01'::date) AS d,
+  date_part('year', '2025-07-01 10:00'::timestamp) AS y, date_part('hour', '2025-07-01 10:30'::timestamp) AS h;
 
 -- name: make_date
 SELECT make_date(2025, 7, 1) AS d;

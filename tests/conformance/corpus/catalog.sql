@@ -157,6 +157,9 @@ SELECT pg_typeof(inet_server_port())::text AS t;
 -- name: pg_postmaster_start_time_type
 SELECT pg_typeof(pg_postmaster_start_time())::text AS t;
 
+-- name: pg_postmaster_start_time_past
+SELECT pg_postmaster_start_time() <= now() AS started, pg_postmaster_start_time() > now() - interval '10 years' AS recent;
+
 -- name: pg_encoding_to_char
 SELECT pg_encoding_to_char(6) AS e;
 

@@ -84,8 +84,28 @@ SELECT (-0.001)::numeric(5,2) AS z;
 -- name: union_distinct_numeric_scales
 SELECT 1.50 AS v UNION SELECT 1.5 ORDER BY 1;
 
+-- name: union_numeric_integers_and_column
+SELECT "PurchasePrice" AS v FROM "Assets" UNION SELECT 0.5 UNION SELECT 1 UNION SELECT 1.0 ORDER BY 1 DESC;
+
+-- name: union_numeric_subquery_column
+SELECT 2.5 AS v UNION SELECT x FROM (SELECT 2.50 AS x UNION ALL SELECT 10) a UNION SELECT 9 ORDER BY v;
+
+-- name: intersect_except_numeric_scales
+SELECT (SELECT count(*) FROM (SELECT 1.50 AS v INTERSECT SELECT 1.5) i) AS i,
+  (SELECT count(*) FROM (SELECT 2.0 AS v EXCEPT SELECT 2) e) AS e;
+
+-- name: union_all_numeric_order
+SELECT 0.5 AS v UNION ALL SELECT 1 UNION ALL SELECT 10.25 UNION ALL SELECT 9 ORDER BY 1 DESC;
+
 -- name: values_distinct_numeric_scales
 SELECT count(DISTINCT x) AS n FROM (VALUES (1.50), (1.5), (2)) v(x);
+
+-- name: values_numeric_scales_grouped
+SELECT count(*) AS groups, max(n) AS largest
+FROM (SELECT x, count(*) AS n FROM (VALUES (1.50), (1.5), (2), (2.0), (10), (-2), (2.000)) v(x) GROUP BY x) g;
+
+-- name: values_numeric_scales_distinct_sorted
+SELECT DISTINCT x FROM (VALUES (2.0), (10), (2), (1.500), (1.5), (-0.5)) v(x) ORDER BY x DESC;
 
 -- name: numeric_avg
 SELECT avg(x) FROM (VALUES (1), (2)) v(x);
@@ -111,6 +131,13 @@ SELECT 2147483647 * 2;
 -- name: int8_sum_no_overflow
 SELECT sum(x) FROM (VALUES (9223372036854775807::bigint), (1::bigint)) v(x);
 
+-- name: int8_sum_forms
+SELECT sum(DISTINCT x::int8) AS a, sum(x::bigint) FILTER (WHERE x > 1) AS b, sum(x::int8) AS c
+FROM (VALUES (9223372036854775807), (9223372036854775807), (2)) v(x);
+
+-- name: int8_sum_small
+SELECT sum(x) AS s, pg_typeof(sum(x))::text AS t FROM (VALUES (1::bigint), (-3::bigint)) v(x);
+
 -- name: division_by_zero
 SELECT 1 / 0;
 
@@ -126,6 +153,16 @@ SELECT 10.5 % 3 AS m;
 -- name: power_and_sqrt
 SELECT power(2, 10) AS p, sqrt(2::numeric) AS r;
 
+-- name: sqrt_numeric_scales
+SELECT sqrt(0::numeric) AS a, sqrt(100::numeric) AS b, sqrt(0.0001) AS c, sqrt(12345678901234567890::numeric) AS d,
+  sqrt(2.000000000000000000000) AS e, sqrt(0.5) AS f, sqrt(1e-10::numeric) AS g, sqrt(2) AS h;
+
+-- name: sqrt_numeric_column
+SELECT "AssetNumber", sqrt("PurchasePrice") AS r FROM "Assets" ORDER BY 1;
+
+-- name: sqrt_numeric_negative
+SELECT sqrt(-1::numeric) AS r;
+
 -- name: abs_and_sign
 SELECT abs(-1.50) AS a, sign(-3) AS s;
 
@@ -134,6 +171,12 @@ SELECT ceil(1.2) AS c, floor(-1.2) AS f;
 
 -- name: numeric_to_int_cast
 SELECT 2.5::int AS a, 3.5::int AS b, (-2.5)::int AS c;
+
+-- name: float_and_computed_numeric_to_int_cast
+SELECT 2.5::float8::int AS a, 3.5::float8::int AS b, (-2.5)::float8::int AS c, (1.25 * 2)::int AS d, 1.49::int8 AS e;
+
+-- name: numeric_column_to_int_cast
+SELECT "AssetNumber", "PurchasePrice"::int AS p, ("PurchasePrice" / 3)::int AS q FROM "Assets" ORDER BY 1;
 
 -- name: numeric_text_cast
 SELECT '1.50'::numeric AS a, '1e3'::numeric AS b;
@@ -162,6 +205,16 @@ SELECT x, x * 2 FROM n;
 CREATE TEMP TABLE n (b boolean);
 INSERT INTO n VALUES ('t'), ('yes'), (false);
 SELECT count(*) FROM n WHERE b;
+
+-- name: own_bool_column_update
+CREATE TEMP TABLE nb (a int, b boolean);
+INSERT INTO nb VALUES (1, 'on'), (2, 'off'), (3, NULL), (4, true);
+UPDATE nb SET b = 'no' WHERE a = 4;
+SELECT a, b, NOT b AS n FROM nb ORDER BY a;
+
+-- name: own_bool_column_invalid
+CREATE TEMP TABLE nbi (b boolean);
+INSERT INTO nbi VALUES ('maybe');
 
 -- name: own_numeric_update_rounds
 CREATE TEMP TABLE n (x numeric(6,2));

@@ -63,6 +63,10 @@ SELECT (CAST(date_trunc('week', CAST(("PurchaseDate" + INTERVAL '1 day') AS time
 -- name: extract_timezone
 SELECT extract(timezone FROM '2025-07-01 00:00:00+00'::timestamptz) AS tz;
 
+-- name: extract_timezone_fields
+SELECT extract(timezone_hour FROM '2025-07-01 10:00:00+00'::timestamptz) AS h,
+  date_part('timezone_minute', '2025-07-01 10:00:00+00'::timestamptz) AS m;
+
 -- name: current_setting_timezone
 SELECT current_setting('TimeZone') AS tz;
 

@@ -29,6 +29,9 @@ SELECT "AssetNumber" AS "Number", "AssetName" AS "NAME" FROM "Assets" WHERE "Ass
 -- name: unquoted_alias_folds
 SELECT 1 AS MixedCase;
 
+-- name: unquoted_alias_folds_ordered
+SELECT "AssetNumber" AS AssetNo, "AssetName" AS "KeptCase" FROM "Assets" ORDER BY AssetNo DESC LIMIT 2;
+
 -- name: dollar_quoted_string
 SELECT $$it's$$ AS s;
 
@@ -37,6 +40,9 @@ SELECT E'a\tb' AS s, 'it''s' AS t;
 
 -- name: unicode_escape_string
 SELECT U&'\00fc' AS s;
+
+-- name: unicode_escape_uescape
+SELECT U&'d!0061t!+000061 !!' UESCAPE '!' AS s, U&'\\ \+01F600' AS t;
 
 -- name: schema_qualified_table
 SELECT count(*) FROM public."Assets";
@@ -61,6 +67,9 @@ SELECT '5'::text::int AS a;
 
 -- name: array_subscript
 SELECT (ARRAY[10, 20, 30])[2] AS x;
+
+-- name: array_subscript_forms
+SELECT (ARRAY[10, 20, 30])[1 + 1] AS a, (ARRAY['a', 'b'])[3] AS b, ('{5,6}'::int[])[1] AS c, (ARRAY[7, 8])[0] AS d;
 
 -- name: positional_group_order
 SELECT "AssetStatus", count(*) FROM "Assets" GROUP BY 1 ORDER BY 2 DESC, 1;

@@ -70,6 +70,10 @@ SELECT 'text' AS a, 'ünï'::text AS b, ''::text AS empty;
 -- name: varchar_literal
 SELECT 'x'::varchar AS a, 'yz'::varchar(10) AS b, 'q'::char(3) AS c;
 
+-- name: char_and_varchar_lengths
+SELECT 'abcd'::char(2) AS a, 'abc'::char AS b, 'abc'::varchar(2) AS c, 'ab'::bpchar AS d, 'é'::character(2) AS e,
+  NULL::char(2) AS f;
+
 -- name: text_column
 SELECT "AssetNumber", "AssetName", "Description" FROM "Assets" ORDER BY "AssetName";
 
