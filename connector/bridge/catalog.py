@@ -827,6 +827,14 @@ def _default_expression(value: Any, oid: int) -> str:
     return f"{text}::{types.TYPES[oid].name}" if oid in types.TYPES else text
 
 
+#: The file's tables that are no user's object: the register's tables, their storage, the change log, the owners.
+_NOT_USERS = frozenset(
+    {name.lower() for table in TABLES.values() for name in (table.name, shadow(table))}
+    | {name.lower() for name in LOG_TABLES}
+    | {OWNERS.lower()}
+)
+
+
 def _user_relations(connection: apsw.Connection, owners: dict[str, frozenset[str]] | None) -> list[Relation]:
     """Tables and views a user created in the file (not the register's tables nor their shadow tables, nor the record
     of who owns them), and of those only what this connection may use: a connection restricted to some tenants sees
@@ -887,7 +895,8 @@ def hidden_object(connection: apsw.Connection, name: str) -> bool:
         f"SELECT name FROM main.sqlite_schema WHERE type IN ('table', 'view') AND name = {literal} COLLATE NOCASE",
     )
     shown = _shown_to(connection, _owners(connection))
-    return any(not shown(found) for (found,) in rows)
+    users = [found for (found,) in rows if found.lower() not in _NOT_USERS and not found.lower().startswith("sqlite_")]
+    return any(not shown(found) for found in users)
 
 
 def _owners(connection: apsw.Connection) -> dict[str, frozenset[str]] | None:
