@@ -1976,7 +1976,7 @@ def size_pretty(size: Any) -> str | None:
     each up to just under 20,480 of it, halves rounded away from zero.
 
     >>> [size_pretty(n) for n in (0, 10239, 10240, 123456789, -123456789, 2**50 * 30)]
-    ['0 bytes', '10239 bytes', '10 kB', '118 MB', '-118 MB', '30720 PB']
+    ['0 bytes', '10239 bytes', '10 kB', '118 MB', '-118 MB', '30 PB']
     """
     if size is None:
         return None
