@@ -601,15 +601,21 @@ def cast_numeric_integer(value: Any) -> int | None:
     truncates (and a float8's cast, :func:`cast_integer`, rounds half to even)."""
     if value is None or isinstance(value, int):
         return value
-    if isinstance(value, bytes):
-        value = value.decode()
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ClientError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    number = _decimal_of(value)
     if not number.is_finite():
         raise ClientError("22003", f"cannot convert {number} to integer")
     return int(number.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _decimal_of(value: Any) -> Decimal:
+    """A value SQLite holds (an int, a float, text or its bytes) as the decimal it stands for; 22P02 when it is
+    none."""
+    if isinstance(value, bytes):
+        value = value.decode()
+    try:
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ClientError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
 
 
 def bpchar(value: Any, length: int) -> str | None:
@@ -644,12 +650,7 @@ def numeric_key(value: Any) -> str | None:
     float 0.3 all give ``'0.3'``): what ``IN`` compares a computed decimal with."""
     if value is None:
         return None
-    if isinstance(value, bytes):
-        value = value.decode()
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ClientError("22P02", f'invalid input syntax for type numeric: "{value}"') from None
+    number = _decimal_of(value)
     if not number.is_finite():
         return str(number)
     return format(number.normalize(), "f") if number else "0"

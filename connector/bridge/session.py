@@ -724,9 +724,8 @@ class Session:
         temporary = properties is not None and properties.find(sqlglot.exp.TemporaryProperty) is not None
         name = target.sql(dialect=BridgePostgres)
         no_data = " WITH NO DATA" in " ".join(translation.text.upper().split())
-        cursor = self.connection.cursor()
-        cursor.execute("SAVEPOINT bridge_create_table_as")
-        try:
+        count = 0
+        with self._all_or_nothing("bridge_create_table_as"):
             status = self.transaction.status
             try:
                 self.run(self.prepare(f"CREATE {'TEMPORARY ' if temporary else ''}TABLE {name} ({columns})"), None)
@@ -736,16 +735,10 @@ class Session:
                 # IF NOT EXISTS, and it exists: nothing is made, nothing is added (PostgreSQL says so in a notice)
                 self.transaction.status = status
                 no_data = True
-            count = 0
             if not no_data:
                 listed = ", ".join(quote(n) for n in names)
                 filled = self.run(self.prepare(f"INSERT INTO {name} ({listed}) {query_text}"), None)
                 count = int(filled.tag(0).split()[-1])
-        except BaseException:
-            cursor.execute("ROLLBACK TO bridge_create_table_as")
-            cursor.execute("RELEASE bridge_create_table_as")
-            raise
-        cursor.execute("RELEASE bridge_create_table_as")
         self.catalog.refresh()
         return Result(None, iter(()), lambda _: "CREATE TABLE AS" if no_data else f"SELECT {count}")
 
@@ -798,15 +791,9 @@ class Session:
         quoted = '"' + new.replace('"', '""') + '"'
         remade = definition[: head.start(1)] + quoted + definition[head.end(1) :]
         cursor = self.connection.cursor()
-        cursor.execute("SAVEPOINT bridge_rename_view")
-        try:
+        with self._all_or_nothing("bridge_rename_view"):
             cursor.execute(f'DROP VIEW "{old.replace(chr(34), chr(34) * 2)}"')
             cursor.execute(remade)
-        except BaseException:
-            cursor.execute("ROLLBACK TO bridge_rename_view")
-            cursor.execute("RELEASE bridge_rename_view")
-            raise
-        cursor.execute("RELEASE bridge_rename_view")
         self.catalog.refresh()
         return True
 
