@@ -28,7 +28,7 @@ from connector.bridge.dialect import BridgePostgres
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
-from connector.bridge.translate import Translation, TranslationError, first_keyword, translate
+from connector.bridge.translate import Translation, TranslationError, first_keyword, quoted_name, translate
 from connector.schema import TABLES
 
 SERVER_VERSION = "15.0"
@@ -718,8 +718,7 @@ class Session:
         if any(kind in (None, "???") for kind in kinds):
             return None
         names = named or [f.name for f in fields]
-        quote = lambda name: '"' + name.replace('"', '""') + '"'  # noqa: E731
-        columns = ", ".join(f"{quote(name)} {kind}" for name, kind in zip(names, kinds))
+        columns = ", ".join(f"{quoted_name(name)} {kind}" for name, kind in zip(names, kinds))
         properties = create.args.get("properties")
         temporary = properties is not None and properties.find(sqlglot.exp.TemporaryProperty) is not None
         name = target.sql(dialect=BridgePostgres)
@@ -736,7 +735,7 @@ class Session:
                 self.transaction.status = status
                 no_data = True
             if not no_data:
-                listed = ", ".join(quote(n) for n in names)
+                listed = ", ".join(quoted_name(n) for n in names)
                 filled = self.run(self.prepare(f"INSERT INTO {name} ({listed}) {query_text}"), None)
                 count = int(filled.tag(0).split()[-1])
         self.catalog.refresh()
@@ -788,11 +787,10 @@ class Session:
         head = _VIEW_HEAD.match(definition)
         if head is None:
             return False
-        quoted = '"' + new.replace('"', '""') + '"'
-        remade = definition[: head.start(1)] + quoted + definition[head.end(1) :]
+        remade = definition[: head.start(1)] + quoted_name(new) + definition[head.end(1) :]
         cursor = self.connection.cursor()
         with self._all_or_nothing("bridge_rename_view"):
-            cursor.execute(f'DROP VIEW "{old.replace(chr(34), chr(34) * 2)}"')
+            cursor.execute(f"DROP VIEW {quoted_name(old)}")
             cursor.execute(remade)
         self.catalog.refresh()
         return True

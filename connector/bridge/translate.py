@@ -205,11 +205,11 @@ def _column_rules(create: exp.Create) -> list[str]:
         if not sizes:
             continue  # numeric without a precision holds any value as it is written
         precision, scale = sizes[0], sizes[1] if len(sizes) > 1 else 0
-        name, quoted = column.name, _quoted(column.name)
-        where = f"{_quoted(table.name)}"
+        name, quoted = column.name, quoted_name(column.name)
+        where = f"{quoted_name(table.name)}"
         fitted = f"UPDATE {where} SET {quoted} = num(NEW.{quoted}, {scale}, {precision}) WHERE rowid = NEW.rowid"
         for event, when in (("insert", "INSERT"), ("update", f"UPDATE OF {quoted}")):
-            trigger = _quoted(f"{table.name}.{name} numeric on {event}")
+            trigger = quoted_name(f"{table.name}.{name} numeric on {event}")
             rules.append(
                 f"CREATE {'TEMP ' if temporary else ''}TRIGGER IF NOT EXISTS {trigger} AFTER {when} ON {where} "
                 f"WHEN NEW.{quoted} IS NOT NULL BEGIN {fitted}; END"
@@ -236,21 +236,23 @@ def _boolean_column_rules(table: str, column: str, temporary: bool) -> list[str]
     >>> "IN ('f', 'fa', 'fal', 'fals', 'false', 'n', 'no', 'of', 'off', '0'), 0, RAISE(ABORT" in rule
     True
     """
-    quoted, where = _quoted(column), _quoted(table)
+    quoted, where = quoted_name(column), quoted_name(table)
     text = f"lower(trim(NEW.{quoted}))"
     true, false = (", ".join(f"'{word}'" for word in words) for words in (_TRUE_TEXTS, _FALSE_TEXTS))
     # iif, not CASE: the front door's reading of a trigger takes CASE's END for the trigger's own
     refused = f"RAISE(ABORT, '{BOOLEAN_REFUSED}')"
     value = f"iif({text} IN ({true}), 1, iif({text} IN ({false}), 0, {refused}))"
     read = f"UPDATE {where} SET {quoted} = {value} WHERE rowid = NEW.rowid"
+    temp = "TEMP " if temporary else ""
     return [
-        f"CREATE {'TEMP ' if temporary else ''}TRIGGER IF NOT EXISTS {_quoted(f'{table}.{column} boolean on {event}')} "
+        f"CREATE {temp}TRIGGER IF NOT EXISTS {quoted_name(f'{table}.{column} boolean on {event}')} "
         f"AFTER {when} ON {where} WHEN typeof(NEW.{quoted}) = 'text' BEGIN {read}; END"
         for event, when in (("insert", "INSERT"), ("update", f"UPDATE OF {quoted}"))
     ]
 
 
-def _quoted(name: str) -> str:
+def quoted_name(name: str) -> str:
+    """A name as SQL quotes it: in double quotes, a double quote in it doubled."""
     return '"' + name.replace('"', '""') + '"'
 
 
