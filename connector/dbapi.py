@@ -107,14 +107,14 @@ _converter = lru_cache(maxsize=256)(from_sql_by_declared)
 @lru_cache(maxsize=256)
 def _row_converter(
     description: tuple[tuple[str, str | None], ...],
-) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+) -> Callable[[Sequence[Any]], tuple[Any, ...]] | None:
     """How a row of ``description`` reaches Python; made once for each shape of result (a statement run again
     reuses it)."""
     conversions = [(i, f) for i, (_, declared) in enumerate(description) if (f := converter(declared)) is not None]
     if not conversions:
         return None
 
-    def convert(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    def convert(row: Sequence[Any]) -> tuple[Any, ...]:
         values = list(row)
         for index, function in conversions:
             value = values[index]
@@ -123,6 +123,12 @@ def _row_converter(
         return tuple(values)
 
     return convert
+
+
+def row_converter(declared: Sequence[str | None]) -> Callable[[Sequence[Any]], tuple[Any, ...]] | None:
+    """How a row whose columns are declared ``declared`` reaches Python, as the fetch methods convert it; None when
+    every value stays as SQLite gives it."""
+    return _row_converter(tuple(("", kind) for kind in declared))
 
 
 # -- connections -------------------------------------------------------------------------------------------
@@ -421,6 +427,16 @@ class Cursor:
         except Exception as error:
             raise _error(error) from error
         return [self._convert(row) for row in rows] if self._convert is not None else rows
+
+    def stored_rows(self) -> Iterator[tuple[Any, ...]]:
+        """The rows still to fetch, as SQLite gives them: before the conversion by declared type that the fetch
+        methods make (:func:`converter`), for a caller that writes each value on its own (the bridge, straight into
+        its wire form). Errors are the DB-API's, as the fetch methods raise them."""
+        self._results()
+        try:
+            yield from self._rows
+        except Exception as error:
+            raise _error(error) from error
 
     def __iter__(self) -> Cursor:
         return self

@@ -109,9 +109,16 @@ class Result:
         tag: Callable[[int], str],
         formats: Sequence[int] = (),
         zone: str = "UTC",
+        declared: Sequence[str | None] | None = None,
     ) -> None:
         self.fields = fields
         self.zone = zone  # the session's TimeZone, that timestamptz values are shown in
+        #: When given, ``rows`` are as SQLite gives them (:meth:`connector.dbapi.Cursor.stored_rows`) and these are
+        #: their columns' declared types: a value is converted as the DB-API converts it (a DECIMAL to Decimal, a
+        #: DATE to date...) before it is encoded, or written straight from what SQLite gave where that is the same.
+        self.declared = tuple(declared) if declared is not None and fields and len(declared) == len(fields) else None
+        if declared is not None and self.declared is None:
+            rows = _converted(rows, declared)
         self.rows = rows
         self.tag = tag
         self.count = 0
@@ -137,7 +144,7 @@ class Result:
             for values in self.encoded(limit):
                 yield protocol.data_row(values)
             return
-        encode = _row_encoder(tuple((f.type_oid, f.format) for f in self.fields), self.zone)
+        encode = _row_encoder(tuple((f.type_oid, f.format) for f in self.fields), self.zone, self.declared)
         rows = self.rows if limit <= 0 else itertools.islice(self.rows, limit)
         count = 0
         for row in rows:
@@ -151,6 +158,8 @@ class Result:
         """Each of up to ``limit`` rows (0: all of them) as its columns' encoded values (None for NULL)."""
         encoders = self.encoders
         rows = self.rows if limit <= 0 else itertools.islice(self.rows, limit)
+        if self.declared is not None:
+            rows = _converted(rows, self.declared)
         count = 0
         for row in rows:
             count += 1
@@ -160,19 +169,29 @@ class Result:
             self.done = True
 
 
+def _converted(rows: Iterator[Sequence[Any]], declared: Sequence[str | None]) -> Iterator[Sequence[Any]]:
+    """Rows as SQLite gave them, as the DB-API gives them (see :attr:`Result.declared`)."""
+    convert = connector.dbapi.row_converter(declared)
+    return rows if convert is None else map(convert, rows)
+
+
 _LENGTH = struct.Struct(">i").pack
 _DATA_ROW_HEAD = struct.Struct(">ih").pack
 _NULL = b"\xff\xff\xff\xff"
 
 
 @functools.lru_cache(maxsize=256)
-def _row_encoder(columns: tuple[tuple[int, int], ...], zone: str) -> Callable[[Sequence[Any]], bytes]:
+def _row_encoder(
+    columns: tuple[tuple[int, int], ...], zone: str, declared: tuple[str | None, ...] | None = None
+) -> Callable[[Sequence[Any]], bytes]:
     """A function that makes one DataRow message of a row whose columns are ``columns`` (type OID, format code):
     what :meth:`Result.encoded` and :func:`protocol.data_row` make of it, written out column by column so that a
     row costs one call. A column's value goes through its :func:`_encoder`, but for the usual values of the usual
     text-format types, written inline as their encoders write them: ``str`` as text, a finite ``Decimal`` as
-    numeric, a ``date`` as a date, a ``bool`` as a boolean. A row of another width goes the general way. Only
-    column positions and names of this module are written into the code, never a value."""
+    numeric, a ``date`` as a date, a ``bool`` as a boolean. With ``declared`` (see :attr:`Result.declared`) the
+    row is as SQLite gave it: a value is first converted as the DB-API converts it, except where SQLite's value
+    written as it is gives the same text (:func:`_stored_inline`). A row of another width goes the general way.
+    Only column positions and names of this module are written into the code, never a value."""
     width = len(columns)
     names = [f"v{position}" for position in range(width)]
     lines = [
@@ -191,35 +210,78 @@ def _row_encoder(columns: tuple[tuple[int, int], ...], zone: str) -> Callable[[S
         scope[encoder] = _encoder(oid, code, zone)
         encoders.append(scope[encoder])
         text = types.text_encoder(oid, zone) if code == 0 else None
-        if text is types.plain_text:
-            inline = f"{value}.encode() if {value}.__class__ is str else {encoder}({value})"
+        kind = declared[position] if declared is not None else None
+        convert = connector.dbapi.converter(kind)
+        if convert is not None:
+            scope[f"c{position}"] = convert
+            general_value = f"{encoder}(c{position}({value}))"
+            inline = _stored_inline(value, text, kind or "", general_value) if text else None
+            body = [f"        data = {inline or general_value}"]
+        elif text is types.plain_text:
+            body = [f"        data = {value}.encode() if {value}.__class__ is str else {encoder}({value})"]
         elif text is types.numeric_text:
-            inline = (
-                f"(format({value}, 'f').encode() if {value}.is_finite() else {encoder}({value})) "
+            body = [
+                f"        data = (format({value}, 'f').encode() if {value}.is_finite() else {encoder}({value})) "
                 f"if {value}.__class__ is Decimal else {encoder}({value})"
-            )
+            ]
         elif text is types.date_text:
-            inline = f"{value}.isoformat().encode() if {value}.__class__ is date else {encoder}({value})"
+            body = [f"        data = {value}.isoformat().encode() if {value}.__class__ is date else {encoder}({value})"]
         elif text is types.bool_text:
-            inline = f"(b't' if {value} else b'f') if {value}.__class__ is bool else {encoder}({value})"
+            body = [f"        data = (b't' if {value} else b'f') if {value}.__class__ is bool else {encoder}({value})"]
         else:
-            inline = f"{encoder}({value})"
-        lines += [
-            f"    if {value} is None:",
-            "        add(NULL)",
-            "    else:",
-            f"        data = {inline}",
-            "        add(LENGTH(len(data)))",
-            "        add(data)",
-        ]
+            body = [f"        data = {encoder}({value})"]
+        lines += [f"    if {value} is None:", "        add(NULL)", "    else:", *body]
+        lines += ["        add(LENGTH(len(data)))", "        add(data)"]
     lines += ["    body = b''.join(out)", f"    return b'D' + HEAD(len(body) + 6, {width}) + body"]
+    convert_row = connector.dbapi.row_converter(declared) if declared is not None else None
 
     def general(row: Sequence[Any]) -> bytes:
+        if convert_row is not None:
+            row = convert_row(row)
         return protocol.data_row([None if v is None else e(v) for e, v in zip(encoders, row, strict=False)])
 
     scope["general"] = general
     exec(compile("\n".join(lines), f"<DataRow of {width} columns>", "exec"), scope)
     return scope["encode"]
+
+
+#: Past these, a float SQLite gave for a DECIMAL column of scale 0, 1, 2...: is not written inline (its neighbours
+#: at that scale are no longer distinct floats).
+_FLOAT_INLINE = tuple(10.0 ** (15 - scale) for scale in range(16))
+_SCALE = re.compile(r"^\s*(?:DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*(\d+)\s*\)\s*$", re.IGNORECASE)
+
+
+def _stored_inline(value: str, text: Callable[[Any], str], declared: str, general: str) -> str | None:
+    """The code that writes ``value``, as SQLite gave it for a column declared ``declared``, straight into the text
+    ``text`` writes of it after the DB-API's conversion, for the values where the two are the same (else the
+    ``general`` code):
+
+    - a DATE's ``YYYY-MM-DD`` text: as it is (the date it reads as prints the same, and a text no date reads as is
+      printed as it is too);
+    - a BOOLEAN's integer: ``t`` or ``f``;
+    - a DECIMAL(p, s)'s float printed at scale s, when that text reads back as the same float (a float of the cents
+      SQLite computed: the decimal the DB-API makes of it, rounded to the scale, is that text); its integer,
+      followed by s zeros."""
+    base = declared.split("(")[0].strip().upper()
+    if base == "DATE" and text is types.date_text:
+        return (
+            f"{value}.encode() if {value}.__class__ is str and len({value}) == 10 and {value}[4] == '-' "
+            f"and {value}[7] == '-' and {value}.isascii() else {general}"
+        )
+    if base in ("BOOLEAN", "BOOL") and text is types.bool_text:
+        return f"(b't' if {value} else b'f') if {value}.__class__ is int else {general}"
+    scale = _SCALE.match(declared)
+    if scale is not None and text is types.numeric_text and int(scale.group(1)) < len(_FLOAT_INLINE):
+        digits = int(scale.group(1))
+        bound = _FLOAT_INLINE[digits]
+        zeros = "." + "0" * digits if digits else ""
+        return (
+            f"(_t.encode() if float(_t := '%.{digits}f' % {value}) == {value} else {general}) "
+            f"if {value}.__class__ is float and -{bound!r} < {value} < {bound!r} else "
+            f"('%d{zeros}' % {value}).encode() if {value}.__class__ is int and -{bound!r} < {value} < {bound!r} "
+            f"else {general}"
+        )
+    return None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -827,12 +889,18 @@ class Session:
             bindings = {**(bindings or {}), **prepared.literals}
         cursor.execute(translation.sql, bindings)
         if cursor.description:
-            rows: Iterator[Sequence[Any]] = iter(cursor)
+            declared = [item[1] for item in cursor.description]
+            rows: Iterator[Sequence[Any]] = cursor.stored_rows()  # each value converted as it is encoded
             first = next(rows, None)
-            fields = prepared.fields or self._described(prepared, translation, cursor.description, first)
+            if prepared.fields:
+                fields = prepared.fields
+            else:
+                convert = connector.dbapi.row_converter(declared)
+                seen = convert(first) if convert is not None and first is not None else first
+                fields = self._described(prepared, translation, cursor.description, seen)
             rows = itertools.chain([first], rows) if first is not None else iter(())
             tag = _tag(translation.keyword, cursor.rowcount, returning=True)
-            return Result(fields, rows, tag, formats, self.settings["TimeZone"])
+            return Result(fields, rows, tag, formats, self.settings["TimeZone"], declared)
         if translation.keyword in ("CREATE", "DROP", "ALTER"):
             self.catalog.refresh()
         made = _created_from_query(translation)
@@ -1193,7 +1261,14 @@ class Session:
         if keyword == "MOVE":
             moved = sum(1 for _ in rows)
             return _done(f"MOVE {moved}")
-        return Result(source.fields and list(source.fields), rows, lambda fetched: f"FETCH {fetched}", formats)
+        return Result(
+            source.fields and list(source.fields),
+            rows,
+            lambda fetched: f"FETCH {fetched}",
+            formats,
+            source.zone,
+            source.declared,
+        )
 
     def close(self) -> None:
         try:

@@ -88,3 +88,73 @@ def test_the_usual_values_of_the_usual_types() -> None:
         b"D\x00\x00\x00\x2a\x00\x04\x00\x00\x00\x05\xc3\xbcn\xc3\xaf\x00\x00\x00\x05-0.01\x00\x00\x00\x0a0001-01-01"
         b"\xff\xff\xff\xff",
     ]
+
+
+DECLARED = ["DECIMAL(18,2)", "NUMERIC(10,3)", "DECIMAL(5,0)", "NUMERIC", "DATE", "BOOLEAN", "TEXT", "DOUBLE", None]
+MATCHED = [
+    (types.NUMERIC, 0, "DECIMAL(18,2)"),
+    (types.NUMERIC, 0, "NUMERIC(10,3)"),
+    (types.NUMERIC, 0, "DECIMAL(5,0)"),
+    (types.DATE, 0, "DATE"),
+    (types.BOOL, 0, "BOOLEAN"),
+]
+STORED = st.one_of(
+    st.none(),
+    st.integers(min_value=-(10**15), max_value=10**15).map(lambda cents: cents / 100),  # money as SQLite sums it
+    st.integers(min_value=-(10**14), max_value=10**14).map(lambda n: (10 * n + 5) / 1000),  # halves of a cent
+    st.floats(allow_nan=True),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.dates().map(dt.date.isoformat),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),  # dates and texts that only look like them
+    st.text(max_size=12),
+    st.binary(max_size=4),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    columns=st.lists(
+        st.one_of(
+            st.tuples(st.sampled_from(OIDS), st.sampled_from([0, 0, 0, 1]), st.sampled_from(DECLARED)),
+            st.sampled_from(MATCHED),  # the columns whose values may be written as SQLite gave them
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    data=st.data(),
+)
+def test_a_row_as_sqlite_gave_it_is_sent_as_the_row_the_dbapi_converts(
+    columns: list[tuple[int, int, str | None]], data: st.DataObject
+) -> None:
+    """Values written straight from SQLite's (a money float, a date's text, a boolean's integer) are the bytes
+    their DB-API conversion encodes to, and every other value is converted first."""
+    import connector.dbapi
+
+    fields = [Field(f"c{i}", oid, -1, -1, 0, 0, code) for i, (oid, code, _) in enumerate(columns)]
+    declared = [kind for _, _, kind in columns]
+    rows = data.draw(st.lists(st.lists(STORED, min_size=len(columns), max_size=len(columns)), max_size=4))
+    convert = connector.dbapi.row_converter(declared)
+    converted = [list(convert(tuple(row))) if convert is not None else row for row in rows]
+    assert stored(fields, rows, declared) == written(fields, converted)
+    more = [[*row, None] for row in rows]  # a row of another width: converted, then encoded the general way
+    assert stored(fields, more, declared) == general(fields, [list(convert(tuple(r))) if convert else r for r in more])
+
+
+def stored(fields: list[Field], rows: list[list[Any]], declared: list[str | None]) -> list[Any]:
+    out: list[Any] = []
+    try:
+        out.extend(Result(fields, iter(rows), str, (), "UTC", declared).take(0))
+    except Exception as error:
+        out.append(type(error))
+    return out
+
+
+def test_money_dates_and_booleans_as_sqlite_gives_them() -> None:
+    fields = [Field(n, oid, -1, -1, 0, 0, 0) for n, oid in (("a", 1700), ("b", 1082), ("c", 16), ("d", 1700))]
+    declared = ["DECIMAL(18,2)", "DATE", "BOOLEAN", "DECIMAL(18,2)"]
+    rows = [[32500.5, "2024-02-29", 1, 1.005], [-0.01, "2024-02-30", 0, 7], [None, None, None, 9999999999999.99]]
+    assert list(Result(fields, iter(rows), str, (), "UTC", declared).take(0)) == [
+        protocol.data_row([b"32500.50", b"2024-02-29", b"t", b"1.01"]),  # 1.005 is not a cent: it rounds up
+        protocol.data_row([b"-0.01", b"2024-02-30", b"f", b"7.00"]),  # no such day: the text as it is
+        protocol.data_row([None, None, None, b"9999999999999.99"]),
+    ]
