@@ -314,6 +314,12 @@ class Transaction:
     isolation: str = "read committed"
     ran: bool = False  # a statement has run in the block: its read-write mode and isolation are fixed
     savepoints: list[str] = field(default_factory=list)
+    #: The settings as the block began (a rollback puts them back), and as a commit leaves them: what the block's
+    #: SETs and RESETs made of them, without its SET LOCALs (see :meth:`Session._scoped_settings`).
+    began_with: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, str] = field(default_factory=dict)
+    #: For each savepoint, the settings and what a commit keeps of them when it was made (ROLLBACK TO puts them back)
+    marks: list[tuple[dict[str, str], dict[str, str]]] = field(default_factory=list)
 
 
 _BOOLEAN = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
@@ -470,6 +476,7 @@ class Session:
         self._descriptions: dict[int, tuple[Any, int, list[Field]]] = {}  # row descriptions, kept likewise
         self.transaction = Transaction()
         self.reports: list[tuple[str, str]] = []  # ParameterStatus to send after the statement
+        self._touched: list[str] = []  # the settings the SET or RESET running has changed
         self._apply_lock_timeout()
         self._apply_read_only()
 
@@ -495,6 +502,8 @@ class Session:
             value = "UTF8"
         if name in ("statement_timeout", "lock_timeout"):
             value = shown_duration(duration_ms(name, value))
+        if name == "TimeZone":
+            value = types.fixed_zone_name(value) or value
         if name == "transaction_read_only":
             self._set_transaction({"read_only": self._boolean(name, value)})
             return
@@ -506,6 +515,7 @@ class Session:
         if name == "default_transaction_isolation":
             value = self._isolation(name, value)
         self.settings[name] = value
+        self._touched.append(name)
         if name in REPORTED:
             self.reports.append((name, value))
         if name == "lock_timeout":
@@ -1076,6 +1086,9 @@ class Session:
                 self._in_block("ROLLBACK TO SAVEPOINT")
                 connection.execute(f'ROLLBACK TO "{name}"')
                 self._forget_savepoints_after(name)
+                settings, kept = self.transaction.marks[len(self.transaction.savepoints) - 1]
+                self._settings_back(settings)
+                self.transaction.kept = dict(kept)
                 self.transaction.status = "T"
                 return _done("ROLLBACK")
             self._end(commit=False)
@@ -1085,6 +1098,7 @@ class Session:
             name = _identifier(text.split()[1])
             connection.execute(f'SAVEPOINT "{name}"')
             self.transaction.savepoints.append(name)
+            self.transaction.marks.append((dict(self.settings), dict(self.transaction.kept)))
             return _done("SAVEPOINT")
         if keyword == "RELEASE":
             self._in_block("RELEASE SAVEPOINT")
@@ -1092,17 +1106,14 @@ class Session:
             connection.execute(f'RELEASE "{name}"')
             self._forget_savepoints_after(name)
             self.transaction.savepoints.pop()
+            self.transaction.marks.pop()
             return _done("RELEASE")
         if keyword == "SET":
-            self._set_statement(text)
+            local = len(words) > 1 and words[1] == "LOCAL"
+            self._scoped_settings(lambda: self._set_statement(text), local=local)
             return _done("SET")
         if keyword == "RESET":
-            name = text.split()[-1]
-            for key, value in self.defaults.items():
-                if key in ("transaction_read_only", "transaction_isolation"):
-                    continue  # the block's own, not session settings
-                if name.upper() == "ALL" or key.lower() == name.lower():
-                    self._set(key, value if key != "application_name" else self.settings[key])
+            self._scoped_settings(lambda: self._reset(text.split()[-1]))
             return _done("RESET")
         if keyword == "SHOW":
             return self._show(text, formats)
@@ -1139,6 +1150,37 @@ class Session:
             return _done("REFRESH MATERIALIZED VIEW")  # a materialized view is a view here: always fresh
         raise ClientError("0A000", f"{keyword} is not supported by this server")
 
+    def _reset(self, name: str) -> None:
+        for key, value in self.defaults.items():
+            if key in ("transaction_read_only", "transaction_isolation"):
+                continue  # the block's own, not session settings
+            if name.upper() == "ALL" or key.lower() == name.lower():
+                self._set(key, value if key != "application_name" else self.settings[key])
+
+    def _scoped_settings(self, change: Callable[[], None], *, local: bool = False) -> None:
+        """SET, SET LOCAL and RESET as PostgreSQL scopes them: outside a block a SET lasts and a SET LOCAL changes
+        nothing; in a block, a SET or RESET lasts only if the block commits (a rollback, or a rollback to a
+        savepoint made before it, puts the setting back), and a SET LOCAL lasts until the block ends."""
+        transaction = self.transaction
+        if transaction.status == "I" and local:
+            return  # PostgreSQL warns that SET LOCAL outside a transaction block has no effect
+        self._touched = []
+        change()
+        if transaction.status != "I" and not local:
+            for name in self._touched:
+                transaction.kept[name] = self.settings[name]
+
+    def _settings_back(self, settings: dict[str, str]) -> None:
+        """The session's settings become ``settings`` (at a block's end, or a rollback to a savepoint); those that
+        clients follow are reported again when they changed."""
+        changed = [name for name, value in settings.items() if self.settings.get(name) != value]
+        self.settings = dict(settings)
+        for name in changed:
+            if name in REPORTED:
+                self.reports.append((name, settings[name]))
+        if "lock_timeout" in changed:
+            self._apply_lock_timeout()
+
     def _in_block(self, what: str) -> None:
         if self.transaction.status == "I":
             raise ClientError("25P01", f"{what} can only be used in transaction blocks")
@@ -1155,6 +1197,8 @@ class Session:
             "T",
             read_only=modes.get("read_only", self.settings["default_transaction_read_only"] == "on"),
             isolation=modes.get("isolation", self.settings["default_transaction_isolation"]),
+            began_with=dict(self.settings),
+            kept=dict(self.settings),
         )
         self.settings["transaction_isolation"] = self.transaction.isolation
         self._apply_read_only()
@@ -1165,6 +1209,7 @@ class Session:
         if name not in savepoints:
             raise ClientError("3B001", f'savepoint "{name}" does not exist')
         del savepoints[len(savepoints) - savepoints[::-1].index(name) :]
+        del self.transaction.marks[len(savepoints) :]
 
     def _end(self, *, commit: bool) -> None:
         try:
@@ -1174,6 +1219,8 @@ class Session:
             if not commit or not self.connection.in_transaction:
                 for name in self.transaction.cursors:
                     self.portals.pop(name, None)
+                if self.transaction.began_with:
+                    self._settings_back(self.transaction.kept if commit else self.transaction.began_with)
                 self.transaction = Transaction()
                 self.settings["transaction_isolation"] = self.settings["default_transaction_isolation"]
                 self._apply_read_only()

@@ -345,7 +345,34 @@ def timestamptz_text(value: Any, zone: str = "UTC") -> str:
     return shown + _zone_offset(local.utcoffset())
 
 
+_FIXED_ZONE = re.compile(r"^<([+-])(\d{2})(?::(\d{2}))?>")
+
+
+def fixed_zone_name(hours: str) -> str | None:
+    """The zone ``SET TIME ZONE -3`` (a number of hours east of UTC) sets, named as PostgreSQL shows it (POSIX's
+    form, whose offset is west of UTC); None when ``hours`` is not a number.
+
+    >>> fixed_zone_name("-3"), fixed_zone_name("5.5"), fixed_zone_name("Europe/Paris")
+    ('<-03>+03', '<+05:30>-05:30', None)
+    """
+    try:
+        minutes = round(float(hours) * 60)
+    except ValueError:
+        return None
+    if abs(minutes) >= 24 * 60:
+        return None
+    sign, back = ("+", "-") if minutes >= 0 else ("-", "+")
+    whole, part = divmod(abs(minutes), 60)
+    shown = f"{whole:02d}" + (f":{part:02d}" if part else "")
+    return f"<{sign}{shown}>{back}{shown}"
+
+
 def _zone(name: str) -> dt.tzinfo:
+    fixed = _FIXED_ZONE.match(name)
+    if fixed is not None:
+        sign, hours, minutes = fixed.groups()
+        offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        return dt.timezone(-offset if sign == "-" else offset)
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -323,6 +323,48 @@ def test_timestamptz_is_shown_in_the_session_time_zone(dsn: str) -> None:
         assert result.get_value(0, 0) == b"2025-07-01 12:00:00+02"
 
 
+def test_a_setting_goes_with_its_block_as_in_postgresql(dsn: str) -> None:
+    """SET in a block lasts only if it commits; SET LOCAL until the block ends; ROLLBACK TO a savepoint undoes
+    the SETs after it; SET LOCAL outside a block changes nothing; clients are told of the zone each time."""
+    with psycopg.connect(dsn, autocommit=True) as con:
+
+        def zone() -> str:
+            row = con.execute("SHOW TimeZone").fetchone()
+            assert row is not None and con.info.parameter_status("TimeZone") == row[0]
+            return str(row[0])
+
+        start = zone()
+        con.execute("BEGIN")
+        con.execute("SET TIME ZONE 'Europe/Paris'")
+        assert zone() == "Europe/Paris"
+        con.execute("ROLLBACK")
+        assert zone() == start
+        con.execute("BEGIN")
+        con.execute("SET TIME ZONE 'Asia/Tokyo'")
+        con.execute("SET LOCAL statement_timeout = '5s'")
+        con.execute("COMMIT")
+        assert zone() == "Asia/Tokyo"
+        assert con.execute("SHOW statement_timeout").fetchone() == ("0",)
+        con.execute("BEGIN")
+        con.execute("SET TIME ZONE 'Europe/Paris'")
+        con.execute("SAVEPOINT s")
+        con.execute("SET TIME ZONE 'America/New_York'")
+        con.execute("RESET TimeZone")
+        con.execute("ROLLBACK TO SAVEPOINT s")
+        assert zone() == "Europe/Paris"
+        con.execute("COMMIT")
+        assert zone() == "Europe/Paris"
+        con.execute("BEGIN")
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            con.execute("SET TIME ZONE 'UTC'")
+            con.execute("SELECT 1 / 0")
+        con.execute("COMMIT")  # of a failed block: a rollback
+        assert zone() == "Europe/Paris"
+        con.execute("SET LOCAL TIME ZONE 'UTC'")  # outside a block: no effect, as PostgreSQL warns
+        assert zone() == "Europe/Paris"
+        con.execute("SET TIME ZONE 'UTC'")
+
+
 def test_nan_is_a_float_in_both_formats(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as con:
         for binary in (False, True):
