@@ -321,6 +321,30 @@ PG_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("sourceline", "INT4"),
         ("pending_restart", _B),
     ),
+    "pg_stat_activity": (
+        ("datid", _O),
+        ("datname", _N),
+        ("pid", _I4),
+        ("leader_pid", _I4),
+        ("usesysid", _O),
+        ("usename", _N),
+        ("application_name", _T),
+        ("client_addr", _T),
+        ("client_hostname", _T),
+        ("client_port", _I4),
+        ("backend_start", "TIMESTAMPTZ"),
+        ("xact_start", "TIMESTAMPTZ"),
+        ("query_start", "TIMESTAMPTZ"),
+        ("state_change", "TIMESTAMPTZ"),
+        ("wait_event_type", _T),
+        ("wait_event", _T),
+        ("state", _T),
+        ("backend_xid", _T),
+        ("backend_xmin", _T),
+        ("query_id", "INT8"),
+        ("query", _T),
+        ("backend_type", _T),
+    ),
     "pg_stat_user_tables": (
         ("relid", _O),
         ("schemaname", _N),
@@ -1710,6 +1734,19 @@ class Installed:
         and functions (``names_by_oid``, ``index_definitions``...) the catalog functions answer from."""
         if self._rows is None:
             self._rows = self.catalog.rows()
+            # Only the session's own: other sessions' (another tenant's users, what they run) are not this one's to see
+            self._rows["pg_stat_activity"] = [
+                {
+                    "datid": DATABASE_OID,
+                    "datname": self.catalog.database,
+                    "pid": self.pid,
+                    "usesysid": OWNER,
+                    "usename": self.catalog.user,
+                    "application_name": self.settings("application_name") or "",
+                    "state": "active",
+                    "backend_type": "client backend",
+                }
+            ]
         return self._rows
 
     def _fill(self) -> None:

@@ -1100,7 +1100,7 @@ def cast_date(value: Any) -> str | None:
 
 
 def cast_timestamp(value: Any) -> str | None:
-    return moment_text(parse_moment(value))
+    return _infinity(value) or moment_text(parse_moment(value))
 
 
 #: Above every date SQLite holds, as text: the day after 9999-12-31 (which has no date of its own).

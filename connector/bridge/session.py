@@ -389,8 +389,17 @@ _SESSION = frozenset(
         "NOTIFY",
         "COPY",
         "REFRESH",
+        "PREPARE",
+        "EXECUTE",
+        "EXPLAIN",
     }
 )
+_PREPARE = re.compile(
+    r"^\s*PREPARE\s+(\"(?:[^\"]|\"\")+\"|[\w$]+)\s*(?:\((.*?)\))?\s*AS\s+(.*)$", re.IGNORECASE | re.DOTALL
+)
+_EXECUTE = re.compile(r"^\s*EXECUTE\s+(\"(?:[^\"]|\"\")+\"|[\w$]+)\s*(?:\((.*)\))?\s*;?\s*$", re.IGNORECASE | re.DOTALL)
+#: EXPLAIN's options, written before its statement: the words of PostgreSQL's old form and a parenthesised list
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+((?:\((?:[^()]*)\)\s*)?(?:(?:ANALYZE|ANALYSE|VERBOSE)\s+)*)(.*)$", re.I | re.S)
 _TEXT_TYPE = (types.TEXT, -1, -1)
 #: Statements translated once per shape (their literals left out): a statement sent by the simple protocol, values
 #: written into its text, costs no translation once another of its shape has been translated (per process).
@@ -502,6 +511,8 @@ class Session:
             value = "UTF8"
         if name in ("statement_timeout", "lock_timeout"):
             value = shown_duration(duration_ms(name, value))
+        if name == "TimeZone" and value.upper() in ("LOCAL", "DEFAULT"):
+            value = self.defaults["TimeZone"]  # the server's own zone
         if name == "TimeZone":
             value = types.fixed_zone_name(value) or value
         if name == "transaction_read_only":
@@ -591,21 +602,17 @@ class Session:
 
     def prepare(self, text: str, declared: Sequence[int] = ()) -> Prepared:
         keyword = first_keyword(text)
-        if keyword in ("PREPARE", "EXECUTE"):
-            raise ClientError(
-                "0A000",
-                f"SQL-level {keyword} is not supported by this server: use the protocol's prepared statements "
-                "(every driver does, e.g. psycopg's prepare=True, pgjdbc's PreparedStatement)",
-            )
         literals: dict[str, Any] = {}
         if keyword in _SESSION:
             inner = _DECLARE.match(text) if keyword == "DECLARE" else None
-            translation = translate(inner.group(4)) if inner else None
+            written = inner.group(4) if inner else _explained(text)[0] if keyword == "EXPLAIN" else None
+            translation = translate(written) if written is not None else None
             inferred = translation.parameter_types if translation else ()
         else:
             bounds.check(text)  # before its literals are looked at, one by one, for its shape
             try:
-                translation, literals = _translate_shaped.runnable(text)
+                read = keyword in ("SELECT", "WITH", "VALUES", "TABLE")
+                translation, literals = _translate_shaped.runnable(_declared_types(text, declared) if read else text)
             except TranslationError as error:
                 raise ClientError("42601", f"syntax error: {error}") from None
             inferred = translation.parameter_types
@@ -1041,6 +1048,12 @@ class Session:
                 match = _FETCH.match(prepared.text)
                 portal = self.portals.get(_identifier(match.group(3))) if match else None
                 return portal.result.fields if portal and portal.result else None
+            if keyword == "EXPLAIN":
+                return _PLAN_STEPS if _explained(prepared.text)[1] else _PLAN
+            if keyword == "EXECUTE":
+                named = _EXECUTE.match(prepared.text)
+                target = self.statements.get(_identifier(named.group(1))) if named else None
+                return self.describe(target) if target is not None else None
             return None
         translation = prepared.translation
         typed = prepared.typed
@@ -1108,6 +1121,12 @@ class Session:
             self.transaction.savepoints.pop()
             self.transaction.marks.pop()
             return _done("RELEASE")
+        if keyword == "PREPARE":
+            return self._prepare_statement(text)
+        if keyword == "EXECUTE":
+            return self._execute_statement(text, formats)
+        if keyword == "EXPLAIN":
+            return self._explain(text, values, formats)
         if keyword == "SET":
             local = len(words) > 1 and words[1] == "LOCAL"
             self._scoped_settings(lambda: self._set_statement(text), local=local)
@@ -1149,6 +1168,72 @@ class Session:
         if keyword == "REFRESH" and words[1:3] == ["MATERIALIZED", "VIEW"]:
             return _done("REFRESH MATERIALIZED VIEW")  # a materialized view is a view here: always fresh
         raise ClientError("0A000", f"{keyword} is not supported by this server")
+
+    def _prepare_statement(self, text: str) -> Result:
+        """SQL's PREPARE: a prepared statement of the session's, the same as one the protocol's Parse makes."""
+        match = _PREPARE.match(text)
+        if match is None:
+            raise ClientError("42601", f"cannot read this PREPARE statement: {text}")
+        name = _identifier(match.group(1))
+        if name in self.statements:
+            raise ClientError("42P05", f'prepared statement "{name}" already exists')
+        declared = []
+        for written in _split_arguments(match.group(2) or ""):
+            try:
+                kind = typer.cast_target(sqlglot.exp.DataType.build(written, dialect=BridgePostgres))
+            except sqlglot.errors.SqlglotError:
+                kind = None
+            if kind is None:
+                raise ClientError("42704", f'type "{written}" does not exist')
+            declared.append(kind[0])
+        self.statements[name] = self.prepare(match.group(3), declared)
+        return _done("PREPARE")
+
+    def _execute_statement(self, text: str, formats: Sequence[int]) -> Result:
+        """SQL's EXECUTE name (values): the values are constants, each read as its parameter's type, as if it had
+        been sent in text."""
+        match = _EXECUTE.match(text)
+        if match is None:
+            raise ClientError("42601", f"cannot read this EXECUTE statement: {text}")
+        name = _identifier(match.group(1))
+        prepared = self.statements.get(name)
+        if prepared is None:
+            raise ClientError("26000", f'prepared statement "{name}" does not exist')
+        written = _constants(match.group(2) or "")
+        if len(written) != len(prepared.parameter_types):
+            raise ClientError(
+                "42601",
+                f'wrong number of parameters for prepared statement "{name}"',
+            )
+        values = self.bind_values(prepared, (), [None if v is None else v.encode() for v in written])
+        return self.run(prepared, values, formats)
+
+    def _explain(self, text: str, values: dict[str, Any] | None, formats: Sequence[int]) -> Result:
+        """EXPLAIN: SQLite's plan of the statement as translated, a line a step, indented as PostgreSQL indents its
+        plan's nodes. The statement does not run (EXPLAIN ANALYZE, which runs it, is refused)."""
+        match = _EXPLAIN.match(text)
+        if match is not None and re.search(r"\bANALY[SZ]E\b(?!\s+(?:false|off|0)\b)", match.group(1), re.I):
+            raise ClientError(
+                "0A000", "EXPLAIN ANALYZE is not supported by this server", hint="use EXPLAIN, which shows the plan"
+            )
+        statement, sqlite_form = _explained(text)
+        inner = self.prepare(statement)
+        if inner.translation is None:
+            raise ClientError("0A000", f"EXPLAIN of {inner.keyword} is not supported by this server")
+        bindings = self._bindings(inner.translation, values)
+        if inner.literals:
+            bindings = {**(bindings or {}), **inner.literals}
+        cursor = self.connection.cursor()
+        cursor.execute("EXPLAIN QUERY PLAN " + inner.translation.sql, bindings)
+        if sqlite_form:
+            return Result(list(_PLAN_STEPS), iter(cursor.fetchall()), lambda count: "EXPLAIN", formats)
+        depth: dict[int, int] = {}
+        lines = []
+        for step, parent, _, detail in cursor.fetchall():
+            depth[step] = depth.get(parent, -1) + 1
+            level = depth[step]
+            lines.append((str(detail) if level == 0 else " " * (6 * level - 4) + "->  " + str(detail),))
+        return Result(list(_PLAN), iter(lines), lambda count: "EXPLAIN", formats)
 
     def _reset(self, name: str) -> None:
         for key, value in self.defaults.items():
@@ -1391,6 +1476,117 @@ def _refuse_other_files(text: str, keyword: str) -> None:
             hint="to reach another register, connect to an assets-sql serve of that file; to copy this one, ask "
             "whoever runs the server for an export (assets-sql export) or a backup of the file",
         )
+
+
+#: EXPLAIN's column, as PostgreSQL's; SQLite's EXPLAIN QUERY PLAN, which the bridge takes too, has its own four
+_PLAN = [Field("QUERY PLAN", types.TEXT)]
+_PLAN_STEPS = [Field(name, types.INT4) for name in ("id", "parent", "notused")] + [Field("detail", types.TEXT)]
+
+
+#: The parameter types a client may declare (Parse, PREPARE) that the statement is translated with, as if each of its
+#: parameters were cast to its type: text-like ones are left as they are, as PostgreSQL's unknown is (an untyped
+#: string the statement types), and so are arrays and JSON, whose uses the bridge types as they stand.
+_DECLARED = frozenset(
+    {
+        types.BOOL,
+        types.INT2,
+        types.INT4,
+        types.INT8,
+        types.FLOAT4,
+        types.FLOAT8,
+        types.NUMERIC,
+        types.DATE,
+        types.TIMESTAMP,
+        types.TIMESTAMPTZ,
+        1186,  # interval
+    }
+)
+
+
+def _declared_types(text: str, declared: Sequence[int]) -> str:
+    """``text`` (a query) with each parameter whose type the client declared (one of :data:`_DECLARED`) cast to that
+    type: ``$1 + $2`` declared date and integer adds days to a date, and ``SELECT $1`` declared date is a date, as in
+    PostgreSQL. The text is read by the bridge's tokenizer, so a ``$1`` in a string or a comment is left alone. (A
+    write's values are not cast: they take their columns' types as they are stored, as PostgreSQL's assignment
+    casts make a timestamp sent for a date column its day.)
+
+    >>> _declared_types("SELECT $1 + $2, '$1' -- $2", [1082, 23])
+    "SELECT $1::date + $2::int4, '$1' -- $2"
+    """
+    if not any(oid in _DECLARED for oid in declared):
+        return text
+    try:
+        tokens = BridgePostgres().tokenize(text)
+    except sqlglot.errors.SqlglotError:
+        return text  # the translation says what is wrong with it
+    pieces, position = [], 0
+    for token, following in zip(tokens, tokens[1:], strict=False):
+        if token.token_type != sqlglot.tokens.TokenType.PARAMETER or not following.text.isdigit():
+            continue
+        number = int(following.text)
+        oid = declared[number - 1] if 0 < number <= len(declared) else 0
+        if oid in _DECLARED:
+            pieces += [text[position : following.end + 1], f"::{types.TYPES[oid].name}"]
+            position = following.end + 1
+    return "".join(pieces) + text[position:]
+
+
+def _explained(text: str) -> tuple[str, bool]:
+    """The statement an EXPLAIN explains, and whether it is SQLite's ``EXPLAIN QUERY PLAN``."""
+    match = _EXPLAIN.match(text)
+    statement = match.group(2) if match is not None else ""
+    sqlite_form = re.match(r"QUERY\s+PLAN\s+", statement, re.IGNORECASE)
+    return (statement[sqlite_form.end() :], True) if sqlite_form else (statement, False)
+
+
+def _split_arguments(text: str) -> list[str]:
+    """The comma-separated parts of ``text`` (types, constants), commas inside quotes or parentheses left alone."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for character in text:
+        if quote:
+            quote = "" if character == quote else quote
+        elif character in "'\"":
+            quote = character
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif character == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(character)
+    last = "".join(current).strip()
+    return [*parts, last] if last or parts else parts
+
+
+def _constants(text: str) -> list[str | None]:
+    """EXECUTE's values as the text a client would send for each: a string's content, a number as written, NULL as
+    None, a constant cast to a type as the constant. Anything else is refused (0A000)."""
+    values: list[str | None] = []
+    for written in _split_arguments(text):
+        try:
+            node = sqlglot.parse_one(f"SELECT {written}", read=BridgePostgres).expressions[0]
+        except sqlglot.errors.SqlglotError:
+            raise ClientError("42601", f"cannot read this EXECUTE value: {written}") from None
+        while isinstance(node, (sqlglot.exp.Cast, sqlglot.exp.Paren)):
+            node = node.this
+        negative = isinstance(node, sqlglot.exp.Neg)
+        if negative:
+            node = node.this
+        if isinstance(node, sqlglot.exp.Null):
+            values.append(None)
+        elif isinstance(node, sqlglot.exp.Literal) and not (negative and node.is_string):
+            values.append(("-" if negative else "") + node.name)
+        elif isinstance(node, sqlglot.exp.Boolean):
+            values.append("true" if node.this else "false")
+        else:
+            raise ClientError(
+                "0A000", f"EXECUTE takes constants here: {written}", hint="compute the value in the statement itself"
+            )
+    return values
 
 
 def _done(tag: str) -> Result:

@@ -365,6 +365,76 @@ def test_a_setting_goes_with_its_block_as_in_postgresql(dsn: str) -> None:
         con.execute("SET TIME ZONE 'UTC'")
 
 
+def test_sql_prepare_execute_and_explain(dsn: str) -> None:
+    """PREPARE and EXECUTE make and run the session's prepared statements (values read as their parameters'
+    types); EXPLAIN shows the plan as one text column and never runs the statement, a write included."""
+    with psycopg.connect(dsn, autocommit=True) as con:
+        count = con.execute('SELECT count(*) FROM "Assets"').fetchone()
+        con.execute(
+            'PREPARE by_number(text) AS SELECT "AssetNumber", "PurchasePrice" FROM "Assets" WHERE "AssetNumber" = $1'
+        )
+        assert con.execute(f"EXECUTE by_number('{VAN}')").fetchall() == [(VAN, Decimal("32500.00"))]
+        with pytest.raises(psycopg.errors.DuplicatePreparedStatement):
+            con.execute("PREPARE by_number AS SELECT 1")
+        with pytest.raises(psycopg.errors.SyntaxError, match="wrong number of parameters"):
+            con.execute("EXECUTE by_number")
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="constants"):
+            con.execute('EXECUTE by_number((SELECT min("AssetNumber") FROM "Assets"))')
+        with pytest.raises(psycopg.errors.InvalidSqlStatementName):
+            con.execute("EXECUTE nothing_prepared(1)")
+        con.execute("PREPARE typed(date, int) AS SELECT $1::text AS day, $2 + 1 AS n")
+        assert con.execute("EXECUTE typed('2024-02-29', -1)").fetchall() == [("2024-02-29", 0)]
+        with pytest.raises(psycopg.errors.DatetimeFieldOverflow):  # 22008, as PostgreSQL reads that day
+            con.execute("EXECUTE typed('2024-02-30', 1)")
+        con.execute("DEALLOCATE typed")
+        with pytest.raises(psycopg.errors.InvalidSqlStatementName):
+            con.execute("EXECUTE typed('2024-02-28', 1)")
+        cursor = con.execute(f'EXPLAIN SELECT * FROM "Assets" WHERE "AssetNumber" = \'{VAN}\'')
+        assert [(d.name, d.type_code) for d in cursor.description or []] == [("QUERY PLAN", 25)]
+        assert "AssetNumber=" in cursor.fetchall()[0][0]  # the store's index on the number reads it
+        for prepare in (False, True):  # with a parameter, by the extended protocol, described before it runs
+            plan = con.execute('EXPLAIN SELECT 1 FROM "Assets" WHERE "AssetNumber" = %s', (VAN,), prepare=prepare)
+            assert "AssetNumber=" in plan.fetchall()[0][0]
+        assert con.execute('EXPLAIN (VERBOSE) DELETE FROM "Assets"').fetchall()
+        with pytest.raises(psycopg.errors.FeatureNotSupported):
+            con.execute('EXPLAIN ANALYZE DELETE FROM "Assets"')
+        assert con.execute('SELECT count(*) FROM "Assets"').fetchone() == count
+
+
+def test_parameters_are_of_the_types_the_client_declares(dsn: str) -> None:
+    """psycopg declares a date, an integer and a numeric parameter's type: the statement computes with them as
+    PostgreSQL does (a date plus days is a date, not a number made of the year), in text and in binary."""
+    with psycopg.connect(dsn, autocommit=True) as con:
+        for sent in ("%s", "%b"):
+            row = con.execute(f"SELECT {sent} + {sent}, {sent}", (dt.date(2024, 2, 28), 1, Decimal("1.50"))).fetchone()
+            assert row == (dt.date(2024, 2, 29), Decimal("1.50"))
+        for day, expected in ((dt.date(2025, 1, 15), [(VAN,)]), (dt.date(2025, 1, 16), [])):  # the van's day
+            found = con.execute(
+                'SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" > %s - interval \'1 day\' '
+                'AND "PurchaseDate" <= %s',
+                (day, day),
+            ).fetchall()
+            assert found == expected
+
+
+def test_pg_stat_activity_shows_the_session_itself_only(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as other, psycopg.connect(dsn, autocommit=True) as con:
+        other.execute("SET application_name = 'the other one'")
+        rows = con.execute("SELECT pid = pg_backend_pid(), usename, application_name FROM pg_stat_activity").fetchall()
+        assert rows == [(True, con.info.user, "")]
+
+
+def test_set_time_zone_local_is_the_servers_zone(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute("SET TIME ZONE 'Asia/Tokyo'")
+        con.execute("SET TIME ZONE LOCAL")
+        assert con.execute("SHOW TimeZone").fetchone() == ("UTC",)
+        con.execute("SET TIME ZONE -3")
+        assert con.execute("SHOW TimeZone").fetchone() == ("<-03>+03",)
+        result = con.pgconn.exec_(b"SELECT '2025-01-15 12:00:00+00'::timestamptz")
+        assert result.get_value(0, 0) == b"2025-01-15 09:00:00-03"
+
+
 def test_nan_is_a_float_in_both_formats(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as con:
         for binary in (False, True):

@@ -264,7 +264,8 @@ def test_statistics(client, register_file: Path) -> None:
         ("SELECT 'abc'::int", "22P02"),
         ("SELECT (", "42601"),
         ("SELECT SELECT", "42601"),
-        ("PREPARE q AS SELECT 1", "0A000"),
+        ("EXPLAIN ANALYZE SELECT 1", "0A000"),
+        ("PREPARE q(nosuchtype) AS SELECT 1", "42704"),
         ("""SELECT '{"a": 1}'::jsonb @> '{}'""", "42601"),  # an operator SQLite cannot even read
         ("SELECT 9223372036854775807::bigint + 1", "22003"),  # bigint out of range, as PostgreSQL refuses it
         ("SELECT 2147483647::int4 + 1", "22003"),
@@ -366,6 +367,10 @@ def test_unicode_case_regclass_text_and_dates_as_postgresql_answers(client, regi
     assert one(client, "SELECT to_date('20240701', 'YYYYMMDD')")[0] == (dt.date(2024, 7, 1),)
     text = client.pgconn.exec_(b"SELECT 'infinity'::date, '-infinity'::date")
     assert (text.get_value(0, 0), text.get_value(0, 1)) == (b"infinity", b"-infinity")
+    text = client.pgconn.exec_(b"SELECT 'infinity'::timestamp, '-infinity'::timestamptz")
+    assert (text.get_value(0, 0), text.get_value(0, 1)) == (b"infinity", b"-infinity")
+    sent = client.pgconn.exec_params(b"SELECT 'infinity'::timestamp, '-infinity'::timestamptz", [], result_format=1)
+    assert (sent.get_value(0, 0), sent.get_value(0, 1)) == (b"\x7f" + b"\xff" * 7, b"\x80" + b"\x00" * 7)
     for binary in (False, True):  # a date range bound on the boundary day finds the rows of that day
         found = client.execute(
             'SELECT "AssetNumber" FROM "Assets" WHERE "PurchaseDate" BETWEEN %s AND %s',
