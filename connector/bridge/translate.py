@@ -6,9 +6,12 @@ name, so ``$2 ... $1`` keeps its order), casts to ``regclass``/``numeric(p,s)``/
 ``~*``, ``date_trunc``, ``EXTRACT``, ``= ANY(ARRAY[...])``, array subscripts, ``version()``,
 ``current_schema()`` and friends (SQLite functions registered by :mod:`connector.bridge.catalog`).
 
-Where PostgreSQL's meaning depends on types, each expression is typed first (``schema/``'s columns, literals,
-casts): decimals compute exactly (:mod:`connector.sql.exact`), dates, timestamps and intervals as PostgreSQL does
-(:mod:`connector.bridge.functions`), set-returning calls become rows, and long AND/OR chains are balanced.
+Where PostgreSQL's meaning depends on types, each expression is typed first, by the one typer
+(:func:`connector.bridge.typer.annotate`, which records each expression's type OID on it): decimals compute
+exactly (:mod:`connector.sql.exact`), dates, timestamps and intervals as PostgreSQL does
+(:mod:`connector.bridge.functions`), set-returning calls become rows, and long AND/OR chains are balanced. Each
+construct rewritten is one small function, an entry of :data:`_REWRITES` under the class of its node; a choice it
+makes by type reads :func:`_kind`, a name for the OID the typer gave.
 
 >>> translate("SELECT name FROM public.assets WHERE cost > $2 AND name ~ $1").sql
 'SELECT "name" FROM "assets" WHERE "cost" > :p2 AND "name" REGEXP :p1'
@@ -138,7 +141,10 @@ def _translate(text: str) -> Translation:
     except Exception:  # noqa: BLE001 - a statement the typer cannot follow: its columns are typed by their names
         pass
     numeric = _exact_numbers(node)
-    _annotate(node)
+    try:
+        typer.annotate(node, _known_columns)  # every expression's type, as rewritten, for the rewrites to read
+    except Exception:  # noqa: BLE001 - a statement the typer cannot follow is rewritten without types
+        pass
     _note_int8_sums(node)
     numbers: dict[int, int] = {}
     dates: dict[int, str] = {}
@@ -397,118 +403,51 @@ def _top_select(node: exp.Expr) -> exp.Select | None:
 
 def _bottom_up(node: exp.Expr, rewrite) -> exp.Expr:
     """Rewrite the children first, then the node (sqlglot's own transform skips the children of a replacement).
-    A replacement keeps the PostgreSQL type :func:`_annotate` gave the node it replaces."""
+    A replacement keeps the PostgreSQL type :func:`typer.annotate` gave the node it replaces."""
     for child in list(node.iter_expressions()):
         new = _bottom_up(child, rewrite)
         if new is None:
             child.pop()
         elif new is not child:
-            if child.meta.get("pg") is not None:
-                new.meta["pg"] = child.meta["pg"]
+            if child.meta.get("pg_type") is not None:
+                new.meta["pg_type"] = child.meta["pg_type"]
             child.replace(new)
     new = rewrite(node)
-    if new is not None and new is not node and node.meta.get("pg") is not None:
-        new.meta["pg"] = node.meta["pg"]
+    if new is not None and new is not node and node.meta.get("pg_type") is not None:
+        new.meta["pg_type"] = node.meta["pg_type"]
     return new
 
 
-# -- PostgreSQL's types, as far as the translation needs them -------------------------------------------------
+# -- PostgreSQL's types, as the typer gives them -----------------------------------------------------------
 
 _TEMPORAL = frozenset({"date", "timestamp", "timestamptz"})
-_KIND_NAMES = {"decimal": "numeric", "literal": "numeric"}
-_CAST_KINDS = {
-    "date": "date",
-    "timestamp": "timestamp",
-    "timestamp without time zone": "timestamp",
-    "timestamptz": "timestamptz",
-    "timestamp with time zone": "timestamptz",
-    "interval": "interval",
-    "time": "time",
-    "numeric": "numeric",
-    "decimal": "numeric",
-    "text": "text",
-    "varchar": "text",
-    "character varying": "text",
-    "boolean": "bool",
-    "bool": "bool",
-    **{name: "int" for name in ("int", "integer", "int4", "int2", "int8", "smallint", "bigint")},
-    **{name: "float" for name in ("real", "float4", "float8", "double precision", "double", "float")},
-}
-_FUNCTION_KINDS = {
-    "pg_to_date": "date",
-    "pg_to_timestamp": "timestamptz",
-    "age": "interval",
-    "pg_to_char": "text",
-    "pg_interval": "interval",
-    "make_date": "date",
+#: The kind of value each type the translation tells apart is, by its OID (an array type is an "array").
+_KINDS = {
+    types.DATE: "date",
+    types.TIMESTAMP: "timestamp",
+    types.TIMESTAMPTZ: "timestamptz",
+    types.INTERVAL: "interval",
+    types.TIME: "time",
+    **dict.fromkeys((types.INT2, types.INT4, types.INT8), "int"),
+    types.NUMERIC: "numeric",
+    **dict.fromkeys((types.FLOAT4, types.FLOAT8), "float"),
+    **dict.fromkeys((types.TEXT, types.VARCHAR, types.BPCHAR, types.NAME), "text"),
+    types.BOOL: "bool",
+    types.UNKNOWN: "unknown",
 }
 
 
 def _kind(node: exp.Expr | None) -> str | None:
-    return None if node is None else node.meta.get("pg")
-
-
-def _annotate(node: exp.Expr) -> None:
-    """Give each expression its PostgreSQL type (``meta["pg"]``: date, timestamp, interval, int, numeric...),
-    children before parents, from ``schema/``'s column types, literals, casts and the functions that say."""
-    for current in reversed(list(node.walk(bfs=False))):
-        kind = _kind_here(current)
-        if kind is not None:
-            current.meta["pg"] = kind
-
-
-def _kind_here(node: exp.Expr) -> str | None:
-    if isinstance(node, exp.Column):
-        found = exact.column_kind(node.name)
-        return _KIND_NAMES.get(found.name, found.name) if found is not None else None
-    if isinstance(node, exp.Literal):
-        if node.is_string:
-            return "unknown"
-        return "int" if node.is_int else "numeric"
-    if isinstance(node, exp.Cast):
-        name = _type_name(node.to)[0]
-        return "array" if name.endswith("[]") else _CAST_KINDS.get(name)
-    if isinstance(node, exp.Interval):
-        return "interval"
-    if isinstance(node, (exp.Array, exp.ArrayAgg, exp.ArrayConcat)):
-        return "array"
-    if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
-        return "array"
-    if isinstance(node, exp.CurrentTimestamp):
-        return "timestamptz"
-    if isinstance(node, exp.CurrentDate):
-        return "date"
-    if isinstance(node, exp.Localtimestamp):
-        return "timestamp"
-    if isinstance(node, (exp.Paren, exp.Neg, exp.Min, exp.Max, exp.Coalesce)):
-        return _kind(node.this)
-    if isinstance(node, exp.Mul) and "interval" in (_kind(node.this), _kind(node.expression)):
-        return "interval"
-    if isinstance(node, exp.AtTimeZone):
-        return "timestamp" if _kind(node.this) == "timestamptz" else "timestamptz"
-    if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
-        return "timestamp" if _kind(node.this) == "timestamp" else "timestamptz"
-    if isinstance(node, exp.Anonymous):
-        if _exact_call(node) and node.name.lower() != "num_cmp":
-            return "numeric"
-        return _FUNCTION_KINDS.get(node.name.lower())
-    if isinstance(node, (exp.Add, exp.Sub)):
-        left, right = _kind(node.this), _kind(node.expression)
-        if left in _TEMPORAL and right == "interval":
-            return "timestamptz" if left == "timestamptz" else "timestamp"
-        if left == "interval" and right in _TEMPORAL and isinstance(node, exp.Add):
-            return "timestamptz" if right == "timestamptz" else "timestamp"
-        if left == "date" and right == "int" or right == "date" and left == "int" and isinstance(node, exp.Add):
-            return "date"
-        if {left, right} == {"date", "time"}:
-            return "timestamp"
-        if isinstance(node, exp.Sub) and left == "date" and right == "date":
-            return "int"
-        if isinstance(node, exp.Sub) and left in _TEMPORAL and right in _TEMPORAL or left == right == "interval":
-            return "interval"
-        if left == right and left in ("int", "numeric", "float"):
-            return left
-    return None
+    """The kind of value an expression is (``date``, ``interval``, ``int``, ``numeric``, ``array``...), from the type
+    :func:`typer.annotate` gave it (``meta["pg_type"]``); None where it could not say."""
+    typed = None if node is None else node.meta.get("pg_type")
+    if typed is None and isinstance(node, exp.Column):
+        named = exact.column_kind(node.name)  # a register column where the typer cannot see its table
+        return {"decimal": "numeric"}.get(named.name, named.name) if named is not None else None
+    if typed is None:
+        return None
+    found = types.TYPES.get(typed[0])
+    return "array" if found is not None and found.element else _KINDS.get(typed[0])
 
 
 def _exact_call(node: exp.Expr | None) -> bool:
@@ -620,6 +559,11 @@ def _parameter(node: exp.Parameter, parameters: _Parameters) -> exp.Expr:
     number = int(node.name) if node.name.isdigit() else 0
     parameters.numbers.setdefault(number, _parameter_type(node, number, parameters.dates))
     return exp.Placeholder(this=f"p{number}")
+
+
+def _cast_rewritten(node: exp.Cast, parameters: _Parameters) -> exp.Expr | None:
+    """A cast to a PostgreSQL type, as SQLite computes it; :mod:`connector.sql.exact`'s own casts are SQLite's."""
+    return None if node.meta.get(exact.SQLITE_CAST) else _cast(node)
 
 
 def _date_trunc(node: exp.TimestampTrunc | exp.DateTrunc, parameters: _Parameters) -> exp.Expr:
@@ -754,7 +698,7 @@ _REWRITES: dict[type[exp.Expr], tuple[_Rewrite, ...]] = {
     exp.DateTrunc: (_date_trunc,),
     exp.Extract: (_extract,),
     exp.Interval: (_interval,),
-    exp.Cast: (lambda node, parameters: _cast(node),),
+    exp.Cast: (_cast_rewritten,),
     exp.Add: (lambda node, parameters: _temporal_arithmetic(node),),
     exp.Sub: (lambda node, parameters: _temporal_arithmetic(node),),
     exp.Mul: (_scaled_interval,),
@@ -1356,7 +1300,7 @@ def _cast(node: exp.Cast) -> exp.Expr:
     name, sizes = _type_name(node.to)
     value = node.this
     inner = _kind(value)
-    textual = inner in ("unknown", "text") or isinstance(value, exp.Placeholder)
+    textual = inner in ("unknown", "text") and not isinstance(value, exp.Null) or isinstance(value, exp.Placeholder)
     if name == "interval":
         if isinstance(value, exp.Literal):
             return exp.Literal.string(functions.interval_text(value.name))
