@@ -137,7 +137,7 @@ def _translate(text: str) -> Translation:
     node = _typeof_answered(node)
     source = node.copy()
     try:
-        typer.annotate(node, _known_columns)  # each column's type where it comes from, for exact numerics
+        typer.annotate(node, _known_columns, expressions=False)  # each column's type where it comes from, for exact
     except Exception:  # noqa: BLE001 - a statement the typer cannot follow: its columns are typed by their names
         pass
     numeric = _exact_numbers(node)

@@ -284,14 +284,15 @@ def _note_set_scales(node: exp.SetOperation, kinds: Sequence[Type | None]) -> No
                 output.meta["pg_set_scale"] = (kind[1] - 4) & 0xFFFF if kind[1] >= 4 else None
 
 
-def annotate(node: exp.Expr, resolve: Resolver) -> None:
+def annotate(node: exp.Expr, resolve: Resolver, *, expressions: bool = True) -> None:
     """Type every expression of a statement, each in its scope, for the translation to read
     (:mod:`connector.bridge.translate`): on each expression the typer can type, ``meta["pg_type"]`` (its type, OID
     and typmod). On each column the typer can follow to where it comes from, also ``meta["pg_stored"]`` (whether its
     values are a table's as it holds them, directly or through a subquery's plain column, rather than values a
     subquery, a VALUES or a set operation computes), for :mod:`connector.sql.exact` to compute with; on the outputs
     of set operations their scale (see :func:`_note_set_scales`). A write's own table is the scope of what it
-    writes, its WHERE and its RETURNING.
+    writes, its WHERE and its RETURNING. With ``expressions`` false, only the columns and the outputs of queries
+    are typed (all :mod:`connector.sql.exact` reads).
 
     >>> import sqlglot
     >>> from connector.bridge.dialect import BridgePostgres
@@ -329,7 +330,7 @@ def annotate(node: exp.Expr, resolve: Resolver) -> None:
             column.meta["pg_type"] = found[0]
             column.meta["pg_stored"] = scope.stored(column)
     # every expression, each in the scope of the SELECT around it (a write's own table outside any)
-    pending: list[tuple[exp.Expr, _Scope]] = [(node, written or _Scope({}))]
+    pending: list[tuple[exp.Expr, _Scope]] = [(node, written or _Scope({}))] if expressions else []
     while pending:
         current, scope = pending.pop()
         scope = typer.scopes.get(id(current), scope) if isinstance(current, exp.Select) else scope
