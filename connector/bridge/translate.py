@@ -681,44 +681,6 @@ def _create_index(node: exp.Create, parameters: _Parameters) -> exp.Expr | None:
     return _index(node) if str(node.args.get("kind") or "").upper() == "INDEX" else None
 
 
-#: Each PostgreSQL construct SQLite would read otherwise, by the class of its node: the rewrites tried in order.
-_REWRITES: dict[type[exp.Expr], tuple[_Rewrite, ...]] = {
-    exp.Insert: (_insert_query,),
-    exp.UnicodeString: (_unicode_string,),
-    exp.Sum: (_int8_sum,),
-    exp.DPipe: (_array_concatenated,),
-    exp.Subquery: (_scalar_subquery,),
-    exp.Union: (_union,),
-    exp.Unnest: (_set_returning_source,),
-    exp.Table: (_set_returning_source, _catalog_function_table, lambda node, parameters: _table(node)),
-    exp.Column: (_our_column,),
-    exp.Dot: (_qualified_call, _record_field),
-    exp.Parameter: (_parameter,),
-    exp.TimestampTrunc: (_date_trunc,),
-    exp.DateTrunc: (_date_trunc,),
-    exp.Extract: (_extract,),
-    exp.Interval: (_interval,),
-    exp.Cast: (_cast_rewritten,),
-    exp.Add: (lambda node, parameters: _temporal_arithmetic(node),),
-    exp.Sub: (lambda node, parameters: _temporal_arithmetic(node),),
-    exp.Mul: (_scaled_interval,),
-    exp.AtTimeZone: (_at_time_zone,),
-    exp.Div: (_division,),
-    exp.Mod: (_division,),
-    exp.Between: (_date_between, _exact_between),
-    exp.In: (_exact_in,),
-    **dict.fromkeys((exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE), (_compared,)),
-    exp.Bracket: (_subscript,),
-    exp.Array: (lambda node, parameters: _array(node),),
-    exp.ArraySize: (_array_length,),
-    exp.WithinGroup: (_ordered_set,),
-    exp.Select: (_select,),
-    exp.Values: (_values,),
-    exp.ColumnDef: (_column_definition_kept,),
-    exp.Create: (_create_index,),
-}
-
-
 def _unicode_escapes(text: str, escape: str) -> str:
     """The text of ``U&'...'``: ``\\XXXX`` and ``\\+XXXXXX`` are the characters of those hexadecimal code points,
     ``\\\\`` is the escape character itself (``UESCAPE '!'`` names another); anything else is refused (42601).
@@ -872,7 +834,7 @@ def _in_exactly(node: exp.In) -> exp.Expr:
     return node
 
 
-def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
+def _temporal_arithmetic(node: exp.Add | exp.Sub, parameters: _Parameters) -> exp.Expr:
     """``date - date`` is days, ``date + 1`` a date, ``timestamp ± interval`` a timestamp, ``interval ± interval``
     an interval (SQLite would add numbers)."""
     left, right = node.this, node.expression
@@ -964,7 +926,7 @@ def _dates_compared(node: exp.Binary) -> exp.Expr:
     return node
 
 
-def _array(node: exp.Array) -> exp.Expr:
+def _array(node: exp.Array, parameters: _Parameters) -> exp.Expr:
     if len(node.expressions) == 1 and isinstance(node.expressions[0], (exp.Select, exp.Subquery)):
         inner = node.expressions[0]
         query = inner.this if isinstance(inner, exp.Subquery) else inner
@@ -1205,7 +1167,7 @@ def _srf_table(node: exp.Expr) -> exp.Expr:
     return exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
 
 
-def _table(node: exp.Table) -> exp.Table:
+def _table(node: exp.Table, parameters: _Parameters) -> exp.Table:
     schema = node.text("db").lower()
     if schema in _OURS or (
         schema
@@ -1627,3 +1589,44 @@ def _cannot_have_rows(node: exp.Expr) -> bool:
         isinstance(t, exp.Table) and t.name.lower() in catalog.EMPTY and t.text("db").lower() in ("", "pg_catalog")
         for t in tables
     )
+
+
+# -- the table of rewrites --------------------------------------------------------------------------------
+
+#: Each PostgreSQL construct SQLite would read otherwise, by the class of its node: the rewrites tried in order
+#: (the functions above; :func:`_rewrite` reads it).
+_REWRITES: dict[type[exp.Expr], tuple[_Rewrite, ...]] = {
+    exp.Insert: (_insert_query,),
+    exp.UnicodeString: (_unicode_string,),
+    exp.Sum: (_int8_sum,),
+    exp.DPipe: (_array_concatenated,),
+    exp.Subquery: (_scalar_subquery,),
+    exp.Union: (_union,),
+    exp.Unnest: (_set_returning_source,),
+    exp.Table: (_set_returning_source, _catalog_function_table, _table),
+    exp.Column: (_our_column,),
+    exp.Dot: (_qualified_call, _record_field),
+    exp.Parameter: (_parameter,),
+    exp.TimestampTrunc: (_date_trunc,),
+    exp.DateTrunc: (_date_trunc,),
+    exp.Extract: (_extract,),
+    exp.Interval: (_interval,),
+    exp.Cast: (_cast_rewritten,),
+    exp.Add: (_temporal_arithmetic,),
+    exp.Sub: (_temporal_arithmetic,),
+    exp.Mul: (_scaled_interval,),
+    exp.AtTimeZone: (_at_time_zone,),
+    exp.Div: (_division,),
+    exp.Mod: (_division,),
+    exp.Between: (_date_between, _exact_between),
+    exp.In: (_exact_in,),
+    **dict.fromkeys((exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE), (_compared,)),
+    exp.Bracket: (_subscript,),
+    exp.Array: (_array,),
+    exp.ArraySize: (_array_length,),
+    exp.WithinGroup: (_ordered_set,),
+    exp.Select: (_select,),
+    exp.Values: (_values,),
+    exp.ColumnDef: (_column_definition_kept,),
+    exp.Create: (_create_index,),
+}
