@@ -28,6 +28,7 @@ import apsw
 
 from connector.bridge import functions as f
 from connector.bridge import types
+from connector.sql import exact
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ _ENTRIES = (
         internal=True,
     ),
     Function("unnest", "element_of_arg"),
-    Function("generate_series", "arg"),
+    Function("generate_series", "series"),
     Function("generate_subscripts", _I4),
     Function("pg_typeof", 2206),
     Function("to_regtype", 2206),
@@ -290,6 +291,8 @@ _ENTRIES = (
     ),
     Function("pg_scalar", "arg", implementation=f.scalar_subquery, aggregate=True, keeps_nulls=True, internal=True),
     Function("pg_sum_int8", _N, implementation=f.sum_int8, aggregate=True, internal=True),
+    # exact decimal arithmetic (:mod:`connector.sql.exact`, which registers them): numeric, but an order's sign
+    *(Function(name, _I4 if name == "num_cmp" else _N, internal=True) for name in exact.FUNCTION_NAMES),
     Function("txid_current_if_assigned", _I8),
 )
 FUNCTIONS: dict[str, Function] = {entry.name: entry for entry in _ENTRIES}

@@ -6,9 +6,12 @@ name, so ``$2 ... $1`` keeps its order), casts to ``regclass``/``numeric(p,s)``/
 ``~*``, ``date_trunc``, ``EXTRACT``, ``= ANY(ARRAY[...])``, array subscripts, ``version()``,
 ``current_schema()`` and friends (SQLite functions registered by :mod:`connector.bridge.catalog`).
 
-Where PostgreSQL's meaning depends on types, each expression is typed first (``schema/``'s columns, literals,
-casts): decimals compute exactly (:mod:`connector.sql.exact`), dates, timestamps and intervals as PostgreSQL does
-(:mod:`connector.bridge.functions`), set-returning calls become rows, and long AND/OR chains are balanced.
+Where PostgreSQL's meaning depends on types, each expression is typed first, by the one typer
+(:func:`connector.bridge.typer.annotate`, which records each expression's type OID on it): decimals compute
+exactly (:mod:`connector.sql.exact`), dates, timestamps and intervals as PostgreSQL does
+(:mod:`connector.bridge.functions`), set-returning calls become rows, and long AND/OR chains are balanced. Each
+construct rewritten is one small function, an entry of :data:`_REWRITES` under the class of its node; a choice it
+makes by type reads :func:`_kind`, a name for the OID the typer gave.
 
 >>> translate("SELECT name FROM public.assets WHERE cost > $2 AND name ~ $1").sql
 'SELECT "name" FROM "assets" WHERE "cost" > :p2 AND "name" REGEXP :p1'
@@ -23,7 +26,9 @@ casts): decimals compute exactly (:mod:`connector.sql.exact`), dates, timestamps
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlglot
 import sqlglot.errors
@@ -132,15 +137,19 @@ def _translate(text: str) -> Translation:
     node = _typeof_answered(node)
     source = node.copy()
     try:
-        typer.annotate(node, _known_columns)  # each column's type where it comes from, for exact numerics
+        typer.annotate(node, _known_columns, expressions=False)  # each column's type where it comes from, for exact
     except Exception:  # noqa: BLE001 - a statement the typer cannot follow: its columns are typed by their names
         pass
     numeric = _exact_numbers(node)
-    _annotate(node)
+    try:
+        typer.annotate(node, _known_columns)  # every expression's type, as rewritten, for the rewrites to read
+    except Exception:  # noqa: BLE001 - a statement the typer cannot follow is rewritten without types
+        pass
     _note_int8_sums(node)
     numbers: dict[int, int] = {}
     dates: dict[int, str] = {}
-    node = _bottom_up(node, lambda child: _rewrite(child, numbers, dates))
+    parameters = _Parameters(numbers, dates)
+    node = _bottom_up(node, lambda child: _rewrite(child, parameters))
     hints = None
     if top is not None or returning is not None:
         # each output column's type, where SQLite cannot say (an expression, a view's column): the typer's
@@ -394,118 +403,51 @@ def _top_select(node: exp.Expr) -> exp.Select | None:
 
 def _bottom_up(node: exp.Expr, rewrite) -> exp.Expr:
     """Rewrite the children first, then the node (sqlglot's own transform skips the children of a replacement).
-    A replacement keeps the PostgreSQL type :func:`_annotate` gave the node it replaces."""
+    A replacement keeps the PostgreSQL type :func:`typer.annotate` gave the node it replaces."""
     for child in list(node.iter_expressions()):
         new = _bottom_up(child, rewrite)
         if new is None:
             child.pop()
         elif new is not child:
-            if child.meta.get("pg") is not None:
-                new.meta["pg"] = child.meta["pg"]
+            if child.meta.get("pg_type") is not None:
+                new.meta["pg_type"] = child.meta["pg_type"]
             child.replace(new)
     new = rewrite(node)
-    if new is not None and new is not node and node.meta.get("pg") is not None:
-        new.meta["pg"] = node.meta["pg"]
+    if new is not None and new is not node and node.meta.get("pg_type") is not None:
+        new.meta["pg_type"] = node.meta["pg_type"]
     return new
 
 
-# -- PostgreSQL's types, as far as the translation needs them -------------------------------------------------
+# -- PostgreSQL's types, as the typer gives them -----------------------------------------------------------
 
 _TEMPORAL = frozenset({"date", "timestamp", "timestamptz"})
-_KIND_NAMES = {"decimal": "numeric", "literal": "numeric"}
-_CAST_KINDS = {
-    "date": "date",
-    "timestamp": "timestamp",
-    "timestamp without time zone": "timestamp",
-    "timestamptz": "timestamptz",
-    "timestamp with time zone": "timestamptz",
-    "interval": "interval",
-    "time": "time",
-    "numeric": "numeric",
-    "decimal": "numeric",
-    "text": "text",
-    "varchar": "text",
-    "character varying": "text",
-    "boolean": "bool",
-    "bool": "bool",
-    **{name: "int" for name in ("int", "integer", "int4", "int2", "int8", "smallint", "bigint")},
-    **{name: "float" for name in ("real", "float4", "float8", "double precision", "double", "float")},
-}
-_FUNCTION_KINDS = {
-    "pg_to_date": "date",
-    "pg_to_timestamp": "timestamptz",
-    "age": "interval",
-    "pg_to_char": "text",
-    "pg_interval": "interval",
-    "make_date": "date",
+#: The kind of value each type the translation tells apart is, by its OID (an array type is an "array").
+_KINDS = {
+    types.DATE: "date",
+    types.TIMESTAMP: "timestamp",
+    types.TIMESTAMPTZ: "timestamptz",
+    types.INTERVAL: "interval",
+    types.TIME: "time",
+    **dict.fromkeys((types.INT2, types.INT4, types.INT8), "int"),
+    types.NUMERIC: "numeric",
+    **dict.fromkeys((types.FLOAT4, types.FLOAT8), "float"),
+    **dict.fromkeys((types.TEXT, types.VARCHAR, types.BPCHAR, types.NAME), "text"),
+    types.BOOL: "bool",
+    types.UNKNOWN: "unknown",
 }
 
 
 def _kind(node: exp.Expr | None) -> str | None:
-    return None if node is None else node.meta.get("pg")
-
-
-def _annotate(node: exp.Expr) -> None:
-    """Give each expression its PostgreSQL type (``meta["pg"]``: date, timestamp, interval, int, numeric...),
-    children before parents, from ``schema/``'s column types, literals, casts and the functions that say."""
-    for current in reversed(list(node.walk(bfs=False))):
-        kind = _kind_here(current)
-        if kind is not None:
-            current.meta["pg"] = kind
-
-
-def _kind_here(node: exp.Expr) -> str | None:
-    if isinstance(node, exp.Column):
-        found = exact.column_kind(node.name)
-        return _KIND_NAMES.get(found.name, found.name) if found is not None else None
-    if isinstance(node, exp.Literal):
-        if node.is_string:
-            return "unknown"
-        return "int" if node.is_int else "numeric"
-    if isinstance(node, exp.Cast):
-        name = _type_name(node.to)[0]
-        return "array" if name.endswith("[]") else _CAST_KINDS.get(name)
-    if isinstance(node, exp.Interval):
-        return "interval"
-    if isinstance(node, (exp.Array, exp.ArrayAgg, exp.ArrayConcat)):
-        return "array"
-    if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
-        return "array"
-    if isinstance(node, exp.CurrentTimestamp):
-        return "timestamptz"
-    if isinstance(node, exp.CurrentDate):
-        return "date"
-    if isinstance(node, exp.Localtimestamp):
-        return "timestamp"
-    if isinstance(node, (exp.Paren, exp.Neg, exp.Min, exp.Max, exp.Coalesce)):
-        return _kind(node.this)
-    if isinstance(node, exp.Mul) and "interval" in (_kind(node.this), _kind(node.expression)):
-        return "interval"
-    if isinstance(node, exp.AtTimeZone):
-        return "timestamp" if _kind(node.this) == "timestamptz" else "timestamptz"
-    if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
-        return "timestamp" if _kind(node.this) == "timestamp" else "timestamptz"
-    if isinstance(node, exp.Anonymous):
-        if _exact_call(node) and node.name.lower() != "num_cmp":
-            return "numeric"
-        return _FUNCTION_KINDS.get(node.name.lower())
-    if isinstance(node, (exp.Add, exp.Sub)):
-        left, right = _kind(node.this), _kind(node.expression)
-        if left in _TEMPORAL and right == "interval":
-            return "timestamptz" if left == "timestamptz" else "timestamp"
-        if left == "interval" and right in _TEMPORAL and isinstance(node, exp.Add):
-            return "timestamptz" if right == "timestamptz" else "timestamp"
-        if left == "date" and right == "int" or right == "date" and left == "int" and isinstance(node, exp.Add):
-            return "date"
-        if {left, right} == {"date", "time"}:
-            return "timestamp"
-        if isinstance(node, exp.Sub) and left == "date" and right == "date":
-            return "int"
-        if isinstance(node, exp.Sub) and left in _TEMPORAL and right in _TEMPORAL or left == right == "interval":
-            return "interval"
-        if left == right and left in ("int", "numeric", "float"):
-            return left
-    return None
+    """The kind of value an expression is (``date``, ``interval``, ``int``, ``numeric``, ``array``...), from the type
+    :func:`typer.annotate` gave it (``meta["pg_type"]``); None where it could not say."""
+    typed = None if node is None else node.meta.get("pg_type")
+    if typed is None and isinstance(node, exp.Column):
+        named = exact.column_kind(node.name)  # a register column where the typer cannot see its table
+        return {"decimal": "numeric"}.get(named.name, named.name) if named is not None else None
+    if typed is None:
+        return None
+    found = types.TYPES.get(typed[0])
+    return "array" if found is not None and found.element else _KINDS.get(typed[0])
 
 
 def _exact_call(node: exp.Expr | None) -> bool:
@@ -519,121 +461,224 @@ def _exact_call(node: exp.Expr | None) -> bool:
 # -- the rewrites ------------------------------------------------------------------------------------------
 
 
-def _rewrite(node: exp.Expr, numbers: dict[int, int], dates: dict[int, str]) -> exp.Expr | None:
-    if isinstance(node, exp.Insert) and isinstance(node.expression, exp.Subquery) and not node.expression.alias:
-        # INSERT INTO t (a, b) (SELECT ...), as dbt writes it: SQLite takes the query without its parentheses
-        node = node.copy()
-        node.set("expression", node.expression.this)
-        return node
-    if isinstance(node, exp.UnicodeString):
-        escape = node.args.get("escape")
-        return exp.Literal.string(_unicode_escapes(node.name, escape.name if isinstance(escape, exp.Literal) else "\\"))
-    if isinstance(node, exp.Sum) and node.meta.get(_INT8_SUM):
-        return _call("pg_sum_int8", node.this)
-    if isinstance(node, exp.DPipe) and "array" in (_kind(node.this), _kind(node.expression)):
-        return _array_concatenation(node)
-    if isinstance(node, exp.Subquery) and _scalar_of_many(node):
-        return _scalar_checked(node)
-    if isinstance(node, exp.Union) and node.args.get("distinct") and _compared_by_value(node):
-        return _union_keeping_first(node)
-    if isinstance(node, (exp.Unnest, exp.Table)) and _srf_source(node) is not None:
-        return _srf_table(node)
-    if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _AS_TABLES:
-        table = exp.Table(
-            this=exp.to_identifier(_AS_TABLES[node.this.name.lower()]), db=exp.to_identifier("pg_catalog")
-        )
-        table.set("alias", node.args.get("alias"))
-        return table
-    if isinstance(node, exp.Table):
-        return _table(node)
-    if isinstance(node, exp.Column) and node.args.get("db") is not None and node.text("db").lower() in _OURS:
-        node = node.copy()
-        node.set("db", None)
-        node.set("catalog", None)
-        return node
-    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
-        return node.expression
-    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren) and isinstance(node.this.this, exp.Column):
-        # (record).field: a composite value (here a JSON object) and one of its fields
-        path = exp.Literal.string(f"$.{node.expression.name}")
-        return exp.Anonymous(this="json_extract", expressions=[node.this.this, path])
-    if isinstance(node, exp.Parameter):
-        number = int(node.name) if node.name.isdigit() else 0
-        numbers.setdefault(number, _parameter_type(node, number, dates))
-        return exp.Placeholder(this=f"p{number}")
-    if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
-        unit = node.args.get("unit")
-        return exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string(_unit(unit)), node.this])
-    if isinstance(node, exp.Extract):
-        on_date = exp.Literal.number(int(_kind(node.expression) == "date"))
-        return _call("pg_extract", exp.Literal.string(_unit(node.this)), node.expression, on_date)
-    if isinstance(node, exp.Interval):
-        unit = node.args.get("unit")
-        written = node.this.name if isinstance(node.this, exp.Literal) else node.this.sql()
-        return exp.Literal.string(functions.interval_text(f"{written} {unit.name}" if unit else written))
-    if isinstance(node, exp.Cast):
-        return _cast(node)
-    if isinstance(node, (exp.Add, exp.Sub)):
-        return _temporal_arithmetic(node)
-    if isinstance(node, exp.Mul) and "interval" in (_kind(node.this), _kind(node.expression)):
-        interval, factor = (
-            (node.this, node.expression) if _kind(node.this) == "interval" else (node.expression, node.this)
-        )
-        return _call("pg_scale_interval", interval, factor)
-    if isinstance(node, exp.AtTimeZone):
-        aware = exp.Literal.number(int(_kind(node.this) == "timestamptz"))
-        return _call("pg_at_time_zone", node.this, node.args["zone"], aware)
-    if isinstance(node, (exp.Div, exp.Mod)):
-        node.set("expression", exp.Anonymous(this="pg_nonzero", expressions=[node.expression]))
-        return node
-    if isinstance(node, exp.Between) and _kind(node.this) == "date" and not node.args.get("symmetric"):
-        # a date between two timestamps: on or after the first day whose midnight is on or after the low one, on or
-        # before the high one's day; a string bound read as a date (see _dates_compared)
-        for part, bound in (("low", "pg_date_ceiling"), ("high", "pg_date_floor")):
-            other = node.args[part]
-            if _kind(other) in ("timestamp", "timestamptz"):
-                node.set(part, _call(bound, _call("pg_timestamp", other)))
-            elif isinstance(other, exp.Literal) and other.is_string:
-                node.set(part, exp.Literal.string(functions.cast_date(other.name) or ""))
-        return node
-    if isinstance(node, exp.Between) and any(_exact_call(node.args.get(part)) for part in ("this", "low", "high")):
-        value = node.this
-        return exp.Paren(
-            this=exp.and_(
-                exp.GTE(this=_call("num_cmp", value, node.args["low"]), expression=exp.Literal.number(0)),
-                exp.LTE(this=_call("num_cmp", value.copy(), node.args["high"]), expression=exp.Literal.number(0)),
-            )
-        )
-    if isinstance(node, exp.In) and node.expressions and any(_exact_call(e) for e in (node.this, *node.expressions)):
-        return _in_exactly(node)
-    if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
-        _number_text_compared(node)
-        node = _dates_compared(node)
-        if isinstance(node, (exp.EQ, exp.NEQ)):
-            return _comparison(node)
-        return node
-    if isinstance(node, exp.Bracket):
-        zero = isinstance(node.this, exp.Column) and node.this.name.lower() in _ZERO_BASED
-        index = node.expressions[0] if node.expressions else exp.Null()
-        return exp.Anonymous(this="pg_array_get", expressions=[node.this, index, exp.Literal.number(int(zero))])
-    if isinstance(node, exp.Array):
-        return _array(node)
-    if isinstance(node, exp.ArraySize):  # array_length(a, 1): sqlglot drops the dimension SQLite's function takes
-        return _call("array_length", node.this, node.args.get("expression") or exp.Literal.number(1))
-    if isinstance(node, exp.WithinGroup) and isinstance(node.this, (exp.PercentileCont, exp.PercentileDisc)):
-        return _percentile(node)
-    if isinstance(node, exp.Select):
-        _flatten_joins(node)
-        _qualify_join_columns(node)
-        _set_returning(node)
-        return node
-    if isinstance(node, exp.Values) and isinstance(node.args.get("alias"), exp.TableAlias) and node.alias_column_names:
-        return _named_values(node)
-    if isinstance(node, exp.ColumnDef) and isinstance(node.args.get("kind"), exp.DataType):
-        return _column_definition(node)
-    if isinstance(node, exp.Create) and str(node.args.get("kind") or "").upper() == "INDEX":
-        return _index(node)
+@dataclass
+class _Parameters:
+    """What the rewrites learn of a statement's ``$n`` parameters: each one's type OID, and how each that stands
+    for a date is compared (see :attr:`Translation.parameter_dates`)."""
+
+    numbers: dict[int, int]
+    dates: dict[int, str]
+
+
+#: One PostgreSQL construct's rewrite: the node as SQLite should run it, or None when the construct is not this one
+#: (the node's next rewrite is tried; a node no rewrite takes stays as it is).
+_Rewrite = Callable[[Any, _Parameters], "exp.Expr | None"]
+
+
+def _rewrite(node: exp.Expr, parameters: _Parameters) -> exp.Expr | None:
+    """The node rewritten by the first entry of :data:`_REWRITES` (under its class or one of its bases, the most
+    specific first) that takes it."""
+    for kind in type(node).__mro__:
+        for rewrite in _REWRITES.get(kind, ()):
+            found = rewrite(node, parameters)
+            if found is not None:
+                return found
     return node
+
+
+def _insert_query(node: exp.Insert, parameters: _Parameters) -> exp.Expr | None:
+    """INSERT INTO t (a, b) (SELECT ...), as dbt writes it: SQLite takes the query without its parentheses."""
+    if not isinstance(node.expression, exp.Subquery) or node.expression.alias:
+        return None
+    node = node.copy()
+    node.set("expression", node.expression.this)
+    return node
+
+
+def _unicode_string(node: exp.UnicodeString, parameters: _Parameters) -> exp.Expr:
+    escape = node.args.get("escape")
+    return exp.Literal.string(_unicode_escapes(node.name, escape.name if isinstance(escape, exp.Literal) else "\\"))
+
+
+def _int8_sum(node: exp.Sum, parameters: _Parameters) -> exp.Expr | None:
+    return _call("pg_sum_int8", node.this) if node.meta.get(_INT8_SUM) else None
+
+
+def _array_concatenated(node: exp.DPipe, parameters: _Parameters) -> exp.Expr | None:
+    return _array_concatenation(node) if "array" in (_kind(node.this), _kind(node.expression)) else None
+
+
+def _scalar_subquery(node: exp.Subquery, parameters: _Parameters) -> exp.Expr | None:
+    return _scalar_checked(node) if _scalar_of_many(node) else None
+
+
+def _union(node: exp.Union, parameters: _Parameters) -> exp.Expr | None:
+    if node.args.get("distinct") and _compared_by_value(node):
+        return _union_keeping_first(node)
+    return None
+
+
+def _set_returning_source(node: exp.Unnest | exp.Table, parameters: _Parameters) -> exp.Expr | None:
+    return _srf_table(node) if _srf_source(node) is not None else None
+
+
+def _catalog_function_table(node: exp.Table, parameters: _Parameters) -> exp.Expr | None:
+    """``FROM pg_get_keywords()``: the catalog table that holds its rows."""
+    if not isinstance(node.this, exp.Anonymous) or node.this.name.lower() not in _AS_TABLES:
+        return None
+    table = exp.Table(this=exp.to_identifier(_AS_TABLES[node.this.name.lower()]), db=exp.to_identifier("pg_catalog"))
+    table.set("alias", node.args.get("alias"))
+    return table
+
+
+def _our_column(node: exp.Column, parameters: _Parameters) -> exp.Expr | None:
+    """``public.assets.name``: the column without the schema (and database) that mean the register itself."""
+    if node.args.get("db") is None or node.text("db").lower() not in _OURS:
+        return None
+    node = node.copy()
+    node.set("db", None)
+    node.set("catalog", None)
+    return node
+
+
+def _qualified_call(node: exp.Dot, parameters: _Parameters) -> exp.Expr | None:
+    """``pg_catalog.format_type(...)``: the call."""
+    return node.expression if isinstance(node.expression, exp.Func) else None
+
+
+def _record_field(node: exp.Dot, parameters: _Parameters) -> exp.Expr | None:
+    """(record).field: a composite value (here a JSON object) and one of its fields."""
+    if not (isinstance(node.this, exp.Paren) and isinstance(node.this.this, exp.Column)):
+        return None
+    path = exp.Literal.string(f"$.{node.expression.name}")
+    return exp.Anonymous(this="json_extract", expressions=[node.this.this, path])
+
+
+def _parameter(node: exp.Parameter, parameters: _Parameters) -> exp.Expr:
+    """``$n`` as ``:pn``, bound by name; its type recorded."""
+    number = int(node.name) if node.name.isdigit() else 0
+    parameters.numbers.setdefault(number, _parameter_type(node, number, parameters.dates))
+    return exp.Placeholder(this=f"p{number}")
+
+
+def _cast_rewritten(node: exp.Cast, parameters: _Parameters) -> exp.Expr | None:
+    """A cast to a PostgreSQL type, as SQLite computes it; :mod:`connector.sql.exact`'s own casts are SQLite's."""
+    return None if node.meta.get(exact.SQLITE_CAST) else _cast(node)
+
+
+def _date_trunc(node: exp.TimestampTrunc | exp.DateTrunc, parameters: _Parameters) -> exp.Expr:
+    unit = node.args.get("unit")
+    return exp.Anonymous(this="date_trunc", expressions=[exp.Literal.string(_unit(unit)), node.this])
+
+
+def _extract(node: exp.Extract, parameters: _Parameters) -> exp.Expr:
+    on_date = exp.Literal.number(int(_kind(node.expression) == "date"))
+    return _call("pg_extract", exp.Literal.string(_unit(node.this)), node.expression, on_date)
+
+
+def _interval(node: exp.Interval, parameters: _Parameters) -> exp.Expr:
+    """``interval '1' day``: the interval's text, as PostgreSQL writes it."""
+    unit = node.args.get("unit")
+    written = node.this.name if isinstance(node.this, exp.Literal) else node.this.sql()
+    return exp.Literal.string(functions.interval_text(f"{written} {unit.name}" if unit else written))
+
+
+def _scaled_interval(node: exp.Mul, parameters: _Parameters) -> exp.Expr | None:
+    """``interval * number``, either way round."""
+    if "interval" not in (_kind(node.this), _kind(node.expression)):
+        return None
+    interval, factor = (node.this, node.expression) if _kind(node.this) == "interval" else (node.expression, node.this)
+    return _call("pg_scale_interval", interval, factor)
+
+
+def _at_time_zone(node: exp.AtTimeZone, parameters: _Parameters) -> exp.Expr:
+    aware = exp.Literal.number(int(_kind(node.this) == "timestamptz"))
+    return _call("pg_at_time_zone", node.this, node.args["zone"], aware)
+
+
+def _division(node: exp.Div | exp.Mod, parameters: _Parameters) -> exp.Expr:
+    """``/`` and ``%``: a zero divisor refused (22012), where SQLite would give NULL."""
+    node.set("expression", exp.Anonymous(this="pg_nonzero", expressions=[node.expression]))
+    return node
+
+
+def _date_between(node: exp.Between, parameters: _Parameters) -> exp.Expr | None:
+    """A date between two timestamps: on or after the first day whose midnight is on or after the low one, on or
+    before the high one's day; a string bound read as a date (see :func:`_dates_compared`)."""
+    if _kind(node.this) != "date" or node.args.get("symmetric"):
+        return None
+    for part, bound in (("low", "pg_date_ceiling"), ("high", "pg_date_floor")):
+        other = node.args[part]
+        if _kind(other) in ("timestamp", "timestamptz"):
+            node.set(part, _call(bound, _call("pg_timestamp", other)))
+        elif isinstance(other, exp.Literal) and other.is_string:
+            node.set(part, exp.Literal.string(functions.cast_date(other.name) or ""))
+    return node
+
+
+def _exact_between(node: exp.Between, parameters: _Parameters) -> exp.Expr | None:
+    """BETWEEN of a computed decimal: both bounds compared with ``num_cmp``."""
+    if not any(_exact_call(node.args.get(part)) for part in ("this", "low", "high")):
+        return None
+    value = node.this
+    return exp.Paren(
+        this=exp.and_(
+            exp.GTE(this=_call("num_cmp", value, node.args["low"]), expression=exp.Literal.number(0)),
+            exp.LTE(this=_call("num_cmp", value.copy(), node.args["high"]), expression=exp.Literal.number(0)),
+        )
+    )
+
+
+def _exact_in(node: exp.In, parameters: _Parameters) -> exp.Expr | None:
+    if node.expressions and any(_exact_call(e) for e in (node.this, *node.expressions)):
+        return _in_exactly(node)
+    return None
+
+
+def _compared(node: exp.Binary, parameters: _Parameters) -> exp.Expr:
+    """``=``, ``<>``, ``<``...: a quoted number read as the number, a date against a timestamp, ``= ANY``."""
+    _number_text_compared(node)
+    compared = _dates_compared(node)
+    if isinstance(compared, (exp.EQ, exp.NEQ)):
+        return _comparison(compared)
+    return compared
+
+
+def _subscript(node: exp.Bracket, parameters: _Parameters) -> exp.Expr:
+    """``a[i]``, counted from 1 (from 0 for the catalog's vectors)."""
+    zero = isinstance(node.this, exp.Column) and node.this.name.lower() in _ZERO_BASED
+    index = node.expressions[0] if node.expressions else exp.Null()
+    return exp.Anonymous(this="pg_array_get", expressions=[node.this, index, exp.Literal.number(int(zero))])
+
+
+def _array_length(node: exp.ArraySize, parameters: _Parameters) -> exp.Expr:
+    """``array_length(a, 1)``: sqlglot drops the dimension SQLite's function takes."""
+    return _call("array_length", node.this, node.args.get("expression") or exp.Literal.number(1))
+
+
+def _ordered_set(node: exp.WithinGroup, parameters: _Parameters) -> exp.Expr | None:
+    return _percentile(node) if isinstance(node.this, (exp.PercentileCont, exp.PercentileDisc)) else None
+
+
+def _select(node: exp.Select, parameters: _Parameters) -> exp.Expr:
+    _flatten_joins(node)
+    _qualify_join_columns(node)
+    _set_returning(node)
+    return node
+
+
+def _values(node: exp.Values, parameters: _Parameters) -> exp.Expr | None:
+    if isinstance(node.args.get("alias"), exp.TableAlias) and node.alias_column_names:
+        return _named_values(node)
+    return None
+
+
+def _column_definition_kept(node: exp.ColumnDef, parameters: _Parameters) -> exp.Expr | None:
+    return _column_definition(node) if isinstance(node.args.get("kind"), exp.DataType) else None
+
+
+def _create_index(node: exp.Create, parameters: _Parameters) -> exp.Expr | None:
+    return _index(node) if str(node.args.get("kind") or "").upper() == "INDEX" else None
 
 
 def _unicode_escapes(text: str, escape: str) -> str:
@@ -789,7 +834,7 @@ def _in_exactly(node: exp.In) -> exp.Expr:
     return node
 
 
-def _temporal_arithmetic(node: exp.Add | exp.Sub) -> exp.Expr:
+def _temporal_arithmetic(node: exp.Add | exp.Sub, parameters: _Parameters) -> exp.Expr:
     """``date - date`` is days, ``date + 1`` a date, ``timestamp ± interval`` a timestamp, ``interval ± interval``
     an interval (SQLite would add numbers)."""
     left, right = node.this, node.expression
@@ -881,7 +926,7 @@ def _dates_compared(node: exp.Binary) -> exp.Expr:
     return node
 
 
-def _array(node: exp.Array) -> exp.Expr:
+def _array(node: exp.Array, parameters: _Parameters) -> exp.Expr:
     if len(node.expressions) == 1 and isinstance(node.expressions[0], (exp.Select, exp.Subquery)):
         inner = node.expressions[0]
         query = inner.this if isinstance(inner, exp.Subquery) else inner
@@ -1122,7 +1167,7 @@ def _srf_table(node: exp.Expr) -> exp.Expr:
     return exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
 
 
-def _table(node: exp.Table) -> exp.Table:
+def _table(node: exp.Table, parameters: _Parameters) -> exp.Table:
     schema = node.text("db").lower()
     if schema in _OURS or (
         schema
@@ -1217,7 +1262,7 @@ def _cast(node: exp.Cast) -> exp.Expr:
     name, sizes = _type_name(node.to)
     value = node.this
     inner = _kind(value)
-    textual = inner in ("unknown", "text") or isinstance(value, exp.Placeholder)
+    textual = inner in ("unknown", "text") and not isinstance(value, exp.Null) or isinstance(value, exp.Placeholder)
     if name == "interval":
         if isinstance(value, exp.Literal):
             return exp.Literal.string(functions.interval_text(value.name))
@@ -1544,3 +1589,44 @@ def _cannot_have_rows(node: exp.Expr) -> bool:
         isinstance(t, exp.Table) and t.name.lower() in catalog.EMPTY and t.text("db").lower() in ("", "pg_catalog")
         for t in tables
     )
+
+
+# -- the table of rewrites --------------------------------------------------------------------------------
+
+#: Each PostgreSQL construct SQLite would read otherwise, by the class of its node: the rewrites tried in order
+#: (the functions above; :func:`_rewrite` reads it).
+_REWRITES: dict[type[exp.Expr], tuple[_Rewrite, ...]] = {
+    exp.Insert: (_insert_query,),
+    exp.UnicodeString: (_unicode_string,),
+    exp.Sum: (_int8_sum,),
+    exp.DPipe: (_array_concatenated,),
+    exp.Subquery: (_scalar_subquery,),
+    exp.Union: (_union,),
+    exp.Unnest: (_set_returning_source,),
+    exp.Table: (_set_returning_source, _catalog_function_table, _table),
+    exp.Column: (_our_column,),
+    exp.Dot: (_qualified_call, _record_field),
+    exp.Parameter: (_parameter,),
+    exp.TimestampTrunc: (_date_trunc,),
+    exp.DateTrunc: (_date_trunc,),
+    exp.Extract: (_extract,),
+    exp.Interval: (_interval,),
+    exp.Cast: (_cast_rewritten,),
+    exp.Add: (_temporal_arithmetic,),
+    exp.Sub: (_temporal_arithmetic,),
+    exp.Mul: (_scaled_interval,),
+    exp.AtTimeZone: (_at_time_zone,),
+    exp.Div: (_division,),
+    exp.Mod: (_division,),
+    exp.Between: (_date_between, _exact_between),
+    exp.In: (_exact_in,),
+    **dict.fromkeys((exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE), (_compared,)),
+    exp.Bracket: (_subscript,),
+    exp.Array: (_array,),
+    exp.ArraySize: (_array_length,),
+    exp.WithinGroup: (_ordered_set,),
+    exp.Select: (_select,),
+    exp.Values: (_values,),
+    exp.ColumnDef: (_column_definition_kept,),
+    exp.Create: (_create_index,),
+}

@@ -1,4 +1,5 @@
-"""PostgreSQL's types for a statement, from its text alone: each output column's and each parameter's.
+"""PostgreSQL's types for a statement, from its text alone: each output column's, each parameter's, and each
+expression's (the bridge's one typer: the translation's choices by type read it too, see :func:`annotate`).
 
 Describe answers from here and never runs the statement: a SELECT's columns, a ``... RETURNING``'s, and the type
 PostgreSQL infers for each ``$n`` from where it stands (compared with a column, BETWEEN, IN, ``= ANY``, coalesce,
@@ -44,6 +45,8 @@ _NUMERIC_ORDER = (types.INT2, types.INT4, types.INT8, types.NUMERIC, types.FLOAT
 #: Set-returning functions whose rows have one column (others in FROM, json_each..., are not listed here)
 _ONE_COLUMN = frozenset({"generate_series", "unnest", "generate_subscripts"})
 _TEXTS = frozenset({types.TEXT, types.VARCHAR, types.BPCHAR, types.NAME, types.UNKNOWN})
+#: Functions of an "arg" result whose arguments resolve to one type together (``array_cat('{1}', ARRAY[2])``: int[])
+_COMMON_ARGUMENTS = frozenset({"coalesce", "greatest", "least", "array_cat"})
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,13 @@ class _Scope:
 
 
 class _Typer:
-    def __init__(self, resolve: Resolver) -> None:
+    def __init__(self, resolve: Resolver, *, record: bool = False) -> None:
         self.resolve = resolve
         self.scopes: dict[int, _Scope] = {}
         self.complete = True
+        #: whether each expression typed keeps its type (``meta["pg_type"]``), for the translator to read
+        self.record = record
+        self.typed: dict[int, Type | None] = {}
 
     # -- queries ---------------------------------------------------------------------------------------------
 
@@ -238,11 +244,19 @@ class _Typer:
     def type(self, node: exp.Expr | None, scope: _Scope) -> Type | None:
         if node is None:
             return None
+        if self.record and id(node) in self.typed:
+            return self.typed[id(node)]
+        found = None
         for kind in type(node).__mro__:
             rule = _RULES.get(kind)
             if rule is not None:
-                return rule(self, node, scope)
-        return None
+                found = rule(self, node, scope)
+                break
+        if self.record:
+            self.typed[id(node)] = found
+            if found is not None:
+                node.meta["pg_type"] = found
+        return found
 
     def arguments(self, node: exp.Expr, scope: _Scope) -> list[Type | None]:
         values = [node.this] if isinstance(node.this, exp.Expr) else []
@@ -270,11 +284,15 @@ def _note_set_scales(node: exp.SetOperation, kinds: Sequence[Type | None]) -> No
                 output.meta["pg_set_scale"] = (kind[1] - 4) & 0xFFFF if kind[1] >= 4 else None
 
 
-def annotate(node: exp.Expr, resolve: Resolver) -> None:
-    """Type the columns of a query where they come from, for :mod:`connector.sql.exact` to compute with: on each
-    column the typer can follow, ``meta["pg_type"]`` (its type) and ``meta["pg_stored"]`` (whether its values are a
-    table's as it holds them, directly or through a subquery's plain column, rather than values a subquery, a VALUES
-    or a set operation computes), and on the outputs of set operations their scale (see :func:`_note_set_scales`).
+def annotate(node: exp.Expr, resolve: Resolver, *, expressions: bool = True) -> None:
+    """Type every expression of a statement, each in its scope, for the translation to read
+    (:mod:`connector.bridge.translate`): on each expression the typer can type, ``meta["pg_type"]`` (its type, OID
+    and typmod). On each column the typer can follow to where it comes from, also ``meta["pg_stored"]`` (whether its
+    values are a table's as it holds them, directly or through a subquery's plain column, rather than values a
+    subquery, a VALUES or a set operation computes), for :mod:`connector.sql.exact` to compute with; on the outputs
+    of set operations their scale (see :func:`_note_set_scales`). A write's own table is the scope of what it
+    writes, its WHERE and its RETURNING. With ``expressions`` false, only the columns and the outputs of queries
+    are typed (all :mod:`connector.sql.exact` reads).
 
     >>> import sqlglot
     >>> from connector.bridge.dialect import BridgePostgres
@@ -290,21 +308,34 @@ def annotate(node: exp.Expr, resolve: Resolver) -> None:
     >>> annotate(query, money)
     >>> [(c.name, c.meta["pg_stored"]) for c in query.args["where"].find_all(exp.Column)]
     [('p', True), ('q', False)]
+    >>> query = sqlglot.parse_one("SELECT d + 1, d - d, interval '1 day' * 2 FROM (VALUES (current_date)) v(d)",
+    ...     read=BridgePostgres)
+    >>> annotate(query, lambda name: None)
+    >>> [e.meta["pg_type"][0] for e in query.expressions]
+    [1082, 23, 1186]
     """
-    typer = _Typer(resolve)
+    typer = _Typer(resolve, record=True)
     if isinstance(node, (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)):
         typer.query(node, None)
+    written = _write_targets(typer, node)[0] if isinstance(node, (exp.Insert, exp.Update, exp.Delete)) else None
     for select in node.find_all(exp.Select):  # outer ones first: a subquery in WHERE sees its outer scope
         if id(select) not in typer.scopes:
             outer = select.parent.find_ancestor(exp.Select) if select.parent is not None else None
-            typer.query(select, typer.scopes.get(id(outer)) if outer is not None else None)
+            typer.query(select, typer.scopes.get(id(outer)) if outer is not None else written)
     for column in node.find_all(exp.Column):
         around = column.find_ancestor(exp.Select)
-        scope = typer.scopes.get(id(around)) if around is not None else None
+        scope = typer.scopes.get(id(around)) if around is not None else written
         found = scope.column(column) if scope is not None and not column.is_star else None
         if found is not None and found[0] is not None and scope is not None:
             column.meta["pg_type"] = found[0]
             column.meta["pg_stored"] = scope.stored(column)
+    # every expression, each in the scope of the SELECT around it (a write's own table outside any)
+    pending: list[tuple[exp.Expr, _Scope]] = [(node, written or _Scope({}))] if expressions else []
+    while pending:
+        current, scope = pending.pop()
+        scope = typer.scopes.get(id(current), scope) if isinstance(current, exp.Select) else scope
+        typer.type(current, scope)
+        pending.extend((child, scope) for child in current.iter_expressions())
 
 
 def column_name(expression: exp.Expr) -> str:
@@ -758,7 +789,7 @@ def _call(typer: _Typer, node: exp.Expr, scope: _Scope) -> Type | None:
     first = arguments[0] if arguments else None
     rule = entry.result
     if rule == "arg":
-        if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)) or call_name(node) in ("coalesce", "greatest"):
+        if isinstance(node, (exp.Coalesce, exp.Greatest, exp.Least)) or call_name(node) in _COMMON_ARGUMENTS:
             return _resolved(_common(arguments or [None]))
         return first
     if rule in _AGGREGATE_RESULTS:
@@ -776,6 +807,10 @@ def _call(typer: _Typer, node: exp.Expr, scope: _Scope) -> Type | None:
         return (types.NUMERIC if first is not None and first[0] in (types.NUMERIC,) else types.FLOAT8, -1)
     if rule == "percentile_cont":
         return (_INTERVAL if first is not None and first[0] == _INTERVAL else types.FLOAT8, -1)
+    if rule == "series":
+        # generate_series of dates is the timestamptz one (a date is implicitly either timestamp, timestamptz the
+        # category's preferred type)
+        return (types.TIMESTAMPTZ, -1) if first is not None and first[0] == types.DATE else first
     if rule == "array_of_arg":
         return _array_of(first)
     if rule == "element_of_arg":

@@ -626,10 +626,20 @@ def _exact_node(node: exp.Expr, kind: Kind | None, typer: Typer) -> exp.Expr:
     return node
 
 
+#: What a cast this module writes for SQLite itself is marked with (``meta``): a translator leaves it as it is.
+SQLITE_CAST = "num_sqlite_cast"
+
+
+def _sqlite_cast(value: exp.Expr, to: str) -> exp.Cast:
+    cast = exp.Cast(this=value, to=exp.DataType.build(to))
+    cast.meta[SQLITE_CAST] = True
+    return cast
+
+
 def _cents(column: exp.Expr, scale: int) -> exp.Expr:
     """A money column as an integer count of its smallest unit, computed by SQLite itself: exact below 10^13."""
     scaled = exp.Mul(this=column.copy(), expression=exp.Literal.number(10**scale))
-    return exp.Cast(this=exp.Round(this=scaled), to=exp.DataType.build("INTEGER"))
+    return _sqlite_cast(exp.Round(this=scaled), "INTEGER")
 
 
 def _aggregate(node: exp.Sum | exp.Avg, typer: Typer) -> exp.Expr:
@@ -690,7 +700,7 @@ def _order_numerically(select: exp.Select, typer: Typer) -> bool:
         kind = typer.kind(target)
         if _computed(target, kind) or isinstance(target, exp.Anonymous) and target.name.lower() in _OWN_KINDS:
             source = target.copy() if target is not key else key.copy()
-            ordered.set("this", exp.Cast(this=source, to=exp.DataType.build("REAL")))
+            ordered.set("this", _sqlite_cast(source, "REAL"))
             changed = True
     return changed
 
@@ -958,7 +968,10 @@ _SCALARS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "num_abs": (num_abs, (1,)),
     "num_average": (num_average, (3,)),
 }
-_OWN_KINDS.update({name: DECIMAL for name in (*_SCALARS, *_AGGREGATES)})
+#: The functions a rewritten statement calls (:func:`install` registers them): each gives a decimal, but ``num_cmp``,
+#: an order (-1, 0 or 1).
+FUNCTION_NAMES = (*_SCALARS, *_AGGREGATES)
+_OWN_KINDS.update({name: DECIMAL for name in FUNCTION_NAMES})
 _OWN_KINDS["num_cmp"] = INT
 
 
