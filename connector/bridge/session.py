@@ -28,7 +28,14 @@ from connector.bridge.dialect import BridgePostgres
 from connector.bridge.errors import ClientError, message, sqlstate
 from connector.bridge.protocol import Field
 from connector.bridge.timeouts import Watchdog, WriteQueue, duration_ms, shown_duration
-from connector.bridge.translate import Translation, TranslationError, first_keyword, quoted_name, translate
+from connector.bridge.translate import (
+    Translation,
+    TranslationError,
+    first_keyword,
+    quoted_name,
+    translate,
+    without_leading_comments,
+)
 from connector.schema import TABLES
 
 SERVER_VERSION = "15.0"
@@ -604,6 +611,7 @@ class Session:
         keyword = first_keyword(text)
         literals: dict[str, Any] = {}
         if keyword in _SESSION:
+            text = without_leading_comments(text)  # the session reads these itself, from their first word
             inner = _DECLARE.match(text) if keyword == "DECLARE" else None
             written = inner.group(4) if inner else _explained(text)[0] if keyword == "EXPLAIN" else None
             translation = translate(written) if written is not None else None

@@ -99,6 +99,12 @@ def first_keyword(text: str) -> str:
     return match.group(0).upper() if match else ""
 
 
+def without_leading_comments(text: str) -> str:
+    """The statement from its first word: the space and comments before it left out."""
+    leading = _LEADING.match(text)
+    return text[leading.end() :] if leading is not None else text
+
+
 @cache.by_text(max_bytes=16 * 1024 * 1024)
 def translate(text: str) -> Translation:
     """The SQLite form of one PostgreSQL statement (cached by text, within a budget of bytes). A statement nested

@@ -417,6 +417,24 @@ def test_parameters_are_of_the_types_the_client_declares(dsn: str) -> None:
             assert found == expected
 
 
+def test_statements_after_a_comment_and_several_in_one_parse(dsn: str) -> None:
+    """A tool's comment before BEGIN, SET or SHOW is read past, as PostgreSQL does; the extended protocol takes one
+    statement a Parse (42601 for more, nothing of them run), the simple protocol several."""
+    with psycopg.connect(dsn, autocommit=True) as con:
+        pg = con.pgconn
+        for text in (b"-- conn 1\nBEGIN", b"/* a tool */ SET TIME ZONE 'Asia/Tokyo'", b"-- x\nROLLBACK"):
+            assert pg.exec_(text).status == psycopg.pq.ExecStatus.COMMAND_OK, text
+        shown = pg.exec_(b"-- conn 1\nshow transaction isolation level")
+        assert shown.get_value(0, 0) == b"read committed"
+        assert con.execute("SHOW TimeZone").fetchone() == ("UTC",)  # the block that set it was rolled back
+        several = pg.prepare(b"", b"SET TIME ZONE 'Asia/Tokyo'; SELECT 1")
+        assert several.error_field(psycopg.pq.DiagnosticField.SQLSTATE) == b"42601"
+        assert con.execute("SHOW TimeZone").fetchone() == ("UTC",)
+        last = pg.exec_(b"SET TIME ZONE 'Asia/Tokyo'; SHOW TimeZone")
+        assert last.get_value(0, 0) == b"Asia/Tokyo"
+        con.execute("SET TIME ZONE 'UTC'")
+
+
 def test_pg_stat_activity_shows_the_session_itself_only(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as other, psycopg.connect(dsn, autocommit=True) as con:
         other.execute("SET application_name = 'the other one'")
