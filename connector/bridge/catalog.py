@@ -520,7 +520,6 @@ EMPTY = frozenset(
         "pg_depend",
         "pg_event_trigger",
         "pg_range",  # the catalog has no range types
-        "pg_extension",
         "pg_matviews",
         "pg_shdescription",
     }
@@ -1016,6 +1015,16 @@ class Catalog:
                 "dattablespace": 1663,
                 "datcollate": "C",
                 "datctype": "C",
+            }
+        ]
+        tables["pg_extension"] = [  # the one every PostgreSQL database has (its language is in pg_language)
+            {
+                "oid": 13567,
+                "extname": "plpgsql",
+                "extowner": OWNER,
+                "extnamespace": PG_CATALOG,
+                "extrelocatable": 0,
+                "extversion": "1.0",
             }
         ]
         tables["pg_language"] = [  # PostgreSQL's own languages (the functions the catalog lists are internal/sql)
