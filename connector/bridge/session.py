@@ -341,7 +341,7 @@ _CATALOG_NAME = re.compile(
 
 
 @functools.lru_cache(maxsize=1024)
-def _reads_catalog(sql: str) -> bool:
+def reads_catalog(sql: str) -> bool:
     """Whether a statement (as SQLite runs it) may read the catalog's tables, which are then made current first."""
     lowered = sql.lower()
     if "pg_" not in lowered and "information_schema" not in lowered:
@@ -560,7 +560,7 @@ class Session:
             parameter_types,
             typed=typed,
             keyword=keyword,
-            reads_catalog=translation is not None and _reads_catalog(translation.sql),
+            reads_catalog=translation is not None and reads_catalog(translation.sql),
             literals=literals,
         )
 
@@ -635,7 +635,7 @@ class Session:
                 raise ClientError("22P02", f"invalid value for {what}: {error}") from None
             dated = prepared.translation.parameter_dates if prepared.translation else ()
             if value is not None and number <= len(dated) and dated[number - 1]:
-                value = _as_date(value, dated[number - 1] or "=", oid in (types.TIMESTAMP, types.TIMESTAMPTZ))
+                value = as_date(value, dated[number - 1] or "=", oid in (types.TIMESTAMP, types.TIMESTAMPTZ))
             values[f"p{number}"] = value
         return values
 
@@ -977,7 +977,7 @@ class Session:
                 raise ClientError(
                     "25P02", "current transaction is aborted, commands ignored until end of transaction block"
                 )
-            if _reads_catalog(translation.sql):
+            if reads_catalog(translation.sql):
                 self.catalog.refresh(tables=True)
             cursor = self.connection.cursor()
             cursor.execute(translation.sql, {**(self._bindings(translation, {}) or {}), **prepared.literals} or None)
@@ -1238,7 +1238,7 @@ _STRICT_NAMES = {
 }
 
 
-def _as_date(value: Any, operator: str, timestamp: bool) -> Any:
+def as_date(value: Any, operator: str, timestamp: bool) -> Any:
     """A parameter that stands for a date. Text or a date is read as a date (a time and a zone ignored, as
     PostgreSQL reads a date); a timestamp the client typed as one compares as PostgreSQL compares a date with a
     timestamp (the date's midnight), so it becomes the date that gives the same answer; inserted, it keeps its
