@@ -15,7 +15,7 @@ with a date column, inserted into one) is read as the bridge reads it.
 >>> import connector
 >>> con = connector.connect(":memory:", dialect="postgres")
 >>> con.execute("SELECT DATE '2024-01-31' + 1 AS next, to_char(DATE '2024-03-05', 'Mon YYYY') AS month").fetchall()
-[('2024-02-01', 'Mar 2024')]
+[(datetime.date(2024, 2, 1), 'Mar 2024')]
 >>> con.execute("SELECT $2 || $1 AS joined", ("b", "a")).fetchall()
 [('ab',)]
 
