@@ -20,9 +20,10 @@ with a date column, inserted into one) is read as the bridge reads it.
 [('ab',)]
 
 Not here: what a bridge session answers itself rather than translating (``SET``, ``SHOW``, ``RESET``, ``DISCARD``,
-``DECLARE``/``FETCH``/``MOVE``/``CLOSE`` cursors, ``LISTEN``/``NOTIFY``, ``COPY``, ``TRUNCATE``, SQL-level
-``PREPARE``/``EXECUTE``) is refused with NotSupportedError; ``BEGIN``, ``COMMIT``, ``ROLLBACK`` and ``SAVEPOINT``
-run as SQLite runs them, the DB-API's transaction around them as on any connection. The session's typing of
+``DECLARE``/``FETCH``/``MOVE``/``CLOSE`` cursors, ``LISTEN``/``NOTIFY``, ``COPY``, ``START TRANSACTION``, ``ABORT``,
+``TRUNCATE``, SQL-level ``PREPARE``/``EXECUTE``) is refused with NotSupportedError; ``BEGIN``, ``COMMIT`` (``END``),
+``ROLLBACK``, ``SAVEPOINT`` and ``RELEASE`` run as SQLite runs them, the DB-API's transaction around them as on any
+connection. The session's typing of
 result columns is used as far as the DB-API converts values: an expression the translation knows to be numeric,
 a date or a boolean comes back as a Decimal, a date or a bool (:meth:`Postgres.declared`), as a column declared so
 does; other values as SQLite gives them (a timestamp or an interval as PostgreSQL's text of it).
@@ -43,28 +44,13 @@ from connector.bridge import catalog, session, types
 from connector.bridge.errors import ClientError, sqlstate
 from connector.bridge.translate import Translation, TranslationError, first_keyword, translate
 
-#: Statements a bridge session answers itself; a connection in process has no session to answer them.
-SESSION_ONLY = frozenset(
-    {
-        "SET",
-        "RESET",
-        "SHOW",
-        "DEALLOCATE",
-        "DISCARD",
-        "DECLARE",
-        "FETCH",
-        "MOVE",
-        "CLOSE",
-        "LISTEN",
-        "UNLISTEN",
-        "NOTIFY",
-        "COPY",
-        "REFRESH",
-        "TRUNCATE",
-        "PREPARE",
-        "EXECUTE",
-    }
-)
+#: Statements a bridge session answers itself; a connection in process has no session to answer them. BEGIN,
+#: COMMIT (END), ROLLBACK, SAVEPOINT and RELEASE run as SQLite runs them.
+SESSION_ONLY = (session.SESSION_STATEMENTS - {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"}) | {
+    "TRUNCATE",
+    "PREPARE",
+    "EXECUTE",
+}
 
 #: PEP 249's error for a class of SQLSTATEs (its first two characters); DatabaseError for any other.
 _ERRORS: dict[str, type[exceptions.Error]] = {

@@ -297,7 +297,8 @@ _SET = re.compile(
 #: The file's own list of its objects (every tenant's), however it is named: SQLite's names are the same case-blind
 #: ASCII words whatever quoting or schema prefix a statement gives them, so naming it means spelling this.
 _FILE_SCHEMA = re.compile(r"sqlite_(master|schema)", re.IGNORECASE)
-_SESSION = frozenset(
+#: Statements a session answers itself, never translated.
+SESSION_STATEMENTS = frozenset(
     {
         "BEGIN",
         "START",
@@ -526,7 +527,7 @@ class Session:
                 "(every driver does, e.g. psycopg's prepare=True, pgjdbc's PreparedStatement)",
             )
         literals: dict[str, Any] = {}
-        if keyword in _SESSION:
+        if keyword in SESSION_STATEMENTS:
             inner = _DECLARE.match(text) if keyword == "DECLARE" else None
             translation = translate(inner.group(4)) if inner else None
             inferred = translation.parameter_types if translation else ()
@@ -556,7 +557,7 @@ class Session:
         )
         return Prepared(
             text,
-            None if keyword in _SESSION else translation,
+            None if keyword in SESSION_STATEMENTS else translation,
             parameter_types,
             typed=typed,
             keyword=keyword,

@@ -217,7 +217,7 @@ def test_a_connection_of_some_tenants_sees_only_theirs(tmp_path: Path) -> None:
 
 
 def test_statements_a_session_answers_itself_are_refused(postgres: connector.Connection) -> None:
-    for text in ("SET search_path = public", "SHOW TimeZone", 'TRUNCATE "Assets"', "LISTEN news"):
+    for text in ("SET search_path = public", "SHOW TimeZone", 'TRUNCATE "Assets"', "LISTEN news", "ABORT"):
         with pytest.raises(connector.NotSupportedError, match="a bridge session answers itself"):
             postgres.execute(text)
 
