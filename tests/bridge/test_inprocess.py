@@ -197,7 +197,18 @@ def test_a_connection_of_some_tenants_sees_only_theirs(tmp_path: Path) -> None:
     )
     setup.close()
 
+    theirs = connector.connect(str(path), tenants=["Globex"], dialect="postgres", autocommit=True)
+    theirs.execute("CREATE TABLE globex_notes (note text)")
+    listed = "SELECT relname FROM pg_class WHERE relname = 'globex_notes'"
+    assert theirs.execute(listed).fetchall() == [("globex_notes",)]
+    theirs.close()
+
     con = connector.connect(str(path), tenants=["Acme Ltd"], dialect="postgres")
+    assert (
+        con.execute(listed).fetchall() == []
+    )  # the catalog lists another tenant's own table no more than SQL reads it
+    with pytest.raises(connector.ProgrammingError, match="belongs to other tenants"):
+        con.execute("SELECT * FROM globex_notes").fetchall()
     assert con.execute('SELECT "AssetName" FROM "Assets" ORDER BY 1').fetchall() == [("Acme van",)]
     assert con.execute('SELECT "Name" FROM public."Tenants"').fetchall() == [("Acme Ltd",)]
     with pytest.raises(connector.ProgrammingError, match="not one of this connection's tenants"):
