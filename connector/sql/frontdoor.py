@@ -9,6 +9,7 @@ first when the client speaks another dialect: by sqlglot, or by a :class:`Transl
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import weakref
@@ -295,10 +296,8 @@ class FrontDoor:
             )
         result = Result(None, iter(()))
         for index, text in enumerate(texts):
-            try:
+            with _errors_of(translator):
                 result = self._execute(translator.sqlite(text), translator.bindings(text, bindings))
-            except Exception as error:
-                raise translator.error(error) from error
             if result.description:
                 result.description = _declared(result.description, translator.declared(text))
             result.rows = _translating_errors(translator, result.rows)
@@ -335,12 +334,10 @@ class FrontDoor:
             if len(texts) != 1:
                 raise ProgrammingError("executemany takes exactly one statement")
             text = texts[0]
-            try:
+            with _errors_of(translator):
                 sql = translator.sqlite(text)
                 sets = [translator.bindings(text, _checked(bindings)) for bindings in sequence]
                 return self._executemany(sql, cast(list[Sequence[Any] | Mapping[str, Any]], sets))
-            except Exception as error:
-                raise translator.error(error) from error
         return self._executemany(sql, sequence)
 
     def _executemany(self, sql: str, sequence: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Result:
@@ -635,12 +632,22 @@ def _declared(description: Description, declared: Sequence[str | None] | None) -
     return tuple((name, kind or known) for (name, kind), known in zip(description, declared))
 
 
+@contextlib.contextmanager
+def _errors_of(translator: Translator) -> Iterator[None]:
+    """What the translator or a function of its SQL raised, as the DB-API's error the translator makes of it."""
+    try:
+        yield
+    except Exception as error:
+        translated = translator.error(error)
+        if translated is error:
+            raise
+        raise translated from error
+
+
 def _translating_errors(translator: Translator, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """Rows whose errors (a translated function's, raised as a row is computed) are the DB-API's."""
-    try:
+    with _errors_of(translator):
         yield from rows
-    except Exception as error:
-        raise translator.error(error) from error
 
 
 def _in_set(error: RegisterError, number: int, total: int) -> None:
