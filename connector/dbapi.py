@@ -33,7 +33,7 @@ from connector.exceptions import (
     Warning,
     translate,
 )
-from connector.register import RunSummary
+from connector.register import Register, RunSummary
 from connector.sql.frontdoor import FrontDoor, Result
 
 apilevel = "2.0"
@@ -152,7 +152,9 @@ def connect(
     "Demo Company"). ``tenants`` limits the tenants the connection may name with ``TenantId`` (default: all).
     ``autocommit`` False follows PEP 249 (a write opens a transaction that lasts until commit or rollback).
     ``timeout`` is how long to wait, in seconds, for another connection's write lock. ``dialect`` is the SQL dialect
-    the client writes, translated by sqlglot. ``read_only`` refuses every write. ``allow_attach`` lets statements
+    the client writes: ``"postgres"`` is translated as the bridge (``assets-sql serve``) translates it, with its
+    functions and catalog, ``$1`` parameters as well as ``?`` and ``:name`` (:mod:`connector.bridge.inprocess`);
+    any other sqlglot dialect by sqlglot. ``read_only`` refuses every write. ``allow_attach`` lets statements
     ATTACH other database files (and VACUUM INTO one); the register's storage stays out of reach all the same.
     An existing SQLite database that holds tables of its own and is not a register is refused, and left as it was,
     unless ``convert`` (which makes it a register, keeping its tables). ``Connection.created`` says whether this
@@ -168,7 +170,7 @@ def connect(
         register.tenancy.restrict(list(tenants) if tenants is not None else None, tenant)
         register.store.guard.read_only = bool(read_only)
         register.store.guard.allow_attach = bool(allow_attach)
-        connection = Connection(raw, FrontDoor(raw, register, dialect), autocommit=autocommit)
+        connection = Connection(raw, _front_door(raw, register, dialect, str(database)), autocommit=autocommit)
         connection._timeout = float(timeout)
         connection.created = created
         return connection
@@ -177,6 +179,17 @@ def connect(
             with contextlib.suppress(apsw.Error):
                 raw.close(True)  # a failed connect() keeps nothing open
         raise translate(error) from error
+
+
+def _front_door(raw: apsw.Connection, register: Register, dialect: str, database: str) -> FrontDoor:
+    """The connection's front door. PostgreSQL is translated as the bridge translates it, with the bridge's
+    functions and catalog on the connection (:mod:`connector.bridge.inprocess`), so a statement answers in process
+    as it does through ``assets-sql serve``; any other dialect by sqlglot."""
+    if dialect == "postgres":
+        from connector.bridge.inprocess import Postgres  # only a connection that speaks PostgreSQL loads the bridge
+
+        return FrontDoor(raw, register, translator=Postgres(raw, database))
+    return FrontDoor(raw, register, dialect)
 
 
 class Connection:

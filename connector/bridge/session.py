@@ -372,7 +372,8 @@ _SET = re.compile(
 #: The file's own list of its objects (every tenant's), however it is named: SQLite's names are the same case-blind
 #: ASCII words whatever quoting or schema prefix a statement gives them, so naming it means spelling this.
 _FILE_SCHEMA = re.compile(r"sqlite_(master|schema)", re.IGNORECASE)
-_SESSION = frozenset(
+#: Statements a session answers itself, never translated.
+SESSION_STATEMENTS = frozenset(
     {
         "BEGIN",
         "START",
@@ -425,7 +426,7 @@ _CATALOG_NAME = re.compile(
 
 
 @functools.lru_cache(maxsize=1024)
-def _reads_catalog(sql: str) -> bool:
+def reads_catalog(sql: str) -> bool:
     """Whether a statement (as SQLite runs it) may read the catalog's tables, which are then made current first."""
     lowered = sql.lower()
     if "pg_" not in lowered and "information_schema" not in lowered:
@@ -610,10 +611,10 @@ class Session:
     def prepare(self, text: str, declared: Sequence[int] = ()) -> Prepared:
         keyword = first_keyword(text)
         literals: dict[str, Any] = {}
-        if keyword in _SESSION:
+        if keyword in SESSION_STATEMENTS:
             text = without_leading_comments(text)  # the session reads these itself, from their first word
             inner = _DECLARE.match(text) if keyword == "DECLARE" else None
-            written = inner.group(4) if inner else _explained(text)[0] if keyword == "EXPLAIN" else None
+            written = inner.group(4) if inner else explained(text)[0] if keyword == "EXPLAIN" else None
             translation = translate(written) if written is not None else None
             inferred = translation.parameter_types if translation else ()
         else:
@@ -643,11 +644,11 @@ class Session:
         )
         return Prepared(
             text,
-            None if keyword in _SESSION else translation,
+            None if keyword in SESSION_STATEMENTS else translation,
             parameter_types,
             typed=typed,
             keyword=keyword,
-            reads_catalog=translation is not None and _reads_catalog(translation.sql),
+            reads_catalog=translation is not None and reads_catalog(translation.sql),
             literals=literals,
         )
 
@@ -722,7 +723,7 @@ class Session:
                 raise ClientError("22P02", f"invalid value for {what}: {error}") from None
             dated = prepared.translation.parameter_dates if prepared.translation else ()
             if value is not None and number <= len(dated) and dated[number - 1]:
-                value = _as_date(value, dated[number - 1] or "=", oid in (types.TIMESTAMP, types.TIMESTAMPTZ))
+                value = as_date(value, dated[number - 1] or "=", oid in (types.TIMESTAMP, types.TIMESTAMPTZ))
             values[f"p{number}"] = value
         return values
 
@@ -1057,7 +1058,7 @@ class Session:
                 portal = self.portals.get(_identifier(match.group(3))) if match else None
                 return portal.result.fields if portal and portal.result else None
             if keyword == "EXPLAIN":
-                return _PLAN_STEPS if _explained(prepared.text)[1] else _PLAN
+                return _PLAN_STEPS if explained(prepared.text)[1] else _PLAN
             if keyword == "EXECUTE":
                 named = _EXECUTE.match(prepared.text)
                 target = self.statements.get(_identifier(named.group(1))) if named else None
@@ -1076,7 +1077,7 @@ class Session:
                 raise ClientError(
                     "25P02", "current transaction is aborted, commands ignored until end of transaction block"
                 )
-            if _reads_catalog(translation.sql):
+            if reads_catalog(translation.sql):
                 self.catalog.refresh(tables=True)
             cursor = self.connection.cursor()
             cursor.execute(translation.sql, {**(self._bindings(translation, {}) or {}), **prepared.literals} or None)
@@ -1219,12 +1220,7 @@ class Session:
     def _explain(self, text: str, values: dict[str, Any] | None, formats: Sequence[int]) -> Result:
         """EXPLAIN: SQLite's plan of the statement as translated, a line a step, indented as PostgreSQL indents its
         plan's nodes. The statement does not run (EXPLAIN ANALYZE, which runs it, is refused)."""
-        match = _EXPLAIN.match(text)
-        if match is not None and re.search(r"\bANALY[SZ]E\b(?!\s+(?:false|off|0)\b)", match.group(1), re.I):
-            raise ClientError(
-                "0A000", "EXPLAIN ANALYZE is not supported by this server", hint="use EXPLAIN, which shows the plan"
-            )
-        statement, sqlite_form = _explained(text)
+        statement, sqlite_form = explained(text)
         inner = self.prepare(statement)
         if inner.translation is None:
             raise ClientError("0A000", f"EXPLAIN of {inner.keyword} is not supported by this server")
@@ -1453,7 +1449,7 @@ _STRICT_NAMES = {
 }
 
 
-def _as_date(value: Any, operator: str, timestamp: bool) -> Any:
+def as_date(value: Any, operator: str, timestamp: bool) -> Any:
     """A parameter that stands for a date. Text or a date is read as a date (a time and a zone ignored, as
     PostgreSQL reads a date); a timestamp the client typed as one compares as PostgreSQL compares a date with a
     timestamp (the date's midnight), so it becomes the date that gives the same answer; inserted, it keeps its
@@ -1539,9 +1535,14 @@ def _declared_types(text: str, declared: Sequence[int]) -> str:
     return "".join(pieces) + text[position:]
 
 
-def _explained(text: str) -> tuple[str, bool]:
-    """The statement an EXPLAIN explains, and whether it is SQLite's ``EXPLAIN QUERY PLAN``."""
+def explained(text: str) -> tuple[str, bool]:
+    """The statement an EXPLAIN explains, and whether it is SQLite's ``EXPLAIN QUERY PLAN``; EXPLAIN ANALYZE, which
+    would run it, is refused (0A000)."""
     match = _EXPLAIN.match(text)
+    if match is not None and re.search(r"\bANALY[SZ]E\b(?!\s+(?:false|off|0)\b)", match.group(1), re.I):
+        raise ClientError(
+            "0A000", "EXPLAIN ANALYZE is not supported by this server", hint="use EXPLAIN, which shows the plan"
+        )
     statement = match.group(2) if match is not None else ""
     sqlite_form = re.match(r"QUERY\s+PLAN\s+", statement, re.IGNORECASE)
     return (statement[sqlite_form.end() :], True) if sqlite_form else (statement, False)

@@ -3,11 +3,13 @@
 Each statement is parsed once by sqlglot (parses are cached by text). INSERT, UPDATE and DELETE on a
 register table compile into commands (:mod:`.compile`) and run inside one SAVEPOINT, through the store's write
 gateway: all of a statement's rows or none. Everything else runs in SQLite over the virtual tables, translated
-first when the client speaks another dialect.
+first when the client speaks another dialect: by sqlglot, or by a :class:`Translator` the connection was given
+(PostgreSQL's is the bridge's, :mod:`connector.bridge.inprocess`), whose SQLite then takes the same road.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import weakref
@@ -15,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import apsw
 import sqlglot
@@ -62,6 +64,24 @@ class Statement:
     plan: Plan | None
     sqlite_text: str  # what SQLite runs when the front door does not compile it
     exact: exact.Rewritten | None = None  # a SELECT whose decimal computations run exactly
+
+
+class Translator(Protocol):
+    """Another dialect's statements as SQLite, for a connection that speaks it: the statements of a client's text,
+    the SQLite each runs as, its values as that SQLite binds them, the declared types of the output columns it
+    knows (where SQLite declares none), and the DB-API's error for what it raised."""
+
+    def split(self, text: str) -> Sequence[str]: ...
+
+    def sqlite(self, text: str) -> str: ...
+
+    def bindings(
+        self, text: str, bindings: Sequence[Any] | Mapping[str, Any] | None
+    ) -> Sequence[Any] | Mapping[str, Any] | None: ...
+
+    def declared(self, text: str) -> Sequence[str | None] | None: ...
+
+    def error(self, error: Exception) -> Exception: ...
 
 
 _UNDERSTOOD = BoundedCache()
@@ -231,10 +251,18 @@ _POSITIONAL = tuple(f"_{number}" for number in range(1, 257))
 class FrontDoor:
     """Runs statements for one connection."""
 
-    def __init__(self, connection: apsw.Connection, register: Register, dialect: str = DIALECT) -> None:
+    def __init__(
+        self,
+        connection: apsw.Connection,
+        register: Register,
+        dialect: str = DIALECT,
+        translator: Translator | None = None,
+    ) -> None:
         self.connection = connection
         self.register = register
         self.dialect = dialect
+        #: Turns each statement into SQLite before it runs (``dialect`` is then SQLite's, what it turns them into).
+        self.translator = translator
         #: Open a transaction before the first write (PEP 249's default); off in autocommit mode.
         self.begin_before_writes = True
         #: Result sets of SELECTs that may still be reading (see :meth:`_before`).
@@ -250,8 +278,34 @@ class FrontDoor:
 
     def execute(self, sql: str, bindings: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
         """Run every statement of ``sql``; the result is the last statement's. Sequence bindings are consumed in
-        order across the statements, as SQLite does; mapping bindings serve all of them."""
+        order across the statements, as SQLite does; mapping bindings serve all of them. With a translator, each
+        statement is translated and its SQLite run so, its bindings its own (only a text of one statement takes
+        any, as PostgreSQL's extended protocol has it)."""
         _check_text(sql)
+        if self.translator is not None:
+            return self._execute_translated(self.translator, sql, bindings)
+        return self._execute(sql, bindings)
+
+    def _execute_translated(
+        self, translator: Translator, sql: str, bindings: Sequence[Any] | Mapping[str, Any] | None
+    ) -> Result:
+        texts = translator.split(sql)
+        if bindings is not None and len(texts) > 1:
+            raise ProgrammingError(
+                f"parameters bind one statement, and this text holds {len(texts)}: run them one at a time"
+            )
+        result = Result(None, iter(()))
+        for index, text in enumerate(texts):
+            with _errors_of(translator):
+                result = self._execute(translator.sqlite(text), translator.bindings(text, bindings))
+            if result.description:
+                result.description = _declared(result.description, translator.declared(text))
+            result.rows = _translating_errors(translator, result.rows)
+            if index < len(texts) - 1:
+                result.rows = iter(list(result.rows))  # run it to the end before the next statement starts
+        return result
+
+    def _execute(self, sql: str, bindings: Sequence[Any] | Mapping[str, Any] | None) -> Result:
         if bindings is not None:
             _checked(bindings)
         pieces = lexer.split(sql)
@@ -272,11 +326,24 @@ class FrontDoor:
     def executemany(self, sql: str, sequence: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Result:
         """Run one statement once per set of bindings, as one all-or-nothing unit."""
         _check_text(sql)
+        if isinstance(sequence, (str, bytes, Mapping)) or not isinstance(sequence, Iterable):
+            raise ProgrammingError("executemany takes a sequence of parameter sets (sequences or mappings)")
+        translator = self.translator
+        if translator is not None:
+            texts = translator.split(sql)
+            if len(texts) != 1:
+                raise ProgrammingError("executemany takes exactly one statement")
+            text = texts[0]
+            with _errors_of(translator):
+                sql = translator.sqlite(text)
+                sets = [translator.bindings(text, _checked(bindings)) for bindings in sequence]
+                return self._executemany(sql, cast(list[Sequence[Any] | Mapping[str, Any]], sets))
+        return self._executemany(sql, sequence)
+
+    def _executemany(self, sql: str, sequence: Iterable[Sequence[Any] | Mapping[str, Any]]) -> Result:
         pieces = lexer.split(sql)
         if len(pieces) != 1:
             raise ProgrammingError("executemany takes exactly one statement")
-        if isinstance(sequence, (str, bytes, Mapping)) or not isinstance(sequence, Iterable):
-            raise ProgrammingError("executemany takes a sequence of parameter sets (sequences or mappings)")
         piece = pieces[0]
         statement = understand(piece.text, piece.keyword, self.dialect)
         self._before(statement)
@@ -556,6 +623,31 @@ class FrontDoor:
     def expect(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if self._batch is not None:
             self._batch.expect(columns, rows)
+
+
+def _declared(description: Description, declared: Sequence[str | None] | None) -> Description:
+    """``description`` with a column SQLite declares no type for declared as the translation says."""
+    if not declared or len(declared) != len(description):
+        return description
+    return tuple((name, kind or known) for (name, kind), known in zip(description, declared))
+
+
+@contextlib.contextmanager
+def _errors_of(translator: Translator) -> Iterator[None]:
+    """What the translator or a function of its SQL raised, as the DB-API's error the translator makes of it."""
+    try:
+        yield
+    except Exception as error:
+        translated = translator.error(error)
+        if translated is error:
+            raise
+        raise translated from error
+
+
+def _translating_errors(translator: Translator, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Rows whose errors (a translated function's, raised as a row is computed) are the DB-API's."""
+    with _errors_of(translator):
+        yield from rows
 
 
 def _in_set(error: RegisterError, number: int, total: int) -> None:
