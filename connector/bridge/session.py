@@ -311,6 +311,26 @@ class Portal:
     formats: Sequence[int]
     result: Result | None = None
     hold: bool = True
+    #: A cursor declared SCROLL: the rows read so far are kept (``seen``), and ``position`` is PostgreSQL's (0 before
+    #: the first row, n + 1 after the last of n)
+    scroll: bool = False
+    seen: list[Sequence[Any]] = field(default_factory=list)
+    position: int = 0
+
+    def row(self, number: int) -> Sequence[Any] | None:
+        """Row ``number`` (from 1) of a SCROLL cursor's result, read as far as it is needed; None past the last."""
+        assert self.result is not None
+        while len(self.seen) < number:
+            found = next(self.result.rows, None)
+            if found is None:
+                return None
+            self.seen.append(found)
+        return self.seen[number - 1] if number >= 1 else None
+
+    def count(self) -> int:
+        """How many rows a SCROLL cursor's result has (every one read)."""
+        self.row(2**62)
+        return len(self.seen)
 
 
 @dataclass
@@ -362,7 +382,8 @@ _DECLARE = re.compile(
     r"^\s*DECLARE\s+(\"(?:[^\"]|\"\")+\"|[\w$]+)\s+(.*?)\bCURSOR\b(.*?)\bFOR\b(.*)$", re.IGNORECASE | re.DOTALL
 )
 _FETCH = re.compile(
-    r"^\s*(FETCH|MOVE)\s+(?:(NEXT|FORWARD\s+ALL|FORWARD\s+\d+|FORWARD|ALL|\d+)\s+)?(?:(?:FROM|IN)\s+)?"
+    r"^\s*(FETCH|MOVE)\s+(?:(NEXT|PRIOR|FIRST|LAST|ABSOLUTE\s+[+-]?\d+|RELATIVE\s+[+-]?\d+"
+    r"|(?:FORWARD|BACKWARD)(?:\s+(?:ALL|[+-]?\d+))?|ALL|[+-]?\d+)\s+)?(?:(?:FROM|IN)\s+)?"
     r"(\"(?:[^\"]|\"\")+\"|[\w$]+)\s*;?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -1377,23 +1398,49 @@ class Session:
         if inner.translation is None or not inner.translation.returns_rows:
             raise ClientError("42601", "DECLARE CURSOR needs a query that returns rows")
         result = self._sql(inner, values, ())
-        self.portals[name] = Portal(inner, values, (), result, hold=hold or self.transaction.status == "I")
+        options = match.group(2).upper().split()
+        scroll = "SCROLL" in options and "NO" not in options
+        self.portals[name] = Portal(
+            inner, values, (), result, hold=hold or self.transaction.status == "I", scroll=scroll
+        )
         if self.transaction.status != "I" and not hold:
             self.transaction.cursors.add(name)
         return _done("DECLARE CURSOR")
 
     def _fetch(self, text: str, keyword: str, formats: Sequence[int]) -> Result:
+        """FETCH and MOVE: forward on any cursor; every direction of PostgreSQL's (PRIOR, FIRST, LAST, ABSOLUTE,
+        RELATIVE, BACKWARD) on a cursor declared SCROLL, whose rows are kept as they are read."""
         match = _FETCH.match(text)
         if match is None:
-            raise ClientError("0A000", f"only forward {keyword} is supported: {text}")
-        direction = " ".join((match.group(2) or "NEXT").upper().split())
+            raise ClientError("42601", f"cannot read this {keyword} statement: {text}")
+        words = (match.group(2) or "NEXT").upper().split()
         name = _identifier(match.group(3))
         portal = self.portals.get(name)
         if portal is None or portal.result is None:
             raise ClientError("34000", f'cursor "{name}" does not exist')
-        count = 0 if direction.endswith("ALL") else int(direction.split()[-1]) if direction[-1].isdigit() else 1
         source = portal.result
-        rows = source.rows if count == 0 else itertools.islice(source.rows, count)
+        count: int | None  # rows to read forward (negative: backward), None for all of them
+        target: int | None = None  # or the row to go to, by number from the first (ABSOLUTE) or from here
+        if words[0] in ("ABSOLUTE", "RELATIVE", "FIRST", "LAST"):
+            count = None
+            target = 1 if words[0] == "FIRST" else -1 if words[0] == "LAST" else int(words[-1])
+        elif words[-1] == "ALL" or words == ["FORWARD"] or words == ["BACKWARD"]:
+            count = None if words[-1] == "ALL" else 1
+            count = -count if count is not None and words[0] == "BACKWARD" else count
+        else:
+            number = 1 if words[0] in ("NEXT", "PRIOR") else int(words[-1])
+            count = -number if words[0] in ("PRIOR", "BACKWARD") else number
+        backward = target is not None or (count < 0 if count is not None else words[0] == "BACKWARD")
+        if not portal.scroll:
+            if backward:
+                raise ClientError(
+                    "55000",
+                    "cursor can only scan forward",
+                    hint="Declare it with SCROLL option to enable backward scan.",
+                )
+            rows: Iterator[Sequence[Any]] = source.rows if count is None else itertools.islice(source.rows, count)
+        else:
+            rows = iter(self._scrolled(portal, words, count, target))
         if keyword == "MOVE":
             moved = sum(1 for _ in rows)
             return _done(f"MOVE {moved}")
@@ -1405,6 +1452,39 @@ class Session:
             source.zone,
             source.declared,
         )
+
+    @staticmethod
+    def _scrolled(portal: Portal, words: list[str], count: int | None, target: int | None) -> list[Sequence[Any]]:
+        """The rows a FETCH of a SCROLL cursor gives, its position moved as PostgreSQL moves it."""
+        if target is not None:  # one row, by its number
+            if words[0] == "RELATIVE":
+                target += portal.position
+            elif target < 0:
+                target += portal.count() + 1
+            if target <= 0:
+                portal.position = 0
+                return []
+            found = portal.row(target)
+            portal.position = target if found is not None else len(portal.seen) + 1
+            return [found] if found is not None else []
+        rows: list[Sequence[Any]] = []
+        backward = count < 0 if count is not None else words[0] == "BACKWARD"
+        wanted = None if count is None else abs(count)
+        while wanted is None or len(rows) < wanted:
+            if backward:
+                if portal.position <= 1:
+                    portal.position = 0
+                    break
+                portal.position -= 1
+                rows.append(portal.seen[portal.position - 1])
+            else:
+                found = portal.row(portal.position + 1)
+                if found is None:
+                    portal.position = len(portal.seen) + 1
+                    break
+                portal.position += 1
+                rows.append(found)
+        return rows
 
     def close(self) -> None:
         try:

@@ -435,6 +435,29 @@ def test_statements_after_a_comment_and_several_in_one_parse(dsn: str) -> None:
         con.execute("SET TIME ZONE 'UTC'")
 
 
+def test_a_scroll_cursor_moves_every_way(dsn: str) -> None:
+    """psycopg's scrollable server-side cursor: FETCH and MOVE by PRIOR, ABSOLUTE, RELATIVE and BACKWARD, as
+    PostgreSQL moves them (checked against PostgreSQL 15, see the corpus); a cursor not declared SCROLL only goes
+    forward (55000)."""
+    with psycopg.connect(dsn) as con:
+        numbers = [1, 2, 3, 4, 5]
+        with con.cursor("scrolled", scrollable=True) as cursor:
+            cursor.execute("SELECT n FROM generate_series(1, 5) AS s(n)")
+            assert [r[0] for r in cursor.fetchmany(2)] == numbers[:2]
+            cursor.scroll(-2)
+            assert cursor.fetchone() == (numbers[0],)
+            cursor.scroll(len(numbers) - 1, mode="absolute")
+            assert cursor.fetchone() == (numbers[-1],) and cursor.fetchone() is None
+            cursor.scroll(0, mode="absolute")
+            assert [r[0] for r in cursor.fetchall()] == numbers
+            backward = con.execute("FETCH BACKWARD ALL FROM scrolled").fetchall()
+            assert [r[0] for r in backward] == numbers[::-1]
+        con.execute("DECLARE onward CURSOR FOR SELECT n FROM generate_series(1, 5) AS s(n)")
+        assert con.execute("FETCH 2 FROM onward").fetchall() == [(n,) for n in numbers[:2]]
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="only scan forward"):
+            con.execute("FETCH PRIOR FROM onward")
+
+
 def test_pg_stat_activity_shows_the_session_itself_only(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as other, psycopg.connect(dsn, autocommit=True) as con:
         other.execute("SET application_name = 'the other one'")
