@@ -1098,7 +1098,7 @@ class Client:
         message = protocol.parse_message(body)
         if message.name and message.name in self.session.statements:
             raise ClientError("42P05", f'prepared statement "{message.name}" already exists')
-        found = statements(message.query)
+        found = statements(message.query) if ";" in message.query else iter(())  # no ';', one statement at most
         if next(found, None) is not None and next(found, None) is not None:
             raise ClientError("42601", "cannot insert multiple commands into a prepared statement")
         self.session.statements[message.name] = self.session.prepare(message.query, message.parameter_types)

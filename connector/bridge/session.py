@@ -37,6 +37,7 @@ from connector.bridge.translate import (
     without_leading_comments,
 )
 from connector.schema import TABLES
+from connector.sql.limits import BoundedCache
 
 SERVER_VERSION = "15.0"
 #: Settings a client learns of by ParameterStatus, at startup and whenever SET changes them.
@@ -642,7 +643,8 @@ class Session:
             bounds.check(text)  # before its literals are looked at, one by one, for its shape
             try:
                 read = keyword in ("SELECT", "WITH", "VALUES", "TABLE")
-                translation, literals = _translate_shaped.runnable(_declared_types(text, declared) if read else text)
+                typed_text = _declared_types(text, tuple(declared)) if read and declared else text
+                translation, literals = _translate_shaped.runnable(typed_text)
             except TranslationError as error:
                 raise ClientError("42601", f"syntax error: {error}") from None
             inferred = translation.parameter_types
@@ -1587,18 +1589,25 @@ _DECLARED = frozenset(
 )
 
 
-def _declared_types(text: str, declared: Sequence[int]) -> str:
+#: The texts :func:`_declared_types` made, by statement and declared types (a statement sent again is read once)
+_TYPED_TEXTS = BoundedCache(max_bytes=4 * 1024 * 1024, max_entries=256)
+
+
+def _declared_types(text: str, declared: tuple[int, ...]) -> str:
     """``text`` (a query) with each parameter whose type the client declared (one of :data:`_DECLARED`) cast to that
     type: ``$1 + $2`` declared date and integer adds days to a date, and ``SELECT $1`` declared date is a date, as in
     PostgreSQL. The text is read by the bridge's tokenizer, so a ``$1`` in a string or a comment is left alone. (A
     write's values are not cast: they take their columns' types as they are stored, as PostgreSQL's assignment
     casts make a timestamp sent for a date column its day.)
 
-    >>> _declared_types("SELECT $1 + $2, '$1' -- $2", [1082, 23])
+    >>> _declared_types("SELECT $1 + $2, '$1' -- $2", (1082, 23))
     "SELECT $1::date + $2::int4, '$1' -- $2"
     """
     if not any(oid in _DECLARED for oid in declared):
         return text
+    found = _TYPED_TEXTS.get((text, declared))
+    if found is not None:
+        return str(found)
     try:
         tokens = BridgePostgres().tokenize(text)
     except sqlglot.errors.SqlglotError:
@@ -1612,7 +1621,9 @@ def _declared_types(text: str, declared: Sequence[int]) -> str:
         if oid in _DECLARED:
             pieces += [text[position : following.end + 1], f"::{types.TYPES[oid].name}"]
             position = following.end + 1
-    return "".join(pieces) + text[position:]
+    typed = "".join(pieces) + text[position:]
+    _TYPED_TEXTS.put((text, declared), typed)
+    return typed
 
 
 def explained(text: str) -> tuple[str, bool]:
