@@ -1209,6 +1209,8 @@ class Session:
         name = _identifier(match.group(1))
         if name in self.statements:
             raise ClientError("42P05", f'prepared statement "{name}" already exists')
+        if first_keyword(match.group(3)) not in ("SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE"):
+            raise ClientError("42601", f"PREPARE takes a SELECT, INSERT, UPDATE, DELETE or VALUES: {match.group(3)}")
         declared = []
         for written in _split_arguments(match.group(2) or ""):
             try:

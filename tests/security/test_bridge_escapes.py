@@ -182,6 +182,41 @@ def test_tenant_restricts_every_session(books: Path, serve) -> None:
     assert everything(books) == before
 
 
+def test_prepare_execute_and_explain_are_no_road_round_a_rule(books: Path, tmp_path: Path, serve) -> None:
+    """Each escape above, PREPAREd then EXECUTEd, or EXPLAINed (which shows a plan and runs nothing): refused as
+    it is sent directly (42501), or for PREPARE not a statement it takes (42601); another tenant named through an
+    EXECUTE's value is neither read nor written. The file is exactly as it was."""
+    before = everything(books)
+    globex = tenant_id(books, GLOBEX)
+    _, everyone = serve(books)
+    _, acme_only = serve(books, tenants=(ACME,))
+    for port in (everyone, acme_only):
+        with psycopg.connect(dsn(port), autocommit=True) as con:
+            for number, sql in enumerate(ESCAPES):
+                statement = sql.format(copy=tmp_path / "copy.db")
+                with pytest.raises(psycopg.Error) as refused:
+                    con.execute(f"PREPARE escape_{number} AS {statement}")
+                    con.execute(f"EXECUTE escape_{number}").fetchall()
+                assert refused.value.sqlstate in ("42501", "42601"), (statement, refused.value)
+                try:
+                    con.execute(f"EXPLAIN {statement}").fetchall()
+                except psycopg.Error as error:
+                    assert error.sqlstate in ("42501", "42601", "0A000"), (statement, error)
+        with psycopg.connect(dsn(acme_only), autocommit=True) as con:
+            con.execute('PREPARE rename(text) AS UPDATE "Assets" SET "AssetName" = \'Taken\' WHERE "TenantId" = $1')
+            con.execute('PREPARE peek(text) AS SELECT "AssetName" FROM "Assets" WHERE "TenantId" = $1')
+            try:
+                con.execute(f"EXECUTE rename('{globex}')")
+            except psycopg.Error as error:
+                assert error.sqlstate == "42501", error
+            try:
+                assert con.execute(f"EXECUTE peek('{globex}')").fetchall() == []
+            except psycopg.Error as error:
+                assert error.sqlstate == "42501", error
+    assert everything(books) == before
+    assert not (tmp_path / "copy.db").exists()
+
+
 def test_several_tenants_the_first_is_current(books: Path, serve) -> None:
     globex = tenant_id(books, GLOBEX)
     _, port = serve(books, tenants=(GLOBEX, ACME))
