@@ -1667,12 +1667,15 @@ def _split_arguments(text: str) -> list[str]:
 def _constants(text: str) -> list[str | None]:
     """EXECUTE's values as the text a client would send for each: a string's content, a number as written, NULL as
     None, a constant cast to a type as the constant. Anything else is refused (0A000)."""
+    if not text.strip():
+        return []
+    try:  # read once, as the values of a SELECT: the parser splits them, quotes and parentheses respected
+        nodes = sqlglot.parse_one(f"SELECT {text}", read=BridgePostgres).expressions
+    except sqlglot.errors.SqlglotError:
+        raise ClientError("42601", f"cannot read these EXECUTE values: {text}") from None
     values: list[str | None] = []
-    for written in _split_arguments(text):
-        try:
-            node = sqlglot.parse_one(f"SELECT {written}", read=BridgePostgres).expressions[0]
-        except sqlglot.errors.SqlglotError:
-            raise ClientError("42601", f"cannot read this EXECUTE value: {written}") from None
+    for node in nodes:
+        written = node.sql(dialect=BridgePostgres)
         while isinstance(node, (sqlglot.exp.Cast, sqlglot.exp.Paren)):
             node = node.this
         negative = isinstance(node, sqlglot.exp.Neg)
